@@ -1,0 +1,140 @@
+import * as grpc from '@grpc/grpc-js';
+import type { BidiMethod } from './load-method.js';
+import { statusName } from './status-names.js';
+import type { BidiStream, Connection, ConnectionEvents, StreamEvents, Transport } from './transport.js';
+
+export interface GrpcJsTransportOptions {
+  target: string;
+  insecure: boolean;
+  metadata: Record<string, string>;
+  method: BidiMethod;
+  /** Response field used to correlate responses with requests. */
+  correlateBy?: string;
+  /** Makes connection options unique across workers too (grpc-js pools subchannels per thread). */
+  workerId: number;
+}
+
+type Call = grpc.ClientDuplexStream<Record<string, unknown>, Record<string, unknown>>;
+
+/** One stream on grpc-js; listeners are methods bound once per stream, not per message. */
+class GrpcJsStream implements BidiStream {
+  private ended = false;
+  private readEnded = false;
+  private status: grpc.StatusObject | undefined;
+
+  constructor(
+    private readonly call: Call,
+    private readonly events: StreamEvents,
+    private readonly correlateBy: string | undefined,
+  ) {
+    call.on('data', this.handleData);
+    call.on('status', this.handleStatus);
+    call.on('end', this.handleEnd);
+    // 'error' precedes 'status' for non-OK ends; the status carries everything we count.
+    call.on('error', noop);
+  }
+
+  private readonly handleData = (response: Record<string, unknown>): void => {
+    const key = this.correlateBy === undefined ? undefined : String(response[this.correlateBy]);
+    this.events.onResponse(key);
+  };
+
+  // grpc-js may emit an OK 'status' before the last buffered 'data': an OK stream is over once
+  // both 'status' and 'end' were seen; a failed one at its status (its stream is destroyed).
+  private readonly handleStatus = (result: grpc.StatusObject): void => {
+    this.status = result;
+    if (result.code !== grpc.status.OK || this.readEnded) this.finish();
+  };
+
+  private readonly handleEnd = (): void => {
+    this.readEnded = true;
+    if (this.status) this.finish();
+  };
+
+  private finish(): void {
+    if (this.ended || !this.status) return;
+    this.ended = true;
+    this.events.onEnd(statusName(this.status.code), this.status.details ?? '');
+  }
+
+  send(message: Record<string, unknown>): boolean {
+    return this.call.write(message);
+  }
+
+  halfClose(): void {
+    this.call.end();
+  }
+
+  cancel(): void {
+    this.call.cancel();
+  }
+}
+
+function noop(): void {}
+
+class GrpcJsConnection implements Connection {
+  private readonly client: grpc.Client;
+  private readonly metadata: grpc.Metadata;
+  private wasReady = false;
+  private closed = false;
+
+  constructor(
+    private readonly options: GrpcJsTransportOptions,
+    index: number,
+    private readonly events: ConnectionEvents,
+  ) {
+    const credentials = options.insecure ? grpc.credentials.createInsecure() : grpc.credentials.createSsl();
+    // A distinct option per connection keeps grpc-js from sharing one HTTP/2 session between clients.
+    this.client = new grpc.Client(options.target, credentials, {
+      'grpc.use_local_subchannel_pool': 1,
+      'grpc-bench.connection-id': `${options.workerId}-${index}`,
+      'grpc.max_receive_message_length': -1,
+    });
+    this.metadata = new grpc.Metadata();
+    for (const [key, value] of Object.entries(options.metadata)) this.metadata.set(key, value);
+    this.watch(this.client.getChannel().getConnectivityState(true));
+  }
+
+  /** Follows connectivity changes for as long as the connection lives, to count ready/lost. */
+  private watch(current: grpc.connectivityState): void {
+    if (this.closed) return;
+    const isReady = current === grpc.connectivityState.READY;
+    if (isReady && !this.wasReady) this.events.onReady();
+    if (!isReady && this.wasReady) this.events.onLost();
+    this.wasReady = isReady;
+    if (current === grpc.connectivityState.SHUTDOWN) return;
+    this.client.getChannel().watchConnectivityState(current, Infinity, () => {
+      this.watch(this.client.getChannel().getConnectivityState(false));
+    });
+  }
+
+  whenReady(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.client.waitForReady(Date.now() + timeoutMs, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  openStream(events: StreamEvents): BidiStream {
+    const { definition, path } = this.options.method;
+    const call = this.client.makeBidiStreamRequest(
+      path,
+      definition.requestSerialize as (value: Record<string, unknown>) => Buffer,
+      definition.responseDeserialize as (bytes: Buffer) => Record<string, unknown>,
+      this.metadata,
+      {},
+    );
+    return new GrpcJsStream(call, events, this.options.correlateBy);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    if (this.wasReady) this.events.onLost();
+    this.wasReady = false;
+    this.closed = true;
+    this.client.close();
+  }
+}
+
+export function createGrpcJsTransport(options: GrpcJsTransportOptions): Transport {
+  return { connect: (index, events) => new GrpcJsConnection(options, index, events) };
+}

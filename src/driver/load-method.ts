@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import * as protoLoader from '@grpc/proto-loader';
+import { BenchError } from '../errors/bench-error.js';
+
+/** proto-loader options used everywhere: field names exactly as in the .proto. */
+export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: false,
+  oneofs: true,
+};
+
+export interface BidiMethod {
+  /** "/package.Service/Method", the HTTP/2 :path. */
+  path: string;
+  definition: protoLoader.MethodDefinition<object, object>;
+  /** Top-level field names of the request and response messages. */
+  requestFields: string[];
+  responseFields: string[];
+}
+
+/** "pkg.Service/Method" or "pkg.Service.Method" → ["pkg.Service", "Method"]. */
+export function splitCallName(call: string): [service: string, method: string] {
+  const slash = call.lastIndexOf('/');
+  const cut = slash >= 0 ? slash : call.lastIndexOf('.');
+  return [call.slice(0, cut), call.slice(cut + 1)];
+}
+
+export function normaliseCallName(call: string): string {
+  const [service, method] = splitCallName(call);
+  return `${service}/${method}`;
+}
+
+function fieldNames(type: object): string[] {
+  const fields = (type as { field?: Array<{ name: string }> }).field ?? [];
+  return fields.map((f) => f.name);
+}
+
+/**
+ * Loads a .proto and finds one bidirectional-streaming method. Every failure is a BenchError
+ * naming the file and what was expected.
+ */
+export function loadBidiMethod(protoPath: string, importPaths: string[], call: string): BidiMethod {
+  if (!existsSync(protoPath)) throw new BenchError('PROTO_INVALID', `proto: ${protoPath}: no such file`);
+  let pkg: protoLoader.PackageDefinition;
+  try {
+    pkg = protoLoader.loadSync(protoPath, { ...PROTO_LOADER_OPTIONS, includeDirs: importPaths });
+  } catch (error) {
+    const reason = ((error as Error).message ?? String(error)).split('\n')[0];
+    throw new BenchError('PROTO_INVALID', `proto: ${protoPath}: cannot parse: ${reason}`);
+  }
+  const [serviceName, methodName] = splitCallName(call);
+  const service = pkg[serviceName];
+  if (!service || 'format' in service) {
+    const services = Object.entries(pkg).filter(([, d]) => !('format' in d)).map(([n]) => n);
+    throw new BenchError(
+      'METHOD_NOT_FOUND',
+      `call: service "${serviceName}" is not in ${protoPath}; it has ${services.length ? services.join(', ') : 'no services'}`,
+    );
+  }
+  const definition = (service as protoLoader.ServiceDefinition)[methodName];
+  if (!definition) {
+    throw new BenchError(
+      'METHOD_NOT_FOUND',
+      `call: method "${methodName}" is not in service ${serviceName}; it has ${Object.keys(service).join(', ')}`,
+    );
+  }
+  if (!definition.requestStream || !definition.responseStream) {
+    const kind = definition.requestStream ? 'client streaming' : definition.responseStream ? 'server streaming' : 'unary';
+    throw new BenchError('METHOD_NOT_BIDI', `call: ${serviceName}/${methodName} is ${kind}; grpc-bench drives bidirectional streaming methods only`);
+  }
+  return {
+    path: definition.path,
+    definition,
+    requestFields: fieldNames(definition.requestType.type),
+    responseFields: fieldNames(definition.responseType.type),
+  };
+}
+
+/** Checks the request data against the request message: unknown fields, and that it encodes. */
+export function checkRequestData(method: BidiMethod, data: Record<string, unknown>, correlateBy?: string): void {
+  const unknown = Object.keys(data).filter((key) => !method.requestFields.includes(key));
+  if (unknown.length) {
+    throw new BenchError(
+      'MESSAGE_INVALID',
+      `data: field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} not in the request message; it has ${method.requestFields.join(', ')}`,
+    );
+  }
+  if (correlateBy !== undefined && (!method.requestFields.includes(correlateBy) || !method.responseFields.includes(correlateBy))) {
+    throw new BenchError(
+      'SCENARIO_INVALID',
+      `stream.correlateBy: "${correlateBy}" must be a field of both the request (${method.requestFields.join(', ')}) and the response (${method.responseFields.join(', ')})`,
+    );
+  }
+}

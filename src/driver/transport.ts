@@ -1,0 +1,37 @@
+/**
+ * The small interface between the stream driver and the wire. The grpc-js transport is the
+ * first implementation; a leaner one on node:http2 can sit behind the same shape.
+ * Callbacks are plain objects with methods, set once per stream: no closure per message.
+ */
+export interface StreamEvents {
+  /** One response arrived; `key` is the correlation field's value when correlating. */
+  onResponse(key: string | undefined): void;
+  /** The stream is over, exactly once: its gRPC status name ("OK", "UNAVAILABLE", …) and details. */
+  onEnd(statusName: string, details: string): void;
+}
+
+export interface BidiStream {
+  /** Sends one request; false when the transport wants the caller to wait for `onDrain`. */
+  send(message: Record<string, unknown>): boolean;
+  /** Half-closes the sending side; responses still arrive. */
+  halfClose(): void;
+  /** Cancels the stream; `onEnd` follows with CANCELLED. */
+  cancel(): void;
+}
+
+export interface ConnectionEvents {
+  onReady(): void;
+  onLost(): void;
+}
+
+export interface Connection {
+  /** Resolves once the connection is ready; rejects with the reason after `timeoutMs`. */
+  whenReady(timeoutMs: number): Promise<void>;
+  openStream(events: StreamEvents): BidiStream;
+  close(): void;
+}
+
+export interface Transport {
+  /** Opens one distinct HTTP/2 connection (never shared with another index). */
+  connect(index: number, events: ConnectionEvents): Connection;
+}

@@ -1,0 +1,132 @@
+/**
+ * The worker wire protocol, in one file. Only plain data crosses the thread boundary:
+ * histograms travel as compressed base64 strings, errors as `{code, message}`.
+ */
+import type { SerializedError } from '../errors/bench-error.js';
+
+/** What every worker needs to know about the call; the same for all workers of a run. */
+export interface CallSettings {
+  /** "host:port" (already resolved for the embedded target). */
+  target: string;
+  insecure: boolean;
+  /** Absolute path of the .proto file. */
+  protoPath: string;
+  importPaths: string[];
+  /** Normalised "package.Service/Method". */
+  call: string;
+  metadata: Record<string, string>;
+  data: Record<string, unknown>;
+}
+
+export interface StreamSettings {
+  /** Requests per stream before half-close; undefined = until the stream's duration or the run ends. */
+  messages?: number;
+  durationMs?: number;
+  intervalMs: number;
+  window: number;
+  correlateBy?: string;
+}
+
+/** One worker's share of the run, computed by the plan. */
+export interface WorkerShare {
+  workerId: number;
+  /** Concurrent streams this worker keeps open. */
+  streams: number;
+  /** Distinct HTTP/2 connections this worker opens (≤ streams). */
+  connections: number;
+  /** Global stream number of this worker's first stream, so stream ids are unique in the run. */
+  firstStreamId: number;
+  /** Streams in the whole run: a re-opened stream's id is its slot's id plus this stride. */
+  streamIdStride: number;
+  /** Request messages this worker may send in total; undefined = no count limit. */
+  messageBudget?: number;
+  /** Send window, from the worker's start; undefined = until the budget is spent or stop. */
+  durationMs?: number;
+}
+
+export interface WorkerTask {
+  call: CallSettings;
+  stream: StreamSettings;
+  share: WorkerShare;
+  /** Period of interval snapshots, ms. */
+  snapshotIntervalMs: number;
+  /** After sending stops: how long in-flight requests may take before streams are cancelled, ms. */
+  drainTimeoutMs: number;
+  /** How long to wait for connections to become ready, ms. */
+  connectTimeoutMs: number;
+  /** The main thread's end of the control channel is posted here (MessagePort). */
+  port: import('node:worker_threads').MessagePort;
+}
+
+/** Counters a worker keeps; every field is additive, so workers' and intervals' values sum. */
+export interface WorkerCounters {
+  messagesSent: number;
+  messagesReceived: number;
+  /** Requests whose stream ended (non-OK, or OK without answering) before their response. */
+  messagesFailed: number;
+  streamsOpened: number;
+  streamsCompleted: number;
+  streamsFailed: number;
+  /** Streams cancelled by grpc-bench itself when the drain timeout ran out. */
+  streamsCancelled: number;
+  /** Connections that became ready (a reconnect counts again). */
+  connectionsOpened: number;
+  connectionsClosed: number;
+}
+
+export function emptyCounters(): WorkerCounters {
+  return {
+    messagesSent: 0,
+    messagesReceived: 0,
+    messagesFailed: 0,
+    streamsOpened: 0,
+    streamsCompleted: 0,
+    streamsFailed: 0,
+    streamsCancelled: 0,
+    connectionsOpened: 0,
+    connectionsClosed: 0,
+  };
+}
+
+export function addCounters(into: WorkerCounters, from: WorkerCounters): void {
+  for (const key of Object.keys(into) as (keyof WorkerCounters)[]) into[key] += from[key];
+}
+
+/** Worker → main, every `snapshotIntervalMs` and once at the end: what happened since the last one. */
+export interface IntervalSnapshot {
+  type: 'interval';
+  workerId: number;
+  /** Interval number since the worker started, from 0. */
+  index: number;
+  /** Length of this interval, ms (the last one is usually shorter). */
+  durationMs: number;
+  counters: WorkerCounters;
+  /** Stream-end statuses in this interval, by gRPC status name. */
+  statusCodes: Record<string, number>;
+  histogram: string;
+  activeStreams: number;
+  activeConnections: number;
+  /** Requests sent and not yet answered, at the end of the interval. */
+  inFlight: number;
+}
+
+/** Main → worker. */
+export type ControlMessage = { type: 'stop' };
+
+/** The task's return value: the worker's whole run. */
+export interface WorkerResult {
+  workerId: number;
+  counters: WorkerCounters;
+  statusCodes: Record<string, number>;
+  /** "STATUS: details" → count, capped in size by the worker. */
+  errorDetails: Record<string, number>;
+  histogram: string;
+  /** Requests still unanswered when the worker stopped (cancelled at the drain timeout). */
+  inFlightAtStop: number;
+  peakActiveConnections: number;
+  peakActiveStreams: number;
+  /** Set when the worker could not run its share at all (bad proto, unreachable target). */
+  fatal?: SerializedError;
+  /** True when the worker stopped early on a `stop` message. */
+  stoppedEarly: boolean;
+}

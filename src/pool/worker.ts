@@ -1,0 +1,58 @@
+import { isBenchError } from '../errors/bench-error.js';
+import { compileMessageTemplate } from '../scenario/compile-message-template.js';
+import { createGrpcJsTransport } from '../driver/grpc-js-transport.js';
+import { loadBidiMethod } from '../driver/load-method.js';
+import { ShareRun } from '../driver/share-run.js';
+import { emptyCounters, type ControlMessage, type WorkerResult, type WorkerTask } from './worker-protocol.js';
+
+/**
+ * Piscina worker entry: runs one worker's share and returns its result. Interval snapshots
+ * go out on the task's port as they happen; a `stop` on the same port ends the share early.
+ * Setup failures come back as `fatal` data, never as a thrown error.
+ */
+export default async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
+  const { port, share } = task;
+  try {
+    const method = loadBidiMethod(task.call.protoPath, task.call.importPaths, task.call.call);
+    const template = compileMessageTemplate(task.call.data, task.stream.correlateBy);
+    const transport = createGrpcJsTransport({
+      target: task.call.target,
+      insecure: task.call.insecure,
+      metadata: task.call.metadata,
+      method,
+      ...(task.stream.correlateBy === undefined ? {} : { correlateBy: task.stream.correlateBy }),
+      workerId: share.workerId,
+    });
+    const run = new ShareRun({
+      share,
+      stream: task.stream,
+      transport,
+      buildMessage: template.build,
+      snapshotIntervalMs: task.snapshotIntervalMs,
+      drainTimeoutMs: task.drainTimeoutMs,
+      connectTimeoutMs: task.connectTimeoutMs,
+      onSnapshot: (snapshot) => port.postMessage(snapshot),
+    });
+    port.on('message', (message: ControlMessage) => {
+      if (message.type === 'stop') run.stopSending(true);
+    });
+    return await run.run();
+  } catch (error) {
+    return {
+      workerId: share.workerId,
+      counters: emptyCounters(),
+      statusCodes: {},
+      errorDetails: {},
+      histogram: '',
+      inFlightAtStop: 0,
+      peakActiveConnections: 0,
+      peakActiveStreams: 0,
+      stoppedEarly: false,
+      fatal: isBenchError(error)
+        ? { code: error.code, message: error.message }
+        : { code: 'INTERNAL', message: `worker ${share.workerId}: ${(error as Error)?.stack ?? String(error)}` },
+    };
+  } finally {
+    port.close();
+  }
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { BenchError } from '../errors/bench-error.js';
+
+/** What a template can refer to when one request message is built. */
+export interface TemplateContext {
+  workerId: number;
+  /** Global stream number, unique within the run. */
+  streamId: number;
+  /** Message number within its stream, from 0. */
+  messageIndex: number;
+}
+
+export type MessageFactory = (context: TemplateContext) => Record<string, unknown>;
+
+export interface CompiledMessage {
+  build: MessageFactory;
+  /** True when no string holds a template: the message can be encoded once and re-sent. */
+  isStatic: boolean;
+}
+
+type Piece = string | ((context: TemplateContext) => string | number);
+
+const TEMPLATE_TAG = /\{\{\s*([^}]*?)\s*\}\}/g;
+
+export function requestIdOf(context: TemplateContext): string {
+  return `${context.workerId}-${context.streamId}-${context.messageIndex}`;
+}
+
+function compileTag(tag: string, where: string): (context: TemplateContext) => string | number {
+  const [name, ...args] = tag.split(/\s+/);
+  switch (name) {
+    case 'requestId':
+      return requestIdOf;
+    case 'streamId':
+      return (c) => c.streamId;
+    case 'workerId':
+      return (c) => c.workerId;
+    case 'messageIndex':
+      return (c) => c.messageIndex;
+    case 'uuid':
+      return () => randomUUID();
+    case 'timestamp':
+      return () => Date.now();
+    case 'randomInt': {
+      const [low, high] = args.map(Number);
+      if (args.length !== 2 || !Number.isInteger(low) || !Number.isInteger(high) || low! > high!) {
+        throw new BenchError('TEMPLATE_INVALID', `${where}: {{randomInt}} takes two whole numbers, low ≤ high, got "{{${tag}}}"`);
+      }
+      const span = high! - low! + 1;
+      return () => low! + Math.floor(Math.random() * span);
+    }
+    default:
+      throw new BenchError(
+        'TEMPLATE_INVALID',
+        `${where}: unknown template "{{${tag}}}"; expected one of requestId, streamId, workerId, messageIndex, uuid, timestamp, randomInt LOW HIGH`,
+      );
+  }
+}
+
+/** Splits one string into literal and template pieces; a lone "{{" or "}}" is an error. */
+function compileString(text: string, where: string): Piece[] | undefined {
+  const pieces: Piece[] = [];
+  let last = 0;
+  let dynamic = false;
+  for (const match of text.matchAll(TEMPLATE_TAG)) {
+    pieces.push(text.slice(last, match.index));
+    pieces.push(compileTag(match[1]!, where));
+    dynamic = true;
+    last = match.index! + match[0].length;
+  }
+  const rest = text.slice(last);
+  if (rest.includes('{{') || rest.includes('}}') || pieces.some((p) => typeof p === 'string' && (p.includes('{{') || p.includes('}}')))) {
+    throw new BenchError('TEMPLATE_INVALID', `${where}: unbalanced "{{" or "}}" in "${text}"`);
+  }
+  pieces.push(rest);
+  return dynamic ? pieces.filter((p) => p !== '') : undefined;
+}
+
+function compileValue(value: unknown, where: string): ((c: TemplateContext) => unknown) | undefined {
+  if (typeof value === 'string') {
+    const pieces = compileString(value, where);
+    if (!pieces) return undefined;
+    // A string that is exactly one tag keeps the tag's type (a number stays a number).
+    if (pieces.length === 1 && typeof pieces[0] === 'function') return pieces[0];
+    return (c) => pieces.map((p) => (typeof p === 'string' ? p : String(p(c)))).join('');
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((item, i) => compileValue(item, `${where}[${i}]`));
+    if (items.every((f) => f === undefined)) return undefined;
+    return (c) => items.map((f, i) => (f ? f(c) : value[i]));
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([k, v]) => [k, v, compileValue(v, `${where}.${k}`)] as const);
+    if (entries.every(([, , f]) => f === undefined)) return undefined;
+    return (c) => Object.fromEntries(entries.map(([k, v, f]) => [k, f ? f(c) : v]));
+  }
+  return undefined;
+}
+
+/**
+ * Compiles the scenario's `data` once, so building a message per send is a few closure calls.
+ * `correlateBy`: that request field is filled with {{requestId}} unless the data sets it.
+ */
+export function compileMessageTemplate(data: Record<string, unknown>, correlateBy?: string): CompiledMessage {
+  const withId = correlateBy && !(correlateBy in data) ? { ...data, [correlateBy]: '{{requestId}}' } : data;
+  const build = compileValue(withId, 'data');
+  if (!build) return { build: () => withId, isStatic: true };
+  return { build: build as MessageFactory, isStatic: false };
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { BenchError } from '../errors/bench-error.js';
+import { formatIssues } from './format-issues.js';
+import { finishScenario, scenarioSchema, type Scenario, type ScenarioInput } from './scenario-schema.js';
+
+export interface LoadScenarioOptions {
+  /** The scenario file; without it, the flags alone describe the run. */
+  file?: string;
+  /** Values from CLI flags, in the scenario's shape; they win over the file. */
+  overrides?: DeepPartial<ScenarioInput>;
+  cwd?: string;
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Flags win over the file, key by key; `data` and `metadata` from a flag replace the file's whole. */
+export function mergeOverrides(base: unknown, overrides: Record<string, unknown>): unknown {
+  if (!isPlainObject(base)) return overrides;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    const replaceWhole = key === 'data' || key === 'metadata';
+    merged[key] = !replaceWhole && isPlainObject(value) && isPlainObject(base[key]) ? mergeOverrides(base[key], value) : value;
+  }
+  return merged;
+}
+
+function readYaml(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new BenchError('SCENARIO_UNREADABLE', `${file}: cannot read the scenario: ${reason}`);
+  }
+  const document = parseDocument(text, { prettyErrors: false });
+  if (document.errors.length > 0) {
+    const first = document.errors[0]!;
+    const where = first.linePos?.[0] ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}` : 'somewhere';
+    throw new BenchError('SCENARIO_UNREADABLE', `${file}: not valid YAML at ${where}: ${first.message.split('\n')[0]}`);
+  }
+  const content: unknown = document.toJS();
+  if (content === null || content === undefined) return {};
+  if (!isPlainObject(content)) {
+    throw new BenchError('SCENARIO_INVALID', `${file}: expected a mapping of scenario keys at the top level, got ${Array.isArray(content) ? 'a list' : JSON.stringify(content)}`);
+  }
+  return content;
+}
+
+/**
+ * Validate once at the edge: read the file (if any), lay the flags over it, check the whole
+ * against the one schema, reporting every problem at once, then apply defaults and freeze.
+ */
+export function loadScenario(options: LoadScenarioOptions = {}): Scenario {
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.file === undefined ? undefined : resolve(cwd, options.file);
+  const fromFile = file === undefined ? {} : readYaml(file);
+  const input = mergeOverrides(fromFile, (options.overrides ?? {}) as Record<string, unknown>);
+  const result = scenarioSchema.safeParse(input);
+  if (!result.success) {
+    const origin = options.file ?? 'flags';
+    throw new BenchError('SCENARIO_INVALID', `${origin}: ${formatIssues(result.error.issues, input)}`);
+  }
+  const baseDir = file === undefined ? cwd : dirname(file);
+  return Object.freeze(finishScenario(result.data, baseDir, file));
+}

@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import type { ServerDuplexStream, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { CreateOrderRequest, CreateOrderResponse } from './order-messages.js';
+import type { ServerCounters } from './server-counters.js';
+import { DEFAULT_KNOBS, mergeKnobs, statusName, type ServiceKnobs } from './service-knobs.js';
+
+/** Buffers retained forever by the `leakBytes` knob; shared by every service in the process. */
+const leaked: Buffer[] = [];
+let leakedByteCount = 0;
+
+/** Bytes held by the deliberate `leakBytes` leak since the process started. */
+export function retainedLeakBytes(): number {
+  return leakedByteCount;
+}
+
+function leak(bytes: number): void {
+  if (bytes <= 0) return;
+  leaked.push(Buffer.alloc(bytes));
+  leakedByteCount += bytes;
+}
+
+/** Order ids are unique per process run: a random prefix plus a sequence number. */
+const orderIdPrefix = randomBytes(4).toString('hex');
+let orderSequence = 0;
+
+function nextOrderId(): string {
+  orderSequence += 1;
+  return `ord-${orderIdPrefix}-${orderSequence}`;
+}
+
+export interface OrderService {
+  /** Handlers keyed by method name, for `server.addService(OrderService.service, ...)`. */
+  readonly implementation: UntypedServiceImplementation;
+  /** A copy of the knobs currently in force. */
+  knobs(): ServiceKnobs;
+  /** Changes knobs for requests arriving from now on; throws RangeError on invalid values. */
+  setKnobs(partial: Partial<ServiceKnobs>): void;
+}
+
+/** One accepted request waiting for its delay to elapse and for earlier answers to go out. */
+interface PendingAnswer {
+  ready: boolean;
+  timer: NodeJS.Timeout | undefined;
+  outcome: { kind: 'answer'; response: CreateOrderResponse } | { kind: 'error'; code: number; details: string };
+}
+
+/**
+ * The CreateOrderStream handler. Per request: wait latencyMs + U[0, jitterMs] (no timer at
+ * all when that is zero), then answer once, or with probability errorRatio end the stream
+ * with errorCode instead. Answers leave in request order. After the client half-closes the
+ * stream ends OK once every pending answer has been written.
+ */
+export function createOrderService(counters: ServerCounters, initial: Partial<ServiceKnobs> = {}): OrderService {
+  let current: ServiceKnobs = mergeKnobs(DEFAULT_KNOBS, initial);
+
+  function createOrderStream(call: ServerDuplexStream<CreateOrderRequest, CreateOrderResponse>): void {
+    counters.recordStreamOpened(call.getPeer());
+    const queue: PendingAnswer[] = [];
+    let halfClosed = false;
+    let finished = false;
+
+    const finish = () => {
+      finished = true;
+      for (const entry of queue) {
+        if (entry.timer !== undefined) clearTimeout(entry.timer);
+      }
+      queue.length = 0;
+    };
+
+    // Writes every answer at the head of the queue that is due; later answers that are
+    // already due wait for earlier ones so the order matches the requests.
+    const flush = () => {
+      while (!finished && queue.length > 0 && queue[0]!.ready) {
+        const { outcome } = queue.shift()!;
+        if (outcome.kind === 'error') {
+          finish();
+          counters.recordErrorSent(outcome.code);
+          // grpc-js turns an 'error' event on a server stream into the call's final status.
+          call.emit('error', { code: outcome.code, details: outcome.details });
+          return;
+        }
+        counters.recordMessageSent();
+        call.write(outcome.response);
+      }
+      if (!finished && halfClosed && queue.length === 0) {
+        finish();
+        counters.recordStreamCompleted();
+        call.end();
+      }
+    };
+
+    call.on('data', (request: CreateOrderRequest) => {
+      counters.recordMessageReceived();
+      if (finished) return;
+      const knobs = current;
+      leak(knobs.leakBytes);
+      const entry: PendingAnswer = {
+        ready: false,
+        timer: undefined,
+        outcome:
+          Math.random() < knobs.errorRatio
+            ? {
+                kind: 'error',
+                code: knobs.errorCode,
+                details: `order service ${knobs.version}: injected ${statusName(knobs.errorCode)} (errorRatio ${knobs.errorRatio})`,
+              }
+            : {
+                kind: 'answer',
+                response: {
+                  request_id: request.request_id,
+                  order_id: nextOrderId(),
+                  status: 'CREATED',
+                  served_by: knobs.version,
+                },
+              },
+      };
+      queue.push(entry);
+      const delayMs = knobs.latencyMs + (knobs.jitterMs > 0 ? Math.random() * knobs.jitterMs : 0);
+      if (delayMs <= 0) {
+        entry.ready = true;
+        flush();
+        return;
+      }
+      entry.timer = setTimeout(() => {
+        entry.timer = undefined;
+        entry.ready = true;
+        flush();
+      }, delayMs);
+    });
+
+    call.on('end', () => {
+      halfClosed = true;
+      flush();
+    });
+
+    call.on('cancelled', () => {
+      if (finished) return;
+      finish();
+      counters.recordStreamCancelled();
+    });
+  }
+
+  return {
+    implementation: { CreateOrderStream: createOrderStream },
+    knobs: () => ({ ...current }),
+    setKnobs: (partial) => {
+      current = mergeKnobs(current, partial);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { ServiceKnobs } from './service-knobs.js';
+import { startOrderServer, type OrderServerHandle } from './start-order-server.js';
+
+export interface ServeOrderServiceOptions {
+  port: number;
+  host: string;
+  knobs: Partial<ServiceKnobs>;
+  /** How long in-flight streams may run on after SIGTERM/SIGINT, in milliseconds. */
+  graceMs: number;
+  /** Receives one human-readable line per event, without a trailing newline. */
+  log: (line: string) => void;
+}
+
+export interface ServingOrderService {
+  handle: OrderServerHandle;
+  /** Resolves once a signal-initiated (or direct) shutdown has finished. */
+  closed: Promise<void>;
+}
+
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * Runs the Order service in the foreground for `grpc-bench serve`: logs one ready line,
+ * then shuts down gracefully on the first SIGTERM or SIGINT. Never exits the process;
+ * the caller decides what happens after `closed` resolves.
+ */
+export async function serveOrderService(options: ServeOrderServiceOptions): Promise<ServingOrderService> {
+  const started = await startOrderServer({ host: options.host, port: options.port, knobs: options.knobs });
+
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
+
+  let stopping: Promise<void> | undefined;
+  const onSignal = () => {
+    void stop();
+  };
+  const removeSignalHandlers = () => {
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+  };
+
+  const stop = (graceMs = options.graceMs): Promise<void> => {
+    stopping ??= (async () => {
+      removeSignalHandlers();
+      options.log(`order service stopping (grace ${graceMs} ms)`);
+      await started.shutdown(graceMs);
+      resolveClosed();
+    })();
+    return stopping;
+  };
+
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+
+  // Direct shutdowns through the handle also log, release the signal handlers and settle `closed`.
+  const handle: OrderServerHandle = {
+    ...started,
+    shutdown: (graceMs) => stop(graceMs),
+    forceShutdown: () => {
+      removeSignalHandlers();
+      started.forceShutdown();
+      resolveClosed();
+    },
+  };
+
+  options.log(`order service ${started.knobs().version} listening on ${started.address}`);
+  return { handle, closed };
+}

@@ -1,0 +1,82 @@
+import { status } from '@grpc/grpc-js';
+
+/** Runtime behaviour of the reference Order service; every field may be changed while serving. */
+export interface ServiceKnobs {
+  /** Reported back as `served_by`, e.g. 'v1'. */
+  version: string;
+  /** Fixed delay before each answer, in milliseconds. */
+  latencyMs: number;
+  /** Extra delay drawn uniformly from [0, jitterMs] milliseconds, added to latencyMs. */
+  jitterMs: number;
+  /** Probability in [0, 1] that a request ends its stream with `errorCode` instead of an answer. */
+  errorRatio: number;
+  /** Numeric gRPC status used for injected errors. */
+  errorCode: status;
+  /** Bytes retained forever per request: a deliberate leak for memory-regression tests. */
+  leakBytes: number;
+}
+
+export const DEFAULT_KNOBS: Readonly<ServiceKnobs> = Object.freeze({
+  version: 'v1',
+  latencyMs: 0,
+  jitterMs: 0,
+  errorRatio: 0,
+  errorCode: status.UNAVAILABLE,
+  leakBytes: 0,
+});
+
+/**
+ * Parses a gRPC status given by name in any case ('UNAVAILABLE', 'unavailable') or as a
+ * decimal number ('14'). Returns undefined for anything that is not a known status.
+ */
+export function parseStatusName(name: string): number | undefined {
+  const text = name.trim();
+  if (/^\d+$/.test(text)) {
+    const code = Number(text);
+    return typeof status[code] === 'string' ? code : undefined;
+  }
+  const code: unknown = (status as unknown as Record<string, unknown>)[text.toUpperCase()];
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** The canonical name of a numeric status ('RESOURCE_EXHAUSTED'), or the number as text if unknown. */
+export function statusName(code: number): string {
+  const name: unknown = status[code];
+  return typeof name === 'string' ? name : String(code);
+}
+
+/**
+ * `base` overridden by the defined fields of `partial`, validated as a whole.
+ * Throws RangeError naming the first invalid field.
+ */
+export function mergeKnobs(base: Readonly<ServiceKnobs>, partial: Partial<ServiceKnobs>): ServiceKnobs {
+  const merged: ServiceKnobs = { ...base };
+  for (const [key, value] of Object.entries(partial) as [keyof ServiceKnobs, unknown][]) {
+    if (value !== undefined) (merged as unknown as Record<string, unknown>)[key] = value;
+  }
+  validateKnobs(merged);
+  return merged;
+}
+
+function validateKnobs(knobs: ServiceKnobs): void {
+  const nonNegative = (name: string, value: number) => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new RangeError(`${name} must be a finite number >= 0, got ${String(value)}`);
+    }
+  };
+  if (typeof knobs.version !== 'string' || knobs.version.length === 0) {
+    throw new RangeError('version must be a non-empty string');
+  }
+  nonNegative('latencyMs', knobs.latencyMs);
+  nonNegative('jitterMs', knobs.jitterMs);
+  nonNegative('leakBytes', knobs.leakBytes);
+  if (!Number.isInteger(knobs.leakBytes)) {
+    throw new RangeError(`leakBytes must be a whole number of bytes, got ${knobs.leakBytes}`);
+  }
+  if (typeof knobs.errorRatio !== 'number' || !(knobs.errorRatio >= 0 && knobs.errorRatio <= 1)) {
+    throw new RangeError(`errorRatio must be within [0, 1], got ${String(knobs.errorRatio)}`);
+  }
+  if (!Number.isInteger(knobs.errorCode) || typeof status[knobs.errorCode] !== 'string') {
+    throw new RangeError(`errorCode must be a gRPC status code, got ${String(knobs.errorCode)}`);
+  }
+}

@@ -1,0 +1,130 @@
+import { Server, ServerCredentials, loadPackageDefinition, type ServiceDefinition } from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import { loadOrderPackageDefinition } from './load-order-package-definition.js';
+import { ORDER_SERVICE_NAME } from './order-messages.js';
+import { createOrderService } from './order-service.js';
+import { createServerCounters, type ServerCounters } from './server-counters.js';
+import type { ServiceKnobs } from './service-knobs.js';
+
+export interface OrderServerOptions {
+  /** Interface to listen on; default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Initial knobs; unspecified fields take DEFAULT_KNOBS. */
+  knobs?: Partial<ServiceKnobs>;
+}
+
+export interface OrderServerHandle {
+  /** Dialable 'host:port' (IPv6 hosts in brackets). */
+  address: string;
+  /** The port actually bound. */
+  port: number;
+  /** Live server-side counters. */
+  counters: ServerCounters;
+  /** Changes knobs for requests arriving from now on; throws RangeError on invalid values. */
+  setKnobs(knobs: Partial<ServiceKnobs>): void;
+  /** A copy of the knobs currently in force. */
+  knobs(): ServiceKnobs;
+  /**
+   * Graceful stop: health goes NOT_SERVING, no new connections or streams are accepted,
+   * in-flight streams get up to graceMs (default 5000) to finish, then the rest are
+   * cancelled. Idempotent.
+   */
+  shutdown(graceMs?: number): Promise<void>;
+  /** Immediate stop: cancels every in-flight stream. */
+  forceShutdown(): void;
+}
+
+const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_GRACE_MS = 5000;
+
+function formatHostPort(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * grpc-js reports a failed bind as "No address added out of total N resolved errors: [...]";
+ * the bracketed socket errors (e.g. "listen EADDRINUSE: ...") are the useful part.
+ */
+function bindFailureReason(error: Error): string {
+  const socketErrors = /errors: \[(.+)\]\s*$/s.exec(error.message)?.[1];
+  return socketErrors ?? error.message;
+}
+
+function bind(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(formatHostPort(host, port), ServerCredentials.createInsecure(), (error, boundPort) => {
+      if (error) {
+        reject(new Error(`cannot listen on ${formatHostPort(host, port)}: ${bindFailureReason(error)}`, { cause: error }));
+      } else {
+        resolve(boundPort);
+      }
+    });
+  });
+}
+
+/**
+ * Starts the reference Order service with standard health checking ('' and
+ * 'pb.OrderService' SERVING) and server reflection. Resolves once listening; rejects with
+ * "cannot listen on HOST:PORT: reason" if the bind fails.
+ */
+export async function startOrderServer(options: OrderServerOptions = {}): Promise<OrderServerHandle> {
+  const host = options.host ?? DEFAULT_HOST;
+  const requestedPort = options.port ?? 0;
+  const counters = createServerCounters();
+  const orderService = createOrderService(counters, options.knobs ?? {});
+
+  const packageDefinition = loadOrderPackageDefinition();
+  const grpcObject = loadPackageDefinition(packageDefinition);
+  const pb = grpcObject['pb'] as Record<string, { service: ServiceDefinition }>;
+  const health = new HealthImplementation({ '': 'SERVING', [ORDER_SERVICE_NAME]: 'SERVING' });
+
+  const server = new Server();
+  server.addService(pb['OrderService']!.service, orderService.implementation);
+  health.addToServer(server);
+  new ReflectionService(packageDefinition).addToServer(server);
+
+  let port: number;
+  try {
+    port = await bind(server, host, requestedPort);
+  } catch (error) {
+    server.forceShutdown();
+    throw error;
+  }
+
+  let shuttingDown: Promise<void> | undefined;
+
+  const markNotServing = () => {
+    health.setStatus('', 'NOT_SERVING');
+    health.setStatus(ORDER_SERVICE_NAME, 'NOT_SERVING');
+  };
+
+  return {
+    address: formatHostPort(host, port),
+    port,
+    counters,
+    setKnobs: (knobs) => orderService.setKnobs(knobs),
+    knobs: () => orderService.knobs(),
+    shutdown: (graceMs = DEFAULT_GRACE_MS) => {
+      shuttingDown ??= new Promise<void>((resolve) => {
+        markNotServing();
+        const deadline = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(deadline);
+          server.forceShutdown();
+          resolve();
+        });
+      });
+      return shuttingDown;
+    },
+    forceShutdown: () => {
+      markNotServing();
+      server.forceShutdown();
+    },
+  };
+}
