@@ -56,6 +56,7 @@ export class ShareRun implements StreamOwner {
   private readonly generations: number[];
   private readonly slotOf = new Map<StreamDriver, number>();
   private snapshotIndex = 0;
+  private loadStartedAtMs = 0;
   private lastSnapshotAtMs = performance.now();
   private snapshotTimer: NodeJS.Timeout | undefined;
   private sendWindowTimer: NodeJS.Timeout | undefined;
@@ -79,6 +80,7 @@ export class ShareRun implements StreamOwner {
     // then fail and are counted by status.
     await Promise.allSettled(this.connections.map((c) => c.whenReady(connectTimeoutMs)));
     this.lastSnapshotAtMs = performance.now();
+    this.loadStartedAtMs = this.lastSnapshotAtMs;
     this.snapshotTimer = setInterval(this.takeSnapshot, this.options.snapshotIntervalMs);
     if (share.durationMs !== undefined) this.sendWindowTimer = setTimeout(() => this.stopSending(), share.durationMs);
     for (let slot = 0; slot < share.streams && this.sending; slot++) this.openStream(slot);
@@ -174,6 +176,7 @@ export class ShareRun implements StreamOwner {
   }
 
   private countError(statusName: string, details: string): void {
+    this.counters.errors++;
     const key = `${statusName}: ${details || '(no details)'}`;
     if (key in this.errorDetails || Object.keys(this.errorDetails).length < MAX_ERROR_DETAILS) {
       this.errorDetails[key] = (this.errorDetails[key] ?? 0) + 1;
@@ -246,6 +249,8 @@ export class ShareRun implements StreamOwner {
       inFlightAtStop: this.inFlightAtStop,
       peakActiveConnections: this.peakActiveConnections,
       peakActiveStreams: this.peakActiveStreams,
+      elapsedMs: performance.now() - this.loadStartedAtMs,
+      snapshotCount: this.snapshotIndex,
       stoppedEarly: this.stoppedEarly,
     });
   }

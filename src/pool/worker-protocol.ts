@@ -72,6 +72,8 @@ export interface WorkerCounters {
   /** Connections that became ready (a reconnect counts again). */
   connectionsOpened: number;
   connectionsClosed: number;
+  /** Error events: failed streams by status, unanswered requests on OK streams, unmatched responses. */
+  errors: number;
 }
 
 export function emptyCounters(): WorkerCounters {
@@ -85,6 +87,7 @@ export function emptyCounters(): WorkerCounters {
     streamsCancelled: 0,
     connectionsOpened: 0,
     connectionsClosed: 0,
+    errors: 0,
   };
 }
 
@@ -127,6 +130,10 @@ export interface WorkerResult {
   peakActiveStreams: number;
   /** Set when the worker could not run its share at all (bad proto, unreachable target). */
   fatal?: SerializedError;
+  /** From the first stream opened to the last one ended, ms. */
+  elapsedMs: number;
+  /** Interval snapshots posted, the last one included: the main thread waits for all of them. */
+  snapshotCount: number;
   /** True when the worker stopped early on a `stop` message. */
   stoppedEarly: boolean;
 }

@@ -47,6 +47,8 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       inFlightAtStop: 0,
       peakActiveConnections: 0,
       peakActiveStreams: 0,
+      elapsedMs: 0,
+      snapshotCount: 0,
       stoppedEarly: false,
       fatal: isBenchError(error)
         ? { code: error.code, message: error.message }

@@ -1,0 +1,113 @@
+import yargs from 'yargs';
+import { BenchError } from '../errors/bench-error.js';
+import { ERROR_CATALOGUE } from '../errors/error-catalogue.js';
+import { REPORT_FORMATS } from '../reporters/reporter-registry.js';
+import { TOOL_VERSION } from '../tool-version.js';
+import { processIo, type CliIo } from './cli-io.js';
+import { runCommand } from './run-command.js';
+import type { RunFlags } from './run-flags.js';
+import { serveCommand, type ServeFlags } from './serve-command.js';
+
+const EPILOGUE = `Exit codes: ${[...new Set(Object.values(ERROR_CATALOGUE).map((e) => e.exitCode))]
+  .sort((a, b) => a - b)
+  .map((code) => `${code} ${Object.entries(ERROR_CATALOGUE).filter(([, e]) => e.exitCode === code).map(([name]) => name).join('/')}`)
+  .join(', ')}; 0 success.`;
+
+/**
+ * Parses argv, runs one command, and maps any error to its exit code, printed once as one
+ * line on stderr. The only place that knows about exit codes.
+ */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  let usageError: string | undefined;
+  const parser = yargs(argv)
+    .scriptName('grpc-bench')
+    .version(TOOL_VERSION)
+    .strict()
+    .exitProcess(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      usageError = message;
+    })
+    .command(
+      'run [scenario] [target]',
+      'Load-test a bidi streaming method (the embedded Order service by default)',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', describe: 'Scenario YAML file (optional)' })
+          .positional('target', { type: 'string', describe: 'host:port, or "embedded" (default)' })
+          .option('c', { type: 'number', describe: 'Concurrent streams (load.streams)' })
+          .option('n', { type: 'number', describe: 'Total request messages (load.messages)' })
+          .option('z', { type: 'string', describe: 'Run duration, e.g. 10s (load.duration)' })
+          .option('connections', { type: 'number', describe: 'HTTP/2 connections, ≤ streams (load.connections)' })
+          .option('workers', { type: 'number', describe: 'Worker threads (load.workers; default: CPU count)' })
+          .option('stream-call-count', { type: 'number', describe: 'Messages per stream before half-close (stream.messages)' })
+          .option('stream-call-duration', { type: 'string', describe: 'Lifetime of one stream, e.g. 5s (stream.duration)' })
+          .option('stream-interval', { type: 'string', describe: 'Pause between sends on a stream, e.g. 10ms (stream.interval)' })
+          .option('window', { type: 'number', describe: 'Requests in flight per stream; 1 = ping-pong (stream.window)' })
+          .option('correlate-by', { type: 'string', describe: 'Response field echoing a request field (stream.correlateBy)' })
+          .option('d', { alias: 'data', type: 'string', describe: 'Request message as JSON; strings may hold {{templates}}' })
+          .option('m', { alias: 'metadata', type: 'string', describe: 'Request metadata as a JSON object' })
+          .option('insecure', { type: 'boolean', describe: 'Plaintext (no TLS); TLS with verification is the default' })
+          .option('proto', { type: 'string', describe: 'The .proto file (default: the bundled order.proto)' })
+          .option('import-paths', { type: 'string', describe: 'Comma-separated proto import paths' })
+          .option('call', { type: 'string', describe: 'package.Service/Method (default pb.OrderService/CreateOrderStream)' })
+          .option('name', { type: 'string', describe: 'Run name, used in report paths' })
+          .option('O', { alias: 'format', type: 'string', describe: `Report formats, comma-separated: ${REPORT_FORMATS.join(', ')}` })
+          .option('o', { alias: 'output', type: 'string', describe: 'Report file (one format) or directory; default reports/<name>-<time>/' }),
+      async (args) => {
+        const positionals = [args.scenario, args.target].filter((p): p is string => typeof p === 'string');
+        exitCode = await runCommand(positionals, args as unknown as RunFlags, io);
+      },
+    )
+    .command(
+      'serve',
+      'Serve the reference Order service (v1/v2 knobs) until SIGINT/SIGTERM',
+      (y) =>
+        y
+          .option('port', { type: 'number', default: 50051, describe: 'TCP port; 0 picks a free one' })
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on' })
+          .option('service-version', { type: 'string', default: 'v1', describe: 'Reported in served_by' })
+          .option('latency', { type: 'string', default: '0ms', describe: 'Added latency per request' })
+          .option('jitter', { type: 'string', default: '0ms', describe: 'Extra random latency, uniform in [0, jitter]' })
+          .option('error-ratio', { type: 'number', default: 0, describe: 'Share of requests that end their stream with --error-code' })
+          .option('error-code', { type: 'string', default: 'UNAVAILABLE', describe: 'gRPC status for injected errors' })
+          .option('leak-bytes', { type: 'number', default: 0, describe: 'Bytes retained forever per request (a deliberate leak)' })
+          .option('grace', { type: 'string', default: '5s', describe: 'Grace period for in-flight streams on shutdown' }),
+      async (args) => {
+        exitCode = await serveCommand(args as unknown as ServeFlags, io);
+      },
+    )
+    .demandCommand(1, 'Name a command: run or serve')
+    .epilogue(EPILOGUE)
+    .help();
+
+  try {
+    let helpText = '';
+    await parser.parseAsync(argv, {}, (_error, _argv, output) => {
+      helpText = output;
+    });
+    if (usageError !== undefined) throw new BenchError('USAGE', usageError);
+    if (helpText) io.stdout(`${helpText}\n`);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof BenchError) {
+      io.stderr(`grpc-bench: ${error.message} [${error.code}]\n`);
+      return error.exitCode;
+    }
+    io.stderr(`grpc-bench: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return ERROR_CATALOGUE.INTERNAL.exitCode;
+  }
+}
+
+/** The process entry: run `main`, then exit with its code (worker pools and sockets are closed by then). */
+export function runCli(): void {
+  main(process.argv.slice(2), processIo()).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`grpc-bench: internal error: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

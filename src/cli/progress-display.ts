@@ -1,0 +1,48 @@
+import cliProgress from 'cli-progress';
+import type { LiveStatus } from '../run/live-status.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+
+export interface ProgressDisplay {
+  update(status: LiveStatus): void;
+  stop(): void;
+}
+
+const STATUS_LINE_EVERY_MS = 5000;
+
+function describe(status: LiveStatus): string {
+  return `${Math.round(status.messagesPerSec)} msg/s, ${status.messagesReceived} received, ${status.errors} errors, ${status.activeStreams} streams`;
+}
+
+/**
+ * Progress on stderr, so stdout stays clean for the summary: a bar on a terminal, otherwise
+ * one status line every few seconds (CI logs).
+ */
+export function createProgressDisplay(scenario: Scenario, isTTY: boolean, write: (text: string) => void): ProgressDisplay {
+  const byTime = scenario.load.durationMs !== undefined;
+  const total = byTime ? Math.round(scenario.load.durationMs! / 1000) : scenario.load.messages!;
+  if (!isTTY) {
+    let lastLineAtMs = 0;
+    return {
+      update(status) {
+        if (status.elapsedMs - lastLineAtMs < STATUS_LINE_EVERY_MS) return;
+        lastLineAtMs = status.elapsedMs;
+        write(`[${(status.elapsedMs / 1000).toFixed(0)}s] ${describe(status)}\n`);
+      },
+      stop() {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { format: `{bar} {percentage}% | {value}/{total} ${byTime ? 's' : 'msgs'} | {status}`, hideCursor: true, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { status: '' });
+  return {
+    update(status) {
+      const value = byTime ? Math.min(Math.floor(status.elapsedMs / 1000), total) : Math.min(status.messagesSent, total);
+      bar.update(value, { status: describe(status) });
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BenchError } from '../errors/bench-error.js';
+import { planOutput } from '../reporters/plan-output.js';
+import { writeReports } from '../reporters/write-reports.js';
+import { runScenario } from '../run/run-scenario.js';
+import { loadScenario } from '../scenario/load-scenario.js';
+import type { CliIo } from './cli-io.js';
+import { createProgressDisplay } from './progress-display.js';
+import { flagsToOverrides, type RunFlags } from './run-flags.js';
+
+/** A positional is the scenario file when it looks like one; otherwise it is the target. */
+function splitPositionals(positionals: string[], cwd: string): { file?: string; target?: string } {
+  const result: { file?: string; target?: string } = {};
+  for (const value of positionals) {
+    const path = resolve(cwd, value);
+    const looksLikeFile = /\.ya?ml$/i.test(value) || (existsSync(path) && statSync(path).isFile());
+    if (looksLikeFile && result.file === undefined) result.file = value;
+    else if (result.target === undefined) result.target = value;
+    else throw new BenchError('USAGE', `run: unexpected argument "${value}"; expected [scenario.yaml] [host:port]`);
+  }
+  return result;
+}
+
+/**
+ * `grpc-bench run`: scenario → checks → load → report files. Returns the exit code; the
+ * report is written even when the run was interrupted or a worker crashed.
+ */
+export async function runCommand(positionals: string[], flags: RunFlags, io: CliIo): Promise<number> {
+  const { file, target } = splitPositionals(positionals, io.cwd);
+  const scenario = loadScenario({ ...(file === undefined ? {} : { file }), overrides: flagsToOverrides(flags, target), cwd: io.cwd });
+  const output = planOutput(scenario.output.formats, scenario.output.path, scenario.name, io.cwd);
+
+  const controller = new AbortController();
+  const unsubscribe = io.onSignal((signal) => {
+    io.stderr(`\n${signal}: stopping, draining in-flight requests, then writing the partial report\n`);
+    controller.abort();
+  });
+  const progress = createProgressDisplay(scenario, io.stderrIsTTY, io.stderr);
+  let outcome;
+  try {
+    outcome = await runScenario(scenario, { signal: controller.signal, onProgress: (status) => progress.update(status) });
+  } finally {
+    progress.stop();
+    unsubscribe();
+  }
+  const { report, partialCode } = outcome;
+  const written = writeReports(report, output, io.stdout);
+  for (const path of written) io.stderr(`report written: ${path}\n`);
+
+  if (partialCode) throw new BenchError(partialCode, `run ended early: ${report.partialReason ?? partialCode}; partial report written`);
+  if (report.counts.messagesReceived === 0 && report.counts.messagesSent > 0) {
+    throw new BenchError('ALL_REQUESTS_FAILED', `no response succeeded: ${report.counts.messagesSent} requests sent, ${report.counts.errors} errors (see the report)`);
+  }
+  return 0;
+}

@@ -1,0 +1,63 @@
+import { BenchError } from '../errors/bench-error.js';
+import type { DeepPartial } from '../scenario/load-scenario.js';
+import type { ScenarioInput } from '../scenario/scenario-schema.js';
+
+/** The run command's flags, named as in ghz where ghz has the option. */
+export interface RunFlags {
+  c?: number;
+  n?: number;
+  z?: string;
+  connections?: number;
+  workers?: number;
+  'stream-call-count'?: number;
+  'stream-call-duration'?: string;
+  'stream-interval'?: string;
+  window?: number;
+  'correlate-by'?: string;
+  d?: string;
+  m?: string;
+  insecure?: boolean;
+  proto?: string;
+  'import-paths'?: string;
+  call?: string;
+  name?: string;
+  format?: string;
+  output?: string;
+}
+
+function parseJsonFlag(flag: string, text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new BenchError('USAGE', `${flag}: not valid JSON (${(error as Error).message}), got ${JSON.stringify(text.slice(0, 60))}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new BenchError('USAGE', `${flag}: expected a JSON object, got ${JSON.stringify(text.slice(0, 60))}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Flags → the scenario's shape; undefined entries leave the file's value alone. */
+export function flagsToOverrides(flags: RunFlags, target: string | undefined): DeepPartial<ScenarioInput> {
+  const formats = flags.format?.split(',').map((f) => f.trim()).filter(Boolean);
+  return {
+    name: flags.name,
+    target,
+    proto: flags.proto,
+    importPaths: flags['import-paths']?.split(',').filter(Boolean),
+    call: flags.call,
+    insecure: flags.insecure,
+    metadata: flags.m === undefined ? undefined : (parseJsonFlag('-m/--metadata', flags.m) as Record<string, string>),
+    data: flags.d === undefined ? undefined : parseJsonFlag('-d/--data', flags.d),
+    load: { streams: flags.c, connections: flags.connections, workers: flags.workers, duration: flags.z, messages: flags.n },
+    stream: {
+      messages: flags['stream-call-count'],
+      duration: flags['stream-call-duration'],
+      interval: flags['stream-interval'],
+      window: flags.window,
+      correlateBy: flags['correlate-by'],
+    },
+    output: { formats: formats as ('console' | 'json')[] | undefined, path: flags.output },
+  };
+}

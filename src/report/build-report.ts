@@ -1,0 +1,136 @@
+import { addCounters, emptyCounters, type IntervalSnapshot, type WorkerResult } from '../pool/worker-protocol.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+import { decodeHistogram, encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
+import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
+import { redactMetadata } from './redact-metadata.js';
+import { TOOL_VERSION } from '../tool-version.js';
+import { REPORT_SCHEMA_VERSION, type Report, type ReportInterval } from './report.js';
+
+
+function addInto(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
+}
+
+/**
+ * Sums the workers' interval snapshots by interval number. Every counter and histogram value
+ * was sent in exactly one snapshot, so these sum to the run's totals.
+ */
+export function buildIntervals(snapshots: ReadonlyArray<IntervalSnapshot>, snapshotIntervalMs: number): ReportInterval[] {
+  const byIndex = new Map<number, IntervalSnapshot[]>();
+  for (const snapshot of snapshots) {
+    const list = byIndex.get(snapshot.index) ?? [];
+    list.push(snapshot);
+    byIndex.set(snapshot.index, list);
+  }
+  return [...byIndex.keys()]
+    .sort((a, b) => a - b)
+    .map((index) => {
+      const group = byIndex.get(index)!;
+      const counters = emptyCounters();
+      for (const snapshot of group) addCounters(counters, snapshot.counters);
+      const histogram = mergeHistograms(group.map((s) => s.histogram));
+      const durationMs = Math.max(...group.map((s) => s.durationMs));
+      const summary = summarizeLatency(histogram);
+      return {
+        tMs: Math.round(index * snapshotIntervalMs + durationMs),
+        durationMs: Math.round(durationMs),
+        messagesSent: counters.messagesSent,
+        messagesReceived: counters.messagesReceived,
+        messagesFailed: counters.messagesFailed,
+        errors: counters.errors,
+        streamsOpened: counters.streamsOpened,
+        streamsCompleted: counters.streamsCompleted,
+        streamsFailed: counters.streamsFailed,
+        messagesPerSec: durationMs > 0 ? round2((counters.messagesReceived * 1000) / durationMs) : 0,
+        p50Ms: summary.p50,
+        p99Ms: summary.p99,
+        activeStreams: group.reduce((sum, s) => sum + s.activeStreams, 0),
+        activeConnections: group.reduce((sum, s) => sum + s.activeConnections, 0),
+        histogram: encodeHistogram(histogram),
+      };
+    });
+}
+
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+
+export interface BuildReportInput {
+  scenario: Scenario;
+  /** The address load went to (the embedded service's real address, for example). */
+  target: string;
+  protoPath: string;
+  startedAt: Date;
+  results: ReadonlyArray<WorkerResult>;
+  snapshots: ReadonlyArray<IntervalSnapshot>;
+  snapshotIntervalMs: number;
+  partialReason?: string;
+  workerErrors: string[];
+}
+
+/** Workers' results → the Report: merged histogram, summed counters, derived figures. */
+export function buildReport(input: BuildReportInput): Report {
+  const { scenario, results } = input;
+  const counters = emptyCounters();
+  const statusCodes: Record<string, number> = {};
+  const errorDetails: Record<string, number> = {};
+  for (const result of results) {
+    addCounters(counters, result.counters);
+    addInto(statusCodes, result.statusCodes);
+    addInto(errorDetails, result.errorDetails);
+  }
+  const histogram = mergeHistograms(results.map((r) => r.histogram).filter((h) => h !== ''));
+  const durationMs = Math.max(0, ...results.map((r) => r.elapsedMs));
+  const inFlightAtStop = results.reduce((sum, r) => sum + r.inFlightAtStop, 0);
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'grpc-bench', version: TOOL_VERSION },
+    name: scenario.name,
+    target: input.target,
+    call: scenario.call,
+    startedAt: input.startedAt.toISOString(),
+    durationMs: Math.round(durationMs),
+    partial: input.partialReason !== undefined,
+    ...(input.partialReason === undefined ? {} : { partialReason: input.partialReason }),
+    settings: {
+      streams: scenario.load.streams,
+      connections: scenario.load.connections,
+      workers: scenario.load.workers,
+      ...(scenario.load.durationMs === undefined ? {} : { durationMs: scenario.load.durationMs }),
+      ...(scenario.load.messages === undefined ? {} : { messages: scenario.load.messages }),
+      stream: { ...scenario.stream },
+      insecure: scenario.insecure,
+      metadata: redactMetadata(scenario.metadata),
+      proto: input.protoPath,
+    },
+    counts: {
+      streamsOpened: counters.streamsOpened,
+      streamsCompleted: counters.streamsCompleted,
+      streamsFailed: counters.streamsFailed,
+      streamsCancelled: counters.streamsCancelled,
+      messagesSent: counters.messagesSent,
+      messagesReceived: counters.messagesReceived,
+      messagesFailed: counters.messagesFailed,
+      inFlightAtStop,
+      errors: counters.errors,
+    },
+    throughput: { messagesPerSec: durationMs > 0 ? round2((counters.messagesReceived * 1000) / durationMs) : 0 },
+    latencyMs: summarizeLatency(histogram),
+    latencyBuckets: bucketize(histogram),
+    statusCodes,
+    errorDetails,
+    connections: {
+      opened: counters.connectionsOpened,
+      closed: counters.connectionsClosed,
+      peakActive: results.reduce((sum, r) => sum + r.peakActiveConnections, 0),
+    },
+    streams: { peakActive: results.reduce((sum, r) => sum + r.peakActiveStreams, 0) },
+    intervals: buildIntervals(input.snapshots, input.snapshotIntervalMs),
+    histogram: encodeHistogram(histogram),
+    workerErrors: input.workerErrors,
+  };
+  return report;
+}
+
+/** Re-reads a report's histogram, e.g. for merging reports or custom percentiles. */
+export function reportHistogram(report: Pick<Report, 'histogram'>) {
+  return decodeHistogram(report.histogram);
+}

@@ -1,0 +1,58 @@
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { BenchError } from '../errors/bench-error.js';
+import { findReporter } from './reporter-registry.js';
+import type { Reporter } from './reporter.js';
+
+export interface OutputPlan {
+  /** Print the console summary to stdout. */
+  console: boolean;
+  /** Files to write: reporter and absolute path. */
+  files: Array<{ reporter: Reporter; path: string }>;
+}
+
+function timestamp(date: Date): string {
+  return date.toISOString().replace(/[:]/g, '').replace(/\..*$/, '');
+}
+
+function ensureWritableDir(dir: string, what: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw new BenchError('OUTPUT_UNWRITABLE', `${what}: cannot write to ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/**
+ * Decides where each format goes and checks, before any load is sent, that it can be written.
+ * `path` naming a file (it has an extension and is not a directory) takes a single file format;
+ * otherwise it is a directory. Without `path`: `reports/<name>-<timestamp>/`.
+ */
+export function planOutput(formats: string[], path: string | undefined, name: string, cwd: string, now = new Date()): OutputPlan {
+  const reporters = [...new Set(formats)].map(findReporter);
+  const fileReporters = reporters.filter((r) => r.name !== 'console');
+  const plan: OutputPlan = { console: reporters.some((r) => r.name === 'console'), files: [] };
+  if (!fileReporters.length) return plan;
+  const target = path === undefined ? undefined : resolve(cwd, path);
+  const isFile = target !== undefined && extname(target) !== '' && !(existsSync(target) && statSync(target).isDirectory());
+  if (isFile) {
+    if (fileReporters.length > 1) {
+      throw new BenchError('USAGE', `output: "${path}" names one file but ${fileReporters.length} file formats were asked for (${fileReporters.map((r) => r.name).join(', ')}); give a directory`);
+    }
+    ensureWritableDir(dirname(target), 'output');
+    if (existsSync(target)) {
+      try {
+        accessSync(target, constants.W_OK);
+      } catch {
+        throw new BenchError('OUTPUT_UNWRITABLE', `output: cannot write to ${target}: EACCES`);
+      }
+    }
+    plan.files.push({ reporter: fileReporters[0]!, path: target });
+    return plan;
+  }
+  const dir = target ?? resolve(cwd, 'reports', `${name}-${timestamp(now)}`);
+  ensureWritableDir(dir, 'output');
+  for (const reporter of fileReporters) plan.files.push({ reporter, path: join(dir, `report.${reporter.extension}`) });
+  return plan;
+}

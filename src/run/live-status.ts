@@ -1,0 +1,45 @@
+import type { IntervalSnapshot } from '../pool/worker-protocol.js';
+
+/** The running totals a progress display shows; updated from every worker snapshot. */
+export interface LiveStatus {
+  elapsedMs: number;
+  messagesSent: number;
+  messagesReceived: number;
+  errors: number;
+  activeStreams: number;
+  /** Over the last completed interval of each worker, summed. */
+  messagesPerSec: number;
+}
+
+export class LiveStatusTracker {
+  private readonly startedAtMs = Date.now();
+  private sent = 0;
+  private received = 0;
+  private errors = 0;
+  private readonly activeByWorker = new Map<number, number>();
+  private readonly rateByWorker = new Map<number, number>();
+
+  add(snapshot: IntervalSnapshot): LiveStatus {
+    this.sent += snapshot.counters.messagesSent;
+    this.received += snapshot.counters.messagesReceived;
+    this.errors += snapshot.counters.errors;
+    this.activeByWorker.set(snapshot.workerId, snapshot.activeStreams);
+    if (snapshot.durationMs > 0) this.rateByWorker.set(snapshot.workerId, (snapshot.counters.messagesReceived * 1000) / snapshot.durationMs);
+    return this.current();
+  }
+
+  current(): LiveStatus {
+    let activeStreams = 0;
+    for (const active of this.activeByWorker.values()) activeStreams += active;
+    let messagesPerSec = 0;
+    for (const rate of this.rateByWorker.values()) messagesPerSec += rate;
+    return {
+      elapsedMs: Date.now() - this.startedAtMs,
+      messagesSent: this.sent,
+      messagesReceived: this.received,
+      errors: this.errors,
+      activeStreams,
+      messagesPerSec,
+    };
+  }
+}

@@ -1,0 +1,124 @@
+import { isAbsolute, resolve } from 'node:path';
+import { BenchError } from '../errors/bench-error.js';
+import { checkRequestData, loadBidiMethod, normaliseCallName } from '../driver/load-method.js';
+import { planRun } from '../plan/plan-run.js';
+import { runWorkers, type TaskWithoutPort } from '../pool/run-workers.js';
+import type { IntervalSnapshot, WorkerResult } from '../pool/worker-protocol.js';
+import { buildReport } from '../report/build-report.js';
+import type { Report } from '../report/report.js';
+import { compileMessageTemplate } from '../scenario/compile-message-template.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+import { ORDER_PROTO_PATH } from '../target/order-proto-path.js';
+import { startOrderServer, type OrderServerHandle } from '../target/start-order-server.js';
+import { LiveStatusTracker, type LiveStatus } from './live-status.js';
+import { probeTarget } from './probe-target.js';
+
+export interface RunOptions {
+  /** Called after every worker snapshot (about once per second per worker). */
+  onProgress?: (status: LiveStatus) => void;
+  /** Aborting stops sending; the run drains and returns a partial report. */
+  signal?: AbortSignal;
+  /** Interval length, ms; default 1000. */
+  snapshotIntervalMs?: number;
+  /** How long in-flight requests may take after sending stops, ms; default 5000. */
+  drainTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Called once the embedded service is up (tests read its counters). */
+  onEmbeddedServer?: (server: OrderServerHandle) => void;
+}
+
+export interface RunOutcome {
+  report: Report;
+  /** Why the run is partial, as an error code: INTERRUPTED or WORKER_CRASHED. */
+  partialCode?: 'INTERRUPTED' | 'WORKER_CRASHED';
+}
+
+export function resolveProtoPath(scenario: Pick<Scenario, 'proto' | 'baseDir'>): string {
+  if (scenario.proto === undefined) return ORDER_PROTO_PATH;
+  return isAbsolute(scenario.proto) ? scenario.proto : resolve(scenario.baseDir, scenario.proto);
+}
+
+/**
+ * The pipeline of one run: check the call and the target before any load, plan the shares,
+ * run the workers, merge what they measured into one Report. Failed RPCs are data in the
+ * report; only problems that prevent a valid report throw (as BenchError).
+ */
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunOutcome> {
+  const snapshotIntervalMs = options.snapshotIntervalMs ?? 1000;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+  const protoPath = resolveProtoPath(scenario);
+  const importPaths = scenario.importPaths.map((p) => resolve(scenario.baseDir, p));
+  const call = normaliseCallName(scenario.call);
+  const method = loadBidiMethod(protoPath, importPaths, call);
+  checkRequestData(method, scenario.data, scenario.stream.correlateBy);
+  compileMessageTemplate(scenario.data, scenario.stream.correlateBy);
+
+  let embedded: OrderServerHandle | undefined;
+  let target = scenario.target;
+  let insecure = scenario.insecure;
+  if (scenario.target === 'embedded') {
+    try {
+      embedded = await startOrderServer({ port: 0 });
+    } catch (error) {
+      throw new BenchError('SERVER_START_FAILED', `embedded order service: ${(error as Error).message}`);
+    }
+    options.onEmbeddedServer?.(embedded);
+    target = embedded.address;
+    insecure = true;
+  }
+
+  try {
+    await probeTarget(target, insecure, connectTimeoutMs);
+    const tasks: TaskWithoutPort[] = planRun(scenario).map((share) => ({
+      call: { target, insecure, protoPath, importPaths, call, metadata: scenario.metadata, data: scenario.data },
+      stream: scenario.stream,
+      share,
+      snapshotIntervalMs,
+      drainTimeoutMs: options.drainTimeoutMs ?? 5000,
+      connectTimeoutMs,
+    }));
+    const startedAt = new Date();
+    const snapshots: IntervalSnapshot[] = [];
+    const live = new LiveStatusTracker();
+    const workers = runWorkers(tasks, (snapshot) => {
+      snapshots.push(snapshot);
+      const status = live.add(snapshot);
+      options.onProgress?.(status);
+    });
+    let interrupted = false;
+    const onAbort = (): void => {
+      interrupted = true;
+      workers.stop();
+    };
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const outcomes = await workers.results;
+    options.signal?.removeEventListener('abort', onAbort);
+
+    const results: WorkerResult[] = [];
+    const workerErrors: string[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.ok) results.push(outcome.result);
+      else workerErrors.push(`worker ${outcome.workerId} crashed: ${outcome.message}`);
+    }
+    const fatal = results.find((r) => r.fatal)?.fatal;
+    if (fatal) throw new BenchError(fatal.code, fatal.message);
+
+    const partialCode = workerErrors.length ? 'WORKER_CRASHED' : interrupted ? 'INTERRUPTED' : undefined;
+    const partialReason = workerErrors.length ? workerErrors.join('; ') : interrupted ? 'interrupted before the planned end' : undefined;
+    const report = buildReport({
+      scenario,
+      target: scenario.target === 'embedded' ? `embedded (${target})` : target,
+      protoPath,
+      startedAt,
+      results,
+      snapshots,
+      snapshotIntervalMs,
+      ...(partialReason === undefined ? {} : { partialReason }),
+      workerErrors,
+    });
+    return partialCode ? { report, partialCode } : { report };
+  } finally {
+    if (embedded) await embedded.shutdown(1000);
+  }
+}
