@@ -74,7 +74,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .option('error-ratio', { type: 'number', default: 0, describe: 'Share of requests that end their stream with --error-code' })
           .option('error-code', { type: 'string', default: 'UNAVAILABLE', describe: 'gRPC status for injected errors' })
           .option('leak-bytes', { type: 'number', default: 0, describe: 'Bytes retained forever per request (a deliberate leak)' })
-          .option('grace', { type: 'string', default: '5s', describe: 'Grace period for in-flight streams on shutdown' }),
+          .option('grace', { type: 'string', default: '5s', describe: 'Grace period for in-flight streams on shutdown' })
+          .option('metrics-port', { type: 'number', describe: 'Serve Prometheus /metrics over HTTP on this port; 0 picks a free one' }),
       async (args) => {
         exitCode = await serveCommand(args as unknown as ServeFlags, io);
       },

@@ -14,6 +14,8 @@ export interface ServeFlags {
   'error-code': string;
   'leak-bytes': number;
   grace: string;
+  /** Absent unless --metrics-port was given. */
+  'metrics-port'?: number;
 }
 
 function durationFlag(flag: string, text: string): number {
@@ -37,12 +39,17 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
   if (!Number.isInteger(flags['leak-bytes']) || flags['leak-bytes'] < 0) {
     throw new BenchError('USAGE', `--leak-bytes: expected a whole number ≥ 0, got ${flags['leak-bytes']}`);
   }
+  const metricsPort = flags['metrics-port'];
+  if (metricsPort !== undefined && (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535)) {
+    throw new BenchError('USAGE', `--metrics-port: expected 0-65535, got ${metricsPort}`);
+  }
   let serving;
   try {
     serving = await serveOrderService({
       port: flags.port,
       host: flags.host,
       graceMs: durationFlag('grace', flags.grace),
+      ...(metricsPort === undefined ? {} : { metricsPort }),
       knobs: {
         version: flags['service-version'],
         latencyMs: durationFlag('latency', flags.latency),

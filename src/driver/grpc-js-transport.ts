@@ -30,6 +30,7 @@ class GrpcJsStream implements BidiStream {
     call.on('data', this.handleData);
     call.on('status', this.handleStatus);
     call.on('end', this.handleEnd);
+    call.on('drain', this.handleDrain);
     // 'error' precedes 'status' for non-OK ends; the status carries everything we count.
     call.on('error', noop);
   }
@@ -44,6 +45,10 @@ class GrpcJsStream implements BidiStream {
   private readonly handleStatus = (result: grpc.StatusObject): void => {
     this.status = result;
     if (result.code !== grpc.status.OK || this.readEnded) this.finish();
+  };
+
+  private readonly handleDrain = (): void => {
+    this.events.onDrain();
   };
 
   private readonly handleEnd = (): void => {

@@ -1,33 +1,58 @@
 /**
- * Send times (performance.now(), ms) of requests awaiting their response on one stream.
- * In order: responses match requests first-in first-out. By key: a response names its request.
+ * Requests awaiting their response on one stream, each with its intended and actual send time
+ * (performance.now(), ms; equal in the closed model). In order: responses match requests
+ * first-in first-out. By key: a response names its request.
  */
 export interface PendingRequests {
   readonly size: number;
-  add(key: string | undefined, sentAtMs: number): void;
-  /** The send time of the request this response answers, or undefined if none matches. */
-  take(key: string | undefined): number | undefined;
+  add(key: string | undefined, intendedAtMs: number, sentAtMs: number): void;
+  /** Finds and removes the request this response answers; false if none matches. */
+  take(key: string | undefined, into: SendTimes): boolean;
+  /** Send time of the oldest request still waiting, or Infinity. */
+  oldestSentAtMs(): number;
+  /** How many waiting requests were sent at or after `ms`. */
+  countSentSince(ms: number): number;
   clear(): void;
+}
+
+/** Filled by `take`, so matching a response allocates nothing. */
+export interface SendTimes {
+  intendedAtMs: number;
+  sentAtMs: number;
 }
 
 /** A growable ring buffer: FIFO without Array#shift's O(n) copies. */
 export class InOrderPending implements PendingRequests {
-  private times = new Float64Array(8);
+  private intended = new Float64Array(8);
+  private sent = new Float64Array(8);
   private head = 0;
   size = 0;
 
-  add(_key: string | undefined, sentAtMs: number): void {
-    if (this.size === this.times.length) this.grow();
-    this.times[(this.head + this.size) % this.times.length] = sentAtMs;
+  add(_key: string | undefined, intendedAtMs: number, sentAtMs: number): void {
+    if (this.size === this.sent.length) this.grow();
+    const at = (this.head + this.size) % this.sent.length;
+    this.intended[at] = intendedAtMs;
+    this.sent[at] = sentAtMs;
     this.size++;
   }
 
-  take(): number | undefined {
-    if (this.size === 0) return undefined;
-    const value = this.times[this.head]!;
-    this.head = (this.head + 1) % this.times.length;
+  take(_key: string | undefined, into: SendTimes): boolean {
+    if (this.size === 0) return false;
+    into.intendedAtMs = this.intended[this.head]!;
+    into.sentAtMs = this.sent[this.head]!;
+    this.head = (this.head + 1) % this.sent.length;
     this.size--;
-    return value;
+    return true;
+  }
+
+  oldestSentAtMs(): number {
+    return this.size ? this.sent[this.head]! : Infinity;
+  }
+
+  countSentSince(ms: number): number {
+    let n = 0;
+    for (let i = 0; i < this.size; i++) if (this.sent[(this.head + i) % this.sent.length]! >= ms) n++;
+    return n;
   }
 
   clear(): void {
@@ -36,32 +61,57 @@ export class InOrderPending implements PendingRequests {
   }
 
   private grow(): void {
-    const bigger = new Float64Array(this.times.length * 2);
-    for (let i = 0; i < this.size; i++) bigger[i] = this.times[(this.head + i) % this.times.length]!;
-    this.times = bigger;
+    const length = this.sent.length;
+    const intended = new Float64Array(length * 2);
+    const sent = new Float64Array(length * 2);
+    for (let i = 0; i < this.size; i++) {
+      intended[i] = this.intended[(this.head + i) % length]!;
+      sent[i] = this.sent[(this.head + i) % length]!;
+    }
+    this.intended = intended;
+    this.sent = sent;
     this.head = 0;
   }
 }
 
 export class KeyedPending implements PendingRequests {
-  private readonly times = new Map<string, number>();
+  private readonly intended = new Map<string, number>();
+  private readonly sent = new Map<string, number>();
 
   get size(): number {
-    return this.times.size;
+    return this.sent.size;
   }
 
-  add(key: string | undefined, sentAtMs: number): void {
-    this.times.set(key ?? '', sentAtMs);
+  add(key: string | undefined, intendedAtMs: number, sentAtMs: number): void {
+    this.intended.set(key ?? '', intendedAtMs);
+    this.sent.set(key ?? '', sentAtMs);
   }
 
-  take(key: string | undefined): number | undefined {
+  take(key: string | undefined, into: SendTimes): boolean {
     const k = key ?? '';
-    const value = this.times.get(k);
-    if (value !== undefined) this.times.delete(k);
-    return value;
+    const sentAtMs = this.sent.get(k);
+    if (sentAtMs === undefined) return false;
+    into.sentAtMs = sentAtMs;
+    into.intendedAtMs = this.intended.get(k)!;
+    this.sent.delete(k);
+    this.intended.delete(k);
+    return true;
+  }
+
+  /** Maps iterate in insertion order, so the first entry is the oldest. */
+  oldestSentAtMs(): number {
+    for (const sentAtMs of this.sent.values()) return sentAtMs;
+    return Infinity;
+  }
+
+  countSentSince(ms: number): number {
+    let n = 0;
+    for (const sentAtMs of this.sent.values()) if (sentAtMs >= ms) n++;
+    return n;
   }
 
   clear(): void {
-    this.times.clear();
+    this.sent.clear();
+    this.intended.clear();
   }
 }

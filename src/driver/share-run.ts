@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { intendedTimeOf, valueAt, type Schedule } from '../plan/load-schedule.js';
+import { splitEvenly } from '../plan/split-evenly.js';
 import type { MessageFactory } from '../scenario/compile-message-template.js';
 import { createLatencyHistogram, encodeHistogram, recordLatencyUs, type LatencyHistogram } from '../stats/latency-histogram.js';
 import {
@@ -10,7 +12,10 @@ import {
   type WorkerResult,
   type WorkerShare,
 } from '../pool/worker-protocol.js';
+import { GeneratorMonitor } from './generator-monitor.js';
+import type { SendTimes } from './pending-requests.js';
 import { StreamDriver, type StreamOutcome, type StreamOwner } from './stream-driver.js';
+import { TimeQueue } from './time-queue.js';
 import type { Connection, Transport } from './transport.js';
 
 export interface ShareRunOptions {
@@ -28,22 +33,40 @@ export interface ShareRunOptions {
 const MAX_ERROR_DETAILS = 50;
 /** A stream that failed before any response waits before re-opening: 10 ms, doubling, at most 1 s. */
 const REOPEN_BACKOFF_MS = { first: 10, max: 1000 };
+/** How often the active-stream schedule is re-read, ms. */
+const STREAM_SCHEDULE_TICK_MS = 100;
 
 /**
  * One worker's share of the run: its connections and streams, the counters and the latency
- * histogram. Latencies go into the current interval's histogram, which is folded into the
+ * histograms. Latencies go into the current interval's histogram, which is folded into the
  * total at each snapshot: every value is recorded once and intervals sum to the total exactly.
+ *
+ * Closed model: each stream sends when its window frees. Open model: requests are due on the
+ * share's rate schedule; one that finds no stream with room waits in a backlog (counted as
+ * deferred) and its latency still counts from when it was due.
  */
 export class ShareRun implements StreamOwner {
   private readonly connections: Connection[] = [];
   private readonly streams = new Set<StreamDriver>();
+  private readonly slotOf = new Map<StreamDriver, number>();
+  /** Streams opened so far per slot; a slot is one of the share's concurrent streams. */
+  private readonly generations: number[];
+  private readonly slotOpen: boolean[];
+  private activeSlotTarget: number;
   private readonly total = createLatencyHistogram();
   private readonly interval: LatencyHistogram = createLatencyHistogram();
+  private readonly totalUncorrected: LatencyHistogram | undefined;
+  private readonly intervalUncorrected: LatencyHistogram | undefined;
+  private readonly sendLag = createLatencyHistogram();
+  private readonly streamFirstResponse = createLatencyHistogram();
+  private readonly streamDuration = createLatencyHistogram();
+  private readonly messagesPerStream = createLatencyHistogram();
   private readonly counters = emptyCounters();
   private readonly reported = emptyCounters();
   private readonly statusCodes: Record<string, number> = {};
   private intervalStatusCodes: Record<string, number> = {};
   private readonly errorDetails: Record<string, number> = {};
+  private readonly monitor: GeneratorMonitor;
   private budget: number;
   private sending = true;
   private stoppedEarly = false;
@@ -52,21 +75,32 @@ export class ShareRun implements StreamOwner {
   private peakActiveStreams = 0;
   private inFlightAtStop = 0;
   private failuresInARow = 0;
-  /** Streams opened so far per slot; a slot is one of the share's concurrent streams. */
-  private readonly generations: number[];
-  private readonly slotOf = new Map<StreamDriver, number>();
   private snapshotIndex = 0;
   private loadStartedAtMs = 0;
-  private lastSnapshotAtMs = performance.now();
-  private snapshotTimer: NodeJS.Timeout | undefined;
-  private sendWindowTimer: NodeJS.Timeout | undefined;
-  private drainTimer: NodeJS.Timeout | undefined;
-  private readonly reopenTimers = new Set<NodeJS.Timeout>();
+  private sendingEndedAtMs = 0;
+  measureFromMs = Infinity;
+  private lastSnapshotAtMs = 0;
+  // Open model state.
+  private readonly rateSchedule: Schedule | undefined;
+  private scheduled = 0;
+  private readonly backlog = new TimeQueue();
+  private readonly ready = new Set<StreamDriver>();
+  private scheduleTimer: NodeJS.Timeout | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
   private finish: ((result: WorkerResult) => void) | undefined;
 
   constructor(private readonly options: ShareRunOptions) {
-    this.budget = options.share.messageBudget ?? Infinity;
-    this.generations = new Array<number>(options.share.streams).fill(0);
+    const { share } = options;
+    this.budget = share.messageBudget ?? Infinity;
+    this.generations = new Array<number>(share.streams).fill(0);
+    this.slotOpen = new Array<boolean>(share.streams).fill(false);
+    this.activeSlotTarget = share.streams;
+    this.rateSchedule = share.rateSchedule;
+    if (this.rateSchedule) {
+      this.totalUncorrected = createLatencyHistogram();
+      this.intervalUncorrected = createLatencyHistogram();
+    }
+    this.monitor = new GeneratorMonitor(share.workerId);
   }
 
   async run(): Promise<WorkerResult> {
@@ -75,15 +109,26 @@ export class ShareRun implements StreamOwner {
     for (let i = 0; i < share.connections; i++) {
       this.connections.push(transport.connect(i, { onReady: this.connectionReady, onLost: this.connectionLost }));
     }
-    // Streams start once every connection is ready (or its connect attempt has failed):
-    // a cold connect must not count as request latency. Failed ones still get streams, which
-    // then fail and are counted by status.
+    // Streams start once every connection is ready (or its connect attempt has failed): a cold
+    // connect must not count as request latency. Failed ones still get streams, which then
+    // fail and are counted by status.
     await Promise.allSettled(this.connections.map((c) => c.whenReady(connectTimeoutMs)));
-    this.lastSnapshotAtMs = performance.now();
-    this.loadStartedAtMs = this.lastSnapshotAtMs;
-    this.snapshotTimer = setInterval(this.takeSnapshot, this.options.snapshotIntervalMs);
-    if (share.durationMs !== undefined) this.sendWindowTimer = setTimeout(() => this.stopSending(), share.durationMs);
-    for (let slot = 0; slot < share.streams && this.sending; slot++) this.openStream(slot);
+    this.loadStartedAtMs = performance.now();
+    this.lastSnapshotAtMs = this.loadStartedAtMs;
+    this.measureFromMs = this.loadStartedAtMs + share.warmupMs;
+    this.every(this.options.snapshotIntervalMs, this.takeSnapshot);
+    if (share.warmupMs > 0) this.after(share.warmupMs, this.endWarmup);
+    // The open model's schedule already ends at the run's duration (see sendDue).
+    if (share.durationMs !== undefined && !this.rateSchedule) this.after(share.durationMs, () => this.stopSending());
+    if (this.options.stream.timeoutMs !== undefined) {
+      this.every(Math.max(Math.min(this.options.stream.timeoutMs / 4, 250), 5), this.expireOverdue);
+    }
+    if (share.streamSchedule) {
+      this.activeSlotTarget = this.slotTargetAt(0);
+      this.every(STREAM_SCHEDULE_TICK_MS, this.followStreamSchedule);
+    }
+    for (let slot = 0; slot < this.activeSlotTarget && this.sending; slot++) this.openStream(slot);
+    if (this.rateSchedule) this.sendDue();
     this.finishIfIdle();
     return done;
   }
@@ -93,10 +138,12 @@ export class ShareRun implements StreamOwner {
     if (early) this.stoppedEarly = true;
     if (!this.sending) return;
     this.sending = false;
-    for (const timer of this.reopenTimers) clearTimeout(timer);
-    this.reopenTimers.clear();
+    this.sendingEndedAtMs = performance.now();
+    if (this.scheduleTimer) clearTimeout(this.scheduleTimer);
+    this.scheduleTimer = undefined;
+    this.backlog.clear();
     for (const stream of this.streams) stream.stopSending();
-    this.drainTimer = setTimeout(this.cancelRemaining, this.options.drainTimeoutMs);
+    this.after(this.options.drainTimeoutMs, this.cancelRemaining);
     this.finishIfIdle();
   }
 
@@ -110,23 +157,43 @@ export class ShareRun implements StreamOwner {
     return true;
   }
 
-  countSent(): void {
-    this.counters.messagesSent++;
+  countSent(sentAtMs: number): void {
+    if (sentAtMs >= this.measureFromMs) this.counters.messagesSent++;
   }
 
-  recordResponse(latencyUs: number): void {
+  recordResponse(times: SendTimes, receivedAtMs: number): void {
+    if (times.sentAtMs < this.measureFromMs) return;
     this.counters.messagesReceived++;
-    recordLatencyUs(this.interval, latencyUs);
+    recordLatencyUs(this.interval, (receivedAtMs - times.intendedAtMs) * 1000);
+    if (this.intervalUncorrected) recordLatencyUs(this.intervalUncorrected, (receivedAtMs - times.sentAtMs) * 1000);
   }
 
   countUnmatched(): void {
+    if (performance.now() < this.measureFromMs) return;
     this.countError('UNMATCHED_RESPONSE', 'a response matched no request in flight');
+  }
+
+  streamHasRoom(driver: StreamDriver): void {
+    if (!this.sending) return;
+    if (this.backlog.size > 0) this.sendFromBacklog(driver);
+    if (driver.hasRoom()) this.ready.add(driver);
   }
 
   streamEnded(driver: StreamDriver, outcome: StreamOutcome): void {
     this.streams.delete(driver);
+    this.ready.delete(driver);
     const slot = this.slotOf.get(driver)!;
     this.slotOf.delete(driver);
+    this.slotOpen[slot] = false;
+    const { statusName, unanswered } = outcome;
+    if (driver.measured) this.countStreamEnd(outcome);
+    else if (unanswered > 0) this.counters.messagesFailed += unanswered; // sent after warm-up on a warm-up stream
+    this.failuresInARow = statusName === 'OK' || outcome.received > 0 ? 0 : this.failuresInARow + 1;
+    if (this.sending && slot < this.activeSlotTarget) this.reopen(slot);
+    this.finishIfIdle();
+  }
+
+  private countStreamEnd(outcome: StreamOutcome): void {
     const { statusName, unanswered } = outcome;
     if (outcome.cancelledByUs) {
       this.counters.streamsCancelled++;
@@ -143,9 +210,9 @@ export class ShareRun implements StreamOwner {
         this.countError(statusName, outcome.details);
       }
     }
-    this.failuresInARow = statusName === 'OK' || outcome.received > 0 ? 0 : this.failuresInARow + 1;
-    if (this.sending) this.reopen(slot);
-    this.finishIfIdle();
+    if (outcome.firstResponseMs !== undefined) recordLatencyUs(this.streamFirstResponse, outcome.firstResponseMs * 1000);
+    recordLatencyUs(this.streamDuration, (outcome.endedAtMs - outcome.openedAtMs) * 1000);
+    this.messagesPerStream.recordValue(Math.max(outcome.received, 0));
   }
 
   private reopen(slot: number): void {
@@ -154,12 +221,10 @@ export class ShareRun implements StreamOwner {
       return;
     }
     const waitMs = Math.min(REOPEN_BACKOFF_MS.first * 2 ** (this.failuresInARow - 1), REOPEN_BACKOFF_MS.max);
-    const timer = setTimeout(() => {
-      this.reopenTimers.delete(timer);
-      if (this.sending) this.openStream(slot);
+    this.after(waitMs, () => {
+      if (this.sending && !this.slotOpen[slot] && slot < this.activeSlotTarget) this.openStream(slot);
       this.finishIfIdle();
-    }, waitMs);
-    this.reopenTimers.add(timer);
+    });
   }
 
   /** Stream ids are unique in the run: slot ids first, then one stride further per re-open. */
@@ -167,13 +232,89 @@ export class ShareRun implements StreamOwner {
     const { share, stream, buildMessage } = this.options;
     const streamId = share.firstStreamId + slot + this.generations[slot]! * share.streamIdStride;
     this.generations[slot]!++;
-    this.counters.streamsOpened++;
     const connection = this.connections[slot % this.connections.length]!;
-    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this);
+    const selfPaced = this.rateSchedule === undefined;
+    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this, selfPaced);
+    if (performance.now() >= this.measureFromMs) {
+      driver.measured = true;
+      this.counters.streamsOpened++;
+    }
     this.streams.add(driver);
     this.slotOf.set(driver, slot);
+    this.slotOpen[slot] = true;
     this.peakActiveStreams = Math.max(this.peakActiveStreams, this.streams.size);
+    if (selfPaced) driver.start();
+    else this.streamHasRoom(driver);
   }
+
+  /** Open model: sends every request due by now, then sleeps until the next one is due. */
+  private readonly sendDue = (): void => {
+    this.scheduleTimer = undefined;
+    if (!this.sending || !this.rateSchedule) return;
+    const elapsedMs = performance.now() - this.loadStartedAtMs;
+    let dueAtMs = intendedTimeOf(this.rateSchedule, this.scheduled);
+    while (dueAtMs <= elapsedMs) {
+      if (!this.takeSend()) return;
+      this.scheduled++;
+      this.dispatch(this.loadStartedAtMs + dueAtMs);
+      dueAtMs = intendedTimeOf(this.rateSchedule, this.scheduled);
+    }
+    if (!Number.isFinite(dueAtMs)) {
+      this.stopSending();
+      return;
+    }
+    this.scheduleTimer = setTimeout(this.sendDue, Math.max(dueAtMs - elapsedMs, 0));
+  };
+
+  private dispatch(intendedAtMs: number): void {
+    for (const driver of this.ready) {
+      if (driver.hasRoom()) {
+        driver.sendScheduled(intendedAtMs);
+        if (!driver.hasRoom()) this.ready.delete(driver);
+        return;
+      }
+      this.ready.delete(driver);
+    }
+    if (intendedAtMs >= this.measureFromMs) this.counters.sendsDeferred++;
+    this.backlog.push(intendedAtMs);
+  }
+
+  private sendFromBacklog(driver: StreamDriver): void {
+    while (this.backlog.size > 0 && driver.hasRoom()) {
+      const intendedAtMs = this.backlog.shift();
+      if (intendedAtMs >= this.measureFromMs) recordLatencyUs(this.sendLag, (performance.now() - intendedAtMs) * 1000);
+      driver.sendScheduled(intendedAtMs);
+    }
+  }
+
+  private readonly endWarmup = (): void => {
+    for (const driver of this.streams) {
+      if (driver.measured) continue;
+      driver.measured = true;
+      this.counters.streamsOpened++;
+    }
+  };
+
+  private readonly expireOverdue = (): void => {
+    const timeoutMs = this.options.stream.timeoutMs!;
+    const overdueBefore = performance.now() - timeoutMs;
+    for (const driver of this.streams) if (driver.oldestSentAtMs <= overdueBefore) driver.expire(timeoutMs);
+  };
+
+  private slotTargetAt(elapsedMs: number): number {
+    const { share } = this.options;
+    const total = Math.round(valueAt(share.streamSchedule!, elapsedMs));
+    return Math.min(splitEvenly(total, share.workerCount)[share.workerId]!, share.streams);
+  }
+
+  /** Opens or half-closes streams to follow the active-stream schedule. */
+  private readonly followStreamSchedule = (): void => {
+    if (!this.sending) return;
+    const target = this.slotTargetAt(performance.now() - this.loadStartedAtMs);
+    this.activeSlotTarget = target;
+    for (let slot = 0; slot < target; slot++) if (!this.slotOpen[slot]) this.openStream(slot);
+    for (const driver of this.streams) if (this.slotOf.get(driver)! >= target) driver.stopSending();
+  };
 
   private countError(statusName: string, details: string): void {
     this.counters.errors++;
@@ -198,9 +339,20 @@ export class ShareRun implements StreamOwner {
   };
 
   private readonly cancelRemaining = (): void => {
-    this.drainTimer = undefined;
     for (const stream of this.streams) stream.cancel();
   };
+
+  private after(ms: number, callback: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      callback();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private every(ms: number, callback: () => void): void {
+    this.timers.add(setInterval(callback, ms));
+  }
 
   private readonly takeSnapshot = (): void => {
     const now = performance.now();
@@ -216,13 +368,21 @@ export class ShareRun implements StreamOwner {
       workerId: this.options.share.workerId,
       index: this.snapshotIndex++,
       durationMs: now - this.lastSnapshotAtMs,
+      warmup: now < this.measureFromMs,
       counters: delta,
       statusCodes: this.intervalStatusCodes,
       histogram: encodeHistogram(this.interval),
       activeStreams: this.streams.size,
       activeConnections: this.activeConnections,
       inFlight,
+      heapUsedBytes: process.memoryUsage().heapUsed,
+      eventLoopUtilization: this.monitor.intervalUtilization(),
     };
+    if (this.intervalUncorrected && this.totalUncorrected) {
+      this.totalUncorrected.add(this.intervalUncorrected);
+      snapshot.uncorrectedHistogram = encodeHistogram(this.intervalUncorrected);
+      this.intervalUncorrected.reset();
+    }
     this.interval.reset();
     this.intervalStatusCodes = {};
     this.lastSnapshotAtMs = now;
@@ -230,12 +390,16 @@ export class ShareRun implements StreamOwner {
   };
 
   private finishIfIdle(): void {
-    if (!this.finish || this.streams.size > 0 || this.reopenTimers.size > 0) return;
-    if (this.sending && this.budget > 0) return;
+    if (!this.finish || this.streams.size > 0) return;
+    if (this.sending && this.budget > 0) {
+      // Between stream generations (a back-off) or with every slot scheduled off: keep going.
+      return;
+    }
+    if (this.sending) this.sendingEndedAtMs = performance.now();
     this.sending = false;
-    clearInterval(this.snapshotTimer);
-    clearTimeout(this.sendWindowTimer);
-    clearTimeout(this.drainTimer);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    if (this.scheduleTimer) clearTimeout(this.scheduleTimer);
     for (const connection of this.connections) connection.close();
     this.takeSnapshot();
     const finish = this.finish;
@@ -246,10 +410,18 @@ export class ShareRun implements StreamOwner {
       statusCodes: { ...this.statusCodes },
       errorDetails: { ...this.errorDetails },
       histogram: encodeHistogram(this.total),
+      ...(this.totalUncorrected ? { uncorrectedHistogram: encodeHistogram(this.totalUncorrected) } : {}),
+      sendLagHistogram: encodeHistogram(this.sendLag),
+      unsentAtStop: this.backlog.size,
+      streamFirstResponseHistogram: encodeHistogram(this.streamFirstResponse),
+      streamDurationHistogram: encodeHistogram(this.streamDuration),
+      messagesPerStreamHistogram: encodeHistogram(this.messagesPerStream),
+      generator: this.monitor.finish(),
       inFlightAtStop: this.inFlightAtStop,
       peakActiveConnections: this.peakActiveConnections,
       peakActiveStreams: this.peakActiveStreams,
       elapsedMs: performance.now() - this.loadStartedAtMs,
+      sendingMs: this.sendingEndedAtMs - this.loadStartedAtMs,
       snapshotCount: this.snapshotIndex,
       stoppedEarly: this.stoppedEarly,
     });

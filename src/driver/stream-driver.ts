@@ -1,47 +1,65 @@
 import { performance } from 'node:perf_hooks';
 import type { MessageFactory, TemplateContext } from '../scenario/compile-message-template.js';
 import type { StreamSettings } from '../pool/worker-protocol.js';
-import { InOrderPending, KeyedPending, type PendingRequests } from './pending-requests.js';
+import { InOrderPending, KeyedPending, type PendingRequests, type SendTimes } from './pending-requests.js';
 import type { BidiStream, Connection, StreamEvents } from './transport.js';
 
 /** What a stream asks of the run that owns it. */
 export interface StreamOwner {
-  /** True while the run may send: not stopping, and it took one message from the budget. */
+  /** Statistics count only requests sent at or after this time (the end of the warm-up). */
+  readonly measureFromMs: number;
+  /** Closed model: true while the run may send (it took one message from the budget). */
   takeSend(): boolean;
-  recordResponse(latencyUs: number): void;
-  countSent(): void;
+  countSent(sentAtMs: number): void;
+  recordResponse(times: SendTimes, receivedAtMs: number): void;
   countUnmatched(): void;
+  /** Open model: the stream can take another scheduled request. */
+  streamHasRoom(driver: StreamDriver): void;
   streamEnded(driver: StreamDriver, outcome: StreamOutcome): void;
 }
 
 export interface StreamOutcome {
   statusName: string;
   details: string;
-  /** Requests never answered on this stream. */
+  /** Requests never answered on this stream, counting only those sent after the warm-up. */
   unanswered: number;
   /** Responses received on this stream (0 = it never got going). */
   received: number;
   cancelledByUs: boolean;
+  openedAtMs: number;
+  endedAtMs: number;
+  /** Time from the stream's first request to its first response, ms; undefined without one. */
+  firstResponseMs: number | undefined;
 }
 
+const scratchTimes: SendTimes = { intendedAtMs: 0, sentAtMs: 0 };
+
 /**
- * Drives one bidi stream: keeps up to `window` requests in flight, pauses `intervalMs` between
- * sends, half-closes when its message count or duration is reached (or the run stops sending)
- * and reports its outcome once the server ends it.
+ * Drives one bidi stream. Closed model (`selfPaced`): keeps up to `window` requests in flight
+ * and pauses `intervalMs` between sends. Open model: the owner's schedule calls `sendScheduled`
+ * while `hasRoom()`. Either way the stream half-closes when its message count or lifetime is
+ * reached (or the run stops sending), and reports its outcome once the server ends it.
  */
 export class StreamDriver implements StreamEvents {
   private readonly stream: BidiStream;
   private readonly pending: PendingRequests;
   private readonly context: TemplateContext;
+  readonly openedAtMs = performance.now();
+  private firstSentAtMs = 0;
+  private firstResponseMs: number | undefined;
   private sent = 0;
   private received = 0;
   private halfClosed = false;
+  private backpressured = false;
   private cancelledByUs = false;
+  private expiredAfterMs: number | undefined;
   private ended = false;
   private readonly deadlineMs: number;
   private nextSendAtMs = 0;
   private sendTimer: NodeJS.Timeout | undefined;
   private lifetimeTimer: NodeJS.Timeout | undefined;
+  /** Set by the owner: whether this stream counts in the statistics (opened or alive after warm-up). */
+  measured = false;
 
   constructor(
     connection: Connection,
@@ -50,19 +68,42 @@ export class StreamDriver implements StreamEvents {
     private readonly settings: StreamSettings,
     private readonly buildMessage: MessageFactory,
     private readonly owner: StreamOwner,
+    private readonly selfPaced: boolean,
   ) {
     this.pending = settings.correlateBy === undefined ? new InOrderPending() : new KeyedPending();
     this.context = { workerId, streamId, messageIndex: 0 };
-    this.deadlineMs = settings.durationMs === undefined ? Infinity : performance.now() + settings.durationMs;
+    this.deadlineMs = settings.durationMs === undefined ? Infinity : this.openedAtMs + settings.durationMs;
     this.stream = connection.openStream(this);
-    if (settings.durationMs !== undefined) {
-      this.lifetimeTimer = setTimeout(this.stopSending, settings.durationMs);
-    }
-    this.pump();
+    if (settings.durationMs !== undefined) this.lifetimeTimer = setTimeout(this.stopSending, settings.durationMs);
+  }
+
+  /** Closed model: start sending. */
+  start(): void {
+    if (this.selfPaced) this.pump();
   }
 
   get inFlight(): number {
     return this.pending.size;
+  }
+
+  get oldestSentAtMs(): number {
+    return this.pending.oldestSentAtMs();
+  }
+
+  /** Open model: whether a scheduled request can go out on this stream now. */
+  hasRoom(): boolean {
+    if (this.halfClosed || this.ended || this.backpressured || this.pending.size >= this.settings.window) return false;
+    if (this.settings.messages !== undefined && this.sent >= this.settings.messages) {
+      this.stopSending();
+      return false;
+    }
+    return true;
+  }
+
+  /** Open model: send one request that was due at `intendedAtMs` (its latency counts from then). */
+  sendScheduled(intendedAtMs: number): void {
+    this.sendOne(intendedAtMs);
+    if (this.settings.messages !== undefined && this.sent >= this.settings.messages) this.stopSending();
   }
 
   /** Stop sending: half-close now; responses to in-flight requests still count. */
@@ -73,7 +114,7 @@ export class StreamDriver implements StreamEvents {
     this.stream.halfClose();
   };
 
-  /** Drain time is over: cancel, and what is still in flight is reported as such. */
+  /** Drain time is over: cancel; what is still in flight is reported as in flight at stop. */
   cancel(): void {
     if (this.ended) return;
     this.cancelledByUs = true;
@@ -81,24 +122,49 @@ export class StreamDriver implements StreamEvents {
     this.stream.cancel();
   }
 
+  /** A request went unanswered for `timeoutMs`: the stream ends as DEADLINE_EXCEEDED. */
+  expire(timeoutMs: number): void {
+    if (this.ended || this.expiredAfterMs !== undefined) return;
+    this.expiredAfterMs = timeoutMs;
+    this.clearTimers();
+    this.stream.cancel();
+  }
+
   onResponse(key: string | undefined): void {
-    const sentAtMs = this.pending.take(key);
-    if (sentAtMs === undefined) {
+    if (!this.pending.take(key, scratchTimes)) {
       this.owner.countUnmatched();
       return;
     }
-    this.received++;
-    this.owner.recordResponse((performance.now() - sentAtMs) * 1000);
-    this.pump();
+    const now = performance.now();
+    if (this.received++ === 0) this.firstResponseMs = now - this.firstSentAtMs;
+    this.owner.recordResponse(scratchTimes, now);
+    if (this.selfPaced) this.pump();
+    else if (this.hasRoom()) this.owner.streamHasRoom(this);
+  }
+
+  onDrain(): void {
+    this.backpressured = false;
+    if (this.selfPaced) this.pump();
+    else if (this.hasRoom()) this.owner.streamHasRoom(this);
   }
 
   onEnd(statusName: string, details: string): void {
     if (this.ended) return;
     this.ended = true;
     this.clearTimers();
-    const unanswered = this.pending.size;
+    const unanswered = this.pending.countSentSince(this.owner.measureFromMs);
     this.pending.clear();
-    this.owner.streamEnded(this, { statusName, details, unanswered, received: this.received, cancelledByUs: this.cancelledByUs });
+    const expired = this.expiredAfterMs !== undefined;
+    this.owner.streamEnded(this, {
+      statusName: expired ? 'DEADLINE_EXCEEDED' : statusName,
+      details: expired ? `no response within ${this.expiredAfterMs} ms (stream.timeout)` : details,
+      unanswered,
+      received: this.received,
+      cancelledByUs: this.cancelledByUs && !expired,
+      openedAtMs: this.openedAtMs,
+      endedAtMs: performance.now(),
+      firstResponseMs: this.firstResponseMs,
+    });
   }
 
   private readonly pumpFromTimer = (): void => {
@@ -106,11 +172,11 @@ export class StreamDriver implements StreamEvents {
     this.pump();
   };
 
-  /** Sends while the window has room; with an interval, one send per interval. */
+  /** Closed model: sends while the window has room; with an interval, one send per interval. */
   private pump(): void {
     if (this.halfClosed || this.ended || this.sendTimer) return;
     const { window, intervalMs, messages } = this.settings;
-    while (this.pending.size < window) {
+    while (this.pending.size < window && !this.backpressured) {
       const now = performance.now();
       if ((messages !== undefined && this.sent >= messages) || now >= this.deadlineMs) {
         this.stopSending();
@@ -125,18 +191,21 @@ export class StreamDriver implements StreamEvents {
         return;
       }
       this.nextSendAtMs = now + intervalMs;
-      this.sendOne();
+      this.sendOne(NaN);
     }
   }
 
-  private sendOne(): void {
+  /** `intendedAtMs` NaN (closed model): the request is due when it is sent. */
+  private sendOne(intendedAtMs: number): void {
     this.context.messageIndex = this.sent;
     const message = this.buildMessage(this.context);
     const key = this.settings.correlateBy === undefined ? undefined : String(message[this.settings.correlateBy]);
-    this.sent++;
-    this.pending.add(key, performance.now());
-    this.owner.countSent();
-    this.stream.send(message);
+    // Building the message is the generator's own work: the clock starts after it.
+    const sentAtMs = performance.now();
+    if (this.sent++ === 0) this.firstSentAtMs = sentAtMs;
+    this.pending.add(key, Number.isNaN(intendedAtMs) ? sentAtMs : Math.min(intendedAtMs, sentAtMs), sentAtMs);
+    this.owner.countSent(sentAtMs);
+    if (!this.stream.send(message)) this.backpressured = true;
   }
 
   private clearTimers(): void {

@@ -6,6 +6,8 @@
 export interface StreamEvents {
   /** One response arrived; `key` is the correlation field's value when correlating. */
   onResponse(key: string | undefined): void;
+  /** The transport's send buffer has room again after `send` returned false. */
+  onDrain(): void;
   /** The stream is over, exactly once: its gRPC status name ("OK", "UNAVAILABLE", …) and details. */
   onEnd(statusName: string, details: string): void;
 }

@@ -1,12 +1,10 @@
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { WorkerShare } from '../pool/worker-protocol.js';
 
-/** Splits `total` into `parts` near-equal whole shares, larger ones first. */
-export function splitEvenly(total: number, parts: number): number[] {
-  const base = Math.floor(total / parts);
-  const remainder = total % parts;
-  return Array.from({ length: parts }, (_, i) => base + (i < remainder ? 1 : 0));
-}
+import { scaleSchedule } from './load-schedule.js';
+import { splitEvenly } from './split-evenly.js';
+
+export { splitEvenly };
 
 /**
  * Scenario → one share per worker. Streams, connections and the message budget are split
@@ -14,7 +12,7 @@ export function splitEvenly(total: number, parts: number): number[] {
  * (the schema guarantees workers ≤ connections ≤ streams). Pure: no clock, no I/O.
  */
 export function planRun(scenario: Pick<Scenario, 'load'>): WorkerShare[] {
-  const { streams, connections, workers, messages, durationMs } = scenario.load;
+  const { streams, connections, workers, messages, durationMs, rateSchedule, streamSchedule, warmupMs } = scenario.load;
   const streamShares = splitEvenly(streams, workers);
   const connectionShares = splitEvenly(connections, workers);
   const budgetShares = messages === undefined ? undefined : splitEvenly(messages, workers);
@@ -26,6 +24,11 @@ export function planRun(scenario: Pick<Scenario, 'load'>): WorkerShare[] {
       connections: connectionShares[workerId]!,
       firstStreamId,
       streamIdStride: streams,
+      workerCount: workers,
+      warmupMs,
+      // The open model's rate is split in proportion to the streams each worker drives.
+      ...(rateSchedule ? { rateSchedule: scaleSchedule(rateSchedule, workerStreams / streams) } : {}),
+      ...(streamSchedule ? { streamSchedule } : {}),
       ...(budgetShares ? { messageBudget: budgetShares[workerId]! } : {}),
       ...(durationMs === undefined ? {} : { durationMs }),
     };

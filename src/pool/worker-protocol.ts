@@ -3,6 +3,7 @@
  * histograms travel as compressed base64 strings, errors as `{code, message}`.
  */
 import type { SerializedError } from '../errors/bench-error.js';
+import type { Schedule } from '../plan/load-schedule.js';
 
 /** What every worker needs to know about the call; the same for all workers of a run. */
 export interface CallSettings {
@@ -25,6 +26,8 @@ export interface StreamSettings {
   intervalMs: number;
   window: number;
   correlateBy?: string;
+  /** Per-message timeout, ms. */
+  timeoutMs?: number;
 }
 
 /** One worker's share of the run, computed by the plan. */
@@ -42,6 +45,13 @@ export interface WorkerShare {
   messageBudget?: number;
   /** Send window, from the worker's start; undefined = until the budget is spent or stop. */
   durationMs?: number;
+  /** Open model: this worker's part of the rate schedule (messages/s). Absent: closed model. */
+  rateSchedule?: Schedule;
+  /** The run's active-stream schedule (all workers); each worker takes its even part. */
+  streamSchedule?: Schedule;
+  workerCount: number;
+  /** The first part of the run that no statistic counts, ms. */
+  warmupMs: number;
 }
 
 export interface WorkerTask {
@@ -74,6 +84,8 @@ export interface WorkerCounters {
   connectionsClosed: number;
   /** Error events: failed streams by status, unanswered requests on OK streams, unmatched responses. */
   errors: number;
+  /** Open model: scheduled requests that could not go out on time (window full, back-pressure). */
+  sendsDeferred: number;
 }
 
 export function emptyCounters(): WorkerCounters {
@@ -88,6 +100,7 @@ export function emptyCounters(): WorkerCounters {
     connectionsOpened: 0,
     connectionsClosed: 0,
     errors: 0,
+    sendsDeferred: 0,
   };
 }
 
@@ -103,14 +116,34 @@ export interface IntervalSnapshot {
   index: number;
   /** Length of this interval, ms (the last one is usually shorter). */
   durationMs: number;
+  /** The interval ended within the warm-up: it counts nothing and is left out of the report. */
+  warmup: boolean;
   counters: WorkerCounters;
   /** Stream-end statuses in this interval, by gRPC status name. */
   statusCodes: Record<string, number>;
   histogram: string;
+  /** Open model: latencies from the actual send (µs); absent in the closed model, where they are the same. */
+  uncorrectedHistogram?: string;
   activeStreams: number;
   activeConnections: number;
   /** Requests sent and not yet answered, at the end of the interval. */
   inFlight: number;
+  /** This worker thread's V8 heap in use at the end of the interval. */
+  heapUsedBytes: number;
+  /** Share of the interval this worker's event loop was busy, 0..1. */
+  eventLoopUtilization: number;
+}
+
+/** How hard the worker itself had to work: the evidence for a saturated load generator. */
+export interface GeneratorHealth {
+  workerId: number;
+  /** Share of the run the event loop was busy (≈ the thread's CPU), 0..1. */
+  eventLoopUtilization: number;
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  eventLoopDelayMeanMs: number;
+  /** Busy time of the event loop over the run, ms. */
+  busyMs: number;
 }
 
 /** Main → worker. */
@@ -124,6 +157,16 @@ export interface WorkerResult {
   /** "STATUS: details" → count, capped in size by the worker. */
   errorDetails: Record<string, number>;
   histogram: string;
+  uncorrectedHistogram?: string;
+  /** Open model: how late deferred sends went out (µs). */
+  sendLagHistogram: string;
+  /** Open model: scheduled requests never sent because the run ended first. */
+  unsentAtStop: number;
+  /** Per finished stream: time to first response (µs), lifetime (µs), responses. */
+  streamFirstResponseHistogram: string;
+  streamDurationHistogram: string;
+  messagesPerStreamHistogram: string;
+  generator: GeneratorHealth;
   /** Requests still unanswered when the worker stopped (cancelled at the drain timeout). */
   inFlightAtStop: number;
   peakActiveConnections: number;
@@ -132,8 +175,34 @@ export interface WorkerResult {
   fatal?: SerializedError;
   /** From the first stream opened to the last one ended, ms. */
   elapsedMs: number;
+  /** From the first stream opened to when sending stopped, ms. */
+  sendingMs: number;
   /** Interval snapshots posted, the last one included: the main thread waits for all of them. */
   snapshotCount: number;
   /** True when the worker stopped early on a `stop` message. */
   stoppedEarly: boolean;
+}
+
+/** A result with nothing measured: for a worker that could not start. */
+export function emptyResult(workerId: number): WorkerResult {
+  return {
+    workerId,
+    counters: emptyCounters(),
+    statusCodes: {},
+    errorDetails: {},
+    histogram: '',
+    sendLagHistogram: '',
+    unsentAtStop: 0,
+    streamFirstResponseHistogram: '',
+    streamDurationHistogram: '',
+    messagesPerStreamHistogram: '',
+    generator: { workerId, eventLoopUtilization: 0, eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, eventLoopDelayMeanMs: 0, busyMs: 0 },
+    inFlightAtStop: 0,
+    peakActiveConnections: 0,
+    peakActiveStreams: 0,
+    elapsedMs: 0,
+    sendingMs: 0,
+    snapshotCount: 0,
+    stoppedEarly: false,
+  };
 }

@@ -1,9 +1,9 @@
-import { isBenchError } from '../errors/bench-error.js';
+import { isBenchError, type SerializedError } from '../errors/bench-error.js';
 import { compileMessageTemplate } from '../scenario/compile-message-template.js';
 import { createGrpcJsTransport } from '../driver/grpc-js-transport.js';
 import { loadBidiMethod } from '../driver/load-method.js';
 import { ShareRun } from '../driver/share-run.js';
-import { emptyCounters, type ControlMessage, type WorkerResult, type WorkerTask } from './worker-protocol.js';
+import { emptyResult, type ControlMessage, type WorkerResult, type WorkerTask } from './worker-protocol.js';
 
 /**
  * Piscina worker entry: runs one worker's share and returns its result. Interval snapshots
@@ -38,22 +38,10 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
     });
     return await run.run();
   } catch (error) {
-    return {
-      workerId: share.workerId,
-      counters: emptyCounters(),
-      statusCodes: {},
-      errorDetails: {},
-      histogram: '',
-      inFlightAtStop: 0,
-      peakActiveConnections: 0,
-      peakActiveStreams: 0,
-      elapsedMs: 0,
-      snapshotCount: 0,
-      stoppedEarly: false,
-      fatal: isBenchError(error)
-        ? { code: error.code, message: error.message }
-        : { code: 'INTERNAL', message: `worker ${share.workerId}: ${(error as Error)?.stack ?? String(error)}` },
-    };
+    const fatal: SerializedError = isBenchError(error)
+      ? { code: error.code, message: error.message }
+      : { code: 'INTERNAL', message: `worker ${share.workerId}: ${(error as Error)?.stack ?? String(error)}` };
+    return { ...emptyResult(share.workerId), fatal };
   } finally {
     port.close();
   }

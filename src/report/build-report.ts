@@ -4,6 +4,8 @@ import { decodeHistogram, encodeHistogram, mergeHistograms } from '../stats/late
 import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
 import { redactMetadata } from './redact-metadata.js';
 import { TOOL_VERSION } from '../tool-version.js';
+import { memoryGrowth, type MemorySample } from '../stats/memory-growth.js';
+import { assessGenerator } from './assess-generator.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportInterval } from './report.js';
 
 
@@ -18,6 +20,7 @@ function addInto(into: Record<string, number>, from: Record<string, number>): vo
 export function buildIntervals(snapshots: ReadonlyArray<IntervalSnapshot>, snapshotIntervalMs: number): ReportInterval[] {
   const byIndex = new Map<number, IntervalSnapshot[]>();
   for (const snapshot of snapshots) {
+    if (snapshot.warmup) continue;
     const list = byIndex.get(snapshot.index) ?? [];
     list.push(snapshot);
     byIndex.set(snapshot.index, list);
@@ -46,6 +49,8 @@ export function buildIntervals(snapshots: ReadonlyArray<IntervalSnapshot>, snaps
         p99Ms: summary.p99,
         activeStreams: group.reduce((sum, s) => sum + s.activeStreams, 0),
         activeConnections: group.reduce((sum, s) => sum + s.activeConnections, 0),
+        sendsDeferred: counters.sendsDeferred,
+        maxEventLoopUtilization: Math.round(Math.max(...group.map((s) => s.eventLoopUtilization)) * 1000) / 1000,
         histogram: encodeHistogram(histogram),
       };
     });
@@ -64,6 +69,36 @@ export interface BuildReportInput {
   snapshotIntervalMs: number;
   partialReason?: string;
   workerErrors: string[];
+  /** Process CPU time over the load, µs. */
+  processCpuUs: number;
+  clientRss: MemorySample[];
+  targetMemory?: { source: string; samples: MemorySample[] };
+}
+
+function nonEmpty(encoded: ReadonlyArray<string | undefined>): string[] {
+  return encoded.filter((h): h is string => h !== undefined && h !== '');
+}
+
+/** Worker heaps summed per interval, timed at the interval's end. */
+function workerHeapSamples(snapshots: ReadonlyArray<IntervalSnapshot>, snapshotIntervalMs: number): MemorySample[] {
+  const byIndex = new Map<number, number>();
+  const durationByIndex = new Map<number, number>();
+  for (const s of snapshots) {
+    byIndex.set(s.index, (byIndex.get(s.index) ?? 0) + s.heapUsedBytes);
+    durationByIndex.set(s.index, Math.max(durationByIndex.get(s.index) ?? 0, s.durationMs));
+  }
+  return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([index, bytes]) => ({ tMs: index * snapshotIntervalMs + durationByIndex.get(index)!, bytes }));
+}
+
+function countSummary(histogram: ReturnType<typeof mergeHistograms>) {
+  const n = histogram.totalCount;
+  return {
+    min: n ? histogram.minNonZeroValue : 0,
+    mean: n ? Math.round(histogram.mean * 100) / 100 : 0,
+    p50: n ? histogram.getValueAtPercentile(50) : 0,
+    p99: n ? histogram.getValueAtPercentile(99) : 0,
+    max: n ? histogram.maxValue : 0,
+  };
 }
 
 /** Workers' results → the Report: merged histogram, summed counters, derived figures. */
@@ -77,8 +112,13 @@ export function buildReport(input: BuildReportInput): Report {
     addInto(statusCodes, result.statusCodes);
     addInto(errorDetails, result.errorDetails);
   }
-  const histogram = mergeHistograms(results.map((r) => r.histogram).filter((h) => h !== ''));
-  const durationMs = Math.max(0, ...results.map((r) => r.elapsedMs));
+  const histogram = mergeHistograms(nonEmpty(results.map((r) => r.histogram)));
+  const openModel = scenario.load.rateSchedule !== undefined;
+  const uncorrected = openModel ? mergeHistograms(nonEmpty(results.map((r) => r.uncorrectedHistogram))) : histogram;
+  const latencyMs = summarizeLatency(histogram);
+  const durationMs = Math.max(0, Math.max(0, ...results.map((r) => r.elapsedMs)) - scenario.load.warmupMs);
+  // Warm-up is excluded from the counts, so it is excluded from the time they are divided by.
+  const sendingMs = Math.max(0, ...results.map((r) => r.sendingMs)) - scenario.load.warmupMs;
   const inFlightAtStop = results.reduce((sum, r) => sum + r.inFlightAtStop, 0);
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -111,9 +151,35 @@ export function buildReport(input: BuildReportInput): Report {
       messagesFailed: counters.messagesFailed,
       inFlightAtStop,
       errors: counters.errors,
+      sendsDeferred: counters.sendsDeferred,
+      unsentAtStop: results.reduce((sum, r) => sum + r.unsentAtStop, 0),
     },
-    throughput: { messagesPerSec: durationMs > 0 ? round2((counters.messagesReceived * 1000) / durationMs) : 0 },
-    latencyMs: summarizeLatency(histogram),
+    loadModel: openModel ? 'open' : 'closed',
+    warmupMs: scenario.load.warmupMs,
+    throughput: {
+      messagesPerSec: durationMs > 0 ? round2((counters.messagesReceived * 1000) / durationMs) : 0,
+      sentPerSec: sendingMs > 0 ? round2((counters.messagesSent * 1000) / sendingMs) : 0,
+    },
+    latencyMs,
+    latencyUncorrectedMs: summarizeLatency(uncorrected),
+    sendLagMs: summarizeLatency(mergeHistograms(nonEmpty(results.map((r) => r.sendLagHistogram)))),
+    streamStats: {
+      timeToFirstResponseMs: summarizeLatency(mergeHistograms(nonEmpty(results.map((r) => r.streamFirstResponseHistogram)))),
+      durationMs: summarizeLatency(mergeHistograms(nonEmpty(results.map((r) => r.streamDurationHistogram)))),
+      messagesPerStream: countSummary(mergeHistograms(nonEmpty(results.map((r) => r.messagesPerStreamHistogram)))),
+    },
+    generator: assessGenerator({
+      workers: results.map((r) => r.generator),
+      openModel,
+      processCpuUs: input.processCpuUs,
+      durationMs,
+      latencyP50Ms: latencyMs.p50,
+    }),
+    memory: {
+      client: memoryGrowth(input.clientRss),
+      clientHeap: memoryGrowth(workerHeapSamples(input.snapshots, input.snapshotIntervalMs)),
+      ...(input.targetMemory ? { target: { source: input.targetMemory.source, ...memoryGrowth(input.targetMemory.samples) } } : {}),
+    },
     latencyBuckets: bucketize(histogram),
     statusCodes,
     errorDetails,
@@ -125,6 +191,7 @@ export function buildReport(input: BuildReportInput): Report {
     streams: { peakActive: results.reduce((sum, r) => sum + r.peakActiveStreams, 0) },
     intervals: buildIntervals(input.snapshots, input.snapshotIntervalMs),
     histogram: encodeHistogram(histogram),
+    uncorrectedHistogram: encodeHistogram(uncorrected),
     workerErrors: input.workerErrors,
   };
   return report;

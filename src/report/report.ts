@@ -1,3 +1,4 @@
+import type { GeneratorHealth } from '../pool/worker-protocol.js';
 import type { HistogramBucket, LatencySummaryMs } from '../stats/summarize-latency.js';
 
 /** Bumped whenever a field changes meaning or is removed; additions keep the version. */
@@ -21,8 +22,33 @@ export interface ReportInterval {
   /** Streams and connections open at the end of the interval. */
   activeStreams: number;
   activeConnections: number;
+  /** Open model: scheduled requests that could not go out on time in this interval. */
+  sendsDeferred: number;
+  /** Busiest worker's event-loop utilisation in this interval, 0..1. */
+  maxEventLoopUtilization: number;
   /** This interval's latencies (µs), HdrHistogram compressed base64. */
   histogram: string;
+}
+
+export interface GeneratorReport {
+  /** True when the load generator's own queueing likely inflated the latencies. */
+  saturated: boolean;
+  /** Why it is (or is not) considered saturated, one line per finding. */
+  evidence: string[];
+  /** Process CPU time (all threads) per second of run time, as a percentage of one core. */
+  processCpuPercent: number;
+  workers: GeneratorHealth[];
+}
+
+export interface MemoryGrowthReport {
+  startBytes: number;
+  peakBytes: number;
+  endBytes: number;
+  /** Least-squares slope over the run. */
+  growthBytesPerMin: number;
+  /** Goodness of the linear fit, 0..1: a steady leak is near 1. */
+  r2: number;
+  samples: number;
 }
 
 export interface ReportSettings {
@@ -66,13 +92,48 @@ export interface Report {
     /** Requests still unanswered when the run stopped. sent = received + failed + inFlightAtStop. */
     inFlightAtStop: number;
     errors: number;
+    /** Open model: scheduled requests that could not go out on time (window full, back-pressure). */
+    sendsDeferred: number;
+    /** Open model: scheduled requests never sent because the run ended first. */
+    unsentAtStop: number;
   };
-  throughput: { messagesPerSec: number };
+  /** `open` (a target rate, paced on a schedule) or `closed` (each stream sends when its window frees). */
+  loadModel: 'open' | 'closed';
+  throughput: {
+    /** Responses received per second of load time (durationMs, drain included). */
+    messagesPerSec: number;
+    /** Requests sent per second while sending (excludes the drain): the open model's achieved rate. */
+    sentPerSec: number;
+  };
+  /** Latency of every response. Open model: from when the request was due (coordinated omission corrected). */
   latencyMs: LatencySummaryMs;
+  /** From when the request was actually sent; equal to latencyMs in the closed model. */
+  latencyUncorrectedMs: LatencySummaryMs;
+  /** Open model: how late the deferred sends went out. */
+  sendLagMs: LatencySummaryMs;
+  streamStats: {
+    /** From a stream's first request to its first response. */
+    timeToFirstResponseMs: LatencySummaryMs;
+    /** From open to end, per finished stream. */
+    durationMs: LatencySummaryMs;
+    /** Responses per finished stream (a count, not ms). */
+    messagesPerStream: { min: number; mean: number; p50: number; p99: number; max: number };
+  };
+  generator: GeneratorReport;
+  memory: {
+    /** The grpc-bench process (all threads): resident set size. */
+    client: MemoryGrowthReport;
+    /** Worker threads' V8 heaps, summed. */
+    clientHeap: MemoryGrowthReport;
+    /** The target, when it can be watched (embedded, monitor.pid or monitor.metricsUrl). */
+    target?: MemoryGrowthReport & { source: string };
+  };
   /** ghz-style response-time histogram (equal-width buckets, ms). */
   latencyBuckets: HistogramBucket[];
   /** Stream outcomes by gRPC status name. */
   statusCodes: Record<string, number>;
+  /** Warm-up excluded from every statistic, ms. */
+  warmupMs: number;
   /** "STATUS: details" → count. */
   errorDetails: Record<string, number>;
   connections: { opened: number; closed: number; peakActive: number };
@@ -80,6 +141,7 @@ export interface Report {
   intervals: ReportInterval[];
   /** All latencies (µs), HdrHistogram compressed base64: merge it, re-compute any percentile. */
   histogram: string;
+  uncorrectedHistogram: string;
   /** Worker failures, if any. */
   workerErrors: string[];
 }

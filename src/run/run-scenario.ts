@@ -12,6 +12,7 @@ import { ORDER_PROTO_PATH } from '../target/order-proto-path.js';
 import { startOrderServer, type OrderServerHandle } from '../target/start-order-server.js';
 import { LiveStatusTracker, type LiveStatus } from './live-status.js';
 import { probeTarget } from './probe-target.js';
+import { startMemoryMonitors } from './start-memory-monitors.js';
 
 export interface RunOptions {
   /** Called after every worker snapshot (about once per second per worker). */
@@ -77,6 +78,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       drainTimeoutMs: options.drainTimeoutMs ?? 5000,
       connectTimeoutMs,
     }));
+    const memory = startMemoryMonitors(scenario, embedded);
+    const cpuAtStart = process.cpuUsage();
     const startedAt = new Date();
     const snapshots: IntervalSnapshot[] = [];
     const live = new LiveStatusTracker();
@@ -94,6 +97,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const outcomes = await workers.results;
     options.signal?.removeEventListener('abort', onAbort);
+    const cpu = process.cpuUsage(cpuAtStart);
+    await memory.stop();
 
     const results: WorkerResult[] = [];
     const workerErrors: string[] = [];
@@ -116,6 +121,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       snapshotIntervalMs,
       ...(partialReason === undefined ? {} : { partialReason }),
       workerErrors,
+      processCpuUs: cpu.user + cpu.system,
+      clientRss: memory.client.rssSamples(),
+      ...(memory.target ? { targetMemory: { source: memory.target.source, samples: memory.target.sampler.rssSamples() } } : {}),
     });
     return partialCode ? { report, partialCode } : { report };
   } finally {

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseDurationMs } from './parse-duration.js';
+import type { Schedule } from '../plan/load-schedule.js';
 
 /**
  * The one scenario schema. YAML files and CLI flags both end up here; the types used by the
@@ -23,6 +24,18 @@ const positiveInt = z.number({ error: 'expected a whole number' }).int('expected
 /** `pkg.Service/Method` or `pkg.Service.Method`. */
 const callName = z.string().regex(/^[A-Za-z_][\w.]*[./][A-Za-z_]\w*$/, 'expected "package.Service/Method"');
 
+const positiveNumber = z.number({ error: 'expected a number' }).positive('must be > 0');
+
+const stageSchema = z.strictObject({
+  duration,
+  /** Messages/s at the end of the stage (open model). */
+  rate: positiveNumber.optional(),
+  /** Concurrent streams at the end of the stage. */
+  streams: positiveInt.optional(),
+  /** true: ramp linearly from the previous stage's values; false (default): hold for the stage. */
+  ramp: z.boolean().default(false),
+});
+
 const loadSchema = z.strictObject({
   /** Concurrent bidi streams across all workers. */
   streams: positiveInt.default(10),
@@ -34,6 +47,12 @@ const loadSchema = z.strictObject({
   duration: duration.optional(),
   /** Total request messages to send across all streams. */
   messages: positiveInt.optional(),
+  /** Open model: target messages/s across all streams, on an absolute schedule. */
+  rate: positiveNumber.optional(),
+  /** Ramp stages for rate and/or streams; their total is the run's duration unless `duration` is set. */
+  stages: z.array(stageSchema).min(1).optional(),
+  /** Excluded from every statistic: the first part of the run. */
+  warmup: duration.default(0),
 });
 
 const streamSchema = z.strictObject({
@@ -47,6 +66,17 @@ const streamSchema = z.strictObject({
   window: positiveInt.default(1),
   /** A response field that echoes the request field of the same name; without it responses match requests in order. */
   correlateBy: z.string().regex(/^[A-Za-z_]\w*$/, 'expected a field name').optional(),
+  /** Per-message timeout: a request unanswered this long ends its stream as DEADLINE_EXCEEDED. */
+  timeout: duration.optional(),
+});
+
+const monitorSchema = z.strictObject({
+  /** A local target process to sample memory from (/proc). */
+  pid: positiveInt.optional(),
+  /** A Prometheus endpoint of the target (process_resident_memory_bytes, heap gauges). */
+  metricsUrl: z.url({ error: 'expected an http(s) URL' }).optional(),
+  /** Memory sampling period. */
+  interval: duration.default(500),
 });
 
 const outputSchema = z.strictObject({
@@ -70,11 +100,19 @@ export const scenarioSchema = z
     metadata: z.record(z.string(), z.string()).default({}),
     /** The request message; string values may hold templates such as {{requestId}}. */
     data: z.record(z.string(), z.unknown()).default({}),
-    load: loadSchema.default({ streams: 10, connections: 1 }),
-    stream: streamSchema.default({ interval: 0, window: 1 }),
-    output: outputSchema.default({ formats: ['console', 'json'] }),
+    load: loadSchema.prefault({}),
+    stream: streamSchema.prefault({}),
+    output: outputSchema.prefault({}),
+    monitor: monitorSchema.prefault({}),
   })
   .superRefine((scenario, ctx) => {
+    const openModel = scenario.load.rate !== undefined || Boolean(scenario.load.stages?.some((s) => s.rate !== undefined));
+    if (openModel && scenario.stream.interval > 0) {
+      ctx.addIssue({ code: 'custom', path: ['stream', 'interval'], message: 'cannot be combined with a rate (the open model paces sends by rate)' });
+    }
+    if (scenario.load.stages && scenario.load.rate === undefined && scenario.load.stages.some((s) => s.rate !== undefined) && scenario.load.stages[0]!.rate === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['load', 'stages', 0, 'rate'], message: 'the first stage needs a rate when later stages have one and load.rate is not set' });
+    }
     if (scenario.load.connections > scenario.load.streams) {
       ctx.addIssue({
         code: 'custom',
@@ -88,17 +126,23 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ParsedScenario = z.output<typeof scenarioSchema>;
 
 /** A scenario after validation and defaults; frozen, never mutated. */
-export interface Scenario extends Omit<ParsedScenario, 'load' | 'stream'> {
+export interface Scenario extends Omit<ParsedScenario, 'load' | 'stream' | 'monitor'> {
   /** Where relative paths (proto) resolve from: the scenario file's directory or the cwd. */
   baseDir: string;
   /** The scenario file, when there is one (for error messages). */
   sourceFile?: string;
   load: {
+    /** Stream slots: the most streams open at once (load.streams, or the largest stage). */
     streams: number;
     connections: number;
     workers: number;
     durationMs?: number;
     messages?: number;
+    /** Open model: messages/s over time across all workers. Absent: closed model. */
+    rateSchedule?: Schedule;
+    /** Active streams over time; absent: all slots for the whole run. */
+    streamSchedule?: Schedule;
+    warmupMs: number;
   };
   stream: {
     messages?: number;
@@ -106,24 +150,36 @@ export interface Scenario extends Omit<ParsedScenario, 'load' | 'stream'> {
     intervalMs: number;
     window: number;
     correlateBy?: string;
+    timeoutMs?: number;
   };
+  monitor: { pid?: number; metricsUrl?: string; intervalMs: number };
 }
 
 /** Applies the defaults that depend on the machine or on other fields. */
 export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFile?: string): Scenario {
-  const { load, stream } = parsed;
-  const durationMs = load.duration ?? (load.messages === undefined ? 10_000 : undefined);
-  const workers = Math.min(load.workers ?? availableParallelism(), load.connections, load.streams);
+  const { load, stream, monitor } = parsed;
+  const stages = load.stages ?? [];
+  const stagesMs = stages.reduce((sum, s) => sum + s.duration, 0);
+  const durationMs = load.duration ?? (stages.length ? stagesMs : load.messages === undefined ? 10_000 : undefined);
+  const slots = Math.max(load.streams, ...stages.map((s) => s.streams ?? 0));
+  const workers = Math.min(load.workers ?? availableParallelism(), load.connections, slots);
+  const rateSchedule = buildSchedule(load.rate, stages.map((s) => ({ durationMs: s.duration, value: s.rate, ramp: s.ramp })), durationMs);
+  const streamSchedule = stages.some((s) => s.streams !== undefined)
+    ? buildSchedule(load.streams, stages.map((s) => ({ durationMs: s.duration, value: s.streams, ramp: s.ramp })), durationMs)
+    : undefined;
   return {
     ...parsed,
     baseDir,
     ...(sourceFile === undefined ? {} : { sourceFile }),
     load: {
-      streams: load.streams,
+      streams: slots,
       connections: load.connections,
       workers,
       ...(durationMs === undefined ? {} : { durationMs }),
       ...(load.messages === undefined ? {} : { messages: load.messages }),
+      ...(rateSchedule ? { rateSchedule } : {}),
+      ...(streamSchedule ? { streamSchedule } : {}),
+      warmupMs: load.warmup,
     },
     stream: {
       ...(stream.messages === undefined ? {} : { messages: stream.messages }),
@@ -131,6 +187,36 @@ export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFi
       intervalMs: stream.interval,
       window: stream.window,
       ...(stream.correlateBy === undefined ? {} : { correlateBy: stream.correlateBy }),
+      ...(stream.timeout === undefined ? {} : { timeoutMs: stream.timeout }),
+    },
+    monitor: {
+      ...(monitor.pid === undefined ? {} : { pid: monitor.pid }),
+      ...(monitor.metricsUrl === undefined ? {} : { metricsUrl: monitor.metricsUrl }),
+      intervalMs: monitor.interval,
     },
   };
+}
+
+/**
+ * Stages (values absent = keep the previous one) → a Schedule. A level without stages holds
+ * for the whole run; after the stages, the last level holds until the run's duration ends.
+ */
+function buildSchedule(
+  level: number | undefined,
+  stages: Array<{ durationMs: number; value: number | undefined; ramp: boolean }>,
+  runDurationMs: number | undefined,
+): Schedule | undefined {
+  if (level === undefined && stages.every((s) => s.value === undefined)) return undefined;
+  const initial = level ?? (stages[0]!.ramp ? 0 : stages[0]!.value!);
+  let previous = initial;
+  const built = stages.map((s) => {
+    const value = s.value ?? previous;
+    const stage = { durationMs: s.durationMs, value, ramp: s.ramp && s.value !== undefined };
+    previous = value;
+    return stage;
+  });
+  const stagesMs = built.reduce((sum, s) => sum + s.durationMs, 0);
+  const tailMs = (runDurationMs ?? Infinity) - stagesMs;
+  if (tailMs > 0) built.push({ durationMs: tailMs, value: previous, ramp: false });
+  return { initial, stages: built };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { ServerDuplexStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { CreateOrderRequest, CreateOrderResponse } from './order-messages.js';
 import type { ServerCounters } from './server-counters.js';
@@ -35,6 +36,8 @@ export interface OrderService {
   knobs(): ServiceKnobs;
   /** Changes knobs for requests arriving from now on; throws RangeError on invalid values. */
   setKnobs(partial: Partial<ServiceKnobs>): void;
+  /** Holds every answer due in the next `ms` milliseconds until they are over (a one-off stall). */
+  stall(ms: number): void;
 }
 
 /** One accepted request waiting for its delay to elapse and for earlier answers to go out. */
@@ -52,6 +55,7 @@ interface PendingAnswer {
  */
 export function createOrderService(counters: ServerCounters, initial: Partial<ServiceKnobs> = {}): OrderService {
   let current: ServiceKnobs = mergeKnobs(DEFAULT_KNOBS, initial);
+  let stallUntilMs = 0;
 
   function createOrderStream(call: ServerDuplexStream<CreateOrderRequest, CreateOrderResponse>): void {
     counters.recordStreamOpened(call.getPeer());
@@ -115,7 +119,8 @@ export function createOrderService(counters: ServerCounters, initial: Partial<Se
               },
       };
       queue.push(entry);
-      const delayMs = knobs.latencyMs + (knobs.jitterMs > 0 ? Math.random() * knobs.jitterMs : 0);
+      const stallMs = stallUntilMs - performance.now();
+      const delayMs = Math.max(knobs.latencyMs + (knobs.jitterMs > 0 ? Math.random() * knobs.jitterMs : 0), stallMs);
       if (delayMs <= 0) {
         entry.ready = true;
         flush();
@@ -145,6 +150,9 @@ export function createOrderService(counters: ServerCounters, initial: Partial<Se
     knobs: () => ({ ...current }),
     setKnobs: (partial) => {
       current = mergeKnobs(current, partial);
+    },
+    stall: (ms) => {
+      stallUntilMs = performance.now() + ms;
     },
   };
 }

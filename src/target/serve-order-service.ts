@@ -5,6 +5,8 @@ export interface ServeOrderServiceOptions {
   port: number;
   host: string;
   knobs: Partial<ServiceKnobs>;
+  /** Serve Prometheus /metrics over HTTP on this port (0 = a free one); omitted = no metrics. */
+  metricsPort?: number;
   /** How long in-flight streams may run on after SIGTERM/SIGINT, in milliseconds. */
   graceMs: number;
   /** Receives one human-readable line per event, without a trailing newline. */
@@ -25,7 +27,12 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * the caller decides what happens after `closed` resolves.
  */
 export async function serveOrderService(options: ServeOrderServiceOptions): Promise<ServingOrderService> {
-  const started = await startOrderServer({ host: options.host, port: options.port, knobs: options.knobs });
+  const started = await startOrderServer({
+    host: options.host,
+    port: options.port,
+    knobs: options.knobs,
+    ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
+  });
 
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => {
@@ -63,6 +70,7 @@ export async function serveOrderService(options: ServeOrderServiceOptions): Prom
     },
   };
 
-  options.log(`order service ${started.knobs().version} listening on ${started.address}`);
+  const metricsNote = started.metricsUrl === undefined ? '' : ` (metrics ${started.metricsUrl})`;
+  options.log(`order service ${started.knobs().version} listening on ${started.address}${metricsNote}`);
   return { handle, closed };
 }

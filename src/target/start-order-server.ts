@@ -3,7 +3,9 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { loadOrderPackageDefinition } from './load-order-package-definition.js';
 import { ORDER_SERVICE_NAME } from './order-messages.js';
+import { createOrderMetrics } from './order-metrics.js';
 import { createOrderService } from './order-service.js';
+import { serveMetrics, type MetricsServer } from './serve-metrics.js';
 import { createServerCounters, type ServerCounters } from './server-counters.js';
 import type { ServiceKnobs } from './service-knobs.js';
 
@@ -14,6 +16,11 @@ export interface OrderServerOptions {
   port?: number;
   /** Initial knobs; unspecified fields take DEFAULT_KNOBS. */
   knobs?: Partial<ServiceKnobs>;
+  /**
+   * When set, Prometheus metrics are served over HTTP at /metrics on this port of the
+   * same host (0 picks a free one); when absent, no metrics are collected.
+   */
+  metricsPort?: number;
 }
 
 export interface OrderServerHandle {
@@ -23,6 +30,8 @@ export interface OrderServerHandle {
   port: number;
   /** Live server-side counters. */
   counters: ServerCounters;
+  /** The Prometheus endpoint, e.g. 'http://127.0.0.1:9464/metrics'; only with metricsPort. */
+  metricsUrl?: string;
   /** Changes knobs for requests arriving from now on; throws RangeError on invalid values. */
   setKnobs(knobs: Partial<ServiceKnobs>): void;
   /** A copy of the knobs currently in force. */
@@ -74,7 +83,8 @@ export async function startOrderServer(options: OrderServerOptions = {}): Promis
   const host = options.host ?? DEFAULT_HOST;
   const requestedPort = options.port ?? 0;
   const counters = createServerCounters();
-  const orderService = createOrderService(counters, options.knobs ?? {});
+  const metrics = options.metricsPort === undefined ? undefined : createOrderMetrics();
+  const orderService = createOrderService(metrics?.instrument(counters) ?? counters, options.knobs ?? {});
 
   const packageDefinition = loadOrderPackageDefinition();
   const grpcObject = loadPackageDefinition(packageDefinition);
@@ -94,6 +104,16 @@ export async function startOrderServer(options: OrderServerOptions = {}): Promis
     throw error;
   }
 
+  let metricsServer: MetricsServer | undefined;
+  if (metrics !== undefined) {
+    try {
+      metricsServer = await serveMetrics(metrics.registry, host, options.metricsPort!);
+    } catch (error) {
+      server.forceShutdown();
+      throw error;
+    }
+  }
+
   let shuttingDown: Promise<void> | undefined;
 
   const markNotServing = () => {
@@ -101,7 +121,7 @@ export async function startOrderServer(options: OrderServerOptions = {}): Promis
     health.setStatus(ORDER_SERVICE_NAME, 'NOT_SERVING');
   };
 
-  return {
+  const handle: OrderServerHandle = {
     address: formatHostPort(host, port),
     port,
     counters,
@@ -119,12 +139,15 @@ export async function startOrderServer(options: OrderServerOptions = {}): Promis
           server.forceShutdown();
           resolve();
         });
-      });
+      }).then(() => metricsServer?.close());
       return shuttingDown;
     },
     forceShutdown: () => {
       markNotServing();
       server.forceShutdown();
+      void metricsServer?.close();
     },
   };
+  if (metricsServer !== undefined) handle.metricsUrl = metricsServer.url;
+  return handle;
 }

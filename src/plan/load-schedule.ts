@@ -1,0 +1,104 @@
+/**
+ * A load schedule: how the open model's message rate and the number of active streams change
+ * over the run. Pure functions of elapsed time — no clock — so they are table-tested.
+ */
+export interface ScheduleStage {
+  durationMs: number;
+  /** Value at the end of the stage (messages/s, or streams). */
+  value: number;
+  /** true: linear from the previous stage's value; false: held for the whole stage. */
+  ramp: boolean;
+}
+
+export interface Schedule {
+  /** Value before the first stage ends when the first stage ramps (and the level before any stage). */
+  initial: number;
+  stages: ScheduleStage[];
+}
+
+export function scheduleDurationMs(schedule: Schedule): number {
+  return schedule.stages.reduce((sum, s) => sum + s.durationMs, 0);
+}
+
+/** The value in force at `elapsedMs`; after the last stage, its final value. */
+export function valueAt(schedule: Schedule, elapsedMs: number): number {
+  let start = 0;
+  let previous = schedule.initial;
+  for (const stage of schedule.stages) {
+    if (elapsedMs < start + stage.durationMs) {
+      if (!stage.ramp) return stage.value;
+      return previous + ((stage.value - previous) * (elapsedMs - start)) / stage.durationMs;
+    }
+    start += stage.durationMs;
+    previous = stage.value;
+  }
+  return previous;
+}
+
+/**
+ * Messages due by `elapsedMs` for a rate schedule (messages/s): the integral of the rate.
+ * Message k (from 0) is due once this reaches k, so message 0 goes at once.
+ */
+export function messagesDueBy(schedule: Schedule, elapsedMs: number): number {
+  let start = 0;
+  let previous = schedule.initial;
+  let total = 0;
+  for (const stage of schedule.stages) {
+    const inStageMs = Math.min(Math.max(elapsedMs - start, 0), stage.durationMs);
+    const from = stage.ramp ? previous : stage.value;
+    const to = stage.ramp ? previous + ((stage.value - previous) * inStageMs) / stage.durationMs : stage.value;
+    total += ((from + to) / 2) * (inStageMs / 1000);
+    if (elapsedMs < start + stage.durationMs) return total;
+    start += stage.durationMs;
+    previous = stage.value;
+  }
+  return total;
+}
+
+/**
+ * The intended send time (ms from the start) of message k (from 0): the inverse of
+ * messagesDueBy. Infinity when the schedule ends before message k is due.
+ */
+export function intendedTimeOf(schedule: Schedule, k: number): number {
+  let start = 0;
+  let previous = schedule.initial;
+  let before = 0;
+  for (const stage of schedule.stages) {
+    const from = stage.ramp ? previous : stage.value;
+    const to = stage.value;
+    const inStage = ((from + to) / 2) * (stage.durationMs / 1000);
+    if (k === 0 && from > 0) return start;
+    if (before + inStage > k || (before + inStage === k && k === 0)) {
+      const needed = k - before;
+      const slopePerSec = ((to - from) * 1000) / stage.durationMs; // rate change per second
+      let seconds: number;
+      if (Math.abs(slopePerSec) < 1e-12) seconds = needed / from;
+      else seconds = (-from + Math.sqrt(Math.max(from * from + 2 * slopePerSec * needed, 0))) / slopePerSec;
+      return start + Math.min(Math.max(seconds * 1000, 0), stage.durationMs);
+    }
+    before += inStage;
+    start += stage.durationMs;
+    previous = stage.value;
+  }
+  return Infinity;
+}
+
+/** ghz-style pacing: how long to wait before message `sent` goes out, and whether to stop. */
+export function pace(schedule: Schedule, elapsedMs: number, sent: number): { waitMs: number; stop: boolean } {
+  const dueAtMs = intendedTimeOf(schedule, sent);
+  if (!Number.isFinite(dueAtMs)) return { waitMs: 0, stop: true };
+  return { waitMs: Math.max(dueAtMs - elapsedMs, 0), stop: false };
+}
+
+/** A single constant level for `durationMs` (Infinity = for ever). */
+export function constantSchedule(value: number, durationMs: number): Schedule {
+  return { initial: value, stages: [{ durationMs, value, ramp: false }] };
+}
+
+/** Scales every level (a worker's share of the run's rate). */
+export function scaleSchedule(schedule: Schedule, factor: number): Schedule {
+  return {
+    initial: schedule.initial * factor,
+    stages: schedule.stages.map((s) => ({ ...s, value: s.value * factor })),
+  };
+}

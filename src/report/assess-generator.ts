@@ -1,0 +1,40 @@
+import type { GeneratorHealth } from '../pool/worker-protocol.js';
+import type { GeneratorReport } from './report.js';
+
+/** A worker whose event loop stalls this long (p99) delays requests by about as much. */
+export const SATURATED_LOOP_DELAY_P99_MS = 10;
+/** An open-model worker this busy cannot keep its schedule. */
+export const SATURATED_UTILIZATION = 0.95;
+
+export interface GeneratorEvidence {
+  workers: GeneratorHealth[];
+  openModel: boolean;
+  /** Process CPU time over the run, µs (all threads). */
+  processCpuUs: number;
+  durationMs: number;
+  latencyP50Ms: number;
+}
+
+/**
+ * Decides whether the load generator itself was the bottleneck. Rules (documented in README):
+ * any worker's event-loop delay p99 ≥ 10 ms (and not small beside the measured P50), or, in the
+ * open model, a worker busy ≥ 95 % of the run. Pure.
+ */
+export function assessGenerator(evidence: GeneratorEvidence): GeneratorReport {
+  const findings: string[] = [];
+  for (const w of evidence.workers) {
+    if (w.eventLoopDelayP99Ms >= SATURATED_LOOP_DELAY_P99_MS) {
+      findings.push(`worker ${w.workerId}: event-loop delay p99 ${w.eventLoopDelayP99Ms} ms ≥ ${SATURATED_LOOP_DELAY_P99_MS} ms (requests waited in the generator)`);
+    }
+    if (evidence.openModel && w.eventLoopUtilization >= SATURATED_UTILIZATION) {
+      findings.push(`worker ${w.workerId}: busy ${(w.eventLoopUtilization * 100).toFixed(0)} % of the run ≥ ${SATURATED_UTILIZATION * 100} % (it cannot keep the rate schedule)`);
+    }
+  }
+  const processCpuPercent = evidence.durationMs > 0 ? Math.round((evidence.processCpuUs / 10 / evidence.durationMs) * 10) / 10 : 0;
+  const saturated = findings.length > 0;
+  if (!saturated) {
+    const worst = Math.max(0, ...evidence.workers.map((w) => w.eventLoopDelayP99Ms));
+    findings.push(`event-loop delay p99 at most ${worst} ms on every worker (limit ${SATURATED_LOOP_DELAY_P99_MS} ms)`);
+  }
+  return { saturated, evidence: findings, processCpuPercent, workers: evidence.workers };
+}

@@ -1,0 +1,45 @@
+import { MemorySampler } from '../monitor/memory-sampler.js';
+import { createTargetMemoryProbe } from '../monitor/target-memory-probe.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+import type { OrderServerHandle } from '../target/start-order-server.js';
+
+export interface MemoryMonitors {
+  client: MemorySampler;
+  target?: { source: string; sampler: MemorySampler };
+  stop(): Promise<void>;
+}
+
+/**
+ * Samples the grpc-bench process's RSS and, when it can be watched, the target's memory:
+ * by pid (/proc) or Prometheus URL from `monitor`, or — for the embedded service, which
+ * shares this process — the main thread's heap plus external memory (workers have their own
+ * heaps, so this is the service's share).
+ */
+export function startMemoryMonitors(scenario: Scenario, embedded: OrderServerHandle | undefined): MemoryMonitors {
+  const intervalMs = scenario.monitor.intervalMs;
+  const client = new MemorySampler(async () => ({ rssBytes: process.memoryUsage.rss() }), { intervalMs });
+  let target: MemoryMonitors['target'];
+  const probe = createTargetMemoryProbe({
+    ...(scenario.monitor.pid === undefined ? {} : { pid: scenario.monitor.pid }),
+    ...(scenario.monitor.metricsUrl === undefined ? {} : { metricsUrl: scenario.monitor.metricsUrl }),
+  });
+  if (probe) {
+    const source = scenario.monitor.pid !== undefined ? `pid ${scenario.monitor.pid} (/proc RSS)` : `${scenario.monitor.metricsUrl} (process_resident_memory_bytes)`;
+    target = { source, sampler: new MemorySampler(probe, { intervalMs }) };
+  } else if (embedded) {
+    const embeddedProbe = async () => {
+      const usage = process.memoryUsage();
+      return { rssBytes: usage.heapUsed + usage.external };
+    };
+    target = { source: 'embedded service (main-thread heap + external)', sampler: new MemorySampler(embeddedProbe, { intervalMs }) };
+  }
+  client.start();
+  target?.sampler.start();
+  return {
+    client,
+    ...(target ? { target } : {}),
+    async stop() {
+      await Promise.all([client.stop(), target?.sampler.stop()]);
+    },
+  };
+}

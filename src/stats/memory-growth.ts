@@ -1,0 +1,81 @@
+/** One memory reading: `bytes` observed at `tMs` milliseconds on any monotonic clock. */
+export interface MemorySample {
+  tMs: number;
+  bytes: number;
+}
+
+/** Summary of a memory series and its linear trend. */
+export interface MemoryGrowth {
+  /** Bytes at the earliest sample (0 without samples). */
+  startBytes: number;
+  /** Largest bytes seen (0 without samples). */
+  peakBytes: number;
+  /** Bytes at the latest sample (0 without samples). */
+  endBytes: number;
+  /** Least-squares slope of bytes over time, in bytes per minute; 0 when time does not vary. */
+  growthBytesPerMin: number;
+  /**
+   * Coefficient of determination of the linear fit, in [0, 1]: the share of the variance
+   * of bytes explained by the trend. 1 = the samples lie on a straight line; near 0 = no
+   * linear trend (noise or a flat series). Defined as 0 with fewer than 3 samples (two
+   * points always fit a line perfectly, which says nothing) and when either bytes or time
+   * has zero variance (nothing to explain, or no trend can be fitted).
+   */
+  r2: number;
+  /** Number of samples. */
+  samples: number;
+}
+
+const MS_PER_MIN = 60_000;
+
+/**
+ * Fits bytes = a + b·tMs by ordinary least squares (two-pass, centred sums for numerical
+ * stability) and reports the slope per minute with its r². Samples may come in any order;
+ * start and end are taken by time. Pure.
+ */
+export function memoryGrowth(samples: MemorySample[]): MemoryGrowth {
+  const n = samples.length;
+  if (n === 0) return { startBytes: 0, peakBytes: 0, endBytes: 0, growthBytesPerMin: 0, r2: 0, samples: 0 };
+
+  let first = samples[0]!;
+  let last = samples[0]!;
+  let peakBytes = -Infinity;
+  let lowBytes = Infinity;
+  let sumT = 0;
+  let sumBytes = 0;
+  for (const sample of samples) {
+    if (sample.tMs < first.tMs) first = sample;
+    if (sample.tMs >= last.tMs) last = sample;
+    if (sample.bytes > peakBytes) peakBytes = sample.bytes;
+    if (sample.bytes < lowBytes) lowBytes = sample.bytes;
+    sumT += sample.tMs;
+    sumBytes += sample.bytes;
+  }
+  const meanT = sumT / n;
+  const meanBytes = sumBytes / n;
+
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (const sample of samples) {
+    const dt = sample.tMs - meanT;
+    const dy = sample.bytes - meanBytes;
+    sxx += dt * dt;
+    sxy += dt * dy;
+    syy += dy * dy;
+  }
+
+  // A flat series has slope 0 exactly, whatever rounding the means picked up.
+  const flat = lowBytes === peakBytes;
+  const slopeBytesPerMs = sxx > 0 && !flat ? sxy / sxx : 0;
+  const r2 = n >= 3 && sxx > 0 && !flat && syy > 0 ? Math.min(1, (sxy * sxy) / (sxx * syy)) : 0;
+
+  return {
+    startBytes: first.bytes,
+    peakBytes,
+    endBytes: last.bytes,
+    growthBytesPerMin: slopeBytesPerMs * MS_PER_MIN,
+    r2,
+    samples: n,
+  };
+}
