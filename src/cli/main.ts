@@ -55,7 +55,24 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .option('call', { type: 'string', describe: 'package.Service/Method (default pb.OrderService/CreateOrderStream)' })
           .option('name', { type: 'string', describe: 'Run name, used in report paths' })
           .option('O', { alias: 'format', type: 'string', describe: `Report formats, comma-separated: ${REPORT_FORMATS.join(', ')}` })
-          .option('o', { alias: 'output', type: 'string', describe: 'Report file (one format) or directory; default reports/<name>-<time>/' }),
+          .option('o', { alias: 'output', type: 'string', describe: 'Report file (one format) or directory; default reports/<name>-<time>/' })
+          .option('r', { alias: 'rate', type: 'number', describe: 'Open model: target messages/s across all streams (load.rate)' })
+          .option('warmup', { type: 'string', describe: 'Leading time excluded from every statistic, e.g. 2s (load.warmup)' })
+          .option('stream-timeout', { type: 'string', describe: 'Per-message timeout → DEADLINE_EXCEEDED (stream.timeout)' })
+          .option('monitor-pid', { type: 'number', describe: "Sample the target's memory by pid (monitor.pid)" })
+          .option('metrics-url', { type: 'string', describe: "Sample the target's memory from its Prometheus endpoint (monitor.metricsUrl)" })
+          .option('load-schedule', { type: 'string', describe: 'ghz-style rate schedule: const, step or line' })
+          .option('load-start', { type: 'number', describe: 'Rate at the start of a step/line schedule' })
+          .option('load-end', { type: 'number', describe: 'Rate at the end of a step/line schedule' })
+          .option('load-step', { type: 'number', describe: 'Rate increase per step (step) or per second (line)' })
+          .option('load-step-duration', { type: 'string', describe: 'Length of one step, e.g. 5s' })
+          .option('load-max-duration', { type: 'string', describe: 'Length of the whole schedule' })
+          .option('concurrency-schedule', { type: 'string', describe: 'ghz-style stream-count schedule: const, step or line' })
+          .option('concurrency-start', { type: 'number', describe: 'Streams at the start of a step/line schedule' })
+          .option('concurrency-end', { type: 'number', describe: 'Streams at the end' })
+          .option('concurrency-step', { type: 'number', describe: 'Streams added per step (step) or per second (line)' })
+          .option('concurrency-step-duration', { type: 'string', describe: 'Length of one step' })
+          .option('concurrency-max-duration', { type: 'string', describe: 'Length of the whole schedule' }),
       async (args) => {
         const positionals = [args.scenario, args.target].filter((p): p is string => typeof p === 'string');
         exitCode = await runCommand(positionals, args as unknown as RunFlags, io);

@@ -10,7 +10,7 @@ export interface ProgressDisplay {
 const STATUS_LINE_EVERY_MS = 5000;
 
 function describe(status: LiveStatus): string {
-  return `${Math.round(status.messagesPerSec)} msg/s, ${status.messagesReceived} received, ${status.errors} errors, ${status.activeStreams} streams`;
+  return `${Math.round(status.messagesPerSec)} msg/s, P99 ${status.p99Ms.toFixed(3)} ms, ${status.messagesReceived} received, ${status.errors} errors, ${status.activeStreams} streams`;
 }
 
 /**

@@ -47,6 +47,9 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
   const { report, partialCode } = outcome;
   const written = writeReports(report, output, io.stdout);
   for (const path of written) io.stderr(`report written: ${path}\n`);
+  if (report.generator.saturated) {
+    io.stderr(`warning: the load generator was saturated; latencies include its own queueing (${report.generator.evidence[0]})\n`);
+  }
 
   if (partialCode) throw new BenchError(partialCode, `run ended early: ${report.partialReason ?? partialCode}; partial report written`);
   if (report.counts.messagesReceived === 0 && report.counts.messagesSent > 0) {

@@ -1,6 +1,7 @@
 import { BenchError } from '../errors/bench-error.js';
 import type { DeepPartial } from '../scenario/load-scenario.js';
 import type { ScenarioInput } from '../scenario/scenario-schema.js';
+import { ghzScheduleToStages, mergeStages } from './ghz-schedules.js';
 
 /** The run command's flags, named as in ghz where ghz has the option. */
 export interface RunFlags {
@@ -23,6 +24,43 @@ export interface RunFlags {
   name?: string;
   format?: string;
   output?: string;
+  rate?: number;
+  warmup?: string;
+  'stream-timeout'?: string;
+  'monitor-pid'?: number;
+  'metrics-url'?: string;
+  'load-schedule'?: string;
+  'load-start'?: number;
+  'load-end'?: number;
+  'load-step'?: number;
+  'load-step-duration'?: string;
+  'load-max-duration'?: string;
+  'concurrency-schedule'?: string;
+  'concurrency-start'?: number;
+  'concurrency-end'?: number;
+  'concurrency-step'?: number;
+  'concurrency-step-duration'?: string;
+  'concurrency-max-duration'?: string;
+}
+
+function ghzStages(flags: RunFlags): ReturnType<typeof mergeStages> {
+  const rate = ghzScheduleToStages('--load', {
+    schedule: flags['load-schedule'],
+    start: flags['load-start'],
+    end: flags['load-end'],
+    step: flags['load-step'],
+    stepDuration: flags['load-step-duration'],
+    maxDuration: flags['load-max-duration'],
+  });
+  const streams = ghzScheduleToStages('--concurrency', {
+    schedule: flags['concurrency-schedule'],
+    start: flags['concurrency-start'],
+    end: flags['concurrency-end'],
+    step: flags['concurrency-step'],
+    stepDuration: flags['concurrency-step-duration'],
+    maxDuration: flags['concurrency-max-duration'],
+  });
+  return mergeStages(rate, streams);
 }
 
 function parseJsonFlag(flag: string, text: string): Record<string, unknown> {
@@ -41,6 +79,7 @@ function parseJsonFlag(flag: string, text: string): Record<string, unknown> {
 /** Flags → the scenario's shape; undefined entries leave the file's value alone. */
 export function flagsToOverrides(flags: RunFlags, target: string | undefined): DeepPartial<ScenarioInput> {
   const formats = flags.format?.split(',').map((f) => f.trim()).filter(Boolean);
+  const scheduled = ghzStages(flags);
   return {
     name: flags.name,
     target,
@@ -50,14 +89,25 @@ export function flagsToOverrides(flags: RunFlags, target: string | undefined): D
     insecure: flags.insecure,
     metadata: flags.m === undefined ? undefined : (parseJsonFlag('-m/--metadata', flags.m) as Record<string, string>),
     data: flags.d === undefined ? undefined : parseJsonFlag('-d/--data', flags.d),
-    load: { streams: flags.c, connections: flags.connections, workers: flags.workers, duration: flags.z, messages: flags.n },
+    load: {
+      streams: scheduled.streams ?? flags.c,
+      connections: flags.connections,
+      workers: flags.workers,
+      duration: flags.z,
+      messages: flags.n,
+      rate: scheduled.rate ?? flags.rate,
+      stages: scheduled.stages,
+      warmup: flags.warmup,
+    },
     stream: {
       messages: flags['stream-call-count'],
       duration: flags['stream-call-duration'],
       interval: flags['stream-interval'],
       window: flags.window,
       correlateBy: flags['correlate-by'],
+      timeout: flags['stream-timeout'],
     },
+    monitor: { pid: flags['monitor-pid'], metricsUrl: flags['metrics-url'] },
     output: { formats: formats as ('console' | 'json')[] | undefined, path: flags.output },
   };
 }

@@ -49,7 +49,7 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
       port: flags.port,
       host: flags.host,
       graceMs: durationFlag('grace', flags.grace),
-      ...(metricsPort === undefined ? {} : { metricsPort }),
+      metricsPort,
       knobs: {
         version: flags['service-version'],
         latencyMs: durationFlag('latency', flags.latency),

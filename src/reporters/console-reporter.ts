@@ -1,4 +1,5 @@
 import type { Report } from '../report/report.js';
+import { formatDurationMs } from '../scenario/parse-duration.js';
 import { count, ms, rate } from './format-units.js';
 import type { Reporter } from './reporter.js';
 
@@ -33,6 +34,45 @@ function tally(map: Record<string, number>): string[] {
   return entries.length ? entries.map(([key, n]) => `  [${key}]   ${count(n)} ${n === 1 ? 'time' : 'times'}`) : ['  (none)'];
 }
 
+const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`;
+
+function growthLine(label: string, g: { startBytes: number; peakBytes: number; endBytes: number; growthBytesPerMin: number; r2: number; samples: number }): string {
+  return `  ${label}: start ${mib(g.startBytes)}, peak ${mib(g.peakBytes)}, end ${mib(g.endBytes)}, growth ${mib(g.growthBytesPerMin)}/min (r² ${g.r2.toFixed(2)}, ${g.samples} samples)`;
+}
+
+/** Load model, coordinated omission, stream lifecycle, memory and generator health. */
+function extraSections(report: Report): string[] {
+  const lines: string[] = [];
+  if (report.loadModel === 'open') {
+    const u = report.latencyUncorrectedMs;
+    lines.push(
+      ...section('Open model (latency from the intended send time; uncorrected beside it)', [
+        `  P50 ${ms(report.latencyMs.p50)} (uncorrected ${ms(u.p50)}), P99 ${ms(report.latencyMs.p99)} (uncorrected ${ms(u.p99)}), max ${ms(report.latencyMs.max)} (uncorrected ${ms(u.max)})`,
+        `  sent ${rate(report.throughput.sentPerSec)} msg/s; deferred sends ${count(report.counts.sendsDeferred)} (lag P99 ${ms(report.sendLagMs.p99)}, max ${ms(report.sendLagMs.max)}); unsent at stop ${count(report.counts.unsentAtStop)}`,
+      ]),
+    );
+  }
+  const st = report.streamStats;
+  lines.push(
+    ...section('Stream lifecycle', [
+      `  time to first response: P50 ${ms(st.timeToFirstResponseMs.p50)}, P99 ${ms(st.timeToFirstResponseMs.p99)}`,
+      `  stream duration: P50 ${ms(st.durationMs.p50)}, max ${ms(st.durationMs.max)}; responses per stream: mean ${st.messagesPerStream.mean}, min ${st.messagesPerStream.min}, max ${st.messagesPerStream.max}`,
+    ]),
+  );
+  const memory = [growthLine('client RSS', report.memory.client), growthLine('client worker heaps', report.memory.clientHeap)];
+  if (report.memory.target) memory.push(growthLine(`target (${report.memory.target.source})`, report.memory.target));
+  lines.push(...section('Memory', memory));
+  const g = report.generator;
+  lines.push(
+    ...section(g.saturated ? 'Load generator: SATURATED — latencies include its own queueing' : 'Load generator', [
+      ...g.evidence.map((e) => `  ${e}`),
+      `  process CPU ${g.processCpuPercent}% of one core; workers busy ${g.workers.map((w) => `${(w.eventLoopUtilization * 100).toFixed(0)}%`).join(', ')}`,
+    ]),
+  );
+  if (report.warmupMs > 0) lines.push('', `Warm-up: the first ${formatDurationMs(report.warmupMs)} were excluded from every figure.`);
+  return lines;
+}
+
 /** The ghz-style end-of-run summary, as plain text for stdout. */
 export function renderConsoleSummary(report: Report): string {
   const { counts, latencyMs } = report;
@@ -62,6 +102,7 @@ export function renderConsoleSummary(report: Report): string {
     ...section('Status code distribution (streams)', tally(report.statusCodes)),
   ];
   if (counts.errors) lines.push(...section('Error distribution', tally(report.errorDetails)));
+  lines.push(...extraSections(report));
   for (const error of report.workerErrors) lines.push(`  worker error: ${error}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import type { IntervalSnapshot } from '../pool/worker-protocol.js';
+import { decodeHistogram } from '../stats/latency-histogram.js';
 
 /** The running totals a progress display shows; updated from every worker snapshot. */
 export interface LiveStatus {
@@ -9,6 +10,8 @@ export interface LiveStatus {
   activeStreams: number;
   /** Over the last completed interval of each worker, summed. */
   messagesPerSec: number;
+  /** P99 latency of the last interval (the busiest worker's), ms. */
+  p99Ms: number;
 }
 
 export class LiveStatusTracker {
@@ -18,12 +21,15 @@ export class LiveStatusTracker {
   private errors = 0;
   private readonly activeByWorker = new Map<number, number>();
   private readonly rateByWorker = new Map<number, number>();
+  private readonly p99ByWorker = new Map<number, number>();
 
   add(snapshot: IntervalSnapshot): LiveStatus {
     this.sent += snapshot.counters.messagesSent;
     this.received += snapshot.counters.messagesReceived;
     this.errors += snapshot.counters.errors;
     this.activeByWorker.set(snapshot.workerId, snapshot.activeStreams);
+    const histogram = decodeHistogram(snapshot.histogram);
+    if (histogram.totalCount > 0) this.p99ByWorker.set(snapshot.workerId, histogram.getValueAtPercentile(99) / 1000);
     if (snapshot.durationMs > 0) this.rateByWorker.set(snapshot.workerId, (snapshot.counters.messagesReceived * 1000) / snapshot.durationMs);
     return this.current();
   }
@@ -40,6 +46,7 @@ export class LiveStatusTracker {
       errors: this.errors,
       activeStreams,
       messagesPerSec,
+      p99Ms: Math.max(0, ...this.p99ByWorker.values()),
     };
   }
 }

@@ -22,6 +22,15 @@ type Piece = string | ((context: TemplateContext) => string | number);
 
 const TEMPLATE_TAG = /\{\{\s*([^}]*?)\s*\}\}/g;
 
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** Random letters and digits; a large length makes building each message cost real CPU. */
+function randomString(length: number): string {
+  let text = '';
+  for (let i = 0; i < length; i++) text += ALPHABET[Math.floor(Math.random() * ALPHABET.length)];
+  return text;
+}
+
 export function requestIdOf(context: TemplateContext): string {
   return `${context.workerId}-${context.streamId}-${context.messageIndex}`;
 }
@@ -49,10 +58,17 @@ function compileTag(tag: string, where: string): (context: TemplateContext) => s
       const span = high! - low! + 1;
       return () => low! + Math.floor(Math.random() * span);
     }
+    case 'randomString': {
+      const length = Number(args[0]);
+      if (args.length !== 1 || !Number.isInteger(length) || length < 0 || length > 16_777_216) {
+        throw new BenchError('TEMPLATE_INVALID', `${where}: {{randomString}} takes one length from 0 to 16777216, got "{{${tag}}}"`);
+      }
+      return () => randomString(length);
+    }
     default:
       throw new BenchError(
         'TEMPLATE_INVALID',
-        `${where}: unknown template "{{${tag}}}"; expected one of requestId, streamId, workerId, messageIndex, uuid, timestamp, randomInt LOW HIGH`,
+        `${where}: unknown template "{{${tag}}}"; expected one of requestId, streamId, workerId, messageIndex, uuid, timestamp, randomInt LOW HIGH, randomString LENGTH`,
       );
   }
 }

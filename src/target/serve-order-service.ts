@@ -31,7 +31,7 @@ export async function serveOrderService(options: ServeOrderServiceOptions): Prom
     host: options.host,
     port: options.port,
     knobs: options.knobs,
-    ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
+    metricsPort: options.metricsPort,
   });
 
   let resolveClosed!: () => void;

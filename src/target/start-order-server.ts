@@ -36,6 +36,8 @@ export interface OrderServerHandle {
   setKnobs(knobs: Partial<ServiceKnobs>): void;
   /** A copy of the knobs currently in force. */
   knobs(): ServiceKnobs;
+  /** Holds every answer due in the next `ms` milliseconds until the stall is over (once). */
+  stall(ms: number): void;
   /**
    * Graceful stop: health goes NOT_SERVING, no new connections or streams are accepted,
    * in-flight streams get up to graceMs (default 5000) to finish, then the rest are
@@ -127,6 +129,7 @@ export async function startOrderServer(options: OrderServerOptions = {}): Promis
     counters,
     setKnobs: (knobs) => orderService.setKnobs(knobs),
     knobs: () => orderService.knobs(),
+    stall: (ms) => orderService.stall(ms),
     shutdown: (graceMs = DEFAULT_GRACE_MS) => {
       shuttingDown ??= new Promise<void>((resolve) => {
         markNotServing();
