@@ -30,6 +30,30 @@ export interface ReportInterval {
   histogram: string;
 }
 
+/** One threshold of the scenario, checked against the finished run. */
+export interface ThresholdResult {
+  /** The metric as written in the scenario (`p99`, `errorRate`, `messagesPerSec`, …). */
+  metric: string;
+  /** The condition as written (`<50ms`). */
+  condition: string;
+  /** The observed value, in `unit`. */
+  actual: number;
+  /** The limit the condition compares against, in `unit`. */
+  limit: number;
+  /** `ms`, `%`, `msg/s`, `bytes/min`, `count`. */
+  unit: string;
+  pass: boolean;
+  abortOnFail: boolean;
+}
+
+export interface ThresholdsReport {
+  results: ThresholdResult[];
+  /** True when every threshold passed. */
+  passed: boolean;
+  /** Set when an abortOnFail threshold stopped the run early. */
+  abortedBy?: string;
+}
+
 export interface GeneratorReport {
   /** True when the load generator's own queueing likely inflated the latencies. */
   saturated: boolean;
@@ -142,6 +166,8 @@ export interface Report {
   /** All latencies (µs), HdrHistogram compressed base64: merge it, re-compute any percentile. */
   histogram: string;
   uncorrectedHistogram: string;
+  /** Present when the scenario has thresholds. */
+  thresholds?: ThresholdsReport;
   /** Worker failures, if any. */
   workerErrors: string[];
 }
