@@ -92,7 +92,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .option('error-code', { type: 'string', default: 'UNAVAILABLE', describe: 'gRPC status for injected errors' })
           .option('leak-bytes', { type: 'number', default: 0, describe: 'Bytes retained forever per request (a deliberate leak)' })
           .option('grace', { type: 'string', default: '5s', describe: 'Grace period for in-flight streams on shutdown' })
-          .option('metrics-port', { type: 'number', describe: 'Serve Prometheus /metrics over HTTP on this port; 0 picks a free one' }),
+          .option('metrics-port', { type: 'number', describe: 'Serve Prometheus /metrics over HTTP on this port; 0 picks a free one' })
+          .option('work-us', { type: 'number', default: 0, describe: 'CPU time spent per request, µs (a busy loop)' })
+          .option('stall', { type: 'string', describe: 'Hold every answer for this long, once (see --stall-after)' })
+          .option('stall-after', { type: 'string', default: '0ms', describe: 'When the one-off --stall starts, after start-up' })
+          .option('canary', { type: 'boolean', default: false, describe: 'Serve a canary version beside the stable one, routed like an Envoy route' })
+          .option('canary-header', { type: 'string', default: 'x-user-group=internal-testers', describe: 'Streams with this metadata go to the canary ("" = none)' })
+          .option('canary-weight', { type: 'number', default: 0, describe: 'Share (0-1) of the other streams sent to the canary' })
+          .option('canary-version', { type: 'string', default: 'v2', describe: "The canary's served_by" })
+          .option('canary-latency', { type: 'string', describe: "The canary's added latency" })
+          .option('canary-jitter', { type: 'string', describe: "The canary's jitter" })
+          .option('canary-error-ratio', { type: 'number', describe: "The canary's error ratio" })
+          .option('canary-error-code', { type: 'string', describe: "The canary's error status" })
+          .option('canary-leak-bytes', { type: 'number', describe: "The canary's leak per request" })
+          .option('canary-work-us', { type: 'number', describe: "The canary's CPU time per request, µs" }),
       async (args) => {
         exitCode = await serveCommand(args as unknown as ServeFlags, io);
       },

@@ -1,7 +1,8 @@
 import { BenchError } from '../errors/bench-error.js';
 import { parseDurationMs } from '../scenario/parse-duration.js';
-import { serveOrderService } from '../target/serve-order-service.js';
-import { parseStatusName } from '../target/service-knobs.js';
+import { parseHeaderMatch } from '../target/canary-router.js';
+import { serveOrderService, type ServeOrderServiceOptions } from '../target/serve-order-service.js';
+import { parseStatusName, type ServiceKnobs } from '../target/service-knobs.js';
 import type { CliIo } from './cli-io.js';
 
 export interface ServeFlags {
@@ -16,6 +17,19 @@ export interface ServeFlags {
   grace: string;
   /** Absent unless --metrics-port was given. */
   'metrics-port'?: number;
+  'work-us'?: number;
+  stall?: string;
+  'stall-after': string;
+  canary: boolean;
+  'canary-header': string;
+  'canary-weight': number;
+  'canary-version'?: string;
+  'canary-latency'?: string;
+  'canary-jitter'?: string;
+  'canary-error-ratio'?: number;
+  'canary-error-code'?: string;
+  'canary-leak-bytes'?: number;
+  'canary-work-us'?: number;
 }
 
 function durationFlag(flag: string, text: string): number {
@@ -24,43 +38,76 @@ function durationFlag(flag: string, text: string): number {
   return ms;
 }
 
+/** The knob flags of one version; `prefix` is '' for the stable version, 'canary-' for the canary. */
+function knobsFromFlags(flags: ServeFlags, prefix: '' | 'canary-'): Partial<ServiceKnobs> {
+  const get = <T>(name: string): T | undefined => (flags as unknown as Record<string, T | undefined>)[`${prefix}${name}`];
+  const knobs: Partial<ServiceKnobs> = {};
+  const version = get<string>(prefix ? 'version' : 'service-version');
+  if (version !== undefined) knobs.version = version;
+  const latency = get<string>('latency');
+  if (latency !== undefined) knobs.latencyMs = durationFlag(`${prefix}latency`, latency);
+  const jitter = get<string>('jitter');
+  if (jitter !== undefined) knobs.jitterMs = durationFlag(`${prefix}jitter`, jitter);
+  const errorRatio = get<number>('error-ratio');
+  if (errorRatio !== undefined) {
+    if (!(errorRatio >= 0 && errorRatio <= 1)) throw new BenchError('USAGE', `--${prefix}error-ratio: expected a number from 0 to 1, got ${errorRatio}`);
+    knobs.errorRatio = errorRatio;
+  }
+  const errorCodeName = get<string>('error-code');
+  if (errorCodeName !== undefined) {
+    const errorCode = parseStatusName(errorCodeName);
+    if (errorCode === undefined || errorCode === 0) {
+      throw new BenchError('USAGE', `--${prefix}error-code: expected a gRPC status name such as UNAVAILABLE, got "${errorCodeName}"`);
+    }
+    knobs.errorCode = errorCode;
+  }
+  for (const [flag, key] of [['leak-bytes', 'leakBytes'], ['work-us', 'workUs']] as const) {
+    const value = get<number>(flag);
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 0) throw new BenchError('USAGE', `--${prefix}${flag}: expected a whole number ≥ 0, got ${value}`);
+    knobs[key] = value;
+  }
+  return knobs;
+}
+
+function portFlag(flag: string, port: number | undefined): number | undefined {
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    throw new BenchError('USAGE', `--${flag}: expected 0-65535, got ${port}`);
+  }
+  return port;
+}
+
 /** `grpc-bench serve`: the reference Order service in the foreground until SIGINT/SIGTERM. */
 export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number> {
-  const errorCode = parseStatusName(flags['error-code']);
-  if (errorCode === undefined || errorCode === 0) {
-    throw new BenchError('USAGE', `--error-code: expected a gRPC status name such as UNAVAILABLE, got "${flags['error-code']}"`);
+  const port = portFlag('port', flags.port)!;
+  const metricsPort = portFlag('metrics-port', flags['metrics-port']);
+  const knobs = knobsFromFlags(flags, '');
+  let canary: ServeOrderServiceOptions['canary'];
+  if (flags.canary) {
+    const header = flags['canary-header'] === '' ? undefined : parseHeaderMatch(flags['canary-header']);
+    if (flags['canary-header'] !== '' && !header) {
+      throw new BenchError('USAGE', `--canary-header: expected name=value, got "${flags['canary-header']}"`);
+    }
+    const weight = flags['canary-weight'];
+    if (!(weight >= 0 && weight <= 1)) throw new BenchError('USAGE', `--canary-weight: expected a number from 0 to 1, got ${weight}`);
+    canary = { knobs: knobsFromFlags(flags, 'canary-'), weight, ...(header ? { header } : {}) };
   }
-  if (!(flags['error-ratio'] >= 0 && flags['error-ratio'] <= 1)) {
-    throw new BenchError('USAGE', `--error-ratio: expected a number from 0 to 1, got ${flags['error-ratio']}`);
-  }
-  if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535) {
-    throw new BenchError('USAGE', `--port: expected 0-65535, got ${flags.port}`);
-  }
-  if (!Number.isInteger(flags['leak-bytes']) || flags['leak-bytes'] < 0) {
-    throw new BenchError('USAGE', `--leak-bytes: expected a whole number ≥ 0, got ${flags['leak-bytes']}`);
-  }
-  const metricsPort = flags['metrics-port'];
-  if (metricsPort !== undefined && (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535)) {
-    throw new BenchError('USAGE', `--metrics-port: expected 0-65535, got ${metricsPort}`);
-  }
+  const stallMs = flags.stall === undefined ? undefined : durationFlag('stall', flags.stall);
+  const stallAfterMs = durationFlag('stall-after', flags['stall-after']);
   let serving;
   try {
     serving = await serveOrderService({
-      port: flags.port,
+      port,
       host: flags.host,
       graceMs: durationFlag('grace', flags.grace),
       metricsPort,
-      knobs: {
-        version: flags['service-version'],
-        latencyMs: durationFlag('latency', flags.latency),
-        jitterMs: durationFlag('jitter', flags.jitter),
-        errorRatio: flags['error-ratio'],
-        errorCode,
-        leakBytes: flags['leak-bytes'],
-      },
+      knobs,
+      ...(canary ? { canary } : {}),
+      ...(stallMs ? { stall: { afterMs: stallAfterMs, durationMs: stallMs } } : {}),
       log: (line) => io.stdout(`${line}\n`),
     });
   } catch (error) {
+    if (error instanceof RangeError) throw new BenchError('USAGE', `serve: ${error.message}`);
     throw new BenchError('SERVER_START_FAILED', `serve: ${(error as Error).message}`);
   }
   await serving.closed;

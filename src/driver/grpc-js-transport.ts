@@ -10,6 +10,10 @@ export interface GrpcJsTransportOptions {
   method: BidiMethod;
   /** Response field used to correlate responses with requests. */
   correlateBy?: string;
+  /** Split results by this response field … */
+  splitField?: string;
+  /** … or by this response header. */
+  splitHeader?: string;
   /** Makes connection options unique across workers too (grpc-js pools subchannels per thread). */
   workerId: number;
 }
@@ -22,12 +26,16 @@ class GrpcJsStream implements BidiStream {
   private readEnded = false;
   private status: grpc.StatusObject | undefined;
 
+  private headerLabel: string | undefined;
+
   constructor(
     private readonly call: Call,
     private readonly events: StreamEvents,
     private readonly correlateBy: string | undefined,
+    private readonly split: { field?: string; header?: string },
   ) {
     call.on('data', this.handleData);
+    if (split.header !== undefined) call.on('metadata', this.handleHeaders);
     call.on('status', this.handleStatus);
     call.on('end', this.handleEnd);
     call.on('drain', this.handleDrain);
@@ -37,7 +45,13 @@ class GrpcJsStream implements BidiStream {
 
   private readonly handleData = (response: Record<string, unknown>): void => {
     const key = this.correlateBy === undefined ? undefined : String(response[this.correlateBy]);
-    this.events.onResponse(key);
+    const label = this.split.field === undefined ? this.headerLabel : String(response[this.split.field] ?? '');
+    this.events.onResponse(key, label);
+  };
+
+  private readonly handleHeaders = (metadata: grpc.Metadata): void => {
+    const values = metadata.get(this.split.header!);
+    this.headerLabel = values.length ? String(values[0]) : '(none)';
   };
 
   // grpc-js may emit an OK 'status' before the last buffered 'data': an OK stream is over once
@@ -119,16 +133,22 @@ class GrpcJsConnection implements Connection {
     });
   }
 
-  openStream(events: StreamEvents): BidiStream {
+  openStream(events: StreamEvents, metadata?: Record<string, string>): BidiStream {
     const { definition, path } = this.options.method;
+    let streamMetadata = this.metadata;
+    if (metadata) {
+      streamMetadata = this.metadata.clone();
+      for (const [key, value] of Object.entries(metadata)) streamMetadata.set(key, value);
+    }
     const call = this.client.makeBidiStreamRequest(
       path,
       definition.requestSerialize as (value: Record<string, unknown>) => Buffer,
       definition.responseDeserialize as (bytes: Buffer) => Record<string, unknown>,
-      this.metadata,
+      streamMetadata,
       {},
     );
-    return new GrpcJsStream(call, events, this.options.correlateBy);
+    const split = { ...(this.options.splitField ? { field: this.options.splitField } : {}), ...(this.options.splitHeader ? { header: this.options.splitHeader } : {}) };
+    return new GrpcJsStream(call, events, this.options.correlateBy, split);
   }
 
   close(): void {

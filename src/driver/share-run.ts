@@ -7,6 +7,8 @@ import {
   addCounters,
   emptyCounters,
   type IntervalSnapshot,
+  type LabelledLatencies,
+  type SplitSettings,
   type StreamSettings,
   type WorkerCounters,
   type WorkerResult,
@@ -20,6 +22,7 @@ import type { Connection, Transport } from './transport.js';
 
 export interface ShareRunOptions {
   share: WorkerShare;
+  split?: SplitSettings;
   stream: StreamSettings;
   transport: Transport;
   buildMessage: MessageFactory;
@@ -87,6 +90,8 @@ export class ShareRun implements StreamOwner {
   private readonly ready = new Set<StreamDriver>();
   private scheduleTimer: NodeJS.Timeout | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Split runs: latencies per label, for the interval and in total. */
+  private readonly labelled = new Map<string, { interval: LatencyHistogram; total: LatencyHistogram; received: number; intervalReceived: number }>();
   private finish: ((result: WorkerResult) => void) | undefined;
 
   constructor(private readonly options: ShareRunOptions) {
@@ -161,11 +166,54 @@ export class ShareRun implements StreamOwner {
     if (sentAtMs >= this.measureFromMs) this.counters.messagesSent++;
   }
 
-  recordResponse(times: SendTimes, receivedAtMs: number): void {
+  recordResponse(times: SendTimes, receivedAtMs: number, label: string | undefined): void {
     if (times.sentAtMs < this.measureFromMs) return;
     this.counters.messagesReceived++;
-    recordLatencyUs(this.interval, (receivedAtMs - times.intendedAtMs) * 1000);
+    const latencyUs = (receivedAtMs - times.intendedAtMs) * 1000;
+    recordLatencyUs(this.interval, latencyUs);
+    if (label !== undefined) this.recordLabelled(label, latencyUs);
     if (this.intervalUncorrected) recordLatencyUs(this.intervalUncorrected, (receivedAtMs - times.sentAtMs) * 1000);
+  }
+
+  private recordLabelled(label: string, latencyUs: number): void {
+    let entry = this.labelled.get(label);
+    if (!entry) {
+      entry = { interval: createLatencyHistogram(), total: createLatencyHistogram(), received: 0, intervalReceived: 0 };
+      this.labelled.set(label, entry);
+    }
+    entry.received++;
+    entry.intervalReceived++;
+    recordLatencyUs(entry.interval, latencyUs);
+  }
+
+  /** Folds each label's interval into its total; returns the interval's figures. */
+  private takeLabelledInterval(): LabelledLatencies | undefined {
+    if (!this.options.split) return undefined;
+    const labels: LabelledLatencies = {};
+    for (const [label, entry] of this.labelled) {
+      if (entry.intervalReceived === 0) continue;
+      labels[label] = { messagesReceived: entry.intervalReceived, histogram: encodeHistogram(entry.interval) };
+      entry.total.add(entry.interval);
+      entry.interval.reset();
+      entry.intervalReceived = 0;
+    }
+    return labels;
+  }
+
+  private labelledTotals(): LabelledLatencies | undefined {
+    if (!this.options.split) return undefined;
+    const labels: LabelledLatencies = {};
+    for (const [label, entry] of this.labelled) labels[label] = { messagesReceived: entry.received, histogram: encodeHistogram(entry.total) };
+    return labels;
+  }
+
+  /** Slots spread evenly over the run carry the routing metadata: slot s is routed when ⌊(s+1)·share⌋ > ⌊s·share⌋. */
+  private routedMetadata(slot: number): Record<string, string> | undefined {
+    const split = this.options.split;
+    if (!split || split.routedShare <= 0) return undefined;
+    const globalSlot = this.options.share.firstStreamId + slot;
+    const routed = Math.floor((globalSlot + 1) * split.routedShare) > Math.floor(globalSlot * split.routedShare);
+    return routed ? split.routedMetadata : undefined;
   }
 
   countUnmatched(): void {
@@ -234,7 +282,7 @@ export class ShareRun implements StreamOwner {
     this.generations[slot]!++;
     const connection = this.connections[slot % this.connections.length]!;
     const selfPaced = this.rateSchedule === undefined;
-    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this, selfPaced);
+    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this, selfPaced, this.routedMetadata(slot));
     if (performance.now() >= this.measureFromMs) {
       driver.measured = true;
       this.counters.streamsOpened++;
@@ -376,6 +424,7 @@ export class ShareRun implements StreamOwner {
       activeConnections: this.activeConnections,
       inFlight,
       heapUsedBytes: process.memoryUsage().heapUsed,
+      ...(this.options.split ? { labels: this.takeLabelledInterval()! } : {}),
       eventLoopUtilization: this.monitor.intervalUtilization(),
     };
     if (this.intervalUncorrected && this.totalUncorrected) {
@@ -412,6 +461,7 @@ export class ShareRun implements StreamOwner {
       histogram: encodeHistogram(this.total),
       ...(this.totalUncorrected ? { uncorrectedHistogram: encodeHistogram(this.totalUncorrected) } : {}),
       sendLagHistogram: encodeHistogram(this.sendLag),
+      ...(this.options.split ? { labels: this.labelledTotals()! } : {}),
       unsentAtStop: this.backlog.size,
       streamFirstResponseHistogram: encodeHistogram(this.streamFirstResponse),
       streamDurationHistogram: encodeHistogram(this.streamDuration),

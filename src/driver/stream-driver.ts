@@ -11,7 +11,7 @@ export interface StreamOwner {
   /** Closed model: true while the run may send (it took one message from the budget). */
   takeSend(): boolean;
   countSent(sentAtMs: number): void;
-  recordResponse(times: SendTimes, receivedAtMs: number): void;
+  recordResponse(times: SendTimes, receivedAtMs: number, label: string | undefined): void;
   countUnmatched(): void;
   /** Open model: the stream can take another scheduled request. */
   streamHasRoom(driver: StreamDriver): void;
@@ -69,11 +69,12 @@ export class StreamDriver implements StreamEvents {
     private readonly buildMessage: MessageFactory,
     private readonly owner: StreamOwner,
     private readonly selfPaced: boolean,
+    metadata?: Record<string, string>,
   ) {
     this.pending = settings.correlateBy === undefined ? new InOrderPending() : new KeyedPending();
     this.context = { workerId, streamId, messageIndex: 0 };
     this.deadlineMs = settings.durationMs === undefined ? Infinity : this.openedAtMs + settings.durationMs;
-    this.stream = connection.openStream(this);
+    this.stream = connection.openStream(this, metadata);
     if (settings.durationMs !== undefined) this.lifetimeTimer = setTimeout(this.stopSending, settings.durationMs);
   }
 
@@ -130,14 +131,14 @@ export class StreamDriver implements StreamEvents {
     this.stream.cancel();
   }
 
-  onResponse(key: string | undefined): void {
+  onResponse(key: string | undefined, label: string | undefined): void {
     if (!this.pending.take(key, scratchTimes)) {
       this.owner.countUnmatched();
       return;
     }
     const now = performance.now();
     if (this.received++ === 0) this.firstResponseMs = now - this.firstSentAtMs;
-    this.owner.recordResponse(scratchTimes, now);
+    this.owner.recordResponse(scratchTimes, now, label);
     if (this.selfPaced) this.pump();
     else if (this.hasRoom()) this.owner.streamHasRoom(this);
   }

@@ -4,8 +4,11 @@
  * Callbacks are plain objects with methods, set once per stream: no closure per message.
  */
 export interface StreamEvents {
-  /** One response arrived; `key` is the correlation field's value when correlating. */
-  onResponse(key: string | undefined): void;
+  /**
+   * One response arrived; `key` is the correlation field's value when correlating, `label` the
+   * split value (a response field or header, e.g. the version in served_by) when splitting.
+   */
+  onResponse(key: string | undefined, label: string | undefined): void;
   /** The transport's send buffer has room again after `send` returned false. */
   onDrain(): void;
   /** The stream is over, exactly once: its gRPC status name ("OK", "UNAVAILABLE", …) and details. */
@@ -29,7 +32,8 @@ export interface ConnectionEvents {
 export interface Connection {
   /** Resolves once the connection is ready; rejects with the reason after `timeoutMs`. */
   whenReady(timeoutMs: number): Promise<void>;
-  openStream(events: StreamEvents): BidiStream;
+  /** `metadata` is added to the connection's own for this stream (e.g. canary routing headers). */
+  openStream(events: StreamEvents, metadata?: Record<string, string>): BidiStream;
   close(): void;
 }
 

@@ -17,7 +17,21 @@ export interface CallSettings {
   call: string;
   metadata: Record<string, string>;
   data: Record<string, unknown>;
+  split?: SplitSettings;
 }
+
+export interface SplitSettings {
+  /** A response field … */
+  field?: string;
+  /** … or a response header whose value labels each response. */
+  header?: string;
+  /** Streams (by slot) that carry `metadata`: a share of all of them, spread evenly. */
+  routedShare: number;
+  routedMetadata: Record<string, string>;
+}
+
+/** Per-label responses and latencies (µs, HdrHistogram compressed base64). */
+export type LabelledLatencies = Record<string, { messagesReceived: number; histogram: string }>;
 
 export interface StreamSettings {
   /** Requests per stream before half-close; undefined = until the stream's duration or the run ends. */
@@ -128,6 +142,8 @@ export interface IntervalSnapshot {
   activeConnections: number;
   /** Requests sent and not yet answered, at the end of the interval. */
   inFlight: number;
+  /** Split runs: this interval's responses by label. */
+  labels?: LabelledLatencies;
   /** This worker thread's V8 heap in use at the end of the interval. */
   heapUsedBytes: number;
   /** Share of the interval this worker's event loop was busy, 0..1. */
@@ -158,6 +174,8 @@ export interface WorkerResult {
   errorDetails: Record<string, number>;
   histogram: string;
   uncorrectedHistogram?: string;
+  /** Split runs: every response by label. */
+  labels?: LabelledLatencies;
   /** Open model: how late deferred sends went out (µs). */
   sendLagHistogram: string;
   /** Open model: scheduled requests never sent because the run ended first. */

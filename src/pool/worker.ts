@@ -21,10 +21,13 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       metadata: task.call.metadata,
       method,
       ...(task.stream.correlateBy === undefined ? {} : { correlateBy: task.stream.correlateBy }),
+      ...(task.call.split?.field ? { splitField: task.call.split.field } : {}),
+      ...(task.call.split?.header ? { splitHeader: task.call.split.header } : {}),
       workerId: share.workerId,
     });
     const run = new ShareRun({
       share,
+      ...(task.call.split ? { split: task.call.split } : {}),
       stream: task.stream,
       transport,
       buildMessage: template.build,

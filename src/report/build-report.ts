@@ -6,7 +6,7 @@ import { redactMetadata } from './redact-metadata.js';
 import { TOOL_VERSION } from '../tool-version.js';
 import { memoryGrowth, type MemorySample } from '../stats/memory-growth.js';
 import { assessGenerator } from './assess-generator.js';
-import { REPORT_SCHEMA_VERSION, type Report, type ReportInterval } from './report.js';
+import { REPORT_SCHEMA_VERSION, type Report, type ReportInterval, type VersionReport } from './report.js';
 
 
 function addInto(into: Record<string, number>, from: Record<string, number>): void {
@@ -101,6 +101,49 @@ function countSummary(histogram: ReturnType<typeof mergeHistograms>) {
   };
 }
 
+/** Split runs: each label's merged histogram and its own interval series. */
+export function buildVersions(
+  results: ReadonlyArray<WorkerResult>,
+  snapshots: ReadonlyArray<IntervalSnapshot>,
+  snapshotIntervalMs: number,
+  totalReceived: number,
+): Record<string, VersionReport> {
+  const labels = new Set(results.flatMap((r) => Object.keys(r.labels ?? {})));
+  const versions: Record<string, VersionReport> = {};
+  for (const label of [...labels].sort()) {
+    const histogram = mergeHistograms(results.map((r) => r.labels?.[label]?.histogram).filter((h): h is string => Boolean(h)));
+    const received = results.reduce((sum, r) => sum + (r.labels?.[label]?.messagesReceived ?? 0), 0);
+    const byIndex = new Map<number, IntervalSnapshot[]>();
+    for (const snapshot of snapshots) {
+      if (snapshot.warmup) continue;
+      byIndex.set(snapshot.index, [...(byIndex.get(snapshot.index) ?? []), snapshot]);
+    }
+    const intervals = [...byIndex.keys()].sort((a, b) => a - b).map((index) => {
+      const group = byIndex.get(index)!;
+      const durationMs = Math.max(...group.map((s) => s.durationMs));
+      const parts = group.map((s) => s.labels?.[label]).filter((p): p is { messagesReceived: number; histogram: string } => Boolean(p));
+      const merged = summarizeLatency(mergeHistograms(parts.map((p) => p.histogram)));
+      const messagesReceived = parts.reduce((sum, p) => sum + p.messagesReceived, 0);
+      return {
+        tMs: Math.round(index * snapshotIntervalMs + durationMs),
+        durationMs: Math.round(durationMs),
+        messagesReceived,
+        messagesPerSec: durationMs > 0 ? round2((messagesReceived * 1000) / durationMs) : 0,
+        p50Ms: merged.p50,
+        p99Ms: merged.p99,
+      };
+    });
+    versions[label] = {
+      messagesReceived: received,
+      share: totalReceived ? Math.round((received / totalReceived) * 10000) / 10000 : 0,
+      latencyMs: summarizeLatency(histogram),
+      intervals,
+      histogram: encodeHistogram(histogram),
+    };
+  }
+  return versions;
+}
+
 /** Workers' results → the Report: merged histogram, summed counters, derived figures. */
 export function buildReport(input: BuildReportInput): Report {
   const { scenario, results } = input;
@@ -190,6 +233,7 @@ export function buildReport(input: BuildReportInput): Report {
     },
     streams: { peakActive: results.reduce((sum, r) => sum + r.peakActiveStreams, 0) },
     intervals: buildIntervals(input.snapshots, input.snapshotIntervalMs),
+    ...(scenario.split ? { versions: buildVersions(results, input.snapshots, input.snapshotIntervalMs, counters.messagesReceived) } : {}),
     histogram: encodeHistogram(histogram),
     uncorrectedHistogram: encodeHistogram(uncorrected),
     workerErrors: input.workerErrors,

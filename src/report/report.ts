@@ -54,6 +54,16 @@ export interface ThresholdsReport {
   abortedBy?: string;
 }
 
+export interface VersionReport {
+  messagesReceived: number;
+  /** Share of all responses, 0..1. */
+  share: number;
+  latencyMs: LatencySummaryMs;
+  /** Per interval, for the statistical judge. */
+  intervals: Array<{ tMs: number; durationMs: number; messagesReceived: number; messagesPerSec: number; p50Ms: number; p99Ms: number }>;
+  histogram: string;
+}
+
 export interface GeneratorReport {
   /** True when the load generator's own queueing likely inflated the latencies. */
   saturated: boolean;
@@ -166,6 +176,8 @@ export interface Report {
   /** All latencies (µs), HdrHistogram compressed base64: merge it, re-compute any percentile. */
   histogram: string;
   uncorrectedHistogram: string;
+  /** Split runs: results by label (e.g. version from served_by), all in the same run. */
+  versions?: Record<string, VersionReport>;
   /** Present when the scenario has thresholds. */
   thresholds?: ThresholdsReport;
   /** Worker failures, if any. */

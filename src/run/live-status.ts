@@ -1,5 +1,6 @@
 import type { IntervalSnapshot } from '../pool/worker-protocol.js';
-import { decodeHistogram } from '../stats/latency-histogram.js';
+import { createLatencyHistogram, decodeHistogram } from '../stats/latency-histogram.js';
+import { summarizeLatency, type LatencySummaryMs } from '../stats/summarize-latency.js';
 
 /** The running totals a progress display shows; updated from every worker snapshot. */
 export interface LiveStatus {
@@ -7,11 +8,15 @@ export interface LiveStatus {
   messagesSent: number;
   messagesReceived: number;
   errors: number;
+  streamsFailed: number;
   activeStreams: number;
+  activeConnections: number;
   /** Over the last completed interval of each worker, summed. */
   messagesPerSec: number;
   /** P99 latency of the last interval (the busiest worker's), ms. */
   p99Ms: number;
+  /** Every response since the warm-up ended, all workers merged (what the report will summarise). */
+  latencyMs: LatencySummaryMs;
 }
 
 export class LiveStatusTracker {
@@ -19,7 +24,10 @@ export class LiveStatusTracker {
   private sent = 0;
   private received = 0;
   private errors = 0;
+  private streamsFailed = 0;
+  private readonly latency = createLatencyHistogram();
   private readonly activeByWorker = new Map<number, number>();
+  private readonly connectionsByWorker = new Map<number, number>();
   private readonly rateByWorker = new Map<number, number>();
   private readonly p99ByWorker = new Map<number, number>();
 
@@ -27,8 +35,11 @@ export class LiveStatusTracker {
     this.sent += snapshot.counters.messagesSent;
     this.received += snapshot.counters.messagesReceived;
     this.errors += snapshot.counters.errors;
+    this.streamsFailed += snapshot.counters.streamsFailed;
     this.activeByWorker.set(snapshot.workerId, snapshot.activeStreams);
+    this.connectionsByWorker.set(snapshot.workerId, snapshot.activeConnections);
     const histogram = decodeHistogram(snapshot.histogram);
+    if (!snapshot.warmup) this.latency.add(histogram);
     if (histogram.totalCount > 0) this.p99ByWorker.set(snapshot.workerId, histogram.getValueAtPercentile(99) / 1000);
     if (snapshot.durationMs > 0) this.rateByWorker.set(snapshot.workerId, (snapshot.counters.messagesReceived * 1000) / snapshot.durationMs);
     return this.current();
@@ -39,14 +50,19 @@ export class LiveStatusTracker {
     for (const active of this.activeByWorker.values()) activeStreams += active;
     let messagesPerSec = 0;
     for (const rate of this.rateByWorker.values()) messagesPerSec += rate;
+    let activeConnections = 0;
+    for (const active of this.connectionsByWorker.values()) activeConnections += active;
     return {
       elapsedMs: Date.now() - this.startedAtMs,
       messagesSent: this.sent,
       messagesReceived: this.received,
       errors: this.errors,
+      streamsFailed: this.streamsFailed,
       activeStreams,
+      activeConnections,
       messagesPerSec,
       p99Ms: Math.max(0, ...this.p99ByWorker.values()),
+      latencyMs: summarizeLatency(this.latency),
     };
   }
 }

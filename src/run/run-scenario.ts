@@ -3,7 +3,7 @@ import { BenchError } from '../errors/bench-error.js';
 import { checkRequestData, loadBidiMethod, normaliseCallName } from '../driver/load-method.js';
 import { planRun } from '../plan/plan-run.js';
 import { runWorkers, type TaskWithoutPort } from '../pool/run-workers.js';
-import type { IntervalSnapshot, WorkerResult } from '../pool/worker-protocol.js';
+import type { IntervalSnapshot, SplitSettings, WorkerResult } from '../pool/worker-protocol.js';
 import { buildReport } from '../report/build-report.js';
 import type { Report } from '../report/report.js';
 import { compileMessageTemplate } from '../scenario/compile-message-template.js';
@@ -34,6 +34,13 @@ export interface RunOutcome {
   partialCode?: 'INTERRUPTED' | 'WORKER_CRASHED';
 }
 
+function splitSettings(scenario: Scenario): { split?: SplitSettings } {
+  if (!scenario.split) return {};
+  const { by, routed } = scenario.split;
+  const source = by.startsWith('header:') ? { header: by.slice('header:'.length).toLowerCase() } : { field: by };
+  return { split: { ...source, routedShare: routed?.share ?? 0, routedMetadata: routed?.metadata ?? {} } };
+}
+
 export function resolveProtoPath(scenario: Pick<Scenario, 'proto' | 'baseDir'>): string {
   if (scenario.proto === undefined) return ORDER_PROTO_PATH;
   return isAbsolute(scenario.proto) ? scenario.proto : resolve(scenario.baseDir, scenario.proto);
@@ -52,6 +59,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const call = normaliseCallName(scenario.call);
   const method = loadBidiMethod(protoPath, importPaths, call);
   checkRequestData(method, scenario.data, scenario.stream.correlateBy);
+  if (scenario.split && !scenario.split.by.startsWith('header:') && !method.responseFields.includes(scenario.split.by)) {
+    throw new BenchError('SCENARIO_INVALID', `split.by: "${scenario.split.by}" is not a field of the response message; it has ${method.responseFields.join(', ')}`);
+  }
   compileMessageTemplate(scenario.data, scenario.stream.correlateBy);
 
   let embedded: OrderServerHandle | undefined;
@@ -71,7 +81,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   try {
     await probeTarget(target, insecure, connectTimeoutMs);
     const tasks: TaskWithoutPort[] = planRun(scenario).map((share) => ({
-      call: { target, insecure, protoPath, importPaths, call, metadata: scenario.metadata, data: scenario.data },
+      call: { target, insecure, protoPath, importPaths, call, metadata: scenario.metadata, data: scenario.data, ...splitSettings(scenario) },
       stream: scenario.stream,
       share,
       snapshotIntervalMs,

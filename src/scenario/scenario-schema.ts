@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { REPORT_FORMATS } from '../reporters/reporter-registry.js';
+import { DEFAULT_ABORT_AFTER_MS, parseThreshold, ThresholdError, type ParsedThreshold } from '../compare/parse-threshold.js';
 import { parseDurationMs } from './parse-duration.js';
 import type { Schedule } from '../plan/load-schedule.js';
 
@@ -70,18 +72,64 @@ const streamSchema = z.strictObject({
   timeout: duration.optional(),
 });
 
+const splitSchema = z.strictObject({
+  /** A response field (`served_by`) or `header:<name>` whose value splits the results (e.g. by version). */
+  by: z.string().regex(/^(header:[A-Za-z0-9-]+|[A-Za-z_]\w*)$/, 'expected a response field name or "header:<name>"'),
+  /** A share of the streams carries routing metadata, e.g. to reach a header-routed canary. */
+  routed: z
+    .strictObject({
+      share: z.number().min(0, 'must be within 0..1').max(1, 'must be within 0..1'),
+      metadata: z.record(z.string(), z.string()),
+    })
+    .optional(),
+});
+
+/** A threshold: a condition string, or the condition with abort settings. */
+const thresholdSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { condition: value } : value),
+  z.strictObject(
+    {
+      condition: z.string({ error: 'expected a condition string such as "<50ms"' }),
+      /** Stop the run as soon as the live figure fails. */
+      abortOnFail: z.boolean().default(false),
+      /** Run time before live figures are judged. */
+      abortAfter: duration.default(DEFAULT_ABORT_AFTER_MS),
+    },
+    { error: 'expected a condition string such as "<50ms" or { condition, abortOnFail, abortAfter }' },
+  ),
+);
+
+/** metric → condition; parsed here so a bad one is reported with every other problem, before any load. */
+const thresholdsSchema = z.record(z.string(), thresholdSchema).transform((entries, ctx) => {
+  const parsed: ParsedThreshold[] = [];
+  for (const [metric, { condition, abortOnFail, abortAfter }] of Object.entries(entries)) {
+    try {
+      parsed.push({ ...parseThreshold(metric, condition), condition, abortOnFail, abortAfterMs: abortAfter });
+    } catch (error) {
+      if (!(error instanceof ThresholdError)) throw error;
+      ctx.addIssue({ code: 'custom', path: [metric], message: error.problem });
+    }
+  }
+  return parsed;
+});
+
 const monitorSchema = z.strictObject({
   /** A local target process to sample memory from (/proc). */
   pid: positiveInt.optional(),
   /** A Prometheus endpoint of the target (process_resident_memory_bytes, heap gauges). */
   metricsUrl: z.url({ error: 'expected an http(s) URL' }).optional(),
+  /** Serve grpc-bench's own live metrics at http://127.0.0.1:<port>/metrics during the run; 0 picks a free port. */
+  metricsPort: z.number({ error: 'expected a port number' }).int('expected a whole number').min(0, 'must be 0..65535').max(65535, 'must be 0..65535').optional(),
   /** Memory sampling period. */
   interval: duration.default(500),
 });
 
+/** A reporter's name. The registry is read only when validating, so an import cycle could not see it half-loaded. */
+const reportFormat = z.string().refine((name) => REPORT_FORMATS.includes(name), { error: () => `expected one of ${REPORT_FORMATS.join(', ')}` });
+
 const outputSchema = z.strictObject({
   /** Report formats to write; `console` prints to stdout. */
-  formats: z.array(z.enum(['console', 'json'])).min(1).default(['console', 'json']),
+  formats: z.array(reportFormat).min(1).default(['console', 'json']),
   /** A file (one format) or a directory; default `reports/<name>-<timestamp>/`. */
   path: z.string().min(1).optional(),
 });
@@ -104,6 +152,10 @@ export const scenarioSchema = z
     stream: streamSchema.prefault({}),
     output: outputSchema.prefault({}),
     monitor: monitorSchema.prefault({}),
+    /** CI perf gate: metric → condition, e.g. { p99: "<50ms" }. */
+    thresholds: thresholdsSchema.prefault({}),
+    /** Split results by version (a response field or header) into per-version histograms. */
+    split: splitSchema.optional(),
   })
   .superRefine((scenario, ctx) => {
     const openModel = scenario.load.rate !== undefined || Boolean(scenario.load.stages?.some((s) => s.rate !== undefined));
@@ -119,6 +171,10 @@ export const scenarioSchema = z
         path: ['load', 'connections'],
         message: `must be ≤ load.streams (${scenario.load.streams}), got ${scenario.load.connections}`,
       });
+    }
+    const watchesTarget = scenario.target === 'embedded' || scenario.monitor.pid !== undefined || scenario.monitor.metricsUrl !== undefined;
+    if (!watchesTarget && scenario.thresholds.some((t) => t.metric === 'targetMemoryGrowth')) {
+      ctx.addIssue({ code: 'custom', path: ['thresholds', 'targetMemoryGrowth'], message: "needs the target's memory: set monitor.pid or monitor.metricsUrl" });
     }
   });
 
@@ -152,7 +208,7 @@ export interface Scenario extends Omit<ParsedScenario, 'load' | 'stream' | 'moni
     correlateBy?: string;
     timeoutMs?: number;
   };
-  monitor: { pid?: number; metricsUrl?: string; intervalMs: number };
+  monitor: { pid?: number; metricsUrl?: string; intervalMs: number; metricsPort?: number };
 }
 
 /** Applies the defaults that depend on the machine or on other fields. */
@@ -192,6 +248,7 @@ export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFi
     monitor: {
       ...(monitor.pid === undefined ? {} : { pid: monitor.pid }),
       ...(monitor.metricsUrl === undefined ? {} : { metricsUrl: monitor.metricsUrl }),
+      ...(monitor.metricsPort === undefined ? {} : { metricsPort: monitor.metricsPort }),
       intervalMs: monitor.interval,
     },
   };

@@ -20,6 +20,14 @@ function leak(bytes: number): void {
   leakedByteCount += bytes;
 }
 
+/** Burns CPU on this thread for `us` microseconds: the cost of real per-request work. */
+function spin(us: number): void {
+  const until = performance.now() + us / 1000;
+  while (performance.now() < until) {
+    // busy by design
+  }
+}
+
 /** Order ids are unique per process run: a random prefix plus a sequence number. */
 const orderIdPrefix = randomBytes(4).toString('hex');
 let orderSequence = 0;
@@ -98,6 +106,7 @@ export function createOrderService(counters: ServerCounters, initial: Partial<Se
       if (finished) return;
       const knobs = current;
       leak(knobs.leakBytes);
+      if (knobs.workUs > 0) spin(knobs.workUs);
       const entry: PendingAnswer = {
         ready: false,
         timer: undefined,

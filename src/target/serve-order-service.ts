@@ -1,5 +1,5 @@
 import type { ServiceKnobs } from './service-knobs.js';
-import { startOrderServer, type OrderServerHandle } from './start-order-server.js';
+import { startOrderServer, type OrderServerHandle, type OrderServerOptions } from './start-order-server.js';
 
 export interface ServeOrderServiceOptions {
   port: number;
@@ -9,6 +9,10 @@ export interface ServeOrderServiceOptions {
   metricsPort?: number;
   /** How long in-flight streams may run on after SIGTERM/SIGINT, in milliseconds. */
   graceMs: number;
+  /** Canary mode: a second version behind a header/weight route rule. */
+  canary?: OrderServerOptions['canary'];
+  /** A one-off stall: after `afterMs`, hold every answer for `durationMs`. */
+  stall?: { afterMs: number; durationMs: number };
   /** Receives one human-readable line per event, without a trailing newline. */
   log: (line: string) => void;
 }
@@ -32,7 +36,12 @@ export async function serveOrderService(options: ServeOrderServiceOptions): Prom
     port: options.port,
     knobs: options.knobs,
     metricsPort: options.metricsPort,
+    ...(options.canary ? { canary: options.canary } : {}),
   });
+  if (options.stall) {
+    const { afterMs, durationMs } = options.stall;
+    setTimeout(() => started.stall(durationMs), afterMs).unref();
+  }
 
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => {
@@ -71,6 +80,7 @@ export async function serveOrderService(options: ServeOrderServiceOptions): Prom
   };
 
   const metricsNote = started.metricsUrl === undefined ? '' : ` (metrics ${started.metricsUrl})`;
-  options.log(`order service ${started.knobs().version} listening on ${started.address}${metricsNote}`);
+  const versions = started.canary ? `${started.knobs().version}+${started.canary.knobs().version} (canary)` : started.knobs().version;
+  options.log(`order service ${versions} listening on ${started.address}${metricsNote}`);
   return { handle, closed };
 }

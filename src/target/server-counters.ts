@@ -80,3 +80,16 @@ export function createServerCounters(): ServerCounters {
     },
   };
 }
+
+/** Records into every one of `targets`: a total plus a per-version view, for example. */
+export function teeCounters(...targets: ServerCounters[]): ServerCounters {
+  return {
+    snapshot: () => targets[0]!.snapshot(),
+    recordStreamOpened: (peer) => targets.forEach((t) => t.recordStreamOpened(peer)),
+    recordStreamCompleted: () => targets.forEach((t) => t.recordStreamCompleted()),
+    recordStreamCancelled: () => targets.forEach((t) => t.recordStreamCancelled()),
+    recordMessageReceived: () => targets.forEach((t) => t.recordMessageReceived()),
+    recordMessageSent: () => targets.forEach((t) => t.recordMessageSent()),
+    recordErrorSent: (code) => targets.forEach((t) => t.recordErrorSent(code)),
+  };
+}

@@ -14,6 +14,8 @@ export interface ServiceKnobs {
   errorCode: status;
   /** Bytes retained forever per request: a deliberate leak for memory-regression tests. */
   leakBytes: number;
+  /** CPU time spent per request, µs (a busy loop): a realistic few-percent-slower v2. */
+  workUs: number;
 }
 
 export const DEFAULT_KNOBS: Readonly<ServiceKnobs> = Object.freeze({
@@ -23,6 +25,7 @@ export const DEFAULT_KNOBS: Readonly<ServiceKnobs> = Object.freeze({
   errorRatio: 0,
   errorCode: status.UNAVAILABLE,
   leakBytes: 0,
+  workUs: 0,
 });
 
 /**
@@ -70,6 +73,7 @@ function validateKnobs(knobs: ServiceKnobs): void {
   nonNegative('latencyMs', knobs.latencyMs);
   nonNegative('jitterMs', knobs.jitterMs);
   nonNegative('leakBytes', knobs.leakBytes);
+  nonNegative('workUs', knobs.workUs);
   if (!Number.isInteger(knobs.leakBytes)) {
     throw new RangeError(`leakBytes must be a whole number of bytes, got ${knobs.leakBytes}`);
   }

@@ -6,7 +6,8 @@ import { ORDER_SERVICE_NAME } from './order-messages.js';
 import { createOrderMetrics } from './order-metrics.js';
 import { createOrderService } from './order-service.js';
 import { serveMetrics, type MetricsServer } from './serve-metrics.js';
-import { createServerCounters, type ServerCounters } from './server-counters.js';
+import { createCanaryRouter, type CanaryRule } from './canary-router.js';
+import { createServerCounters, teeCounters, type ServerCounters } from './server-counters.js';
 import type { ServiceKnobs } from './service-knobs.js';
 
 export interface OrderServerOptions {
@@ -21,6 +22,8 @@ export interface OrderServerOptions {
    * same host (0 picks a free one); when absent, no metrics are collected.
    */
   metricsPort?: number;
+  /** Canary mode: a second version (default `version: 'v2'`) behind a header/weight route rule. */
+  canary?: CanaryRule & { knobs: Partial<ServiceKnobs> };
 }
 
 export interface OrderServerHandle {
@@ -38,6 +41,8 @@ export interface OrderServerHandle {
   knobs(): ServiceKnobs;
   /** Holds every answer due in the next `ms` milliseconds until the stall is over (once). */
   stall(ms: number): void;
+  /** Canary mode: the canary version's own counters and knobs (the totals stay in `counters`). */
+  canary?: { counters: ServerCounters; stableCounters: ServerCounters; setKnobs(knobs: Partial<ServiceKnobs>): void; knobs(): ServiceKnobs };
   /**
    * Graceful stop: health goes NOT_SERVING, no new connections or streams are accepted,
    * in-flight streams get up to graceMs (default 5000) to finish, then the rest are
@@ -86,7 +91,13 @@ export async function startOrderServer(options: OrderServerOptions = {}): Promis
   const requestedPort = options.port ?? 0;
   const counters = createServerCounters();
   const metrics = options.metricsPort === undefined ? undefined : createOrderMetrics();
-  const orderService = createOrderService(metrics?.instrument(counters) ?? counters, options.knobs ?? {});
+  const recorded = metrics?.instrument(counters) ?? counters;
+  const stableCounters = options.canary ? createServerCounters() : undefined;
+  const orderService = createOrderService(stableCounters ? teeCounters(recorded, stableCounters) : recorded, options.knobs ?? {});
+  const canaryCounters = options.canary ? createServerCounters() : undefined;
+  const canaryService = options.canary
+    ? createOrderService(teeCounters(recorded, canaryCounters!), { version: 'v2', ...options.canary.knobs })
+    : undefined;
 
   const packageDefinition = loadOrderPackageDefinition();
   const grpcObject = loadPackageDefinition(packageDefinition);
@@ -94,7 +105,10 @@ export async function startOrderServer(options: OrderServerOptions = {}): Promis
   const health = new HealthImplementation({ '': 'SERVING', [ORDER_SERVICE_NAME]: 'SERVING' });
 
   const server = new Server();
-  server.addService(pb['OrderService']!.service, orderService.implementation);
+  server.addService(
+    pb['OrderService']!.service,
+    canaryService ? createCanaryRouter(orderService, canaryService, options.canary!) : orderService.implementation,
+  );
   health.addToServer(server);
   new ReflectionService(packageDefinition).addToServer(server);
 
@@ -152,5 +166,8 @@ export async function startOrderServer(options: OrderServerOptions = {}): Promis
     },
   };
   if (metricsServer !== undefined) handle.metricsUrl = metricsServer.url;
+  if (canaryService && canaryCounters) {
+    handle.canary = { counters: canaryCounters, stableCounters: stableCounters!, setKnobs: (knobs) => canaryService.setKnobs(knobs), knobs: () => canaryService.knobs() };
+  }
   return handle;
 }
