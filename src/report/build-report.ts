@@ -1,6 +1,6 @@
 import { addCounters, emptyCounters, type IntervalSnapshot, type WorkerResult } from '../pool/worker-protocol.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
-import { decodeHistogram, encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
+import { decodeHistogram, encodeHistogram, mergeHistograms, type LatencyHistogram } from '../stats/latency-histogram.js';
 import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
 import { redactMetadata } from './redact-metadata.js';
 import { TOOL_VERSION } from '../tool-version.js';
@@ -90,6 +90,26 @@ function workerHeapSamples(snapshots: ReadonlyArray<IntervalSnapshot>, snapshotI
   return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([index, bytes]) => ({ tMs: index * snapshotIntervalMs + durationByIndex.get(index)!, bytes }));
 }
 
+type AuxHistograms = Record<keyof Report['auxHistograms'], LatencyHistogram>;
+
+/** sendLagMs, streamStats and the histograms behind them; also used when merging reports. */
+export function auxFigures(h: AuxHistograms): Pick<Report, 'sendLagMs' | 'streamStats' | 'auxHistograms'> {
+  return {
+    sendLagMs: summarizeLatency(h.sendLag),
+    streamStats: {
+      timeToFirstResponseMs: summarizeLatency(h.timeToFirstResponse),
+      durationMs: summarizeLatency(h.streamDuration),
+      messagesPerStream: countSummary(h.messagesPerStream),
+    },
+    auxHistograms: {
+      sendLag: encodeHistogram(h.sendLag),
+      timeToFirstResponse: encodeHistogram(h.timeToFirstResponse),
+      streamDuration: encodeHistogram(h.streamDuration),
+      messagesPerStream: encodeHistogram(h.messagesPerStream),
+    },
+  };
+}
+
 function countSummary(histogram: ReturnType<typeof mergeHistograms>) {
   const n = histogram.totalCount;
   return {
@@ -122,7 +142,8 @@ export function buildVersions(
       const group = byIndex.get(index)!;
       const durationMs = Math.max(...group.map((s) => s.durationMs));
       const parts = group.map((s) => s.labels?.[label]).filter((p): p is { messagesReceived: number; histogram: string } => Boolean(p));
-      const merged = summarizeLatency(mergeHistograms(parts.map((p) => p.histogram)));
+      const mergedHistogram = mergeHistograms(parts.map((p) => p.histogram));
+      const merged = summarizeLatency(mergedHistogram);
       const messagesReceived = parts.reduce((sum, p) => sum + p.messagesReceived, 0);
       return {
         tMs: Math.round(index * snapshotIntervalMs + durationMs),
@@ -131,6 +152,7 @@ export function buildVersions(
         messagesPerSec: durationMs > 0 ? round2((messagesReceived * 1000) / durationMs) : 0,
         p50Ms: merged.p50,
         p99Ms: merged.p99,
+        histogram: encodeHistogram(mergedHistogram),
       };
     });
     versions[label] = {
@@ -205,12 +227,12 @@ export function buildReport(input: BuildReportInput): Report {
     },
     latencyMs,
     latencyUncorrectedMs: summarizeLatency(uncorrected),
-    sendLagMs: summarizeLatency(mergeHistograms(nonEmpty(results.map((r) => r.sendLagHistogram)))),
-    streamStats: {
-      timeToFirstResponseMs: summarizeLatency(mergeHistograms(nonEmpty(results.map((r) => r.streamFirstResponseHistogram)))),
-      durationMs: summarizeLatency(mergeHistograms(nonEmpty(results.map((r) => r.streamDurationHistogram)))),
-      messagesPerStream: countSummary(mergeHistograms(nonEmpty(results.map((r) => r.messagesPerStreamHistogram)))),
-    },
+    ...auxFigures({
+      sendLag: mergeHistograms(nonEmpty(results.map((r) => r.sendLagHistogram))),
+      timeToFirstResponse: mergeHistograms(nonEmpty(results.map((r) => r.streamFirstResponseHistogram))),
+      streamDuration: mergeHistograms(nonEmpty(results.map((r) => r.streamDurationHistogram))),
+      messagesPerStream: mergeHistograms(nonEmpty(results.map((r) => r.messagesPerStreamHistogram))),
+    }),
     generator: assessGenerator({
       workers: results.map((r) => r.generator),
       openModel,

@@ -60,7 +60,7 @@ export interface VersionReport {
   share: number;
   latencyMs: LatencySummaryMs;
   /** Per interval, for the statistical judge. */
-  intervals: Array<{ tMs: number; durationMs: number; messagesReceived: number; messagesPerSec: number; p50Ms: number; p99Ms: number }>;
+  intervals: Array<{ tMs: number; durationMs: number; messagesReceived: number; messagesPerSec: number; p50Ms: number; p99Ms: number; histogram: string }>;
   histogram: string;
 }
 
@@ -153,6 +153,8 @@ export interface Report {
     /** Responses per finished stream (a count, not ms). */
     messagesPerStream: { min: number; mean: number; p50: number; p99: number; max: number };
   };
+  /** The HDR histograms behind sendLagMs and streamStats (compressed base64), so reports merge losslessly. */
+  auxHistograms: { sendLag: string; timeToFirstResponse: string; streamDuration: string; messagesPerStream: string };
   generator: GeneratorReport;
   memory: {
     /** The grpc-bench process (all threads): resident set size. */

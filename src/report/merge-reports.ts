@@ -1,0 +1,172 @@
+import { BenchError } from '../errors/bench-error.js';
+import { encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
+import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
+import { auxFigures } from './build-report.js';
+import type { Report, ReportInterval, VersionReport } from './report.js';
+
+/**
+ * How reports combine. `segments`: parts of one run made at the same time (machines running
+ * `--segment i/n`): counts add, intervals add up by their number, durations overlap.
+ * `sequential`: runs one after another (interleaved canary rounds): counts add, intervals
+ * follow each other, durations add.
+ */
+export type MergeMode = 'segments' | 'sequential';
+
+const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+
+function addInto(into: Record<string, number>, from: Record<string, number>): Record<string, number> {
+  for (const [key, n] of Object.entries(from)) into[key] = (into[key] ?? 0) + n;
+  return into;
+}
+
+function mergeIntervalGroup(group: ReportInterval[], tMs: number): ReportInterval {
+  const histogram = mergeHistograms(group.map((i) => i.histogram));
+  const summary = summarizeLatency(histogram);
+  const durationMs = Math.max(...group.map((i) => i.durationMs));
+  const messagesReceived = sum(group.map((i) => i.messagesReceived));
+  return {
+    tMs,
+    durationMs,
+    messagesSent: sum(group.map((i) => i.messagesSent)),
+    messagesReceived,
+    messagesFailed: sum(group.map((i) => i.messagesFailed)),
+    errors: sum(group.map((i) => i.errors)),
+    streamsOpened: sum(group.map((i) => i.streamsOpened)),
+    streamsCompleted: sum(group.map((i) => i.streamsCompleted)),
+    streamsFailed: sum(group.map((i) => i.streamsFailed)),
+    messagesPerSec: durationMs > 0 ? round2((messagesReceived * 1000) / durationMs) : 0,
+    p50Ms: summary.p50,
+    p99Ms: summary.p99,
+    activeStreams: sum(group.map((i) => i.activeStreams)),
+    activeConnections: sum(group.map((i) => i.activeConnections)),
+    sendsDeferred: sum(group.map((i) => i.sendsDeferred)),
+    maxEventLoopUtilization: Math.max(...group.map((i) => i.maxEventLoopUtilization)),
+    histogram: encodeHistogram(histogram),
+  };
+}
+
+function mergeIntervals(reports: Report[], mode: MergeMode): ReportInterval[] {
+  if (mode === 'sequential') {
+    let offsetMs = 0;
+    const all: ReportInterval[] = [];
+    for (const report of reports) {
+      for (const interval of report.intervals) all.push({ ...interval, tMs: interval.tMs + offsetMs });
+      offsetMs += Math.max(report.durationMs, report.intervals.at(-1)?.tMs ?? 0);
+    }
+    return all;
+  }
+  const byIndex = new Map<number, ReportInterval[]>();
+  for (const report of reports) report.intervals.forEach((interval, i) => byIndex.set(i, [...(byIndex.get(i) ?? []), interval]));
+  return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, group]) => mergeIntervalGroup(group, Math.max(...group.map((i) => i.tMs))));
+}
+
+function mergeVersions(reports: Report[], mode: MergeMode, totalReceived: number): Record<string, VersionReport> | undefined {
+  if (!reports.some((r) => r.versions)) return undefined;
+  const labels = [...new Set(reports.flatMap((r) => Object.keys(r.versions ?? {})))].sort();
+  const versions: Record<string, VersionReport> = {};
+  for (const label of labels) {
+    const parts = reports.map((r) => r.versions?.[label]).filter((v): v is VersionReport => Boolean(v));
+    const histogram = mergeHistograms(parts.map((p) => p.histogram));
+    const received = sum(parts.map((p) => p.messagesReceived));
+    let intervals: VersionReport['intervals'];
+    if (mode === 'sequential') {
+      intervals = parts.flatMap((p) => p.intervals);
+    } else {
+      const byIndex = new Map<number, VersionReport['intervals']>();
+      for (const p of parts) p.intervals.forEach((interval, i) => byIndex.set(i, [...(byIndex.get(i) ?? []), interval]));
+      intervals = [...byIndex.values()].map((group) => {
+        const durationMs = Math.max(...group.map((g) => g.durationMs));
+        const messagesReceived = sum(group.map((g) => g.messagesReceived));
+        const intervalHistogram = mergeHistograms(group.map((g) => g.histogram));
+        const summary = summarizeLatency(intervalHistogram);
+        return {
+          tMs: Math.max(...group.map((g) => g.tMs)),
+          durationMs,
+          messagesReceived,
+          messagesPerSec: durationMs > 0 ? round2((messagesReceived * 1000) / durationMs) : 0,
+          p50Ms: summary.p50,
+          p99Ms: summary.p99,
+          histogram: encodeHistogram(intervalHistogram),
+        };
+      });
+    }
+    versions[label] = {
+      messagesReceived: received,
+      share: totalReceived ? Math.round((received / totalReceived) * 10000) / 10000 : 0,
+      latencyMs: summarizeLatency(histogram),
+      intervals,
+      histogram: encodeHistogram(histogram),
+    };
+  }
+  return versions;
+}
+
+/**
+ * Merges reports losslessly where the data allows: histograms are merged bucket by bucket,
+ * counts and status codes add up, percentiles are recomputed from the merged histograms.
+ * Memory figures describe one process each and are taken from the first report.
+ * Thresholds are not carried over: the caller re-evaluates them on the result.
+ */
+export function mergeReports(reports: Report[], mode: MergeMode): Report {
+  if (reports.length === 0) throw new BenchError('USAGE', 'merge: no reports given');
+  const first = reports[0]!;
+  const histogram = mergeHistograms(reports.map((r) => r.histogram));
+  const uncorrected = mergeHistograms(reports.map((r) => r.uncorrectedHistogram ?? r.histogram));
+  const durationMs = mode === 'segments' ? Math.max(...reports.map((r) => r.durationMs)) : sum(reports.map((r) => r.durationMs));
+  const counts = { ...first.counts };
+  for (const key of Object.keys(counts) as (keyof Report['counts'])[]) counts[key] = sum(reports.map((r) => r.counts[key] ?? 0));
+  const sentSeconds = sum(reports.map((r) => (r.throughput.sentPerSec > 0 ? r.counts.messagesSent / r.throughput.sentPerSec : 0)));
+  const sendingSeconds = mode === 'segments' ? Math.max(...reports.map((r) => (r.throughput.sentPerSec > 0 ? r.counts.messagesSent / r.throughput.sentPerSec : 0))) : sentSeconds;
+  const peak = (values: number[]): number => (mode === 'segments' ? sum(values) : Math.max(...values));
+  const partial = reports.filter((r) => r.partial);
+  const merged: Report = {
+    ...first,
+    durationMs,
+    partial: partial.length > 0,
+    ...(partial.length ? { partialReason: partial.map((r) => r.partialReason ?? 'partial').join('; ') } : {}),
+    settings: {
+      ...first.settings,
+      streams: peak(reports.map((r) => r.settings.streams)),
+      connections: peak(reports.map((r) => r.settings.connections)),
+      workers: peak(reports.map((r) => r.settings.workers)),
+    },
+    counts,
+    throughput: {
+      messagesPerSec: durationMs > 0 ? round2((counts.messagesReceived * 1000) / durationMs) : 0,
+      sentPerSec: sendingSeconds > 0 ? round2(counts.messagesSent / sendingSeconds) : 0,
+    },
+    latencyMs: summarizeLatency(histogram),
+    latencyUncorrectedMs: summarizeLatency(uncorrected),
+    latencyBuckets: bucketize(histogram),
+    ...auxFigures({
+      sendLag: mergeHistograms(reports.map((r) => r.auxHistograms.sendLag)),
+      timeToFirstResponse: mergeHistograms(reports.map((r) => r.auxHistograms.timeToFirstResponse)),
+      streamDuration: mergeHistograms(reports.map((r) => r.auxHistograms.streamDuration)),
+      messagesPerStream: mergeHistograms(reports.map((r) => r.auxHistograms.messagesPerStream)),
+    }),
+    statusCodes: reports.reduce((acc, r) => addInto(acc, r.statusCodes), {} as Record<string, number>),
+    errorDetails: reports.reduce((acc, r) => addInto(acc, r.errorDetails), {} as Record<string, number>),
+    connections: {
+      opened: sum(reports.map((r) => r.connections.opened)),
+      closed: sum(reports.map((r) => r.connections.closed)),
+      peakActive: peak(reports.map((r) => r.connections.peakActive)),
+    },
+    streams: { peakActive: peak(reports.map((r) => r.streams.peakActive)) },
+    generator: {
+      saturated: reports.some((r) => r.generator.saturated),
+      evidence: reports.flatMap((r, i) => r.generator.evidence.map((e) => `part ${i + 1}: ${e}`)),
+      processCpuPercent: Math.max(...reports.map((r) => r.generator.processCpuPercent)),
+      workers: reports.flatMap((r) => r.generator.workers),
+    },
+    intervals: mergeIntervals(reports, mode),
+    histogram: encodeHistogram(histogram),
+    uncorrectedHistogram: encodeHistogram(uncorrected),
+    workerErrors: reports.flatMap((r) => r.workerErrors),
+  };
+  delete merged.thresholds;
+  const versions = mergeVersions(reports, mode, counts.messagesReceived);
+  if (versions) merged.versions = versions;
+  else delete merged.versions;
+  return merged;
+}
