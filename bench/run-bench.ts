@@ -4,8 +4,11 @@
  *
  * Every client run is its own process (grpc-bench through its CLI, the raw loop through
  * bench/raw-grpc-js-loop.ts), both measured the same way by GNU time: user + system CPU
- * seconds and peak RSS of the whole process, start-up included. Runs alternate raw,
- * grpc-bench, raw, grpc-bench… so drift in the machine or the server hits both sides.
+ * seconds and peak RSS of the whole process, start-up included. A near-empty run of each side
+ * measures its start-up CPU, which is also shown subtracted. Runs alternate raw, grpc-bench,
+ * raw, grpc-bench… so drift in the machine or the server hits both sides, and /proc tells how
+ * much CPU other processes took during each run (a busy machine makes throughput unreliable).
+ * Results go to stdout and to reports/bench-<time>.json.
  *
  * Environment: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 2), BENCH_WARMUP_SECONDS
  * (default 2; 0 skips the server warm-up), BENCH_CASES (e.g. "1x16,4x64w2": connections x streams,
@@ -15,6 +18,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { RawLoopResult } from './raw-grpc-js-loop.js';
 
@@ -23,6 +27,8 @@ const DIST_BENCH = join(ROOT, 'dist', 'bench');
 const GRPC_BENCH_BIN = join(ROOT, 'bin', 'grpc-bench.js');
 const GNU_TIME = '/usr/bin/time';
 const TARGET_RATIO = 0.9;
+/** Other load (cores) above which the throughput figures come with a warning. */
+const BUSY_MACHINE_CORES = 0.25;
 /** The same request on both sides; grpc-bench fills request_id per message like the raw loop does. */
 const REQUEST_DATA = { request_id: '{{requestId}}', user_id: 'u_123', items: [{ sku_id: 's_001', count: 1 }] };
 
@@ -69,6 +75,8 @@ interface Sample {
   loadCpuUsPerMessage?: number;
   /** CPU used by the server process during the run, as a share of one core. */
   serverCpuShare?: number;
+  /** CPU used on the machine during the run by neither client nor server, in cores (other load). */
+  backgroundCores?: number;
   error?: string;
 }
 
@@ -169,20 +177,52 @@ async function detectGnuTime(scratch: string): Promise<boolean> {
   return probe.code === 0 && probe.cost !== undefined;
 }
 
-/** Clock ticks of the server process so far (utime + stime), from /proc; undefined off Linux. */
-function serverTicks(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After "pid (comm) ", field 3 (state) is index 0: utime is field 14, stime field 15.
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return undefined;
-  }
-}
 /** USER_HZ; 100 on every mainstream Linux. */
 const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU clock ticks so far, from /proc (Linux only): the server process's, and the whole machine's busy time. */
+interface CpuReading {
+  atMs: number;
+  serverTicks?: number;
+  machineBusyTicks?: number;
+}
+
+function readCpu(serverPid: number | undefined): CpuReading {
+  const reading: CpuReading = { atMs: performance.now() };
+  try {
+    if (serverPid !== undefined) {
+      const stat = readFileSync(`/proc/${serverPid}/stat`, 'utf8');
+      // After "pid (comm) " the state is index 0, so utime (field 14) and stime (15) are 11 and 12.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      reading.serverTicks = Number(fields[11]) + Number(fields[12]);
+    }
+    // "cpu  user nice system idle iowait irq softirq steal …": busy = all but idle and iowait.
+    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    reading.machineBusyTicks = user! + nice! + system! + irq! + softirq! + (steal ?? 0);
+  } catch {
+    // Not Linux: no server or background figures.
+  }
+  return reading;
+}
+
+/**
+ * Server CPU over the load time (the server idles while a client starts up), and the CPU
+ * neither the client nor the server used during the run: other work on the machine, which
+ * makes throughput figures unreliable when it is high.
+ */
+function withCpuReadings<T extends Sample>(sample: T, before: CpuReading, after: CpuReading): T {
+  const result: T = { ...sample };
+  if (before.serverTicks !== undefined && after.serverTicks !== undefined && sample.loadMs > 0) {
+    result.serverCpuShare = (after.serverTicks - before.serverTicks) / CLOCK_TICKS_PER_SECOND / (sample.loadMs / 1000);
+  }
+  const wallSeconds = (after.atMs - before.atMs) / 1000;
+  if (before.machineBusyTicks !== undefined && after.machineBusyTicks !== undefined && sample.cost && before.serverTicks !== undefined && after.serverTicks !== undefined) {
+    const machine = (after.machineBusyTicks - before.machineBusyTicks) / CLOCK_TICKS_PER_SECOND;
+    const server = (after.serverTicks - before.serverTicks) / CLOCK_TICKS_PER_SECOND;
+    result.backgroundCores = Math.max(0, (machine - server - sample.cost.cpuSeconds) / wallSeconds);
+  }
+  return result;
+}
 
 interface BenchServer {
   address: string;
@@ -239,12 +279,6 @@ interface RunContext {
   fixedCpu: { raw?: number; grpcBench: Map<number, number> };
 }
 
-/** The server idles while a client starts up, so its CPU over the run is divided by the load time. */
-function withServerCpu<T extends Sample>(sample: T, ticksBefore: number | undefined, ticksAfter: number | undefined): T {
-  if (ticksBefore === undefined || ticksAfter === undefined || sample.loadMs <= 0) return sample;
-  return { ...sample, serverCpuShare: (ticksAfter - ticksBefore) / CLOCK_TICKS_PER_SECOND / (sample.loadMs / 1000) };
-}
-
 function finishSample(sample: Sample, fixedCpuSeconds: number | undefined): Sample {
   if (sample.cost && sample.messages > 0) {
     sample.cpuUsPerMessage = (sample.cost.cpuSeconds * 1e6) / sample.messages;
@@ -267,12 +301,12 @@ async function runRaw(c: BenchCase, round: number, ctx: RunContext, seconds = ct
     '--streams', String(c.streams),
     '--seconds', String(seconds),
   ];
-  const before = serverTicks(ctx.serverPid);
+  const before = readCpu(ctx.serverPid);
   const outcome = await runNode(args, (seconds + 30) * 1000, ctx.useTime, ctx.scratch);
-  const after = serverTicks(ctx.serverPid);
+  const after = readCpu(ctx.serverPid);
   if (outcome.code !== 0) return failed('raw', round, outcome, 'raw loop');
   const result = JSON.parse(outcome.stdout.trim().split('\n').pop()!) as RawLoopResult;
-  return withServerCpu(
+  return withCpuReadings(
     finishSample({
       side: 'raw',
       round,
@@ -312,13 +346,13 @@ async function runGrpcBench(c: BenchCase, round: number, ctx: RunContext, messag
     '-O', 'json',
     '-o', reportFile,
   ];
-  const before = serverTicks(ctx.serverPid);
+  const before = readCpu(ctx.serverPid);
   const outcome = await runNode(args, (ctx.seconds + 30) * 1000, ctx.useTime, ctx.scratch);
-  const after = serverTicks(ctx.serverPid);
+  const after = readCpu(ctx.serverPid);
   if (outcome.code !== 0 || !existsSync(reportFile)) return failed('grpc-bench', round, outcome, 'grpc-bench');
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as GrpcBenchReport;
   rmSync(reportFile, { force: true });
-  return withServerCpu(
+  return withCpuReadings(
     finishSample({
       side: 'grpc-bench',
       round,
@@ -384,11 +418,19 @@ function printTables(results: CaseResult[], ctx: RunContext): void {
     r.grpcBench.map((s) => (s.error ? 'ERR' : int(s.messagesPerSec))).join(' / '),
     Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}×` : '–',
     Number.isFinite(r.ratio) ? (r.meetsTarget ? 'ok' : `< ${TARGET_RATIO}×`) : '–',
+    [...r.raw, ...r.grpcBench].map((s) => fixed(s.backgroundCores, 1)).join(' '),
   ]);
   process.stdout.write(
     `\nThroughput, messages/s (each round; ratio = median grpc-bench / median raw, target ≥ ${TARGET_RATIO}×)\n` +
-      `${table(['setting', 'workers', 'raw grpc-js', 'grpc-bench', 'ratio', 'target'], throughput)}\n`,
+      `${table(['setting', 'workers', 'raw grpc-js', 'grpc-bench', 'ratio', 'target', 'other load, cores (raw… gb…)'], throughput)}\n`,
   );
+  const background = median(results.flatMap((r) => [...r.raw, ...r.grpcBench]).map((s) => s.backgroundCores ?? NaN));
+  if (background >= BUSY_MACHINE_CORES) {
+    process.stdout.write(
+      `! the machine was busy: other processes used ${background.toFixed(1)} of ${availableParallelism()} cores during a median run; ` +
+        'throughput and latency figures are unreliable, CPU per message less so.\n',
+    );
+  }
   const costs = results.map((r) => [
     caseLabel(r),
     String(r.workers),

@@ -4,6 +4,7 @@ import { ERROR_CATALOGUE } from '../errors/error-catalogue.js';
 import { REPORT_FORMATS } from '../reporters/reporter-registry.js';
 import { TOOL_VERSION } from '../tool-version.js';
 import { processIo, type CliIo } from './cli-io.js';
+import { COMPARISON_FORMATS, compareCommand, type CompareFlags } from './compare-command.js';
 import { runCommand } from './run-command.js';
 import type { RunFlags } from './run-flags.js';
 import { serveCommand, type ServeFlags } from './serve-command.js';
@@ -61,6 +62,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .option('stream-timeout', { type: 'string', describe: 'Per-message timeout → DEADLINE_EXCEEDED (stream.timeout)' })
           .option('monitor-pid', { type: 'number', describe: "Sample the target's memory by pid (monitor.pid)" })
           .option('metrics-url', { type: 'string', describe: "Sample the target's memory from its Prometheus endpoint (monitor.metricsUrl)" })
+          .option('metrics-port', { type: 'number', describe: 'Serve live grpc_bench_* metrics on 127.0.0.1:<port>/metrics during the run; 0 picks a free one (monitor.metricsPort)' })
+          .option('threshold', { type: 'string', describe: "A pass/fail threshold, e.g. 'p99<50ms'; repeatable (thresholds.<metric>)" })
           .option('load-schedule', { type: 'string', describe: 'ghz-style rate schedule: const, step or line' })
           .option('load-start', { type: 'number', describe: 'Rate at the start of a step/line schedule' })
           .option('load-end', { type: 'number', describe: 'Rate at the end of a step/line schedule' })
@@ -108,6 +111,22 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .option('canary-work-us', { type: 'number', describe: "The canary's CPU time per request, µs" }),
       async (args) => {
         exitCode = await serveCommand(args as unknown as ServeFlags, io);
+      },
+    )
+    .command(
+      'compare <baseline> <candidate>',
+      'Compare two report.json files (v1 baseline, v2 candidate): fail on a significant regression beyond tolerance',
+      (y) =>
+        y
+          .positional('baseline', { type: 'string', demandOption: true, describe: 'Baseline report.json (e.g. v1)' })
+          .positional('candidate', { type: 'string', demandOption: true, describe: 'Candidate report.json (e.g. v2)' })
+          .option('max-regression', { type: 'string', describe: 'Allowed worsening per metric, e.g. p99=10%,messagesPerSec=5%,errorRate=0.1pp' })
+          .option('alpha', { type: 'number', describe: 'Significance level (default 0.05); the ratio CI is at 1 − alpha' })
+          .option('O', { alias: 'format', type: 'string', default: 'console', describe: `Output format: ${COMPARISON_FORMATS.join(', ')}` })
+          .option('o', { alias: 'output', type: 'string', describe: 'Write the comparison to this file instead of stdout' })
+          .option('fail-on-inconclusive', { type: 'boolean', default: false, describe: 'Exit 99 when the verdict is inconclusive too' }),
+      async (args) => {
+        exitCode = await compareCommand(args as unknown as CompareFlags, io);
       },
     )
     .demandCommand(1, 'Name a command: run or serve')

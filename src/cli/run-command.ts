@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BenchError } from '../errors/bench-error.js';
+import { thresholdsFailedMessage } from '../compare/evaluate-thresholds.js';
 import { planOutput } from '../reporters/plan-output.js';
 import { writeReports } from '../reporters/write-reports.js';
 import { runScenario } from '../run/run-scenario.js';
@@ -39,7 +40,11 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
   const progress = createProgressDisplay(scenario, io.stderrIsTTY, io.stderr);
   let outcome;
   try {
-    outcome = await runScenario(scenario, { signal: controller.signal, onProgress: (status) => progress.update(status) });
+    outcome = await runScenario(scenario, {
+      signal: controller.signal,
+      onProgress: (status) => progress.update(status),
+      onMetricsUrl: (url) => io.stderr(`live metrics: ${url}\n`),
+    });
   } finally {
     progress.stop();
     unsubscribe();
@@ -52,6 +57,7 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
   }
 
   if (partialCode) throw new BenchError(partialCode, `run ended early: ${report.partialReason ?? partialCode}; partial report written`);
+  if (report.thresholds && !report.thresholds.passed) throw new BenchError('THRESHOLDS_FAILED', thresholdsFailedMessage(report.thresholds));
   if (report.counts.messagesReceived === 0 && report.counts.messagesSent > 0) {
     throw new BenchError('ALL_REQUESTS_FAILED', `no response succeeded: ${report.counts.messagesSent} requests sent, ${report.counts.errors} errors (see the report)`);
   }

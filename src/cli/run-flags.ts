@@ -29,6 +29,10 @@ export interface RunFlags {
   'stream-timeout'?: string;
   'monitor-pid'?: number;
   'metrics-url'?: string;
+  /** Live grpc_bench_* metrics on 127.0.0.1:<port>/metrics during the run. */
+  'metrics-port'?: number;
+  /** `p99<50ms`; repeatable (an array when given more than once). */
+  threshold?: string | string[];
   'load-schedule'?: string;
   'load-start'?: number;
   'load-end'?: number;
@@ -61,6 +65,18 @@ function ghzStages(flags: RunFlags): ReturnType<typeof mergeStages> {
     maxDuration: flags['concurrency-max-duration'],
   });
   return mergeStages(rate, streams);
+}
+
+/** `--threshold p99<50ms` (repeatable) → { p99: '<50ms' }; the schema checks metric and condition. */
+function parseThresholdFlags(values: string | string[] | undefined): Record<string, string> | undefined {
+  if (values === undefined) return undefined;
+  const thresholds: Record<string, string> = {};
+  for (const text of [values].flat()) {
+    const match = /^\s*([A-Za-z]\w*)\s*([<>=].*)$/.exec(String(text));
+    if (!match) throw new BenchError('USAGE', `--threshold: expected a metric then a condition, e.g. 'p99<50ms', got ${JSON.stringify(text)}`);
+    thresholds[match[1]!] = match[2]!;
+  }
+  return thresholds;
 }
 
 function parseJsonFlag(flag: string, text: string): Record<string, unknown> {
@@ -107,7 +123,8 @@ export function flagsToOverrides(flags: RunFlags, target: string | undefined): D
       correlateBy: flags['correlate-by'],
       timeout: flags['stream-timeout'],
     },
-    monitor: { pid: flags['monitor-pid'], metricsUrl: flags['metrics-url'] },
+    monitor: { pid: flags['monitor-pid'], metricsUrl: flags['metrics-url'], metricsPort: flags['metrics-port'] },
+    thresholds: parseThresholdFlags(flags.threshold),
     output: { formats: formats as ('console' | 'json')[] | undefined, path: flags.output },
   };
 }

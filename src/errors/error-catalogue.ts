@@ -8,6 +8,7 @@ export const ERROR_CATALOGUE = {
   SCENARIO_INVALID: { exitCode: 3, summary: 'the scenario file or flags fail validation' },
   SCENARIO_UNREADABLE: { exitCode: 3, summary: 'the scenario file cannot be read or parsed' },
   TEMPLATE_INVALID: { exitCode: 3, summary: 'a message template has bad syntax' },
+  REPORT_INVALID: { exitCode: 3, summary: 'a report file cannot be read or is not a grpc-bench report' },
   PROTO_INVALID: { exitCode: 4, summary: 'the .proto file is missing or cannot be parsed' },
   METHOD_NOT_FOUND: { exitCode: 4, summary: 'the service or method is not in the proto' },
   METHOD_NOT_BIDI: { exitCode: 4, summary: 'the method is not bidirectional streaming' },
@@ -18,6 +19,7 @@ export const ERROR_CATALOGUE = {
   WORKER_CRASHED: { exitCode: 8, summary: 'a worker thread crashed; the partial report was written' },
   SERVER_START_FAILED: { exitCode: 9, summary: 'the reference service could not start (port in use?)' },
   THRESHOLDS_FAILED: { exitCode: 99, summary: 'one or more thresholds failed' },
+  REGRESSION_DETECTED: { exitCode: 99, summary: 'compare found a regression beyond tolerance' },
   INTERRUPTED: { exitCode: 130, summary: 'interrupted by SIGINT/SIGTERM; the partial report was written' },
   INTERNAL: { exitCode: 1, summary: 'an unexpected internal error (a bug: please report it)' },
 } as const;

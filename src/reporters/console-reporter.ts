@@ -1,4 +1,5 @@
-import type { Report } from '../report/report.js';
+import { formatThresholdValue } from '../compare/evaluate-thresholds.js';
+import type { Report, ThresholdsReport } from '../report/report.js';
 import { formatDurationMs } from '../scenario/parse-duration.js';
 import { count, ms, rate } from './format-units.js';
 import type { Reporter } from './reporter.js';
@@ -73,6 +74,15 @@ function extraSections(report: Report): string[] {
   return lines;
 }
 
+/** The verdict table: metric, condition, actual with unit, PASS/FAIL. */
+function thresholdLines(thresholds: ThresholdsReport): string[] {
+  const rows = thresholds.results.map((r) => [r.metric, r.condition.trim(), formatThresholdValue(r.actual, r.unit), r.pass ? 'PASS' : 'FAIL']);
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const lines = rows.map((row) => `  ${row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell)).join('   ')}`);
+  if (thresholds.abortedBy !== undefined) lines.push(`  the run was aborted early by ${thresholds.abortedBy} (abortOnFail)`);
+  return lines;
+}
+
 /** The ghz-style end-of-run summary, as plain text for stdout. */
 export function renderConsoleSummary(report: Report): string {
   const { counts, latencyMs } = report;
@@ -103,6 +113,7 @@ export function renderConsoleSummary(report: Report): string {
   ];
   if (counts.errors) lines.push(...section('Error distribution', tally(report.errorDetails)));
   lines.push(...extraSections(report));
+  if (report.thresholds) lines.push(...section(`Thresholds (${report.thresholds.passed ? 'all passed' : 'FAILED'})`, thresholdLines(report.thresholds)));
   for (const error of report.workerErrors) lines.push(`  worker error: ${error}`);
   return `${lines.join('\n')}\n`;
 }

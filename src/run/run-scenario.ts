@@ -11,6 +11,9 @@ import type { Scenario } from '../scenario/scenario-schema.js';
 import { ORDER_PROTO_PATH } from '../target/order-proto-path.js';
 import { startOrderServer, type OrderServerHandle } from '../target/start-order-server.js';
 import { LiveStatusTracker, type LiveStatus } from './live-status.js';
+import { startLiveMetrics, type LiveMetrics } from './live-metrics.js';
+import { evaluateThresholds, firstLiveFailure, thresholdLabel } from '../compare/evaluate-thresholds.js';
+import type { ParsedThreshold } from '../compare/parse-threshold.js';
 import { probeTarget } from './probe-target.js';
 import { startMemoryMonitors } from './start-memory-monitors.js';
 
@@ -26,6 +29,8 @@ export interface RunOptions {
   connectTimeoutMs?: number;
   /** Called once the embedded service is up (tests read its counters). */
   onEmbeddedServer?: (server: OrderServerHandle) => void;
+  /** Called once the live metrics endpoint (monitor.metricsPort) is serving, with its URL. */
+  onMetricsUrl?: (url: string) => void;
 }
 
 export interface RunOutcome {
@@ -78,8 +83,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     insecure = true;
   }
 
+  let liveMetrics: LiveMetrics | undefined;
   try {
     await probeTarget(target, insecure, connectTimeoutMs);
+    if (scenario.monitor.metricsPort !== undefined) {
+      liveMetrics = await startLiveMetrics(scenario.name, scenario.monitor.metricsPort).catch((error: Error) => {
+        throw new BenchError('SERVER_START_FAILED', `live metrics: ${error.message}`);
+      });
+      options.onMetricsUrl?.(liveMetrics.url);
+    }
     const tasks: TaskWithoutPort[] = planRun(scenario).map((share) => ({
       call: { target, insecure, protoPath, importPaths, call, metadata: scenario.metadata, data: scenario.data, ...splitSettings(scenario) },
       stream: scenario.stream,
@@ -93,10 +105,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const startedAt = new Date();
     const snapshots: IntervalSnapshot[] = [];
     const live = new LiveStatusTracker();
+    let abortedBy: ParsedThreshold | undefined;
     const workers = runWorkers(tasks, (snapshot) => {
       snapshots.push(snapshot);
       const status = live.add(snapshot);
+      liveMetrics?.update(status);
       options.onProgress?.(status);
+      // abortOnFail: a failing live figure stops the run the way SIGINT does (workers drain).
+      abortedBy ??= firstLiveFailure(status, scenario.thresholds);
+      if (abortedBy) workers.stop();
     });
     let interrupted = false;
     const onAbort = (): void => {
@@ -120,7 +137,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     if (fatal) throw new BenchError(fatal.code, fatal.message);
 
     const partialCode = workerErrors.length ? 'WORKER_CRASHED' : interrupted ? 'INTERRUPTED' : undefined;
-    const partialReason = workerErrors.length ? workerErrors.join('; ') : interrupted ? 'interrupted before the planned end' : undefined;
+    const partialReason = workerErrors.length
+      ? workerErrors.join('; ')
+      : interrupted
+        ? 'interrupted before the planned end'
+        : abortedBy
+          ? `threshold ${thresholdLabel(abortedBy)} failed during the run (abortOnFail)`
+          : undefined;
     const report = buildReport({
       scenario,
       target: scenario.target === 'embedded' ? `embedded (${target})` : target,
@@ -135,8 +158,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       clientRss: memory.client.rssSamples(),
       ...(memory.target ? { targetMemory: { source: memory.target.source, samples: memory.target.sampler.rssSamples() } } : {}),
     });
+    if (scenario.thresholds.length) report.thresholds = evaluateThresholds(report, scenario.thresholds, abortedBy);
     return partialCode ? { report, partialCode } : { report };
   } finally {
+    await liveMetrics?.close();
     if (embedded) await embedded.shutdown(1000);
   }
 }

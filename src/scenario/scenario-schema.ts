@@ -99,10 +99,19 @@ const thresholdSchema = z.preprocess(
   ),
 );
 
-/** metric → condition; parsed here so a bad one is reported with every other problem, before any load. */
-const thresholdsSchema = z.record(z.string(), thresholdSchema).transform((entries, ctx) => {
+/**
+ * metric → condition; parsed here so a bad one is reported with every other problem, before
+ * any load. Each entry is checked on its own, so one malformed entry hides no other.
+ */
+const thresholdsSchema = z.record(z.string(), z.unknown()).transform((entries, ctx) => {
   const parsed: ParsedThreshold[] = [];
-  for (const [metric, { condition, abortOnFail, abortAfter }] of Object.entries(entries)) {
+  for (const [metric, value] of Object.entries(entries)) {
+    const entry = thresholdSchema.safeParse(value);
+    if (!entry.success) {
+      for (const issue of entry.error.issues) ctx.addIssue({ ...issue, path: [metric, ...issue.path] });
+      continue;
+    }
+    const { condition, abortOnFail, abortAfter } = entry.data;
     try {
       parsed.push({ ...parseThreshold(metric, condition), condition, abortOnFail, abortAfterMs: abortAfter });
     } catch (error) {
@@ -111,6 +120,17 @@ const thresholdsSchema = z.record(z.string(), thresholdSchema).transform((entrie
     }
   }
   return parsed;
+});
+
+const compareSchema = z.strictObject({
+  /** Target of the stable version ("host:port" or embedded). */
+  baseline: z.string().min(1),
+  /** Target of the version under test. */
+  candidate: z.string().min(1),
+  /** Rounds of A then B; each side runs the whole load once per round. */
+  rounds: positiveInt.default(3),
+  /** Allowed worsening per metric, e.g. "p99=10%,messagesPerSec=5%". */
+  maxRegression: z.string().optional(),
 });
 
 const monitorSchema = z.strictObject({
@@ -154,6 +174,8 @@ export const scenarioSchema = z
     monitor: monitorSchema.prefault({}),
     /** CI perf gate: metric → condition, e.g. { p99: "<50ms" }. */
     thresholds: thresholdsSchema.prefault({}),
+    /** Canary comparison: interleaved rounds against two targets, judged like `grpc-bench compare`. */
+    compare: compareSchema.optional(),
     /** Split results by version (a response field or header) into per-version histograms. */
     split: splitSchema.optional(),
   })

@@ -1,0 +1,76 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { compareReports, type Comparison } from '../compare/compare-reports.js';
+import { loadReportFile } from '../compare/load-report-file.js';
+import { parseTolerances } from '../compare/parse-tolerances.js';
+import { BenchError } from '../errors/bench-error.js';
+import { renderComparisonConsole, type ComparisonLabels } from '../reporters/comparison-console.js';
+import { renderComparisonMarkdown } from '../reporters/comparison-markdown.js';
+import type { CliIo } from './cli-io.js';
+
+export const COMPARISON_FORMATS = ['console', 'json', 'markdown'] as const;
+type ComparisonFormat = (typeof COMPARISON_FORMATS)[number];
+
+export interface CompareFlags {
+  baseline: string;
+  candidate: string;
+  'max-regression'?: string;
+  alpha?: number;
+  format: string;
+  output?: string;
+  'fail-on-inconclusive': boolean;
+}
+
+function render(comparison: Comparison, format: ComparisonFormat, labels: ComparisonLabels): string {
+  if (format === 'json') return `${JSON.stringify(comparison, null, 2)}\n`;
+  if (format === 'markdown') return renderComparisonMarkdown(comparison, labels);
+  return renderComparisonConsole(comparison, labels);
+}
+
+function checkFormat(format: string): ComparisonFormat {
+  if (!(COMPARISON_FORMATS as ReadonlyArray<string>).includes(format)) {
+    throw new BenchError('USAGE', `--format: unknown comparison format "${format}"; expected one of ${COMPARISON_FORMATS.join(', ')}`);
+  }
+  return format as ComparisonFormat;
+}
+
+function checkAlpha(alpha: number | undefined): number | undefined {
+  if (alpha !== undefined && !(alpha > 0 && alpha < 1)) throw new BenchError('USAGE', `--alpha: expected a significance level between 0 and 1 such as 0.05, got ${alpha}`);
+  return alpha;
+}
+
+/**
+ * `grpc-bench compare <baseline> <candidate>`: exit 0 on pass or inconclusive (99 with
+ * --fail-on-inconclusive), REGRESSION_DETECTED (99) when a metric is significantly worse
+ * than its tolerance.
+ */
+export async function compareCommand(flags: CompareFlags, io: CliIo): Promise<number> {
+  const format = checkFormat(flags.format);
+  const alpha = checkAlpha(flags.alpha);
+  const maxRegression = flags['max-regression'] === undefined ? {} : parseTolerances(flags['max-regression']);
+  const baseline = loadReportFile(flags.baseline, io.cwd);
+  const candidate = loadReportFile(flags.candidate, io.cwd);
+
+  const comparison = compareReports(baseline, candidate, { maxRegression, ...(alpha === undefined ? {} : { alpha }) });
+  const text = render(comparison, format, { baseline: flags.baseline, candidate: flags.candidate });
+  if (flags.output === undefined) {
+    io.stdout(text);
+  } else {
+    const path = resolve(io.cwd, flags.output);
+    try {
+      writeFileSync(path, text);
+    } catch (error) {
+      throw new BenchError('OUTPUT_UNWRITABLE', `--output: cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    io.stderr(`comparison written: ${path}\n`);
+  }
+
+  if (comparison.verdict === 'fail') throw new BenchError('REGRESSION_DETECTED', `compare: ${comparison.headline}`);
+  if (comparison.verdict === 'inconclusive') {
+    if (flags['fail-on-inconclusive']) throw new BenchError('REGRESSION_DETECTED', `compare: ${comparison.headline} (--fail-on-inconclusive)`);
+    io.stderr(`compare: INCONCLUSIVE, not failing (exit 0; --fail-on-inconclusive makes it exit 99): ${comparison.headline}\n`);
+  } else if (format === 'json' || flags.output !== undefined) {
+    io.stderr(`compare: ${comparison.headline}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,471 @@
+import type { Report, ReportInterval } from '../report/report.js';
+import { decodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
+import { summarizeLatency, type LatencySummaryMs } from '../stats/summarize-latency.js';
+import { bootstrapRatio, DEFAULT_RESAMPLES, DEFAULT_SEED, mean, median, type RatioInterval } from './bootstrap-ratio.js';
+import { mannWhitneyU, twoSidedNormalP, type MannWhitneyResult } from './mann-whitney-u.js';
+
+export type Direction = 'lower-is-better' | 'higher-is-better';
+/** `info`: shown for context, no tolerance to judge it against. */
+export type MetricVerdict = 'pass' | 'fail' | 'inconclusive' | 'info';
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+
+/**
+ * Metrics a tolerance can be set for. `relative`: allowed worsening as a fraction of the
+ * baseline (0.1 = 10 %). `percentagePoints`: allowed absolute rise of a percentage (0.1 = 0.1 pp).
+ */
+export const JUDGEABLE_METRICS = {
+  p50: 'relative',
+  p90: 'relative',
+  p99: 'relative',
+  p999: 'relative',
+  mean: 'relative',
+  messagesPerSec: 'relative',
+  errorRate: 'percentagePoints',
+} as const;
+export type JudgeableMetric = keyof typeof JUDGEABLE_METRICS;
+
+/** Used for every metric the caller gives no tolerance for; the others are shown but not judged. */
+export const DEFAULT_MAX_REGRESSION: Readonly<Partial<Record<JudgeableMetric, number>>> = Object.freeze({
+  p50: 0.1,
+  p99: 0.1,
+  messagesPerSec: 0.05,
+  errorRate: 0.1,
+});
+
+export const DEFAULT_ALPHA = 0.05;
+/** Without warmupIntervals, the intervals covering this much of the start of each run are dropped (1 at 1 s intervals). */
+export const DEFAULT_WARMUP_MS = 1000;
+
+export interface CompareOptions {
+  /** Metric → allowed worsening (see JUDGEABLE_METRICS for units); laid over DEFAULT_MAX_REGRESSION. */
+  maxRegression: Record<string, number>;
+  /** Significance level; the ratio's confidence interval is at 1 − alpha. Default 0.05. */
+  alpha?: number;
+  /** Leading intervals of each report left out of every figure; default: those covering the first DEFAULT_WARMUP_MS. */
+  warmupIntervals?: number;
+  /** Bootstrap resamples (default 2000) and seed (default 1): same inputs, same verdict. */
+  resamples?: number;
+  seed?: number;
+}
+
+export interface SampleTest {
+  /** Per-interval values on each side. */
+  baselineCount: number;
+  candidateCount: number;
+  /** What the ratio compares: the median (latencies) or mean (throughput) of the per-interval values. */
+  statistic: 'median' | 'mean';
+  /** Mann-Whitney with the variance of U inflated for the serial correlation of the intervals. */
+  mannWhitney: MannWhitneyResult;
+  ratio: RatioInterval;
+  /** Block length of the bootstrap, from the serial correlation: (1 + ρ)/(1 − ρ), rounded. */
+  blockLength: number;
+}
+
+export interface MetricComparison {
+  metric: string;
+  label: string;
+  /** `ms`, `msg/s`, `%`, `count`, `bytes/min`. */
+  unit: string;
+  direction: Direction;
+  /** Whole-comparison figures: latencies from the merged histograms of the intervals used. */
+  baseline: number;
+  candidate: number;
+  /** candidate − baseline, in `unit`. */
+  absoluteChange: number;
+  /** (candidate − baseline) / baseline; absent when the baseline is 0. */
+  relativeChange?: number;
+  /** Allowed worsening: a fraction of the baseline (`relative`) or percentage points. */
+  tolerance?: { kind: 'relative' | 'percentagePoints'; value: number };
+  /** Mann-Whitney U and the bootstrap ratio on per-interval values. */
+  test?: SampleTest;
+  /** Two-sided p-value of the test used (Mann-Whitney, or a two-proportion z-test for errorRate). */
+  pValue?: number;
+  /** p < alpha and, where there is a ratio interval, it excludes 1 on the side of the change. */
+  significant: boolean;
+  verdict: MetricVerdict;
+  /** One sentence: who is worse, by how much, and the evidence. */
+  finding: string;
+}
+
+export interface ComparedRun {
+  name: string;
+  startedAt: string;
+  intervalsTotal: number;
+  /** Leading intervals dropped as warm-up. */
+  warmupIntervals: number;
+  /** Intervals after dropping warm-up and trailing partial ones. */
+  intervalsUsed: number;
+  intervalMs: number;
+}
+
+export interface Comparison {
+  verdict: Verdict;
+  /** The outcome in one sentence, naming the slower side and by how much. */
+  headline: string;
+  alpha: number;
+  confidence: number;
+  /** Leading intervals dropped as warm-up (the larger of the two runs' counts; each run has its own in ComparedRun). */
+  warmupIntervals: number;
+  resamples: number;
+  seed: number;
+  baseline: ComparedRun;
+  candidate: ComparedRun;
+  metrics: MetricComparison[];
+  /** Caveats: partial runs, a saturated generator, differing settings, too few intervals. */
+  notes: string[];
+}
+
+/** Below this many intervals per side no difference can reach p < 0.05. */
+const MIN_INTERVALS_FOR_SIGNIFICANCE = 4;
+
+interface Selected {
+  intervals: ReportInterval[];
+  typicalMs: number;
+  warmupIntervals: number;
+}
+
+/**
+ * Drops the warm-up (`warmup` intervals; by default those covering the first DEFAULT_WARMUP_MS)
+ * and trailing intervals shorter than half the typical (median) interval.
+ */
+export function selectIntervals(intervals: ReadonlyArray<ReportInterval>, warmup?: number): Selected {
+  if (!intervals.length) return { intervals: [], typicalMs: 0, warmupIntervals: 0 };
+  const typicalMs = median(intervals.map((i) => i.durationMs));
+  const warmupIntervals = warmup ?? (typicalMs > 0 ? Math.ceil(DEFAULT_WARMUP_MS / typicalMs) : 1);
+  let end = intervals.length;
+  while (end > 0 && intervals[end - 1]!.durationMs < typicalMs / 2) end--;
+  return { intervals: intervals.slice(Math.min(warmupIntervals, end), end), typicalMs, warmupIntervals };
+}
+
+type LatencyKey = 'p50' | 'p90' | 'p99' | 'p999' | 'mean';
+const LATENCY_METRICS: ReadonlyArray<[LatencyKey, string]> = [
+  ['p50', 'P50'],
+  ['p90', 'P90'],
+  ['p99', 'P99'],
+  ['p999', 'P99.9'],
+  ['mean', 'mean latency'],
+];
+
+interface Side {
+  report: Report;
+  selected: Selected;
+  overall: LatencySummaryMs;
+  perInterval: LatencySummaryMs[];
+  messagesPerSec: number;
+}
+
+function describeSide(report: Report, warmup: number | undefined): Side {
+  const selected = selectIntervals(report.intervals, warmup);
+  const withResponses = selected.intervals.filter((i) => i.messagesReceived > 0 && i.histogram !== '');
+  const durationMs = selected.intervals.reduce((sum, i) => sum + i.durationMs, 0);
+  const received = selected.intervals.reduce((sum, i) => sum + i.messagesReceived, 0);
+  return {
+    report,
+    selected,
+    overall: selected.intervals.length ? summarizeLatency(mergeHistograms(withResponses.map((i) => i.histogram))) : report.latencyMs,
+    perInterval: withResponses.map((i) => summarizeLatency(decodeHistogram(i.histogram))),
+    messagesPerSec: durationMs > 0 ? (received * 1000) / durationMs : report.throughput.messagesPerSec,
+  };
+}
+
+const percent = (fraction: number, digits = 1): string => `${(Math.abs(fraction) * 100).toFixed(digits)} %`;
+
+function formatP(p: number): string {
+  if (p < 0.001) return 'p < 0.001';
+  return `p = ${p < 0.01 ? p.toFixed(4) : p.toFixed(3)}`;
+}
+
+function evidence(significant: boolean, pValue: number | undefined, ratio: RatioInterval | undefined): string {
+  if (pValue === undefined) return 'not tested';
+  const parts = [formatP(pValue)];
+  if (ratio) parts.push(`${Math.round(ratio.confidence * 100)} % CI of ratio ${ratio.low.toFixed(2)}–${ratio.high.toFixed(2)}`);
+  return `${significant ? 'significant' : 'not significant'}: ${parts.join(', ')}`;
+}
+
+/** "candidate is 12.3 % slower at P99" and the like; `worsening` is a fraction, > 0 when the candidate is worse. */
+function changePhrase(metric: string, label: string, worsening: number): string {
+  if (worsening === 0) return `no change in ${label}`;
+  const worse = worsening > 0;
+  if (metric === 'messagesPerSec') return `candidate has ${percent(worsening)} ${worse ? 'lower' : 'higher'} throughput (${label})`;
+  return `candidate is ${percent(worsening)} ${worse ? 'slower' : 'faster'} at ${label}`;
+}
+
+/** `worsening` and `tolerance` in the same unit; worse than the tolerance fails only when significantly worse. */
+function judge(worsening: number, tolerance: number | undefined, significantlyWorse: boolean): MetricVerdict {
+  if (tolerance === undefined) return 'info';
+  if (worsening <= tolerance) return 'pass';
+  return significantlyWorse ? 'fail' : 'inconclusive';
+}
+
+interface SampleMetricInput {
+  metric: JudgeableMetric;
+  label: string;
+  unit: string;
+  direction: Direction;
+  baseline: number;
+  candidate: number;
+  baselineSamples: number[];
+  candidateSamples: number[];
+  statistic: 'median' | 'mean';
+}
+
+function relativeChange(baseline: number, candidate: number): number | undefined {
+  return baseline === 0 ? undefined : (candidate - baseline) / baseline;
+}
+
+function compareSamples(input: SampleMetricInput, tolerance: number | undefined, settings: Settings): MetricComparison {
+  const lowerIsBetter = input.direction === 'lower-is-better';
+  const base: MetricComparison = {
+    metric: input.metric,
+    label: input.label,
+    unit: input.unit,
+    direction: input.direction,
+    baseline: input.baseline,
+    candidate: input.candidate,
+    absoluteChange: input.candidate - input.baseline,
+    significant: false,
+    verdict: 'info',
+    finding: '',
+  };
+  const relative = relativeChange(input.baseline, input.candidate);
+  if (relative !== undefined) base.relativeChange = relative;
+  if (tolerance !== undefined) base.tolerance = { kind: 'relative', value: tolerance };
+
+  if (!input.baselineSamples.length || !input.candidateSamples.length) {
+    const worsening = relative === undefined ? 0 : lowerIsBetter ? relative : -relative;
+    base.verdict = judge(worsening, tolerance, false);
+    base.finding = `${changePhrase(input.metric, input.label, worsening)} (not tested: no full intervals on one side)`;
+    return base;
+  }
+  const mannWhitney = mannWhitneyU(input.baselineSamples, input.candidateSamples, { timeOrdered: true });
+  const shorter = Math.min(input.baselineSamples.length, input.candidateSamples.length);
+  const blockLength = Math.max(1, Math.min(Math.round(mannWhitney.varianceInflation), Math.ceil(shorter / 2)));
+  const ratio = bootstrapRatio(input.baselineSamples, input.candidateSamples, input.statistic === 'median' ? median : mean, {
+    confidence: 1 - settings.alpha,
+    resamples: settings.resamples,
+    seed: settings.seed,
+    blockLength,
+  });
+  const worsening = lowerIsBetter ? ratio.estimate - 1 : 1 - ratio.estimate;
+  const testSaysLarger = mannWhitney.z > 0 && ratio.low > 1;
+  const testSaysSmaller = mannWhitney.z < 0 && ratio.high < 1;
+  const tested = mannWhitney.pValue < settings.alpha;
+  base.significant = tested && (ratio.estimate >= 1 ? testSaysLarger : testSaysSmaller);
+  base.verdict = judge(worsening, tolerance, tested && (lowerIsBetter ? testSaysLarger : testSaysSmaller));
+  base.test = {
+    baselineCount: input.baselineSamples.length,
+    candidateCount: input.candidateSamples.length,
+    statistic: input.statistic,
+    mannWhitney,
+    ratio,
+    blockLength,
+  };
+  base.pValue = mannWhitney.pValue;
+  base.finding = `${changePhrase(input.metric, input.label, worsening)} (${evidence(base.significant, base.pValue, ratio)})`;
+  return base;
+}
+
+/** Two-sided pooled two-proportion z-test: p of errors/sent differing between the runs. */
+function twoProportionP(errorsA: number, sentA: number, errorsB: number, sentB: number): number {
+  if (sentA === 0 || sentB === 0) return 1;
+  const pooled = (errorsA + errorsB) / (sentA + sentB);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / sentA + 1 / sentB));
+  if (!(se > 0)) return 1;
+  return twoSidedNormalP((errorsB / sentB - errorsA / sentA) / se);
+}
+
+function compareErrorRate(baseline: Report, candidate: Report, tolerance: number | undefined, alpha: number): MetricComparison {
+  // Errors can exceed requests (a failed stream and an unanswered request both count): cap at 100 %.
+  const errors = (r: Report): number => Math.min(r.counts.errors, r.counts.messagesSent);
+  const ratePercent = (r: Report): number => (r.counts.messagesSent ? (errors(r) / r.counts.messagesSent) * 100 : 0);
+  const b = ratePercent(baseline);
+  const c = ratePercent(candidate);
+  const pValue = twoProportionP(errors(baseline), baseline.counts.messagesSent, errors(candidate), candidate.counts.messagesSent);
+  const significant = pValue < alpha && c !== b;
+  const result: MetricComparison = {
+    metric: 'errorRate',
+    label: 'error rate',
+    unit: '%',
+    direction: 'lower-is-better',
+    baseline: b,
+    candidate: c,
+    absoluteChange: c - b,
+    pValue,
+    significant,
+    verdict: judge(c - b, tolerance, significant && c > b),
+    finding: `${c === b ? 'no change in error rate' : `candidate's error rate is ${Math.abs(c - b).toFixed(2)} pp ${c > b ? 'higher' : 'lower'}`} (${evidence(significant, pValue, undefined)})`,
+  };
+  const relative = relativeChange(b, c);
+  if (relative !== undefined) result.relativeChange = relative;
+  if (tolerance !== undefined) result.tolerance = { kind: 'percentagePoints', value: tolerance };
+  return result;
+}
+
+function infoMetric(metric: string, label: string, unit: string, baseline: number, candidate: number, finding: string): MetricComparison {
+  const result: MetricComparison = {
+    metric,
+    label,
+    unit,
+    direction: 'lower-is-better',
+    baseline,
+    candidate,
+    absoluteChange: candidate - baseline,
+    significant: false,
+    verdict: 'info',
+    finding,
+  };
+  const relative = relativeChange(baseline, candidate);
+  if (relative !== undefined) result.relativeChange = relative;
+  return result;
+}
+
+function notesFor(baseline: Side, candidate: Side): string[] {
+  const notes: string[] = [];
+  for (const [role, side] of [['baseline', baseline], ['candidate', candidate]] as const) {
+    const r = side.report;
+    if (r.partial) notes.push(`${role} run is partial (${r.partialReason ?? 'ended early'})`);
+    if (r.generator?.saturated) notes.push(`${role} run's load generator was saturated; its latencies include client-side queueing`);
+    if (side.selected.intervals.length < MIN_INTERVALS_FOR_SIGNIFICANCE) {
+      notes.push(`${role} has only ${side.selected.intervals.length} usable intervals; at least ${MIN_INTERVALS_FOR_SIGNIFICANCE} per run are needed for a significant result — run longer`);
+    }
+  }
+  const b = baseline.report;
+  const c = candidate.report;
+  const differing: string[] = [];
+  const check = (what: string, x: unknown, y: unknown): void => {
+    if (x !== y) differing.push(`${what} ${String(x)} vs ${String(y)}`);
+  };
+  check('load model', b.loadModel, c.loadModel);
+  check('call', b.call, c.call);
+  check('streams', b.settings?.streams, c.settings?.streams);
+  check('connections', b.settings?.connections, c.settings?.connections);
+  check('workers', b.settings?.workers, c.settings?.workers);
+  check('window', b.settings?.stream?.window, c.settings?.stream?.window);
+  check('interval length (ms)', Math.round(baseline.selected.typicalMs), Math.round(candidate.selected.typicalMs));
+  if (differing.length) notes.push(`the runs differ in settings: ${differing.join(', ')}`);
+  return notes;
+}
+
+interface Settings {
+  alpha: number;
+  resamples: number;
+  seed: number;
+}
+
+function headline(verdict: Verdict, metrics: ReadonlyArray<MetricComparison>): string {
+  const judged = metrics.filter((m) => m.verdict !== 'info');
+  if (verdict === 'fail') return `regression: ${judged.filter((m) => m.verdict === 'fail').map((m) => m.finding).join('; ')}`;
+  if (verdict === 'inconclusive') {
+    const unsure = judged.filter((m) => m.verdict === 'inconclusive');
+    return `inconclusive: ${unsure.map((m) => m.finding).join('; ')} — worse than the tolerance but not significant; run longer or on a quieter machine`;
+  }
+  return `pass: no metric is worse than its tolerance (${judged.map(shortChange).join(', ')})`;
+}
+
+/** "P99 +2.1 %": the judged change, candidate against baseline. */
+function shortChange(m: MetricComparison): string {
+  const signed = (value: number, digits: number): string => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}`;
+  if (m.unit === '%') return `${m.label} ${signed(m.absoluteChange, 2)} pp`;
+  const relative = m.test ? m.test.ratio.estimate - 1 : m.relativeChange;
+  return relative === undefined ? `${m.label} unchanged` : `${m.label} ${signed(relative * 100, 1)} %`;
+}
+
+function checkOptions(options: CompareOptions): { tolerances: Partial<Record<JudgeableMetric, number>>; alpha: number; warmup: number | undefined } {
+  for (const [metric, value] of Object.entries(options.maxRegression)) {
+    if (!(metric in JUDGEABLE_METRICS)) throw new RangeError(`compareReports: no tolerance can be set for "${metric}"; expected one of ${Object.keys(JUDGEABLE_METRICS).join(', ')}`);
+    if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`compareReports: tolerance for ${metric} must be a number ≥ 0, got ${value}`);
+  }
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`compareReports: alpha must be within (0, 1), got ${alpha}`);
+  const warmup = options.warmupIntervals;
+  if (warmup !== undefined && !(Number.isInteger(warmup) && warmup >= 0)) throw new RangeError(`compareReports: warmupIntervals must be a whole number ≥ 0, got ${warmup}`);
+  return { tolerances: { ...DEFAULT_MAX_REGRESSION, ...(options.maxRegression as Partial<Record<JudgeableMetric, number>>) }, alpha, warmup };
+}
+
+function comparedRun(side: Side): ComparedRun {
+  return {
+    name: side.report.name,
+    startedAt: side.report.startedAt,
+    intervalsTotal: side.report.intervals.length,
+    warmupIntervals: side.selected.warmupIntervals,
+    intervalsUsed: side.selected.intervals.length,
+    intervalMs: Math.round(side.selected.typicalMs),
+  };
+}
+
+/**
+ * Baseline (v1) against candidate (v2). A metric fails only when the candidate is worse than
+ * its tolerance AND the difference is significant (Mann-Whitney p < alpha on per-interval
+ * values, and the bootstrap confidence interval of the ratio excludes 1 on the bad side); worse
+ * than the tolerance without significance is inconclusive. Pure: same inputs, same result.
+ */
+export function compareReports(baseline: Report, candidate: Report, options: CompareOptions): Comparison {
+  const { tolerances, alpha, warmup } = checkOptions(options);
+  const settings: Settings = { alpha, resamples: options.resamples ?? DEFAULT_RESAMPLES, seed: options.seed ?? DEFAULT_SEED };
+  const b = describeSide(baseline, warmup);
+  const c = describeSide(candidate, warmup);
+
+  const metrics: MetricComparison[] = LATENCY_METRICS.map(([key, label]) =>
+    compareSamples(
+      {
+        metric: key,
+        label,
+        unit: 'ms',
+        direction: 'lower-is-better',
+        baseline: b.overall[key],
+        candidate: c.overall[key],
+        baselineSamples: b.perInterval.map((s) => s[key]),
+        candidateSamples: c.perInterval.map((s) => s[key]),
+        statistic: 'median',
+      },
+      tolerances[key],
+      settings,
+    ),
+  );
+  metrics.push(
+    compareSamples(
+      {
+        metric: 'messagesPerSec',
+        label: 'messages/s',
+        unit: 'msg/s',
+        direction: 'higher-is-better',
+        baseline: b.messagesPerSec,
+        candidate: c.messagesPerSec,
+        baselineSamples: b.selected.intervals.map((i) => i.messagesPerSec),
+        candidateSamples: c.selected.intervals.map((i) => i.messagesPerSec),
+        statistic: 'mean',
+      },
+      tolerances.messagesPerSec,
+      settings,
+    ),
+  );
+  metrics.push(compareErrorRate(baseline, candidate, tolerances.errorRate, alpha));
+  const failedB = baseline.counts.streamsFailed;
+  const failedC = candidate.counts.streamsFailed;
+  metrics.push(infoMetric('streamsFailed', 'failed streams', 'count', failedB, failedC, `candidate failed ${failedC === failedB ? 'as many' : `${Math.abs(failedC - failedB)} ${failedC > failedB ? 'more' : 'fewer'}`} streams`));
+  const memoryB = baseline.memory?.target;
+  const memoryC = candidate.memory?.target;
+  if (memoryB && memoryC) {
+    const delta = memoryC.growthBytesPerMin - memoryB.growthBytesPerMin;
+    metrics.push(
+      infoMetric('targetMemoryGrowth', 'target memory growth', 'bytes/min', memoryB.growthBytesPerMin, memoryC.growthBytesPerMin,
+        `the candidate target's memory grows ${(Math.abs(delta) / 1048576).toFixed(2)} MiB/min ${delta >= 0 ? 'faster' : 'slower'}`),
+    );
+  }
+
+  const verdicts = metrics.map((m) => m.verdict);
+  const verdict: Verdict = verdicts.includes('fail') ? 'fail' : verdicts.includes('inconclusive') ? 'inconclusive' : 'pass';
+  return {
+    verdict,
+    headline: headline(verdict, metrics),
+    alpha,
+    confidence: 1 - alpha,
+    warmupIntervals: Math.max(b.selected.warmupIntervals, c.selected.warmupIntervals),
+    resamples: settings.resamples,
+    seed: settings.seed,
+    baseline: comparedRun(b),
+    candidate: comparedRun(c),
+    metrics,
+    notes: notesFor(b, c),
+  };
+}

@@ -1,0 +1,96 @@
+import type { Report, ThresholdResult, ThresholdsReport } from '../report/report.js';
+import type { LiveStatus } from '../run/live-status.js';
+import { metricValue } from './metric-value.js';
+import type { ParsedThreshold, ThresholdOperator } from './parse-threshold.js';
+
+export function meetsCondition(actual: number, operator: ThresholdOperator, limit: number): boolean {
+  switch (operator) {
+    case '<':
+      return actual < limit;
+    case '<=':
+      return actual <= limit;
+    case '>':
+      return actual > limit;
+    case '>=':
+      return actual >= limit;
+    case '==':
+      return actual === limit;
+  }
+}
+
+/** How a threshold is named in messages and in `abortedBy`: `p99 <50ms`. */
+export function thresholdLabel(threshold: Pick<ParsedThreshold, 'metric' | 'condition'>): string {
+  return `${threshold.metric} ${threshold.condition.trim()}`;
+}
+
+/**
+ * Judges every threshold against the finished run. Pure. A metric the run has no data for
+ * (no responses, memory not watched) fails, with `actual` NaN (null in JSON). A run stopped
+ * by an abortOnFail threshold (`abortedBy`) never passes.
+ */
+export function evaluateThresholds(report: Report, thresholds: ReadonlyArray<ParsedThreshold>, abortedBy?: ParsedThreshold): ThresholdsReport {
+  const results = thresholds.map((threshold): ThresholdResult => {
+    const actual = metricValue(threshold.metric, { report });
+    return {
+      metric: threshold.metric,
+      condition: threshold.condition,
+      actual: actual ?? NaN,
+      limit: threshold.limit,
+      unit: threshold.unit,
+      pass: actual !== undefined && meetsCondition(actual, threshold.operator, threshold.limit),
+      abortOnFail: threshold.abortOnFail,
+    };
+  });
+  return {
+    results,
+    passed: abortedBy === undefined && results.every((r) => r.pass),
+    ...(abortedBy === undefined ? {} : { abortedBy: thresholdLabel(abortedBy) }),
+  };
+}
+
+/**
+ * The first abortOnFail threshold whose live figure fails, once its abortAfter has passed;
+ * undefined while there is no data for it. Pure.
+ */
+export function firstLiveFailure(live: LiveStatus, thresholds: ReadonlyArray<ParsedThreshold>): ParsedThreshold | undefined {
+  return thresholds.find((threshold) => {
+    if (!threshold.abortOnFail || live.elapsedMs < threshold.abortAfterMs) return false;
+    const actual = metricValue(threshold.metric, { live });
+    return actual !== undefined && !meetsCondition(actual, threshold.operator, threshold.limit);
+  });
+}
+
+/** Short, readable decimals: 3 places, or 3 significant digits below 1. */
+function decimals(value: number): string {
+  return String(Math.abs(value) >= 1 || value === 0 ? Number(value.toFixed(3)) : Number(value.toPrecision(3)));
+}
+
+const BYTE_SCALES: ReadonlyArray<[number, string]> = [
+  [1e9, 'GB'],
+  [1e6, 'MB'],
+  [1e3, 'KB'],
+];
+
+/** A metric's value with its unit, e.g. `62.1 ms`, `0.4 %`, `5.2 MB/min`; `no data` for NaN. */
+export function formatThresholdValue(value: number, unit: string): string {
+  if (Number.isNaN(value)) return 'no data';
+  switch (unit) {
+    case 'msg/s':
+      return `${Number(value.toFixed(2))} msg/s`;
+    case 'count':
+      return String(value);
+    case 'bytes/min': {
+      const [scale, name] = BYTE_SCALES.find(([s]) => Math.abs(value) >= s) ?? [1, 'B'];
+      return `${Number((value / scale).toFixed(2))} ${name}/min`;
+    }
+    default:
+      return `${decimals(value)} ${unit}`;
+  }
+}
+
+/** `thresholds failed: p99 62.1 ms (<50ms), errorRate 0.4 % (<0.1%)`, and what aborted the run. */
+export function thresholdsFailedMessage(thresholds: ThresholdsReport): string {
+  const failed = thresholds.results.filter((r) => !r.pass).map((r) => `${r.metric} ${formatThresholdValue(r.actual, r.unit)} (${r.condition.trim()})`);
+  const aborted = thresholds.abortedBy === undefined ? [] : [`the run was aborted by ${thresholds.abortedBy}`];
+  return `thresholds failed: ${[failed.join(', '), ...aborted].filter(Boolean).join('; ')}`;
+}

@@ -1,0 +1,112 @@
+import type { ComparedRun, Comparison, MetricComparison } from '../../compare/compare-reports.js';
+import type { Report } from '../../report/report.js';
+import { count, rate } from '../format-units.js';
+import { html, type HtmlValue, type SafeHtml } from './escape-html.js';
+import { COLORS, dataTable, htmlDocument, latencyChart, section, seconds, throughputChart } from './html-reporter.js';
+
+interface KeyMetric {
+  label: string;
+  unit: string;
+  lowerIsBetter: boolean;
+  pick: (report: Report) => number;
+  format: (value: number) => string;
+}
+
+const fixed3 = (v: number): string => v.toFixed(3);
+
+const KEY_METRICS: readonly KeyMetric[] = [
+  { label: 'throughput', unit: 'msg/s', lowerIsBetter: false, pick: (r) => r.throughput.messagesPerSec, format: rate },
+  { label: 'P50', unit: 'ms', lowerIsBetter: true, pick: (r) => r.latencyMs.p50, format: fixed3 },
+  { label: 'P90', unit: 'ms', lowerIsBetter: true, pick: (r) => r.latencyMs.p90, format: fixed3 },
+  { label: 'P99', unit: 'ms', lowerIsBetter: true, pick: (r) => r.latencyMs.p99, format: fixed3 },
+  { label: 'P99.9', unit: 'ms', lowerIsBetter: true, pick: (r) => r.latencyMs.p999, format: fixed3 },
+  { label: 'mean latency', unit: 'ms', lowerIsBetter: true, pick: (r) => r.latencyMs.mean, format: fixed3 },
+  { label: 'max latency', unit: 'ms', lowerIsBetter: true, pick: (r) => r.latencyMs.max, format: fixed3 },
+  { label: 'errors', unit: 'count', lowerIsBetter: true, pick: (r) => r.counts.errors, format: count },
+  { label: 'failed streams', unit: 'count', lowerIsBetter: true, pick: (r) => r.counts.streamsFailed, format: count },
+  { label: 'responses', unit: 'count', lowerIsBetter: false, pick: (r) => r.counts.messagesReceived, format: count },
+  { label: 'peak open streams', unit: 'count', lowerIsBetter: false, pick: (r) => r.streams.peakActive, format: count },
+  { label: 'peak open connections', unit: 'count', lowerIsBetter: false, pick: (r) => r.connections.peakActive, format: count },
+  { label: 'load duration', unit: 's', lowerIsBetter: false, pick: (r) => r.durationMs / 1000, format: (v) => v.toFixed(2) },
+];
+
+/** Signed change in percent of the baseline, classed `pass` when better and `fail` when worse. */
+function changeCell(baseline: number, candidate: number, lowerIsBetter: boolean): SafeHtml {
+  if (baseline === 0) return html`<span title="baseline is 0">${candidate === 0 ? '0.0 %' : 'n/a'}</span>`;
+  const change = ((candidate - baseline) / baseline) * 100;
+  const better = lowerIsBetter ? change < 0 : change > 0;
+  const cls = change === 0 ? '' : better ? 'pass' : 'fail';
+  return html`<span class="${cls}">${change > 0 ? '+' : ''}${change.toFixed(1)} %</span>`;
+}
+
+function keyMetricsTable(baseline: Report, candidate: Report): SafeHtml {
+  const rows = KEY_METRICS.map((m) => {
+    const b = m.pick(baseline);
+    const c = m.pick(candidate);
+    return [m.label, m.unit, m.format(b), m.format(c), changeCell(b, c, m.lowerIsBetter)];
+  });
+  return dataTable([{ label: 'metric' }, { label: 'unit' }, { label: 'baseline', numeric: true }, { label: 'candidate', numeric: true }, { label: 'change (% of baseline)', numeric: true }], rows);
+}
+
+function runCard(role: string, report: Report): SafeHtml {
+  const banners: HtmlValue[] = [
+    report.partial && html`<div class="banner bad" data-banner="partial"><strong>Partial run:</strong> ${report.partialReason ?? 'the run did not reach its planned end'}</div>`,
+    report.generator.saturated && html`<div class="banner warn" data-banner="saturated"><strong>Load generator saturated:</strong> latencies include its own queueing.</div>`,
+  ];
+  return section(`run-${role}`, role, html`<dl class="meta"><dt>name</dt><dd>${report.name}</dd><dt>target</dt><dd>${report.target}</dd><dt>call</dt><dd>${report.call}</dd><dt>started</dt><dd>${report.startedAt}</dd><dt>load duration</dt><dd>${seconds(report.durationMs)} s</dd><dt>load model</dt><dd>${report.loadModel}</dd><dt>streams / connections</dt><dd>${count(report.settings.streams)} / ${count(report.settings.connections)}</dd></dl>${banners}`);
+}
+
+const VERDICT_CLASS: Record<string, string> = { pass: 'good', fail: 'bad', inconclusive: 'warn' };
+
+function metricValue(value: number, unit: string): string {
+  if (unit === 'bytes/min') return `${(value / 1048576).toFixed(2)} MiB/min`;
+  return `${value.toLocaleString('en-US', { maximumFractionDigits: 3 })} ${unit}`;
+}
+
+function tolerance(m: MetricComparison): string {
+  if (!m.tolerance) return '—';
+  return m.tolerance.kind === 'relative' ? `${(m.tolerance.value * 100).toFixed(1)} % worse` : `${m.tolerance.value} pp worse`;
+}
+
+const intervalsUsed = (run: ComparedRun): string => `${run.intervalsUsed} of ${run.intervalsTotal} (${run.warmupIntervals} warm-up dropped)`;
+
+function verdictSection(comparison: Comparison): SafeHtml {
+  const rows = comparison.metrics.map((m) => [
+    m.label,
+    metricValue(m.baseline, m.unit),
+    metricValue(m.candidate, m.unit),
+    tolerance(m),
+    m.pValue === undefined ? '—' : m.pValue.toPrecision(2),
+    html`<span class="${m.verdict === 'pass' ? 'pass' : m.verdict === 'info' ? '' : 'fail'}">${m.verdict}</span>`,
+    m.finding,
+  ]);
+  return section(
+    'verdicts',
+    'Statistical comparison',
+    html`<div class="banner ${VERDICT_CLASS[comparison.verdict] ?? 'warn'}" data-banner="verdict" data-verdict="${comparison.verdict}">${comparison.headline}</div>
+${comparison.notes.length ? html`<ul>${comparison.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
+${dataTable([{ label: 'metric' }, { label: 'baseline', numeric: true }, { label: 'candidate', numeric: true }, { label: 'tolerance', nowrap: true }, { label: 'p-value', numeric: true }, { label: 'verdict', nowrap: true }, { label: 'finding' }], rows)}
+<p class="note">Significance level ${comparison.alpha}; intervals used: ${intervalsUsed(comparison.baseline)} of the baseline, ${intervalsUsed(comparison.candidate)} of the candidate; bootstrap ${count(comparison.resamples)} resamples, seed ${comparison.seed}.</p>`,
+  );
+}
+
+/**
+ * Two runs side by side: overlaid throughput and P99 over time, key metrics with their change,
+ * and, when a Comparison is given, its statistical verdicts. Works from the two Reports alone.
+ */
+export function renderComparisonHtml(baseline: Report, candidate: Report, comparison?: Comparison): string {
+  const body = html`<header><h1>Comparison: ${baseline.name} vs ${candidate.name}</h1></header>
+<div class="pair">${runCard('baseline', baseline)}${runCard('candidate', candidate)}</div>
+${comparison ? verdictSection(comparison) : ''}
+${section('key-metrics', 'Key metrics', keyMetricsTable(baseline, candidate))}
+${section('throughput-compare', 'Throughput over time', throughputChart('throughput-compare', [
+    { label: `baseline: ${baseline.name}`, report: baseline, color: COLORS.blue },
+    { label: `candidate: ${candidate.name}`, report: candidate, color: COLORS.orange, dashed: true },
+  ]))}
+${section('p99-compare', 'P99 latency over time', latencyChart('p99-compare', [
+    { label: `baseline: ${baseline.name}`, report: baseline, color: COLORS.blue, percentile: 'p99Ms' },
+    { label: `candidate: ${candidate.name}`, report: candidate, color: COLORS.orange, dashed: true, percentile: 'p99Ms' },
+  ]))}
+<footer>grpc-bench ${candidate.tool.version}. Time axes: seconds since each run's load started. Change = (candidate − baseline) / baseline.</footer>`;
+  return htmlDocument(`${baseline.name} vs ${candidate.name} — grpc-bench comparison`, body);
+}

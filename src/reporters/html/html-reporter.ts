@@ -1,0 +1,283 @@
+import { createHash } from 'node:crypto';
+import type { MemoryGrowthReport, Report } from '../../report/report.js';
+import { count, ms, rate } from '../format-units.js';
+import type { Reporter } from '../reporter.js';
+import { html, SafeHtml, type HtmlValue } from './escape-html.js';
+import { svgBarChart } from './svg-bar-chart.js';
+import { svgLineChart, type Point } from './svg-line-chart.js';
+
+export const COLORS = {
+  blue: '#2563eb',
+  orange: '#ea580c',
+  purple: '#7c3aed',
+  teal: '#0d9488',
+  green: '#16a34a',
+  red: '#dc2626',
+} as const;
+
+const STYLE = `
+:root{--fg:#1d2433;--muted:#5b6475;--line:#d8dde6;--bg:#f5f6f8;--card:#fff;--bad:#b42318;--warn:#93370d;--good:#067647}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",Arial,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:1120px;margin:0 auto;padding:24px}
+h1{font-size:22px;margin:0 0 8px;overflow-wrap:anywhere}
+h2{font-size:16px;margin:0 0 10px}
+h3{font-size:14px;margin:16px 0 6px}
+.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0}
+.meta dt{color:var(--muted)}.meta dd{margin:0;overflow-wrap:anywhere}
+.banner{padding:10px 14px;border-radius:6px;margin:12px 0;border:1px solid}
+.banner ul{margin:4px 0 0;padding-left:20px}
+.banner.bad{background:#fef3f2;border-color:#fda29b;color:var(--bad)}
+.banner.warn{background:#fffaeb;border-color:#fec84b;color:var(--warn)}
+.banner.good{background:#ecfdf3;border-color:#75e0a7;color:var(--good)}
+.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:12px;margin:18px 0}
+.figure{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}
+.figure .label{color:var(--muted);font-size:12px}
+.figure .value{font-size:22px;font-weight:600;font-variant-numeric:tabular-nums}
+.figure .unit{font-size:13px;color:var(--muted);margin-left:4px;font-weight:400}
+.figure .sub{color:var(--muted);font-size:12px}
+section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px;margin:16px 0}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+.pair>section{margin:0}
+@media (max-width:860px){.pair{grid-template-columns:1fr}}
+svg.chart{display:block;width:100%;height:auto;font:11px system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",Arial,sans-serif}
+svg .grid{stroke:#e9ecf1}svg .axis{stroke:#8a93a3}svg .tick{fill:var(--muted)}
+svg .axis-title,svg .legend text,svg .bar-value{fill:var(--fg);font-size:12px}
+svg .empty{fill:var(--muted);font-size:14px}
+svg .point:hover,svg .bar:hover{opacity:.75}
+table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
+th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
+th{color:var(--muted);font-weight:600;font-size:12px}
+.num{text-align:right;white-space:nowrap}.nowrap{white-space:nowrap}
+th{white-space:nowrap}
+.pass{color:var(--good);font-weight:600}.fail{color:var(--bad);font-weight:600}
+.note{color:var(--muted);margin:8px 0 0}
+.tip{position:absolute;pointer-events:none;background:#1d2433;color:#fff;padding:4px 8px;border-radius:4px;font-size:12px;white-space:nowrap;z-index:10}
+footer{color:var(--muted);font-size:12px;margin:20px 0 0}
+`;
+
+/** Hover tooltips from `data-tip`; the charts are complete without it (native `<title>` tooltips). */
+const SCRIPT = `
+(() => {
+  const tip = document.createElement('div');
+  tip.className = 'tip';
+  tip.hidden = true;
+  document.body.append(tip);
+  for (const title of document.querySelectorAll('[data-tip] > title')) title.remove();
+  document.addEventListener('pointermove', (event) => {
+    const target = event.target instanceof Element ? event.target.closest('[data-tip]') : null;
+    tip.hidden = !target;
+    if (!target) return;
+    tip.textContent = target.getAttribute('data-tip');
+    tip.style.left = (event.pageX + 12) + 'px';
+    tip.style.top = (event.pageY + 12) + 'px';
+  });
+})();
+`;
+
+const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/** The policy admits only our own style and script, by hash: injected markup could not run or load anything. */
+const CONTENT_SECURITY_POLICY = `default-src 'none'; style-src ${sha256(STYLE)}; script-src ${sha256(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
+
+/** A whole self-contained page: inline style and script, nothing fetched, opens offline. */
+export function htmlDocument(title: string, body: SafeHtml): string {
+  const page = html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${title}</title><style>${new SafeHtml(STYLE)}</style></head>
+<body><main>${body}</main><script>${new SafeHtml(SCRIPT)}</script></body></html>
+`;
+  return page.markup;
+}
+
+/** One key figure: a label, a number and its unit. */
+export function figure(label: string, value: string, unit: string, sub?: HtmlValue): SafeHtml {
+  return html`<div class="figure" data-figure="${label}"><div class="label">${label}</div><div class="value">${value}<span class="unit">${unit}</span></div>${sub ? html`<div class="sub">${sub}</div>` : ''}</div>`;
+}
+
+export interface Column {
+  label: string;
+  /** Right-aligned, never wrapped. */
+  numeric?: boolean;
+  /** Short text that must not wrap (verdicts, tolerances). */
+  nowrap?: boolean;
+}
+
+export function dataTable(columns: readonly Column[], rows: readonly (readonly HtmlValue[])[]): SafeHtml {
+  const cls = (c: Column | undefined): string => (c?.numeric ? 'num' : c?.nowrap ? 'nowrap' : '');
+  return html`<table><thead><tr>${columns.map((c) => html`<th class="${cls(c)}">${c.label}</th>`)}</tr></thead><tbody>${rows.map(
+    (row) => html`<tr>${row.map((cell, i) => html`<td class="${cls(columns[i])}">${cell}</td>`)}</tr>`,
+  )}</tbody></table>`;
+}
+
+export function section(id: string, title: string, content: HtmlValue): SafeHtml {
+  return html`<section id="${id}"><h2>${title}</h2>${content}</section>`;
+}
+
+/** One value per interval, at the interval's end in seconds since the load started. */
+export function intervalSeries(report: Report, pick: (interval: Report['intervals'][number]) => number): Point[] {
+  return report.intervals.map((interval) => ({ x: interval.tMs / 1000, y: pick(interval) }));
+}
+
+export const seconds = (durationMs: number): string => (durationMs / 1000).toLocaleString('en-US', { maximumFractionDigits: 2 });
+
+const TIME_AXIS = { label: 'time since load start', unit: 's' };
+const MS_AXIS = { label: 'latency', unit: 'ms' };
+
+export function throughputChart(id: string, series: { label: string; report: Report; color: string; dashed?: boolean; sent?: boolean }[]): SafeHtml {
+  return svgLineChart(
+    series.map((s) => ({
+      label: s.label,
+      color: s.color,
+      dashed: s.dashed,
+      points: intervalSeries(s.report, (i) => (s.sent ? (i.durationMs > 0 ? (i.messagesSent * 1000) / i.durationMs : 0) : i.messagesPerSec)),
+    })),
+    { id, title: 'Throughput over time', x: TIME_AXIS, y: { label: 'throughput', unit: 'msg/s' } },
+  );
+}
+
+export function latencyChart(id: string, series: { label: string; report: Report; color: string; dashed?: boolean; percentile: 'p50Ms' | 'p99Ms' }[]): SafeHtml {
+  return svgLineChart(
+    series.map((s) => ({ label: s.label, color: s.color, dashed: s.dashed, points: intervalSeries(s.report, (i) => i[s.percentile]) })),
+    { id, title: 'Latency over time', x: TIME_AXIS, y: MS_AXIS },
+  );
+}
+
+function header(report: Report): SafeHtml {
+  const g = report.generator;
+  const t = report.thresholds;
+  return html`<header><h1>${report.name}</h1><dl class="meta">
+<dt>target</dt><dd>${report.target}</dd><dt>call</dt><dd>${report.call}</dd>
+<dt>started</dt><dd>${report.startedAt}</dd><dt>load duration</dt><dd>${seconds(report.durationMs)} s</dd>
+<dt>load model</dt><dd>${report.loadModel}</dd>${report.warmupMs > 0 ? html`<dt>warm-up</dt><dd>first ${seconds(report.warmupMs)} s excluded from every figure</dd>` : ''}
+</dl>
+${report.partial ? html`<div class="banner bad" data-banner="partial"><strong>Partial run:</strong> ${report.partialReason ?? 'the run did not reach its planned end'}</div>` : ''}
+${g.saturated ? html`<div class="banner warn" data-banner="saturated"><strong>Load generator saturated:</strong> latencies include its own queueing.<ul>${g.evidence.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
+${t ? html`<div class="banner ${t.passed ? 'good' : 'bad'}" data-banner="thresholds"><strong>Thresholds ${t.passed ? 'passed' : 'failed'}:</strong> ${t.results.filter((r) => r.pass).length} of ${t.results.length} passed${t.abortedBy ? html`; the run was stopped early by ${t.abortedBy}` : ''}.</div>` : ''}
+${report.workerErrors.length ? html`<div class="banner bad" data-banner="worker-errors"><strong>Worker errors:</strong><ul>${report.workerErrors.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
+</header>`;
+}
+
+function keyFigures(report: Report): SafeHtml {
+  const l = report.latencyMs;
+  const c = report.counts;
+  const n = (v: number): string => v.toFixed(3);
+  return html`<div class="figures">
+${figure('throughput', rate(report.throughput.messagesPerSec), 'msg/s', report.loadModel === 'open' ? `sent ${rate(report.throughput.sentPerSec)} msg/s` : `${count(c.messagesReceived)} responses`)}
+${figure('P50', n(l.p50), 'ms')}${figure('P90', n(l.p90), 'ms')}
+${figure('P99', n(l.p99), 'ms', report.loadModel === 'open' ? `uncorrected ${ms(report.latencyUncorrectedMs.p99)}` : `max ${ms(l.max)}`)}
+${figure('P99.9', n(l.p999), 'ms')}
+${figure('errors', count(c.errors), 'events', `${count(c.streamsFailed)} failed streams, ${count(c.messagesFailed)} failed messages`)}
+${figure('streams', count(report.streams.peakActive), 'peak open', `${count(report.settings.streams)} configured, ${count(c.streamsOpened)} opened`)}
+${figure('connections', count(report.connections.peakActive), 'peak open', `${count(report.settings.connections)} configured, ${count(report.connections.opened)} opened`)}
+</div>`;
+}
+
+function latencySection(report: Report): SafeHtml {
+  const l = report.latencyMs;
+  const stats: [string, number][] = [['min', l.min], ['mean', l.mean], ['P10', l.p10], ['P25', l.p25], ['P50', l.p50], ['P75', l.p75], ['P90', l.p90], ['P95', l.p95], ['P99', l.p99], ['P99.9', l.p999], ['max', l.max]];
+  const histogram = svgBarChart(
+    report.latencyBuckets.map((b) => ({ label: `≤${b.upToMs.toFixed(3)}`, value: b.count, color: COLORS.blue, tip: `≤ ${ms(b.upToMs)}: ${count(b.count)} responses` })),
+    { id: 'latency-histogram', title: 'Response-time histogram', category: { label: 'latency, bucket upper bound', unit: 'ms' }, value: { label: 'responses', unit: 'count', integer: true, unitOnTicks: false } },
+  );
+  const distribution = dataTable(
+    stats.map(([label]) => ({ label: `${label} (ms)`, numeric: true })),
+    [stats.map(([, value]) => value.toFixed(3))],
+  );
+  return section('histogram', 'Response-time histogram and latency distribution', html`${histogram}<h3>Latency distribution</h3>${distribution}`);
+}
+
+function statusSection(report: Report): SafeHtml {
+  const entries = Object.entries(report.statusCodes).sort((a, b) => b[1] - a[1]);
+  const chart = svgBarChart(
+    entries.map(([status, n]) => ({ label: status, value: n, color: status === 'OK' ? COLORS.green : COLORS.red })),
+    { id: 'status-codes', title: 'Stream outcomes by gRPC status', category: { label: 'gRPC status', unit: 'name' }, value: { label: 'streams ended', unit: 'count', integer: true, unitOnTicks: false }, horizontal: true },
+  );
+  return section('status-codes', 'Status codes (streams)', chart);
+}
+
+const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
+
+function memorySection(report: Report): SafeHtml {
+  const rows: [string, MemoryGrowthReport][] = [['client resident set size', report.memory.client], ['client worker heaps (summed)', report.memory.clientHeap]];
+  if (report.memory.target) rows.push([`target (${report.memory.target.source})`, report.memory.target]);
+  const table = dataTable(
+    [{ label: 'process' }, { label: 'start (MiB)', numeric: true }, { label: 'peak (MiB)', numeric: true }, { label: 'end (MiB)', numeric: true }, { label: 'growth (MiB/min)', numeric: true }, { label: 'fit r²', numeric: true }, { label: 'samples', numeric: true }],
+    rows.map(([label, g]) => [label, mib(g.startBytes), mib(g.peakBytes), mib(g.endBytes), mib(g.growthBytesPerMin), g.r2.toFixed(2), count(g.samples)]),
+  );
+  return section('memory', 'Memory', html`${table}<p class="note">The report keeps memory as growth summaries (least-squares slope over the run), not per-interval samples, so no memory-over-time chart is drawn.</p>`);
+}
+
+function thresholdsSection(report: Report): SafeHtml | '' {
+  const t = report.thresholds;
+  if (!t) return '';
+  const rows = t.results.map((r) => [r.metric, r.condition, `${r.actual} ${r.unit}`, `${r.limit} ${r.unit}`, html`<span class="${r.pass ? 'pass' : 'fail'}">${r.pass ? 'PASS' : 'FAIL'}</span>`, r.abortOnFail ? 'yes' : 'no']);
+  return section('thresholds', 'Thresholds', dataTable([{ label: 'metric' }, { label: 'condition' }, { label: 'actual', numeric: true }, { label: 'limit', numeric: true }, { label: 'verdict' }, { label: 'abort on fail' }], rows));
+}
+
+function generatorSection(report: Report): SafeHtml {
+  const g = report.generator;
+  const workers = dataTable(
+    [{ label: 'worker' }, { label: 'event loop busy (%)', numeric: true }, { label: 'loop delay mean (ms)', numeric: true }, { label: 'loop delay P99 (ms)', numeric: true }, { label: 'loop delay max (ms)', numeric: true }],
+    g.workers.map((w) => [String(w.workerId), (w.eventLoopUtilization * 100).toFixed(0), w.eventLoopDelayMeanMs.toFixed(3), w.eventLoopDelayP99Ms.toFixed(3), w.eventLoopDelayMaxMs.toFixed(3)]),
+  );
+  return section('generator', `Load generator${g.saturated ? ' (saturated)' : ''}`, html`<p>Process CPU: ${g.processCpuPercent}% of one core.</p>${g.evidence.length ? html`<ul>${g.evidence.map((e) => html`<li>${e}</li>`)}</ul>` : ''}${workers}`);
+}
+
+function settingsSection(report: Report): SafeHtml {
+  const s = report.settings;
+  const optional = (v: number | string | undefined, unit = ''): string => (v === undefined ? '—' : `${typeof v === 'number' ? count(v) : v}${unit}`);
+  const rows: [string, string][] = [
+    ['load model', report.loadModel],
+    ['streams', count(s.streams)],
+    ['connections', count(s.connections)],
+    ['workers', count(s.workers)],
+    ['duration', optional(s.durationMs, ' ms')],
+    ['messages (whole run)', optional(s.messages)],
+    ['messages per stream', optional(s.stream.messages)],
+    ['stream lifetime', optional(s.stream.durationMs, ' ms')],
+    ['interval between sends', `${count(s.stream.intervalMs)} ms`],
+    ['window (requests in flight per stream)', count(s.stream.window)],
+    ['correlate by', optional(s.stream.correlateBy)],
+    ['insecure', s.insecure ? 'yes' : 'no'],
+    ['proto', s.proto],
+    ['warm-up', `${count(report.warmupMs)} ms`],
+  ];
+  const metadata = Object.entries(s.metadata);
+  return section(
+    'settings',
+    'Settings',
+    html`${dataTable([{ label: 'setting' }, { label: 'value' }], rows)}<h3>Metadata</h3>${metadata.length ? dataTable([{ label: 'key' }, { label: 'value (secret-looking keys redacted)' }], metadata) : html`<p class="note">No request metadata.</p>`}`,
+  );
+}
+
+function errorsSection(report: Report): SafeHtml {
+  const entries = Object.entries(report.errorDetails).sort((a, b) => b[1] - a[1]);
+  return section('errors', 'Error details', entries.length ? dataTable([{ label: 'status: details' }, { label: 'count', numeric: true }], entries.map(([detail, n]) => [detail, count(n)])) : html`<p class="note">No errors.</p>`);
+}
+
+/** The run as one self-contained HTML page: figures, SVG charts drawn here, and tables. */
+export function renderHtmlReport(report: Report): string {
+  const body = html`${header(report)}${keyFigures(report)}
+${section('throughput', 'Throughput over time', throughputChart('throughput', [
+    { label: 'received', report, color: COLORS.blue },
+    { label: 'sent', report, color: COLORS.teal, dashed: true, sent: true },
+  ]))}
+${section('latency-over-time', 'P50 and P99 latency over time', latencyChart('latency-over-time', [
+    { label: 'P50', report, color: COLORS.blue, percentile: 'p50Ms' },
+    { label: 'P99', report, color: COLORS.orange, percentile: 'p99Ms' },
+  ]))}
+${latencySection(report)}
+${statusSection(report)}
+${section('activity', 'Active streams and connections over time', svgLineChart(
+    [
+      { label: 'streams', color: COLORS.purple, points: intervalSeries(report, (i) => i.activeStreams) },
+      { label: 'connections', color: COLORS.teal, points: intervalSeries(report, (i) => i.activeConnections) },
+    ],
+    { id: 'activity', title: 'Active streams and connections', x: TIME_AXIS, y: { label: 'open at interval end', unit: 'count', integer: true, unitOnTicks: false } },
+  ))}
+${memorySection(report)}${thresholdsSection(report)}${generatorSection(report)}${settingsSection(report)}${errorsSection(report)}
+<footer>grpc-bench ${report.tool.version}, report schema ${report.schemaVersion}. Latencies in milliseconds at microsecond resolution; intervals end at the time shown.</footer>`;
+  return htmlDocument(`${report.name} — grpc-bench report`, body);
+}
+
+export const htmlReporter: Reporter = { name: 'html', extension: 'html', render: renderHtmlReport };

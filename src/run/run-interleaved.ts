@@ -1,0 +1,47 @@
+import { BenchError } from '../errors/bench-error.js';
+import type { Report } from '../report/report.js';
+import { mergeReports } from '../report/merge-reports.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+import { runScenario, type RunOptions } from './run-scenario.js';
+
+export interface InterleavedOutcome {
+  /** Every round's baseline runs merged (sequentially): the side's per-interval samples from all rounds. */
+  baseline: Report;
+  candidate: Report;
+  /** Round by round, in the order run: baseline then candidate. */
+  rounds: Array<{ baseline: Report; candidate: Report }>;
+  /** Set when the run was interrupted: the rounds so far are kept. */
+  interrupted: boolean;
+}
+
+/**
+ * Runs A B A B …: the same load against the baseline and the candidate target in alternation,
+ * so that drift of a shared machine (other jobs, thermal state) hits both sides alike.
+ */
+export async function runInterleaved(scenario: Scenario, options: RunOptions = {}): Promise<InterleavedOutcome> {
+  const plan = scenario.compare!;
+  const rounds: InterleavedOutcome['rounds'] = [];
+  let interrupted = false;
+  for (let round = 0; round < plan.rounds && !interrupted; round++) {
+    const pair: Partial<{ baseline: Report; candidate: Report }> = {};
+    for (const side of ['baseline', 'candidate'] as const) {
+      const sideScenario: Scenario = { ...scenario, name: `${scenario.name}-${side}`, target: plan[side] };
+      const outcome = await runScenario(sideScenario, options);
+      pair[side] = outcome.report;
+      if (outcome.partialCode || options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+    }
+    if (pair.baseline && pair.candidate) rounds.push({ baseline: pair.baseline, candidate: pair.candidate });
+  }
+  if (!rounds.length) {
+    throw new BenchError('INTERRUPTED', 'compare: interrupted before one full round (baseline and candidate) was run; nothing to judge');
+  }
+  return {
+    baseline: mergeReports(rounds.map((r) => r.baseline), 'sequential'),
+    candidate: mergeReports(rounds.map((r) => r.candidate), 'sequential'),
+    rounds,
+    interrupted,
+  };
+}

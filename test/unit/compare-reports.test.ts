@@ -1,0 +1,313 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compareReports, selectIntervals, type Comparison, type MetricComparison } from '../../src/compare/compare-reports.js';
+import { loadReportFile } from '../../src/compare/load-report-file.js';
+import { parseTolerances } from '../../src/compare/parse-tolerances.js';
+import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/cli-io.js';
+import { BenchError } from '../../src/errors/bench-error.js';
+import type { Report } from '../../src/report/report.js';
+import { renderComparisonConsole } from '../../src/reporters/comparison-console.js';
+import { escapeMarkdown, renderComparisonMarkdown } from '../../src/reporters/comparison-markdown.js';
+import { makeTempDir } from '../helpers/cli-process.js';
+import { latencySpread, seededUniform, syntheticReport, type SyntheticInterval } from '../helpers/synthetic-report.js';
+
+interface Series {
+  intervals: number;
+  /** Typical latency, ms. */
+  centerMs: number;
+  /** Each interval's centre varies by up to ± this fraction. */
+  noise: number;
+  seed: number;
+  messagesPerSec?: number;
+}
+
+/** A report whose intervals centre on `centerMs`, each jittered by seeded noise. */
+function series({ intervals, centerMs, noise, seed, messagesPerSec = 1000 }: Series, extra: Partial<SyntheticInterval> = {}): Report {
+  const uniform = seededUniform(seed);
+  return syntheticReport(
+    Array.from({ length: intervals }, () => {
+      const factor = 1 + noise * (2 * uniform() - 1);
+      return { latenciesMs: latencySpread(centerMs * factor), messagesPerSec: messagesPerSec / factor, ...extra };
+    }),
+  );
+}
+
+const metric = (comparison: Comparison, name: string): MetricComparison => comparison.metrics.find((m) => m.metric === name)!;
+
+function memoryIo(cwd: string): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout: (text: string) => void (io.out += text),
+    stderr: (text: string) => void (io.err += text),
+    stderrIsTTY: false,
+    cwd,
+    onSignal: () => () => undefined,
+  };
+  return io;
+}
+
+const temps: Array<{ remove(): void }> = [];
+afterEach(() => {
+  for (const temp of temps.splice(0)) temp.remove();
+});
+
+function writeReports(...reports: Report[]): { dir: string; files: string[] } {
+  const temp = makeTempDir('grpc-bench-compare-');
+  temps.push(temp);
+  const files = reports.map((report, i) => {
+    const file = join(temp.dir, `r${i}.json`);
+    writeFileSync(file, JSON.stringify(report));
+    return file;
+  });
+  return { dir: temp.dir, files };
+}
+
+describe('compareReports: verdicts', () => {
+  it('candidate 20 % slower on every interval, low noise → fail on P50 and P99, exit 99', async () => {
+    const baseline = series({ intervals: 12, centerMs: 5, noise: 0.02, seed: 1 });
+    const candidate = series({ intervals: 12, centerMs: 6, noise: 0.02, seed: 2 });
+
+    const comparison = compareReports(baseline, candidate, { maxRegression: {} });
+
+    expect(comparison.verdict).toBe('fail');
+    for (const name of ['p50', 'p99']) {
+      const m = metric(comparison, name);
+      expect(m.verdict).toBe('fail');
+      expect(m.significant).toBe(true);
+      expect(m.test!.ratio.estimate).toBeGreaterThan(1.15);
+      expect(m.test!.ratio.low).toBeGreaterThan(1.1);
+      expect(m.pValue!).toBeLessThan(0.001);
+      expect(m.finding).toMatch(/^candidate is (1[789]|2[0-3])\.\d % slower at P(50|99) \(significant: p < 0\.001, 95 % CI of ratio/);
+    }
+    expect(comparison.headline).toMatch(/^regression: candidate is .* slower at P50/);
+    expect(comparison.baseline).toMatchObject({ intervalsTotal: 12, intervalsUsed: 11, intervalMs: 1000 });
+
+    const { dir, files } = writeReports(baseline, candidate);
+    const io = memoryIo(dir);
+    expect(await main(['compare', files[0]!, files[1]!], io)).toBe(99);
+    expect(io.err).toMatch(/candidate is .* slower at P99 .* \[REGRESSION_DETECTED\]/);
+    expect(io.out).toContain('Verdict: FAIL');
+  });
+
+  it('the same distribution on both sides → pass, exit 0', async () => {
+    const baseline = series({ intervals: 12, centerMs: 5, noise: 0.05, seed: 3 });
+    const candidate = series({ intervals: 12, centerMs: 5, noise: 0.05, seed: 4 });
+
+    const comparison = compareReports(baseline, candidate, { maxRegression: {} });
+
+    expect(comparison.verdict).toBe('pass');
+    expect(comparison.metrics.filter((m) => m.verdict !== 'info').every((m) => m.verdict === 'pass')).toBe(true);
+    expect(comparison.headline).toMatch(/^pass: no metric is worse than its tolerance/);
+
+    const { dir, files } = writeReports(baseline, candidate);
+    const io = memoryIo(dir);
+    expect(await main(['compare', files[0]!, files[1]!, '-O', 'json'], io)).toBe(0);
+    expect((JSON.parse(io.out) as Comparison).verdict).toBe('pass');
+  });
+
+  it('20 % slower but only 3 intervals with huge noise → inconclusive, exit 0 unless --fail-on-inconclusive', async () => {
+    const baseline = series({ intervals: 4, centerMs: 5, noise: 0.6, seed: 5 });
+    const candidate = series({ intervals: 4, centerMs: 6, noise: 0.6, seed: 6 });
+
+    const comparison = compareReports(baseline, candidate, { maxRegression: {} });
+
+    expect(comparison.candidate.intervalsUsed).toBe(3);
+    expect(comparison.verdict).toBe('inconclusive');
+    expect(comparison.metrics.some((m) => m.verdict === 'inconclusive')).toBe(true);
+    expect(comparison.metrics.some((m) => m.verdict === 'fail')).toBe(false);
+    expect(comparison.notes.join('\n')).toMatch(/only 3 usable intervals/);
+
+    const { dir, files } = writeReports(baseline, candidate);
+    const io = memoryIo(dir);
+    expect(await main(['compare', files[0]!, files[1]!], io)).toBe(0);
+    expect(io.err).toMatch(/INCONCLUSIVE/);
+    const strict = memoryIo(dir);
+    expect(await main(['compare', files[0]!, files[1]!, '--fail-on-inconclusive'], strict)).toBe(99);
+    expect(strict.err).toMatch(/inconclusive.*\[REGRESSION_DETECTED\]/);
+  });
+
+  it('a faster candidate passes, however significant', () => {
+    const comparison = compareReports(series({ intervals: 12, centerMs: 6, noise: 0.02, seed: 1 }), series({ intervals: 12, centerMs: 5, noise: 0.02, seed: 2 }), { maxRegression: {} });
+
+    expect(comparison.verdict).toBe('pass');
+    expect(metric(comparison, 'p50').finding).toMatch(/^candidate is 1\d\.\d % faster at P50 \(significant/);
+  });
+
+  it('lower throughput beyond 5 % fails on messagesPerSec (higher is better)', () => {
+    const comparison = compareReports(
+      series({ intervals: 10, centerMs: 5, noise: 0.01, seed: 1, messagesPerSec: 1000 }),
+      series({ intervals: 10, centerMs: 5, noise: 0.01, seed: 2, messagesPerSec: 900 }),
+      { maxRegression: {} },
+    );
+
+    const throughput = metric(comparison, 'messagesPerSec');
+    expect(throughput).toMatchObject({ verdict: 'fail', direction: 'higher-is-better', significant: true });
+    expect(throughput.test!.ratio.high).toBeLessThan(1);
+    expect(throughput.finding).toMatch(/^candidate has (9|10|11)\.\d % lower throughput/);
+  });
+
+  it('a tolerance wider than the change passes; metrics without a tolerance are shown, not judged', () => {
+    const comparison = compareReports(series({ intervals: 12, centerMs: 5, noise: 0.02, seed: 1 }), series({ intervals: 12, centerMs: 6, noise: 0.02, seed: 2 }), {
+      maxRegression: { p50: 0.3, p99: 0.3 },
+    });
+
+    expect(comparison.verdict).toBe('pass');
+    expect(metric(comparison, 'p90').verdict).toBe('info');
+    expect(metric(comparison, 'p90').significant).toBe(true);
+    expect(metric(comparison, 'streamsFailed').verdict).toBe('info');
+  });
+
+  it('a significant rise in errors beyond 0.1 pp fails on errorRate', () => {
+    const comparison = compareReports(
+      series({ intervals: 10, centerMs: 5, noise: 0.02, seed: 1 }),
+      series({ intervals: 10, centerMs: 5, noise: 0.02, seed: 2 }, { errors: 10 }),
+      { maxRegression: {} },
+    );
+
+    const errors = metric(comparison, 'errorRate');
+    expect(errors).toMatchObject({ verdict: 'fail', unit: '%', baseline: 0, significant: true });
+    expect(errors.candidate).toBeCloseTo(5, 6);
+    expect(errors.finding).toMatch(/^candidate's error rate is 5\.00 pp higher \(significant: p < 0\.001\)/);
+  });
+
+  it('compares target memory growth when both reports have it', () => {
+    const b = syntheticReport([{ latenciesMs: [1] }], { targetGrowthBytesPerMin: 0 });
+    const c = syntheticReport([{ latenciesMs: [1] }], { targetGrowthBytesPerMin: 2 * 1048576 });
+
+    expect(metric(compareReports(b, c, { maxRegression: {}, warmupIntervals: 0 }), 'targetMemoryGrowth')).toMatchObject({
+      verdict: 'info',
+      absoluteChange: 2 * 1048576,
+      finding: "the candidate target's memory grows 2.00 MiB/min faster",
+    });
+  });
+
+  it('is deterministic: the same inputs give the same comparison', () => {
+    const baseline = series({ intervals: 8, centerMs: 5, noise: 0.1, seed: 1 });
+    const candidate = series({ intervals: 8, centerMs: 5.3, noise: 0.1, seed: 2 });
+
+    expect(compareReports(baseline, candidate, { maxRegression: {} })).toEqual(compareReports(baseline, candidate, { maxRegression: {} }));
+  });
+
+  it('rejects tolerances for metrics it cannot judge', () => {
+    const report = series({ intervals: 3, centerMs: 1, noise: 0, seed: 1 });
+    expect(() => compareReports(report, report, { maxRegression: { latency: 0.1 } })).toThrow(/no tolerance can be set for "latency"/);
+  });
+});
+
+describe('selectIntervals', () => {
+  const interval = (durationMs: number) => syntheticReport([{ latenciesMs: [1], durationMs }]).intervals[0]!;
+
+  it('drops the warm-up intervals and trailing intervals shorter than half the typical one', () => {
+    const intervals = [interval(1000), interval(1000), interval(1000), interval(990), interval(400), interval(30)];
+
+    const selected = selectIntervals(intervals, 1);
+
+    expect(selected.typicalMs).toBe(995);
+    expect(selected.intervals).toEqual(intervals.slice(1, 4));
+  });
+
+  it('keeps nothing when everything is warm-up', () => {
+    expect(selectIntervals([interval(1000)], 2).intervals).toEqual([]);
+  });
+});
+
+describe('parseTolerances', () => {
+  it('reads percentages of the baseline and percentage points for errorRate', () => {
+    expect(parseTolerances('p99=10%, messagesPerSec=5%,errorRate=0.1pp,P50=2.5%')).toEqual({ p99: 0.1, messagesPerSec: 0.05, errorRate: 0.1, p50: 0.025 });
+    expect(parseTolerances('errorRate=0.5%')).toEqual({ errorRate: 0.5 });
+  });
+
+  it.each([
+    ['', /expected metric=percentage items/],
+    ['p99', /"p99": expected metric=percentage/],
+    ['latency=10%', /"latency=10%": unknown metric "latency"; expected one of p50, p90, p99, p999, mean, messagesPerSec, errorRate/],
+    ['p99=10', /"p99=10": expected a percentage ≥ 0 such as 10%, got "10"/],
+    ['p99=-5%', /"p99=-5%": expected a percentage/],
+    ['p99=10pp', /"p99=10pp": expected a percentage/],
+    ['errorRate=abc', /"errorRate=abc": expected percentage points such as 0.1pp/],
+    ['p99=10%,p99=20%', /"p99=20%": p99 is given more than once/],
+  ])('%j → USAGE error naming the item', (text, message) => {
+    let error: unknown;
+    try {
+      parseTolerances(text);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(BenchError);
+    expect((error as BenchError).code).toBe('USAGE');
+    expect((error as BenchError).message).toMatch(/^--max-regression: /);
+    expect((error as BenchError).message).toMatch(message);
+  });
+});
+
+describe('loadReportFile', () => {
+  const valid = syntheticReport([{ latenciesMs: [1, 2, 3] }]);
+
+  function loadText(text: string): BenchError {
+    const temp = makeTempDir('grpc-bench-report-');
+    temps.push(temp);
+    writeFileSync(join(temp.dir, 'bad.json'), text);
+    try {
+      loadReportFile('bad.json', temp.dir);
+    } catch (error) {
+      return error as BenchError;
+    }
+    throw new Error('expected loadReportFile to throw');
+  }
+
+  it('reads back a report written as JSON', () => {
+    const { dir, files } = writeReports(valid);
+    expect(loadReportFile(files[0]!, dir)).toEqual(JSON.parse(readFileSync(files[0]!, 'utf8')));
+  });
+
+  it.each([
+    ['not JSON', '{"schemaVersion": 1,', /^bad\.json: not valid JSON/],
+    ['a list', '[]', /^bad\.json: not a grpc-bench report: expected a JSON object, got a list/],
+    ['another tool', JSON.stringify({ schemaVersion: 1, tool: { name: 'ghz' } }), /^bad\.json: not a grpc-bench report \(tool\.name is "ghz"\)/],
+    ['a newer schema', JSON.stringify({ ...valid, schemaVersion: 2 }), /^bad\.json: report schemaVersion 2 is not supported; expected 1/],
+    ['a missing field', JSON.stringify({ ...valid, intervals: [{ ...valid.intervals[0], p99Ms: undefined }] }), /^bad\.json: not a complete grpc-bench report: intervals\.0\.p99Ms: expected a number \(ms\)/],
+    ['a corrupt histogram', JSON.stringify({ ...valid, intervals: [{ ...valid.intervals[0], histogram: 'not-a-histogram' }] }), /^bad\.json: intervals\.0\.histogram: not an HdrHistogram/],
+  ])('%s → REPORT_INVALID naming the file and the problem', (_name, text, message) => {
+    const error = loadText(text);
+    expect(error).toBeInstanceOf(BenchError);
+    expect(error.code).toBe('REPORT_INVALID');
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toMatch(message);
+  });
+
+  it('a missing file → REPORT_INVALID, and the CLI exits 3', async () => {
+    const temp = makeTempDir('grpc-bench-report-');
+    temps.push(temp);
+    expect(() => loadReportFile('nope.json', temp.dir)).toThrow(/^nope\.json: cannot read the report: no such file$/);
+    const io = memoryIo(temp.dir);
+    expect(await main(['compare', 'nope.json', 'nope.json'], io)).toBe(3);
+    expect(io.err).toMatch(/\[REPORT_INVALID\]/);
+  });
+});
+
+describe('comparison rendering', () => {
+  const comparison = compareReports(series({ intervals: 12, centerMs: 5, noise: 0.02, seed: 1 }), series({ intervals: 12, centerMs: 6, noise: 0.02, seed: 2 }), { maxRegression: {} });
+
+  it('console: a table row per metric, the findings and the verdict line', () => {
+    const text = renderComparisonConsole(comparison, { baseline: 'v1.json', candidate: 'v2.json' });
+
+    expect(text).toMatch(/^ {2}baseline: {2}v1\.json \(synthetic, .*\): 11 of 12 intervals of 1000 ms used$/m);
+    expect(text).toMatch(/^P99 +\d+\.\d{3} ms +\d+\.\d{3} ms +\+\d+\.\d % +\+10 % +1\.\d\d \(1\.\d\d–1\.\d\d\) +< 0\.001 +FAIL$/m);
+    expect(text).toMatch(/^error rate .* \+0\.00 pp +\+0\.1 pp +— +1\.000 +PASS$/m);
+    expect(text).toMatch(/^Verdict: FAIL — regression: candidate is/m);
+  });
+
+  it('markdown: one table row per metric, user strings escaped', () => {
+    const text = renderComparisonMarkdown(comparison, { baseline: 'v1|<b>*x*</b>.json', candidate: 'v2.json' });
+
+    expect(text).toContain('## grpc-bench compare: ❌ FAIL');
+    expect(text).toContain('v1\\|\\<b\\>\\*x\\*\\</b\\>.json');
+    const rows = text.split('\n').filter((line) => line.startsWith('| '));
+    expect(rows).toHaveLength(1 + comparison.metrics.length);
+    expect(rows.every((row) => row.split(/(?<!\\)\|/).length === 10)).toBe(true);
+    expect(escapeMarkdown('a\nb [x](y) `z`')).toBe('a b \\[x\\](y) \\`z\\`');
+  });
+});

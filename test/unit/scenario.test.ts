@@ -1,0 +1,308 @@
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { flagsToOverrides } from '../../src/cli/run-flags.js';
+import { BenchError } from '../../src/errors/bench-error.js';
+import { compileMessageTemplate, type TemplateContext } from '../../src/scenario/compile-message-template.js';
+import { loadScenario } from '../../src/scenario/load-scenario.js';
+import { parseDurationMs } from '../../src/scenario/parse-duration.js';
+import { makeTempDir } from '../helpers/cli-process.js';
+
+let dir: string;
+let removeDir: () => void;
+
+beforeEach(() => {
+  const temp = makeTempDir('grpc-bench-scenario-');
+  dir = temp.dir;
+  removeDir = temp.remove;
+});
+
+afterEach(() => removeDir());
+
+function writeScenario(name: string, text: string): string {
+  writeFileSync(join(dir, name), text);
+  return name;
+}
+
+/** Runs `fn`, which must throw a BenchError, and returns that error. */
+function benchErrorOf(fn: () => unknown): BenchError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(BenchError);
+    return error as BenchError;
+  }
+  throw new Error('expected a BenchError, but nothing was thrown');
+}
+
+const GOOD_SCENARIO = `
+name: order-stream
+target: 127.0.0.1:50051
+insecure: true
+proto: ../proto/order.proto
+call: pb.OrderService/CreateOrderStream
+metadata:
+  x-user-group: internal-testers
+data:
+  request_id: "{{requestId}}"
+  user_id: u_123
+  items:
+    - sku_id: s_001
+      count: 1
+load:
+  streams: 50
+  connections: 4
+  workers: 2
+  duration: 10s
+stream:
+  messages: 100
+  interval: 5ms
+  window: 2
+  correlateBy: request_id
+output:
+  formats: [json]
+  path: out/
+`;
+
+describe('loadScenario', () => {
+  it('reads a good file: durations in ms, paths resolved from the file, frozen', () => {
+    const file = writeScenario('good.yaml', GOOD_SCENARIO);
+
+    const scenario = loadScenario({ file, cwd: dir });
+
+    expect(scenario).toMatchObject({
+      name: 'order-stream',
+      target: '127.0.0.1:50051',
+      insecure: true,
+      proto: '../proto/order.proto',
+      call: 'pb.OrderService/CreateOrderStream',
+      metadata: { 'x-user-group': 'internal-testers' },
+      data: { request_id: '{{requestId}}', user_id: 'u_123', items: [{ sku_id: 's_001', count: 1 }] },
+      load: { streams: 50, connections: 4, workers: 2, durationMs: 10_000 },
+      stream: { messages: 100, intervalMs: 5, window: 2, correlateBy: 'request_id' },
+      output: { formats: ['json'], path: 'out/' },
+      baseDir: dir,
+      sourceFile: join(dir, 'good.yaml'),
+    });
+    expect(scenario.load.messages).toBeUndefined();
+    expect(Object.isFrozen(scenario)).toBe(true);
+  });
+
+  it('fills in defaults when nothing is given', () => {
+    const scenario = loadScenario({ cwd: dir });
+
+    expect(scenario).toMatchObject({
+      name: 'grpc-bench',
+      target: 'embedded',
+      call: 'pb.OrderService/CreateOrderStream',
+      insecure: false,
+      importPaths: [],
+      metadata: {},
+      data: {},
+      load: { streams: 10, connections: 1, workers: Math.min(availableParallelism(), 1), durationMs: 10_000 },
+      stream: { intervalMs: 0, window: 1 },
+      output: { formats: ['console', 'json'] },
+      baseDir: dir,
+    });
+    expect(scenario.proto).toBeUndefined();
+    expect(scenario.load.messages).toBeUndefined();
+    expect(scenario.stream.messages).toBeUndefined();
+    expect(scenario.stream.correlateBy).toBeUndefined();
+  });
+
+  it('a message budget alone means no default duration; workers never exceed connections', () => {
+    const scenario = loadScenario({ cwd: dir, overrides: { load: { messages: 500, streams: 8, connections: 3, workers: 16 } } });
+    expect(scenario.load.durationMs).toBeUndefined();
+    expect(scenario.load.messages).toBe(500);
+    expect(scenario.load.workers).toBe(3);
+  });
+
+  it('reports every problem at once, each with its path and the value given, on one line', () => {
+    const file = writeScenario('bad.yaml', 'name: x\nload:\n  streams: 0\n  duration: 10 seconds\nfoo: 1\n');
+
+    const error = benchErrorOf(() => loadScenario({ file, cwd: dir }));
+
+    expect(error.code).toBe('SCENARIO_INVALID');
+    expect(error.exitCode).toBe(3);
+    expect(error.message).not.toContain('\n');
+    expect(error.message.startsWith('bad.yaml: ')).toBe(true);
+    expect(error.message).toMatch(/load\.streams: [^;]*got 0/);
+    expect(error.message).toMatch(/load\.duration: [^;]*"10 seconds"/);
+    expect(error.message).toMatch(/unknown key "foo"/);
+  });
+
+  it('rejects more connections than streams, naming both', () => {
+    const file = writeScenario('conn.yaml', 'load:\n  streams: 2\n  connections: 3\n');
+
+    const error = benchErrorOf(() => loadScenario({ file, cwd: dir }));
+
+    expect(error.code).toBe('SCENARIO_INVALID');
+    expect(error.message).toContain('load.connections');
+    expect(error.message).toContain('load.streams (2)');
+    expect(error.message).toContain('got 3');
+  });
+
+  it('names "flags" as the origin when there is no file', () => {
+    const error = benchErrorOf(() => loadScenario({ cwd: dir, overrides: { call: 'nope', load: { workers: 0 } } }));
+    expect(error.message.startsWith('flags: ')).toBe(true);
+    expect(error.message).toContain('call: ');
+    expect(error.message).toContain('load.workers');
+  });
+
+  it('lets flags win over the file, key by key, and replace data as a whole', () => {
+    const file = writeScenario('good.yaml', GOOD_SCENARIO);
+    const overrides = flagsToOverrides({ c: 8, n: 400, window: 1, d: '{"user_id":"u_flag"}', name: 'from-flags' }, '127.0.0.1:6000');
+
+    const scenario = loadScenario({ file, cwd: dir, overrides });
+
+    expect(scenario.name).toBe('from-flags');
+    expect(scenario.target).toBe('127.0.0.1:6000');
+    expect(scenario.load).toMatchObject({ streams: 8, connections: 4, workers: 2, durationMs: 10_000, messages: 400 });
+    expect(scenario.stream).toMatchObject({ messages: 100, intervalMs: 5, window: 1, correlateBy: 'request_id' });
+    expect(scenario.data).toEqual({ user_id: 'u_flag' });
+    // Flags left out keep the file's values.
+    expect(scenario.insecure).toBe(true);
+    expect(scenario.metadata).toEqual({ 'x-user-group': 'internal-testers' });
+    expect(scenario.output).toMatchObject({ formats: ['json'], path: 'out/' });
+  });
+
+  it('gives the line and column of bad YAML', () => {
+    const file = writeScenario('broken.yaml', 'name: x\nload:\n  streams: [1, 2\n');
+
+    const error = benchErrorOf(() => loadScenario({ file, cwd: dir }));
+
+    expect(error.code).toBe('SCENARIO_UNREADABLE');
+    expect(error.message).toContain('broken.yaml');
+    expect(error.message).toMatch(/line \d+, column \d+/);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('reports a missing file as unreadable', () => {
+    const error = benchErrorOf(() => loadScenario({ file: 'missing.yaml', cwd: dir }));
+    expect(error.code).toBe('SCENARIO_UNREADABLE');
+    expect(error.message).toContain('missing.yaml');
+    expect(error.message).toContain('no such file');
+  });
+
+  it('rejects a file that is not a mapping', () => {
+    const file = writeScenario('list.yaml', '- 1\n- 2\n');
+    const error = benchErrorOf(() => loadScenario({ file, cwd: dir }));
+    expect(error.code).toBe('SCENARIO_INVALID');
+    expect(error.message).toContain('got a list');
+  });
+
+  it('treats an empty file as all defaults', () => {
+    const file = writeScenario('empty.yaml', '');
+    expect(loadScenario({ file, cwd: dir }).target).toBe('embedded');
+  });
+});
+
+describe('compileMessageTemplate', () => {
+  const context: TemplateContext = { workerId: 1, streamId: 7, messageIndex: 3 };
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+  it('renders every template, in nested objects and lists too', () => {
+    const template = compileMessageTemplate({
+      request_id: '{{requestId}}',
+      user_id: 'u_{{ workerId }}_{{streamId}}',
+      index: '{{messageIndex}}',
+      id: '{{uuid}}',
+      at: '{{timestamp}}',
+      items: [{ sku_id: 's-{{streamId}}', count: 1 }, 'plain'],
+      fixed: 42,
+    });
+
+    const before = Date.now();
+    const message = template.build(context);
+
+    expect(template.isStatic).toBe(false);
+    expect(message).toMatchObject({
+      request_id: '1-7-3',
+      user_id: 'u_1_7',
+      index: 3,
+      items: [{ sku_id: 's-7', count: 1 }, 'plain'],
+      fixed: 42,
+    });
+    expect(message['id']).toMatch(UUID);
+    expect(message['at']).toBeGreaterThanOrEqual(before);
+    expect(template.build(context)['id']).not.toBe(message['id']);
+  });
+
+  it('keeps data without templates static', () => {
+    const data = { user_id: 'u_1', items: [{ sku_id: 's', count: 2 }] };
+    const template = compileMessageTemplate(data);
+    expect(template.isStatic).toBe(true);
+    expect(template.build(context)).toEqual(data);
+  });
+
+  it('keeps {{randomInt LOW HIGH}} within its bounds, as a number', () => {
+    const template = compileMessageTemplate({ n: '{{randomInt 1 3}}' });
+    const seen = new Set<unknown>();
+    for (let i = 0; i < 300; i++) seen.add(template.build(context)['n']);
+    for (const value of seen) expect([1, 2, 3]).toContain(value);
+
+    fc.assert(
+      fc.property(fc.integer({ min: -1000, max: 1000 }), fc.nat({ max: 1000 }), (low, span) => {
+        const value = compileMessageTemplate({ n: `{{randomInt ${low} ${low + span}}}` }).build(context)['n'] as number;
+        return Number.isInteger(value) && value >= low && value <= low + span;
+      }),
+    );
+  });
+
+  it.each([
+    [{ user_id: '{{nope}}' }, 'data.user_id'],
+    [{ items: [{ sku_id: 'x' }, { sku_id: 'a {{requestId' }] }, 'data.items[1].sku_id'],
+    [{ user_id: 'closes }} only' }, 'data.user_id'],
+    [{ user_id: '{{requestId}} then {{' }, 'data.user_id'],
+    [{ n: '{{randomInt 3 1}}' }, 'data.n'],
+    [{ n: '{{randomInt 1}}' }, 'data.n'],
+    [{ n: '{{randomInt a b}}' }, 'data.n'],
+  ])('rejects %j as TEMPLATE_INVALID naming %s', (data, path) => {
+    const error = benchErrorOf(() => compileMessageTemplate(data as Record<string, unknown>));
+    expect(error.code).toBe('TEMPLATE_INVALID');
+    expect(error.exitCode).toBe(3);
+    expect(error.message.startsWith(`${path}: `)).toBe(true);
+  });
+
+  it('fills the correlateBy field with the request id, unless the data sets it', () => {
+    const filled = compileMessageTemplate({ user_id: 'u' }, 'request_id');
+    expect(filled.isStatic).toBe(false);
+    expect(filled.build(context)).toEqual({ user_id: 'u', request_id: '1-7-3' });
+
+    const own = compileMessageTemplate({ request_id: 'r-{{messageIndex}}-{{streamId}}' }, 'request_id');
+    expect(own.build(context)).toEqual({ request_id: 'r-3-7' });
+  });
+
+  it('gives every message of a run a distinct request id', () => {
+    const template = compileMessageTemplate({}, 'request_id');
+    const ids = new Set<unknown>();
+    for (let workerId = 0; workerId < 3; workerId++) {
+      for (let streamId = 0; streamId < 12; streamId++) {
+        for (let messageIndex = 0; messageIndex < 12; messageIndex++) ids.add(template.build({ workerId, streamId, messageIndex })['request_id']);
+      }
+    }
+    expect(ids.size).toBe(3 * 12 * 12);
+  });
+});
+
+describe('parseDurationMs', () => {
+  it.each<[string, number]>([
+    ['250ms', 250],
+    ['10s', 10_000],
+    ['1.5m', 90_000],
+    ['2h', 7_200_000],
+    ['500us', 0.5],
+    ['500µs', 0.5],
+    ['0ms', 0],
+    [' 3s ', 3000],
+    ['0.25s', 250],
+  ])('%j is %d ms', (text, ms) => {
+    expect(parseDurationMs(text)).toBe(ms);
+  });
+
+  it.each(['', '10', 's', '10 s', '10 seconds', '-1s', '1e3ms', '1.s', '.5s', '10S', '5d'])('%j is not a duration', (text) => {
+    expect(parseDurationMs(text)).toBeUndefined();
+  });
+});

@@ -1,0 +1,255 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { evaluateThresholds, firstLiveFailure, formatThresholdValue, meetsCondition, thresholdsFailedMessage } from '../../src/compare/evaluate-thresholds.js';
+import { metricValue } from '../../src/compare/metric-value.js';
+import { parseThreshold, ThresholdError, type ParsedThreshold } from '../../src/compare/parse-threshold.js';
+import { BenchError } from '../../src/errors/bench-error.js';
+import type { MemoryGrowthReport, Report } from '../../src/report/report.js';
+import type { LiveStatus } from '../../src/run/live-status.js';
+import { loadScenario } from '../../src/scenario/load-scenario.js';
+import type { LatencySummaryMs } from '../../src/stats/summarize-latency.js';
+import { syntheticReport as baseReport } from '../helpers/synthetic-report.js';
+
+function latency(overrides: Partial<LatencySummaryMs> = {}): LatencySummaryMs {
+  return { count: 0, min: 0, mean: 0, stdev: 0, p10: 0, p25: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, ...overrides };
+}
+
+function growth(growthBytesPerMin: number, samples = 10): MemoryGrowthReport {
+  return { startBytes: 1e8, peakBytes: 1e8, endBytes: 1e8, growthBytesPerMin, r2: 0.9, samples };
+}
+
+/** A finished run with every figure the thresholds read set to a known value. */
+function syntheticReport(): Report {
+  const base = baseReport([{ latenciesMs: [1] }]);
+  return {
+    ...base,
+    counts: { ...base.counts, streamsFailed: 2, messagesSent: 10_000, messagesReceived: 9_960, errors: 40 },
+    throughput: { messagesPerSec: 996, sentPerSec: 1000 },
+    latencyMs: latency({ count: 9_960, mean: 12.5, p50: 10, p90: 20, p95: 30, p99: 62.1, p999: 90, max: 120 }),
+    memory: { client: growth(2_000_000), clientHeap: growth(0), target: { ...growth(6_000_000), source: 'embedded' } },
+  };
+}
+
+function liveStatus(overrides: Partial<LiveStatus> = {}): LiveStatus {
+  return {
+    elapsedMs: 10_000,
+    messagesSent: 1000,
+    messagesReceived: 1000,
+    errors: 0,
+    streamsFailed: 0,
+    activeStreams: 1,
+    activeConnections: 1,
+    messagesPerSec: 100,
+    p99Ms: 1,
+    latencyMs: latency({ count: 1000, p99: 60 }),
+    ...overrides,
+  };
+}
+
+function threshold(metric: string, condition: string, abort: Partial<Pick<ParsedThreshold, 'abortOnFail' | 'abortAfterMs'>> = {}): ParsedThreshold {
+  return { ...parseThreshold(metric, condition), condition, abortOnFail: false, abortAfterMs: 5000, ...abort };
+}
+
+describe('parseThreshold', () => {
+  it.each([
+    ['p99', '<50ms', '<', 50, 'ms'],
+    ['p50', '<= 1.5ms', '<=', 1.5, 'ms'],
+    ['p90', '<500us', '<', 0.5, 'ms'],
+    ['p95', '<250µs', '<', 0.25, 'ms'],
+    ['p999', '<2s', '<', 2000, 'ms'],
+    ['max', '<0.5s', '<', 500, 'ms'],
+    ['mean', '>=7', '>=', 7, 'ms'],
+    ['errorRate', '<0.1%', '<', 0.1, '%'],
+    ['errorRate', '<0.001', '<', 0.1, '%'],
+    ['errorRate', '<=0.007', '<=', 0.7, '%'],
+    ['errorRate', '==0', '==', 0, '%'],
+    ['errors', '==0', '==', 0, 'count'],
+    ['errors', '< 10', '<', 10, 'count'],
+    ['streamsFailed', '<=3', '<=', 3, 'count'],
+    ['messagesPerSec', '>9000', '>', 9000, 'msg/s'],
+    ['messagesPerSec', '>9000msg/s', '>', 9000, 'msg/s'],
+    ['messagesPerSec', '>=.5/s', '>=', 0.5, 'msg/s'],
+    ['targetMemoryGrowth', '<5MB/min', '<', 5_000_000, 'bytes/min'],
+    ['targetMemoryGrowth', '<100B/min', '<', 100, 'bytes/min'],
+    ['targetMemoryGrowth', '<2KB/min', '<', 2000, 'bytes/min'],
+    ['targetMemoryGrowth', '<2kB/min', '<', 2000, 'bytes/min'],
+    ['targetMemoryGrowth', '<1GB/min', '<', 1e9, 'bytes/min'],
+    ['clientMemoryGrowth', '<2KiB/min', '<', 2048, 'bytes/min'],
+    ['clientMemoryGrowth', '<1.5MiB/min', '<', 1.5 * 1024 * 1024, 'bytes/min'],
+    ['clientMemoryGrowth', '<1GiB/min', '<', 1024 ** 3, 'bytes/min'],
+    ['clientMemoryGrowth', '<4096', '<', 4096, 'bytes/min'],
+  ])('%s %s → %s %s %s', (metric, condition, operator, limit, unit) => {
+    expect(parseThreshold(metric, condition)).toEqual({ metric, operator, limit, unit });
+  });
+
+  it.each([
+    ['p99', 'fast', 'a latency'],
+    ['p99', '50ms', 'an operator'],
+    ['p99', '<50 sec', 'us, ms, s'],
+    ['p99', '<-5ms', 'an operator'],
+    ['p99', '=<50ms', 'an operator'],
+    ['p99', '<50ms!', 'a latency'],
+    ['p99', '', 'an operator'],
+    ['errorRate', '<5', 'at most 1'],
+    ['errorRate', '<101%', 'at most 100%'],
+    ['errorRate', '<0.1 percent', 'a percentage'],
+    ['errors', '<5ms', 'a count'],
+    ['messagesPerSec', '>9k', 'a rate'],
+    ['targetMemoryGrowth', '<5MB', 'per min'],
+    ['targetMemoryGrowth', '<5Mb/min', 'per min'],
+    ['p98', '<50ms', 'unknown metric'],
+    ['toString', '<50ms', 'unknown metric'],
+  ])('%s %j is refused: names the field, the value and what was expected', (metric, condition, expected) => {
+    let caught: unknown;
+    try {
+      parseThreshold(metric, condition);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ThresholdError);
+    expect(caught).toBeInstanceOf(BenchError);
+    const error = caught as ThresholdError;
+    expect(error.code).toBe('SCENARIO_INVALID');
+    expect(error.message.startsWith(`thresholds.${metric}: `)).toBe(true);
+    expect(error.message).toContain(expected);
+    expect(error.message).toContain(metric === 'p98' || metric === 'toString' ? JSON.stringify(metric) : JSON.stringify(condition));
+  });
+});
+
+describe('thresholds in the scenario schema', () => {
+  it('end up parsed on the scenario, strings and objects alike', () => {
+    const scenario = loadScenario({
+      overrides: { thresholds: { p99: '<50ms', errorRate: { condition: '<0.1%', abortOnFail: true }, messagesPerSec: { condition: '>9000', abortOnFail: true, abortAfter: '2s' } } },
+    });
+    expect(scenario.thresholds).toEqual([
+      { metric: 'p99', condition: '<50ms', operator: '<', limit: 50, unit: 'ms', abortOnFail: false, abortAfterMs: 5000 },
+      { metric: 'errorRate', condition: '<0.1%', operator: '<', limit: 0.1, unit: '%', abortOnFail: true, abortAfterMs: 5000 },
+      { metric: 'messagesPerSec', condition: '>9000', operator: '>', limit: 9000, unit: 'msg/s', abortOnFail: true, abortAfterMs: 2000 },
+    ]);
+    expect(loadScenario().thresholds).toEqual([]);
+  });
+
+  it('reports every bad threshold together with the other problems of the scenario', () => {
+    let caught: unknown;
+    try {
+      loadScenario({ overrides: { load: { streams: 0 }, thresholds: { p99: 'fast', errors: 5, p98: '<1ms', max: { condition: '<1s', abortAfter: 'soon' } } } });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(BenchError);
+    const message = (caught as BenchError).message;
+    expect((caught as BenchError).code).toBe('SCENARIO_INVALID');
+    expect(message).toContain('load.streams: must be ≥ 1');
+    expect(message).toContain('thresholds.p99: expected an operator');
+    expect(message).toContain('got "fast"');
+    expect(message).toContain('thresholds.errors: expected a condition string');
+    expect(message).toContain('thresholds.p98: unknown metric');
+    expect(message).toContain('thresholds.max.abortAfter');
+    expect(message).not.toContain('\n');
+  });
+
+  it('refuses targetMemoryGrowth when nothing watches the target', () => {
+    expect(() => loadScenario({ overrides: { target: '127.0.0.1:1', thresholds: { targetMemoryGrowth: '<5MB/min' } } })).toThrow(/thresholds\.targetMemoryGrowth: needs the target's memory/);
+    expect(loadScenario({ overrides: { target: '127.0.0.1:1', monitor: { pid: 1 }, thresholds: { targetMemoryGrowth: '<5MB/min' } } }).thresholds).toHaveLength(1);
+  });
+});
+
+describe('evaluateThresholds', () => {
+  const report = syntheticReport();
+
+  it.each([
+    ['p50', '<11ms', 10, true],
+    ['p90', '<20ms', 20, false],
+    ['p95', '<=30ms', 30, true],
+    ['p99', '<50ms', 62.1, false],
+    ['p99', '<0.1s', 62.1, true],
+    ['p999', '<90000us', 90, false],
+    ['max', '>100ms', 120, true],
+    ['mean', '==12.5ms', 12.5, true],
+    ['errorRate', '<0.1%', 0.4, false],
+    ['errorRate', '<0.005', 0.4, true],
+    ['errors', '<=40', 40, true],
+    ['errors', '==0', 40, false],
+    ['messagesPerSec', '>9000', 996, false],
+    ['messagesPerSec', '>=996', 996, true],
+    ['streamsFailed', '<3', 2, true],
+    ['clientMemoryGrowth', '<1MiB/min', 2_000_000, false],
+    ['clientMemoryGrowth', '<5MB/min', 2_000_000, true],
+    ['targetMemoryGrowth', '<5MB/min', 6_000_000, false],
+  ])('%s %s: actual %s → pass %s', (metric, condition, actual, pass) => {
+    const t = threshold(metric, condition);
+    const verdict = evaluateThresholds(report, [t]);
+    expect(verdict.results).toEqual([{ metric, condition, actual, limit: t.limit, unit: t.unit, pass, abortOnFail: false }]);
+    expect(verdict.passed).toBe(pass);
+    expect(verdict.abortedBy).toBeUndefined();
+  });
+
+  it('passes only when every threshold passes, and lists the failed ones', () => {
+    const verdict = evaluateThresholds(report, [threshold('p99', '<50ms'), threshold('p50', '<11ms'), threshold('errorRate', '<0.1%')]);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.results.map((r) => r.pass)).toEqual([false, true, false]);
+    expect(thresholdsFailedMessage(verdict)).toBe('thresholds failed: p99 62.1 ms (<50ms), errorRate 0.4 % (<0.1%)');
+  });
+
+  it('fails a metric the run has no data for', () => {
+    const empty: Report = { ...report, latencyMs: latency(), memory: { client: growth(0, 0), clientHeap: growth(0) }, counts: { ...report.counts, messagesSent: 0 } };
+    const verdict = evaluateThresholds(empty, [threshold('p99', '<50ms'), threshold('errorRate', '<1%'), threshold('targetMemoryGrowth', '<1MB/min'), threshold('clientMemoryGrowth', '<1MB/min')]);
+    expect(verdict.results.every((r) => !r.pass && Number.isNaN(r.actual))).toBe(true);
+    expect(formatThresholdValue(NaN, 'ms')).toBe('no data');
+  });
+
+  it('never passes a run that an abortOnFail threshold stopped', () => {
+    const t = threshold('p99', '<0.1s', { abortOnFail: true });
+    const verdict = evaluateThresholds(report, [t], t);
+    expect(verdict).toMatchObject({ passed: false, abortedBy: 'p99 <0.1s' });
+    expect(thresholdsFailedMessage(verdict)).toBe('thresholds failed: the run was aborted by p99 <0.1s');
+  });
+
+  it('formats values with their unit', () => {
+    expect(formatThresholdValue(62.1, 'ms')).toBe('62.1 ms');
+    expect(formatThresholdValue(0.00123, '%')).toBe('0.00123 %');
+    expect(formatThresholdValue(996.456, 'msg/s')).toBe('996.46 msg/s');
+    expect(formatThresholdValue(5_234_000, 'bytes/min')).toBe('5.23 MB/min');
+    expect(formatThresholdValue(512, 'bytes/min')).toBe('512 B/min');
+    expect(formatThresholdValue(3, 'count')).toBe('3');
+  });
+
+  it('`<x` passes exactly when actual < x, for every latency and count', () => {
+    const value = fc.integer({ min: 0, max: 10_000_000 }).map((n) => n / 1000);
+    fc.assert(
+      fc.property(value, value, (limit, actual) => {
+        const latencyReport: Report = { ...report, latencyMs: latency({ count: 1, p99: actual }), counts: { ...report.counts, errors: actual } };
+        const [p99] = evaluateThresholds(latencyReport, [threshold('p99', `<${limit}ms`)]).results;
+        const [errors] = evaluateThresholds(latencyReport, [threshold('errors', `<${limit}`)]).results;
+        expect(p99!.pass).toBe(actual < limit);
+        expect(errors!.pass).toBe(actual < limit);
+        expect(meetsCondition(actual, '<', limit)).toBe(actual < limit);
+      }),
+    );
+  });
+});
+
+describe('live figures (abortOnFail)', () => {
+  const abortP99 = threshold('p99', '<5ms', { abortOnFail: true, abortAfterMs: 1000 });
+
+  it('are judged only for abortOnFail thresholds, only after abortAfter, only with data', () => {
+    expect(firstLiveFailure(liveStatus(), [abortP99])).toBe(abortP99);
+    expect(firstLiveFailure(liveStatus({ elapsedMs: 999 }), [abortP99])).toBeUndefined();
+    expect(firstLiveFailure(liveStatus({ latencyMs: latency() }), [abortP99])).toBeUndefined();
+    expect(firstLiveFailure(liveStatus(), [{ ...abortP99, abortOnFail: false }])).toBeUndefined();
+    expect(firstLiveFailure(liveStatus({ latencyMs: latency({ count: 5, p99: 4 }) }), [abortP99])).toBeUndefined();
+  });
+
+  it('read cumulative totals: error rate, rate since the start, failed streams; memory growth only at the end', () => {
+    const live = { live: liveStatus({ errors: 5, messagesSent: 1000, messagesReceived: 2000, elapsedMs: 4000, streamsFailed: 3 }) };
+    expect(metricValue('errorRate', live)).toBe(0.5);
+    expect(metricValue('errors', live)).toBe(5);
+    expect(metricValue('messagesPerSec', live)).toBe(500);
+    expect(metricValue('streamsFailed', live)).toBe(3);
+    expect(metricValue('p99', live)).toBe(60);
+    expect(metricValue('targetMemoryGrowth', live)).toBeUndefined();
+    const errorRate = threshold('errorRate', '<0.1%', { abortOnFail: true, abortAfterMs: 0 });
+    expect(firstLiveFailure(live.live, [abortP99, errorRate])).toBe(abortP99);
+    expect(firstLiveFailure(live.live, [errorRate])).toBe(errorRate);
+  });
+});
