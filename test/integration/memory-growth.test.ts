@@ -73,6 +73,7 @@ async function warmUp(target: ServeChild): Promise<void> {
 function measure(target: ServeChild): Promise<Report> {
   return run(target, {
     load: { rate: RATE, duration: '4s', streams: 10, connections: 1, workers: 1 },
+    stream: { window: 8 },
     monitor: { pid: target.pid, interval: '200ms' },
   });
 }
@@ -103,7 +104,8 @@ describe.runIf(process.platform === 'linux')('target memory growth', () => {
 
       for (const [report, served] of [[v1Report, v1], [v2Report, v2]] as const) {
         expect(report.loadModel).toBe('open');
-        expect(report.counts.messagesReceived).toBeGreaterThan(0.9 * RATE * 4);
+        // The load really ran (the exact rate is not the point here).
+        expect(report.counts.messagesReceived).toBeGreaterThan(0.5 * RATE * 4);
         expect(report.memory.target?.source).toContain(`pid ${served.pid}`);
         expect(report.memory.target!.samples).toBeGreaterThan(3);
         expect(report.memory.client.samples).toBeGreaterThan(3);

@@ -294,7 +294,7 @@ describe('comparison rendering', () => {
   it('console: a table row per metric, the findings and the verdict line', () => {
     const text = renderComparisonConsole(comparison, { baseline: 'v1.json', candidate: 'v2.json' });
 
-    expect(text).toMatch(/^ {2}baseline: {2}v1\.json \(synthetic, .*\): 11 of 12 intervals of 1000 ms used$/m);
+    expect(text).toMatch(/^ {2}baseline: {2}v1\.json \(synthetic, .*\): 11 of 12 intervals of 1000 ms used \(1 dropped as warm-up\)$/m);
     expect(text).toMatch(/^P99 +\d+\.\d{3} ms +\d+\.\d{3} ms +\+\d+\.\d % +\+10 % +1\.\d\d \(1\.\d\d–1\.\d\d\) +< 0\.001 +FAIL$/m);
     expect(text).toMatch(/^error rate .* \+0\.00 pp +\+0\.1 pp +— +1\.000 +PASS$/m);
     expect(text).toMatch(/^Verdict: FAIL — regression: candidate is/m);
