@@ -7,7 +7,7 @@ import { processIo, type CliIo } from './cli-io.js';
 import { COMPARISON_FORMATS, compareCommand, type CompareFlags } from './compare-command.js';
 import { runCommand } from './run-command.js';
 import type { RunFlags } from './run-flags.js';
-import { serveCommand, type ServeFlags } from './serve-command.js';
+import type { ServeFlags } from './serve-command.js';
 
 const EPILOGUE = `Exit codes: ${[...new Set(Object.values(ERROR_CATALOGUE).map((e) => e.exitCode))]
   .sort((a, b) => a - b)
@@ -110,6 +110,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .option('canary-leak-bytes', { type: 'number', describe: "The canary's leak per request" })
           .option('canary-work-us', { type: 'number', describe: "The canary's CPU time per request, µs" }),
       async (args) => {
+        const { serveCommand } = await import('./serve-command.js');
         exitCode = await serveCommand(args as unknown as ServeFlags, io);
       },
     )

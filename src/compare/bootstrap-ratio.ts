@@ -1,12 +1,12 @@
 /**
- * Percentile bootstrap confidence interval for statistic(candidate) / statistic(baseline).
- * Each sample is resampled independently (with replacement, its own size) from a seeded
+ * Percentile bootstrap confidence intervals for a ratio candidate/baseline: of a statistic of
+ * two independent samples, or the typical ratio of paired samples. Resampling uses a seeded
  * generator, so the same inputs and seed always give the same interval. With blockLength > 1
  * it is a circular block bootstrap: runs of consecutive values are drawn together, which keeps
  * the serial correlation of time-ordered samples.
  */
 export interface RatioInterval {
-  /** statistic(candidate) / statistic(baseline) on the full samples. */
+  /** The ratio on the full samples. */
   estimate: number;
   low: number;
   high: number;
@@ -77,52 +77,97 @@ function compareSamples(a: ReadonlyArray<number>, b: ReadonlyArray<number>): num
   return 0;
 }
 
+interface Settings {
+  confidence: number;
+  resamples: number;
+  seed: number;
+  blockLength: number;
+}
+
+function checkSettings(what: string, options: BootstrapOptions): Settings {
+  const settings = {
+    confidence: options.confidence ?? DEFAULT_CONFIDENCE,
+    resamples: options.resamples ?? DEFAULT_RESAMPLES,
+    seed: options.seed ?? DEFAULT_SEED,
+    blockLength: options.blockLength ?? 1,
+  };
+  if (!(settings.confidence > 0 && settings.confidence < 1)) throw new RangeError(`${what}: confidence must be within (0, 1), got ${settings.confidence}`);
+  if (!Number.isInteger(settings.resamples) || settings.resamples < 1) throw new RangeError(`${what}: resamples must be a whole number ≥ 1, got ${settings.resamples}`);
+  if (!Number.isInteger(settings.blockLength) || settings.blockLength < 1) throw new RangeError(`${what}: blockLength must be a whole number ≥ 1, got ${settings.blockLength}`);
+  return settings;
+}
+
+/** Circular blocks: `blockLength` consecutive indices from a random start, wrapping at the end. */
+function drawIndices(into: Uint32Array, blockLength: number, draw: (n: number) => number): Uint32Array {
+  const n = into.length;
+  const block = Math.min(blockLength, n);
+  for (let i = 0; i < n; ) {
+    const start = draw(n);
+    for (let j = 0; j < block && i < n; j++, i++) into[i] = (start + j) % n;
+  }
+  return into;
+}
+
+function pick(values: ArrayLike<number>, indices: Uint32Array, into: Float64Array): Float64Array {
+  for (let i = 0; i < indices.length; i++) into[i] = values[indices[i]!]!;
+  return into;
+}
+
+/** Order statistics at k and (B − 1 − k): no interpolation, so the interval of 1/ratio is exactly (1/high, 1/low). */
+function percentileInterval(estimate: number, ratios: Float64Array, settings: Settings): RatioInterval {
+  ratios.sort();
+  const { confidence, resamples } = settings;
+  const k = Math.min(Math.floor(((1 - confidence) / 2) * resamples), (resamples - 1) >> 1);
+  return { estimate, low: ratios[k]!, high: ratios[resamples - 1 - k]!, confidence, resamples };
+}
+
+/** Independent samples: each is resampled on its own, at its own size. */
 export function bootstrapRatio(
   baseline: ReadonlyArray<number>,
   candidate: ReadonlyArray<number>,
   statistic: SampleStatistic,
   options: BootstrapOptions = {},
 ): RatioInterval {
-  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
-  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
-  const seed = options.seed ?? DEFAULT_SEED;
-  const blockLength = options.blockLength ?? 1;
+  const settings = checkSettings('bootstrapRatio', options);
   if (!baseline.length || !candidate.length) throw new RangeError(`bootstrapRatio: both samples need values (got ${baseline.length} and ${candidate.length})`);
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`bootstrapRatio: confidence must be within (0, 1), got ${confidence}`);
-  if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`bootstrapRatio: resamples must be a whole number ≥ 1, got ${resamples}`);
-  if (!Number.isInteger(blockLength) || blockLength < 1) throw new RangeError(`bootstrapRatio: blockLength must be a whole number ≥ 1, got ${blockLength}`);
 
   // Each sample draws from a stream chosen by its content, not its role, so swapping baseline
   // and candidate gives exactly the inverted ratios (and the inverted interval).
   const baselineFirst = compareSamples(baseline, candidate) <= 0;
-  const drawBaseline = indexGenerator(seed * 2 + (baselineFirst ? 0 : 1));
-  const drawCandidate = indexGenerator(seed * 2 + (baselineFirst ? 1 : 0));
+  const drawBaseline = indexGenerator(settings.seed * 2 + (baselineFirst ? 0 : 1));
+  const drawCandidate = indexGenerator(settings.seed * 2 + (baselineFirst ? 1 : 0));
+  const baselineIndices = new Uint32Array(baseline.length);
+  const candidateIndices = new Uint32Array(candidate.length);
   const baselineResample = new Float64Array(baseline.length);
   const candidateResample = new Float64Array(candidate.length);
-  const resample = (values: ReadonlyArray<number>, into: Float64Array, draw: (n: number) => number): Float64Array => {
-    const n = values.length;
-    const block = Math.min(blockLength, n);
-    for (let i = 0; i < n; ) {
-      const start = draw(n);
-      for (let j = 0; j < block && i < n; j++, i++) into[i] = values[(start + j) % n]!;
-    }
-    return into;
-  };
 
-  const ratios = new Float64Array(resamples);
-  for (let i = 0; i < resamples; i++) {
-    const b = statistic(resample(baseline, baselineResample, drawBaseline));
-    const c = statistic(resample(candidate, candidateResample, drawCandidate));
+  const ratios = new Float64Array(settings.resamples);
+  for (let i = 0; i < settings.resamples; i++) {
+    const b = statistic(pick(baseline, drawIndices(baselineIndices, settings.blockLength, drawBaseline), baselineResample));
+    const c = statistic(pick(candidate, drawIndices(candidateIndices, settings.blockLength, drawCandidate), candidateResample));
     ratios[i] = ratio(c, b);
   }
-  ratios.sort();
-  // Order statistics at k and (B − 1 − k): no interpolation, so the interval of 1/ratio is exactly (1/high, 1/low).
-  const k = Math.min(Math.floor(((1 - confidence) / 2) * resamples), (resamples - 1) >> 1);
-  return {
-    estimate: ratio(statistic(candidate), statistic(baseline)),
-    low: ratios[k]!,
-    high: ratios[resamples - 1 - k]!,
-    confidence,
-    resamples,
-  };
+  return percentileInterval(ratio(statistic(candidate), statistic(baseline)), ratios, settings);
+}
+
+/**
+ * Paired samples (baseline[i] and candidate[i] measured in the same time slot): the interval of
+ * the typical per-pair ratio, exp(median(ln(candidate[i] / baseline[i]))). Pairs are resampled
+ * together. Values must be > 0.
+ */
+export function bootstrapPairedRatio(baseline: ReadonlyArray<number>, candidate: ReadonlyArray<number>, options: BootstrapOptions = {}): RatioInterval {
+  const settings = checkSettings('bootstrapPairedRatio', options);
+  if (!baseline.length || baseline.length !== candidate.length) {
+    throw new RangeError(`bootstrapPairedRatio: needs pairs, samples of equal size ≥ 1 (got ${baseline.length} and ${candidate.length})`);
+  }
+  if (![...baseline, ...candidate].every((v) => v > 0 && Number.isFinite(v))) throw new RangeError('bootstrapPairedRatio: values must be finite and > 0');
+  // Log ratios: swapping the samples negates each one, and the median with it, exactly.
+  const logRatios = candidate.map((c, i) => Math.log(c / baseline[i]!));
+  const draw = indexGenerator(settings.seed * 2);
+  const indices = new Uint32Array(logRatios.length);
+  const resample = new Float64Array(logRatios.length);
+
+  const ratios = new Float64Array(settings.resamples);
+  for (let i = 0; i < settings.resamples; i++) ratios[i] = Math.exp(median(pick(logRatios, drawIndices(indices, settings.blockLength, draw), resample)));
+  return percentileInterval(Math.exp(median(logRatios)), ratios, settings);
 }

@@ -1,8 +1,10 @@
-import type { Report, ReportInterval } from '../report/report.js';
-import { decodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
+import type { Report } from '../report/report.js';
+import { mergeHistograms } from '../stats/latency-histogram.js';
 import { summarizeLatency, type LatencySummaryMs } from '../stats/summarize-latency.js';
-import { bootstrapRatio, DEFAULT_RESAMPLES, DEFAULT_SEED, mean, median, type RatioInterval } from './bootstrap-ratio.js';
+import { bootstrapPairedRatio, bootstrapRatio, DEFAULT_RESAMPLES, DEFAULT_SEED, mean, median, type RatioInterval } from './bootstrap-ratio.js';
+import { intervalSamples, pairByTime, selectIntervals, type IntervalSample, type SelectedIntervals } from './interval-samples.js';
 import { mannWhitneyU, twoSidedNormalP, type MannWhitneyResult } from './mann-whitney-u.js';
+import { wilcoxonSignedRank, type SignedRankResult } from './wilcoxon-signed-rank.js';
 
 export type Direction = 'lower-is-better' | 'higher-is-better';
 /** `info`: shown for context, no tolerance to judge it against. */
@@ -33,8 +35,7 @@ export const DEFAULT_MAX_REGRESSION: Readonly<Partial<Record<JudgeableMetric, nu
 });
 
 export const DEFAULT_ALPHA = 0.05;
-/** Without warmupIntervals, the intervals covering this much of the start of each run are dropped (1 at 1 s intervals). */
-export const DEFAULT_WARMUP_MS = 1000;
+export { DEFAULT_WARMUP_MS, selectIntervals } from './interval-samples.js';
 
 export interface CompareOptions {
   /** Metric → allowed worsening (see JUDGEABLE_METRICS for units); laid over DEFAULT_MAX_REGRESSION. */
@@ -48,16 +49,29 @@ export interface CompareOptions {
   seed?: number;
 }
 
+/**
+ * `paired`: the runs overlapped in time (a canary beside its baseline); intervals are paired by
+ * wall-clock time, so machine load common to both cancels out. `independent`: runs made at
+ * different times; machine drift between them is indistinguishable from a version's effect.
+ */
+export type Design = 'paired' | 'independent';
+
 export interface SampleTest {
-  /** Per-interval values on each side. */
+  design: Design;
+  /** Per-interval values used on each side (paired: the number of pairs, twice). */
   baselineCount: number;
   candidateCount: number;
-  /** What the ratio compares: the median (latencies) or mean (throughput) of the per-interval values. */
-  statistic: 'median' | 'mean';
-  /** Mann-Whitney with the variance of U inflated for the serial correlation of the intervals. */
-  mannWhitney: MannWhitneyResult;
+  /**
+   * What the ratio is. Independent: of the `median` (latencies) or `mean` (throughput) of each
+   * run's per-interval values. Paired: `medianPairRatio`, the median of the per-pair ratios.
+   */
+  statistic: 'median' | 'mean' | 'medianPairRatio';
+  /** Independent design: Mann-Whitney U, its variance inflated for the serial correlation of the intervals. */
+  mannWhitney?: MannWhitneyResult;
+  /** Paired design: Wilcoxon signed-rank on the per-pair log ratios, likewise inflated. */
+  signedRank?: SignedRankResult;
   ratio: RatioInterval;
-  /** Block length of the bootstrap, from the serial correlation: (1 + ρ)/(1 − ρ), rounded. */
+  /** Block length of the bootstrap, from the serial correlation ρ: (1 + ρ)/(1 − ρ), rounded. */
   blockLength: number;
 }
 
@@ -76,9 +90,9 @@ export interface MetricComparison {
   relativeChange?: number;
   /** Allowed worsening: a fraction of the baseline (`relative`) or percentage points. */
   tolerance?: { kind: 'relative' | 'percentagePoints'; value: number };
-  /** Mann-Whitney U and the bootstrap ratio on per-interval values. */
+  /** The rank test and the bootstrap ratio on per-interval values. */
   test?: SampleTest;
-  /** Two-sided p-value of the test used (Mann-Whitney, or a two-proportion z-test for errorRate). */
+  /** Two-sided p-value of the test used (rank test, or a two-proportion z-test for errorRate). */
   pValue?: number;
   /** p < alpha and, where there is a ratio interval, it excludes 1 on the side of the change. */
   significant: boolean;
@@ -102,6 +116,9 @@ export interface Comparison {
   verdict: Verdict;
   /** The outcome in one sentence, naming the slower side and by how much. */
   headline: string;
+  design: Design;
+  /** Paired design: intervals matched by time; 0 otherwise. */
+  pairedIntervals: number;
   alpha: number;
   confidence: number;
   /** Leading intervals dropped as warm-up (the larger of the two runs' counts; each run has its own in ComparedRun). */
@@ -115,27 +132,8 @@ export interface Comparison {
   notes: string[];
 }
 
-/** Below this many intervals per side no difference can reach p < 0.05. */
+/** Below this many intervals per side (or pairs) no difference can reach p < 0.05. */
 const MIN_INTERVALS_FOR_SIGNIFICANCE = 4;
-
-interface Selected {
-  intervals: ReportInterval[];
-  typicalMs: number;
-  warmupIntervals: number;
-}
-
-/**
- * Drops the warm-up (`warmup` intervals; by default those covering the first DEFAULT_WARMUP_MS)
- * and trailing intervals shorter than half the typical (median) interval.
- */
-export function selectIntervals(intervals: ReadonlyArray<ReportInterval>, warmup?: number): Selected {
-  if (!intervals.length) return { intervals: [], typicalMs: 0, warmupIntervals: 0 };
-  const typicalMs = median(intervals.map((i) => i.durationMs));
-  const warmupIntervals = warmup ?? (typicalMs > 0 ? Math.ceil(DEFAULT_WARMUP_MS / typicalMs) : 1);
-  let end = intervals.length;
-  while (end > 0 && intervals[end - 1]!.durationMs < typicalMs / 2) end--;
-  return { intervals: intervals.slice(Math.min(warmupIntervals, end), end), typicalMs, warmupIntervals };
-}
 
 type LatencyKey = 'p50' | 'p90' | 'p99' | 'p999' | 'mean';
 const LATENCY_METRICS: ReadonlyArray<[LatencyKey, string]> = [
@@ -148,24 +146,38 @@ const LATENCY_METRICS: ReadonlyArray<[LatencyKey, string]> = [
 
 interface Side {
   report: Report;
-  selected: Selected;
+  selected: SelectedIntervals;
+  samples: IntervalSample[];
   overall: LatencySummaryMs;
-  perInterval: LatencySummaryMs[];
   messagesPerSec: number;
 }
 
 function describeSide(report: Report, warmup: number | undefined): Side {
-  const selected = selectIntervals(report.intervals, warmup);
+  const selected = selectIntervals(report.intervals, warmup, report.warmupMs ?? 0);
   const withResponses = selected.intervals.filter((i) => i.messagesReceived > 0 && i.histogram !== '');
   const durationMs = selected.intervals.reduce((sum, i) => sum + i.durationMs, 0);
   const received = selected.intervals.reduce((sum, i) => sum + i.messagesReceived, 0);
   return {
     report,
     selected,
+    samples: intervalSamples(report, selected.intervals),
     overall: selected.intervals.length ? summarizeLatency(mergeHistograms(withResponses.map((i) => i.histogram))) : report.latencyMs,
-    perInterval: withResponses.map((i) => summarizeLatency(decodeHistogram(i.histogram))),
     messagesPerSec: durationMs > 0 ? (received * 1000) / durationMs : report.throughput.messagesPerSec,
   };
+}
+
+type Pairs = Array<[IntervalSample, IntervalSample]>;
+
+/**
+ * Paired when the runs overlapped: the same interval length (±10 %) and at least half of the
+ * shorter run's intervals (and 4) matched by time; otherwise independent.
+ */
+function chooseDesign(b: Side, c: Side): { design: Design; pairs: Pairs } {
+  const [shorterMs, longerMs] = [b.selected.typicalMs, c.selected.typicalMs].sort((x, y) => x - y) as [number, number];
+  if (!(shorterMs > 0) || longerMs > shorterMs * 1.1) return { design: 'independent', pairs: [] };
+  const pairs = pairByTime(b.samples, c.samples, shorterMs / 2);
+  const enough = pairs.length >= MIN_INTERVALS_FOR_SIGNIFICANCE && pairs.length >= Math.min(b.samples.length, c.samples.length) / 2;
+  return enough ? { design: 'paired', pairs } : { design: 'independent', pairs: [] };
 }
 
 const percent = (fraction: number, digits = 1): string => `${(Math.abs(fraction) * 100).toFixed(digits)} %`;
@@ -204,8 +216,8 @@ interface SampleMetricInput {
   direction: Direction;
   baseline: number;
   candidate: number;
-  baselineSamples: number[];
-  candidateSamples: number[];
+  /** The metric's value in one interval; undefined when the interval has none (no responses). */
+  value: (sample: IntervalSample) => number | undefined;
   statistic: 'median' | 'mean';
 }
 
@@ -213,9 +225,46 @@ function relativeChange(baseline: number, candidate: number): number | undefined
   return baseline === 0 ? undefined : (candidate - baseline) / baseline;
 }
 
-function compareSamples(input: SampleMetricInput, tolerance: number | undefined, settings: Settings): MetricComparison {
+interface Evidence {
+  /** > 0 when the candidate tends to be larger. */
+  z: number;
+  pValue: number;
+  varianceInflation: number;
+  baselineValues: number[];
+  candidateValues: number[];
+  test: Pick<SampleTest, 'mannWhitney' | 'signedRank'>;
+}
+
+const defined = (value: number | undefined): value is number => value !== undefined;
+
+/** Independent: Mann-Whitney on all usable intervals of each run. */
+function independentEvidence(input: SampleMetricInput, b: Side, c: Side): Evidence | undefined {
+  const baselineValues = b.samples.map(input.value).filter(defined);
+  const candidateValues = c.samples.map(input.value).filter(defined);
+  if (!baselineValues.length || !candidateValues.length) return undefined;
+  const mannWhitney = mannWhitneyU(baselineValues, candidateValues, { timeOrdered: true });
+  return { ...mannWhitney, baselineValues, candidateValues, test: { mannWhitney } };
+}
+
+/** Paired: signed-rank on log(candidate/baseline) per pair of simultaneous intervals, both values > 0. */
+function pairedEvidence(input: SampleMetricInput, pairs: Pairs): Evidence | undefined {
+  const baselineValues: number[] = [];
+  const candidateValues: number[] = [];
+  for (const [x, y] of pairs) {
+    const bv = input.value(x);
+    const cv = input.value(y);
+    if (bv === undefined || cv === undefined || !(bv > 0 && cv > 0)) continue;
+    baselineValues.push(bv);
+    candidateValues.push(cv);
+  }
+  if (!baselineValues.length) return undefined;
+  const signedRank = wilcoxonSignedRank(candidateValues.map((cv, i) => Math.log(cv / baselineValues[i]!)), { timeOrdered: true });
+  return { ...signedRank, baselineValues, candidateValues, test: { signedRank } };
+}
+
+function compareSamples(input: SampleMetricInput, design: { design: Design; pairs: Pairs }, b: Side, c: Side, tolerance: number | undefined, settings: Settings): MetricComparison {
   const lowerIsBetter = input.direction === 'lower-is-better';
-  const base: MetricComparison = {
+  const result: MetricComparison = {
     metric: input.metric,
     label: input.label,
     unit: input.unit,
@@ -228,41 +277,41 @@ function compareSamples(input: SampleMetricInput, tolerance: number | undefined,
     finding: '',
   };
   const relative = relativeChange(input.baseline, input.candidate);
-  if (relative !== undefined) base.relativeChange = relative;
-  if (tolerance !== undefined) base.tolerance = { kind: 'relative', value: tolerance };
+  if (relative !== undefined) result.relativeChange = relative;
+  if (tolerance !== undefined) result.tolerance = { kind: 'relative', value: tolerance };
 
-  if (!input.baselineSamples.length || !input.candidateSamples.length) {
+  const found = design.design === 'paired' ? pairedEvidence(input, design.pairs) : independentEvidence(input, b, c);
+  if (!found) {
     const worsening = relative === undefined ? 0 : lowerIsBetter ? relative : -relative;
-    base.verdict = judge(worsening, tolerance, false);
-    base.finding = `${changePhrase(input.metric, input.label, worsening)} (not tested: no full intervals on one side)`;
-    return base;
+    result.verdict = judge(worsening, tolerance, false);
+    result.finding = `${changePhrase(input.metric, input.label, worsening)} (not tested: no usable intervals on one side)`;
+    return result;
   }
-  const mannWhitney = mannWhitneyU(input.baselineSamples, input.candidateSamples, { timeOrdered: true });
-  const shorter = Math.min(input.baselineSamples.length, input.candidateSamples.length);
-  const blockLength = Math.max(1, Math.min(Math.round(mannWhitney.varianceInflation), Math.ceil(shorter / 2)));
-  const ratio = bootstrapRatio(input.baselineSamples, input.candidateSamples, input.statistic === 'median' ? median : mean, {
-    confidence: 1 - settings.alpha,
-    resamples: settings.resamples,
-    seed: settings.seed,
-    blockLength,
-  });
+  const shorter = Math.min(found.baselineValues.length, found.candidateValues.length);
+  const blockLength = Math.max(1, Math.min(Math.round(found.varianceInflation), Math.ceil(shorter / 2)));
+  const bootstrap = { confidence: 1 - settings.alpha, resamples: settings.resamples, seed: settings.seed, blockLength };
+  const ratio =
+    design.design === 'paired'
+      ? bootstrapPairedRatio(found.baselineValues, found.candidateValues, bootstrap)
+      : bootstrapRatio(found.baselineValues, found.candidateValues, input.statistic === 'median' ? median : mean, bootstrap);
   const worsening = lowerIsBetter ? ratio.estimate - 1 : 1 - ratio.estimate;
-  const testSaysLarger = mannWhitney.z > 0 && ratio.low > 1;
-  const testSaysSmaller = mannWhitney.z < 0 && ratio.high < 1;
-  const tested = mannWhitney.pValue < settings.alpha;
-  base.significant = tested && (ratio.estimate >= 1 ? testSaysLarger : testSaysSmaller);
-  base.verdict = judge(worsening, tolerance, tested && (lowerIsBetter ? testSaysLarger : testSaysSmaller));
-  base.test = {
-    baselineCount: input.baselineSamples.length,
-    candidateCount: input.candidateSamples.length,
-    statistic: input.statistic,
-    mannWhitney,
+  const significantlyLarger = found.z > 0 && ratio.low > 1;
+  const significantlySmaller = found.z < 0 && ratio.high < 1;
+  const belowAlpha = found.pValue < settings.alpha;
+  result.significant = belowAlpha && (ratio.estimate >= 1 ? significantlyLarger : significantlySmaller);
+  result.verdict = judge(worsening, tolerance, belowAlpha && (lowerIsBetter ? significantlyLarger : significantlySmaller));
+  result.test = {
+    design: design.design,
+    baselineCount: found.baselineValues.length,
+    candidateCount: found.candidateValues.length,
+    statistic: design.design === 'paired' ? 'medianPairRatio' : input.statistic,
+    ...found.test,
     ratio,
     blockLength,
   };
-  base.pValue = mannWhitney.pValue;
-  base.finding = `${changePhrase(input.metric, input.label, worsening)} (${evidence(base.significant, base.pValue, ratio)})`;
-  return base;
+  result.pValue = found.pValue;
+  result.finding = `${changePhrase(input.metric, input.label, worsening)} (${evidence(result.significant, result.pValue, ratio)})`;
+  return result;
 }
 
 /** Two-sided pooled two-proportion z-test: p of errors/sent differing between the runs. */
@@ -319,8 +368,11 @@ function infoMetric(metric: string, label: string, unit: string, baseline: numbe
   return result;
 }
 
-function notesFor(baseline: Side, candidate: Side): string[] {
+function notesFor(baseline: Side, candidate: Side, design: Design): string[] {
   const notes: string[] = [];
+  if (design === 'independent') {
+    notes.push('the runs did not overlap in time, so machine drift between them counts as a difference; on a shared machine run baseline and candidate at the same time');
+  }
   for (const [role, side] of [['baseline', baseline], ['candidate', candidate]] as const) {
     const r = side.report;
     if (r.partial) notes.push(`${role} run is partial (${r.partialReason ?? 'ended early'})`);
@@ -395,15 +447,18 @@ function comparedRun(side: Side): ComparedRun {
 
 /**
  * Baseline (v1) against candidate (v2). A metric fails only when the candidate is worse than
- * its tolerance AND the difference is significant (Mann-Whitney p < alpha on per-interval
- * values, and the bootstrap confidence interval of the ratio excludes 1 on the bad side); worse
- * than the tolerance without significance is inconclusive. Pure: same inputs, same result.
+ * its tolerance AND the difference is significant (a rank test on per-interval values with
+ * p < alpha — Mann-Whitney U for runs at different times, Wilcoxon signed-rank on intervals
+ * paired by time for runs that overlapped — and the bootstrap confidence interval of the ratio
+ * excludes 1 on the bad side); worse than the tolerance without significance is inconclusive.
+ * Pure: same inputs, same result.
  */
 export function compareReports(baseline: Report, candidate: Report, options: CompareOptions): Comparison {
   const { tolerances, alpha, warmup } = checkOptions(options);
   const settings: Settings = { alpha, resamples: options.resamples ?? DEFAULT_RESAMPLES, seed: options.seed ?? DEFAULT_SEED };
   const b = describeSide(baseline, warmup);
   const c = describeSide(candidate, warmup);
+  const design = chooseDesign(b, c);
 
   const metrics: MetricComparison[] = LATENCY_METRICS.map(([key, label]) =>
     compareSamples(
@@ -414,10 +469,12 @@ export function compareReports(baseline: Report, candidate: Report, options: Com
         direction: 'lower-is-better',
         baseline: b.overall[key],
         candidate: c.overall[key],
-        baselineSamples: b.perInterval.map((s) => s[key]),
-        candidateSamples: c.perInterval.map((s) => s[key]),
+        value: (sample) => sample.latency?.[key],
         statistic: 'median',
       },
+      design,
+      b,
+      c,
       tolerances[key],
       settings,
     ),
@@ -431,10 +488,12 @@ export function compareReports(baseline: Report, candidate: Report, options: Com
         direction: 'higher-is-better',
         baseline: b.messagesPerSec,
         candidate: c.messagesPerSec,
-        baselineSamples: b.selected.intervals.map((i) => i.messagesPerSec),
-        candidateSamples: c.selected.intervals.map((i) => i.messagesPerSec),
+        value: (sample) => sample.messagesPerSec,
         statistic: 'mean',
       },
+      design,
+      b,
+      c,
       tolerances.messagesPerSec,
       settings,
     ),
@@ -458,6 +517,8 @@ export function compareReports(baseline: Report, candidate: Report, options: Com
   return {
     verdict,
     headline: headline(verdict, metrics),
+    design: design.design,
+    pairedIntervals: design.pairs.length,
     alpha,
     confidence: 1 - alpha,
     warmupIntervals: Math.max(b.selected.warmupIntervals, c.selected.warmupIntervals),
@@ -466,6 +527,6 @@ export function compareReports(baseline: Report, candidate: Report, options: Com
     baseline: comparedRun(b),
     candidate: comparedRun(c),
     metrics,
-    notes: notesFor(b, c),
+    notes: notesFor(b, c, design.design),
   };
 }

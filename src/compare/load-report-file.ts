@@ -15,6 +15,7 @@ const comparableReport = z.looseObject({
   startedAt: z.string({ error: 'expected an ISO 8601 time' }),
   durationMs: ms,
   partial: z.boolean({ error: 'expected true or false' }),
+  warmupMs: ms.optional(),
   counts: z.looseObject({ messagesSent: count, errors: count, streamsFailed: count }),
   throughput: z.looseObject({ messagesPerSec: count }),
   latencyMs: z.looseObject({ count, mean: ms, p50: ms, p90: ms, p99: ms, p999: ms }),

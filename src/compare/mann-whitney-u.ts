@@ -60,8 +60,8 @@ export function twoSidedNormalP(z: number): number {
   return Math.min(1, erfc(Math.abs(z) / Math.SQRT2));
 }
 
-/** Ranks 1..n of the pooled values, tied values sharing the mean of their ranks; plus Σ(t³ − t) over tie groups. */
-function rankPooled(values: ReadonlyArray<number>): { ranks: Float64Array; tieTerm: number } {
+/** Ranks 1..n of the values, tied values sharing the mean of their ranks; plus Σ(t³ − t) over tie groups. */
+export function rankValues(values: ReadonlyArray<number>): { ranks: Float64Array; tieTerm: number } {
   const order = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]!);
   const ranks = new Float64Array(values.length);
   let tieTerm = 0;
@@ -93,13 +93,20 @@ function lag1Parts(series: ArrayLike<number>): { cross: number; squares: number 
   return { cross, squares };
 }
 
-/** Lag-1 autocorrelation of each sample's pooled ranks, pooled over both samples; negative values count as 0. */
-function serialCorrelationOfRanks(ranks: Float64Array, n1: number): number {
-  const a = lag1Parts(ranks.subarray(0, n1));
-  const b = lag1Parts(ranks.subarray(n1));
-  const squares = a.squares + b.squares;
+/**
+ * Lag-1 autocorrelation of time-ordered series, each about its own mean, pooled; negative
+ * values count as 0 (they are not used to shrink a variance) and at most 0.9.
+ */
+export function serialCorrelation(...series: ArrayLike<number>[]): number {
+  let cross = 0;
+  let squares = 0;
+  for (const one of series) {
+    const parts = lag1Parts(one);
+    cross += parts.cross;
+    squares += parts.squares;
+  }
   if (!(squares > 0)) return 0;
-  return Math.min(MAX_SERIAL_CORRELATION, Math.max(0, (a.cross + b.cross) / squares));
+  return Math.min(MAX_SERIAL_CORRELATION, Math.max(0, cross / squares));
 }
 
 /** Needs at least one value on each side; values must be finite. */
@@ -109,7 +116,7 @@ export function mannWhitneyU(baseline: ReadonlyArray<number>, candidate: Readonl
   if (n1 === 0 || n2 === 0) throw new RangeError(`mannWhitneyU: both samples need values (got ${n1} and ${n2})`);
   if (![...baseline, ...candidate].every(Number.isFinite)) throw new RangeError('mannWhitneyU: values must be finite numbers');
 
-  const { ranks, tieTerm } = rankPooled([...baseline, ...candidate]);
+  const { ranks, tieTerm } = rankValues([...baseline, ...candidate]);
   let candidateRankSum = 0;
   for (let i = n1; i < n1 + n2; i++) candidateRankSum += ranks[i]!;
   const u = candidateRankSum - (n2 * (n2 + 1)) / 2;
@@ -117,10 +124,10 @@ export function mannWhitneyU(baseline: ReadonlyArray<number>, candidate: Readonl
   const n = n1 + n2;
   const pairs = n1 * n2;
   const mean = pairs / 2;
-  const serialCorrelation = options.timeOrdered ? serialCorrelationOfRanks(ranks, n1) : 0;
-  const varianceInflation = (1 + serialCorrelation) / (1 - serialCorrelation);
+  const rho = options.timeOrdered ? serialCorrelation(ranks.subarray(0, n1), ranks.subarray(n1)) : 0;
+  const varianceInflation = (1 + rho) / (1 - rho);
   const variance = (pairs / 12) * (n + 1 - tieTerm / (n * (n - 1))) * varianceInflation;
   const deviation = u - mean;
   const z = variance > 0 && Math.abs(deviation) > 0.5 ? (deviation - 0.5 * Math.sign(deviation)) / Math.sqrt(variance) : 0;
-  return { u, z, pValue: twoSidedNormalP(z), effect: (2 * u) / pairs - 1, serialCorrelation, varianceInflation };
+  return { u, z, pValue: twoSidedNormalP(z), effect: (2 * u) / pairs - 1, serialCorrelation: rho, varianceInflation };
 }

@@ -96,6 +96,16 @@ class GrpcJsConnection implements Connection {
   private readonly metadata: grpc.Metadata;
   private wasReady = false;
   private closed = false;
+  /** A message without templates is the same object every time: encode it once. */
+  private lastMessage: Record<string, unknown> | undefined;
+  private lastBytes: Buffer | undefined;
+  private readonly serialize = (message: Record<string, unknown>): Buffer => {
+    if (message !== this.lastMessage) {
+      this.lastBytes = (this.options.method.definition.requestSerialize as (value: Record<string, unknown>) => Buffer)(message);
+      this.lastMessage = message;
+    }
+    return this.lastBytes!;
+  };
 
   constructor(
     private readonly options: GrpcJsTransportOptions,
@@ -142,7 +152,7 @@ class GrpcJsConnection implements Connection {
     }
     const call = this.client.makeBidiStreamRequest(
       path,
-      definition.requestSerialize as (value: Record<string, unknown>) => Buffer,
+      this.serialize,
       definition.responseDeserialize as (bytes: Buffer) => Record<string, unknown>,
       streamMetadata,
       {},

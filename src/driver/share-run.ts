@@ -69,7 +69,7 @@ export class ShareRun implements StreamOwner {
   private readonly statusCodes: Record<string, number> = {};
   private intervalStatusCodes: Record<string, number> = {};
   private readonly errorDetails: Record<string, number> = {};
-  private readonly monitor: GeneratorMonitor;
+  private monitor: GeneratorMonitor | undefined;
   private budget: number;
   private sending = true;
   private stoppedEarly = false;
@@ -105,7 +105,6 @@ export class ShareRun implements StreamOwner {
       this.totalUncorrected = createLatencyHistogram();
       this.intervalUncorrected = createLatencyHistogram();
     }
-    this.monitor = new GeneratorMonitor(share.workerId);
   }
 
   async run(): Promise<WorkerResult> {
@@ -118,6 +117,8 @@ export class ShareRun implements StreamOwner {
     // connect must not count as request latency. Failed ones still get streams, which then
     // fail and are counted by status.
     await Promise.allSettled(this.connections.map((c) => c.whenReady(connectTimeoutMs)));
+    // Start-up (module loading, connecting) is not the generator's load: watch from here on.
+    this.monitor = new GeneratorMonitor(share.workerId);
     this.loadStartedAtMs = performance.now();
     this.lastSnapshotAtMs = this.loadStartedAtMs;
     this.measureFromMs = this.loadStartedAtMs + share.warmupMs;
@@ -425,7 +426,7 @@ export class ShareRun implements StreamOwner {
       inFlight,
       heapUsedBytes: process.memoryUsage().heapUsed,
       ...(this.options.split ? { labels: this.takeLabelledInterval()! } : {}),
-      eventLoopUtilization: this.monitor.intervalUtilization(),
+      eventLoopUtilization: this.monitor?.intervalUtilization() ?? 0,
     };
     if (this.intervalUncorrected && this.totalUncorrected) {
       this.totalUncorrected.add(this.intervalUncorrected);
@@ -466,7 +467,7 @@ export class ShareRun implements StreamOwner {
       streamFirstResponseHistogram: encodeHistogram(this.streamFirstResponse),
       streamDurationHistogram: encodeHistogram(this.streamDuration),
       messagesPerStreamHistogram: encodeHistogram(this.messagesPerStream),
-      generator: this.monitor.finish(),
+      generator: (this.monitor ?? new GeneratorMonitor(this.options.share.workerId)).finish(),
       inFlightAtStop: this.inFlightAtStop,
       peakActiveConnections: this.peakActiveConnections,
       peakActiveStreams: this.peakActiveStreams,

@@ -9,8 +9,9 @@ export const SATURATED_UTILIZATION = 0.95;
 export interface GeneratorEvidence {
   workers: GeneratorHealth[];
   openModel: boolean;
-  /** Process CPU time over the run, µs (all threads). */
+  /** Process CPU time over the run, µs (all threads, start-up included). */
   processCpuUs: number;
+  /** Wall time of the same span, ms. */
   durationMs: number;
   latencyP50Ms: number;
 }

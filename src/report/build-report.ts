@@ -71,6 +71,8 @@ export interface BuildReportInput {
   workerErrors: string[];
   /** Process CPU time over the load, µs. */
   processCpuUs: number;
+  /** Wall time over which processCpuUs was measured (start-up included), ms. */
+  processWallMs: number;
   clientRss: MemorySample[];
   targetMemory?: { source: string; samples: MemorySample[] };
 }
@@ -237,7 +239,7 @@ export function buildReport(input: BuildReportInput): Report {
       workers: results.map((r) => r.generator),
       openModel,
       processCpuUs: input.processCpuUs,
-      durationMs,
+      durationMs: input.processWallMs,
       latencyP50Ms: latencyMs.p50,
     }),
     memory: {

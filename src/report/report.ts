@@ -69,7 +69,7 @@ export interface GeneratorReport {
   saturated: boolean;
   /** Why it is (or is not) considered saturated, one line per finding. */
   evidence: string[];
-  /** Process CPU time (all threads) per second of run time, as a percentage of one core. */
+  /** Process CPU time (all threads, start-up included) per second of wall time, as a percentage of one core. */
   processCpuPercent: number;
   workers: GeneratorHealth[];
 }

@@ -15,9 +15,23 @@ function timestamp(date: Date): string {
   return date.toISOString().replace(/[:]/g, '').replace(/\..*$/, '');
 }
 
+/**
+ * Creates `dir` level by level from its nearest existing ancestor and checks it can be written.
+ * (A recursive mkdir never returns for some paths under /proc, so each level is made by hand.)
+ */
 function ensureWritableDir(dir: string, what: string): void {
+  const missing: string[] = [];
+  let existing = dir;
+  while (!existsSync(existing)) {
+    missing.unshift(existing);
+    const parent = dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+  }
   try {
-    mkdirSync(dir, { recursive: true });
+    if (!statSync(existing).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    accessSync(existing, constants.W_OK);
+    for (const level of missing) mkdirSync(level);
     accessSync(dir, constants.W_OK);
   } catch (error) {
     throw new BenchError('OUTPUT_UNWRITABLE', `${what}: cannot write to ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);

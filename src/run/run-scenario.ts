@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { isAbsolute, resolve } from 'node:path';
 import { BenchError } from '../errors/bench-error.js';
 import { checkRequestData, loadBidiMethod, normaliseCallName } from '../driver/load-method.js';
@@ -9,7 +10,7 @@ import type { Report } from '../report/report.js';
 import { compileMessageTemplate } from '../scenario/compile-message-template.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { ORDER_PROTO_PATH } from '../target/order-proto-path.js';
-import { startOrderServer, type OrderServerHandle } from '../target/start-order-server.js';
+import type { OrderServerHandle } from '../target/start-order-server.js';
 import { LiveStatusTracker, type LiveStatus } from './live-status.js';
 import { startLiveMetrics, type LiveMetrics } from './live-metrics.js';
 import { evaluateThresholds, firstLiveFailure, thresholdLabel } from '../compare/evaluate-thresholds.js';
@@ -74,6 +75,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   let insecure = scenario.insecure;
   if (scenario.target === 'embedded') {
     try {
+      // Loaded only when needed: the service (reflection, health, metrics) costs start-up time.
+      const { startOrderServer } = await import('../target/start-order-server.js');
       embedded = await startOrderServer({ port: 0 });
     } catch (error) {
       throw new BenchError('SERVER_START_FAILED', `embedded order service: ${(error as Error).message}`);
@@ -102,6 +105,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }));
     const memory = startMemoryMonitors(scenario, embedded);
     const cpuAtStart = process.cpuUsage();
+    const wallAtStartMs = performance.now();
     const startedAt = new Date();
     const snapshots: IntervalSnapshot[] = [];
     const live = new LiveStatusTracker();
@@ -155,6 +159,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       ...(partialReason === undefined ? {} : { partialReason }),
       workerErrors,
       processCpuUs: cpu.user + cpu.system,
+      processWallMs: performance.now() - wallAtStartMs,
       clientRss: memory.client.rssSamples(),
       ...(memory.target ? { targetMemory: { source: memory.target.source, samples: memory.target.sampler.rssSamples() } } : {}),
     });

@@ -107,8 +107,15 @@ function compileValue(value: unknown, where: string): ((c: TemplateContext) => u
   }
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).map(([k, v]) => [k, v, compileValue(v, `${where}.${k}`)] as const);
-    if (entries.every(([, , f]) => f === undefined)) return undefined;
-    return (c) => Object.fromEntries(entries.map(([k, v, f]) => [k, f ? f(c) : v]));
+    const dynamic = entries.filter((e): e is readonly [string, unknown, (c: TemplateContext) => unknown] => e[2] !== undefined);
+    if (!dynamic.length) return undefined;
+    // Static fields are copied from one base object; only templated ones are rebuilt per message.
+    const base: Record<string, unknown> = Object.fromEntries(entries.map(([k, v]) => [k, v]));
+    return (c) => {
+      const message = { ...base };
+      for (const [k, , f] of dynamic) message[k] = f(c);
+      return message;
+    };
   }
   return undefined;
 }

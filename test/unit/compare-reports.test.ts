@@ -13,6 +13,10 @@ import { escapeMarkdown, renderComparisonMarkdown } from '../../src/reporters/co
 import { makeTempDir } from '../helpers/cli-process.js';
 import { latencySpread, seededUniform, syntheticReport, type SyntheticInterval } from '../helpers/synthetic-report.js';
 
+/** Baseline runs start here; candidates start an hour later (runs made one after the other) unless paired. */
+const BASELINE_START = '2026-01-01T00:00:00.000Z';
+const LATER_START = '2026-01-01T01:00:00.000Z';
+
 interface Series {
   intervals: number;
   /** Typical latency, ms. */
@@ -21,16 +25,21 @@ interface Series {
   noise: number;
   seed: number;
   messagesPerSec?: number;
+  /** Default BASELINE_START. */
+  startedAt?: string;
+  /** Machine load over time: interval i's latencies are multiplied by load(i). */
+  load?: (i: number) => number;
 }
 
 /** A report whose intervals centre on `centerMs`, each jittered by seeded noise. */
-function series({ intervals, centerMs, noise, seed, messagesPerSec = 1000 }: Series, extra: Partial<SyntheticInterval> = {}): Report {
+function series({ intervals, centerMs, noise, seed, messagesPerSec = 1000, startedAt = BASELINE_START, load = () => 1 }: Series, extra: Partial<SyntheticInterval> = {}): Report {
   const uniform = seededUniform(seed);
   return syntheticReport(
-    Array.from({ length: intervals }, () => {
-      const factor = 1 + noise * (2 * uniform() - 1);
+    Array.from({ length: intervals }, (_, i) => {
+      const factor = load(i) * (1 + noise * (2 * uniform() - 1));
       return { latenciesMs: latencySpread(centerMs * factor), messagesPerSec: messagesPerSec / factor, ...extra };
     }),
+    { startedAt },
   );
 }
 
@@ -68,11 +77,12 @@ function writeReports(...reports: Report[]): { dir: string; files: string[] } {
 describe('compareReports: verdicts', () => {
   it('candidate 20 % slower on every interval, low noise → fail on P50 and P99, exit 99', async () => {
     const baseline = series({ intervals: 12, centerMs: 5, noise: 0.02, seed: 1 });
-    const candidate = series({ intervals: 12, centerMs: 6, noise: 0.02, seed: 2 });
+    const candidate = series({ intervals: 12, centerMs: 6, noise: 0.02, seed: 2, startedAt: LATER_START });
 
     const comparison = compareReports(baseline, candidate, { maxRegression: {} });
 
-    expect(comparison.verdict).toBe('fail');
+    expect(comparison).toMatchObject({ verdict: 'fail', design: 'independent', pairedIntervals: 0 });
+    expect(metric(comparison, 'p50').test!.mannWhitney).toBeDefined();
     for (const name of ['p50', 'p99']) {
       const m = metric(comparison, name);
       expect(m.verdict).toBe('fail');
@@ -94,7 +104,7 @@ describe('compareReports: verdicts', () => {
 
   it('the same distribution on both sides → pass, exit 0', async () => {
     const baseline = series({ intervals: 12, centerMs: 5, noise: 0.05, seed: 3 });
-    const candidate = series({ intervals: 12, centerMs: 5, noise: 0.05, seed: 4 });
+    const candidate = series({ intervals: 12, centerMs: 5, noise: 0.05, seed: 4, startedAt: LATER_START });
 
     const comparison = compareReports(baseline, candidate, { maxRegression: {} });
 
@@ -110,7 +120,7 @@ describe('compareReports: verdicts', () => {
 
   it('20 % slower but only 3 intervals with huge noise → inconclusive, exit 0 unless --fail-on-inconclusive', async () => {
     const baseline = series({ intervals: 4, centerMs: 5, noise: 0.6, seed: 5 });
-    const candidate = series({ intervals: 4, centerMs: 6, noise: 0.6, seed: 6 });
+    const candidate = series({ intervals: 4, centerMs: 6, noise: 0.6, seed: 6, startedAt: LATER_START });
 
     const comparison = compareReports(baseline, candidate, { maxRegression: {} });
 
@@ -130,7 +140,7 @@ describe('compareReports: verdicts', () => {
   });
 
   it('a faster candidate passes, however significant', () => {
-    const comparison = compareReports(series({ intervals: 12, centerMs: 6, noise: 0.02, seed: 1 }), series({ intervals: 12, centerMs: 5, noise: 0.02, seed: 2 }), { maxRegression: {} });
+    const comparison = compareReports(series({ intervals: 12, centerMs: 6, noise: 0.02, seed: 1 }), series({ intervals: 12, centerMs: 5, noise: 0.02, seed: 2, startedAt: LATER_START }), { maxRegression: {} });
 
     expect(comparison.verdict).toBe('pass');
     expect(metric(comparison, 'p50').finding).toMatch(/^candidate is 1\d\.\d % faster at P50 \(significant/);
@@ -139,7 +149,7 @@ describe('compareReports: verdicts', () => {
   it('lower throughput beyond 5 % fails on messagesPerSec (higher is better)', () => {
     const comparison = compareReports(
       series({ intervals: 10, centerMs: 5, noise: 0.01, seed: 1, messagesPerSec: 1000 }),
-      series({ intervals: 10, centerMs: 5, noise: 0.01, seed: 2, messagesPerSec: 900 }),
+      series({ intervals: 10, centerMs: 5, noise: 0.01, seed: 2, messagesPerSec: 900, startedAt: LATER_START }),
       { maxRegression: {} },
     );
 
@@ -150,7 +160,7 @@ describe('compareReports: verdicts', () => {
   });
 
   it('a tolerance wider than the change passes; metrics without a tolerance are shown, not judged', () => {
-    const comparison = compareReports(series({ intervals: 12, centerMs: 5, noise: 0.02, seed: 1 }), series({ intervals: 12, centerMs: 6, noise: 0.02, seed: 2 }), {
+    const comparison = compareReports(series({ intervals: 12, centerMs: 5, noise: 0.02, seed: 1 }), series({ intervals: 12, centerMs: 6, noise: 0.02, seed: 2, startedAt: LATER_START }), {
       maxRegression: { p50: 0.3, p99: 0.3 },
     });
 
@@ -184,6 +194,39 @@ describe('compareReports: verdicts', () => {
     });
   });
 
+  it('runs at the same time are paired by interval: machine load common to both cancels out', () => {
+    // Load swings 1×–3× over the run, the same for both; the candidate is 15 % slower throughout.
+    const load = (i: number): number => 1 + 2 * Math.abs(Math.sin(i / 2));
+    const baseline = series({ intervals: 16, centerMs: 5, noise: 0.01, seed: 1, load });
+    const simultaneous = series({ intervals: 16, centerMs: 5.75, noise: 0.01, seed: 2, load });
+    const later = series({ intervals: 16, centerMs: 5.75, noise: 0.01, seed: 2, load, startedAt: LATER_START });
+
+    const paired = compareReports(baseline, simultaneous, { maxRegression: {} });
+    expect(paired).toMatchObject({ design: 'paired', pairedIntervals: 15, verdict: 'fail' });
+    const p50 = metric(paired, 'p50');
+    expect(p50).toMatchObject({ verdict: 'fail', significant: true });
+    expect(p50.test).toMatchObject({ design: 'paired', statistic: 'medianPairRatio', baselineCount: 15 });
+    expect(p50.test!.signedRank!.effect).toBe(1);
+    expect(p50.test!.ratio.estimate).toBeCloseTo(1.15, 1);
+    expect(p50.test!.ratio.low).toBeGreaterThan(1.1);
+
+    const independent = compareReports(baseline, later, { maxRegression: {} });
+    expect(independent.design).toBe('independent');
+    expect(metric(independent, 'p50').verdict).toBe('inconclusive');
+    expect(independent.notes.join('\n')).toMatch(/did not overlap in time/);
+  });
+
+  it('paired runs of the same version pass', () => {
+    const load = (i: number): number => 1 + Math.abs(Math.sin(i / 3));
+    const comparison = compareReports(
+      series({ intervals: 16, centerMs: 5, noise: 0.05, seed: 1, load }),
+      series({ intervals: 16, centerMs: 5, noise: 0.05, seed: 2, load }),
+      { maxRegression: {} },
+    );
+
+    expect(comparison).toMatchObject({ design: 'paired', verdict: 'pass' });
+  });
+
   it('is deterministic: the same inputs give the same comparison', () => {
     const baseline = series({ intervals: 8, centerMs: 5, noise: 0.1, seed: 1 });
     const candidate = series({ intervals: 8, centerMs: 5.3, noise: 0.1, seed: 2 });
@@ -207,6 +250,14 @@ describe('selectIntervals', () => {
 
     expect(selected.typicalMs).toBe(995);
     expect(selected.intervals).toEqual(intervals.slice(1, 4));
+  });
+
+  it('by default drops the intervals covering the first second', () => {
+    const intervals = Array.from({ length: 10 }, () => interval(250));
+    expect(selectIntervals(intervals)).toMatchObject({ typicalMs: 250, warmupIntervals: 4, intervals: intervals.slice(4) });
+    expect(selectIntervals([interval(1000), interval(1000)]).warmupIntervals).toBe(1);
+    expect(selectIntervals(intervals, undefined, 500).warmupIntervals).toBe(2);
+    expect(selectIntervals(intervals, undefined, 2000).warmupIntervals).toBe(0);
   });
 
   it('keeps nothing when everything is warm-up', () => {
@@ -289,7 +340,7 @@ describe('loadReportFile', () => {
 });
 
 describe('comparison rendering', () => {
-  const comparison = compareReports(series({ intervals: 12, centerMs: 5, noise: 0.02, seed: 1 }), series({ intervals: 12, centerMs: 6, noise: 0.02, seed: 2 }), { maxRegression: {} });
+  const comparison = compareReports(series({ intervals: 12, centerMs: 5, noise: 0.02, seed: 1 }), series({ intervals: 12, centerMs: 6, noise: 0.02, seed: 2, startedAt: LATER_START }), { maxRegression: {} });
 
   it('console: a table row per metric, the findings and the verdict line', () => {
     const text = renderComparisonConsole(comparison, { baseline: 'v1.json', candidate: 'v2.json' });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bootstrapRatio, mean, median } from '../../src/compare/bootstrap-ratio.js';
+import { bootstrapPairedRatio, bootstrapRatio, mean, median } from '../../src/compare/bootstrap-ratio.js';
 import { erfc, mannWhitneyU, twoSidedNormalP } from '../../src/compare/mann-whitney-u.js';
+import { wilcoxonSignedRank } from '../../src/compare/wilcoxon-signed-rank.js';
 import { seededUniform } from '../helpers/synthetic-report.js';
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -117,6 +118,56 @@ describe('mannWhitneyU', () => {
   });
 });
 
+describe('wilcoxonSignedRank', () => {
+  /*
+   * Reference values worked by hand (zeros dropped; ranks of |d| with ties averaged;
+   * var = n(n+1)(2n+1)/24 − Σ(t³ − t)/48; z = (W+ − n(n+1)/4 ∓ ½)/√var), agreeing with
+   * scipy.stats.wilcoxon(d, correction=True, method='approx') to 1e-15.
+   *
+   * 1. d = [1.5, −0.5, 2, 3, −1, 2.5, 4, 0, 1, 3.5]: the 0 is dropped, n = 9; |d| ranks: 0.5→1,
+   *    1 and 1→2.5, 1.5→4, 2→5, 2.5→6, 3→7, 3.5→8, 4→9; W− = 1 + 2.5 = 3.5, W+ = 45 − 3.5 = 41.5;
+   *    var = 71.25 − 6/48 = 71.125; z = (41.5 − 22.5 − 0.5)/8.43356 = 2.19362, p = 0.0282630;
+   *    effect = 2·41.5/45 − 1 = 0.84444.
+   * 2. d = 0.1..0.8 (all positive, n = 8): W+ = 36, var = 51, z = 17.5/7.14143 = 2.45049, p = 0.0142662.
+   */
+  it.each([
+    ['a zero and ties', [1.5, -0.5, 2, 3, -1, 2.5, 4, 0, 1, 3.5], { w: 41.5, n: 9, z: 2.193615916896383, pValue: 0.028263033165028872, effect: 0.8444444444444446 }],
+    ['all positive', [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], { w: 36, n: 8, z: 2.450490147049017, pValue: 0.014266186701446932, effect: 1 }],
+  ])('%s', (_name, differences, expected) => {
+    const result = wilcoxonSignedRank(differences);
+
+    expect(result.w).toBe(expected.w);
+    expect(result.n).toBe(expected.n);
+    expect(result.z).toBeCloseTo(expected.z, 12);
+    expect(result.pValue).toBeCloseTo(expected.pValue, 12);
+    expect(result.effect).toBeCloseTo(expected.effect, 12);
+  });
+
+  it('no non-zero difference: p = 1', () => {
+    expect(wilcoxonSignedRank([0, 0, 0])).toEqual({ w: 0, n: 0, z: 0, pValue: 1, effect: 0, serialCorrelation: 0, varianceInflation: 1 });
+  });
+
+  it('time-ordered differences that drift together are worth less', () => {
+    const drifting = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, -0.1, -0.05, 0.7, 0.8, 0.9, 1];
+    const ordered = wilcoxonSignedRank(drifting, { timeOrdered: true });
+
+    expect(ordered.varianceInflation).toBeGreaterThan(1.5);
+    expect(ordered.pValue).toBeGreaterThan(wilcoxonSignedRank(drifting).pValue);
+  });
+
+  it('negating every difference mirrors the result', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { maxLength: 30 }), fc.boolean(), (d, timeOrdered) => {
+        const forward = wilcoxonSignedRank(d, { timeOrdered });
+        const backward = wilcoxonSignedRank(d.map((x) => -x), { timeOrdered });
+        expect(backward.pValue).toBe(forward.pValue);
+        expect(backward.z).toBe(forward.z === 0 ? 0 : -forward.z);
+        expect(backward.w).toBe((forward.n * (forward.n + 1)) / 2 - forward.w);
+      }),
+    );
+  });
+});
+
 /** n values, uniform within ±10 % of `center`: the population median is `center`, the mean too. */
 function uniformAround(center: number, n: number, noise: () => number): number[] {
   return Array.from({ length: n }, () => center * (0.9 + 0.2 * noise()));
@@ -176,6 +227,33 @@ describe('bootstrapRatio', () => {
     expect(blocks.high - blocks.low).toBeGreaterThan(plain.high - plain.low);
   });
 
+  it('paired: the typical per-pair ratio; a constant ratio gives a zero-width interval', () => {
+    const baseline = [1, 2, 4, 8, 16];
+    const interval = bootstrapPairedRatio(baseline, baseline.map((v) => v * 1.25));
+
+    expect(interval.estimate).toBeCloseTo(1.25, 12);
+    expect(interval.low).toBeCloseTo(1.25, 12);
+    expect(interval.high).toBeCloseTo(1.25, 12);
+  });
+
+  it('paired: load shared by both samples cancels, where independent resampling cannot tell', () => {
+    const noise = seededUniform(17);
+    const load = Array.from({ length: 20 }, (_, i) => 1 + 2 * Math.abs(Math.sin(i / 3)));
+    const baseline = load.map((l) => 10 * l * (0.98 + 0.04 * noise()));
+    const candidate = load.map((l) => 11.5 * l * (0.98 + 0.04 * noise()));
+
+    const paired = bootstrapPairedRatio(baseline, candidate);
+    const independent = bootstrapRatio(baseline, candidate, median);
+    expect(paired.low).toBeGreaterThan(1.1);
+    expect(paired.high).toBeLessThan(1.2);
+    expect(independent.low).toBeLessThan(1);
+  });
+
+  it('paired: rejects unequal sizes and values ≤ 0', () => {
+    expect(() => bootstrapPairedRatio([1, 2], [1])).toThrow(RangeError);
+    expect(() => bootstrapPairedRatio([1, 0], [1, 1])).toThrow(RangeError);
+  });
+
   it('a wider confidence gives a wider interval', () => {
     const noise = seededUniform(5);
     const baseline = uniformAround(5, 15, noise);
@@ -211,6 +289,22 @@ describe('swapping baseline and candidate mirrors the result', () => {
         fc.pre(a.length !== b.length || a.some((v, i) => v !== b[i]));
         const forward = bootstrapRatio(a, b, statistic, { seed, resamples: 199, blockLength });
         const backward = bootstrapRatio(b, a, statistic, { seed, resamples: 199, blockLength });
+        const close = (x: number, y: number): boolean => Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y));
+        expect(close(backward.estimate, 1 / forward.estimate)).toBe(true);
+        expect(close(backward.low, 1 / forward.high)).toBe(true);
+        expect(close(backward.high, 1 / forward.low)).toBe(true);
+      }),
+    );
+  });
+
+  it('paired bootstrap: the ratio interval inverts', () => {
+    const pairs = fc.array(fc.tuple(fc.double({ min: 0.1, max: 1000, noNaN: true }), fc.double({ min: 0.1, max: 1000, noNaN: true })), { minLength: 1, maxLength: 25 });
+    fc.assert(
+      fc.property(pairs, fc.integer(), fc.integer({ min: 1, max: 5 }), (both, seed, blockLength) => {
+        const a = both.map(([x]) => x);
+        const b = both.map(([, y]) => y);
+        const forward = bootstrapPairedRatio(a, b, { seed, resamples: 199, blockLength });
+        const backward = bootstrapPairedRatio(b, a, { seed, resamples: 199, blockLength });
         const close = (x: number, y: number): boolean => Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y));
         expect(close(backward.estimate, 1 / forward.estimate)).toBe(true);
         expect(close(backward.low, 1 / forward.high)).toBe(true);

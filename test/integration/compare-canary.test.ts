@@ -1,0 +1,109 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/cli-io.js';
+import { main } from '../../src/cli/main.js';
+import { compareReports, type Comparison } from '../../src/compare/compare-reports.js';
+import type { Report } from '../../src/report/report.js';
+import { runScenario } from '../../src/run/run-scenario.js';
+import { loadScenario } from '../../src/scenario/load-scenario.js';
+import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
+import { makeTempDir, runCli } from '../helpers/cli-process.js';
+
+/*
+ * Canary comparison on real runs. Baseline and candidate run at the same time, as a canary
+ * runs beside the stable version: on a shared machine, load that drifts between two runs made
+ * one after the other is as large as the effect under test (measured while writing this: two
+ * back-to-back v1 runs differed by up to 5× in P99), while simultaneous runs see the same load
+ * and compare pairs their intervals by time. The streams pause 1 ms between sends so the runs
+ * do not saturate the two cores themselves; 250 ms intervals give enough samples in seconds.
+ */
+const INTERVAL_MS = 250;
+
+let v1: OrderServerHandle;
+let v1Again: OrderServerHandle;
+let v2: OrderServerHandle;
+const temp = makeTempDir('grpc-bench-canary-');
+
+beforeAll(async () => {
+  [v1, v1Again, v2] = await Promise.all([
+    startOrderServer({ port: 0, knobs: { version: 'v1' } }),
+    startOrderServer({ port: 0, knobs: { version: 'v1' } }),
+    startOrderServer({ port: 0, knobs: { version: 'v2', latencyMs: 2 } }),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([v1, v1Again, v2].filter(Boolean).map((server) => server.shutdown(1000)));
+  temp.remove();
+});
+
+/** Closed model: 8 streams on 1 connection, 1 worker, ping-pong with a 1 ms pause. */
+async function run(target: OrderServerHandle, name: string, duration: string): Promise<string> {
+  const scenario = loadScenario({
+    overrides: { name, target: target.address, insecure: true, load: { streams: 8, connections: 1, workers: 1, duration }, stream: { interval: '1ms' } },
+  });
+  const { report } = await runScenario(scenario, { snapshotIntervalMs: INTERVAL_MS });
+  expect(report.counts.messagesReceived, `${name}: responses`).toBeGreaterThan(0);
+  const file = join(temp.dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(report));
+  return file;
+}
+
+/** The figures behind a verdict, for the test log. */
+function summary(comparison: Comparison): string {
+  return comparison.metrics
+    .filter((m) => m.test)
+    .map((m) => `${m.label} ${m.test!.ratio.estimate.toFixed(2)}× (p ${m.pValue!.toPrecision(2)}, CI ${m.test!.ratio.low.toFixed(2)}–${m.test!.ratio.high.toFixed(2)})`)
+    .join('; ');
+}
+
+function compareFiles(baseline: string, candidate: string): Comparison {
+  const load = (file: string): Report => JSON.parse(readFileSync(file, 'utf8')) as Report;
+  return compareReports(load(baseline), load(candidate), { maxRegression: {} });
+}
+
+/** `grpc-bench compare … -O json` in-process: the exit code and the Comparison it printed. */
+async function compareInProcess(baseline: string, candidate: string): Promise<{ code: number; comparison: Comparison; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    stderrIsTTY: false,
+    cwd: temp.dir,
+    onSignal: () => () => undefined,
+  };
+  const code = await main(['compare', baseline, candidate, '-O', 'json'], io);
+  return { code, comparison: JSON.parse(stdout) as Comparison, stderr };
+}
+
+describe('compare: canary v1 against v2 on real runs', () => {
+  it('v2 (+2 ms per request) is slower at P50 and P99, significantly: exit 99', async () => {
+    const [baseline, candidate] = await Promise.all([run(v1, 'v1', '10s'), run(v2, 'v2', '10s')]);
+
+    const result = await runCli(['compare', 'v1.json', 'v2.json'], { cwd: temp.dir });
+
+    const comparison = compareFiles(baseline, candidate);
+    console.log(`v1 vs v2: ${comparison.verdict} (${comparison.design}, ${comparison.pairedIntervals} pairs): ${summary(comparison)}`);
+    expect(result.stdout).toMatch(/^ {2}P50: candidate is [\d.]+ % slower at P50 \(significant: p [<=] [\d.]+, 95 % CI of ratio [\d.]+–[\d.]+\)$/m);
+    expect(result.stdout).toMatch(/^ {2}P99: candidate is [\d.]+ % slower at P99 \(significant: p [<=] [\d.]+, 95 % CI of ratio [\d.]+–[\d.]+\)$/m);
+    expect(result.stdout).toMatch(/^Verdict: FAIL — regression: candidate is /m);
+    expect(result.stderr).toMatch(/^grpc-bench: compare: regression: .*slower at P50.* \[REGRESSION_DETECTED\]$/m);
+    expect(result.code).toBe(99);
+  }, 90_000);
+
+  it('v1 against v1: no false alarm in 5 repeated comparisons', async () => {
+    const results = [];
+    for (let i = 0; i < 5; i++) {
+      const [a, b] = await Promise.all([run(v1, `v1-a${i}`, '3s'), run(v1Again, `v1-b${i}`, '3s')]);
+      results.push(await compareInProcess(a, b));
+    }
+
+    results.forEach(({ comparison }, i) => console.log(`v1 vs v1 #${i + 1}: ${comparison.verdict} (${comparison.design}, ${comparison.pairedIntervals} pairs): ${summary(comparison)}`));
+    for (const { code, comparison, stderr } of results) {
+      expect(comparison.verdict).not.toBe('fail');
+      expect(code, stderr).toBe(0);
+    }
+  }, 90_000);
+});
