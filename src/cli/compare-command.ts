@@ -68,7 +68,7 @@ export async function compareCommand(flags: CompareFlags, io: CliIo): Promise<nu
   if (comparison.verdict === 'fail') throw new BenchError('REGRESSION_DETECTED', `compare: ${comparison.headline}`);
   if (comparison.verdict === 'inconclusive') {
     if (flags['fail-on-inconclusive']) throw new BenchError('REGRESSION_DETECTED', `compare: ${comparison.headline} (--fail-on-inconclusive)`);
-    io.stderr(`compare: INCONCLUSIVE, not failing (exit 0; --fail-on-inconclusive makes it exit 99): ${comparison.headline}\n`);
+    io.stderr(`compare: ${comparison.headline} (not failing: exit 0; --fail-on-inconclusive makes it exit 99)\n`);
   } else if (format === 'json' || flags.output !== undefined) {
     io.stderr(`compare: ${comparison.headline}\n`);
   }

@@ -15,14 +15,20 @@ export interface SignedRankResult {
   pValue: number;
   /** Matched-pairs rank-biserial correlation (W+ − W−)/(W+ + W−), in −1..1: +1 when every difference is positive. */
   effect: number;
-  /** Lag-1 autocorrelation of the differences' ranks in time order (0..0.9); 0 unless timeOrdered. */
+  /** Lag-1 autocorrelation of the differences' signs in time order (0..0.9); 0 unless timeOrdered. */
   serialCorrelation: number;
   /** Factor applied to the variance of W+: (1 + ρ)/(1 − ρ); 1 unless timeOrdered. */
   varianceInflation: number;
 }
 
 export interface SignedRankOptions {
-  /** The differences are a series in time order: inflate the variance of W+ for their serial correlation. */
+  /**
+   * The differences are a series in time order: inflate the variance of W+ by (1 + ρ)/(1 − ρ),
+   * ρ being the lag-1 autocorrelation of their signs. Under "no difference" the signs are what
+   * W+ counts; runs of equal signs (one side slowed down for a while) make it less informative.
+   * Signs, not values: a real difference whose size drifts with the load keeps its sign, and is
+   * not mistaken for such runs.
+   */
   timeOrdered?: boolean;
 }
 
@@ -36,7 +42,7 @@ export function wilcoxonSignedRank(differences: ReadonlyArray<number>, options: 
   let w = 0;
   for (let i = 0; i < n; i++) if (nonZero[i]! > 0) w += ranks[i]!;
 
-  const rho = options.timeOrdered ? serialCorrelation(rankValues(nonZero).ranks) : 0;
+  const rho = options.timeOrdered ? serialCorrelation(nonZero.map(Math.sign)) : 0;
   const varianceInflation = (1 + rho) / (1 - rho);
   const total = (n * (n + 1)) / 2;
   const mean = total / 2;

@@ -238,7 +238,8 @@ export class ShareRun implements StreamOwner {
     if (driver.measured) this.countStreamEnd(outcome);
     else if (unanswered > 0) this.counters.messagesFailed += unanswered; // sent after warm-up on a warm-up stream
     this.failuresInARow = statusName === 'OK' || outcome.received > 0 ? 0 : this.failuresInARow + 1;
-    if (this.sending && slot < this.activeSlotTarget) this.reopen(slot);
+    // With the message budget spent there is nothing left to send: no new stream.
+    if (this.sending && this.budget > 0 && slot < this.activeSlotTarget) this.reopen(slot);
     this.finishIfIdle();
   }
 

@@ -60,6 +60,8 @@ export interface ServeChild {
   address: string;
   /** The first stdout line ("order service v1 listening on 127.0.0.1:PORT"). */
   readyLine: string;
+  /** The Prometheus endpoint, when started with --metrics-port. */
+  metricsUrl?: string;
   /** SIGTERM, then resolves with the exit code once the process is gone. */
   stop(): Promise<number | null>;
 }
@@ -82,10 +84,12 @@ export function startServeChild(args: string[] = []): Promise<ServeChild> {
         return;
       }
       const port = Number(match[2]);
+      const metricsUrl = /\(metrics (\S+)\)/.exec(line)?.[1];
       resolve({
         port,
         address: `${match[1]}:${port}`,
         readyLine: line,
+        ...(metricsUrl === undefined ? {} : { metricsUrl }),
         stop: () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           return exited;
@@ -108,4 +112,17 @@ export async function closedPort(): Promise<number> {
 export function makeTempDir(prefix = 'grpc-bench-test-'): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Sums every sample of one Prometheus metric (all label sets, or those containing `labels`). */
+export async function scrapeMetric(url: string, name: string, labels = ''): Promise<number> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
+  const text = await response.text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    const match = /^([A-Za-z_:][\w:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (match?.[1] === name && (match[2] ?? '').includes(labels)) total += Number(match[3]);
+  }
+  return total;
 }

@@ -57,7 +57,6 @@ async function run(target: ServeChild, overrides: DeepPartial<ScenarioInput>): P
   const outcome = await runScenario(scenario, { drainTimeoutMs: 2000 });
   expect(outcome.partialCode).toBeUndefined();
   expect(outcome.report.counts.errors).toBe(0);
-  console.log('FIGURES', target.version, JSON.stringify({ sent: outcome.report.counts.messagesSent, target: outcome.report.memory.target, clientSamples: outcome.report.memory.client.samples }));
   return outcome.report;
 }
 

@@ -10,7 +10,7 @@ import { mergeHistograms } from '../../src/stats/latency-histogram.js';
 import type { ServiceKnobs } from '../../src/target/service-knobs.js';
 import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
 import { CHAT_PROTO_PATH, startChatServer, type ChatServerHandle } from '../helpers/chat-server.js';
-import { makeTempDir, runCli, startServeChild, type ServeChild } from '../helpers/cli-process.js';
+import { makeTempDir, runCli, scrapeMetric, startServeChild, type ServeChild } from '../helpers/cli-process.js';
 
 const servers: OrderServerHandle[] = [];
 const chatServers: ChatServerHandle[] = [];
@@ -48,8 +48,10 @@ afterEach(async () => {
 
 describe('runScenario against the reference Order service', () => {
   it('drives a `grpc-bench serve` child process through the CLI: 8 streams × 50 messages over 2 connections', async () => {
-    const child = await startServeChild();
+    const child = await startServeChild(['--metrics-port', '0']);
     children.push(child);
+    expect(child.readyLine).toMatch(/^order service v1 listening on 127\.0\.0\.1:\d+/);
+    expect(child.metricsUrl).toBeDefined();
     const temp = makeTempDir();
     tempDirs.push(temp);
     const reportPath = join(temp.dir, 'r.json');
@@ -62,10 +64,18 @@ describe('runScenario against the reference Order service', () => {
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
     expect(report.partial).toBe(false);
-    expect(report.counts).toMatchObject({ messagesSent: 400, messagesReceived: 400, messagesFailed: 0, streamsCompleted: 8, streamsFailed: 0, errors: 0 });
+    expect(report.counts).toMatchObject({ messagesSent: 400, messagesReceived: 400, messagesFailed: 0, streamsFailed: 0, errors: 0 });
     expect(report.connections.opened).toBe(2);
-    expect(report.statusCodes).toEqual({ OK: 8 });
     expectCountsReconcile(report);
+    // The server's own counts, from its Prometheus endpoint.
+    const metrics = child.metricsUrl!;
+    expect(await scrapeMetric(metrics, 'grpc_server_msg_received_total')).toBe(400);
+    expect(await scrapeMetric(metrics, 'grpc_server_msg_sent_total')).toBe(400);
+    // 8 streams × 50 messages is exactly the budget: one generation of streams, no more.
+    expect.soft(report.counts.streamsCompleted, 'streams completed').toBe(8);
+    expect.soft(report.statusCodes).toEqual({ OK: 8 });
+    expect.soft(await scrapeMetric(metrics, 'grpc_server_started_total'), 'streams started on the server').toBe(8);
+    expect.soft(await scrapeMetric(metrics, 'grpc_server_handled_total', 'grpc_code="OK"'), 'streams handled OK on the server').toBe(8);
   });
 
   it('the same run in-process: the server counted exactly what the report says', async () => {
@@ -76,30 +86,17 @@ describe('runScenario against the reference Order service', () => {
     );
 
     expect(partialCode).toBeUndefined();
-    expect(report.counts).toMatchObject({
-      messagesSent: 400,
-      messagesReceived: 400,
-      messagesFailed: 0,
-      inFlightAtStop: 0,
-      streamsOpened: 8,
-      streamsCompleted: 8,
-      streamsFailed: 0,
-      streamsCancelled: 0,
-      errors: 0,
-    });
+    expect(report.counts).toMatchObject({ messagesSent: 400, messagesReceived: 400, messagesFailed: 0, inFlightAtStop: 0, streamsFailed: 0, streamsCancelled: 0, errors: 0 });
     expect(report.connections.opened).toBe(2);
-    expect(report.statusCodes).toEqual({ OK: 8 });
-    expect(server.counters.snapshot()).toMatchObject({
-      messagesReceived: 400,
-      messagesSent: 400,
-      streamsOpened: 8,
-      streamsCompleted: 8,
-      streamsCancelled: 0,
-      errorsSent: 0,
-      connectionsSeen: 2,
-      activeStreams: 0,
-    });
+    const served = server.counters.snapshot();
+    expect(served).toMatchObject({ messagesReceived: 400, messagesSent: 400, streamsCancelled: 0, errorsSent: 0, connectionsSeen: 2, activeStreams: 0 });
     expectCountsReconcile(report);
+    // 8 streams × 50 messages is exactly the budget: one generation of streams, no more.
+    expect.soft(report.counts.streamsOpened, 'streams opened').toBe(8);
+    expect.soft(report.counts.streamsCompleted, 'streams completed').toBe(8);
+    expect.soft(report.statusCodes).toEqual({ OK: 8 });
+    expect.soft(served.streamsOpened, 'streams opened on the server').toBe(8);
+    expect.soft(served.streamsCompleted, 'streams completed on the server').toBe(8);
   });
 
   it('v2 with an error ratio: failed streams are counted by status, like the server sent them', async () => {

@@ -73,7 +73,7 @@ describe('latency histogram', () => {
         expect(merged.maxValue).toBeGreaterThanOrEqual(max);
         expect(merged.maxValue - max).toBeLessThanOrEqual(max / 1000);
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 
@@ -88,7 +88,7 @@ describe('latency histogram', () => {
           expect(Math.abs(measured - exact) / exact, `p${percentileX10 / 10}: ${measured} vs exact ${exact}`).toBeLessThanOrEqual(0.001);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 

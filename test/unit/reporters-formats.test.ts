@@ -298,7 +298,7 @@ describe('grpc-bench run -O with every file format', () => {
     try {
       const args = [BIN, 'run', '-n', '200', '-c', '2', '-O', 'csv,junit,markdown,prometheus,influx,json', '-o', dir];
       const exitCode = await new Promise<number>((resolve) => {
-        execFile(process.execPath, args, { cwd: REPO_ROOT, timeout: 60_000 }, (error) => resolve(error ? Number(error.code ?? 1) : 0));
+        execFile(process.execPath, args, { cwd: REPO_ROOT, timeout: 100_000 }, (error) => resolve(error ? Number(error.code ?? 1) : 0));
       });
       expect(exitCode).toBe(0);
       const read = (ext: string): string => readFileSync(join(dir, `report.${ext}`), 'utf8');
@@ -315,5 +315,5 @@ describe('grpc-bench run -O with every file format', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });
