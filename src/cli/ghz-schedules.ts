@@ -42,6 +42,7 @@ export function ghzScheduleToStages(flag: string, options: GhzSchedule): StagesI
   const step = need('step', options.step);
   const maxMs = duration('max-duration', options.maxDuration);
   const end = options.end;
+  if (end !== undefined && end < start) throw new BenchError('USAGE', `${flag}-end: must be ≥ ${flag}-start (${start}), got ${end}`);
   if (end === undefined && maxMs === undefined) throw new BenchError('USAGE', `${flag}-end or ${flag}-max-duration: a ${kind} schedule needs one of them to end`);
   if (kind === 'step') {
     const stepMs = duration('step-duration', options.stepDuration);

@@ -6,6 +6,7 @@ import { planOutput } from '../reporters/plan-output.js';
 import { writeReports } from '../reporters/write-reports.js';
 import { runScenario } from '../run/run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
+import { canaryRoundsCommand } from './canary-rounds-command.js';
 import type { CliIo } from './cli-io.js';
 import { createProgressDisplay } from './progress-display.js';
 import { flagsToOverrides, type RunFlags } from './run-flags.js';
@@ -30,9 +31,17 @@ function splitPositionals(positionals: string[], cwd: string): { file?: string; 
 export async function runCommand(positionals: string[], flags: RunFlags, io: CliIo): Promise<number> {
   const { file, target } = splitPositionals(positionals, io.cwd);
   const scenario = loadScenario({ ...(file === undefined ? {} : { file }), overrides: flagsToOverrides(flags, target), cwd: io.cwd });
+  const controller = new AbortController();
+  if (scenario.compare) {
+    const unsubscribeRounds = io.onSignal(() => controller.abort());
+    try {
+      return await canaryRoundsCommand(scenario, io, controller.signal);
+    } finally {
+      unsubscribeRounds();
+    }
+  }
   const output = planOutput(scenario.output.formats, scenario.output.path, scenario.name, io.cwd);
 
-  const controller = new AbortController();
   const unsubscribe = io.onSignal((signal) => {
     io.stderr(`\n${signal}: stopping, draining in-flight requests, then writing the partial report\n`);
     controller.abort();

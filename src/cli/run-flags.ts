@@ -25,6 +25,10 @@ export interface RunFlags {
   format?: string;
   output?: string;
   rate?: number;
+  baseline?: string;
+  candidate?: string;
+  rounds?: number;
+  'max-regression'?: string;
   warmup?: string;
   'stream-timeout'?: string;
   'monitor-pid'?: number;
@@ -124,7 +128,12 @@ export function flagsToOverrides(flags: RunFlags, target: string | undefined): D
       timeout: flags['stream-timeout'],
     },
     monitor: { pid: flags['monitor-pid'], metricsUrl: flags['metrics-url'], metricsPort: flags['metrics-port'] },
+    compare:
+      flags.baseline === undefined && flags.candidate === undefined
+        ? undefined
+        : // Missing halves are reported by the schema (compare.candidate: expected a string).
+          ({ baseline: flags.baseline, candidate: flags.candidate, rounds: flags.rounds, maxRegression: flags['max-regression'] } as { baseline: string; candidate: string }),
     thresholds: parseThresholdFlags(flags.threshold),
-    output: { formats: formats as ('console' | 'json')[] | undefined, path: flags.output },
+    output: { formats, path: flags.output },
   };
 }

@@ -35,18 +35,23 @@ export const DEFAULT_MAX_REGRESSION: Readonly<Partial<Record<JudgeableMetric, nu
 });
 
 export const DEFAULT_ALPHA = 0.05;
-export { DEFAULT_WARMUP_MS, selectIntervals } from './interval-samples.js';
 
 export interface CompareOptions {
   /** Metric → allowed worsening (see JUDGEABLE_METRICS for units); laid over DEFAULT_MAX_REGRESSION. */
   maxRegression: Record<string, number>;
   /** Significance level; the ratio's confidence interval is at 1 − alpha. Default 0.05. */
   alpha?: number;
-  /** Leading intervals of each report left out of every figure; default: those covering the first DEFAULT_WARMUP_MS. */
+  /** Leading intervals of each report left out of every figure; default: those covering the first second (DEFAULT_WARMUP_MS). */
   warmupIntervals?: number;
   /** Bootstrap resamples (default 2000) and seed (default 1): same inputs, same verdict. */
   resamples?: number;
   seed?: number;
+  /**
+   * Default true: when the runs overlapped in time, pair their intervals by wall-clock time
+   * (report startedAt + interval tMs). Pass false for reports whose tMs are not wall-clock
+   * offsets from startedAt, such as runs merged one after another.
+   */
+  pairByTime?: boolean;
 }
 
 /**
@@ -459,7 +464,7 @@ export function compareReports(baseline: Report, candidate: Report, options: Com
   const settings: Settings = { alpha, resamples: options.resamples ?? DEFAULT_RESAMPLES, seed: options.seed ?? DEFAULT_SEED };
   const b = describeSide(baseline, warmup);
   const c = describeSide(candidate, warmup);
-  const design = chooseDesign(b, c);
+  const design = options.pairByTime === false ? { design: 'independent' as const, pairs: [] } : chooseDesign(b, c);
 
   const metrics: MetricComparison[] = LATENCY_METRICS.map(([key, label]) =>
     compareSamples(

@@ -1,12 +1,15 @@
 import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
 import type { GeneratorHealth } from '../pool/worker-protocol.js';
 
+/** Sampling period of the delay monitor, ms; Node reports each sample including this period. */
+const RESOLUTION_MS = 10;
+
 /**
  * Watches the worker's own event loop: its utilisation (busy share ≈ thread CPU) and delay.
  * A busy, delayed loop means requests wait in the generator, inflating measured latency.
  */
 export class GeneratorMonitor {
-  private readonly delay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private readonly delay: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   private readonly start: EventLoopUtilization;
   private lastInterval: EventLoopUtilization;
 
@@ -27,7 +30,8 @@ export class GeneratorMonitor {
   finish(): GeneratorHealth {
     this.delay.disable();
     const run = performance.eventLoopUtilization(performance.eventLoopUtilization(), this.start);
-    const nsToMs = (ns: number): number => Math.round(ns / 1e3) / 1e3;
+    // Delay beyond the sampling period is what the loop was late by.
+    const nsToMs = (ns: number): number => Math.max(0, Math.round(ns / 1e3) / 1e3 - RESOLUTION_MS);
     const count = this.delay.count;
     return {
       workerId: this.workerId,

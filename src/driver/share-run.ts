@@ -77,6 +77,7 @@ export class ShareRun implements StreamOwner {
   private peakActiveConnections = 0;
   private peakActiveStreams = 0;
   private inFlightAtStop = 0;
+  private unsentAtStop = 0;
   private failuresInARow = 0;
   private snapshotIndex = 0;
   private loadStartedAtMs = 0;
@@ -147,6 +148,7 @@ export class ShareRun implements StreamOwner {
     this.sendingEndedAtMs = performance.now();
     if (this.scheduleTimer) clearTimeout(this.scheduleTimer);
     this.scheduleTimer = undefined;
+    this.unsentAtStop += this.backlog.size;
     this.backlog.clear();
     for (const stream of this.streams) stream.stopSending();
     this.after(this.options.drainTimeoutMs, this.cancelRemaining);
@@ -464,7 +466,7 @@ export class ShareRun implements StreamOwner {
       ...(this.totalUncorrected ? { uncorrectedHistogram: encodeHistogram(this.totalUncorrected) } : {}),
       sendLagHistogram: encodeHistogram(this.sendLag),
       ...(this.options.split ? { labels: this.labelledTotals()! } : {}),
-      unsentAtStop: this.backlog.size,
+      unsentAtStop: this.unsentAtStop + this.backlog.size,
       streamFirstResponseHistogram: encodeHistogram(this.streamFirstResponse),
       streamDurationHistogram: encodeHistogram(this.streamDuration),
       messagesPerStreamHistogram: encodeHistogram(this.messagesPerStream),

@@ -67,13 +67,12 @@ export function intendedTimeOf(schedule: Schedule, k: number): number {
     const from = stage.ramp ? previous : stage.value;
     const to = stage.value;
     const inStage = ((from + to) / 2) * (stage.durationMs / 1000);
-    if (k === 0 && from > 0) return start;
-    if (before + inStage > k || (before + inStage === k && k === 0)) {
+    if (inStage > 0 && before + inStage > k) {
       const needed = k - before;
       const slopePerSec = ((to - from) * 1000) / stage.durationMs; // rate change per second
-      let seconds: number;
-      if (Math.abs(slopePerSec) < 1e-12) seconds = needed / from;
-      else seconds = (-from + Math.sqrt(Math.max(from * from + 2 * slopePerSec * needed, 0))) / slopePerSec;
+      // The root of from·s + slope·s²/2 = needed, in a form that stays exact as slope → 0.
+      const root = Math.sqrt(Math.max(from * from + 2 * slopePerSec * needed, 0));
+      const seconds = needed === 0 ? 0 : (2 * needed) / (from + root);
       return start + Math.min(Math.max(seconds * 1000, 0), stage.durationMs);
     }
     before += inStage;

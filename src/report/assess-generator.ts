@@ -13,19 +13,24 @@ export interface GeneratorEvidence {
   processCpuUs: number;
   /** Wall time of the same span, ms. */
   durationMs: number;
-  latencyP50Ms: number;
+  /** The run's latency P99: a generator delay far below it cannot have moved it much. */
+  latencyP99Ms: number;
 }
+
+/** A loop delay under this share of the measured P99 is noise beside it. */
+export const NEGLIGIBLE_SHARE_OF_P99 = 0.05;
 
 /**
  * Decides whether the load generator itself was the bottleneck. Rules (documented in README):
- * any worker's event-loop delay p99 ≥ 10 ms (and not small beside the measured P50), or, in the
+ * any worker's event-loop delay p99 ≥ 10 ms and ≥ 5 % of the measured latency P99, or, in the
  * open model, a worker busy ≥ 95 % of the run. Pure.
  */
 export function assessGenerator(evidence: GeneratorEvidence): GeneratorReport {
   const findings: string[] = [];
   for (const w of evidence.workers) {
-    if (w.eventLoopDelayP99Ms >= SATURATED_LOOP_DELAY_P99_MS) {
-      findings.push(`worker ${w.workerId}: event-loop delay p99 ${w.eventLoopDelayP99Ms} ms ≥ ${SATURATED_LOOP_DELAY_P99_MS} ms (requests waited in the generator)`);
+    const limitMs = Math.max(SATURATED_LOOP_DELAY_P99_MS, NEGLIGIBLE_SHARE_OF_P99 * evidence.latencyP99Ms);
+    if (w.eventLoopDelayP99Ms >= limitMs) {
+      findings.push(`worker ${w.workerId}: event-loop delay p99 ${w.eventLoopDelayP99Ms} ms ≥ ${limitMs.toFixed(1)} ms (requests waited in the generator)`);
     }
     if (evidence.openModel && w.eventLoopUtilization >= SATURATED_UTILIZATION) {
       findings.push(`worker ${w.workerId}: busy ${(w.eventLoopUtilization * 100).toFixed(0)} % of the run ≥ ${SATURATED_UTILIZATION * 100} % (it cannot keep the rate schedule)`);

@@ -240,7 +240,7 @@ export function buildReport(input: BuildReportInput): Report {
       openModel,
       processCpuUs: input.processCpuUs,
       durationMs: input.processWallMs,
-      latencyP50Ms: latencyMs.p50,
+      latencyP99Ms: latencyMs.p99,
     }),
     memory: {
       client: memoryGrowth(input.clientRss),

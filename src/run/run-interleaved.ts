@@ -18,7 +18,10 @@ export interface InterleavedOutcome {
  * Runs A B A B …: the same load against the baseline and the candidate target in alternation,
  * so that drift of a shared machine (other jobs, thermal state) hits both sides alike.
  */
-export async function runInterleaved(scenario: Scenario, options: RunOptions = {}): Promise<InterleavedOutcome> {
+export async function runInterleaved(
+  scenario: Scenario,
+  options: RunOptions & { onRoundDone?: (side: 'baseline' | 'candidate', report: Report) => void } = {},
+): Promise<InterleavedOutcome> {
   const plan = scenario.compare!;
   const rounds: InterleavedOutcome['rounds'] = [];
   let interrupted = false;
@@ -28,6 +31,7 @@ export async function runInterleaved(scenario: Scenario, options: RunOptions = {
       const sideScenario: Scenario = { ...scenario, name: `${scenario.name}-${side}`, target: plan[side] };
       const outcome = await runScenario(sideScenario, options);
       pair[side] = outcome.report;
+      options.onRoundDone?.(side, outcome.report);
       if (outcome.partialCode || options.signal?.aborted) {
         interrupted = true;
         break;

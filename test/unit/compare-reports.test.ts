@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compareReports, selectIntervals, type Comparison, type MetricComparison } from '../../src/compare/compare-reports.js';
+import { compareReports, type Comparison, type MetricComparison } from '../../src/compare/compare-reports.js';
+import { selectIntervals } from '../../src/compare/interval-samples.js';
 import { loadReportFile } from '../../src/compare/load-report-file.js';
 import { parseTolerances } from '../../src/compare/parse-tolerances.js';
 import { main } from '../../src/cli/main.js';
@@ -212,6 +213,7 @@ describe('compareReports: verdicts', () => {
 
     const independent = compareReports(baseline, later, { maxRegression: {} });
     expect(independent.design).toBe('independent');
+    expect(compareReports(baseline, simultaneous, { maxRegression: {}, pairByTime: false }).design).toBe('independent');
     expect(metric(independent, 'p50').verdict).toBe('inconclusive');
     expect(independent.notes.join('\n')).toMatch(/did not overlap in time/);
   });

@@ -1,0 +1,59 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { compareReports } from '../compare/compare-reports.js';
+import { parseTolerances } from '../compare/parse-tolerances.js';
+import { BenchError } from '../errors/bench-error.js';
+import { renderComparisonConsole } from '../reporters/comparison-console.js';
+import { renderComparisonMarkdown } from '../reporters/comparison-markdown.js';
+import { renderComparisonHtml } from '../reporters/html/comparison-html.js';
+import { jsonReporter } from '../reporters/json-reporter.js';
+import { runInterleaved } from '../run/run-interleaved.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+import type { CliIo } from './cli-io.js';
+
+/** Each round starts cold (new connections, a new worker pool): 1 s of it is left out unless the scenario says otherwise. */
+const ROUND_WARMUP_MS = 1000;
+
+function timestamp(date: Date): string {
+  return date.toISOString().replace(/[:]/g, '').replace(/\..*$/, '');
+}
+
+/**
+ * `grpc-bench run` with `compare: {baseline, candidate, rounds}`: interleaved rounds A B A B …,
+ * one comparison judged like `grpc-bench compare`, written beside both sides' merged reports.
+ */
+export async function canaryRoundsCommand(scenario: Scenario, io: CliIo, signal: AbortSignal): Promise<number> {
+  const plan = scenario.compare!;
+  const maxRegression = plan.maxRegression === undefined ? {} : parseTolerances(plan.maxRegression);
+  const dir = resolve(io.cwd, scenario.output.path ?? join('reports', `${scenario.name}-${timestamp(new Date())}`));
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new BenchError('OUTPUT_UNWRITABLE', `output: cannot write to ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const warmed: Scenario = scenario.load.warmupMs > 0 ? scenario : { ...scenario, load: { ...scenario.load, warmupMs: ROUND_WARMUP_MS } };
+  let round = 0;
+  const outcome = await runInterleaved(warmed, {
+    signal,
+    onRoundDone: (side, report) => {
+      if (side === 'baseline') round++;
+      io.stderr(`round ${round}/${plan.rounds} ${side}: ${report.throughput.messagesPerSec} msg/s, P99 ${report.latencyMs.p99} ms\n`);
+    },
+  });
+  const comparison = compareReports(outcome.baseline, outcome.candidate, { maxRegression });
+  const labels = { baseline: `baseline ${plan.baseline}`, candidate: `candidate ${plan.candidate}` };
+  const files: Array<[string, string]> = [
+    ['baseline.json', jsonReporter.render(outcome.baseline)],
+    ['candidate.json', jsonReporter.render(outcome.candidate)],
+    ['comparison.json', `${JSON.stringify(comparison, null, 2)}\n`],
+    ['comparison.md', renderComparisonMarkdown(comparison, labels)],
+    ['comparison.html', renderComparisonHtml(outcome.baseline, outcome.candidate, comparison)],
+  ];
+  for (const [name, text] of files) writeFileSync(join(dir, name), text);
+  io.stdout(renderComparisonConsole(comparison, labels));
+  io.stderr(`comparison written: ${join(dir, 'comparison.json')} (+ .md, .html, baseline.json, candidate.json)\n`);
+  if (outcome.interrupted) throw new BenchError('INTERRUPTED', `compare: interrupted after ${outcome.rounds.length} round(s); judged what was run`);
+  if (comparison.verdict === 'fail') throw new BenchError('REGRESSION_DETECTED', `compare: ${comparison.headline}`);
+  if (comparison.verdict === 'inconclusive') io.stderr(`compare: ${comparison.headline} (inconclusive: exit 0)\n`);
+  return 0;
+}
