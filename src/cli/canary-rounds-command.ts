@@ -40,7 +40,8 @@ export async function canaryRoundsCommand(scenario: Scenario, io: CliIo, signal:
       io.stderr(`round ${round}/${plan.rounds} ${side}: ${report.throughput.messagesPerSec} msg/s, P99 ${report.latencyMs.p99} ms\n`);
     },
   });
-  const comparison = compareReports(outcome.baseline, outcome.candidate, { maxRegression });
+  // Each round's warm-up is already left out (load.warmup), so the judge drops nothing more.
+  const comparison = compareReports(outcome.judgeBaseline, outcome.judgeCandidate, { maxRegression, warmupIntervals: 0 });
   const labels = { baseline: `baseline ${plan.baseline}`, candidate: `candidate ${plan.candidate}` };
   const files: Array<[string, string]> = [
     ['baseline.json', jsonReporter.render(outcome.baseline)],

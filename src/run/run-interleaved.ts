@@ -8,10 +8,23 @@ export interface InterleavedOutcome {
   /** Every round's baseline runs merged (sequentially): the side's per-interval samples from all rounds. */
   baseline: Report;
   candidate: Report;
+  /**
+   * The same, but only each round's full intervals (its short drain interval at the end left out):
+   * the samples the statistical judge should see. Counts are unchanged.
+   */
+  judgeBaseline: Report;
+  judgeCandidate: Report;
   /** Round by round, in the order run: baseline then candidate. */
   rounds: Array<{ baseline: Report; candidate: Report }>;
   /** Set when the run was interrupted: the rounds so far are kept. */
   interrupted: boolean;
+}
+
+/** Drops the intervals shorter than half the median interval (the drain at the end of a round). */
+function fullIntervalsOnly(report: Report): Report {
+  const lengths = report.intervals.map((i) => i.durationMs).sort((a, b) => a - b);
+  const typicalMs = lengths[Math.floor(lengths.length / 2)] ?? 0;
+  return { ...report, intervals: report.intervals.filter((i) => i.durationMs >= typicalMs / 2) };
 }
 
 /**
@@ -45,6 +58,8 @@ export async function runInterleaved(
   return {
     baseline: mergeReports(rounds.map((r) => r.baseline), 'sequential'),
     candidate: mergeReports(rounds.map((r) => r.candidate), 'sequential'),
+    judgeBaseline: mergeReports(rounds.map((r) => fullIntervalsOnly(r.baseline)), 'sequential'),
+    judgeCandidate: mergeReports(rounds.map((r) => fullIntervalsOnly(r.candidate)), 'sequential'),
     rounds,
     interrupted,
   };
