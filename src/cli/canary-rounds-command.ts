@@ -40,7 +40,8 @@ export async function canaryRoundsCommand(scenario: Scenario, io: CliIo, signal:
       io.stderr(`round ${round}/${plan.rounds} ${side}: ${report.throughput.messagesPerSec} msg/s, P99 ${report.latencyMs.p99} ms\n`);
     },
   });
-  // Each round's warm-up is already left out (load.warmup), so the judge drops nothing more.
+  // Each round's warm-up is already left out (load.warmup), so the judge drops nothing more;
+  // rounds are paired by their position (see runInterleaved).
   const comparison = compareReports(outcome.judgeBaseline, outcome.judgeCandidate, { maxRegression, warmupIntervals: 0 });
   const labels = { baseline: `baseline ${plan.baseline}`, candidate: `candidate ${plan.candidate}` };
   const files: Array<[string, string]> = [

@@ -134,7 +134,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         exitCode = await compareCommand(args as unknown as CompareFlags, io);
       },
     )
-    .demandCommand(1, 'Name a command: run or serve')
+    .demandCommand(1, 'Name a command: run, serve, compare, validate or merge')
     .epilogue(EPILOGUE)
     .help();
 

@@ -19,7 +19,11 @@ export type WorkerOutcome = { ok: true; result: WorkerResult } | { ok: false; wo
  * its own MessageChannel: snapshots come back on it, `stop` goes out on it.
  * `atomics: 'disabled'` keeps idle workers' event loops running, which grpc-js needs.
  */
-export function runWorkers(tasks: TaskWithoutPort[], onSnapshot: (snapshot: IntervalSnapshot) => void): WorkerRun {
+export function runWorkers(
+  tasks: TaskWithoutPort[],
+  onSnapshot: (snapshot: IntervalSnapshot) => void,
+  limits: { workerHeapMb?: number } = {},
+): WorkerRun {
   const pool = new Piscina({
     filename: workerFile(),
     minThreads: tasks.length,
@@ -27,6 +31,7 @@ export function runWorkers(tasks: TaskWithoutPort[], onSnapshot: (snapshot: Inte
     maxQueue: tasks.length,
     idleTimeout: 1000,
     atomics: 'disabled',
+    ...(limits.workerHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: limits.workerHeapMb } }),
   });
   const ports: MessagePort[] = [];
   let stopped = false;

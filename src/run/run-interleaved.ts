@@ -28,6 +28,26 @@ function fullIntervalsOnly(report: Report): Report {
 }
 
 /**
+ * The reports the judge sees: each side's full intervals, laid on one common timeline where
+ * round k of the baseline and round k of the candidate occupy the same slot. The judge pairs
+ * intervals by time, so interval j of round k is paired with its counterpart run moments later
+ * on the other side: drift between rounds cancels out.
+ */
+function judgeReports(rounds: InterleavedOutcome['rounds']): Pick<InterleavedOutcome, 'judgeBaseline' | 'judgeCandidate'> {
+  const slotMs = Math.max(...rounds.flatMap((r) => [r.baseline, r.candidate].map((report) => Math.max(report.durationMs, report.intervals.at(-1)?.tMs ?? 0)))) + 1000;
+  const side = (pick: 'baseline' | 'candidate'): Report => {
+    const reports = rounds.map((r) => fullIntervalsOnly(r[pick]));
+    const merged = mergeReports(reports, 'sequential');
+    return {
+      ...merged,
+      startedAt: rounds[0]!.baseline.startedAt,
+      intervals: reports.flatMap((report, k) => report.intervals.map((interval) => ({ ...interval, tMs: k * slotMs + interval.tMs }))),
+    };
+  };
+  return { judgeBaseline: side('baseline'), judgeCandidate: side('candidate') };
+}
+
+/**
  * Runs A B A B …: the same load against the baseline and the candidate target in alternation,
  * so that drift of a shared machine (other jobs, thermal state) hits both sides alike.
  */
@@ -58,8 +78,7 @@ export async function runInterleaved(
   return {
     baseline: mergeReports(rounds.map((r) => r.baseline), 'sequential'),
     candidate: mergeReports(rounds.map((r) => r.candidate), 'sequential'),
-    judgeBaseline: mergeReports(rounds.map((r) => fullIntervalsOnly(r.baseline)), 'sequential'),
-    judgeCandidate: mergeReports(rounds.map((r) => fullIntervalsOnly(r.candidate)), 'sequential'),
+    ...judgeReports(rounds),
     rounds,
     interrupted,
   };

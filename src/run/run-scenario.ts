@@ -16,6 +16,7 @@ import { startLiveMetrics, type LiveMetrics } from './live-metrics.js';
 import { evaluateThresholds, firstLiveFailure, thresholdLabel } from '../compare/evaluate-thresholds.js';
 import type { ParsedThreshold } from '../compare/parse-threshold.js';
 import { probeTarget } from './probe-target.js';
+import { resultFromSnapshots } from './result-from-snapshots.js';
 import { startMemoryMonitors } from './start-memory-monitors.js';
 
 export interface RunOptions {
@@ -118,7 +119,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       // abortOnFail: a failing live figure stops the run the way SIGINT does (workers drain).
       abortedBy ??= firstLiveFailure(status, scenario.thresholds);
       if (abortedBy) workers.stop();
-    });
+    }, scenario.load.workerHeapMb === undefined ? {} : { workerHeapMb: scenario.load.workerHeapMb });
     let interrupted = false;
     const onAbort = (): void => {
       interrupted = true;
@@ -135,7 +136,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const workerErrors: string[] = [];
     for (const outcome of outcomes) {
       if (outcome.ok) results.push(outcome.result);
-      else workerErrors.push(`worker ${outcome.workerId} crashed: ${outcome.message}`);
+      else {
+        workerErrors.push(`worker ${outcome.workerId} crashed: ${outcome.message}`);
+        // Nothing is lost: keep what the worker reported before it died.
+        results.push(resultFromSnapshots(outcome.workerId, snapshots));
+      }
     }
     const fatal = results.find((r) => r.fatal)?.fatal;
     if (fatal) throw new BenchError(fatal.code, fatal.message);

@@ -53,6 +53,8 @@ const loadSchema = z.strictObject({
   rate: positiveNumber.optional(),
   /** Ramp stages for rate and/or streams; their total is the run's duration unless `duration` is set. */
   stages: z.array(stageSchema).min(1).optional(),
+  /** Heap limit of each worker thread, MiB (a worker over it is ended: the run reports what it had). */
+  workerHeapMb: positiveInt.optional(),
   /** Excluded from every statistic: the first part of the run. */
   warmup: duration.default(0),
 });
@@ -221,6 +223,7 @@ export interface Scenario extends Omit<ParsedScenario, 'load' | 'stream' | 'moni
     /** Active streams over time; absent: all slots for the whole run. */
     streamSchedule?: Schedule;
     warmupMs: number;
+    workerHeapMb?: number;
   };
   stream: {
     messages?: number;
@@ -258,6 +261,7 @@ export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFi
       ...(rateSchedule ? { rateSchedule } : {}),
       ...(streamSchedule ? { streamSchedule } : {}),
       warmupMs: load.warmup,
+      ...(load.workerHeapMb === undefined ? {} : { workerHeapMb: load.workerHeapMb }),
     },
     stream: {
       ...(stream.messages === undefined ? {} : { messages: stream.messages }),

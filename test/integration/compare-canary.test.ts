@@ -13,7 +13,7 @@ import { makeTempDir, runCli } from '../helpers/cli-process.js';
 /*
  * Canary comparison on real runs. Baseline and candidate run at the same time, as a canary
  * runs beside the stable version: on a shared machine, load that drifts between two runs made
- * one after the other is as large as the effect under test (measured while writing this: two
+ * one after the other is as large as the effect under test (on a busy 2-core machine two
  * back-to-back v1 runs differed by up to 5× in P99), while simultaneous runs see the same load
  * and compare pairs their intervals by time. The streams pause 1 ms between sends so the runs
  * do not saturate the two cores themselves; 250 ms intervals give enough samples in seconds.

@@ -181,6 +181,18 @@ describe('runScenario against the reference Order service', () => {
     expectCountsReconcile(report);
   });
 
+  it('a budget smaller than the stream count opens no stream without a message to send', async () => {
+    const server = await start();
+
+    const { report, partialCode } = await runScenario(scenarioFor(server.address, { load: { streams: 4, connections: 2, workers: 2, messages: 3 } }));
+
+    expect(partialCode).toBeUndefined();
+    expect(report.counts).toMatchObject({ messagesSent: 3, messagesReceived: 3, streamsFailed: 0 });
+    expect(server.counters.snapshot().streamsOpened).toBe(report.counts.streamsOpened);
+    expectCountsReconcile(report);
+    expect(report.counts.streamsOpened, 'every stream opened carries at least one message').toBeLessThanOrEqual(report.counts.messagesSent);
+  });
+
   it('defaults to the embedded service, whose counters agree with the report', async () => {
     let embedded: OrderServerHandle | undefined;
     const scenario = loadScenario({ overrides: { load: { streams: 4, connections: 2, workers: 2, messages: 200 } } });

@@ -1,0 +1,31 @@
+import { addCounters, emptyCounters, emptyResult, type IntervalSnapshot, type WorkerResult } from '../pool/worker-protocol.js';
+import { encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
+
+/**
+ * What a crashed worker measured, rebuilt from the interval snapshots it sent before it died:
+ * its counters and latencies up to the last snapshot. Requests it had sent and not seen
+ * answered by then count as in flight at stop, so sent = received + failed + in flight holds.
+ */
+export function resultFromSnapshots(workerId: number, snapshots: ReadonlyArray<IntervalSnapshot>): WorkerResult {
+  const own = snapshots.filter((s) => s.workerId === workerId && !s.warmup);
+  const result = emptyResult(workerId);
+  const counters = emptyCounters();
+  const statusCodes: Record<string, number> = {};
+  for (const snapshot of own) {
+    addCounters(counters, snapshot.counters);
+    for (const [name, n] of Object.entries(snapshot.statusCodes)) statusCodes[name] = (statusCodes[name] ?? 0) + n;
+  }
+  const durationMs = own.reduce((sum, s) => sum + s.durationMs, 0);
+  return {
+    ...result,
+    counters,
+    statusCodes,
+    histogram: encodeHistogram(mergeHistograms(own.map((s) => s.histogram))),
+    inFlightAtStop: Math.max(counters.messagesSent - counters.messagesReceived - counters.messagesFailed, 0),
+    peakActiveConnections: Math.max(0, ...own.map((s) => s.activeConnections)),
+    peakActiveStreams: Math.max(0, ...own.map((s) => s.activeStreams)),
+    elapsedMs: durationMs,
+    sendingMs: durationMs,
+    snapshotCount: own.length,
+  };
+}
