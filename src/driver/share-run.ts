@@ -52,6 +52,11 @@ export class ShareRun implements StreamOwner {
   private readonly connections: Connection[] = [];
   private readonly streams = new Set<StreamDriver>();
   private readonly slotOf = new Map<StreamDriver, number>();
+  /**
+   * Closed model with a message budget and a per-stream count: each stream reserves its
+   * messages when it opens, so N streams × M messages come out exactly, however fast each is.
+   */
+  private readonly allowance = new Map<StreamDriver, number>();
   /** Streams opened so far per slot; a slot is one of the share's concurrent streams. */
   private readonly generations: number[];
   private readonly slotOpen: boolean[];
@@ -134,7 +139,8 @@ export class ShareRun implements StreamOwner {
       this.activeSlotTarget = this.slotTargetAt(0);
       this.every(STREAM_SCHEDULE_TICK_MS, this.followStreamSchedule);
     }
-    for (let slot = 0; slot < this.activeSlotTarget && this.sending; slot++) this.openStream(slot);
+    // Never more streams than messages left to send: an empty stream would count as completed.
+    for (let slot = 0; slot < this.activeSlotTarget && this.sending && this.budget > 0; slot++) this.openStream(slot);
     if (this.rateSchedule) this.sendDue();
     this.finishIfIdle();
     return done;
@@ -155,8 +161,14 @@ export class ShareRun implements StreamOwner {
     this.finishIfIdle();
   }
 
-  takeSend(): boolean {
+  takeSend(driver?: StreamDriver): boolean {
     if (!this.sending) return false;
+    const reserved = driver === undefined ? undefined : this.allowance.get(driver);
+    if (reserved !== undefined) {
+      if (reserved <= 0) return false;
+      this.allowance.set(driver!, reserved - 1);
+      return true;
+    }
     if (this.budget <= 0) {
       this.stopSending();
       return false;
@@ -233,6 +245,8 @@ export class ShareRun implements StreamOwner {
   streamEnded(driver: StreamDriver, outcome: StreamOutcome): void {
     this.streams.delete(driver);
     this.ready.delete(driver);
+    this.budget += this.allowance.get(driver) ?? 0;
+    this.allowance.delete(driver);
     const slot = this.slotOf.get(driver)!;
     this.slotOf.delete(driver);
     this.slotOpen[slot] = false;
@@ -290,6 +304,11 @@ export class ShareRun implements StreamOwner {
     if (performance.now() >= this.measureFromMs) {
       driver.measured = true;
       this.counters.streamsOpened++;
+    }
+    if (selfPaced && stream.messages !== undefined && Number.isFinite(this.budget)) {
+      const reserved = Math.min(stream.messages, this.budget);
+      this.budget -= reserved;
+      this.allowance.set(driver, reserved);
     }
     this.streams.add(driver);
     this.slotOf.set(driver, slot);

@@ -9,7 +9,7 @@ export interface StreamOwner {
   /** Statistics count only requests sent at or after this time (the end of the warm-up). */
   readonly measureFromMs: number;
   /** Closed model: true while the run may send (it took one message from the budget). */
-  takeSend(): boolean;
+  takeSend(driver: StreamDriver): boolean;
   countSent(sentAtMs: number): void;
   recordResponse(times: SendTimes, receivedAtMs: number, label: string | undefined): void;
   countUnmatched(): void;
@@ -187,7 +187,7 @@ export class StreamDriver implements StreamEvents {
         this.sendTimer = setTimeout(this.pumpFromTimer, this.nextSendAtMs - now);
         return;
       }
-      if (!this.owner.takeSend()) {
+      if (!this.owner.takeSend(this)) {
         this.stopSending();
         return;
       }

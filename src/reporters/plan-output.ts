@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { BenchError } from '../errors/bench-error.js';
 import { findReporter } from './reporter-registry.js';
@@ -18,8 +18,10 @@ function timestamp(date: Date): string {
 /**
  * Creates `dir` level by level from its nearest existing ancestor and checks it can be written.
  * (A recursive mkdir never returns for some paths under /proc, so each level is made by hand.)
+ * `create: false` only checks: the nearest existing ancestor must be a writable directory in which
+ * the first missing level can be made (it is made and removed again; nothing is left behind).
  */
-function ensureWritableDir(dir: string, what: string): void {
+export function ensureWritableDir(dir: string, what: string, create = true): void {
   const missing: string[] = [];
   let existing = dir;
   while (!existsSync(existing)) {
@@ -31,6 +33,13 @@ function ensureWritableDir(dir: string, what: string): void {
   try {
     if (!statSync(existing).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     accessSync(existing, constants.W_OK);
+    if (!create) {
+      if (missing.length) {
+        mkdirSync(missing[0]!);
+        rmdirSync(missing[0]!);
+      }
+      return;
+    }
     for (const level of missing) mkdirSync(level);
     accessSync(dir, constants.W_OK);
   } catch (error) {
@@ -41,9 +50,10 @@ function ensureWritableDir(dir: string, what: string): void {
 /**
  * Decides where each format goes and checks, before any load is sent, that it can be written.
  * `path` naming a file (it has an extension and is not a directory) takes a single file format;
- * otherwise it is a directory. Without `path`: `reports/<name>-<timestamp>/`.
+ * otherwise it is a directory. Without `path`: `reports/<name>-<timestamp>/`. `create: false`
+ * checks the same without creating any directory (`validate`).
  */
-export function planOutput(formats: string[], path: string | undefined, name: string, cwd: string, now = new Date()): OutputPlan {
+export function planOutput(formats: string[], path: string | undefined, name: string, cwd: string, now = new Date(), create = true): OutputPlan {
   const reporters = [...new Set(formats)].map(findReporter);
   const fileReporters = reporters.filter((r) => r.name !== 'console');
   const plan: OutputPlan = { console: reporters.some((r) => r.name === 'console'), files: [] };
@@ -54,7 +64,7 @@ export function planOutput(formats: string[], path: string | undefined, name: st
     if (fileReporters.length > 1) {
       throw new BenchError('USAGE', `output: "${path}" names one file but ${fileReporters.length} file formats were asked for (${fileReporters.map((r) => r.name).join(', ')}); give a directory`);
     }
-    ensureWritableDir(dirname(target), 'output');
+    ensureWritableDir(dirname(target), 'output', create);
     if (existsSync(target)) {
       try {
         accessSync(target, constants.W_OK);
@@ -66,7 +76,7 @@ export function planOutput(formats: string[], path: string | undefined, name: st
     return plan;
   }
   const dir = target ?? resolve(cwd, 'reports', `${name}-${timestamp(now)}`);
-  ensureWritableDir(dir, 'output');
+  ensureWritableDir(dir, 'output', create);
   for (const reporter of fileReporters) plan.files.push({ reporter, path: join(dir, `report.${reporter.extension}`) });
   return plan;
 }

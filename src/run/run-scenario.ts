@@ -1,16 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { isAbsolute, resolve } from 'node:path';
 import { BenchError } from '../errors/bench-error.js';
-import { checkRequestData, loadBidiMethod, normaliseCallName } from '../driver/load-method.js';
 import { planRun } from '../plan/plan-run.js';
 import { runWorkers, type TaskWithoutPort } from '../pool/run-workers.js';
 import type { IntervalSnapshot, SplitSettings, WorkerResult } from '../pool/worker-protocol.js';
 import { buildReport } from '../report/build-report.js';
 import type { Report } from '../report/report.js';
-import { compileMessageTemplate } from '../scenario/compile-message-template.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
-import { ORDER_PROTO_PATH } from '../target/order-proto-path.js';
 import type { OrderServerHandle } from '../target/start-order-server.js';
+import { checkScenario } from './check-scenario.js';
 import { LiveStatusTracker, type LiveStatus } from './live-status.js';
 import { startLiveMetrics, type LiveMetrics } from './live-metrics.js';
 import { evaluateThresholds, firstLiveFailure, thresholdLabel } from '../compare/evaluate-thresholds.js';
@@ -48,10 +45,7 @@ function splitSettings(scenario: Scenario): { split?: SplitSettings } {
   return { split: { ...source, routedShare: routed?.share ?? 0, routedMetadata: routed?.metadata ?? {} } };
 }
 
-export function resolveProtoPath(scenario: Pick<Scenario, 'proto' | 'baseDir'>): string {
-  if (scenario.proto === undefined) return ORDER_PROTO_PATH;
-  return isAbsolute(scenario.proto) ? scenario.proto : resolve(scenario.baseDir, scenario.proto);
-}
+export { resolveProtoPath } from './check-scenario.js';
 
 /**
  * The pipeline of one run: check the call and the target before any load, plan the shares,
@@ -61,15 +55,7 @@ export function resolveProtoPath(scenario: Pick<Scenario, 'proto' | 'baseDir'>):
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunOutcome> {
   const snapshotIntervalMs = options.snapshotIntervalMs ?? 1000;
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
-  const protoPath = resolveProtoPath(scenario);
-  const importPaths = scenario.importPaths.map((p) => resolve(scenario.baseDir, p));
-  const call = normaliseCallName(scenario.call);
-  const method = loadBidiMethod(protoPath, importPaths, call);
-  checkRequestData(method, scenario.data, scenario.stream.correlateBy);
-  if (scenario.split && !scenario.split.by.startsWith('header:') && !method.responseFields.includes(scenario.split.by)) {
-    throw new BenchError('SCENARIO_INVALID', `split.by: "${scenario.split.by}" is not a field of the response message; it has ${method.responseFields.join(', ')}`);
-  }
-  compileMessageTemplate(scenario.data, scenario.stream.correlateBy);
+  const { protoPath, importPaths, call } = checkScenario(scenario);
 
   let embedded: OrderServerHandle | undefined;
   let target = scenario.target;

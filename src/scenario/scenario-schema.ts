@@ -243,7 +243,8 @@ export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFi
   const stagesMs = stages.reduce((sum, s) => sum + s.duration, 0);
   const durationMs = load.duration ?? (stages.length ? stagesMs : load.messages === undefined ? 10_000 : undefined);
   const slots = Math.max(load.streams, ...stages.map((s) => s.streams ?? 0));
-  const workers = Math.min(load.workers ?? availableParallelism(), load.connections, slots);
+  // A worker needs a connection, a stream and at least one message to send.
+  const workers = Math.min(load.workers ?? availableParallelism(), load.connections, slots, load.messages ?? Infinity);
   const rateSchedule = buildSchedule(load.rate, stages.map((s) => ({ durationMs: s.duration, value: s.rate, ramp: s.ramp })), durationMs);
   const streamSchedule = stages.some((s) => s.streams !== undefined)
     ? buildSchedule(load.streams, stages.map((s) => ({ durationMs: s.duration, value: s.streams, ramp: s.ramp })), durationMs)
