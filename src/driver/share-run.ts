@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { intendedTimeOf, valueAt, type Schedule } from '../plan/load-schedule.js';
 import { splitEvenly } from '../plan/split-evenly.js';
 import type { MessageFactory } from '../scenario/compile-message-template.js';
-import { createLatencyHistogram, encodeHistogram, recordLatencyUs, type LatencyHistogram } from '../stats/latency-histogram.js';
+import { createLatencyHistogram, disposeHistograms, encodeHistogram, recordLatencyUs, type LatencyHistogram } from '../stats/latency-histogram.js';
 import {
   addCounters,
   emptyCounters,
@@ -49,6 +49,15 @@ const STREAM_SCHEDULE_TICK_MS = 100;
  * deferred) and its latency still counts from when it was due.
  */
 export class ShareRun implements StreamOwner {
+  /** Every histogram this share records into, freed when it finishes. */
+  private readonly owned: LatencyHistogram[] = [];
+
+  private recordingHistogram(): LatencyHistogram {
+    const histogram = createLatencyHistogram({ recording: true });
+    this.owned.push(histogram);
+    return histogram;
+  }
+
   private readonly connections: Connection[] = [];
   private readonly streams = new Set<StreamDriver>();
   private readonly slotOf = new Map<StreamDriver, number>();
@@ -61,14 +70,14 @@ export class ShareRun implements StreamOwner {
   private readonly generations: number[];
   private readonly slotOpen: boolean[];
   private activeSlotTarget: number;
-  private readonly total = createLatencyHistogram();
-  private readonly interval: LatencyHistogram = createLatencyHistogram();
+  private readonly total = this.recordingHistogram();
+  private readonly interval: LatencyHistogram = this.recordingHistogram();
   private readonly totalUncorrected: LatencyHistogram | undefined;
   private readonly intervalUncorrected: LatencyHistogram | undefined;
-  private readonly sendLag = createLatencyHistogram();
-  private readonly streamFirstResponse = createLatencyHistogram();
-  private readonly streamDuration = createLatencyHistogram();
-  private readonly messagesPerStream = createLatencyHistogram();
+  private readonly sendLag = this.recordingHistogram();
+  private readonly streamFirstResponse = this.recordingHistogram();
+  private readonly streamDuration = this.recordingHistogram();
+  private readonly messagesPerStream = this.recordingHistogram();
   private readonly counters = emptyCounters();
   private readonly reported = emptyCounters();
   private readonly statusCodes: Record<string, number> = {};
@@ -108,8 +117,8 @@ export class ShareRun implements StreamOwner {
     this.activeSlotTarget = share.streams;
     this.rateSchedule = share.rateSchedule;
     if (this.rateSchedule) {
-      this.totalUncorrected = createLatencyHistogram();
-      this.intervalUncorrected = createLatencyHistogram();
+      this.totalUncorrected = this.recordingHistogram();
+      this.intervalUncorrected = this.recordingHistogram();
     }
   }
 
@@ -193,7 +202,7 @@ export class ShareRun implements StreamOwner {
   private recordLabelled(label: string, latencyUs: number): void {
     let entry = this.labelled.get(label);
     if (!entry) {
-      entry = { interval: createLatencyHistogram(), total: createLatencyHistogram(), received: 0, intervalReceived: 0 };
+      entry = { interval: this.recordingHistogram(), total: this.recordingHistogram(), received: 0, intervalReceived: 0 };
       this.labelled.set(label, entry);
     }
     entry.received++;
@@ -498,5 +507,6 @@ export class ShareRun implements StreamOwner {
       snapshotCount: this.snapshotIndex,
       stoppedEarly: this.stoppedEarly,
     });
+    disposeHistograms(this.owned);
   }
 }

@@ -3,6 +3,7 @@ import { compileMessageTemplate } from '../scenario/compile-message-template.js'
 import { createGrpcJsTransport } from '../driver/grpc-js-transport.js';
 import { loadBidiMethod } from '../driver/load-method.js';
 import { ShareRun } from '../driver/share-run.js';
+import { enableFastRecording } from '../stats/latency-histogram.js';
 import { emptyResult, type ControlMessage, type WorkerResult, type WorkerTask } from './worker-protocol.js';
 
 /**
@@ -13,6 +14,7 @@ import { emptyResult, type ControlMessage, type WorkerResult, type WorkerTask } 
 export default async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
   const { port, share } = task;
   try {
+    await enableFastRecording();
     const method = loadBidiMethod(task.call.protoPath, task.call.importPaths, task.call.call);
     const template = compileMessageTemplate(task.call.data, task.stream.correlateBy);
     const transport = createGrpcJsTransport({

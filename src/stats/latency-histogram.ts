@@ -11,15 +11,35 @@ export const SIGNIFICANT_DIGITS = 3;
 
 export type LatencyHistogram = hdr.Histogram;
 
-export function createLatencyHistogram(): LatencyHistogram {
+let fastRecording = false;
+
+/**
+ * Switches this thread's recording histograms to the WebAssembly build (about 5× faster per
+ * value). Workers call it once; such histograms must be `destroy()`ed — see disposeHistograms.
+ */
+export async function enableFastRecording(): Promise<void> {
+  await hdr.initWebAssembly();
+  fastRecording = true;
+}
+
+/**
+ * A histogram to record into. Merging and summaries (the main thread) use the JS build, which
+ * decodes what either build encodes; the two builds are never mixed in one `add()`.
+ */
+export function createLatencyHistogram(options: { recording?: boolean } = {}): LatencyHistogram {
   return hdr.build({
     lowestDiscernibleValue: LOWEST_US,
     highestTrackableValue: HIGHEST_US,
     numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
     bitBucketSize: 32,
     autoResize: false,
-    useWebAssembly: false,
+    useWebAssembly: Boolean(options.recording) && fastRecording,
   });
+}
+
+/** Frees recording histograms (WebAssembly memory is not garbage-collected). */
+export function disposeHistograms(histograms: Iterable<LatencyHistogram>): void {
+  for (const histogram of histograms) histogram.destroy();
 }
 
 /** Records one latency; sub-microsecond values count as 1 µs. */
