@@ -1,41 +1,65 @@
 /**
- * `npm run bench`: grpc-bench against a minimal raw @grpc/grpc-js ping-pong loop, side by
- * side, on the same reference Order service running in its own process on 127.0.0.1.
+ * `npm run bench`: grpc-bench on each of its transports against the minimal ping-pong loop a
+ * user would write on the same library, all on the same reference Order service running in
+ * its own process on 127.0.0.1. Four sides per case:
  *
- * Every client run is its own process (grpc-bench through its CLI, the raw loop through
- * bench/raw-grpc-js-loop.ts), both measured the same way by GNU time: user + system CPU
- * seconds and peak RSS of the whole process, start-up included. A near-empty run of each side
- * measures its start-up CPU, which is also shown subtracted. Runs alternate raw, grpc-bench,
- * raw, grpc-bench… so drift in the machine or the server hits both sides, and /proc tells how
- * much CPU other processes took during each run (a busy machine makes throughput unreliable).
+ *   raw grpc-js         bench/raw-grpc-js-loop.ts (@grpc/grpc-js alone)
+ *   grpc-bench grpc-js  the CLI with --transport grpc-js
+ *   raw http2           bench/raw-http2-loop.ts (node:http2 alone, pre-encoded request, no decode)
+ *   grpc-bench http2    the CLI with --transport http2 (skipped, with a note, when this build lacks it)
+ *
+ * Every client run is its own process, all measured the same way by GNU time: user + system
+ * CPU seconds and peak RSS of the whole process, start-up included. A near-empty run of each
+ * side measures its start-up CPU, which is also shown subtracted. The sides alternate within
+ * each round (order reversed every other round) so drift in the machine or the server hits all
+ * of them, /proc tells how much CPU other processes took during each run, and every run records
+ * /proc/loadavg before and after (a busy machine makes throughput unreliable).
+ *
+ * Ratios (median messages/s): grpc-bench(grpc-js)/raw grpc-js and grpc-bench(http2)/raw http2,
+ * target ≥ 0.95× each; grpc-bench(http2)/grpc-bench(grpc-js), target ≥ 2× at 4 × 64. The same
+ * ratios of CPU per message (start-up subtracted) say how much client CPU each side spends,
+ * which a busy or server-bound machine distorts less than throughput.
  * Results go to stdout and to reports/bench-<time>.json.
  *
  * Environment: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 2), BENCH_WARMUP_SECONDS
  * (default 2; 0 skips the server warm-up), BENCH_CASES (e.g. "1x16,4x64w2": connections x streams,
  * optionally w<workers>; default all).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import {
+  DIST_BENCH,
+  GNU_TIME,
+  GRPC_BENCH_BIN,
+  ROOT,
+  detectGnuTime,
+  envNumber,
+  failureText,
+  gitState,
+  grpcBenchHasHttp2Transport,
+  killAll,
+  loadAverage,
+  loadText,
+  median,
+  runNode,
+  startBenchServer,
+  timestamp,
+  type ChildOutcome,
+  type ProcessCost,
+} from './bench-processes.js';
 import type { RawLoopResult } from './raw-grpc-js-loop.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DIST_BENCH = join(ROOT, 'dist', 'bench');
-const GRPC_BENCH_BIN = join(ROOT, 'bin', 'grpc-bench.js');
-const GNU_TIME = '/usr/bin/time';
-const TARGET_RATIO = 0.9;
 /** Other load (cores) above which the throughput figures come with a warning. */
 const BUSY_MACHINE_CORES = 0.25;
-/** The same request on both sides; grpc-bench fills request_id per message like the raw loop does. */
+/** The same request everywhere; grpc-bench fills request_id per message like the raw grpc-js loop does. */
 const REQUEST_DATA = { request_id: '{{requestId}}', user_id: 'u_123', items: [{ sku_id: 's_001', count: 1 }] };
 
 interface BenchCase {
   connections: number;
   streams: number;
-  /** grpc-bench worker threads; the raw loop is always one thread. */
+  /** grpc-bench worker threads; the raw loops are always one thread. */
   workers: number;
   note?: string;
 }
@@ -51,15 +75,49 @@ const ALL_CASES: BenchCase[] = [
 const caseId = (c: BenchCase): string => `${c.connections}x${c.streams}w${c.workers}`;
 const caseLabel = (c: BenchCase): string => `${c.connections} conn × ${c.streams} streams`;
 
-interface ProcessCost {
-  /** User + system CPU of the whole client process, seconds. */
-  cpuSeconds: number;
-  wallSeconds: number;
-  maxRssKiB: number;
+type SideId = 'rawGrpcJs' | 'grpcBenchGrpcJs' | 'rawHttp2' | 'grpcBenchHttp2';
+
+interface Side {
+  id: SideId;
+  label: string;
+  /** The raw loop's compiled script, or the grpc-bench transport. */
+  loop?: string;
+  transport?: 'grpc-js' | 'http2';
 }
 
+const SIDES: Side[] = [
+  { id: 'rawGrpcJs', label: 'raw grpc-js', loop: 'raw-grpc-js-loop.js' },
+  { id: 'grpcBenchGrpcJs', label: 'grpc-bench grpc-js', transport: 'grpc-js' },
+  { id: 'rawHttp2', label: 'raw http2', loop: 'raw-http2-loop.js' },
+  { id: 'grpcBenchHttp2', label: 'grpc-bench http2', transport: 'http2' },
+];
+
+interface RatioSpec {
+  id: string;
+  label: string;
+  numerator: SideId;
+  denominator: SideId;
+  /** Judged against this (≥) where `judged` holds; informational elsewhere. */
+  target?: number;
+  judged?: (c: BenchCase) => boolean;
+}
+
+const RATIOS: RatioSpec[] = [
+  { id: 'grpcBenchGrpcJsOverRawGrpcJs', label: 'gb grpc-js / raw grpc-js', numerator: 'grpcBenchGrpcJs', denominator: 'rawGrpcJs', target: 0.95 },
+  { id: 'grpcBenchHttp2OverRawHttp2', label: 'gb http2 / raw http2', numerator: 'grpcBenchHttp2', denominator: 'rawHttp2', target: 0.95 },
+  {
+    id: 'grpcBenchHttp2OverGrpcBenchGrpcJs',
+    label: 'gb http2 / gb grpc-js',
+    numerator: 'grpcBenchHttp2',
+    denominator: 'grpcBenchGrpcJs',
+    target: 2,
+    judged: (c) => c.connections === 4 && c.streams === 64,
+  },
+  { id: 'rawHttp2OverRawGrpcJs', label: 'raw http2 / raw grpc-js', numerator: 'rawHttp2', denominator: 'rawGrpcJs' },
+];
+
 interface Sample {
-  side: 'raw' | 'grpc-bench';
+  side: SideId;
   round: number;
   messages: number;
   messagesPerSec: number;
@@ -71,13 +129,39 @@ interface Sample {
   cpuUsPerMessage?: number;
   /** The same after subtracting the side's start-up and tear-down CPU (measured by a near-empty run). */
   marginalCpuUsPerMessage?: number;
-  /** Raw loop only: process.cpuUsage over the load window (start-up excluded), µs per message. */
+  /** Raw loops only: process.cpuUsage over the load window (start-up excluded), µs per message. */
   loadCpuUsPerMessage?: number;
   /** CPU used by the server process during the run, as a share of one core. */
   serverCpuShare?: number;
   /** CPU used on the machine during the run by neither client nor server, in cores (other load). */
   backgroundCores?: number;
+  /** /proc/loadavg (1, 5, 15 min) just before and just after the run. */
+  loadAvgBefore?: [number, number, number];
+  loadAvgAfter?: [number, number, number];
   error?: string;
+}
+
+interface SideSummary {
+  messagesPerSec: number;
+  cpuUsPerMessage: number;
+  marginalCpuUsPerMessage: number;
+  loadCpuUsPerMessage: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxRssMiB: number;
+  serverCpuPercent: number;
+  backgroundCores: number;
+  loadAvg1: number;
+}
+
+interface RatioResult {
+  label: string;
+  /** Median messages/s of the numerator side over the denominator's. */
+  throughput: number;
+  /** Denominator's CPU µs/msg (start-up subtracted) over the numerator's: > 1 = the numerator spends less CPU per message. */
+  cpuEfficiency: number;
+  target?: number;
+  meetsTarget?: boolean;
 }
 
 interface CaseResult {
@@ -86,96 +170,13 @@ interface CaseResult {
   streams: number;
   workers: number;
   note?: string;
-  raw: Sample[];
-  grpcBench: Sample[];
-  rawMedianMsgPerSec: number;
-  grpcBenchMedianMsgPerSec: number;
-  ratio: number;
-  meetsTarget: boolean;
-}
-
-function envNumber(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name}: expected a non-negative number, got "${text}"`);
-  return value;
-}
-
-function median(values: number[]): number {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  samples: Partial<Record<SideId, Sample[]>>;
+  medians: Partial<Record<SideId, SideSummary>>;
+  ratios: Record<string, RatioResult>;
 }
 
 // ---------------------------------------------------------------------------------------
-// Child processes
-
-const running = new Set<ChildProcess>();
-
-/** Kills a child and its process group (GNU time's child included). */
-function killTree(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    child.kill(signal);
-  }
-}
-
-interface ChildOutcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  cost?: ProcessCost;
-}
-
-/** Runs `node args…` (under GNU time when available), bounded by timeoutMs. */
-async function runNode(args: string[], timeoutMs: number, useTime: boolean, scratch: string): Promise<ChildOutcome> {
-  const timeFile = join(scratch, `time-${process.hrtime.bigint()}.txt`);
-  const command = useTime ? GNU_TIME : process.execPath;
-  const argv = useTime ? ['-f', '%e %U %S %M', '-o', timeFile, process.execPath, ...args] : args;
-  const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  running.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killTree(child, 'SIGKILL');
-  }, timeoutMs);
-  const code = await new Promise<number | null>((resolve) => {
-    child.on('error', (error) => {
-      stderr += `${error.message}\n`;
-      resolve(null);
-    });
-    child.on('close', (exitCode) => resolve(exitCode));
-  });
-  clearTimeout(timer);
-  running.delete(child);
-  let cost: ProcessCost | undefined;
-  if (useTime && existsSync(timeFile)) {
-    // GNU time writes "Command exited with non-zero status N" first when the child failed.
-    const line = readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '';
-    const [wall, user, sys, rss] = line.split(/\s+/).map(Number);
-    if ([wall, user, sys, rss].every((v) => Number.isFinite(v))) {
-      cost = { wallSeconds: wall!, cpuSeconds: user! + sys!, maxRssKiB: rss! };
-    }
-    rmSync(timeFile, { force: true });
-  }
-  return { code, stdout, stderr, timedOut, ...(cost ? { cost } : {}) };
-}
-
-/** GNU time with -f/-o, or nothing (then CPU and RSS are skipped for both sides). */
-async function detectGnuTime(scratch: string): Promise<boolean> {
-  if (!existsSync(GNU_TIME)) return false;
-  const probe = await runNode(['-e', '0'], 10_000, true, scratch);
-  return probe.code === 0 && probe.cost !== undefined;
-}
+// /proc readings
 
 /** USER_HZ; 100 on every mainstream Linux. */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -185,10 +186,12 @@ interface CpuReading {
   atMs: number;
   serverTicks?: number;
   machineBusyTicks?: number;
+  loadAvg?: [number, number, number];
 }
 
 function readCpu(serverPid: number | undefined): CpuReading {
-  const reading: CpuReading = { atMs: performance.now() };
+  const load = loadAverage();
+  const reading: CpuReading = { atMs: performance.now(), ...(load ? { loadAvg: load } : {}) };
   try {
     if (serverPid !== undefined) {
       const stat = readFileSync(`/proc/${serverPid}/stat`, 'utf8');
@@ -206,12 +209,14 @@ function readCpu(serverPid: number | undefined): CpuReading {
 }
 
 /**
- * Server CPU over the load time (the server idles while a client starts up), and the CPU
- * neither the client nor the server used during the run: other work on the machine, which
- * makes throughput figures unreliable when it is high.
+ * Server CPU over the load time (the server idles while a client starts up), the CPU neither
+ * the client nor the server used during the run (other work on the machine, which makes
+ * throughput figures unreliable when it is high), and the load averages around the run.
  */
-function withCpuReadings<T extends Sample>(sample: T, before: CpuReading, after: CpuReading): T {
-  const result: T = { ...sample };
+function withCpuReadings(sample: Sample, before: CpuReading, after: CpuReading): Sample {
+  const result: Sample = { ...sample };
+  if (before.loadAvg) result.loadAvgBefore = before.loadAvg;
+  if (after.loadAvg) result.loadAvgAfter = after.loadAvg;
   if (before.serverTicks !== undefined && after.serverTicks !== undefined && sample.loadMs > 0) {
     result.serverCpuShare = (after.serverTicks - before.serverTicks) / CLOCK_TICKS_PER_SECOND / (sample.loadMs / 1000);
   }
@@ -224,50 +229,8 @@ function withCpuReadings<T extends Sample>(sample: T, before: CpuReading, after:
   return result;
 }
 
-interface BenchServer {
-  address: string;
-  pid: number | undefined;
-  stop(): Promise<void>;
-}
-
-async function startBenchServer(): Promise<BenchServer> {
-  const child = spawn(process.execPath, [join(DIST_BENCH, 'bench-server.js')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-  running.add(child);
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const address = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    const timer = setTimeout(() => reject(new Error('bench server: no address within 10 s')), 10_000);
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      const newline = buffered.indexOf('\n');
-      if (newline < 0) return;
-      clearTimeout(timer);
-      try {
-        resolve((JSON.parse(buffered.slice(0, newline)) as { address: string }).address);
-      } catch (error) {
-        reject(error as Error);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`bench server exited with code ${code} before listening`));
-    });
-  });
-  return {
-    address,
-    pid: child.pid,
-    stop: async () => {
-      child.stdin!.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-      running.delete(child);
-    },
-  };
-}
-
 // ---------------------------------------------------------------------------------------
-// The two sides
+// The sides
 
 interface RunContext {
   address: string;
@@ -275,40 +238,43 @@ interface RunContext {
   seconds: number;
   useTime: boolean;
   scratch: string;
-  /** Start-up + tear-down CPU seconds of a near-empty run: raw, and grpc-bench by worker count. */
-  fixedCpu: { raw?: number; grpcBench: Map<number, number> };
+  /** Start-up + tear-down CPU seconds of a near-empty run, by fixedCpuKey. */
+  fixedCpu: Map<string, number>;
 }
+
+const fixedCpuKey = (side: Side, workers: number): string => (side.loop ? side.id : `${side.id}/w${workers}`);
 
 function finishSample(sample: Sample, fixedCpuSeconds: number | undefined): Sample {
   if (sample.cost && sample.messages > 0) {
     sample.cpuUsPerMessage = (sample.cost.cpuSeconds * 1e6) / sample.messages;
-    if (fixedCpuSeconds !== undefined) sample.marginalCpuUsPerMessage = ((sample.cost.cpuSeconds - fixedCpuSeconds) * 1e6) / sample.messages;
+    // Not when the start-up CPU is as large as the whole run's: then noise is all that is left.
+    if (fixedCpuSeconds !== undefined && sample.cost.cpuSeconds > fixedCpuSeconds) {
+      sample.marginalCpuUsPerMessage = ((sample.cost.cpuSeconds - fixedCpuSeconds) * 1e6) / sample.messages;
+    }
   }
   return sample;
 }
 
-function failed(side: Sample['side'], round: number, outcome: ChildOutcome, what: string): Sample {
-  const reason = outcome.timedOut ? 'timed out' : `exit code ${outcome.code}`;
-  const detail = outcome.stderr.trim().split('\n').slice(-3).join(' | ');
-  return { side, round, messages: 0, messagesPerSec: 0, loadMs: 0, p50Ms: NaN, p99Ms: NaN, errors: 0, error: `${what}: ${reason}${detail ? `: ${detail}` : ''}` };
+function failed(side: SideId, round: number, outcome: ChildOutcome, what: string): Sample {
+  return { side, round, messages: 0, messagesPerSec: 0, loadMs: 0, p50Ms: NaN, p99Ms: NaN, errors: 0, error: failureText(outcome, what) };
 }
 
-async function runRaw(c: BenchCase, round: number, ctx: RunContext, seconds = ctx.seconds): Promise<Sample> {
+async function runRaw(side: Side, c: BenchCase, round: number, ctx: RunContext, seconds = ctx.seconds): Promise<Sample> {
   const args = [
-    join(DIST_BENCH, 'raw-grpc-js-loop.js'),
+    join(DIST_BENCH, side.loop!),
     '--target', ctx.address,
     '--connections', String(c.connections),
     '--streams', String(c.streams),
     '--seconds', String(seconds),
   ];
   const before = readCpu(ctx.serverPid);
-  const outcome = await runNode(args, (seconds + 30) * 1000, ctx.useTime, ctx.scratch);
+  const outcome = await runNode(args, { timeoutMs: (seconds + 30) * 1000, useTime: ctx.useTime, scratch: ctx.scratch });
   const after = readCpu(ctx.serverPid);
-  if (outcome.code !== 0) return failed('raw', round, outcome, 'raw loop');
+  if (outcome.code !== 0) return withCpuReadings(failed(side.id, round, outcome, side.label), before, after);
   const result = JSON.parse(outcome.stdout.trim().split('\n').pop()!) as RawLoopResult;
   return withCpuReadings(
     finishSample({
-      side: 'raw',
+      side: side.id,
       round,
       messages: result.messages,
       messagesPerSec: (result.messages * 1000) / result.elapsedMs,
@@ -318,7 +284,7 @@ async function runRaw(c: BenchCase, round: number, ctx: RunContext, seconds = ct
       errors: result.errors,
       loadCpuUsPerMessage: result.messages > 0 ? (result.cpuUserUs + result.cpuSystemUs) / result.messages : NaN,
       ...(outcome.cost ? { cost: outcome.cost } : {}),
-    }, ctx.fixedCpu.raw),
+    }, ctx.fixedCpu.get(fixedCpuKey(side, c.workers))),
     before,
     after,
   );
@@ -332,11 +298,12 @@ interface GrpcBenchReport {
 }
 
 /** A timed run (`-z`), or `messages` for a near-empty run that measures start-up cost. */
-async function runGrpcBench(c: BenchCase, round: number, ctx: RunContext, messages?: number): Promise<Sample> {
-  const reportFile = join(ctx.scratch, `grpc-bench-${caseId(c)}-${round}.json`);
+async function runGrpcBench(side: Side, c: BenchCase, round: number, ctx: RunContext, passTransport: boolean, messages?: number): Promise<Sample> {
+  const reportFile = join(ctx.scratch, `grpc-bench-${side.id}-${caseId(c)}-${round}.json`);
   const args = [
     GRPC_BENCH_BIN, 'run', ctx.address,
     '--insecure',
+    ...(passTransport ? ['--transport', side.transport!] : []),
     '-c', String(c.streams),
     '--connections', String(c.connections),
     '--workers', String(c.workers),
@@ -347,14 +314,14 @@ async function runGrpcBench(c: BenchCase, round: number, ctx: RunContext, messag
     '-o', reportFile,
   ];
   const before = readCpu(ctx.serverPid);
-  const outcome = await runNode(args, (ctx.seconds + 30) * 1000, ctx.useTime, ctx.scratch);
+  const outcome = await runNode(args, { timeoutMs: (ctx.seconds + 30) * 1000, useTime: ctx.useTime, scratch: ctx.scratch });
   const after = readCpu(ctx.serverPid);
-  if (outcome.code !== 0 || !existsSync(reportFile)) return failed('grpc-bench', round, outcome, 'grpc-bench');
+  if (outcome.code !== 0 || !existsSync(reportFile)) return withCpuReadings(failed(side.id, round, outcome, side.label), before, after);
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as GrpcBenchReport;
   rmSync(reportFile, { force: true });
   return withCpuReadings(
     finishSample({
-      side: 'grpc-bench',
+      side: side.id,
       round,
       messages: report.counts.messagesReceived,
       messagesPerSec: report.throughput.messagesPerSec,
@@ -363,7 +330,7 @@ async function runGrpcBench(c: BenchCase, round: number, ctx: RunContext, messag
       p99Ms: report.latencyMs.p99,
       errors: report.counts.errors,
       ...(outcome.cost ? { cost: outcome.cost } : {}),
-    }, ctx.fixedCpu.grpcBench.get(c.workers)),
+    }, ctx.fixedCpu.get(fixedCpuKey(side, c.workers))),
     before,
     after,
   );
@@ -374,114 +341,154 @@ async function runGrpcBench(c: BenchCase, round: number, ctx: RunContext, messag
  * each side spends whatever the run length. Subtracting it gives the per-message cost of the
  * load itself, which short runs otherwise overstate.
  */
-async function measureFixedCpu(ctx: RunContext, workerCounts: number[]): Promise<void> {
+async function measureFixedCpu(ctx: RunContext, sides: Side[], workerCounts: number[], passTransport: boolean): Promise<void> {
   const cpuOf = (samples: Sample[]): number | undefined => {
     const value = median(samples.filter((s) => !s.error && s.cost).map((s) => s.cost!.cpuSeconds));
     return Number.isFinite(value) ? value : undefined;
   };
-  const raw: Sample[] = [];
-  for (let i = 0; i < 3; i++) raw.push(await runRaw({ connections: 1, streams: 1, workers: 1 }, 0, ctx, 0.001));
-  const rawFixed = cpuOf(raw);
-  if (rawFixed !== undefined) ctx.fixedCpu.raw = rawFixed;
-  for (const workers of workerCounts) {
-    const runs: Sample[] = [];
-    for (let i = 0; i < 3; i++) runs.push(await runGrpcBench({ connections: workers, streams: workers, workers }, 0, ctx, workers));
-    const fixed = cpuOf(runs);
-    if (fixed !== undefined) ctx.fixedCpu.grpcBench.set(workers, fixed);
+  for (const side of sides) {
+    for (const workers of side.loop ? [1] : workerCounts) {
+      const runs: Sample[] = [];
+      for (let i = 0; i < 3; i++) {
+        runs.push(
+          side.loop
+            ? await runRaw(side, { connections: 1, streams: 1, workers: 1 }, 0, ctx, 0.001)
+            : await runGrpcBench(side, { connections: workers, streams: workers, workers }, 0, ctx, passTransport, workers),
+        );
+      }
+      const fixed = cpuOf(runs);
+      if (fixed !== undefined) ctx.fixedCpu.set(fixedCpuKey(side, workers), fixed);
+    }
   }
 }
 
 // ---------------------------------------------------------------------------------------
-// Output
+// Summaries and output
+
+function medianOf(samples: Sample[] | undefined, pick: (s: Sample) => number | undefined): number {
+  return median((samples ?? []).filter((s) => !s.error).map((s) => pick(s) ?? NaN));
+}
+
+function summarize(samples: Sample[]): SideSummary {
+  return {
+    messagesPerSec: medianOf(samples, (s) => s.messagesPerSec),
+    cpuUsPerMessage: medianOf(samples, (s) => s.cpuUsPerMessage),
+    marginalCpuUsPerMessage: medianOf(samples, (s) => s.marginalCpuUsPerMessage),
+    loadCpuUsPerMessage: medianOf(samples, (s) => s.loadCpuUsPerMessage),
+    p50Ms: medianOf(samples, (s) => s.p50Ms),
+    p99Ms: medianOf(samples, (s) => s.p99Ms),
+    maxRssMiB: medianOf(samples, (s) => (s.cost ? s.cost.maxRssKiB / 1024 : undefined)),
+    serverCpuPercent: medianOf(samples, (s) => (s.serverCpuShare === undefined ? undefined : s.serverCpuShare * 100)),
+    backgroundCores: medianOf(samples, (s) => s.backgroundCores),
+    loadAvg1: median(samples.map((s) => s.loadAvgBefore?.[0] ?? NaN)),
+  };
+}
+
+function ratiosOf(c: BenchCase, medians: Partial<Record<SideId, SideSummary>>): Record<string, RatioResult> {
+  const ratios: Record<string, RatioResult> = {};
+  for (const spec of RATIOS) {
+    const num = medians[spec.numerator];
+    const den = medians[spec.denominator];
+    if (!num || !den) continue;
+    const throughput = num.messagesPerSec / den.messagesPerSec;
+    // Start-up subtracted when both have it, whole-process CPU otherwise.
+    const marginal = Number.isFinite(num.marginalCpuUsPerMessage) && Number.isFinite(den.marginalCpuUsPerMessage);
+    const cpuEfficiency = marginal ? den.marginalCpuUsPerMessage / num.marginalCpuUsPerMessage : den.cpuUsPerMessage / num.cpuUsPerMessage;
+    const judged = spec.target !== undefined && (spec.judged?.(c) ?? true);
+    ratios[spec.id] = {
+      label: spec.label,
+      throughput,
+      cpuEfficiency,
+      ...(judged ? { target: spec.target!, meetsTarget: Number.isFinite(throughput) && throughput >= spec.target! } : {}),
+    };
+  }
+  return ratios;
+}
 
 const int = (v: number): string => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '–');
 const fixed = (v: number | undefined, digits: number): string => (v !== undefined && Number.isFinite(v) ? v.toFixed(digits) : '–');
 
-function table(header: string[], rows: string[][]): string {
+function table(header: string[], rows: string[][], leftColumns = 2): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]): string => cells.map((cell, i) => (i < leftColumns ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-function medianOf(samples: Sample[], pick: (s: Sample) => number | undefined): number {
-  return median(samples.filter((s) => !s.error).map((s) => pick(s) ?? NaN));
 }
 
 const fixedText = (seconds: number | undefined): string => (seconds === undefined ? '–' : `${Math.round(seconds * 1000)} ms`);
 
-function printTables(results: CaseResult[], ctx: RunContext): void {
-  const { useTime } = ctx;
-  const throughput = results.map((r) => [
-    caseLabel(r),
-    String(r.workers),
-    r.raw.map((s) => (s.error ? 'ERR' : int(s.messagesPerSec))).join(' / '),
-    r.grpcBench.map((s) => (s.error ? 'ERR' : int(s.messagesPerSec))).join(' / '),
-    Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}×` : '–',
-    Number.isFinite(r.ratio) ? (r.meetsTarget ? 'ok' : `< ${TARGET_RATIO}×`) : '–',
-    [...r.raw, ...r.grpcBench].map((s) => fixed(s.backgroundCores, 1)).join(' '),
-  ]);
+function printTables(results: CaseResult[], ctx: RunContext, sides: Side[], http2Note: string | undefined): void {
+  const perSide: string[][] = [];
+  for (const r of results) {
+    for (const side of sides) {
+      const samples = r.samples[side.id];
+      const m = r.medians[side.id];
+      if (!samples || !m) continue;
+      perSide.push([
+        `${caseLabel(r)} w${r.workers}`,
+        side.label,
+        samples.map((s) => (s.error ? 'ERR' : int(s.messagesPerSec))).join(' / '),
+        int(m.messagesPerSec),
+        fixed(m.cpuUsPerMessage, 1),
+        fixed(m.marginalCpuUsPerMessage, 1),
+        fixed(m.loadCpuUsPerMessage, 1),
+        fixed(m.p50Ms, 3),
+        fixed(m.p99Ms, 3),
+        fixed(m.maxRssMiB, 0),
+        fixed(m.serverCpuPercent, 0),
+        fixed(m.backgroundCores, 2),
+        fixed(m.loadAvg1, 2),
+      ]);
+    }
+  }
   process.stdout.write(
-    `\nThroughput, messages/s (each round; ratio = median grpc-bench / median raw, target ≥ ${TARGET_RATIO}×)\n` +
-      `${table(['setting', 'workers', 'raw grpc-js', 'grpc-bench', 'ratio', 'target', 'other load, cores (raw… gb…)'], throughput)}\n`,
+    `\nPer side (medians over rounds; msg/s of each round first)\n` +
+      `${table(
+        ['setting', 'side', 'msg/s rounds', 'msg/s', 'CPU µs/msg', 'minus start-up', 'in-process', 'P50 ms', 'P99 ms', 'RSS MiB', 'server CPU %', 'other load', 'loadavg 1m'],
+        perSide,
+      )}\n`,
   );
-  const background = median(results.flatMap((r) => [...r.raw, ...r.grpcBench]).map((s) => s.backgroundCores ?? NaN));
+
+  const ratioCell = (ratio: RatioResult | undefined, pick: 'throughput' | 'cpuEfficiency'): string => {
+    if (!ratio || !Number.isFinite(ratio[pick])) return '–';
+    const value = `${ratio[pick].toFixed(2)}×`;
+    if (pick !== 'throughput' || ratio.target === undefined) return value;
+    return `${value} ${ratio.meetsTarget ? 'ok' : `< ${ratio.target}×`}`;
+  };
+  const specs = RATIOS.filter((spec) => results.some((r) => r.ratios[spec.id]));
+  const header = ['setting', ...specs.map((s) => `${s.label}${s.target === undefined ? '' : ` (≥ ${s.target}×${s.judged ? ' at 4×64' : ''})`}`)];
+  process.stdout.write(
+    `\nThroughput ratios (median msg/s over median msg/s)\n` +
+      `${table(header, results.map((r) => [`${caseLabel(r)} w${r.workers}`, ...specs.map((s) => ratioCell(r.ratios[s.id], 'throughput'))]), 1)}\n` +
+      `\nCPU-per-message ratios (denominator's CPU µs/msg over numerator's, start-up subtracted: > 1× = numerator cheaper per message)\n` +
+      `${table(['setting', ...specs.map((s) => s.label)], results.map((r) => [`${caseLabel(r)} w${r.workers}`, ...specs.map((s) => ratioCell(r.ratios[s.id], 'cpuEfficiency'))]), 1)}\n`,
+  );
+  if (http2Note) process.stdout.write(`! ${http2Note}\n`);
+
+  const background = median(results.flatMap((r) => Object.values(r.samples).flat()).map((s) => s.backgroundCores ?? NaN));
   if (background >= BUSY_MACHINE_CORES) {
     process.stdout.write(
       `! the machine was busy: other processes used ${background.toFixed(1)} of ${availableParallelism()} cores during a median run; ` +
         'throughput and latency figures are unreliable, CPU per message less so.\n',
     );
   }
-  const costs = results.map((r) => [
-    caseLabel(r),
-    String(r.workers),
-    fixed(medianOf(r.raw, (s) => s.cpuUsPerMessage), 1),
-    fixed(medianOf(r.grpcBench, (s) => s.cpuUsPerMessage), 1),
-    fixed(medianOf(r.raw, (s) => s.marginalCpuUsPerMessage), 1),
-    fixed(medianOf(r.grpcBench, (s) => s.marginalCpuUsPerMessage), 1),
-    fixed(medianOf(r.raw, (s) => s.loadCpuUsPerMessage), 1),
-    `${fixed(medianOf(r.raw, (s) => s.p50Ms), 3)} / ${fixed(medianOf(r.raw, (s) => s.p99Ms), 3)}`,
-    `${fixed(medianOf(r.grpcBench, (s) => s.p50Ms), 3)} / ${fixed(medianOf(r.grpcBench, (s) => s.p99Ms), 3)}`,
-    fixed(medianOf(r.raw, (s) => (s.cost ? s.cost.maxRssKiB / 1024 : undefined)), 0),
-    fixed(medianOf(r.grpcBench, (s) => (s.cost ? s.cost.maxRssKiB / 1024 : undefined)), 0),
-    `${fixed(medianOf(r.raw, (s) => s.serverCpuShare && s.serverCpuShare * 100), 0)} / ${fixed(medianOf(r.grpcBench, (s) => s.serverCpuShare && s.serverCpuShare * 100), 0)}`,
-  ]);
-  process.stdout.write(
-    `\nCost and latency (medians over rounds)\n` +
-      `${table(
-        ['setting', 'workers', 'CPU µs/msg raw', 'grpc-bench', 'minus start-up: raw', 'grpc-bench', 'raw in-process', 'P50/P99 ms raw', 'grpc-bench', 'RSS MiB raw', 'grpc-bench', 'server CPU % raw/gb'],
-        costs,
-      )}\n`,
-  );
-  process.stdout.write(
-    useTime
-      ? 'CPU µs/msg and RSS: GNU time on each client process (user+sys, max RSS), start-up included, divided by responses received.\n' +
-          `"minus start-up": the same after subtracting the CPU of a near-empty run of that side (raw ${fixedText(ctx.fixedCpu.raw)}; ` +
-          `grpc-bench ${[...ctx.fixedCpu.grpcBench].map(([w, cpu]) => `${w} worker(s) ${fixedText(cpu)}`).join(', ') || '–'}).\n` +
-          '"raw in-process": the raw loop\'s own process.cpuUsage() over its load window, a check on the subtraction.\n' +
-          'server CPU %: the server process\'s CPU during the run over the load time (100 = one core busy), from /proc.\n'
-      : `${GNU_TIME} not available: CPU and RSS are not measured for either side (install the "time" package).\n`,
-  );
+  if (ctx.useTime) {
+    const fixedList = [...ctx.fixedCpu].map(([key, cpu]) => `${key} ${fixedText(cpu)}`).join(', ') || '–';
+    process.stdout.write(
+      'CPU µs/msg and RSS: GNU time on each client process (user+sys, max RSS), start-up included, divided by responses received.\n' +
+        `"minus start-up": the same after subtracting the CPU of a near-empty run of that side (${fixedList}).\n` +
+        '"in-process": the raw loops\' own process.cpuUsage() over their load window, a check on the subtraction.\n' +
+        'server CPU %: the server process\'s CPU during the run over the load time (100 = one core busy), from /proc.\n' +
+        'other load: cores used during the run by neither client nor server; loadavg 1m: /proc/loadavg before the run.\n',
+    );
+  } else {
+    process.stdout.write(`${GNU_TIME} not available: CPU and RSS are not measured for any side (install the "time" package).\n`);
+  }
   for (const r of results) {
-    for (const s of [...r.raw, ...r.grpcBench]) {
+    for (const s of Object.values(r.samples).flat()) {
       if (s.error) process.stdout.write(`! ${caseLabel(r)} w${r.workers} ${s.side} round ${s.round}: ${s.error}\n`);
       else if (s.errors > 0) process.stdout.write(`! ${caseLabel(r)} w${r.workers} ${s.side} round ${s.round}: ${s.errors} errors\n`);
     }
   }
-}
-
-/** Which sources were measured: HEAD, and whether src/ had uncommitted changes. */
-function gitState(): { commit: string; srcDirty: boolean } | null {
-  try {
-    const git = (...args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return { commit: git('rev-parse', 'HEAD'), srcDirty: git('status', '--porcelain', '--', 'src').length > 0 };
-  } catch {
-    return null;
-  }
-}
-
-function timestamp(date: Date): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -496,15 +503,20 @@ async function main(): Promise<void> {
     ? ALL_CASES.filter((c) => wanted.some((w) => (w.includes('w') ? caseId(c) === w : caseId(c).startsWith(`${w}w`))))
     : ALL_CASES;
   if (cases.length === 0) throw new Error(`BENCH_CASES: none of ${wanted?.join(', ')} is one of ${ALL_CASES.map(caseId).join(', ')}`);
-  for (const entry of [GRPC_BENCH_BIN, join(DIST_BENCH, 'raw-grpc-js-loop.js'), join(DIST_BENCH, 'bench-server.js')]) {
+  const entries = [GRPC_BENCH_BIN, join(DIST_BENCH, 'bench-server.js'), ...SIDES.filter((s) => s.loop).map((s) => join(DIST_BENCH, s.loop!))];
+  for (const entry of entries) {
     if (!existsSync(entry)) throw new Error(`${entry} not found: run "npm run build" first (npm run bench does)`);
   }
+
+  const hasHttp2 = grpcBenchHasHttp2Transport();
+  const http2Note = hasHttp2 ? undefined : 'grpc-bench http2 skipped: this build of grpc-bench has no `--transport http2` (run --help lists no such choice)';
+  const sides = SIDES.filter((s) => hasHttp2 || s.id !== 'grpcBenchHttp2');
 
   const scratch = mkdtempSync(join(tmpdir(), 'grpc-bench-bench-'));
   const useTime = await detectGnuTime(scratch);
   const server = await startBenchServer();
   const stopAll = (): void => {
-    for (const child of running) killTree(child, 'SIGKILL');
+    killAll();
     rmSync(scratch, { recursive: true, force: true });
   };
   process.once('SIGINT', () => {
@@ -512,72 +524,86 @@ async function main(): Promise<void> {
     process.exit(130);
   });
 
-  const ctx: RunContext = { address: server.address, serverPid: server.pid, seconds, useTime, scratch, fixedCpu: { grpcBench: new Map() } };
+  const ctx: RunContext = { address: server.address, serverPid: server.pid, seconds, useTime, scratch, fixedCpu: new Map() };
+  const loadAtStart = loadAverage();
   process.stdout.write(
-    `grpc-bench vs raw @grpc/grpc-js ping-pong — server ${server.address} (own process), ` +
-      `${seconds}s per run, ${rounds} round(s), node ${process.version}, ${availableParallelism()} CPU(s) ${cpus()[0]?.model ?? ''}\n`,
+    `grpc-bench (grpc-js, http2) vs raw grpc-js and raw node:http2 ping-pong — server ${server.address} (own process), ` +
+      `${seconds}s per run, ${rounds} round(s), node ${process.version}, ${availableParallelism()} CPU(s) ${cpus()[0]?.model ?? ''}, ` +
+      `loadavg ${loadText(loadAtStart)}\n`,
   );
+  if (http2Note) process.stdout.write(`! ${http2Note}\n`);
   if (!useTime) process.stdout.write(`${GNU_TIME} not found or not GNU time: CPU and RSS will not be measured.\n`);
 
   const results: CaseResult[] = [];
+  const runSide = (side: Side, c: BenchCase, round: number): Promise<Sample> =>
+    side.loop ? runRaw(side, c, round, ctx) : runGrpcBench(side, c, round, ctx, hasHttp2);
   try {
     if (warmupSeconds > 0) {
-      process.stdout.write(`warm-up: raw loop 4×64 for ${warmupSeconds}s (not recorded)\n`);
-      await runRaw({ connections: 4, streams: 64, workers: 1 }, 0, ctx, warmupSeconds);
+      process.stdout.write(`warm-up: raw grpc-js loop 4×64 for ${warmupSeconds}s (not recorded)\n`);
+      await runRaw(SIDES[0]!, { connections: 4, streams: 64, workers: 1 }, 0, ctx, warmupSeconds);
     }
     if (useTime) {
       process.stdout.write('start-up cost: near-empty runs of each side (not recorded)\n');
-      await measureFixedCpu(ctx, [...new Set(cases.map((c) => c.workers))]);
+      await measureFixedCpu(ctx, sides, [...new Set(cases.map((c) => c.workers))], hasHttp2);
     }
     for (const c of cases) {
-      const raw: Sample[] = [];
-      const grpcBench: Sample[] = [];
+      const samples: Partial<Record<SideId, Sample[]>> = {};
       for (let round = 1; round <= rounds; round++) {
-        const r = await runRaw(c, round, ctx);
-        raw.push(r);
-        const b = await runGrpcBench(c, round, ctx);
-        grpcBench.push(b);
+        // Reversed every other round: no side always runs first after a case change or last before the next.
+        const order = round % 2 === 1 ? sides : [...sides].reverse();
+        const got = new Map<SideId, Sample>();
+        for (const side of order) {
+          const sample = await runSide(side, c, round);
+          got.set(side.id, sample);
+          (samples[side.id] ??= []).push(sample);
+        }
+        const figures = sides.map((side) => {
+          const s = got.get(side.id)!;
+          return `${side.label} ${s.error ? 'ERROR' : int(s.messagesPerSec)}`;
+        });
         process.stdout.write(
-          `${caseLabel(c).padEnd(22)} w${c.workers} round ${round}: raw ${r.error ? 'ERROR' : int(r.messagesPerSec)} msg/s, grpc-bench ${b.error ? 'ERROR' : int(b.messagesPerSec)} msg/s\n`,
+          `${caseLabel(c).padEnd(22)} w${c.workers} round ${round} (loadavg ${fixed(got.get(order[0]!.id)!.loadAvgBefore?.[0], 2)}): ${figures.join(' · ')} msg/s\n`,
         );
       }
-      const rawMedian = medianOf(raw, (s) => s.messagesPerSec);
-      const benchMedian = medianOf(grpcBench, (s) => s.messagesPerSec);
-      const ratio = benchMedian / rawMedian;
+      const medians: Partial<Record<SideId, SideSummary>> = {};
+      for (const side of sides) medians[side.id] = summarize(samples[side.id]!);
       results.push({
         id: caseId(c),
         connections: c.connections,
         streams: c.streams,
         workers: c.workers,
         ...(c.note === undefined ? {} : { note: c.note }),
-        raw,
-        grpcBench,
-        rawMedianMsgPerSec: rawMedian,
-        grpcBenchMedianMsgPerSec: benchMedian,
-        ratio,
-        meetsTarget: ratio >= TARGET_RATIO,
+        samples,
+        medians,
+        ratios: ratiosOf(c, medians),
       });
     }
   } finally {
     await server.stop();
     stopAll();
   }
+  const loadAtEnd = loadAverage();
 
-  printTables(results, ctx);
+  printTables(results, ctx, sides, http2Note);
+  process.stdout.write(`loadavg at start ${loadText(loadAtStart)}, at end ${loadText(loadAtEnd)}\n`);
   const reportsDir = join(ROOT, 'reports');
   mkdirSync(reportsDir, { recursive: true });
   const file = join(reportsDir, `bench-${timestamp(new Date())}.json`);
   const document = {
-    kind: 'grpc-bench-vs-raw-grpc-js',
+    kind: 'grpc-bench-vs-raw-loops',
     createdAt: new Date().toISOString(),
     node: process.version,
     cpus: availableParallelism(),
     cpuModel: cpus()[0]?.model ?? '',
+    loadAvgAtStart: loadAtStart ?? null,
+    loadAvgAtEnd: loadAtEnd ?? null,
     secondsPerRun: seconds,
     rounds,
-    targetRatio: TARGET_RATIO,
+    sides: sides.map((s) => ({ id: s.id, label: s.label })),
+    ...(http2Note ? { skipped: http2Note } : {}),
+    ratios: RATIOS.map((r) => ({ id: r.id, label: r.label, numerator: r.numerator, denominator: r.denominator, target: r.target ?? null, judgedAt: r.judged ? '4x64' : r.target === undefined ? null : 'all' })),
     cpuMeasured: useTime,
-    fixedCpuSeconds: { raw: ctx.fixedCpu.raw ?? null, grpcBenchByWorkers: Object.fromEntries(ctx.fixedCpu.grpcBench) },
+    fixedCpuSeconds: Object.fromEntries(ctx.fixedCpu),
     git: gitState(),
     request: REQUEST_DATA,
     cases: results,
@@ -588,6 +614,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`bench: ${(error as Error)?.message ?? String(error)}\n`);
-  for (const child of running) killTree(child, 'SIGKILL');
+  killAll();
   process.exit(1);
 });

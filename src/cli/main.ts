@@ -1,13 +1,15 @@
 import yargs from 'yargs';
 import { BenchError } from '../errors/bench-error.js';
 import { ERROR_CATALOGUE } from '../errors/error-catalogue.js';
-import { REPORT_FORMATS } from '../reporters/reporter-registry.js';
 import { TOOL_VERSION } from '../tool-version.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { COMPARISON_FORMATS, compareCommand, type CompareFlags } from './compare-command.js';
+import { DEFAULT_MERGE_FORMATS, mergeCommand, type MergeFlags } from './merge-command.js';
 import { runCommand } from './run-command.js';
+import { addRunOptions } from './run-options.js';
 import type { RunFlags } from './run-flags.js';
 import type { ServeFlags } from './serve-command.js';
+import { validateCommand } from './validate-command.js';
 
 const EPILOGUE = `Exit codes: ${[...new Set(Object.values(ERROR_CATALOGUE).map((e) => e.exitCode))]
   .sort((a, b) => a - b)
@@ -30,59 +32,34 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .fail((message, error) => {
       if (error) throw error;
       usageError = message;
+      // Stops here: yargs would otherwise still run the command's handler without its arguments.
+      throw new BenchError('USAGE', message);
     })
     .command(
       'run [scenario] [target]',
       'Load-test a bidi streaming method (the embedded Order service by default)',
       (y) =>
-        y
-          .positional('scenario', { type: 'string', describe: 'Scenario YAML file (optional)' })
-          .positional('target', { type: 'string', describe: 'host:port, or "embedded" (default)' })
-          .option('c', { type: 'number', describe: 'Concurrent streams (load.streams)' })
-          .option('n', { type: 'number', describe: 'Total request messages (load.messages)' })
-          .option('z', { type: 'string', describe: 'Run duration, e.g. 10s (load.duration)' })
-          .option('connections', { type: 'number', describe: 'HTTP/2 connections, ≤ streams (load.connections)' })
-          .option('workers', { type: 'number', describe: 'Worker threads (load.workers; default: CPU count)' })
-          .option('stream-call-count', { type: 'number', describe: 'Messages per stream before half-close (stream.messages)' })
-          .option('stream-call-duration', { type: 'string', describe: 'Lifetime of one stream, e.g. 5s (stream.duration)' })
-          .option('stream-interval', { type: 'string', describe: 'Pause between sends on a stream, e.g. 10ms (stream.interval)' })
-          .option('window', { type: 'number', describe: 'Requests in flight per stream; 1 = ping-pong (stream.window)' })
-          .option('correlate-by', { type: 'string', describe: 'Response field echoing a request field (stream.correlateBy)' })
-          .option('d', { alias: 'data', type: 'string', describe: 'Request message as JSON; strings may hold {{templates}}' })
-          .option('m', { alias: 'metadata', type: 'string', describe: 'Request metadata as a JSON object' })
-          .option('insecure', { type: 'boolean', describe: 'Plaintext (no TLS); TLS with verification is the default' })
-          .option('proto', { type: 'string', describe: 'The .proto file (default: the bundled order.proto)' })
-          .option('import-paths', { type: 'string', describe: 'Comma-separated proto import paths' })
-          .option('call', { type: 'string', describe: 'package.Service/Method (default pb.OrderService/CreateOrderStream)' })
-          .option('name', { type: 'string', describe: 'Run name, used in report paths' })
-          .option('O', { alias: 'format', type: 'string', describe: `Report formats, comma-separated: ${REPORT_FORMATS.join(', ')}` })
-          .option('o', { alias: 'output', type: 'string', describe: 'Report file (one format) or directory; default reports/<name>-<time>/' })
-          .option('baseline', { type: 'string', describe: 'Canary comparison: the stable target (with --candidate; compare.baseline)' })
-          .option('candidate', { type: 'string', describe: 'Canary comparison: the target under test (compare.candidate)' })
-          .option('rounds', { type: 'number', describe: 'Canary comparison: interleaved rounds A B A B … (compare.rounds, default 3)' })
-          .option('max-regression', { type: 'string', describe: 'Canary comparison tolerances, e.g. p99=10%,messagesPerSec=5%' })
-          .option('r', { alias: 'rate', type: 'number', describe: 'Open model: target messages/s across all streams (load.rate)' })
-          .option('warmup', { type: 'string', describe: 'Leading time excluded from every statistic, e.g. 2s (load.warmup)' })
-          .option('stream-timeout', { type: 'string', describe: 'Per-message timeout → DEADLINE_EXCEEDED (stream.timeout)' })
-          .option('monitor-pid', { type: 'number', describe: "Sample the target's memory by pid (monitor.pid)" })
-          .option('metrics-url', { type: 'string', describe: "Sample the target's memory from its Prometheus endpoint (monitor.metricsUrl)" })
-          .option('metrics-port', { type: 'number', describe: 'Serve live grpc_bench_* metrics on 127.0.0.1:<port>/metrics during the run; 0 picks a free one (monitor.metricsPort)' })
-          .option('threshold', { type: 'string', describe: "A pass/fail threshold, e.g. 'p99<50ms'; repeatable (thresholds.<metric>)" })
-          .option('load-schedule', { type: 'string', describe: 'ghz-style rate schedule: const, step or line' })
-          .option('load-start', { type: 'number', describe: 'Rate at the start of a step/line schedule' })
-          .option('load-end', { type: 'number', describe: 'Rate at the end of a step/line schedule' })
-          .option('load-step', { type: 'number', describe: 'Rate increase per step (step) or per second (line)' })
-          .option('load-step-duration', { type: 'string', describe: 'Length of one step, e.g. 5s' })
-          .option('load-max-duration', { type: 'string', describe: 'Length of the whole schedule' })
-          .option('concurrency-schedule', { type: 'string', describe: 'ghz-style stream-count schedule: const, step or line' })
-          .option('concurrency-start', { type: 'number', describe: 'Streams at the start of a step/line schedule' })
-          .option('concurrency-end', { type: 'number', describe: 'Streams at the end' })
-          .option('concurrency-step', { type: 'number', describe: 'Streams added per step (step) or per second (line)' })
-          .option('concurrency-step-duration', { type: 'string', describe: 'Length of one step' })
-          .option('concurrency-max-duration', { type: 'string', describe: 'Length of the whole schedule' }),
+        addRunOptions(
+          y
+            .positional('scenario', { type: 'string', describe: 'Scenario YAML file (optional)' })
+            .positional('target', { type: 'string', describe: 'host:port, or "embedded" (default)' }),
+        ),
       async (args) => {
         const positionals = [args.scenario, args.target].filter((p): p is string => typeof p === 'string');
         exitCode = await runCommand(positionals, args as unknown as RunFlags, io);
+      },
+    )
+    .command(
+      'validate <scenario> [target]',
+      'Check a scenario without sending load: schema, thresholds, templates, proto and method, data, output path',
+      (y) =>
+        addRunOptions(
+          y
+            .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario YAML file' })
+            .positional('target', { type: 'string', describe: 'host:port, or "embedded"; overrides the file, as for run' }),
+        ),
+      (args) => {
+        exitCode = validateCommand(args.scenario, args.target, args as unknown as RunFlags, io);
       },
     )
     .command(
@@ -112,7 +89,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .option('canary-error-ratio', { type: 'number', describe: "The canary's error ratio" })
           .option('canary-error-code', { type: 'string', describe: "The canary's error status" })
           .option('canary-leak-bytes', { type: 'number', describe: "The canary's leak per request" })
-          .option('canary-work-us', { type: 'number', describe: "The canary's CPU time per request, µs" }),
+          .option('canary-work-us', { type: 'number', describe: "The canary's CPU time per request, µs" })
+          .option('tls-cert', { type: 'string', describe: 'Serve TLS with this certificate file (PEM), with --tls-key' })
+          .option('tls-key', { type: 'string', describe: 'Private key file (PEM) of --tls-cert' })
+          .option('tls-client-ca', { type: 'string', describe: 'Mutual TLS: require client certificates signed by this CA file (PEM)' }),
       async (args) => {
         const { serveCommand } = await import('./serve-command.js');
         exitCode = await serveCommand(args as unknown as ServeFlags, io);
@@ -132,6 +112,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .option('fail-on-inconclusive', { type: 'boolean', default: false, describe: 'Exit 99 when the verdict is inconclusive too' }),
       async (args) => {
         exitCode = await compareCommand(args as unknown as CompareFlags, io);
+      },
+    )
+    .command(
+      'merge <reports..>',
+      'Merge the report.json files of the segments of one run (run --segment i/n) into the report of the whole run; its thresholds are judged again',
+      (y) =>
+        y
+          .positional('reports', { type: 'string', array: true, demandOption: true, describe: "The segments' report.json files" })
+          .option('O', { alias: 'format', type: 'string', describe: `Report formats, comma-separated (default ${DEFAULT_MERGE_FORMATS})` })
+          .option('o', { alias: 'output', type: 'string', describe: 'Report file (one format) or directory; default reports/<name>-merged-<time>/' }),
+      async (args) => {
+        exitCode = await mergeCommand(args as unknown as MergeFlags, io);
       },
     )
     .demandCommand(1, 'Name a command: run, serve, compare, validate or merge')

@@ -30,7 +30,7 @@ function splitPositionals(positionals: string[], cwd: string): { file?: string; 
  */
 export async function runCommand(positionals: string[], flags: RunFlags, io: CliIo): Promise<number> {
   const { file, target } = splitPositionals(positionals, io.cwd);
-  const scenario = loadScenario({ ...(file === undefined ? {} : { file }), overrides: flagsToOverrides(flags, target), cwd: io.cwd });
+  const scenario = loadScenario({ ...(file === undefined ? {} : { file }), overrides: flagsToOverrides(flags, target, io.cwd), cwd: io.cwd });
   const controller = new AbortController();
   if (scenario.compare) {
     const unsubscribeRounds = io.onSignal(() => controller.abort());

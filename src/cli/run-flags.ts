@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { BenchError } from '../errors/bench-error.js';
 import type { DeepPartial } from '../scenario/load-scenario.js';
 import type { ScenarioInput } from '../scenario/scenario-schema.js';
@@ -18,6 +19,12 @@ export interface RunFlags {
   d?: string;
   m?: string;
   insecure?: boolean;
+  transport?: 'grpc-js' | 'http2';
+  /** TLS, under ghz's names: CA file, client certificate and key files, server name (--cname too). */
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  'server-name'?: string;
   proto?: string;
   'import-paths'?: string;
   call?: string;
@@ -37,6 +44,8 @@ export interface RunFlags {
   'metrics-port'?: number;
   /** `p99<50ms`; repeatable (an array when given more than once). */
   threshold?: string | string[];
+  /** `i/n`: this process runs part i of n of the run. */
+  segment?: string;
   'load-schedule'?: string;
   'load-start'?: number;
   'load-end'?: number;
@@ -96,8 +105,15 @@ function parseJsonFlag(flag: string, text: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** --cacert/--cert/--key/--server-name → `tls`; file paths from flags are relative to `cwd`, not the scenario file. */
+function tlsFlags(flags: RunFlags, cwd: string | undefined): DeepPartial<ScenarioInput>['tls'] {
+  const path = (file: string | undefined): string | undefined => (file === undefined || cwd === undefined ? file : resolve(cwd, file));
+  const tls = { cacert: path(flags.cacert), cert: path(flags.cert), key: path(flags.key), serverName: flags['server-name'] };
+  return Object.values(tls).some((value) => value !== undefined) ? tls : undefined;
+}
+
 /** Flags → the scenario's shape; undefined entries leave the file's value alone. */
-export function flagsToOverrides(flags: RunFlags, target: string | undefined): DeepPartial<ScenarioInput> {
+export function flagsToOverrides(flags: RunFlags, target: string | undefined, cwd?: string): DeepPartial<ScenarioInput> {
   const formats = flags.format?.split(',').map((f) => f.trim()).filter(Boolean);
   const scheduled = ghzStages(flags);
   return {
@@ -107,6 +123,8 @@ export function flagsToOverrides(flags: RunFlags, target: string | undefined): D
     importPaths: flags['import-paths']?.split(',').filter(Boolean),
     call: flags.call,
     insecure: flags.insecure,
+    transport: flags.transport,
+    tls: tlsFlags(flags, cwd),
     metadata: flags.m === undefined ? undefined : (parseJsonFlag('-m/--metadata', flags.m) as Record<string, string>),
     data: flags.d === undefined ? undefined : parseJsonFlag('-d/--data', flags.d),
     load: {
@@ -134,6 +152,7 @@ export function flagsToOverrides(flags: RunFlags, target: string | undefined): D
         : // Missing halves are reported by the schema (compare.candidate: expected a string).
           ({ baseline: flags.baseline, candidate: flags.candidate, rounds: flags.rounds, maxRegression: flags['max-regression'] } as { baseline: string; candidate: string }),
     thresholds: parseThresholdFlags(flags.threshold),
+    segment: flags.segment,
     output: { formats, path: flags.output },
   };
 }

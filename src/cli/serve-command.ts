@@ -4,6 +4,7 @@ import { parseHeaderMatch } from '../target/canary-router.js';
 import { serveOrderService, type ServeOrderServiceOptions } from '../target/serve-order-service.js';
 import { parseStatusName, type ServiceKnobs } from '../target/service-knobs.js';
 import type { CliIo } from './cli-io.js';
+import { serveTlsFromFlags } from './serve-tls-flags.js';
 
 export interface ServeFlags {
   port: number;
@@ -30,6 +31,9 @@ export interface ServeFlags {
   'canary-error-code'?: string;
   'canary-leak-bytes'?: number;
   'canary-work-us'?: number;
+  'tls-cert'?: string;
+  'tls-key'?: string;
+  'tls-client-ca'?: string;
 }
 
 function durationFlag(flag: string, text: string): number {
@@ -94,6 +98,7 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
   }
   const stallMs = flags.stall === undefined ? undefined : durationFlag('stall', flags.stall);
   const stallAfterMs = durationFlag('stall-after', flags['stall-after']);
+  const tls = serveTlsFromFlags(flags, io.cwd);
   let serving;
   try {
     serving = await serveOrderService({
@@ -104,6 +109,7 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
       knobs,
       ...(canary ? { canary } : {}),
       ...(stallMs ? { stall: { afterMs: stallAfterMs, durationMs: stallMs } } : {}),
+      ...(tls ? { tls } : {}),
       log: (line) => io.stdout(`${line}\n`),
     });
   } catch (error) {

@@ -1,4 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
+import type { TlsMaterial } from '../pool/worker-protocol.js';
+import { binaryValueBytes, isBinaryKey } from './binary-metadata.js';
+import { channelSecurity, type ChannelSecurity } from './channel-credentials.js';
 import type { BidiMethod } from './load-method.js';
 import { statusName } from './status-names.js';
 import type { BidiStream, Connection, ConnectionEvents, StreamEvents, Transport } from './transport.js';
@@ -6,6 +9,8 @@ import type { BidiStream, Connection, ConnectionEvents, StreamEvents, Transport 
 export interface GrpcJsTransportOptions {
   target: string;
   insecure: boolean;
+  /** TLS material when not insecure; absent: the system's roots, no client certificate. */
+  tls?: TlsMaterial;
   metadata: Record<string, string>;
   method: BidiMethod;
   /** Response field used to correlate responses with requests. */
@@ -91,6 +96,11 @@ class GrpcJsStream implements BidiStream {
 
 function noop(): void {}
 
+/** A "-bin" value is given in base64 and sent as its bytes. */
+function metadataValue(key: string, value: string): string | Buffer {
+  return isBinaryKey(key.toLowerCase()) ? binaryValueBytes(value) : value;
+}
+
 class GrpcJsConnection implements Connection {
   private readonly client: grpc.Client;
   private readonly metadata: grpc.Metadata;
@@ -109,18 +119,19 @@ class GrpcJsConnection implements Connection {
 
   constructor(
     private readonly options: GrpcJsTransportOptions,
+    security: ChannelSecurity,
     index: number,
     private readonly events: ConnectionEvents,
   ) {
-    const credentials = options.insecure ? grpc.credentials.createInsecure() : grpc.credentials.createSsl();
     // A distinct option per connection keeps grpc-js from sharing one HTTP/2 session between clients.
-    this.client = new grpc.Client(options.target, credentials, {
+    this.client = new grpc.Client(options.target, security.credentials, {
+      ...security.options,
       'grpc.use_local_subchannel_pool': 1,
       'grpc-bench.connection-id': `${options.workerId}-${index}`,
       'grpc.max_receive_message_length': -1,
     });
     this.metadata = new grpc.Metadata();
-    for (const [key, value] of Object.entries(options.metadata)) this.metadata.set(key, value);
+    for (const [key, value] of Object.entries(options.metadata)) this.metadata.set(key, metadataValue(key, value));
     this.watch(this.client.getChannel().getConnectivityState(true));
   }
 
@@ -148,7 +159,7 @@ class GrpcJsConnection implements Connection {
     let streamMetadata = this.metadata;
     if (metadata) {
       streamMetadata = this.metadata.clone();
-      for (const [key, value] of Object.entries(metadata)) streamMetadata.set(key, value);
+      for (const [key, value] of Object.entries(metadata)) streamMetadata.set(key, metadataValue(key, value));
     }
     const call = this.client.makeBidiStreamRequest(
       path,
@@ -171,5 +182,7 @@ class GrpcJsConnection implements Connection {
 }
 
 export function createGrpcJsTransport(options: GrpcJsTransportOptions): Transport {
-  return { connect: (index, events) => new GrpcJsConnection(options, index, events) };
+  // One TLS context for all connections: certificates are parsed once.
+  const security = channelSecurity(options);
+  return { connect: (index, events) => new GrpcJsConnection(options, security, index, events) };
 }

@@ -50,13 +50,33 @@ export function loadBidiMethod(protoPath: string, importPaths: string[], call: s
     const reason = ((error as Error).message ?? String(error)).split('\n')[0];
     throw new BenchError('PROTO_INVALID', `proto: ${protoPath}: cannot parse: ${reason}`);
   }
+  return findBidiMethod(pkg, call, protoPath);
+}
+
+/**
+ * Loads a serialized FileDescriptorSet (from server reflection) and finds the method in it;
+ * `source` names where the descriptors came from in error messages.
+ */
+export function loadBidiMethodFromDescriptorSet(descriptorSet: Buffer, call: string, source: string): BidiMethod {
+  let pkg: protoLoader.PackageDefinition;
+  try {
+    pkg = protoLoader.loadFileDescriptorSetFromBuffer(descriptorSet, PROTO_LOADER_OPTIONS);
+  } catch (error) {
+    const reason = ((error as Error).message ?? String(error)).split('\n')[0];
+    throw new BenchError('REFLECTION_FAILED', `${source}: the descriptors cannot be loaded: ${reason}`);
+  }
+  return findBidiMethod(pkg, call, source);
+}
+
+/** Finds one bidirectional-streaming method in a loaded package; `source` names the proto in errors. */
+export function findBidiMethod(pkg: protoLoader.PackageDefinition, call: string, source: string): BidiMethod {
   const [serviceName, methodName] = splitCallName(call);
   const service = pkg[serviceName];
   if (!service || 'format' in service) {
     const services = Object.entries(pkg).filter(([, d]) => !('format' in d)).map(([n]) => n);
     throw new BenchError(
       'METHOD_NOT_FOUND',
-      `call: service "${serviceName}" is not in ${protoPath}; it has ${services.length ? services.join(', ') : 'no services'}`,
+      `call: service "${serviceName}" is not in ${source}; it has ${services.length ? services.join(', ') : 'no services'}`,
     );
   }
   const definition = (service as protoLoader.ServiceDefinition)[methodName];

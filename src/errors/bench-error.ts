@@ -8,7 +8,8 @@ export class BenchError extends Error {
   readonly code: ErrorCode;
 
   constructor(code: ErrorCode, message: string) {
-    super(message);
+    // One line, always: a line break inside a quoted value is shown as "\n".
+    super(message.replace(/\r\n|[\n\r\u2028\u2029]/g, '\\n'));
     this.name = 'BenchError';
     this.code = code;
   }

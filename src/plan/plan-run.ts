@@ -13,17 +13,19 @@ export { splitEvenly };
  */
 export function planRun(scenario: Pick<Scenario, 'load'>): WorkerShare[] {
   const { streams, connections, workers, messages, durationMs, rateSchedule, streamSchedule, warmupMs } = scenario.load;
+  // A segment of a larger run (--segment i/n) numbers its streams within the whole run's.
+  const streamIdStride = scenario.load.streamIdStride ?? streams;
   const streamShares = splitEvenly(streams, workers);
   const connectionShares = splitEvenly(connections, workers);
   const budgetShares = messages === undefined ? undefined : splitEvenly(messages, workers);
-  let firstStreamId = 0;
+  let firstStreamId = scenario.load.firstStreamId ?? 0;
   return streamShares.map((workerStreams, workerId) => {
     const share: WorkerShare = {
       workerId,
       streams: workerStreams,
       connections: connectionShares[workerId]!,
       firstStreamId,
-      streamIdStride: streams,
+      streamIdStride,
       workerCount: workers,
       warmupMs,
       // The open model's rate is split in proportion to the streams each worker drives.

@@ -9,19 +9,19 @@ export interface Segment {
   count: number;
 }
 
-const SEGMENT_PATTERN = /^\s*(\d+)\s*\/\s*(\d+)\s*$/;
+const SEGMENT_PATTERN = /^\s*(\d{1,9})\s*\/\s*(\d{1,9})\s*$/;
 
 /**
  * `"2/3"` → { index: 2, count: 3 }. Pure. Returns the problem as a string (for the schema to
- * report at its path) when the text is not `i/n` with 1 ≤ i ≤ n.
+ * report at its path, followed by the value given) when the text is not `i/n` with 1 ≤ i ≤ n.
  */
 export function parseSegment(text: string): Segment | string {
   const match = SEGMENT_PATTERN.exec(text);
-  if (!match) return `expected "i/n" such as "1/3" (part i of n, from 1), got ${JSON.stringify(text)}`;
+  if (!match) return 'expected "i/n" such as "1/3" (part i of n, from 1)';
   const index = Number(match[1]);
   const count = Number(match[2]);
-  if (count < 1) return `the segment count must be ≥ 1, got ${JSON.stringify(text)}`;
-  if (index < 1 || index > count) return `the segment index must be within 1..${count}, got ${JSON.stringify(text)}`;
+  if (count < 1) return 'the segment count must be ≥ 1';
+  if (index < 1 || index > count) return `the segment index must be within 1..${count}`;
   return { index, count };
 }
 

@@ -10,14 +10,31 @@ export interface CallSettings {
   /** "host:port" (already resolved for the embedded target). */
   target: string;
   insecure: boolean;
-  /** Absolute path of the .proto file. */
-  protoPath: string;
+  /** The wire implementation; absent means grpc-js. */
+  transport?: 'grpc-js' | 'http2';
+  /** TLS material (PEM text) when the target is not plaintext; never written to a report. */
+  tls?: TlsMaterial;
+  /** Absolute path of the .proto file; absent when `descriptorSet` is given. */
+  protoPath?: string;
+  /** The method's descriptors found by server reflection: a FileDescriptorSet, base64. */
+  descriptorSet?: string;
   importPaths: string[];
   /** Normalised "package.Service/Method". */
   call: string;
   metadata: Record<string, string>;
   data: Record<string, unknown>;
   split?: SplitSettings;
+}
+
+/** TLS settings as PEM text (files already read), so they cross to workers as plain data. */
+export interface TlsMaterial {
+  /** CA certificates that verify the server; absent: the system's roots. */
+  rootCerts?: string;
+  /** Client certificate chain and its private key, for mutual TLS. */
+  certChain?: string;
+  privateKey?: string;
+  /** The name the server certificate must carry (SNI and :authority too), instead of the target's host. */
+  serverName?: string;
 }
 
 export interface SplitSettings {

@@ -1,7 +1,7 @@
 import { isBenchError, type SerializedError } from '../errors/bench-error.js';
 import { compileMessageTemplate } from '../scenario/compile-message-template.js';
-import { createGrpcJsTransport } from '../driver/grpc-js-transport.js';
-import { loadBidiMethod } from '../driver/load-method.js';
+import { createTransport } from '../driver/create-transport.js';
+import { loadBidiMethod, loadBidiMethodFromDescriptorSet } from '../driver/load-method.js';
 import { ShareRun } from '../driver/share-run.js';
 import { enableFastRecording } from '../stats/latency-histogram.js';
 import { emptyResult, type ControlMessage, type WorkerResult, type WorkerTask } from './worker-protocol.js';
@@ -15,11 +15,16 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
   const { port, share } = task;
   try {
     await enableFastRecording();
-    const method = loadBidiMethod(task.call.protoPath, task.call.importPaths, task.call.call);
+    const { descriptorSet, protoPath } = task.call;
+    const method =
+      descriptorSet === undefined
+        ? loadBidiMethod(protoPath ?? '', task.call.importPaths, task.call.call)
+        : loadBidiMethodFromDescriptorSet(Buffer.from(descriptorSet, 'base64'), task.call.call, `target ${task.call.target} (server reflection)`);
     const template = compileMessageTemplate(task.call.data, task.stream.correlateBy);
-    const transport = createGrpcJsTransport({
+    const transport = createTransport(task.call.transport, {
       target: task.call.target,
       insecure: task.call.insecure,
+      ...(task.call.tls ? { tls: task.call.tls } : {}),
       metadata: task.call.metadata,
       method,
       ...(task.stream.correlateBy === undefined ? {} : { correlateBy: task.stream.correlateBy }),

@@ -193,6 +193,7 @@ export function buildReport(input: BuildReportInput): Report {
     name: scenario.name,
     target: input.target,
     call: scenario.call,
+    ...(scenario.segment ? { segment: { index: scenario.segment.index, count: scenario.segment.count } } : {}),
     startedAt: input.startedAt.toISOString(),
     durationMs: Math.round(durationMs),
     partial: input.partialReason !== undefined,
@@ -205,8 +206,10 @@ export function buildReport(input: BuildReportInput): Report {
       ...(scenario.load.messages === undefined ? {} : { messages: scenario.load.messages }),
       stream: { ...scenario.stream },
       insecure: scenario.insecure,
+      transport: scenario.transport,
       metadata: redactMetadata(scenario.metadata),
       proto: input.protoPath,
+      ...(scenario.tls && !scenario.insecure ? { tls: { ...scenario.tls } } : {}),
     },
     counts: {
       streamsOpened: counters.streamsOpened,

@@ -93,9 +93,16 @@ export interface ReportSettings {
   messages?: number;
   stream: { messages?: number; durationMs?: number; intervalMs: number; window: number; correlateBy?: string };
   insecure: boolean;
+  /** The wire implementation the run used; absent in reports from before the choice existed (grpc-js). */
+  transport?: 'grpc-js' | 'http2';
   /** Values of secret-looking keys are redacted. */
   metadata: Record<string, string>;
+  /** The .proto file, or "server reflection". */
   proto: string;
+  /** The TLS files used (paths as in the scenario, never their contents) and the server name. */
+  tls?: { cacert?: string; cert?: string; key?: string; serverName?: string };
+  /** The scenario's thresholds as written, so that `grpc-bench merge` can judge the merged report again. */
+  thresholds?: Array<{ metric: string; condition: string; abortOnFail: boolean }>;
 }
 
 /** Everything one run measured. Reporters render it; compare and gate read it back from JSON. */
@@ -105,6 +112,10 @@ export interface Report {
   name: string;
   target: string;
   call: string;
+  /** `--segment i/n`: this report is part `index` (from 1) of `count` of one run; `grpc-bench merge` joins the parts. */
+  segment?: { index: number; count: number };
+  /** A merged report: the segments it was merged from (`indexes`) out of `count`. */
+  mergedSegments?: { count: number; indexes: number[] };
   /** ISO 8601. */
   startedAt: string;
   /** Load time: first stream opened to last stream ended, ms (the longest worker). */

@@ -5,38 +5,86 @@ import { BenchError } from '../errors/bench-error.js';
 import { compileMessageTemplate } from '../scenario/compile-message-template.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { ORDER_PROTO_PATH } from '../target/order-proto-path.js';
+import type { TlsMaterial } from '../pool/worker-protocol.js';
+import { readTlsFiles } from './read-tls-files.js';
 
 /** What the checks resolved, so the run does not load the proto twice. */
 export interface CheckedScenario {
-  /** Absolute path of the .proto (the bundled order.proto when the scenario names none). */
-  protoPath: string;
+  /**
+   * Absolute path of the .proto (the bundled order.proto for the embedded target when the
+   * scenario names none); absent when the method is to be found by server reflection.
+   */
+  protoPath?: string;
   importPaths: string[];
   /** "package.Service/Method". */
   call: string;
-  method: BidiMethod;
+  /** Absent with server reflection: the run finds it once connected, then calls checkMethod. */
+  method?: BidiMethod;
+  /** The scenario's TLS files, read and checked (PEM text). */
+  tls?: TlsMaterial;
 }
 
-export function resolveProtoPath(scenario: Pick<Scenario, 'proto' | 'baseDir'>): string {
-  if (scenario.proto === undefined) return ORDER_PROTO_PATH;
+/** Nesting of the request data beyond what protobuf decoders accept (and what templates compile). */
+const MAX_DATA_DEPTH = 100;
+
+/** The path of the first value nested deeper than `levels` below `where`, if any. */
+function deeperThan(value: unknown, levels: number, where: string): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (levels === 0) return where;
+  for (const [key, child] of Object.entries(value)) {
+    const found = deeperThan(child, levels - 1, Array.isArray(value) ? `${where}[${key}]` : `${where}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The scenario's .proto; without one, the bundled order.proto for the embedded target, else undefined (server reflection). */
+export function resolveProtoPath(scenario: Pick<Scenario, 'proto' | 'baseDir' | 'target' | 'compare'>): string | undefined {
+  if (scenario.proto === undefined) {
+    const targets = scenario.compare ? [scenario.compare.baseline, scenario.compare.candidate] : [scenario.target];
+    return targets.every((target) => target === 'embedded') ? ORDER_PROTO_PATH : undefined;
+  }
   return isAbsolute(scenario.proto) ? scenario.proto : resolve(scenario.baseDir, scenario.proto);
+}
+
+/** The checks that need the method: request data, correlateBy and split.by against its messages. */
+export function checkMethod(scenario: Scenario, method: BidiMethod): void {
+  checkRequestData(method, scenario.data, scenario.stream.correlateBy);
+  if (scenario.split && !scenario.split.by.startsWith('header:') && !method.responseFields.includes(scenario.split.by)) {
+    throw new BenchError('SCENARIO_INVALID', `split.by: "${scenario.split.by}" is not a field of the response message; it has ${method.responseFields.join(', ')}`);
+  }
 }
 
 /**
  * Every check of a validated scenario that needs no connection: the proto and the bidi
  * method in it, the request data against the request message, correlateBy and split.by
- * against both messages, the message templates and the canary tolerances. `run` calls it
- * before any load; `validate` calls it and stops there. Throws BenchError.
+ * against both messages (after connecting, when the method comes from server reflection),
+ * the message templates, the canary tolerances and the TLS files. `run` calls it
+ * before any load; `validate` calls it and stops there. Throws BenchError, its line led by the
+ * scenario file when there is one (as the schema's errors are).
  */
 export function checkScenario(scenario: Scenario): CheckedScenario {
+  try {
+    return checkCall(scenario);
+  } catch (error) {
+    if (!(error instanceof BenchError) || scenario.sourceFile === undefined) throw error;
+    throw new BenchError(error.code, `${scenario.sourceFile}: ${error.message}`);
+  }
+}
+
+function checkCall(scenario: Scenario): CheckedScenario {
   const protoPath = resolveProtoPath(scenario);
   const importPaths = scenario.importPaths.map((p) => resolve(scenario.baseDir, p));
   const call = normaliseCallName(scenario.call);
-  const method = loadBidiMethod(protoPath, importPaths, call);
-  checkRequestData(method, scenario.data, scenario.stream.correlateBy);
-  if (scenario.split && !scenario.split.by.startsWith('header:') && !method.responseFields.includes(scenario.split.by)) {
-    throw new BenchError('SCENARIO_INVALID', `split.by: "${scenario.split.by}" is not a field of the response message; it has ${method.responseFields.join(', ')}`);
+  const method = protoPath === undefined ? undefined : loadBidiMethod(protoPath, importPaths, call);
+  if (method) checkMethod(scenario, method);
+  const tooDeep = deeperThan(scenario.data, MAX_DATA_DEPTH, 'data');
+  if (tooDeep !== undefined) {
+    const where = tooDeep.length > 60 ? `${tooDeep.slice(0, 57)}...` : tooDeep;
+    throw new BenchError('MESSAGE_INVALID', `${where}: nested more than ${MAX_DATA_DEPTH} levels deep; expected at most ${MAX_DATA_DEPTH} (protobuf's decoding limit)`);
   }
   compileMessageTemplate(scenario.data, scenario.stream.correlateBy);
   if (scenario.compare?.maxRegression !== undefined) parseTolerances(scenario.compare.maxRegression);
-  return { protoPath, importPaths, call, method };
+  const tls = readTlsFiles(scenario);
+  return { importPaths, call, ...(protoPath === undefined ? {} : { protoPath }), ...(method ? { method } : {}), ...(tls ? { tls } : {}) };
 }

@@ -15,6 +15,9 @@ export function resultFromSnapshots(workerId: number, snapshots: ReadonlyArray<I
     addCounters(counters, snapshot.counters);
     for (const [name, n] of Object.entries(snapshot.statusCodes)) statusCodes[name] = (statusCodes[name] ?? 0) + n;
   }
+  // Streams still open when the worker died ended with it, by grpc-bench's hand: cancelled,
+  // so opened = completed + failed + cancelled holds too.
+  counters.streamsCancelled += Math.max(counters.streamsOpened - counters.streamsCompleted - counters.streamsFailed - counters.streamsCancelled, 0);
   const durationMs = own.reduce((sum, s) => sum + s.durationMs, 0);
   return {
     ...result,

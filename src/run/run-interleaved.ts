@@ -20,11 +20,35 @@ export interface InterleavedOutcome {
   interrupted: boolean;
 }
 
-/** Drops the intervals shorter than half the median interval (the drain at the end of a round). */
+/** Interval lengths a round may use, longest first; each divides a warm-up of whole 100 ms steps into whole intervals. */
+const ROUND_INTERVALS_MS = [1000, 500, 250, 200, 100];
+/** Full intervals wanted from each round's measured time: fewer, and no number of rounds reaches a significant verdict quickly. */
+const MIN_INTERVALS_PER_ROUND = 4;
+
+/**
+ * The interval length of each round: 1 s, or shorter when a round's measured time (duration
+ * less warm-up) would give fewer than 4 full intervals — rounds of `-z 2s` with the 1 s warm-up
+ * would otherwise give the judge one interval each.
+ */
+export function roundIntervalMs(scenario: Scenario): number {
+  const { durationMs, warmupMs } = scenario.load;
+  if (durationMs === undefined) return ROUND_INTERVALS_MS[0]!;
+  const measuredMs = durationMs - warmupMs;
+  return ROUND_INTERVALS_MS.find((ms) => measuredMs / ms >= MIN_INTERVALS_PER_ROUND) ?? ROUND_INTERVALS_MS.at(-1)!;
+}
+
+/**
+ * Keeps the intervals that are all measurement: drops those shorter than half the median
+ * interval (the drain at the end of a round) and any that began before the warm-up ended (the
+ * snapshot due when the warm-up ends can come a moment after it, and is then reported as a
+ * measured interval holding no responses).
+ */
 function fullIntervalsOnly(report: Report): Report {
   const lengths = report.intervals.map((i) => i.durationMs).sort((a, b) => a - b);
   const typicalMs = lengths[Math.floor(lengths.length / 2)] ?? 0;
-  return { ...report, intervals: report.intervals.filter((i) => i.durationMs >= typicalMs / 2) };
+  // tMs − durationMs is the interval's nominal start (its index × the interval length), to rounding.
+  const startsInWarmup = (i: Report['intervals'][number]): boolean => i.tMs - i.durationMs < report.warmupMs - 5;
+  return { ...report, intervals: report.intervals.filter((i) => i.durationMs >= typicalMs / 2 && !startsInWarmup(i)) };
 }
 
 /**
@@ -56,13 +80,14 @@ export async function runInterleaved(
   options: RunOptions & { onRoundDone?: (side: 'baseline' | 'candidate', report: Report) => void } = {},
 ): Promise<InterleavedOutcome> {
   const plan = scenario.compare!;
+  const runOptions: RunOptions = { ...options, snapshotIntervalMs: options.snapshotIntervalMs ?? roundIntervalMs(scenario) };
   const rounds: InterleavedOutcome['rounds'] = [];
   let interrupted = false;
   for (let round = 0; round < plan.rounds && !interrupted; round++) {
     const pair: Partial<{ baseline: Report; candidate: Report }> = {};
     for (const side of ['baseline', 'candidate'] as const) {
       const sideScenario: Scenario = { ...scenario, name: `${scenario.name}-${side}`, target: plan[side] };
-      const outcome = await runScenario(sideScenario, options);
+      const outcome = await runScenario(sideScenario, runOptions);
       pair[side] = outcome.report;
       options.onRoundDone?.(side, outcome.report);
       if (outcome.partialCode || options.signal?.aborted) {

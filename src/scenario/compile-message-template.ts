@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BenchError } from '../errors/bench-error.js';
+import { showValue } from './format-issues.js';
 
 /** What a template can refer to when one request message is built. */
 export interface TemplateContext {
@@ -53,7 +54,7 @@ function compileTag(tag: string, where: string): (context: TemplateContext) => s
     case 'randomInt': {
       const [low, high] = args.map(Number);
       if (args.length !== 2 || !Number.isInteger(low) || !Number.isInteger(high) || low! > high!) {
-        throw new BenchError('TEMPLATE_INVALID', `${where}: {{randomInt}} takes two whole numbers, low ≤ high, got "{{${tag}}}"`);
+        throw new BenchError('TEMPLATE_INVALID', `${where}: {{randomInt}} takes two whole numbers, low ≤ high, got ${showValue(`{{${tag}}}`)}`);
       }
       const span = high! - low! + 1;
       return () => low! + Math.floor(Math.random() * span);
@@ -61,14 +62,14 @@ function compileTag(tag: string, where: string): (context: TemplateContext) => s
     case 'randomString': {
       const length = Number(args[0]);
       if (args.length !== 1 || !Number.isInteger(length) || length < 0 || length > 16_777_216) {
-        throw new BenchError('TEMPLATE_INVALID', `${where}: {{randomString}} takes one length from 0 to 16777216, got "{{${tag}}}"`);
+        throw new BenchError('TEMPLATE_INVALID', `${where}: {{randomString}} takes one length from 0 to 16777216, got ${showValue(`{{${tag}}}`)}`);
       }
       return () => randomString(length);
     }
     default:
       throw new BenchError(
         'TEMPLATE_INVALID',
-        `${where}: unknown template "{{${tag}}}"; expected one of requestId, streamId, workerId, messageIndex, uuid, timestamp, randomInt LOW HIGH, randomString LENGTH`,
+        `${where}: unknown template ${showValue(`{{${tag}}}`)}; expected one of requestId, streamId, workerId, messageIndex, uuid, timestamp, randomInt LOW HIGH, randomString LENGTH`,
       );
   }
 }
@@ -86,7 +87,7 @@ function compileString(text: string, where: string): Piece[] | undefined {
   }
   const rest = text.slice(last);
   if (rest.includes('{{') || rest.includes('}}') || pieces.some((p) => typeof p === 'string' && (p.includes('{{') || p.includes('}}')))) {
-    throw new BenchError('TEMPLATE_INVALID', `${where}: unbalanced "{{" or "}}" in "${text}"`);
+    throw new BenchError('TEMPLATE_INVALID', `${where}: unbalanced "{{" or "}}" in ${showValue(text)}`);
   }
   pieces.push(rest);
   return dynamic ? pieces.filter((p) => p !== '') : undefined;

@@ -10,10 +10,22 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return current;
 }
 
-function showValue(value: unknown): string {
+/** A given value as JSON, cut to 60 characters; never throws (a cycle or a bigint is described instead). */
+export function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? typeof value;
+  } catch {
+    text = 'a value that contains itself';
+  }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** A key path such as `load.stages.0.duration`, each key cut to 40 characters. */
+function showPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((key) => (String(key).length > 40 ? `${String(key).slice(0, 37)}...` : String(key))).join('.');
 }
 
 /**
@@ -24,12 +36,15 @@ export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: unk
   return issues
     .map((issue) => {
       if (issue.code === 'unrecognized_keys') {
-        const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-        return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+        const where = issue.path.length ? `${showPath(issue.path)}: ` : '';
+        return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => showValue(k)).join(', ')}`;
       }
-      const where = issue.path.length ? issue.path.join('.') : '(top level)';
+      const where = issue.path.length ? showPath(issue.path) : '(top level)';
       const message = issue.message.replace(/^Invalid input: /, '');
-      if (/, got /.test(message)) return `${where}: ${message}`;
+      const gotAt = message.indexOf(', got ');
+      // A message that quotes a long given value itself shows it cut short, like every other.
+      if (gotAt >= 0 && message.length <= 200) return `${where}: ${message}`;
+      if (gotAt >= 0) return `${where}: ${message.slice(0, gotAt)}, got ${showValue(valueAt(input, issue.path))}`;
       return `${where}: ${message}, got ${showValue(valueAt(input, issue.path))}`;
     })
     .join('; ');

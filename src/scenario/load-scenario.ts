@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { BenchError } from '../errors/bench-error.js';
-import { formatIssues } from './format-issues.js';
+import { formatIssues, showValue } from './format-issues.js';
 import { finishScenario, scenarioSchema, type Scenario, type ScenarioInput } from './scenario-schema.js';
 
 export interface LoadScenarioOptions {
@@ -43,14 +43,35 @@ function readYaml(file: string): unknown {
   if (document.errors.length > 0) {
     const first = document.errors[0]!;
     const where = first.linePos?.[0] ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}` : 'somewhere';
-    throw new BenchError('SCENARIO_UNREADABLE', `${file}: not valid YAML at ${where}: ${first.message.split('\n')[0]}`);
+    throw new BenchError('SCENARIO_UNREADABLE', `${file}: not valid YAML at ${where}: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
-  const content: unknown = document.toJS();
+  let content: unknown;
+  try {
+    content = document.toJS();
+  } catch (error) {
+    // e.g. aliases that expand too far
+    throw new BenchError('SCENARIO_UNREADABLE', `${file}: cannot use the YAML: ${String((error as Error).message).split('\n')[0]}`);
+  }
   if (content === null || content === undefined) return {};
   if (!isPlainObject(content)) {
-    throw new BenchError('SCENARIO_INVALID', `${file}: expected a mapping of scenario keys at the top level, got ${Array.isArray(content) ? 'a list' : JSON.stringify(content)}`);
+    throw new BenchError('SCENARIO_INVALID', `${file}: expected a mapping of scenario keys at the top level, got ${Array.isArray(content) ? 'a list' : showValue(content)}`);
   }
+  const cycle = findCycle(content, []);
+  if (cycle) throw new BenchError('SCENARIO_INVALID', `${file}: ${cycle.join('.')}: an alias refers to a mapping or list that contains it; expected no cycles`);
   return content;
+}
+
+/** The path at which a value (YAML aliases make shared ones) contains one of its own ancestors. */
+function findCycle(value: unknown, path: string[], ancestors = new Set<object>()): string[] | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (ancestors.has(value)) return path;
+  ancestors.add(value);
+  for (const [key, child] of Object.entries(value)) {
+    const found = findCycle(child, [...path, key], ancestors);
+    if (found) return found;
+  }
+  ancestors.delete(value);
+  return undefined;
 }
 
 /**

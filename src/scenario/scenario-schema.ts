@@ -4,6 +4,8 @@ import { REPORT_FORMATS } from '../reporters/reporter-registry.js';
 import { DEFAULT_ABORT_AFTER_MS, parseThreshold, ThresholdError, type ParsedThreshold } from '../compare/parse-threshold.js';
 import { parseDurationMs } from './parse-duration.js';
 import type { Schedule } from '../plan/load-schedule.js';
+import { parseSegment, segmentProblem, segmentShare } from '../plan/plan-segment.js';
+import { isBase64, isBinaryKey } from '../driver/binary-metadata.js';
 
 /**
  * The one scenario schema. YAML files and CLI flags both end up here; the types used by the
@@ -15,7 +17,7 @@ const duration = z
   .transform((text, ctx) => {
     const ms = parseDurationMs(text);
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as "10s" or "250ms", got "${text}"` });
+      ctx.addIssue({ code: 'custom', message: 'expected a duration such as "10s" or "250ms"' });
       return z.NEVER;
     }
     return ms;
@@ -135,6 +137,17 @@ const compareSchema = z.strictObject({
   maxRegression: z.string().optional(),
 });
 
+const tlsSchema = z.strictObject({
+  /** CA certificates (PEM) that verify the server; default: the system's roots. */
+  cacert: z.string().min(1).optional(),
+  /** Client certificate (PEM) for mutual TLS, with `key`. */
+  cert: z.string().min(1).optional(),
+  /** The client certificate's private key (PEM). */
+  key: z.string().min(1).optional(),
+  /** The name the server certificate must carry, instead of the target's host (also SNI and :authority). */
+  serverName: z.string().min(1).optional(),
+});
+
 const monitorSchema = z.strictObject({
   /** A local target process to sample memory from (/proc). */
   pid: positiveInt.optional(),
@@ -161,12 +174,16 @@ export const scenarioSchema = z
     name: z.string().min(1).regex(/^[\w.-]+$/, 'expected letters, digits, ".", "_" or "-"').default('grpc-bench'),
     /** "host:port", or `embedded` to start the reference Order service in-process. */
     target: z.string().min(1).default('embedded'),
-    /** Path to the .proto file, relative to the scenario file. Default: the bundled order.proto. */
+    /** Path to the .proto file, relative to the scenario file. Default: the bundled order.proto for embedded, server reflection otherwise. */
     proto: z.string().min(1).optional(),
     /** Import paths for the proto, relative to the scenario file. */
     importPaths: z.array(z.string()).default([]),
     call: callName.default('pb.OrderService/CreateOrderStream'),
     insecure: z.boolean().default(false),
+    /** The wire implementation: grpc-js (the reference behaviour) or node:http2 directly (less CPU per message). */
+    transport: z.enum(['grpc-js', 'http2']).default('grpc-js'),
+    /** TLS files (PEM), relative to the scenario file, and the name the server certificate must carry. */
+    tls: tlsSchema.optional(),
     metadata: z.record(z.string(), z.string()).default({}),
     /** The request message; string values may hold templates such as {{requestId}}. */
     data: z.record(z.string(), z.unknown()).default({}),
@@ -180,8 +197,25 @@ export const scenarioSchema = z
     compare: compareSchema.optional(),
     /** Split results by version (a response field or header) into per-version histograms. */
     split: splitSchema.optional(),
+    /** This process runs part i of n of the run ("i/n", from 1); `grpc-bench merge` joins the parts' reports. */
+    segment: z
+      .string({ error: 'expected "i/n" such as "1/3"' })
+      .transform((text, ctx) => {
+        const segment = parseSegment(text);
+        if (typeof segment !== 'string') return segment;
+        ctx.addIssue({ code: 'custom', message: segment });
+        return z.NEVER;
+      })
+      .optional(),
   })
   .superRefine((scenario, ctx) => {
+    const binaryEntries = [
+      ...Object.entries(scenario.metadata).map(([key, value]) => ({ path: ['metadata', key], key, value })),
+      ...Object.entries(scenario.split?.routed?.metadata ?? {}).map(([key, value]) => ({ path: ['split', 'routed', 'metadata', key], key, value })),
+    ];
+    for (const { path, key, value } of binaryEntries) {
+      if (isBinaryKey(key.toLowerCase()) && !isBase64(value)) ctx.addIssue({ code: 'custom', path, message: 'a "-bin" key carries bytes: expected them in base64' });
+    }
     const openModel = scenario.load.rate !== undefined || Boolean(scenario.load.stages?.some((s) => s.rate !== undefined));
     if (openModel && scenario.stream.interval > 0) {
       ctx.addIssue({ code: 'custom', path: ['stream', 'interval'], message: 'cannot be combined with a rate (the open model paces sends by rate)' });
@@ -195,6 +229,23 @@ export const scenarioSchema = z
         path: ['load', 'connections'],
         message: `must be ≤ load.streams (${scenario.load.streams}), got ${scenario.load.connections}`,
       });
+    }
+    if (scenario.segment) {
+      const slots = Math.max(scenario.load.streams, ...(scenario.load.stages ?? []).map((s) => s.streams ?? 0));
+      const { connections, messages } = scenario.load;
+      const problem = segmentProblem({ streams: slots, connections, ...(messages === undefined ? {} : { messages }) }, scenario.segment.count);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['segment'], message: problem });
+      if (scenario.compare) ctx.addIssue({ code: 'custom', path: ['segment'], message: 'cannot be combined with compare (merge the segments, then compare the merged reports)' });
+    }
+    const tlsGiven = Object.values(scenario.tls ?? {}).some((value) => value !== undefined);
+    if (tlsGiven && scenario.insecure) {
+      ctx.addIssue({ code: 'custom', path: ['insecure'], message: 'cannot be combined with tls (insecure is plaintext; tls settings need TLS)' });
+    }
+    if (scenario.tls && (scenario.tls.cert === undefined) !== (scenario.tls.key === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['tls', scenario.tls.cert === undefined ? 'cert' : 'key'], message: 'tls.cert and tls.key go together (a client certificate and its private key)' });
+    }
+    if (tlsGiven && scenario.target === 'embedded' && !scenario.compare) {
+      ctx.addIssue({ code: 'custom', path: ['tls'], message: 'the embedded target is plaintext; tls needs a host:port target' });
     }
     const watchesTarget = scenario.target === 'embedded' || scenario.monitor.pid !== undefined || scenario.monitor.metricsUrl !== undefined;
     if (!watchesTarget && scenario.thresholds.some((t) => t.metric === 'targetMemoryGrowth')) {
@@ -222,6 +273,10 @@ export interface Scenario extends Omit<ParsedScenario, 'load' | 'stream' | 'moni
     rateSchedule?: Schedule;
     /** Active streams over time; absent: all slots for the whole run. */
     streamSchedule?: Schedule;
+    /** Segments: the id of this process's first stream (default 0) … */
+    firstStreamId?: number;
+    /** … and the whole run's stream count, the step of re-opened streams' ids (default: streams). */
+    streamIdStride?: number;
     warmupMs: number;
     workerHeapMb?: number;
   };
@@ -249,7 +304,7 @@ export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFi
   const streamSchedule = stages.some((s) => s.streams !== undefined)
     ? buildSchedule(load.streams, stages.map((s) => ({ durationMs: s.duration, value: s.streams, ramp: s.ramp })), durationMs)
     : undefined;
-  return {
+  const finished: Scenario = {
     ...parsed,
     baseDir,
     ...(sourceFile === undefined ? {} : { sourceFile }),
@@ -279,6 +334,7 @@ export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFi
       intervalMs: monitor.interval,
     },
   };
+  return parsed.segment ? { ...finished, load: segmentShare(finished.load, parsed.segment.index, parsed.segment.count) } : finished;
 }
 
 /**

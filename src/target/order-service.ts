@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { ServerDuplexStream, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Metadata, type ServerDuplexStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { CreateOrderRequest, CreateOrderResponse } from './order-messages.js';
 import type { ServerCounters } from './server-counters.js';
 import { DEFAULT_KNOBS, mergeKnobs, statusName, type ServiceKnobs } from './service-knobs.js';
@@ -37,6 +37,9 @@ function nextOrderId(): string {
   return `ord-${orderIdPrefix}-${orderSequence}`;
 }
 
+/** Response header carrying the version that serves the stream (the same as `served_by`). */
+export const SERVED_BY_HEADER = 'x-served-by';
+
 export interface OrderService {
   /** Handlers keyed by method name, for `server.addService(OrderService.service, ...)`. */
   readonly implementation: UntypedServiceImplementation;
@@ -67,6 +70,10 @@ export function createOrderService(counters: ServerCounters, initial: Partial<Se
 
   function createOrderStream(call: ServerDuplexStream<CreateOrderRequest, CreateOrderResponse>): void {
     counters.recordStreamOpened(call.getPeer());
+    // The version also goes out as a response header, so results can be split by header too.
+    const headers = new Metadata();
+    headers.set(SERVED_BY_HEADER, current.version);
+    call.sendMetadata(headers);
     const queue: PendingAnswer[] = [];
     let halfClosed = false;
     let finished = false;

@@ -11,6 +11,8 @@ export interface ServeOrderServiceOptions {
   graceMs: number;
   /** Canary mode: a second version behind a header/weight route rule. */
   canary?: OrderServerOptions['canary'];
+  /** Serve TLS (mutual TLS with `clientCa`); PEM text. */
+  tls?: OrderServerOptions['tls'];
   /** A one-off stall: after `afterMs`, hold every answer for `durationMs`. */
   stall?: { afterMs: number; durationMs: number };
   /** Receives one human-readable line per event, without a trailing newline. */
@@ -37,6 +39,7 @@ export async function serveOrderService(options: ServeOrderServiceOptions): Prom
     knobs: options.knobs,
     metricsPort: options.metricsPort,
     ...(options.canary ? { canary: options.canary } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
   });
   if (options.stall) {
     const { afterMs, durationMs } = options.stall;
@@ -81,6 +84,7 @@ export async function serveOrderService(options: ServeOrderServiceOptions): Prom
 
   const metricsNote = started.metricsUrl === undefined ? '' : ` (metrics ${started.metricsUrl})`;
   const versions = started.canary ? `${started.knobs().version}+${started.canary.knobs().version} (canary)` : started.knobs().version;
-  options.log(`order service ${versions} listening on ${started.address}${metricsNote}`);
+  const tlsNote = options.tls ? (options.tls.clientCa === undefined ? ' (TLS)' : ' (mutual TLS)') : '';
+  options.log(`order service ${versions} listening on ${started.address}${tlsNote}${metricsNote}`);
   return { handle, closed };
 }

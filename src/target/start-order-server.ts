@@ -24,6 +24,8 @@ export interface OrderServerOptions {
   metricsPort?: number;
   /** Canary mode: a second version (default `version: 'v2'`) behind a header/weight route rule. */
   canary?: CanaryRule & { knobs: Partial<ServiceKnobs> };
+  /** Serve TLS with this certificate and key (PEM text); with `clientCa`, clients must show a certificate it signed (mutual TLS). */
+  tls?: { cert: string; key: string; clientCa?: string };
 }
 
 export interface OrderServerHandle {
@@ -69,9 +71,15 @@ function bindFailureReason(error: Error): string {
   return socketErrors ?? error.message;
 }
 
-function bind(server: Server, host: string, port: number): Promise<number> {
+function serverCredentials(tls: OrderServerOptions['tls']): ServerCredentials {
+  if (!tls) return ServerCredentials.createInsecure();
+  const clientCa = tls.clientCa === undefined ? null : Buffer.from(tls.clientCa);
+  return ServerCredentials.createSsl(clientCa, [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }], clientCa !== null);
+}
+
+function bind(server: Server, host: string, port: number, credentials: ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(formatHostPort(host, port), ServerCredentials.createInsecure(), (error, boundPort) => {
+    server.bindAsync(formatHostPort(host, port), credentials, (error, boundPort) => {
       if (error) {
         reject(new Error(`cannot listen on ${formatHostPort(host, port)}: ${bindFailureReason(error)}`, { cause: error }));
       } else {
@@ -114,7 +122,7 @@ export async function startOrderServer(options: OrderServerOptions = {}): Promis
 
   let port: number;
   try {
-    port = await bind(server, host, requestedPort);
+    port = await bind(server, host, requestedPort, serverCredentials(options.tls));
   } catch (error) {
     server.forceShutdown();
     throw error;

@@ -239,6 +239,7 @@ function settingsSection(report: Report): SafeHtml {
     ['window (requests in flight per stream)', count(s.stream.window)],
     ['correlate by', optional(s.stream.correlateBy)],
     ['insecure', s.insecure ? 'yes' : 'no'],
+    ['transport', s.transport ?? 'grpc-js'],
     ['proto', s.proto],
     ['warm-up', `${count(report.warmupMs)} ms`],
   ];

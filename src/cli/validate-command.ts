@@ -1,0 +1,48 @@
+import { relative, resolve } from 'node:path';
+import { ensureWritableDir, planOutput } from '../reporters/plan-output.js';
+import { checkScenario, type CheckedScenario } from '../run/check-scenario.js';
+import { loadScenario } from '../scenario/load-scenario.js';
+import { formatDurationMs } from '../scenario/parse-duration.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+import type { CliIo } from './cli-io.js';
+import { flagsToOverrides, type RunFlags } from './run-flags.js';
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** One line about what the scenario would do: call, target, load, thresholds. */
+export function describeScenario(scenario: Scenario, checked: CheckedScenario, cwd: string): string {
+  const { load } = scenario;
+  const parts = [checked.call];
+  if (checked.method && scenario.proto !== undefined && checked.protoPath !== undefined) parts.push(`proto ${relative(cwd, checked.protoPath) || checked.protoPath}`);
+  if (checked.tls) parts.push('TLS files read');
+  parts.push(scenario.compare ? `baseline ${scenario.compare.baseline} vs candidate ${scenario.compare.candidate}, ${plural(scenario.compare.rounds, 'round')}` : `target ${scenario.target}`);
+  parts.push(`${plural(load.streams, 'stream')} over ${plural(load.connections, 'connection')}`);
+  if (load.durationMs !== undefined) parts.push(formatDurationMs(load.durationMs));
+  if (load.messages !== undefined) parts.push(plural(load.messages, 'message'));
+  if (load.rateSchedule) parts.push(load.rateSchedule.stages.length > 1 ? 'rate schedule' : `${load.rateSchedule.initial} msg/s`);
+  if (load.warmupMs > 0) parts.push(`warm-up ${formatDurationMs(load.warmupMs)}`);
+  if (scenario.thresholds.length) parts.push(plural(scenario.thresholds.length, 'threshold'));
+  if (!checked.method) parts.push('the method and data are checked against server reflection at run time');
+  return parts.join(', ');
+}
+
+/**
+ * `grpc-bench validate <scenario.yaml>`: every check `run` makes before sending load — the
+ * schema and thresholds, the output path, the proto, method, data and templates — but no
+ * connection. Prints one line and returns 0 when all pass; otherwise throws the BenchError
+ * `run` would have ended with. Creates nothing on disk.
+ */
+export function validateCommand(file: string | undefined, target: string | undefined, flags: RunFlags, io: CliIo): number {
+  const scenario = loadScenario({ ...(file === undefined ? {} : { file }), overrides: flagsToOverrides(flags, target, io.cwd), cwd: io.cwd });
+  if (scenario.compare) {
+    // A canary run writes its comparison into one directory, whatever its name looks like.
+    ensureWritableDir(resolve(io.cwd, scenario.output.path ?? 'reports'), 'output', false);
+  } else {
+    planOutput(scenario.output.formats, scenario.output.path, scenario.name, io.cwd, new Date(), false);
+  }
+  const checked = checkScenario(scenario);
+  io.stdout(`${file ?? 'flags'}: valid (${describeScenario(scenario, checked, io.cwd)})\n`);
+  return 0;
+}

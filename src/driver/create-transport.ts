@@ -1,0 +1,34 @@
+import { createGrpcJsTransport, type GrpcJsTransportOptions } from './grpc-js-transport.js';
+import { createHttp2Transport } from './http2-transport.js';
+import type { Transport } from './transport.js';
+
+/** The wire implementations behind the Transport interface. */
+export const TRANSPORT_KINDS = ['grpc-js', 'http2'] as const;
+export type TransportKind = (typeof TRANSPORT_KINDS)[number];
+
+export type TransportOptions = GrpcJsTransportOptions;
+
+/** grpc-js (the default, the reference behaviour) or the leaner node:http2 one. */
+export function createTransport(kind: TransportKind | undefined, options: TransportOptions): Transport {
+  if (kind !== 'http2') return createGrpcJsTransport(options);
+  const tls = options.tls;
+  return createHttp2Transport({
+    target: options.target,
+    insecure: options.insecure,
+    ...(tls === undefined
+      ? {}
+      : {
+          tls: {
+            ...(tls.rootCerts === undefined ? {} : { ca: tls.rootCerts }),
+            ...(tls.certChain === undefined ? {} : { cert: tls.certChain }),
+            ...(tls.privateKey === undefined ? {} : { key: tls.privateKey }),
+            ...(tls.serverName === undefined ? {} : { servername: tls.serverName, authority: tls.serverName }),
+          },
+        }),
+    metadata: options.metadata,
+    method: options.method,
+    ...(options.correlateBy === undefined ? {} : { correlateBy: options.correlateBy }),
+    ...(options.splitField === undefined ? {} : { splitField: options.splitField }),
+    ...(options.splitHeader === undefined ? {} : { splitHeader: options.splitHeader }),
+  });
+}

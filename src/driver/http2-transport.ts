@@ -1,0 +1,260 @@
+import * as http2 from 'node:http2';
+import { TOOL_VERSION } from '../tool-version.js';
+import { binaryHeaderValue, isBinaryKey } from './binary-metadata.js';
+import { frameMessage } from './grpc-frame-decoder.js';
+import { GrpcCode } from './grpc-status-from-headers.js';
+import { FailedStream, Http2GrpcStream, type Http2CallContext, type SessionState } from './http2-stream.js';
+import type { BidiMethod } from './load-method.js';
+import { createResponseFieldReader } from './response-field-reader.js';
+import type { BidiStream, Connection, ConnectionEvents, StreamEvents, Transport } from './transport.js';
+
+/** TLS for the HTTP/2 transport: PEM material and the name the certificate must carry. */
+export interface Http2TlsOptions {
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** SNI and verification name; default: the target's host. */
+  servername?: string;
+  /** The :authority header instead of the target's host:port (with a server name override). */
+  authority?: string;
+  /** false: accept any certificate (TLS without verification). */
+  rejectUnauthorized?: boolean;
+}
+
+export interface Http2TransportOptions {
+  /** "host:port" ("dns:///host:port" is accepted too). */
+  target: string;
+  /** Plaintext (h2c) when true; TLS otherwise. */
+  insecure: boolean;
+  tls?: Http2TlsOptions;
+  metadata: Record<string, string>;
+  method: BidiMethod;
+  correlateBy?: string;
+  splitField?: string;
+  splitHeader?: string;
+}
+
+const LEGAL_KEY = /^[0-9a-z_.-]+$/;
+
+/** Metadata as request headers: keys lower-cased and checked, "-bin" values base64 on the wire. */
+export function metadataHeaders(metadata: Record<string, string>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [rawKey, value] of Object.entries(metadata)) {
+    const key = rawKey.toLowerCase();
+    if (!LEGAL_KEY.test(key)) throw new Error(`metadata key ${JSON.stringify(rawKey)}: only 0-9 a-z _ . - are allowed`);
+    headers[key] = isBinaryKey(key) ? binaryHeaderValue(value) : value;
+  }
+  return headers;
+}
+
+function authorityOf(target: string): string {
+  return target.replace(/^dns:(\/\/[^/]*\/)?/, '');
+}
+
+/** Encodes a request once per distinct message object: a static message is framed only once. */
+function createFramer(method: BidiMethod): (message: Record<string, unknown>) => Buffer {
+  const serialize = method.definition.requestSerialize as (value: Record<string, unknown>) => Uint8Array;
+  let lastMessage: Record<string, unknown> | undefined;
+  let lastFrame: Buffer | undefined;
+  return (message) => {
+    if (message !== lastMessage) {
+      lastFrame = frameMessage(serialize(message));
+      lastMessage = message;
+    }
+    return lastFrame!;
+  };
+}
+
+interface Shared {
+  url: string;
+  connectOptions: http2.SecureClientSessionOptions;
+  /** Request headers: the connection's metadata, then the fixed gRPC headers. */
+  headers: http2.OutgoingHttpHeaders;
+  connectionMetadata: Record<string, string>;
+  fixedHeaders: http2.OutgoingHttpHeaders;
+  context: Http2CallContext;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * One HTTP/2 session (one TCP connection) at a time. Ready when the session connects, lost
+ * when it closes or the server sends GOAWAY; a stream opened after that starts a new session,
+ * as a gRPC channel would reconnect.
+ */
+class Http2Connection implements Connection {
+  private session: http2.ClientHttp2Session | undefined;
+  private state: SessionState = { lostReason: undefined };
+  /** Sessions not yet closed, the current one and any still draining after GOAWAY. */
+  private readonly sessions = new Set<http2.ClientHttp2Session>();
+  private ready = false;
+  private closed = false;
+  private failure: Error | undefined;
+  private waiters: Waiter[] = [];
+  private lastStreamMetadata: Record<string, string> | undefined;
+  private lastStreamHeaders: http2.OutgoingHttpHeaders | undefined;
+
+  constructor(
+    private readonly shared: Shared,
+    private readonly events: ConnectionEvents,
+  ) {
+    this.startSession();
+  }
+
+  private startSession(): http2.ClientHttp2Session {
+    const session = http2.connect(this.shared.url, this.shared.connectOptions);
+    const state: SessionState = { lostReason: undefined };
+    this.session = session;
+    this.state = state;
+    this.failure = undefined;
+    this.sessions.add(session);
+    const isCurrent = (): boolean => this.session === session;
+    const lose = (reason: string): void => {
+      state.lostReason ??= reason;
+      if (!isCurrent()) return;
+      this.session = undefined;
+      if (this.ready) {
+        this.ready = false;
+        this.events.onLost();
+      }
+    };
+    session.on('connect', () => {
+      if (!isCurrent() || this.closed) return;
+      this.ready = true;
+      this.events.onReady();
+      this.settle(undefined);
+    });
+    session.on('error', (error: Error) => {
+      if (isCurrent()) {
+        this.failure = error;
+        this.settle(error);
+      }
+      lose(error.message);
+    });
+    session.on('goaway', (errorCode: number) => {
+      lose(`the server sent GOAWAY (error code ${errorCode})`);
+    });
+    session.on('close', () => {
+      this.sessions.delete(session);
+      if (isCurrent() && !this.ready) this.settle(this.failure ?? new Error(`connection to ${this.shared.url} closed before it was ready`));
+      lose('the connection closed');
+    });
+    return session;
+  }
+
+  /** Resolves or rejects every waiter of the current session. */
+  private settle(error: Error | undefined): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) {
+      clearTimeout(waiter.timer);
+      if (error) waiter.reject(error);
+      else waiter.resolve();
+    }
+  }
+
+  whenReady(timeoutMs: number): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error('connection closed'));
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          reject(new Error(`connection to ${this.shared.url} not ready within ${timeoutMs} ms`));
+        }, timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  openStream(events: StreamEvents, metadata?: Record<string, string>): BidiStream {
+    if (this.closed) return new FailedStream(events, { code: GrpcCode.UNAVAILABLE, details: 'connection closed' });
+    const session = this.session && !this.session.closed && !this.session.destroyed ? this.session : this.startSession();
+    const headers = metadata ? this.headersWith(metadata) : this.shared.headers;
+    let stream: http2.ClientHttp2Stream;
+    try {
+      stream = session.request(headers, { endStream: false });
+    } catch (error) {
+      return new FailedStream(events, { code: GrpcCode.UNAVAILABLE, details: `cannot open a stream: ${(error as Error).message}` });
+    }
+    return new Http2GrpcStream(stream, events, this.shared.context, this.state);
+  }
+
+  /** Per-stream metadata (the same routing object for many streams) is converted once. */
+  private headersWith(metadata: Record<string, string>): http2.OutgoingHttpHeaders {
+    if (metadata !== this.lastStreamMetadata) {
+      this.lastStreamMetadata = metadata;
+      this.lastStreamHeaders = { ...this.shared.connectionMetadata, ...metadataHeaders(metadata), ...this.shared.fixedHeaders };
+    }
+    return this.lastStreamHeaders!;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ready) {
+      this.ready = false;
+      this.events.onLost();
+    }
+    this.session = undefined;
+    this.settle(new Error('connection closed'));
+    for (const session of this.sessions) {
+      if (session.connecting) session.destroy();
+      else session.close();
+    }
+    this.sessions.clear();
+  }
+}
+
+/** gRPC over node:http2 directly: one session per connection, streams framed by hand. */
+export function createHttp2Transport(options: Http2TransportOptions): Transport {
+  const address = authorityOf(options.target);
+  const scheme = options.insecure ? 'http' : 'https';
+  const tls = options.tls ?? {};
+  const authority = (!options.insecure && tls.authority) || address;
+  const connectOptions: http2.SecureClientSessionOptions = {
+    settings: { enablePush: false },
+    ...(options.insecure
+      ? {}
+      : {
+          ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+          ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+          ...(tls.key === undefined ? {} : { key: tls.key }),
+          ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+          rejectUnauthorized: tls.rejectUnauthorized ?? true,
+          ALPNProtocols: ['h2'],
+        }),
+  };
+  const needFields = options.correlateBy !== undefined || options.splitField !== undefined;
+  const connectionMetadata = metadataHeaders(options.metadata);
+  const fixedHeaders: http2.OutgoingHttpHeaders = {
+    [http2.constants.HTTP2_HEADER_METHOD]: 'POST',
+    [http2.constants.HTTP2_HEADER_SCHEME]: scheme,
+    [http2.constants.HTTP2_HEADER_PATH]: options.method.path,
+    [http2.constants.HTTP2_HEADER_AUTHORITY]: authority,
+    'content-type': 'application/grpc',
+    te: 'trailers',
+    'user-agent': `grpc-bench/${TOOL_VERSION} (node:http2)`,
+    'grpc-accept-encoding': 'identity,deflate,gzip',
+  };
+  const shared: Shared = {
+    url: `${scheme}://${address}`,
+    connectOptions,
+    headers: { ...connectionMetadata, ...fixedHeaders },
+    connectionMetadata,
+    fixedHeaders,
+    context: {
+      frame: createFramer(options.method),
+      reader: needFields ? createResponseFieldReader(options.method, options.correlateBy, options.splitField) : undefined,
+      splitHeader: options.splitHeader?.toLowerCase(),
+    },
+  };
+  return { connect: (_index, events) => new Http2Connection(shared, events) };
+}

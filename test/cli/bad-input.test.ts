@@ -1,0 +1,177 @@
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CATALOGUE, type ErrorCode } from '../../src/errors/error-catalogue.js';
+import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
+import { linesOf, makeTempDir, runCli, type CliResult } from '../helpers/cli-process.js';
+
+/**
+ * Every bad input ends the real CLI with its documented exit code and exactly one stderr line
+ * that names the file, the field and the bad value, and carries no stack trace. `validate`
+ * makes every check `run` makes before load, so most cases use it (no load, no connection).
+ */
+
+const NOT_BIDI_PROTO = fileURLToPath(new URL('../fixtures/not-bidi.proto', import.meta.url));
+
+/** Scenario files (and what they refer to), written once into the working directory. */
+const FILES: Record<string, string> = {
+  'ok.yaml': 'name: ok\n',
+  'empty.yaml': '',
+  'unknown-key.yaml': 'lod:\n  streams: 4\n',
+  'unknown-nested-key.yaml': 'load:\n  stream: 4\n',
+  'streams-text.yaml': 'load:\n  streams: "ten"\n',
+  'insecure-text.yaml': 'insecure: "yes"\n',
+  'streams-zero.yaml': 'load:\n  streams: 0\n',
+  'messages-negative.yaml': 'load:\n  messages: -1\n',
+  'connections-over-streams.yaml': 'load:\n  streams: 2\n  connections: 4\n',
+  'bad-duration.yaml': 'load:\n  duration: 10 seconds\n',
+  'missing-proto.yaml': 'proto: nope.proto\ncall: x.S/M\n',
+  'broken.proto': 'syntax = "proto3";\npackage broken;\nmessage A {\n  string a = 1\n',
+  'broken-proto.yaml': 'proto: broken.proto\ncall: broken.S/M\n',
+  'unknown-service.yaml': 'call: pb.NoSuchService/CreateOrderStream\n',
+  'unknown-method.yaml': 'call: pb.OrderService/NoSuchMethod\n',
+  'unary.yaml': 'proto: not-bidi.proto\ncall: shapes.ShapeService/Measure\n',
+  'server-streaming.yaml': 'proto: not-bidi.proto\ncall: shapes.ShapeService/Watch\n',
+  'client-streaming.yaml': 'proto: not-bidi.proto\ncall: shapes.ShapeService/Upload\n',
+  'unknown-template.yaml': 'data:\n  user_id: "{{nope}}"\n',
+  'unbalanced-template.yaml': 'data:\n  user_id: "u_{{requestId"\n',
+  'data-field.yaml': 'data:\n  user_id: u_1\n  colour: blue\n',
+  'correlate-by.yaml': 'stream:\n  correlateBy: user_id\n',
+  'tls-missing.yaml': 'target: 127.0.0.1:1\ntls:\n  cacert: missing-ca.pem\n',
+  'not-pem.pem': 'this is not a certificate\n',
+  'tls-not-pem.yaml': 'target: 127.0.0.1:1\ntls:\n  cacert: not-pem.pem\n',
+  'bad-yaml.yaml': 'name: x\nload:\n  streams: [1\n',
+  'top-level-list.yaml': '- name: x\n- load: {}\n',
+  'alias-cycle.yaml': 'data: &d\n  user_id: *d\n',
+  'bad-threshold.yaml': 'thresholds:\n  p99: fast\n',
+};
+
+interface Case {
+  name: string;
+  args: string[];
+  code: ErrorCode;
+  exit: number;
+  /** The file, the field path and the bad value, as the line must show them. */
+  names: string[];
+}
+
+const CASES: Case[] = [
+  { name: 'unknown key', args: ['validate', 'unknown-key.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['unknown-key.yaml', 'unknown key "lod"'] },
+  { name: 'unknown nested key', args: ['validate', 'unknown-nested-key.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['unknown-nested-key.yaml', 'load: unknown key "stream"'] },
+  { name: 'streams: "ten"', args: ['validate', 'streams-text.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['streams-text.yaml', 'load.streams', '"ten"'] },
+  { name: 'insecure: "yes"', args: ['validate', 'insecure-text.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['insecure-text.yaml', 'insecure', '"yes"'] },
+  { name: 'load.streams 0', args: ['validate', 'streams-zero.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['streams-zero.yaml', 'load.streams: must be ≥ 1, got 0'] },
+  { name: 'load.messages -1', args: ['validate', 'messages-negative.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['messages-negative.yaml', 'load.messages', 'got -1'] },
+  { name: 'connections > streams', args: ['validate', 'connections-over-streams.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['connections-over-streams.yaml', 'load.connections', 'got 4'] },
+  { name: 'duration "10 seconds"', args: ['validate', 'bad-duration.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['bad-duration.yaml', 'load.duration', '"10 seconds"'] },
+  { name: 'missing proto file', args: ['validate', 'missing-proto.yaml'], code: 'PROTO_INVALID', exit: 4, names: ['missing-proto.yaml', 'proto', 'nope.proto', 'no such file'] },
+  { name: 'unparsable proto', args: ['validate', 'broken-proto.yaml'], code: 'PROTO_INVALID', exit: 4, names: ['broken-proto.yaml', 'proto', 'broken.proto', 'cannot parse'] },
+  { name: 'unknown service', args: ['validate', 'unknown-service.yaml'], code: 'METHOD_NOT_FOUND', exit: 4, names: ['unknown-service.yaml', 'call', '"pb.NoSuchService"'] },
+  { name: 'unknown method', args: ['validate', 'unknown-method.yaml'], code: 'METHOD_NOT_FOUND', exit: 4, names: ['unknown-method.yaml', 'call', '"NoSuchMethod"', 'CreateOrderStream'] },
+  { name: 'unary method', args: ['validate', 'unary.yaml'], code: 'METHOD_NOT_BIDI', exit: 4, names: ['unary.yaml', 'call', 'shapes.ShapeService/Measure is unary'] },
+  { name: 'server-streaming method', args: ['validate', 'server-streaming.yaml'], code: 'METHOD_NOT_BIDI', exit: 4, names: ['server-streaming.yaml', 'call', 'shapes.ShapeService/Watch is server streaming'] },
+  { name: 'client-streaming method', args: ['validate', 'client-streaming.yaml'], code: 'METHOD_NOT_BIDI', exit: 4, names: ['client-streaming.yaml', 'call', 'shapes.ShapeService/Upload is client streaming'] },
+  { name: 'unknown template {{nope}}', args: ['validate', 'unknown-template.yaml'], code: 'TEMPLATE_INVALID', exit: 3, names: ['unknown-template.yaml', 'data.user_id', '{{nope}}'] },
+  { name: 'unbalanced {{', args: ['validate', 'unbalanced-template.yaml'], code: 'TEMPLATE_INVALID', exit: 3, names: ['unbalanced-template.yaml', 'data.user_id', 'u_{{requestId'] },
+  { name: 'data field not in the message', args: ['validate', 'data-field.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['data-field.yaml', 'data', '"colour"'] },
+  { name: 'correlateBy not in both messages', args: ['validate', 'correlate-by.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['correlate-by.yaml', 'stream.correlateBy', '"user_id"'] },
+  { name: 'unreadable TLS file', args: ['validate', 'tls-missing.yaml'], code: 'TLS_FILE_UNREADABLE', exit: 3, names: ['tls-missing.yaml', 'tls.cacert', 'missing-ca.pem'] },
+  { name: 'TLS file that is not PEM', args: ['validate', 'tls-not-pem.yaml'], code: 'TLS_FILE_UNREADABLE', exit: 3, names: ['tls-not-pem.yaml', 'tls.cacert', 'not-pem.pem'] },
+  { name: 'unwritable output path', args: ['validate', 'ok.yaml', '-O', 'json', '-o', '/proc/x/r.json'], code: 'OUTPUT_UNWRITABLE', exit: 6, names: ['output', '/proc/x'] },
+  { name: 'bad YAML syntax', args: ['validate', 'bad-yaml.yaml'], code: 'SCENARIO_UNREADABLE', exit: 3, names: ['bad-yaml.yaml', 'not valid YAML at line 4, column 1'] },
+  { name: 'a list at the top level', args: ['validate', 'top-level-list.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['top-level-list.yaml', 'top level', 'a list'] },
+  { name: 'an alias that contains itself', args: ['validate', 'alias-cycle.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['alias-cycle.yaml', 'data.user_id', 'alias'] },
+  { name: 'missing scenario file', args: ['validate', 'no-such.yaml'], code: 'SCENARIO_UNREADABLE', exit: 3, names: ['no-such.yaml', 'no such file'] },
+  { name: 'bad -d JSON', args: ['validate', 'ok.yaml', '-d', '{"user_id": '], code: 'USAGE', exit: 2, names: ['-d/--data', 'not valid JSON', '{\\"user_id\\": '] },
+  { name: '-d that is not an object', args: ['validate', 'ok.yaml', '-d', '[1]'], code: 'USAGE', exit: 2, names: ['-d/--data', 'expected a JSON object', '[1]'] },
+  { name: 'unknown -O format', args: ['validate', 'ok.yaml', '-O', 'console,yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['ok.yaml', 'output.formats.1', '"yaml"'] },
+  { name: '-c that is not a number', args: ['validate', 'ok.yaml', '-c', 'ten'], code: 'SCENARIO_INVALID', exit: 3, names: ['ok.yaml', 'load.streams', 'NaN'] },
+  { name: 'bad threshold condition', args: ['validate', 'bad-threshold.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['bad-threshold.yaml', 'thresholds.p99', '"fast"'] },
+  { name: 'bad --threshold flag', args: ['validate', 'ok.yaml', '--threshold', 'p99 is fast'], code: 'USAGE', exit: 2, names: ['--threshold', '"p99 is fast"'] },
+  { name: 'compare with one report (yargs stops before the handler)', args: ['compare', 'a.json'], code: 'USAGE', exit: 2, names: ['non-option arguments: got 1, need at least 2'] },
+  { name: 'validate without a file (yargs stops before the handler)', args: ['validate'], code: 'USAGE', exit: 2, names: ['non-option arguments: got 0, need at least 1'] },
+];
+
+let cwd: string;
+let removeCwd: () => void;
+
+beforeAll(() => {
+  const temp = makeTempDir('grpc-bench-bad-input-');
+  cwd = temp.dir;
+  removeCwd = temp.remove;
+  for (const [name, text] of Object.entries(FILES)) writeFileSync(join(cwd, name), text);
+  copyFileSync(NOT_BIDI_PROTO, join(cwd, 'not-bidi.proto'));
+});
+
+afterAll(() => removeCwd());
+
+/** Exactly one stderr line, `grpc-bench: … [CODE]`, no stack frame, nothing on stdout. */
+function expectOneCleanLine(result: CliResult, code: ErrorCode): string {
+  const lines = linesOf(result.stderr);
+  expect(lines, result.stderr).toHaveLength(1);
+  const line = lines[0]!;
+  expect(line).toMatch(/^grpc-bench: /);
+  expect(line.endsWith(` [${code}]`), line).toBe(true);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+  expect(result.stderr).not.toMatch(/internal error|\b(Type|Range|Reference|Syntax)?Error: /);
+  expect(result.stdout).toBe('');
+  return line;
+}
+
+describe('bad input: one clean line and the documented exit code', () => {
+  it('every case expects the exit code the catalogue (and so the README) gives its error code', () => {
+    for (const { name, code, exit } of CASES) expect(ERROR_CATALOGUE[code].exitCode, name).toBe(exit);
+  });
+
+  it.concurrent.each(CASES)('$name → exit $exit ($code)', async ({ args, code, exit, names }) => {
+    const result = await runCli(args, { cwd });
+
+    const line = expectOneCleanLine(result, code);
+    expect(result.code, line).toBe(exit);
+    for (const name of names) expect(line).toContain(name);
+  });
+
+  it('an empty file is a valid scenario: every key takes its default', async () => {
+    const result = await runCli(['validate', 'empty.yaml'], { cwd });
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('empty.yaml: valid (pb.OrderService/CreateOrderStream, target embedded, 10 streams over 1 connection, 10s)\n');
+  });
+
+  it.concurrent.each([
+    ['unknown template', 'unknown-template.yaml', 'TEMPLATE_INVALID'],
+    ['data field', 'data-field.yaml', 'MESSAGE_INVALID'],
+    ['not bidi', 'server-streaming.yaml', 'METHOD_NOT_BIDI'],
+    ['TLS file', 'tls-missing.yaml', 'TLS_FILE_UNREADABLE'],
+  ] as const)('run ends with the same line as validate (%s): the checks are shared', async (_what, file, code) => {
+    const [validated, ran] = await Promise.all([runCli(['validate', file], { cwd }), runCli(['run', file, '-O', 'console'], { cwd })]);
+
+    expect(expectOneCleanLine(ran, code)).toBe(expectOneCleanLine(validated, code));
+    expect(ran.code).toBe(validated.code);
+  });
+
+  describe('run with an unwritable output path', () => {
+    let server: OrderServerHandle;
+
+    beforeAll(async () => {
+      server = await startOrderServer({ port: 0 });
+    });
+
+    afterAll(() => server.forceShutdown());
+
+    it('exits 6 quickly, before any load reaches the server', async () => {
+      const startedAt = Date.now();
+      const result = await runCli(['run', server.address, '--insecure', '-n', '10', '-O', 'json', '-o', '/proc/x/r.json'], { cwd, timeoutMs: 10_000 });
+
+      expect(result.signal, 'the command hung and was killed').toBeNull();
+      const line = expectOneCleanLine(result, 'OUTPUT_UNWRITABLE');
+      expect(result.code).toBe(6);
+      expect(line).toContain('output');
+      expect(line).toContain('/proc/x');
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+      expect(server.counters.snapshot()).toMatchObject({ streamsOpened: 0, messagesReceived: 0 });
+    });
+  });
+});
