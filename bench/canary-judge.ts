@@ -7,9 +7,10 @@
  *
  * 1. Calibration: the closed-model throughput (8 streams, no pause between sends, 3 s of which
  *    the first second is left out, like a round) of v1 and of v2 with a few --work-us values,
- *    each value on a freshly started v2 (warmed by a 3 s run first), runs alternating v1, v2,
- *    v1, v2 so drift hits both; one more value is interpolated between the two around 10 %, and
- *    the work-us whose cost is closest to 10 % is used.
+ *    each value on a freshly started v2 (warmed by a 3 s run first), in pairs of runs v1, v2
+ *    (3 pairs; the cost is 1 − the median v2/v1 ratio of the pairs, so drift between pairs
+ *    cancels); one more value is interpolated between the two around 10 %, and the work-us whose
+ *    cost is closest to 10 % is used.
  * 2. Tries: `grpc-bench run --baseline v1 --candidate v2 --rounds 5 -z 3s` (the same load), and
  *    the same with a second v1 process as the candidate, alternating the two kinds, each judged
  *    by the CLI's own comparison (comparison.json).
@@ -18,15 +19,15 @@
  * P50 (latency = streams / throughput). messagesPerSec=5% and p50=5% sit halfway between no
  * change and that effect, so a v2 fails when its estimated cost is above half the planted one
  * (and significant), and a v1 has to look 5 % worse, significantly, to raise a false alarm. The
- * P99 of a 500 ms interval rests on a handful of responses and swings by tens of percent on a
- * shared machine: p99=20%.
+ * tail moves little with a 10 % CPU cost but swings by tens of percent between runs on a shared
+ * machine: p99=20%.
  *
  * Every line of output carries the 1-minute load average before and after (/proc/loadavg): on a
  * busy shared machine the figures are about the machine as much as the product.
  *
  * Environment: CANARY_TRIES (default 5 of each kind), CANARY_ROUNDS (5), CANARY_SECONDS (3),
  * CANARY_WORK_US (the calibration ladder, default "1,2,4,8"), CANARY_TARGET_COST (0.10),
- * CANARY_MAX_REGRESSION (default "messagesPerSec=5%,p50=5%,p99=20%"), CANARY_CALIBRATION_PAIRS (2).
+ * CANARY_MAX_REGRESSION (default "messagesPerSec=5%,p50=5%,p99=20%"), CANARY_CALIBRATION_PAIRS (3).
  * Results go to stdout and reports/canary-judge-<time>.json (the CLI's outputs beside it in
  * reports/canary-judge-<time>/).
  */
@@ -175,7 +176,7 @@ interface CalibrationStep {
   workUs: number;
   v1MessagesPerSec: number;
   v2MessagesPerSec: number;
-  /** 1 − v2/v1 of the medians. */
+  /** 1 − the median of the v2/v1 ratios of the pairs of runs. */
   cost: number;
   runs: ThroughputRun[];
 }
@@ -193,11 +194,13 @@ async function calibrate(v1: Server, workUs: number, pairs: number, seconds: num
   } finally {
     await v2.stop();
   }
-  const v1MessagesPerSec = median(runs.filter((r) => r.target === v1.label).map((r) => r.messagesPerSec));
-  const v2MessagesPerSec = median(runs.filter((r) => r.target !== v1.label).map((r) => r.messagesPerSec));
-  const step = { workUs, v1MessagesPerSec, v2MessagesPerSec, cost: 1 - v2MessagesPerSec / v1MessagesPerSec, runs };
+  const v1Runs = runs.filter((r) => r.target === v1.label).map((r) => r.messagesPerSec);
+  const v2Runs = runs.filter((r) => r.target !== v1.label).map((r) => r.messagesPerSec);
+  // Each v2 run against the v1 run just before it: drift between pairs cancels out.
+  const cost = 1 - median(v2Runs.map((v2MessagesPerSec, i) => v2MessagesPerSec / v1Runs[i]!));
+  const step = { workUs, v1MessagesPerSec: median(v1Runs), v2MessagesPerSec: median(v2Runs), cost, runs };
   const loads = runs.map((r) => `${r.loadBefore.toFixed(2)}→${r.loadAfter.toFixed(2)}`).join(' ');
-  console.log(`  --work-us ${String(workUs).padStart(3)}: v1 ${v1MessagesPerSec.toFixed(0)} msg/s, v2 ${v2MessagesPerSec.toFixed(0)} msg/s, cost ${(step.cost * 100).toFixed(1)} %  (load avg ${loads})`);
+  console.log(`  --work-us ${String(workUs).padStart(3)}: v1 ${step.v1MessagesPerSec.toFixed(0)} msg/s, v2 ${step.v2MessagesPerSec.toFixed(0)} msg/s (medians), cost ${(step.cost * 100).toFixed(1)} %  (load avg ${loads})`);
   return step;
 }
 
@@ -353,7 +356,7 @@ async function main(): Promise<void> {
   const seconds = envNumber('CANARY_SECONDS', 3);
   const ladder = envList('CANARY_WORK_US', [1, 2, 4, 8]);
   const targetCost = envNumber('CANARY_TARGET_COST', 0.1);
-  const pairs = envNumber('CANARY_CALIBRATION_PAIRS', 2);
+  const pairs = envNumber('CANARY_CALIBRATION_PAIRS', 3);
   const maxRegression = process.env['CANARY_MAX_REGRESSION'] || 'messagesPerSec=5%,p50=5%,p99=20%';
   const startedAt = new Date();
   const name = `canary-judge-${timestamp(startedAt)}`;

@@ -14,8 +14,8 @@
  *     Each run gets a fresh server, so the server figures do not carry over between runs.
  * (b) Soak: an open-model steady run (default 2,000 msg/s, 64 streams, 4 connections, 120 s);
  *     the report's memory.client and memory.clientHeap slopes (bytes/min, r²) over the whole
- *     run, and the slope of this script's own RSS samples after the first quarter of the run
- *     (start-up and JIT growth left out), which is what a leak would show as.
+ *     run, and the slope of this script's own RSS samples during the load after its first
+ *     quarter (start-up and JIT growth left out, drain too), which is what a leak would show as.
  *
  * Every run records /proc/loadavg before and after. Results go to stdout and to
  * reports/memory-soak-<time>.json.
@@ -271,7 +271,7 @@ interface SoakResult {
   client?: MemoryGrowthReport;
   clientHeap?: MemoryGrowthReport;
   target?: MemoryGrowthReport;
-  /** This script's RSS samples of the process after the first quarter of the run. */
+  /** This script's RSS samples of the process during the load, after its first quarter. */
   settledClient?: MemoryGrowth;
   settledFromMs?: number;
   loadAvgBefore?: [number, number, number];
@@ -289,11 +289,12 @@ async function soakRun(transport: Transport, settings: { seconds: number; rate: 
   ];
   const run = await sampledRun(flags, settings.seconds, scratch, `soak-${transport}`);
   const r = run.report;
-  // The load starts after start-up; leave out the first quarter of the sampled span.
-  const first = run.rss[0]?.tMs ?? 0;
-  const last = run.rss[run.rss.length - 1]?.tMs ?? 0;
+  // The load runs between the progress lines (one every 5 s); without them, the whole sampled span.
+  // Its first quarter (start-up, JIT, buffers growing to size) is left out, and so is the drain after it.
+  const first = run.progress.length >= 2 ? run.progress[0]!.atMs : (run.rss[0]?.tMs ?? 0);
+  const last = run.progress.length >= 2 ? run.progress[run.progress.length - 1]!.atMs : (run.rss[run.rss.length - 1]?.tMs ?? 0);
   const settledFromMs = first + (last - first) * SOAK_SETTLE_SHARE;
-  const settled = run.rss.filter((s) => s.tMs >= settledFromMs);
+  const settled = run.rss.filter((s) => s.tMs >= settledFromMs && s.tMs <= last);
   return {
     transport,
     ...settings,

