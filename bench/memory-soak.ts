@@ -79,6 +79,8 @@ interface GrpcBenchReport {
 
 interface Progress {
   atMs: number;
+  /** The line's own "[Ns]": seconds since the load started. */
+  elapsedS: number;
   received: number;
   streams: number;
 }
@@ -93,7 +95,7 @@ interface SampledRun {
   loadAvgAfter?: [number, number, number];
 }
 
-const PROGRESS_LINE = /(\d+) received, \d+ errors, (\d+) streams/;
+const PROGRESS_LINE = /^\[(\d+)s\] .*?(\d+) received, \d+ errors, (\d+) streams/;
 
 /** One grpc-bench run against a fresh reference server, its RSS sampled from /proc meanwhile. */
 async function sampledRun(flags: string[], seconds: number, scratch: string, label: string): Promise<SampledRun> {
@@ -136,7 +138,7 @@ async function sampledRun(flags: string[], seconds: number, scratch: string, lab
           while ((newline = pending.indexOf('\n')) >= 0) {
             const match = PROGRESS_LINE.exec(pending.slice(0, newline));
             pending = pending.slice(newline + 1);
-            if (match) progress.push({ atMs: performance.now() - startedAt, received: Number(match[1]), streams: Number(match[2]) });
+            if (match) progress.push({ atMs: performance.now() - startedAt, elapsedS: Number(match[1]), received: Number(match[2]), streams: Number(match[3]) });
           }
         },
       },
@@ -154,6 +156,21 @@ async function sampledRun(flags: string[], seconds: number, scratch: string, lab
   }
 }
 
+/** The RSS samples thinned to one per second, MiB, for the JSON: enough to see the shape of a run. */
+function rssSeries(run: SampledRun): Array<[seconds: number, mib: number]> {
+  const series: Array<[number, number]> = [];
+  let next = 0;
+  for (const s of run.rss) {
+    if (s.tMs < next) continue;
+    series.push([Math.round(s.tMs / 100) / 10, Math.round((s.bytes / MIB) * 10) / 10]);
+    next = s.tMs + 1000;
+  }
+  return series;
+}
+
+/** Progress lines for the JSON: seconds since spawn, responses so far, open streams. */
+const progressSeries = (run: SampledRun): Array<[number, number, number]> => run.progress.map((p) => [Math.round(p.atMs / 100) / 10, p.received, p.streams]);
+
 // ---------------------------------------------------------------------------------------
 // (a) Idle streams
 
@@ -167,9 +184,9 @@ interface IdleRun {
   idleSamples: number;
 }
 
-/** The window between the first and the last progress line showing all streams open and answered. */
-function idlePhase(run: SampledRun, streams: number): Pick<IdleRun, 'idleRssBytes' | 'idleWindowMs' | 'idleSamples'> {
-  const idle = run.progress.filter((p) => p.streams >= streams && p.received >= streams);
+/** The window between the first and the last progress line of the load showing all streams open and answered. */
+function idlePhase(run: SampledRun, streams: number, seconds: number): Pick<IdleRun, 'idleRssBytes' | 'idleWindowMs' | 'idleSamples'> {
+  const idle = run.progress.filter((p) => p.streams >= streams && p.received >= streams && p.elapsedS <= seconds - 1);
   if (idle.length === 0) return { idleSamples: 0 };
   const from = idle[0]!.atMs;
   const to = idle[idle.length - 1]!.atMs;
@@ -187,7 +204,7 @@ async function idleRun(transport: Transport, streams: number, connections: numbe
     '--stream-interval', '60s',
   ];
   const run = await sampledRun(flags, seconds, scratch, `idle-${transport}-${streams}`);
-  return { streams, connections, run, ...idlePhase(run, streams) };
+  return { streams, connections, run, ...idlePhase(run, streams, seconds) };
 }
 
 interface IdleResult {
@@ -215,6 +232,9 @@ interface IdleResult {
   errors?: number;
   loadAvgBefore?: [number, number, number];
   loadAvgAfter?: [number, number, number];
+  /** This script's RSS samples ([s since spawn, MiB], one a second) and the progress lines ([s, received, streams]). */
+  rssSeries: Array<[number, number]>;
+  progress: Array<[number, number, number]>;
   error?: string;
 }
 
@@ -250,6 +270,8 @@ function idleResult(transport: Transport, full: IdleRun, baseline: IdleRun): Idl
     ...(full.idleWindowMs ? { idleWindowMs: full.idleWindowMs } : {}),
     ...(full.run.loadAvgBefore ? { loadAvgBefore: full.run.loadAvgBefore } : {}),
     ...(full.run.loadAvgAfter ? { loadAvgAfter: full.run.loadAvgAfter } : {}),
+    rssSeries: rssSeries(full.run),
+    progress: progressSeries(full.run),
     ...(errorText ? { error: errorText } : {}),
   };
 }
@@ -274,8 +296,11 @@ interface SoakResult {
   /** This script's RSS samples of the process during the load, after its first quarter. */
   settledClient?: MemoryGrowth;
   settledFromMs?: number;
+  settledToMs?: number;
   loadAvgBefore?: [number, number, number];
   loadAvgAfter?: [number, number, number];
+  rssSeries: Array<[number, number]>;
+  progress: Array<[number, number, number]>;
   error?: string;
 }
 
@@ -289,10 +314,12 @@ async function soakRun(transport: Transport, settings: { seconds: number; rate: 
   ];
   const run = await sampledRun(flags, settings.seconds, scratch, `soak-${transport}`);
   const r = run.report;
-  // The load runs between the progress lines (one every 5 s); without them, the whole sampled span.
-  // Its first quarter (start-up, JIT, buffers growing to size) is left out, and so is the drain after it.
-  const first = run.progress.length >= 2 ? run.progress[0]!.atMs : (run.rss[0]?.tMs ?? 0);
-  const last = run.progress.length >= 2 ? run.progress[run.progress.length - 1]!.atMs : (run.rss[run.rss.length - 1]?.tMs ?? 0);
+  // The load runs between the progress lines (one every 5 s) up to its last second; without them,
+  // the whole sampled span. Its first quarter (start-up, JIT, buffers growing to size) is left out,
+  // and so are the drain and the workers' exit after it.
+  const during = run.progress.filter((p) => p.elapsedS <= settings.seconds - 1);
+  const first = during.length >= 2 ? during[0]!.atMs : (run.rss[0]?.tMs ?? 0);
+  const last = during.length >= 2 ? during[during.length - 1]!.atMs : (run.rss[run.rss.length - 1]?.tMs ?? 0);
   const settledFromMs = first + (last - first) * SOAK_SETTLE_SHARE;
   const settled = run.rss.filter((s) => s.tMs >= settledFromMs && s.tMs <= last);
   return {
@@ -310,7 +337,9 @@ async function soakRun(transport: Transport, settings: { seconds: number; rate: 
           ...(r.memory.target ? { target: r.memory.target } : {}),
         }
       : {}),
-    ...(settled.length >= 3 ? { settledClient: memoryGrowth(settled), settledFromMs: Math.round(settledFromMs) } : {}),
+    ...(settled.length >= 3 ? { settledClient: memoryGrowth(settled), settledFromMs: Math.round(settledFromMs), settledToMs: Math.round(last) } : {}),
+    rssSeries: rssSeries(run),
+    progress: progressSeries(run),
     ...(run.loadAvgBefore ? { loadAvgBefore: run.loadAvgBefore } : {}),
     ...(run.loadAvgAfter ? { loadAvgAfter: run.loadAvgAfter } : {}),
     ...(run.error ? { error: run.error } : {}),

@@ -23,7 +23,9 @@
  *
  * Environment: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 2), BENCH_WARMUP_SECONDS
  * (default 2; 0 skips the server warm-up), BENCH_CASES (e.g. "1x16,4x64w2": connections x streams,
- * optionally w<workers>; default all).
+ * optionally w<workers>; default all), BENCH_REQUEST ("template", the default: grpc-bench fills
+ * request_id per message like the raw grpc-js loop; "static": one fixed request, like the raw
+ * http2 loop's pre-encoded one).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -53,8 +55,16 @@ import type { RawLoopResult } from './raw-grpc-js-loop.js';
 
 /** Other load (cores) above which the throughput figures come with a warning. */
 const BUSY_MACHINE_CORES = 0.25;
-/** The same request everywhere; grpc-bench fills request_id per message like the raw grpc-js loop does. */
-const REQUEST_DATA = { request_id: '{{requestId}}', user_id: 'u_123', items: [{ sku_id: 's_001', count: 1 }] };
+/**
+ * grpc-bench's request. "template" (the default): request_id filled per message, as the raw
+ * grpc-js loop does, so every message is rendered and encoded. "static": one fixed request,
+ * as the raw http2 loop sends (pre-encoded), which the http2 transport frames only once.
+ */
+const REQUESTS = {
+  template: { request_id: '{{requestId}}', user_id: 'u_123', items: [{ sku_id: 's_001', count: 1 }] },
+  static: { request_id: 'r-0', user_id: 'u_123', items: [{ sku_id: 's_001', count: 1 }] },
+} as const;
+type RequestKind = keyof typeof REQUESTS;
 
 interface BenchCase {
   connections: number;
@@ -238,6 +248,7 @@ interface RunContext {
   seconds: number;
   useTime: boolean;
   scratch: string;
+  request: RequestKind;
   /** Start-up + tear-down CPU seconds of a near-empty run, by fixedCpuKey. */
   fixedCpu: Map<string, number>;
 }
@@ -308,7 +319,7 @@ async function runGrpcBench(side: Side, c: BenchCase, round: number, ctx: RunCon
     '--connections', String(c.connections),
     '--workers', String(c.workers),
     ...(messages === undefined ? ['-z', `${ctx.seconds}s`] : ['-n', String(messages)]),
-    '-d', JSON.stringify(REQUEST_DATA),
+    '-d', JSON.stringify(REQUESTS[ctx.request]),
     '--name', 'bench',
     '-O', 'json',
     '-o', reportFile,
@@ -498,6 +509,8 @@ async function main(): Promise<void> {
   const rounds = Math.max(1, Math.floor(envNumber('BENCH_ROUNDS', 2)));
   const warmupSeconds = envNumber('BENCH_WARMUP_SECONDS', 2);
   if (seconds <= 0) throw new Error('BENCH_SECONDS must be > 0');
+  const request = (process.env['BENCH_REQUEST'] || 'template') as RequestKind;
+  if (!(request in REQUESTS)) throw new Error(`BENCH_REQUEST: expected "template" or "static", got "${request}"`);
   const wanted = process.env['BENCH_CASES']?.split(',').map((s) => s.trim()).filter(Boolean);
   const cases = wanted?.length
     ? ALL_CASES.filter((c) => wanted.some((w) => (w.includes('w') ? caseId(c) === w : caseId(c).startsWith(`${w}w`))))
@@ -524,11 +537,11 @@ async function main(): Promise<void> {
     process.exit(130);
   });
 
-  const ctx: RunContext = { address: server.address, serverPid: server.pid, seconds, useTime, scratch, fixedCpu: new Map() };
+  const ctx: RunContext = { address: server.address, serverPid: server.pid, seconds, useTime, scratch, request, fixedCpu: new Map() };
   const loadAtStart = loadAverage();
   process.stdout.write(
     `grpc-bench (grpc-js, http2) vs raw grpc-js and raw node:http2 ping-pong — server ${server.address} (own process), ` +
-      `${seconds}s per run, ${rounds} round(s), node ${process.version}, ${availableParallelism()} CPU(s) ${cpus()[0]?.model ?? ''}, ` +
+      `${seconds}s per run, ${rounds} round(s), grpc-bench request: ${request}, node ${process.version}, ${availableParallelism()} CPU(s) ${cpus()[0]?.model ?? ''}, ` +
       `loadavg ${loadText(loadAtStart)}\n`,
   );
   if (http2Note) process.stdout.write(`! ${http2Note}\n`);
@@ -605,7 +618,7 @@ async function main(): Promise<void> {
     cpuMeasured: useTime,
     fixedCpuSeconds: Object.fromEntries(ctx.fixedCpu),
     git: gitState(),
-    request: REQUEST_DATA,
+    request: { kind: request, grpcBench: REQUESTS[request] },
     cases: results,
   };
   writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);

@@ -177,6 +177,8 @@ export interface GeneratorHealth {
   eventLoopDelayMeanMs: number;
   /** Busy time of the event loop over the run, ms. */
   busyMs: number;
+  /** Open model: P99 of how late requests went out while a stream had room for them, ms (0 in the closed model). */
+  scheduleLagP99Ms?: number;
 }
 
 /** Main → worker. */

@@ -22,8 +22,9 @@ export const NEGLIGIBLE_SHARE_OF_P99 = 0.05;
 
 /**
  * Decides whether the load generator itself was the bottleneck. Rules (documented in README):
- * any worker's event-loop delay p99 ≥ 10 ms and ≥ 5 % of the measured latency P99, or, in the
- * open model, a worker busy ≥ 95 % of the run. Pure.
+ * any worker's event-loop delay p99 ≥ 10 ms and ≥ 5 % of the measured latency P99; in the open
+ * model also requests going out p99 ≥ 10 ms late while a stream had room, or a worker busy ≥ 95 %
+ * of the run. Pure.
  */
 export function assessGenerator(evidence: GeneratorEvidence): GeneratorReport {
   const findings: string[] = [];
@@ -31,6 +32,9 @@ export function assessGenerator(evidence: GeneratorEvidence): GeneratorReport {
     const limitMs = Math.max(SATURATED_LOOP_DELAY_P99_MS, NEGLIGIBLE_SHARE_OF_P99 * evidence.latencyP99Ms);
     if (w.eventLoopDelayP99Ms >= limitMs) {
       findings.push(`worker ${w.workerId}: event-loop delay p99 ${w.eventLoopDelayP99Ms} ms ≥ ${limitMs.toFixed(1)} ms (requests waited in the generator)`);
+    }
+    if (evidence.openModel && (w.scheduleLagP99Ms ?? 0) >= SATURATED_LOOP_DELAY_P99_MS) {
+      findings.push(`worker ${w.workerId}: requests went out p99 ${w.scheduleLagP99Ms} ms late although a stream had room (the generator could not keep the schedule)`);
     }
     if (evidence.openModel && w.eventLoopUtilization >= SATURATED_UTILIZATION) {
       findings.push(`worker ${w.workerId}: busy ${(w.eventLoopUtilization * 100).toFixed(0)} % of the run ≥ ${SATURATED_UTILIZATION * 100} % (it cannot keep the rate schedule)`);

@@ -33,7 +33,7 @@ describe('10,000 concurrent bidi streams', () => {
           target: child.address,
           insecure: true,
           proto: ORDER_PROTO_PATH,
-          load: { streams: STREAMS, connections: 20, workers: 2, messages: MESSAGES, duration: '45s' },
+          load: { streams: STREAMS, connections: 20, workers: 2, messages: MESSAGES, duration: '50s' },
           stream: { messages: MESSAGES_PER_STREAM },
         },
       });
