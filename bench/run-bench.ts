@@ -474,6 +474,12 @@ function printTables(results: CaseResult[], ctx: RunContext, sides: Side[], http
       `${table(['setting', ...specs.map((s) => s.label)], results.map((r) => [`${caseLabel(r)} w${r.workers}`, ...specs.map((s) => ratioCell(r.ratios[s.id], 'cpuEfficiency'))]), 1)}\n`,
   );
   if (http2Note) process.stdout.write(`! ${http2Note}\n`);
+  process.stdout.write(
+    ctx.request === 'template'
+      ? 'grpc-bench request: template (request_id per message, rendered and encoded each time, as the raw grpc-js loop does); ' +
+          'the raw http2 loop writes one pre-encoded request, so "gb http2 / raw http2" includes that encoding: BENCH_REQUEST=static compares like with like.\n'
+      : 'grpc-bench request: static (one fixed request, like the raw http2 loop\'s pre-encoded one); the raw grpc-js loop still encodes a distinct request_id per message.\n',
+  );
 
   const background = median(results.flatMap((r) => Object.values(r.samples).flat()).map((s) => s.backgroundCores ?? NaN));
   if (background >= BUSY_MACHINE_CORES) {

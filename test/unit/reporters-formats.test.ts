@@ -49,8 +49,9 @@ let report: Report;
 
 beforeAll(async () => {
   if (!existsSync(COMPILED_WORKER)) throw new Error(`${COMPILED_WORKER} is missing: run \`npm run build\` first`);
-  const scenario = loadScenario({ overrides: { target: 'embedded', load: { streams: 4, connections: 1, messages: 400 } } });
-  ({ report: measured } = await runScenario(scenario, { snapshotIntervalMs: 20 }));
+  // Bounded by time, not by count: several intervals however busy the machine is.
+  const scenario = loadScenario({ overrides: { target: 'embedded', load: { streams: 4, connections: 1, duration: '1500ms' }, stream: { interval: '2ms' } } });
+  ({ report: measured } = await runScenario(scenario, { snapshotIntervalMs: 250 }));
   report = {
     ...measured,
     name: NASTY,
@@ -200,7 +201,9 @@ describe('report formats', () => {
   });
 
   it('were measured on a real run with several intervals', () => {
-    expect(measured.counts.messagesReceived).toBe(400);
+    const { counts } = measured;
+    expect(counts.messagesReceived).toBeGreaterThan(0);
+    expect(counts.messagesSent).toBe(counts.messagesReceived + counts.messagesFailed + counts.inFlightAtStop);
     expect(measured.intervals.length).toBeGreaterThan(1);
   });
 
