@@ -92,15 +92,18 @@ function parseThresholdFlags(values: string | string[] | undefined): Record<stri
   return thresholds;
 }
 
-function parseJsonFlag(flag: string, text: string): Record<string, unknown> {
+/** `secret`: the text may hold credentials (metadata), so errors never echo it. */
+function parseJsonFlag(flag: string, text: string, secret = false): Record<string, unknown> {
+  const shown = secret ? '(value not shown: metadata may hold secrets)' : JSON.stringify(text.slice(0, 60));
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new BenchError('USAGE', `${flag}: not valid JSON (${(error as Error).message}), got ${JSON.stringify(text.slice(0, 60))}`);
+    const reason = secret ? 'not valid JSON' : `not valid JSON (${(error as Error).message})`;
+    throw new BenchError('USAGE', `${flag}: ${reason}, got ${shown}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new BenchError('USAGE', `${flag}: expected a JSON object, got ${JSON.stringify(text.slice(0, 60))}`);
+    throw new BenchError('USAGE', `${flag}: expected a JSON object, got ${shown}`);
   }
   return value as Record<string, unknown>;
 }
@@ -125,7 +128,7 @@ export function flagsToOverrides(flags: RunFlags, target: string | undefined, cw
     insecure: flags.insecure,
     transport: flags.transport,
     tls: tlsFlags(flags, cwd),
-    metadata: flags.m === undefined ? undefined : (parseJsonFlag('-m/--metadata', flags.m) as Record<string, string>),
+    metadata: flags.m === undefined ? undefined : (parseJsonFlag('-m/--metadata', flags.m, true) as Record<string, string>),
     data: flags.d === undefined ? undefined : parseJsonFlag('-d/--data', flags.d),
     load: {
       streams: scheduled.streams ?? flags.c,

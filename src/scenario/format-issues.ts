@@ -1,3 +1,4 @@
+import { isSecretKey, REDACTED } from '../report/redact-metadata.js';
 import type { z } from 'zod';
 
 /** Reads the value at an issue's path, so the message can show what was given. */
@@ -11,6 +12,12 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 }
 
 /** A given value as JSON, cut to 60 characters; never throws (a cycle or a bigint is described instead). */
+/** A metadata value under a secret-looking key, or the whole metadata map: never shown in errors. */
+function isSecretPath(path: ReadonlyArray<PropertyKey>): boolean {
+  if (path[0] !== 'metadata') return false;
+  return path.length === 1 || isSecretKey(String(path[1]));
+}
+
 export function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
@@ -44,8 +51,9 @@ export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: unk
       const gotAt = message.indexOf(', got ');
       // A message that quotes a long given value itself shows it cut short, like every other.
       if (gotAt >= 0 && message.length <= 200) return `${where}: ${message}`;
-      if (gotAt >= 0) return `${where}: ${message.slice(0, gotAt)}, got ${showValue(valueAt(input, issue.path))}`;
-      return `${where}: ${message}, got ${showValue(valueAt(input, issue.path))}`;
+      const got = isSecretPath(issue.path) ? REDACTED : showValue(valueAt(input, issue.path));
+      if (gotAt >= 0) return `${where}: ${message.slice(0, gotAt)}, got ${got}`;
+      return `${where}: ${message}, got ${got}`;
     })
     .join('; ');
 }
