@@ -297,11 +297,42 @@ interface SoakResult {
   settledClient?: MemoryGrowth;
   settledFromMs?: number;
   settledToMs?: number;
+  /** Falls of RSS between two samples (a major GC returning memory) in that span, MiB each. */
+  settledDropsMiB?: number[];
+  /** The longest stretch of that span between such falls: how fast RSS climbs while nothing is returned. */
+  longestClimb?: MemoryGrowth & { fromMs: number; toMs: number };
   loadAvgBefore?: [number, number, number];
   loadAvgAfter?: [number, number, number];
   rssSeries: Array<[number, number]>;
   progress: Array<[number, number, number]>;
   error?: string;
+}
+
+/** Falls of more than this between two samples split the settled span into climbs. */
+const DROP_BYTES = 8 * MIB;
+
+/**
+ * RSS under steady load often climbs for a minute or more and then falls at once when a major
+ * GC frees what piled up (off-heap buffers included): a slope across a fall says little. The
+ * falls, and the slope of the longest climb between them, tell a sawtooth from a leak.
+ */
+function sawtooth(samples: MemorySample[]): Pick<SoakResult, 'settledDropsMiB' | 'longestClimb'> {
+  const drops: number[] = [];
+  let best: MemorySample[] = [];
+  let current: MemorySample[] = [];
+  for (const sample of samples) {
+    const previous = current[current.length - 1];
+    if (previous && previous.bytes - sample.bytes > DROP_BYTES) {
+      drops.push(Math.round(((previous.bytes - sample.bytes) / MIB) * 10) / 10);
+      current = [];
+    }
+    current.push(sample);
+    if (current.length > best.length) best = current;
+  }
+  return {
+    settledDropsMiB: drops,
+    ...(best.length >= 3 ? { longestClimb: { ...memoryGrowth(best), fromMs: Math.round(best[0]!.tMs), toMs: Math.round(best[best.length - 1]!.tMs) } } : {}),
+  };
 }
 
 async function soakRun(transport: Transport, settings: { seconds: number; rate: number; streams: number; connections: number; workers?: number }, scratch: string, passTransport: boolean): Promise<SoakResult> {
@@ -337,7 +368,7 @@ async function soakRun(transport: Transport, settings: { seconds: number; rate: 
           ...(r.memory.target ? { target: r.memory.target } : {}),
         }
       : {}),
-    ...(settled.length >= 3 ? { settledClient: memoryGrowth(settled), settledFromMs: Math.round(settledFromMs), settledToMs: Math.round(last) } : {}),
+    ...(settled.length >= 3 ? { settledClient: memoryGrowth(settled), settledFromMs: Math.round(settledFromMs), settledToMs: Math.round(last), ...sawtooth(settled) } : {}),
     rssSeries: rssSeries(run),
     progress: progressSeries(run),
     ...(run.loadAvgBefore ? { loadAvgBefore: run.loadAvgBefore } : {}),
@@ -396,6 +427,8 @@ function printSoak(results: SoakResult[]): void {
     `${mib(r.client?.startBytes)} → ${mib(r.client?.peakBytes)} → ${mib(r.client?.endBytes)}`,
     slope(r.client),
     slope(r.settledClient),
+    r.settledDropsMiB ? (r.settledDropsMiB.length ? r.settledDropsMiB.map((d) => `−${d}`).join(' ') : 'none') : '–',
+    r.longestClimb ? `${slope(r.longestClimb)} over ${Math.round((r.longestClimb.toMs - r.longestClimb.fromMs) / 1000)}s` : '–',
     slope(r.clientHeap),
     slope(r.target),
     `${r.errors ?? '–'}${r.saturated ? ' saturated' : ''}`,
@@ -403,8 +436,10 @@ function printSoak(results: SoakResult[]): void {
   ]);
   process.stdout.write(
     `\n(b) Soak: open model; slopes in MiB/min\n` +
-      `${table(['transport', 'load', 'sent/s', 'RSS start → peak → end MiB', 'RSS slope (report)', 'RSS slope after 1st quarter', 'worker heap slope', 'server RSS slope', 'errors', 'loadavg 1m'], rows)}\n` +
-      'RSS slope (report): memory.client.growthBytesPerMin over the whole run, start-up included; "after 1st quarter": this script\'s own /proc samples once start-up growth is over.\n',
+      `${table(['transport', 'load', 'sent/s', 'RSS start → peak → end MiB', 'RSS slope (report)', 'RSS slope after 1st quarter', 'falls MiB', 'longest climb', 'worker heap slope', 'server RSS slope', 'errors', 'loadavg 1m'], rows)}\n` +
+      'RSS slope (report): memory.client.growthBytesPerMin over the whole run, start-up and the workers\' exit included; "after 1st quarter": this script\'s own\n' +
+        `/proc samples of the load once start-up growth is over; falls: drops of more than ${DROP_BYTES / MIB} MiB between two samples in that span (a major GC ` +
+        'returning memory); longest climb: the slope between falls. A climb that falls back is a GC cycle; a leak climbs across the falls.\n',
   );
 }
 
