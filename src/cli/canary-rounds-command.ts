@@ -7,6 +7,7 @@ import { renderComparisonConsole } from '../reporters/comparison-console.js';
 import { renderComparisonMarkdown } from '../reporters/comparison-markdown.js';
 import { renderComparisonHtml } from '../reporters/html/comparison-html.js';
 import { jsonReporter } from '../reporters/json-reporter.js';
+import { redactMetadata } from '../report/redact-metadata.js';
 import { runInterleaved } from '../run/run-interleaved.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { CliIo } from './cli-io.js';
@@ -16,6 +17,12 @@ const ROUND_WARMUP_MS = 1000;
 
 function timestamp(date: Date): string {
   return date.toISOString().replace(/[:]/g, '').replace(/\..*$/, '');
+}
+
+/** "candidate 127.0.0.1:50051 with x-user-group: internal-testers": sides may share an address and differ by a routing header. */
+function sideLabel(side: string, target: string, metadata: Record<string, string> | undefined): string {
+  const entries = Object.entries(redactMetadata(metadata ?? {}));
+  return entries.length ? `${side} ${target} with ${entries.map(([key, value]) => `${key}: ${value}`).join(', ')}` : `${side} ${target}`;
 }
 
 /**
@@ -41,9 +48,9 @@ export async function canaryRoundsCommand(scenario: Scenario, io: CliIo, signal:
     },
   });
   // Each round's warm-up is already left out (load.warmup), so the judge drops nothing more;
-  // rounds are paired by their position (see runInterleaved).
-  const comparison = compareReports(outcome.judgeBaseline, outcome.judgeCandidate, { maxRegression, warmupIntervals: 0 });
-  const labels = { baseline: `baseline ${plan.baseline}`, candidate: `candidate ${plan.candidate}` };
+  // it takes one value per side per round and tests the rounds' ratios.
+  const comparison = compareReports(outcome.judgeBaseline, outcome.judgeCandidate, { maxRegression, warmupIntervals: 0, rounds: outcome.judgeRounds });
+  const labels = { baseline: sideLabel('baseline', plan.baseline, plan.baselineMetadata), candidate: sideLabel('candidate', plan.candidate, plan.candidateMetadata) };
   const files: Array<[string, string]> = [
     ['baseline.json', jsonReporter.render(outcome.baseline)],
     ['candidate.json', jsonReporter.render(outcome.candidate)],

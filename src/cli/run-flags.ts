@@ -36,6 +36,8 @@ export interface RunFlags {
   candidate?: string;
   rounds?: number;
   'max-regression'?: string;
+  'baseline-metadata'?: string;
+  'candidate-metadata'?: string;
   warmup?: string;
   'stream-timeout'?: string;
   'monitor-pid'?: number;
@@ -153,7 +155,14 @@ export function flagsToOverrides(flags: RunFlags, target: string | undefined, cw
       flags.baseline === undefined && flags.candidate === undefined
         ? undefined
         : // Missing halves are reported by the schema (compare.candidate: expected a string).
-          ({ baseline: flags.baseline, candidate: flags.candidate, rounds: flags.rounds, maxRegression: flags['max-regression'] } as { baseline: string; candidate: string }),
+          ({
+            baseline: flags.baseline,
+            candidate: flags.candidate,
+            rounds: flags.rounds,
+            maxRegression: flags['max-regression'],
+            baselineMetadata: flags['baseline-metadata'] === undefined ? undefined : parseJsonFlag('--baseline-metadata', flags['baseline-metadata'], true),
+            candidateMetadata: flags['candidate-metadata'] === undefined ? undefined : parseJsonFlag('--candidate-metadata', flags['candidate-metadata'], true),
+          } as { baseline: string; candidate: string }),
     thresholds: parseThresholdFlags(flags.threshold),
     segment: flags.segment,
     output: { formats, path: flags.output },

@@ -4,6 +4,7 @@ import { summarizeLatency, type LatencySummaryMs } from '../stats/summarize-late
 import { bootstrapPairedRatio, bootstrapRatio, DEFAULT_RESAMPLES, DEFAULT_SEED, mean, median, type RatioInterval } from './bootstrap-ratio.js';
 import { intervalSamples, pairByTime, selectIntervals, type IntervalSample, type SelectedIntervals } from './interval-samples.js';
 import { mannWhitneyU, twoSidedNormalP, type MannWhitneyResult } from './mann-whitney-u.js';
+import { MIN_ROUNDS_FOR_TEST, roundRatioTest, type RoundRatioTest } from './round-ratio-test.js';
 import { wilcoxonSignedRank, type SignedRankResult } from './wilcoxon-signed-rank.js';
 
 export type Direction = 'lower-is-better' | 'higher-is-better';
@@ -52,29 +53,41 @@ export interface CompareOptions {
    * offsets from startedAt, such as runs merged one after another.
    */
   pairByTime?: boolean;
+  /**
+   * Interleaved rounds (A B A B …): each round's baseline and candidate report, measured
+   * intervals only. With at least 2 rounds the judge uses the round as its unit (design
+   * `rounds`); `baseline` and `candidate` then only give the whole-comparison figures.
+   */
+  rounds?: ReadonlyArray<{ baseline: Report; candidate: Report }>;
 }
 
 /**
  * `paired`: the runs overlapped in time (a canary beside its baseline); intervals are paired by
  * wall-clock time, so machine load common to both cancels out. `independent`: runs made at
  * different times; machine drift between them is indistinguishable from a version's effect.
+ * `rounds`: interleaved rounds; one value per side per round, one log ratio per round, a t-test
+ * on those (see round-ratio-test.ts): drift between rounds cancels, and the intervals of one
+ * round are not mistaken for independent evidence.
  */
-export type Design = 'paired' | 'independent';
+export type Design = 'paired' | 'independent' | 'rounds';
 
 export interface SampleTest {
   design: Design;
-  /** Per-interval values used on each side (paired: the number of pairs, twice). */
+  /** Values used on each side: per interval (paired: the number of pairs, twice) or, for rounds, per round. */
   baselineCount: number;
   candidateCount: number;
   /**
    * What the ratio is. Independent: of the `median` (latencies) or `mean` (throughput) of each
    * run's per-interval values. Paired: `medianPairRatio`, the median of the per-pair ratios.
+   * Rounds: `geometricMeanRoundRatio`, exp of the mean per-round log ratio.
    */
-  statistic: 'median' | 'mean' | 'medianPairRatio';
+  statistic: 'median' | 'mean' | 'medianPairRatio' | 'geometricMeanRoundRatio';
   /** Independent design: Mann-Whitney U, its variance inflated for the serial correlation of the intervals. */
   mannWhitney?: MannWhitneyResult;
   /** Paired design: Wilcoxon signed-rank on the per-pair log ratios, likewise inflated. */
   signedRank?: SignedRankResult;
+  /** Rounds design: the one-sample t-test on the per-round log ratios; `ratio` is its t interval. */
+  roundTest?: RoundRatioTest;
   ratio: RatioInterval;
   /** Block length of the bootstrap, from the serial correlation ρ: (1 + ρ)/(1 − ρ), rounded. */
   blockLength: number;
@@ -124,6 +137,8 @@ export interface Comparison {
   design: Design;
   /** Paired design: intervals matched by time; 0 otherwise. */
   pairedIntervals: number;
+  /** Rounds design: the rounds judged; 0 otherwise. */
+  rounds: number;
   alpha: number;
   confidence: number;
   /** Leading intervals dropped as warm-up (the larger of the two runs' counts; each run has its own in ComparedRun). */
@@ -172,17 +187,24 @@ function describeSide(report: Report, warmup: number | undefined): Side {
 }
 
 type Pairs = Array<[IntervalSample, IntervalSample]>;
+type RoundSides = Array<{ baseline: Side; candidate: Side }>;
+interface ChosenDesign {
+  design: Design;
+  pairs: Pairs;
+  rounds: RoundSides;
+}
 
 /**
  * Paired when the runs overlapped: the same interval length (±10 %) and at least half of the
  * shorter run's intervals (and 4) matched by time; otherwise independent.
  */
-function chooseDesign(b: Side, c: Side): { design: Design; pairs: Pairs } {
+function chooseDesign(b: Side, c: Side): ChosenDesign {
+  const independent: ChosenDesign = { design: 'independent', pairs: [], rounds: [] };
   const [shorterMs, longerMs] = [b.selected.typicalMs, c.selected.typicalMs].sort((x, y) => x - y) as [number, number];
-  if (!(shorterMs > 0) || longerMs > shorterMs * 1.1) return { design: 'independent', pairs: [] };
+  if (!(shorterMs > 0) || longerMs > shorterMs * 1.1) return independent;
   const pairs = pairByTime(b.samples, c.samples, shorterMs / 2);
   const enough = pairs.length >= MIN_INTERVALS_FOR_SIGNIFICANCE && pairs.length >= Math.min(b.samples.length, c.samples.length) / 2;
-  return enough ? { design: 'paired', pairs } : { design: 'independent', pairs: [] };
+  return enough ? { design: 'paired', pairs, rounds: [] } : independent;
 }
 
 const percent = (fraction: number, digits = 1): string => `${(Math.abs(fraction) * 100).toFixed(digits)} %`;
@@ -223,6 +245,8 @@ interface SampleMetricInput {
   candidate: number;
   /** The metric's value in one interval; undefined when the interval has none (no responses). */
   value: (sample: IntervalSample) => number | undefined;
+  /** The metric over a whole side (one round of it, for the rounds design). */
+  sideValue: (side: Side) => number;
   statistic: 'median' | 'mean';
 }
 
@@ -237,7 +261,9 @@ interface Evidence {
   varianceInflation: number;
   baselineValues: number[];
   candidateValues: number[];
-  test: Pick<SampleTest, 'mannWhitney' | 'signedRank'>;
+  test: Pick<SampleTest, 'mannWhitney' | 'signedRank' | 'roundTest'>;
+  /** Set when the test gives its own interval of the ratio (rounds); otherwise it is bootstrapped. */
+  ratio?: RatioInterval;
 }
 
 const defined = (value: number | undefined): value is number => value !== undefined;
@@ -267,7 +293,32 @@ function pairedEvidence(input: SampleMetricInput, pairs: Pairs): Evidence | unde
   return { ...signedRank, baselineValues, candidateValues, test: { signedRank } };
 }
 
-function compareSamples(input: SampleMetricInput, design: { design: Design; pairs: Pairs }, b: Side, c: Side, tolerance: number | undefined, settings: Settings): MetricComparison {
+/** Rounds: a t-test on the per-round log ratios of the metric over each round's side. */
+function roundsEvidence(input: SampleMetricInput, rounds: RoundSides, alpha: number): Evidence | undefined {
+  const baselineValues = rounds.map((r) => input.sideValue(r.baseline));
+  const candidateValues = rounds.map((r) => input.sideValue(r.candidate));
+  const roundTest = roundRatioTest(baselineValues, candidateValues, 1 - alpha);
+  if (!roundTest) return undefined;
+  const used = baselineValues.map((bv, k) => bv > 0 && candidateValues[k]! > 0);
+  return {
+    z: roundTest.t,
+    pValue: roundTest.pValue,
+    varianceInflation: 1,
+    baselineValues: baselineValues.filter((_, k) => used[k]),
+    candidateValues: candidateValues.filter((_, k) => used[k]),
+    test: { roundTest },
+    ratio: roundTest.ratio,
+  };
+}
+
+function findEvidence(input: SampleMetricInput, design: ChosenDesign, b: Side, c: Side, alpha: number): Evidence | undefined {
+  if (design.design === 'rounds') return roundsEvidence(input, design.rounds, alpha);
+  return design.design === 'paired' ? pairedEvidence(input, design.pairs) : independentEvidence(input, b, c);
+}
+
+const STATISTIC_OF_DESIGN = { paired: 'medianPairRatio', rounds: 'geometricMeanRoundRatio' } as const;
+
+function compareSamples(input: SampleMetricInput, design: ChosenDesign, b: Side, c: Side, tolerance: number | undefined, settings: Settings): MetricComparison {
   const lowerIsBetter = input.direction === 'lower-is-better';
   const result: MetricComparison = {
     metric: input.metric,
@@ -285,20 +336,22 @@ function compareSamples(input: SampleMetricInput, design: { design: Design; pair
   if (relative !== undefined) result.relativeChange = relative;
   if (tolerance !== undefined) result.tolerance = { kind: 'relative', value: tolerance };
 
-  const found = design.design === 'paired' ? pairedEvidence(input, design.pairs) : independentEvidence(input, b, c);
+  const found = findEvidence(input, design, b, c, settings.alpha);
   if (!found) {
     const worsening = relative === undefined ? 0 : lowerIsBetter ? relative : -relative;
     result.verdict = judge(worsening, tolerance, false);
-    result.finding = `${changePhrase(input.metric, input.label, worsening)} (not tested: no usable intervals on one side)`;
+    const missing = design.design === 'rounds' ? `fewer than ${MIN_ROUNDS_FOR_TEST} rounds with responses on both sides` : 'no usable intervals on one side';
+    result.finding = `${changePhrase(input.metric, input.label, worsening)} (not tested: ${missing})`;
     return result;
   }
   const shorter = Math.min(found.baselineValues.length, found.candidateValues.length);
   const blockLength = Math.max(1, Math.min(Math.round(found.varianceInflation), Math.ceil(shorter / 2)));
   const bootstrap = { confidence: 1 - settings.alpha, resamples: settings.resamples, seed: settings.seed, blockLength };
   const ratio =
-    design.design === 'paired'
+    found.ratio ??
+    (design.design === 'paired'
       ? bootstrapPairedRatio(found.baselineValues, found.candidateValues, bootstrap)
-      : bootstrapRatio(found.baselineValues, found.candidateValues, input.statistic === 'median' ? median : mean, bootstrap);
+      : bootstrapRatio(found.baselineValues, found.candidateValues, input.statistic === 'median' ? median : mean, bootstrap));
   const worsening = lowerIsBetter ? ratio.estimate - 1 : 1 - ratio.estimate;
   const significantlyLarger = found.z > 0 && ratio.low > 1;
   const significantlySmaller = found.z < 0 && ratio.high < 1;
@@ -309,7 +362,7 @@ function compareSamples(input: SampleMetricInput, design: { design: Design; pair
     design: design.design,
     baselineCount: found.baselineValues.length,
     candidateCount: found.candidateValues.length,
-    statistic: design.design === 'paired' ? 'medianPairRatio' : input.statistic,
+    statistic: design.design === 'independent' ? input.statistic : STATISTIC_OF_DESIGN[design.design],
     ...found.test,
     ratio,
     blockLength,
@@ -373,16 +426,22 @@ function infoMetric(metric: string, label: string, unit: string, baseline: numbe
   return result;
 }
 
-function notesFor(baseline: Side, candidate: Side, design: Design): string[] {
+/** Fewer rounds than this leave the t-test too few degrees of freedom to find a real change of a few percent. */
+const RECOMMENDED_ROUNDS = 5;
+
+function notesFor(baseline: Side, candidate: Side, design: ChosenDesign): string[] {
   const notes: string[] = [];
-  if (design === 'independent') {
+  if (design.design === 'independent') {
     notes.push('the runs did not overlap in time, so machine drift between them counts as a difference; on a shared machine run baseline and candidate at the same time');
+  }
+  if (design.design === 'rounds' && design.rounds.length < RECOMMENDED_ROUNDS) {
+    notes.push(`only ${design.rounds.length} rounds: the test has ${design.rounds.length - 1} degrees of freedom and misses changes of a few percent; use ${RECOMMENDED_ROUNDS} or more`);
   }
   for (const [role, side] of [['baseline', baseline], ['candidate', candidate]] as const) {
     const r = side.report;
     if (r.partial) notes.push(`${role} run is partial (${r.partialReason ?? 'ended early'})`);
     if (r.generator?.saturated) notes.push(`${role} run's load generator was saturated; its latencies include client-side queueing`);
-    if (side.selected.intervals.length < MIN_INTERVALS_FOR_SIGNIFICANCE) {
+    if (design.design !== 'rounds' && side.selected.intervals.length < MIN_INTERVALS_FOR_SIGNIFICANCE) {
       notes.push(`${role} has only ${side.selected.intervals.length} usable intervals; at least ${MIN_INTERVALS_FOR_SIGNIFICANCE} per run are needed for a significant result — run longer`);
     }
   }
@@ -451,12 +510,22 @@ function comparedRun(side: Side): ComparedRun {
   };
 }
 
+/** Rounds when there are enough of them; otherwise paired by time when the runs overlapped, else independent. */
+function chooseJudgedDesign(b: Side, c: Side, options: CompareOptions, warmup: number | undefined): ChosenDesign {
+  const rounds = options.rounds ?? [];
+  if (rounds.length >= MIN_ROUNDS_FOR_TEST) {
+    return { design: 'rounds', pairs: [], rounds: rounds.map((r) => ({ baseline: describeSide(r.baseline, warmup), candidate: describeSide(r.candidate, warmup) })) };
+  }
+  return options.pairByTime === false ? { design: 'independent', pairs: [], rounds: [] } : chooseDesign(b, c);
+}
+
 /**
  * Baseline (v1) against candidate (v2). A metric fails only when the candidate is worse than
  * its tolerance AND the difference is significant (a rank test on per-interval values with
  * p < alpha — Mann-Whitney U for runs at different times, Wilcoxon signed-rank on intervals
- * paired by time for runs that overlapped — and the bootstrap confidence interval of the ratio
- * excludes 1 on the bad side); worse than the tolerance without significance is inconclusive.
+ * paired by time for runs that overlapped, a t-test on per-round log ratios for interleaved
+ * rounds — and the confidence interval of the ratio excludes 1 on the bad side); worse than the
+ * tolerance without significance is inconclusive.
  * Pure: same inputs, same result.
  */
 export function compareReports(baseline: Report, candidate: Report, options: CompareOptions): Comparison {
@@ -464,7 +533,7 @@ export function compareReports(baseline: Report, candidate: Report, options: Com
   const settings: Settings = { alpha, resamples: options.resamples ?? DEFAULT_RESAMPLES, seed: options.seed ?? DEFAULT_SEED };
   const b = describeSide(baseline, warmup);
   const c = describeSide(candidate, warmup);
-  const design = options.pairByTime === false ? { design: 'independent' as const, pairs: [] } : chooseDesign(b, c);
+  const design = chooseJudgedDesign(b, c, options, warmup);
 
   const metrics: MetricComparison[] = LATENCY_METRICS.map(([key, label]) =>
     compareSamples(
@@ -476,6 +545,7 @@ export function compareReports(baseline: Report, candidate: Report, options: Com
         baseline: b.overall[key],
         candidate: c.overall[key],
         value: (sample) => sample.latency?.[key],
+        sideValue: (side) => side.overall[key],
         statistic: 'median',
       },
       design,
@@ -495,6 +565,7 @@ export function compareReports(baseline: Report, candidate: Report, options: Com
         baseline: b.messagesPerSec,
         candidate: c.messagesPerSec,
         value: (sample) => sample.messagesPerSec,
+        sideValue: (side) => side.messagesPerSec,
         statistic: 'mean',
       },
       design,
@@ -525,6 +596,7 @@ export function compareReports(baseline: Report, candidate: Report, options: Com
     headline: headline(verdict, metrics),
     design: design.design,
     pairedIntervals: design.pairs.length,
+    rounds: design.rounds.length,
     alpha,
     confidence: 1 - alpha,
     warmupIntervals: Math.max(b.selected.warmupIntervals, c.selected.warmupIntervals),
@@ -533,6 +605,6 @@ export function compareReports(baseline: Report, candidate: Report, options: Com
     baseline: comparedRun(b),
     candidate: comparedRun(c),
     metrics,
-    notes: notesFor(b, c, design.design),
+    notes: notesFor(b, c, design),
   };
 }

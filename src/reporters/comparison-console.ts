@@ -65,8 +65,15 @@ export function describeRun(label: string, run: ComparedRun): string {
 /** Methods line: what the p-values and intervals mean. */
 export function methodLine(comparison: Comparison): string {
   const confidence = Math.round(comparison.confidence * 100);
-  const ratio = comparison.design === 'paired' ? 'the median of the per-pair ratios candidate/baseline' : 'candidate/baseline of the per-interval median (mean for messages/s)';
-  return `change: whole-run figures; ratio: ${ratio}, the change that is judged, with its ${confidence} % bootstrap CI (${comparison.resamples} resamples, seed ${comparison.seed}); p: two-sided ${comparison.design === 'paired' ? `Wilcoxon signed-rank on the per-interval log ratios of the ${comparison.pairedIntervals} intervals paired by time (the runs overlapped)` : 'Mann-Whitney U on per-interval values (the runs did not overlap)'}, corrected for serial correlation (error rate: two-proportion z-test); fail = worse than tolerance and significant at alpha ${comparison.alpha}.`;
+  const tail = `(error rate: two-proportion z-test); fail = worse than tolerance and significant at alpha ${comparison.alpha}.`;
+  if (comparison.design === 'rounds') {
+    return `change: whole-run figures; ratio: the geometric mean of the ${comparison.rounds} per-round ratios candidate/baseline (each round's figure from its merged histogram; messages/s over its measured time), the change that is judged, with its ${confidence} % t interval; p: two-sided one-sample t-test on the per-round log ratios, ${comparison.rounds - 1} degrees of freedom ${tail}`;
+  }
+  const bootstrap = `with its ${confidence} % bootstrap CI (${comparison.resamples} resamples, seed ${comparison.seed})`;
+  if (comparison.design === 'paired') {
+    return `change: whole-run figures; ratio: the median of the per-pair ratios candidate/baseline, the change that is judged, ${bootstrap}; p: two-sided Wilcoxon signed-rank on the per-interval log ratios of the ${comparison.pairedIntervals} intervals paired by time (the runs overlapped), corrected for serial correlation ${tail}`;
+  }
+  return `change: whole-run figures; ratio: candidate/baseline of the per-interval median (mean for messages/s), the change that is judged, ${bootstrap}; p: two-sided Mann-Whitney U on per-interval values (the runs did not overlap), corrected for serial correlation ${tail}`;
 }
 
 /** The comparison as a console table, the per-metric findings and the verdict line. */

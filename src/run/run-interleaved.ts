@@ -14,6 +14,8 @@ export interface InterleavedOutcome {
    */
   judgeBaseline: Report;
   judgeCandidate: Report;
+  /** Each round's two reports with only their full intervals: what the judge takes one value per round from. */
+  judgeRounds: Array<{ baseline: Report; candidate: Report }>;
   /** Round by round, in the order run: baseline then candidate. */
   rounds: Array<{ baseline: Report; candidate: Report }>;
   /** Set when the run was interrupted: the rounds so far are kept. */
@@ -57,10 +59,11 @@ function fullIntervalsOnly(report: Report): Report {
  * intervals by time, so interval j of round k is paired with its counterpart run moments later
  * on the other side: drift between rounds cancels out.
  */
-function judgeReports(rounds: InterleavedOutcome['rounds']): Pick<InterleavedOutcome, 'judgeBaseline' | 'judgeCandidate'> {
+function judgeReports(rounds: InterleavedOutcome['rounds']): Pick<InterleavedOutcome, 'judgeBaseline' | 'judgeCandidate' | 'judgeRounds'> {
   const slotMs = Math.max(...rounds.flatMap((r) => [r.baseline, r.candidate].map((report) => Math.max(report.durationMs, report.intervals.at(-1)?.tMs ?? 0)))) + 1000;
+  const judgeRounds = rounds.map((r) => ({ baseline: fullIntervalsOnly(r.baseline), candidate: fullIntervalsOnly(r.candidate) }));
   const side = (pick: 'baseline' | 'candidate'): Report => {
-    const reports = rounds.map((r) => fullIntervalsOnly(r[pick]));
+    const reports = judgeRounds.map((r) => r[pick]);
     const merged = mergeReports(reports, 'sequential');
     return {
       ...merged,
@@ -68,7 +71,7 @@ function judgeReports(rounds: InterleavedOutcome['rounds']): Pick<InterleavedOut
       intervals: reports.flatMap((report, k) => report.intervals.map((interval) => ({ ...interval, tMs: k * slotMs + interval.tMs }))),
     };
   };
-  return { judgeBaseline: side('baseline'), judgeCandidate: side('candidate') };
+  return { judgeBaseline: side('baseline'), judgeCandidate: side('candidate'), judgeRounds };
 }
 
 /**
@@ -86,7 +89,12 @@ export async function runInterleaved(
   for (let round = 0; round < plan.rounds && !interrupted; round++) {
     const pair: Partial<{ baseline: Report; candidate: Report }> = {};
     for (const side of ['baseline', 'candidate'] as const) {
-      const sideScenario: Scenario = { ...scenario, name: `${scenario.name}-${side}`, target: plan[side] };
+      const sideScenario: Scenario = {
+        ...scenario,
+        name: `${scenario.name}-${side}`,
+        target: plan[side],
+        metadata: { ...scenario.metadata, ...plan[`${side}Metadata`] },
+      };
       const outcome = await runScenario(sideScenario, runOptions);
       pair[side] = outcome.report;
       options.onRoundDone?.(side, outcome.report);

@@ -131,8 +131,14 @@ const compareSchema = z.strictObject({
   baseline: z.string().min(1),
   /** Target of the version under test. */
   candidate: z.string().min(1),
-  /** Rounds of A then B; each side runs the whole load once per round. */
-  rounds: positiveInt.default(3),
+  /** Rounds of A then B; each side runs the whole load once per round. The judge tests the rounds' ratios: 5 or more find changes of a few percent. */
+  rounds: positiveInt.default(5),
+  /**
+   * Metadata sent only to one side, laid over `metadata`: e.g. the header a router sends to the
+   * canary, so that baseline and candidate can be the same address behind Envoy or Istio.
+   */
+  baselineMetadata: z.record(z.string(), z.string()).optional(),
+  candidateMetadata: z.record(z.string(), z.string()).optional(),
   /** Allowed worsening per metric, e.g. "p99=10%,messagesPerSec=5%". */
   maxRegression: z.string().optional(),
 });
@@ -212,6 +218,9 @@ export const scenarioSchema = z
     const binaryEntries = [
       ...Object.entries(scenario.metadata).map(([key, value]) => ({ path: ['metadata', key], key, value })),
       ...Object.entries(scenario.split?.routed?.metadata ?? {}).map(([key, value]) => ({ path: ['split', 'routed', 'metadata', key], key, value })),
+      ...(['baselineMetadata', 'candidateMetadata'] as const).flatMap((side) =>
+        Object.entries(scenario.compare?.[side] ?? {}).map(([key, value]) => ({ path: ['compare', side, key], key, value })),
+      ),
     ];
     for (const { path, key, value } of binaryEntries) {
       if (isBinaryKey(key.toLowerCase()) && !isBase64(value)) ctx.addIssue({ code: 'custom', path, message: 'a "-bin" key carries bytes: expected them in base64' });

@@ -90,35 +90,55 @@ describe('router split: a weighted canary', () => {
 describe('interleaved rounds through the CLI (grpc-bench run --baseline --candidate --rounds)', () => {
   let v1: ServeChild;
   let v2: ServeChild;
+  let routed: ServeChild;
   const temp = makeTempDir('grpc-bench-canary-rounds-');
 
   beforeAll(async () => {
-    [v1, v2] = await Promise.all([startServeChild(), startServeChild(['--service-version', 'v2', '--latency', '2ms'])]);
+    [v1, v2, routed] = await Promise.all([
+      startServeChild(),
+      startServeChild(['--service-version', 'v2', '--latency', '2ms']),
+      startServeChild(['--canary', '--canary-latency', '2ms']),
+    ]);
   });
 
   afterAll(async () => {
-    await Promise.all([v1, v2].filter(Boolean).map((child) => child.stop()));
+    await Promise.all([v1, v2, routed].filter(Boolean).map((child) => child.stop()));
     temp.remove();
   });
 
   /** Rounds of 2 s (1 s of it warm-up), 8 streams pausing 1 ms between sends so the two cores are not saturated. */
-  async function rounds(baseline: ServeChild, candidate: ServeChild, name: string): Promise<{ code: number | null; stderr: string; comparison: Comparison }> {
+  async function rounds(baseline: ServeChild, candidate: ServeChild, name: string, extra: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string; comparison: Comparison }> {
     const dir = join(temp.dir, name);
-    const args = ['run', '--baseline', baseline.address, '--candidate', candidate.address, '--insecure', '--rounds', '3', '-z', '2s', '-c', '8', '--stream-interval', '1ms', '-o', dir];
+    const args = ['run', '--baseline', baseline.address, '--candidate', candidate.address, '--insecure', '--rounds', '3', '-z', '2s', '-c', '8', '--stream-interval', '1ms', '-o', dir, ...extra];
     const result = await runCli(args, { cwd: temp.dir, timeoutMs: 40_000 });
     const comparison = JSON.parse(readFileSync(join(dir, 'comparison.json'), 'utf8')) as Comparison;
     const figures = comparison.metrics.filter((m) => m.test).map((m) => `${m.label} ${m.test!.ratio.estimate.toFixed(2)}× p ${m.pValue!.toPrecision(2)} ${m.verdict}`);
-    console.log(`${name}: exit ${result.code}, ${comparison.verdict} (${comparison.design}, ${comparison.pairedIntervals} pairs): ${figures.join('; ')}`);
-    return { code: result.code, stderr: result.stderr, comparison };
+    console.log(`${name}: exit ${result.code}, ${comparison.verdict} (${comparison.design}, ${comparison.rounds} rounds): ${figures.join('; ')}`);
+    return { code: result.code, stdout: result.stdout, stderr: result.stderr, comparison };
   }
 
   it('v1 against v2 (+2 ms per request): a regression at P50, exit 99', async () => {
     const { code, stderr, comparison } = await rounds(v1, v2, 'v1-v2');
 
     expect(comparison.verdict).toBe('fail');
-    expect(comparison.design, 'rounds are judged as pairs').toBe('paired');
+    expect(comparison, 'the round is the unit of the test').toMatchObject({ design: 'rounds', rounds: 3 });
+    expect(comparison.metrics.find((m) => m.metric === 'p50')?.test?.roundTest?.degreesOfFreedom).toBe(2);
     expect(comparison.metrics.find((m) => m.metric === 'p50')?.verdict).toBe('fail');
     expect(stderr).toMatch(/\[REGRESSION_DETECTED\]$/m);
+    expect(code, stderr).toBe(99);
+  }, 45_000);
+
+  it('one address behind a header route: the candidate side carries the routing header and is found slower, exit 99', async () => {
+    const header = JSON.stringify({ [ROUTE_HEADER.name]: ROUTE_HEADER.value });
+    const { code, stdout, stderr, comparison } = await rounds(routed, routed, 'header-routed', ['--candidate-metadata', header]);
+
+    expect(comparison).toMatchObject({ verdict: 'fail', design: 'rounds' });
+    expect(comparison.metrics.find((m) => m.metric === 'p50')?.verdict).toBe('fail');
+    expect(stdout).toContain(`candidate ${routed.address} with ${ROUTE_HEADER.name}: ${ROUTE_HEADER.value}`);
+    const candidate = JSON.parse(readFileSync(join(temp.dir, 'header-routed', 'candidate.json'), 'utf8')) as Report;
+    const baseline = JSON.parse(readFileSync(join(temp.dir, 'header-routed', 'baseline.json'), 'utf8')) as Report;
+    expect(candidate.settings.metadata).toEqual({ [ROUTE_HEADER.name]: ROUTE_HEADER.value });
+    expect(baseline.settings.metadata).toEqual({});
     expect(code, stderr).toBe(99);
   }, 45_000);
 

@@ -9,7 +9,8 @@ import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { BenchError } from '../../src/errors/bench-error.js';
 import type { Report } from '../../src/report/report.js';
-import { renderComparisonConsole } from '../../src/reporters/comparison-console.js';
+import { methodLine, renderComparisonConsole } from '../../src/reporters/comparison-console.js';
+import { roundRatioTest } from '../../src/compare/round-ratio-test.js';
 import { escapeMarkdown, renderComparisonMarkdown } from '../../src/reporters/comparison-markdown.js';
 import { makeTempDir } from '../helpers/cli-process.js';
 import { latencySpread, seededUniform, syntheticReport, type SyntheticInterval } from '../helpers/synthetic-report.js';
@@ -239,6 +240,89 @@ describe('compareReports: verdicts', () => {
   it('rejects tolerances for metrics it cannot judge', () => {
     const report = series({ intervals: 3, centerMs: 1, noise: 0, seed: 1 });
     expect(() => compareReports(report, report, { maxRegression: { latency: 0.1 } })).toThrow(/no tolerance can be set for "latency"/);
+  });
+});
+
+describe('compareReports: interleaved rounds (the round as the unit)', () => {
+  /** Round k of one side: 4 intervals at `centerMs`·load(k), ±noise per interval. */
+  function rounds(count: number, centerMs: number, seed: number, load: (k: number) => number, noise = 0.03): Report[] {
+    return Array.from({ length: count }, (_, k) => series({ intervals: 4, centerMs: centerMs * load(k), noise, seed: seed * 100 + k, messagesPerSec: 1000 / load(k) }));
+  }
+  const judge = (baseline: Report[], candidate: Report[]): Comparison =>
+    compareReports(baseline[0]!, candidate[0]!, { maxRegression: { p50: 0.05, messagesPerSec: 0.05 }, warmupIntervals: 0, rounds: baseline.map((b, k) => ({ baseline: b, candidate: candidate[k]! })) });
+
+  it('a candidate 10 % slower in every round fails, although the machine slowed 1×–2× from round to round', () => {
+    const load = (k: number): number => [1, 2, 1.3, 1.7, 1.1][k]!;
+    const comparison = judge(rounds(5, 5, 1, load), rounds(5, 5.5, 2, load));
+    expect(comparison).toMatchObject({ design: 'rounds', rounds: 5, pairedIntervals: 0, verdict: 'fail' });
+    const p50 = metric(comparison, 'p50');
+    expect(p50).toMatchObject({ verdict: 'fail', significant: true });
+    expect(p50.test).toMatchObject({ design: 'rounds', statistic: 'geometricMeanRoundRatio', baselineCount: 5, candidateCount: 5 });
+    expect(p50.test!.roundTest).toMatchObject({ n: 5, degreesOfFreedom: 4 });
+    expect(p50.test!.ratio.estimate).toBeCloseTo(1.1, 1);
+    expect(p50.test!.ratio.low).toBeGreaterThan(1);
+    expect(methodLine(comparison)).toMatch(/t-test on the per-round log ratios, 4 degrees of freedom/);
+  });
+
+  it('one bad round is not evidence: the candidate 30 % slower in a single round of five passes or is inconclusive, never fails', () => {
+    const same = (): number => 1;
+    const candidate = rounds(5, 5, 2, (k) => (k === 2 ? 1.3 : 1));
+    const comparison = judge(rounds(5, 5, 1, same), candidate);
+    expect(comparison.design).toBe('rounds');
+    expect(metric(comparison, 'p50').significant).toBe(false);
+    expect(comparison.verdict).not.toBe('fail');
+    // The same intervals judged as pairs (each interval one sample) count that round four times over.
+    const asPairs = metric(compareReports(rounds(5, 5, 1, same)[0]!, candidate[2]!, { maxRegression: {}, warmupIntervals: 0 }), 'p50');
+    expect(asPairs.test?.design).toBe('paired');
+  });
+
+  it('the same version in every round passes; with fewer than 5 rounds a note says so', () => {
+    const load = (k: number): number => 1 + k / 4;
+    const comparison = judge(rounds(3, 5, 1, load, 0.05), rounds(3, 5, 2, load, 0.05));
+    expect(comparison).toMatchObject({ design: 'rounds', rounds: 3, verdict: 'pass' });
+    expect(comparison.notes.join('\n')).toMatch(/only 3 rounds: the test has 2 degrees of freedom/);
+  });
+
+  it('one round falls back to the interval designs', () => {
+    const [b] = rounds(1, 5, 1, () => 1);
+    const [c] = rounds(1, 5, 2, () => 1);
+    const comparison = compareReports(b!, c!, { maxRegression: {}, warmupIntervals: 0, rounds: [{ baseline: b!, candidate: c! }] });
+    expect(comparison.design).not.toBe('rounds');
+    expect(comparison.rounds).toBe(0);
+  });
+});
+
+describe('roundRatioTest', () => {
+  it('matches a t-test worked by hand: log ratios 0.1, 0.12, 0.08, 0.11, 0.09', () => {
+    const baseline = [1, 1, 1, 1, 1];
+    const candidate = [0.1, 0.12, 0.08, 0.11, 0.09].map(Math.exp);
+    const result = roundRatioTest(baseline, candidate, 0.95)!;
+    // mean 0.1, sd √(0.001/4) = 0.01581, se 0.00707, t = 14.142, df 4; t(0.975, 4) = 2.7764.
+    expect(result.meanLogRatio).toBeCloseTo(0.1, 12);
+    expect(result.sdLogRatio).toBeCloseTo(0.0158114, 6);
+    expect(result.t).toBeCloseTo(14.1421, 3);
+    expect(result.pValue).toBeGreaterThan(1e-4);
+    expect(result.pValue).toBeLessThan(2e-4);
+    expect(result.ratio.estimate).toBeCloseTo(Math.exp(0.1), 12);
+    expect(result.ratio.low).toBeCloseTo(Math.exp(0.1 - 2.7764451 * 0.00707107), 6);
+    expect(result.ratio.high).toBeCloseTo(Math.exp(0.1 + 2.7764451 * 0.00707107), 6);
+  });
+
+  it('t = 2.7764 with 4 degrees of freedom is p = 0.05', () => {
+    // log ratios with mean m and sd s such that m/(s/√5) = 2.7764451.
+    const offsets = [-2, -1, 0, 1, 2].map((x) => x * 0.01);
+    const sd = Math.sqrt(offsets.reduce((sum, d) => sum + d * d, 0) / 4);
+    const mean = (2.7764451 * sd) / Math.sqrt(5);
+    const result = roundRatioTest([1, 1, 1, 1, 1], offsets.map((d) => Math.exp(mean + d)), 0.95)!;
+    expect(result.pValue).toBeCloseTo(0.05, 6);
+    expect(result.ratio.low).toBeCloseTo(1, 9);
+  });
+
+  it('leaves out rounds without a value, needs two, and is certain when every round agrees', () => {
+    expect(roundRatioTest([1, 0], [1.1, 1.2], 0.95)).toBeUndefined();
+    expect(roundRatioTest([2, 2, 2], [3, 3, 3], 0.95)).toMatchObject({ n: 3, pValue: 0, t: Infinity });
+    expect(roundRatioTest([2, 2, 2], [2, 2, 2], 0.95)).toMatchObject({ pValue: 1, t: 0 });
+    expect(() => roundRatioTest([1], [1, 2], 0.95)).toThrow(RangeError);
   });
 });
 
