@@ -5,15 +5,28 @@
  * "Interleaved rounds against a v2 whose --work-us costs about 10 % of throughput: the
  * regression is caught in 5 of 5 tries, and v1 against v1 raises no alarm in 5 of 5."
  *
+ * Two ways to deploy the versions (CANARY_MODE):
+ * - `routed` (default): one `grpc-bench serve --canary` process per comparison; the candidate
+ *   side sends the routing header (`--candidate-metadata`), as a header-routed canary behind
+ *   Envoy is measured. Both versions share the process, so the comparison sees the version's
+ *   cost and not the luck of two processes (two v1 processes of the same build differed by
+ *   10–25 % here, steadily, run after run).
+ * - `processes`: v1, a second v1 and v2 as separate `serve` processes on their own ports.
+ *
+ * With CANARY_PIN=1 (the default when `taskset` exists and there are 2 or more cores) the
+ * servers run on core 1 and grpc-bench (one worker thread) on core 0, so the scheduler's placement
+ * of the threads — same core or not changed throughput by 15–20 % — does not differ between
+ * rounds. Pinning controls the machine, not the judge: the judge sees the same statistics.
+ *
  * 1. Calibration: the closed-model throughput (8 streams, no pause between sends, 3 s of which
- *    the first second is left out, like a round) of v1 and of v2 with a few --work-us values,
- *    each value on a freshly started v2 (warmed by a 3 s run first), in pairs of runs v1, v2
- *    (3 pairs; the cost is 1 − the median v2/v1 ratio of the pairs, so drift between pairs
- *    cancels); one more value is interpolated between the two around 10 %, and the work-us whose
- *    cost is closest to 10 % is used.
- * 2. Tries: `grpc-bench run --baseline v1 --candidate v2 --rounds 5 -z 3s` (the same load), and
- *    the same with a second v1 process as the candidate, alternating the two kinds, each judged
- *    by the CLI's own comparison (comparison.json).
+ *    the first second is left out, like a round) without and with the --work-us cost, for a
+ *    ladder of values, in pairs of runs (baseline, candidate; 3 pairs per value). A single
+ *    value's cost is too noisy to pick from (one run to the next differs by 10 % or more), so a
+ *    model is fitted to every pair: throughput ratio = 1 / (1 + k · work-us), k the median of
+ *    the pairs' (1/ratio − 1)/work-us; the work-us for the target cost is (1/(1 − cost) − 1)/k.
+ * 2. Tries: `grpc-bench run --baseline … --candidate … --rounds N -z 3s` (the same load), against
+ *    the regression and against an unchanged candidate, alternating the two kinds, each judged by
+ *    the CLI's own comparison (comparison.json): a t-test on the per-round log ratios.
  *
  * Tolerances: a 10 % throughput cost in a closed model is −10 % messages/s and about +11 % at
  * P50 (latency = streams / throughput). messagesPerSec=5% and p50=5% sit halfway between no
@@ -25,14 +38,16 @@
  * Every line of output carries the 1-minute load average before and after (/proc/loadavg): on a
  * busy shared machine the figures are about the machine as much as the product.
  *
- * Environment: CANARY_TRIES (default 5 of each kind), CANARY_ROUNDS (5), CANARY_SECONDS (3),
- * CANARY_WORK_US (the calibration ladder, default "1,2,4,8"), CANARY_TARGET_COST (0.10),
- * CANARY_MAX_REGRESSION (default "messagesPerSec=5%,p50=5%,p99=20%"), CANARY_CALIBRATION_PAIRS (3).
+ * Environment: CANARY_MODE (routed | processes), CANARY_PIN (1 | 0), CANARY_TRIES (default 5 of
+ * each kind), CANARY_ROUNDS (10), CANARY_SECONDS (3), CANARY_WORK_US (the calibration ladder,
+ * default "2,4,8"), CANARY_TARGET_COST (0.10), CANARY_MAX_REGRESSION (default
+ * "messagesPerSec=5%,p50=5%,p99=20%"), CANARY_CALIBRATION_PAIRS (3).
  * Results go to stdout and reports/canary-judge-<time>.json (the CLI's outputs beside it in
  * reports/canary-judge-<time>/).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -41,12 +56,16 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'grpc-bench.js');
 /** The load of every run: closed model, 8 streams on one connection, each sending as soon as its answer came. */
 const LOAD_FLAGS = ['--insecure', '-c', '8', '--stream-interval', '0ms'];
+/** The header `serve --canary` routes on by default. */
+const ROUTE_HEADER = { 'x-user-group': 'internal-testers' };
+const CLIENT_CORE = '0';
+const SERVER_CORE = '1';
 
 function envNumber(name: string, fallback: number): number {
   const text = process.env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}: expected a positive number, got "${text}"`);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name}: expected a number ≥ 0, got "${text}"`);
   return value;
 }
 
@@ -54,7 +73,7 @@ function envList(name: string, fallback: number[]): number[] {
   const text = process.env[name];
   if (text === undefined || text === '') return fallback;
   const values = text.split(',').map((item) => Number(item.trim()));
-  if (!values.every((v) => Number.isInteger(v) && v >= 0)) throw new Error(`${name}: expected whole numbers such as "5,10,20", got "${text}"`);
+  if (!values.every((v) => Number.isInteger(v) && v > 0)) throw new Error(`${name}: expected whole numbers > 0 such as "2,4,8", got "${text}"`);
   return values;
 }
 
@@ -73,10 +92,35 @@ function loadAverage(): number {
   }
 }
 
+type Mode = 'routed' | 'processes';
+
+function chooseMode(): Mode {
+  const mode = process.env['CANARY_MODE'] || 'routed';
+  if (mode !== 'routed' && mode !== 'processes') throw new Error(`CANARY_MODE: expected routed or processes, got "${mode}"`);
+  return mode;
+}
+
+function choosePinning(): boolean {
+  const text = process.env['CANARY_PIN'];
+  if (text === '0') return false;
+  const possible = availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+  if (text === '1' && !possible) throw new Error('CANARY_PIN=1 needs taskset (util-linux) and 2 or more cores');
+  return possible;
+}
+
 // ---------------------------------------------------------------------------------------
 // Child processes
 
 const running = new Set<ChildProcess>();
+let pinned = false;
+
+/** node BIN ARGS, on `core` when pinning. */
+function spawnGrpcBench(args: string[], core: string): ChildProcess {
+  const command = pinned ? ['taskset', '-c', core, process.execPath] : [process.execPath];
+  const child = spawn(command[0]!, [...command.slice(1), BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  running.add(child);
+  return child;
+}
 
 interface Server {
   address: string;
@@ -86,8 +130,7 @@ interface Server {
 
 /** `grpc-bench serve --port 0 ARGS`, resolved on its ready line. */
 async function startServer(label: string, args: string[]): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
+  const child = spawnGrpcBench(['serve', '--port', '0', ...args], SERVER_CORE);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -122,8 +165,7 @@ interface CliOutcome {
 
 /** `grpc-bench ARGS` to completion (killed after timeoutMs). */
 async function cli(args: string[], timeoutMs: number): Promise<CliOutcome> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  running.add(child);
+  const child = spawnGrpcBench(args, CLIENT_CORE);
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -146,10 +188,41 @@ function failure(what: string, outcome: CliOutcome): Error {
 }
 
 // ---------------------------------------------------------------------------------------
+// What is compared: a target, and the metadata that routes to a version
+
+interface Side {
+  label: string;
+  address: string;
+  metadata?: Record<string, string>;
+}
+
+/** A baseline and a candidate side, and the servers behind them (stopped together). */
+interface Deployment {
+  baseline: Side;
+  candidate: Side;
+  servers: Server[];
+}
+
+/**
+ * routed: one `serve --canary` process, the candidate reached by the routing header.
+ * processes: `baselineServer` as the baseline, a new `serve` process as the candidate.
+ */
+async function deploy(mode: Mode, candidateLabel: string, workUs: number, baselineServer: Server): Promise<Deployment> {
+  if (mode === 'routed') {
+    const server = await startServer(`canary ${candidateLabel}`, ['--canary', '--canary-version', candidateLabel, '--canary-work-us', String(workUs)]);
+    return { baseline: { label: 'v1', address: server.address }, candidate: { label: candidateLabel, address: server.address, metadata: ROUTE_HEADER }, servers: [server] };
+  }
+  const server = await startServer(candidateLabel, ['--service-version', candidateLabel, '--work-us', String(workUs)]);
+  return { baseline: { label: baselineServer.label, address: baselineServer.address }, candidate: { label: candidateLabel, address: server.address }, servers: [server] };
+}
+
+const stopAll = (deployment: Deployment): Promise<unknown> => Promise.all(deployment.servers.map((s) => s.stop()));
+
+// ---------------------------------------------------------------------------------------
 // Calibration
 
 interface ThroughputRun {
-  target: string;
+  side: string;
   messagesPerSec: number;
   p50Ms: number;
   loadBefore: number;
@@ -161,63 +234,64 @@ const WARMUP_SECONDS = 1;
 /** A freshly started server runs cold code for a while: this long a run warms it before it is measured. */
 const SERVER_WARMUP_SECONDS = 3;
 
-/** One closed-model run of `seconds` (the first WARMUP_SECONDS left out) against `server`: its messages/s. */
-async function measureThroughput(server: Server, seconds: number, file: string): Promise<ThroughputRun> {
+function loadFlags(): string[] {
+  // Pinned, grpc-bench has one core: one worker thread.
+  return pinned ? [...LOAD_FLAGS, '--workers', '1'] : LOAD_FLAGS;
+}
+
+/** One closed-model run of `seconds` (the first WARMUP_SECONDS left out) against `side`: its messages/s. */
+async function measureThroughput(side: Side, seconds: number, file: string): Promise<ThroughputRun> {
   const loadBefore = loadAverage();
-  const args = ['run', server.address, ...LOAD_FLAGS, '-z', `${seconds}s`, '--warmup', `${WARMUP_SECONDS}s`, '-O', 'json', '-o', file];
+  const args = ['run', side.address, ...loadFlags(), '-z', `${seconds}s`, '--warmup', `${WARMUP_SECONDS}s`, '-O', 'json', '-o', file];
+  if (side.metadata) args.push('-m', JSON.stringify(side.metadata));
   const outcome = await cli(args, (seconds + 60) * 1000);
   const loadAfter = loadAverage();
-  if (outcome.code !== 0) throw failure(`throughput of ${server.label}`, outcome);
+  if (outcome.code !== 0) throw failure(`throughput of ${side.label}`, outcome);
   const report = JSON.parse(readFileSync(file, 'utf8')) as { throughput: { messagesPerSec: number }; latencyMs: { p50: number } };
-  return { target: server.label, messagesPerSec: report.throughput.messagesPerSec, p50Ms: report.latencyMs.p50, loadBefore, loadAfter };
+  return { side: side.label, messagesPerSec: report.throughput.messagesPerSec, p50Ms: report.latencyMs.p50, loadBefore, loadAfter };
 }
 
 interface CalibrationStep {
   workUs: number;
-  v1MessagesPerSec: number;
-  v2MessagesPerSec: number;
-  /** 1 − the median of the v2/v1 ratios of the pairs of runs. */
+  /** Per pair of runs (baseline then candidate): candidate/baseline messages/s. */
+  ratios: number[];
+  /** 1 − the median ratio. */
   cost: number;
   runs: ThroughputRun[];
 }
 
-async function calibrate(v1: Server, workUs: number, pairs: number, seconds: number, dir: string): Promise<CalibrationStep> {
-  const v2 = await startServer(`v2 --work-us ${workUs}`, ['--service-version', 'v2', '--work-us', String(workUs)]);
+async function calibrate(mode: Mode, v1: Server, workUs: number, pairs: number, seconds: number, dir: string): Promise<CalibrationStep> {
+  const deployment = await deploy(mode, 'v2', workUs, v1);
   const runs: ThroughputRun[] = [];
+  const ratios: number[] = [];
   try {
     // A fresh process runs cold code: warm it as long-lived v1 already is.
-    await measureThroughput(v2, SERVER_WARMUP_SECONDS, join(dir, `calibrate-w${workUs}-warmup.json`));
+    await measureThroughput(deployment.candidate, SERVER_WARMUP_SECONDS, join(dir, `calibrate-w${workUs}-warmup.json`));
     for (let i = 0; i < pairs; i++) {
-      runs.push(await measureThroughput(v1, seconds, join(dir, `calibrate-w${workUs}-v1-${i}.json`)));
-      runs.push(await measureThroughput(v2, seconds, join(dir, `calibrate-w${workUs}-v2-${i}.json`)));
+      const baseline = await measureThroughput(deployment.baseline, seconds, join(dir, `calibrate-w${workUs}-v1-${i}.json`));
+      const candidate = await measureThroughput(deployment.candidate, seconds, join(dir, `calibrate-w${workUs}-v2-${i}.json`));
+      runs.push(baseline, candidate);
+      ratios.push(candidate.messagesPerSec / baseline.messagesPerSec);
     }
   } finally {
-    await v2.stop();
+    await stopAll(deployment);
   }
-  const v1Runs = runs.filter((r) => r.target === v1.label).map((r) => r.messagesPerSec);
-  const v2Runs = runs.filter((r) => r.target !== v1.label).map((r) => r.messagesPerSec);
-  // Each v2 run against the v1 run just before it: drift between pairs cancels out.
-  const cost = 1 - median(v2Runs.map((v2MessagesPerSec, i) => v2MessagesPerSec / v1Runs[i]!));
-  const step = { workUs, v1MessagesPerSec: median(v1Runs), v2MessagesPerSec: median(v2Runs), cost, runs };
+  const step = { workUs, ratios, cost: 1 - median(ratios), runs };
   const loads = runs.map((r) => `${r.loadBefore.toFixed(2)}→${r.loadAfter.toFixed(2)}`).join(' ');
-  console.log(`  --work-us ${String(workUs).padStart(3)}: v1 ${step.v1MessagesPerSec.toFixed(0)} msg/s, v2 ${step.v2MessagesPerSec.toFixed(0)} msg/s (medians), cost ${(step.cost * 100).toFixed(1)} %  (load avg ${loads})`);
+  const figures = runs.map((r) => r.messagesPerSec.toFixed(0)).join(' ');
+  console.log(`  --work-us ${String(workUs).padStart(3)}: msg/s (v1 v2 …) ${figures}; cost ${(step.cost * 100).toFixed(1)} % (median of the pairs)  (load avg ${loads})`);
   return step;
 }
 
 /**
- * The work-us that would cost `target` by log-linear interpolation between the two measured
- * values around it; undefined when no two values bracket it.
+ * Throughput ratio = 1 / (1 + k · work-us): k from every pair of every step (the median of the
+ * pairs' (1/ratio − 1)/work-us), then the work-us that costs `target`. At least 1.
  */
-function interpolate(steps: CalibrationStep[], target: number): number | undefined {
-  const sorted = [...steps].filter((s) => s.workUs > 0).sort((a, b) => a.workUs - b.workUs);
-  for (let i = 1; i < sorted.length; i++) {
-    const [low, high] = [sorted[i - 1]!, sorted[i]!];
-    if (low.cost < target && high.cost >= target) {
-      const f = (target - low.cost) / (high.cost - low.cost);
-      return Math.round(Math.exp(Math.log(low.workUs) + f * (Math.log(high.workUs) - Math.log(low.workUs))));
-    }
-  }
-  return undefined;
+function fitWorkUs(steps: CalibrationStep[], target: number): { k: number; workUs: number } {
+  const slopes = steps.flatMap((step) => step.ratios.map((ratio) => (1 / ratio - 1) / step.workUs));
+  const k = median(slopes);
+  if (!(k > 0)) return { k, workUs: Math.max(...steps.map((s) => s.workUs)) };
+  return { k, workUs: Math.max(1, Math.round((1 / (1 - target) - 1) / k)) };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -231,6 +305,9 @@ interface MetricFigures {
   ciLow?: number;
   ciHigh?: number;
   pValue?: number;
+  /** Standard deviation of the per-round log ratios: the noise the judge saw. */
+  sdLogRatio?: number;
+  logRatios?: number[];
 }
 
 interface Try {
@@ -241,11 +318,11 @@ interface Try {
   exitCode: number | null;
   verdict: string;
   design: string;
-  pairedIntervals: number;
+  rounds: number;
   headline: string;
   metrics: Record<string, MetricFigures>;
   /** Each round's messages/s, from the CLI's progress lines: baseline, candidate. */
-  rounds: Array<{ baseline?: number; candidate?: number }>;
+  roundThroughput: Array<{ baseline?: number; candidate?: number }>;
   loadBefore: number;
   loadAfter: number;
   wallSeconds: number;
@@ -258,20 +335,23 @@ interface ComparisonFile {
   verdict: string;
   headline: string;
   design: string;
-  pairedIntervals: number;
-  metrics: Array<{ metric: string; verdict: string; baseline: number; candidate: number; pValue?: number; test?: { ratio: { estimate: number; low: number; high: number } } }>;
+  rounds: number;
+  metrics: Array<{
+    metric: string;
+    verdict: string;
+    baseline: number;
+    candidate: number;
+    pValue?: number;
+    test?: { ratio: { estimate: number; low: number; high: number }; roundTest?: { sdLogRatio: number; logRatios: number[] } };
+  }>;
 }
 
-async function runTry(
-  index: number,
-  kind: Try['kind'],
-  baseline: Server,
-  candidate: Server,
-  settings: { rounds: number; seconds: number; maxRegression: string },
-  dir: string,
-): Promise<Try> {
+async function runTry(index: number, kind: Try['kind'], deployment: Deployment, settings: { rounds: number; seconds: number; maxRegression: string }, dir: string): Promise<Try> {
   const outputDir = join(dir, `${kind}-${index}`);
-  const args = ['run', '--baseline', baseline.address, '--candidate', candidate.address, ...LOAD_FLAGS, '--rounds', String(settings.rounds), '-z', `${settings.seconds}s`];
+  const { baseline, candidate } = deployment;
+  const args = ['run', '--baseline', baseline.address, '--candidate', candidate.address, ...loadFlags(), '--rounds', String(settings.rounds), '-z', `${settings.seconds}s`];
+  if (baseline.metadata) args.push('--baseline-metadata', JSON.stringify(baseline.metadata));
+  if (candidate.metadata) args.push('--candidate-metadata', JSON.stringify(candidate.metadata));
   args.push('--max-regression', settings.maxRegression, '-o', outputDir);
   const loadBefore = loadAverage();
   const startedMs = Date.now();
@@ -284,12 +364,13 @@ async function runTry(
   for (const m of comparison.metrics) {
     const figures: MetricFigures = { verdict: m.verdict, baseline: m.baseline, candidate: m.candidate };
     if (m.test) Object.assign(figures, { ratio: m.test.ratio.estimate, ciLow: m.test.ratio.low, ciHigh: m.test.ratio.high });
+    if (m.test?.roundTest) Object.assign(figures, { sdLogRatio: m.test.roundTest.sdLogRatio, logRatios: m.test.roundTest.logRatios });
     if (m.pValue !== undefined) figures.pValue = m.pValue;
     metrics[m.metric] = figures;
   }
-  const rounds: Try['rounds'] = [];
+  const roundThroughput: Try['roundThroughput'] = [];
   for (const match of outcome.stderr.matchAll(/^round (\d+)\/\d+ (baseline|candidate): ([\d.]+) msg\/s/gm)) {
-    const round = (rounds[Number(match[1]) - 1] ??= {});
+    const round = (roundThroughput[Number(match[1]) - 1] ??= {});
     round[match[2] as 'baseline' | 'candidate'] = Number(match[3]);
   }
   const asExpected = kind === 'regression' ? comparison.verdict === 'fail' && outcome.code === 99 : outcome.code === 0;
@@ -301,10 +382,10 @@ async function runTry(
     exitCode: outcome.code,
     verdict: comparison.verdict,
     design: comparison.design,
-    pairedIntervals: comparison.pairedIntervals,
+    rounds: comparison.rounds,
     headline: comparison.headline,
     metrics,
-    rounds,
+    roundThroughput,
     loadBefore,
     loadAfter,
     wallSeconds,
@@ -324,6 +405,7 @@ function table(header: string[], rows: string[][]): string {
 
 const ratioCell = (m: MetricFigures | undefined): string => (m?.ratio === undefined ? '—' : `${m.ratio.toFixed(3)}`);
 const pCell = (m: MetricFigures | undefined): string => (m?.pValue === undefined ? '—' : m.pValue < 0.001 ? '<0.001' : m.pValue.toFixed(3));
+const sdCell = (m: MetricFigures | undefined): string => (m?.sdLogRatio === undefined ? '—' : m.sdLogRatio.toFixed(3));
 
 function tryRow(t: Try): string[] {
   const label = t.kind === 'regression' ? `v1 vs v2 #${t.index}` : `v1 vs v1' #${t.index}`;
@@ -334,11 +416,12 @@ function tryRow(t: Try): string[] {
     t.asExpected ? 'ok' : t.kind === 'regression' ? 'MISSED' : 'FALSE ALARM',
     ratioCell(m['messagesPerSec']),
     pCell(m['messagesPerSec']),
+    sdCell(m['messagesPerSec']),
     ratioCell(m['p50']),
     pCell(m['p50']),
     ratioCell(m['p99']),
     pCell(m['p99']),
-    String(t.pairedIntervals),
+    String(t.rounds),
     `${t.loadBefore.toFixed(2)}→${t.loadAfter.toFixed(2)}`,
   ];
 }
@@ -351,10 +434,12 @@ function timestamp(date: Date): string {
 // ---------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  const mode = chooseMode();
+  pinned = choosePinning();
   const tries = envNumber('CANARY_TRIES', 5);
-  const rounds = envNumber('CANARY_ROUNDS', 5);
+  const rounds = envNumber('CANARY_ROUNDS', 10);
   const seconds = envNumber('CANARY_SECONDS', 3);
-  const ladder = envList('CANARY_WORK_US', [1, 2, 4, 8]);
+  const ladder = envList('CANARY_WORK_US', [2, 4, 8]);
   const targetCost = envNumber('CANARY_TARGET_COST', 0.1);
   const pairs = envNumber('CANARY_CALIBRATION_PAIRS', 3);
   const maxRegression = process.env['CANARY_MAX_REGRESSION'] || 'messagesPerSec=5%,p50=5%,p99=20%';
@@ -363,47 +448,50 @@ async function main(): Promise<void> {
   const dir = join(ROOT, 'reports', name);
   mkdirSync(dir, { recursive: true });
 
-  console.log(`canary judge benchmark: ${tries} + ${tries} tries of ${rounds} interleaved rounds of ${seconds} s; load ${LOAD_FLAGS.join(' ')}`);
+  console.log(`canary judge benchmark: ${tries} + ${tries} tries of ${rounds} interleaved rounds of ${seconds} s; load ${loadFlags().join(' ')}`);
+  console.log(`mode ${mode} (${mode === 'routed' ? 'one serve --canary process per comparison, the candidate reached by a routing header' : 'separate serve processes'}); ${pinned ? `servers pinned to core ${SERVER_CORE}, grpc-bench to core ${CLIENT_CORE}` : 'not pinned'}`);
   console.log(`load average at start: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
+  // processes mode: the long-lived baseline, warmed once. routed mode: each deployment brings its own.
   const v1 = await startServer('v1', ['--service-version', 'v1']);
-  const v1Again = await startServer("v1'", ['--service-version', 'v1']);
-  let v2: Server | undefined;
+  const deployments: Deployment[] = [];
   try {
+    await measureThroughput({ label: 'v1', address: v1.address }, SERVER_WARMUP_SECONDS, join(dir, 'warmup-v1.json'));
     console.log(`\ncalibration: closed-model throughput, ${seconds} s runs, ${pairs} × (v1, v2) per --work-us, target cost ${(targetCost * 100).toFixed(0)} %`);
-    for (const server of [v1, v1Again]) await measureThroughput(server, SERVER_WARMUP_SECONDS, join(dir, `warmup-${server === v1 ? 'v1' : 'v1-again'}.json`));
     const steps: CalibrationStep[] = [];
-    for (const workUs of ladder) steps.push(await calibrate(v1, workUs, pairs, seconds, dir));
-    const between = interpolate(steps, targetCost);
-    if (between !== undefined && !steps.some((s) => s.workUs === between)) steps.push(await calibrate(v1, between, pairs, seconds, dir));
-    const chosen = steps.reduce((best, s) => (Math.abs(s.cost - targetCost) < Math.abs(best.cost - targetCost) ? s : best));
-    console.log(`chosen: --work-us ${chosen.workUs} (measured cost ${(chosen.cost * 100).toFixed(1)} %)`);
+    for (const workUs of ladder) steps.push(await calibrate(mode, v1, workUs, pairs, seconds, dir));
+    const fit = fitWorkUs(steps, targetCost);
+    console.log(`fit: ratio = 1/(1 + ${fit.k.toFixed(4)} · work-us) → --work-us ${fit.workUs} for a ${(targetCost * 100).toFixed(0)} % cost`);
+    const check = await calibrate(mode, v1, fit.workUs, pairs, seconds, dir);
+    steps.push(check);
 
-    v2 = await startServer('v2', ['--service-version', 'v2', '--work-us', String(chosen.workUs)]);
-    await measureThroughput(v2, SERVER_WARMUP_SECONDS, join(dir, 'warmup-v2.json'));
+    const regression = await deploy(mode, 'v2', fit.workUs, v1);
+    const unchanged = await deploy(mode, "v1'", 0, v1);
+    deployments.push(regression, unchanged);
+    for (const d of deployments) await measureThroughput(d.candidate, SERVER_WARMUP_SECONDS, join(dir, `warmup-${d.candidate.label === 'v2' ? 'v2' : 'v1-again'}.json`));
     console.log(`\ntries: ${rounds} rounds × ${seconds} s per side, --max-regression ${maxRegression}; regression and null tries alternate`);
     const results: Try[] = [];
     for (let i = 1; i <= tries; i++) {
-      for (const [kind, candidate] of [['regression', v2], ['null', v1Again]] as const) {
-        const t = await runTry(i, kind, v1, candidate, { rounds, seconds, maxRegression }, dir);
+      for (const [kind, deployment] of [['regression', regression], ['null', unchanged]] as const) {
+        const t = await runTry(i, kind, deployment, { rounds, seconds, maxRegression }, dir);
         results.push(t);
-        const perRound = t.rounds.map((r) => `${r.baseline?.toFixed(0) ?? '?'}/${r.candidate?.toFixed(0) ?? '?'}`).join(' ');
+        const perRound = t.roundThroughput.map((r) => `${r.baseline?.toFixed(0) ?? '?'}/${r.candidate?.toFixed(0) ?? '?'}`).join(' ');
         console.log(`  ${kind === 'regression' ? 'v1 vs v2 ' : "v1 vs v1'"} #${i}: ${t.verdict} (exit ${t.exitCode}) ${t.asExpected ? '' : '← not as expected '}— msg/s per round (baseline/candidate) ${perRound}; load avg ${t.loadBefore.toFixed(2)}→${t.loadAfter.toFixed(2)}; ${t.wallSeconds.toFixed(0)} s`);
       }
     }
 
     const ordered = [...results.filter((t) => t.kind === 'regression'), ...results.filter((t) => t.kind === 'null')];
-    console.log(`\n${table(['try', 'verdict (exit)', 'outcome', 'msg/s ratio', 'p', 'P50 ratio', 'p', 'P99 ratio', 'p', 'pairs', 'load avg'], ordered.map(tryRow))}`);
-    console.log('ratio: candidate/baseline, the median of the per-pair ratios (paired design); p: Wilcoxon signed-rank, corrected for serial correlation');
+    console.log(`\n${table(['try', 'verdict (exit)', 'outcome', 'msg/s ratio', 'p', 'sd', 'P50 ratio', 'p', 'P99 ratio', 'p', 'rounds', 'load avg'], ordered.map(tryRow))}`);
+    console.log('ratio: candidate/baseline, the geometric mean of the per-round ratios; p: t-test on the per-round log ratios (rounds − 1 degrees of freedom); sd: standard deviation of the per-round log ratios of messages/s');
     const caught = results.filter((t) => t.kind === 'regression' && t.asExpected).length;
     const quiet = results.filter((t) => t.kind === 'null' && t.asExpected).length;
-    console.log(`\nregression (--work-us ${chosen.workUs}, cost ${(chosen.cost * 100).toFixed(1)} %) caught in ${caught} of ${tries}; v1 against v1 raised no alarm in ${quiet} of ${tries}`);
+    console.log(`\nregression (--work-us ${fit.workUs}, measured cost ${(check.cost * 100).toFixed(1)} %) caught in ${caught} of ${tries}; v1 against v1 raised no alarm in ${quiet} of ${tries}`);
     console.log(`load average at end: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
 
     const file = join(ROOT, 'reports', `${name}.json`);
     const summary = {
       startedAt: startedAt.toISOString(),
-      settings: { tries, rounds, seconds, load: LOAD_FLAGS, maxRegression, targetCost, ladder, calibrationPairs: pairs },
-      calibration: { steps, chosenWorkUs: chosen.workUs, measuredCost: chosen.cost },
+      settings: { mode, pinned, tries, rounds, seconds, load: loadFlags(), maxRegression, targetCost, ladder, calibrationPairs: pairs },
+      calibration: { steps, k: fit.k, chosenWorkUs: fit.workUs, measuredCost: check.cost },
       tries: results,
       caught,
       quiet,
@@ -411,7 +499,7 @@ async function main(): Promise<void> {
     writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
     console.log(`written: ${file} (the CLI's comparisons in ${dir}/)`);
   } finally {
-    await Promise.all([v1, v1Again, v2].filter((s): s is Server => s !== undefined).map((s) => s.stop()));
+    await Promise.all([v1.stop(), ...deployments.map(stopAll)]);
   }
 }
 
