@@ -13,8 +13,8 @@
  *       - the workers' heaps (memory.clientHeap) and the server's RSS the same way as the first.
  *     Each run gets a fresh server, so the server figures do not carry over between runs.
  * (b) Soak: an open-model steady run (default 2,000 msg/s, 64 streams, 4 connections, 120 s);
- *     the report's memory.client and memory.clientHeap slopes (bytes/min, r²) over the whole
- *     run, and the slope of this script's own RSS samples during the load after its first
+ *     the report's memory.client and memory.clientHeap slopes (bytes/min, r²) over the samples
+ *     taken while the load ran (after the warm-up, until sending stopped), and the slope of this script's own RSS samples during the load after its first
  *     quarter (start-up and JIT growth left out, drain too), which is what a leak would show as.
  *
  * Every run records /proc/loadavg before and after. Results go to stdout and to

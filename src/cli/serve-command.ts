@@ -2,7 +2,8 @@ import { BenchError } from '../errors/bench-error.js';
 import { parseDurationMs } from '../scenario/parse-duration.js';
 import { parseHeaderMatch } from '../target/canary-router.js';
 import { serveOrderService, type ServeOrderServiceOptions } from '../target/serve-order-service.js';
-import { parseStatusName, type ServiceKnobs } from '../target/service-knobs.js';
+import { parseStatusName } from '../grpc/status-names.js';
+import type { ServiceKnobs } from '../target/service-knobs.js';
 import type { CliIo } from './cli-io.js';
 import { serveTlsFromFlags } from './serve-tls-flags.js';
 

@@ -34,7 +34,7 @@ export class MemorySampler {
   private readonly heap: MemorySample[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
-  private startedAtMs = 0;
+  private originMs = 0;
   private stopping: Promise<void> | undefined;
   private failures = 0;
   private skipped = 0;
@@ -53,7 +53,7 @@ export class MemorySampler {
   /** Takes the first sample now, then one every intervalMs. Calling it again does nothing. */
   start(): void {
     if (this.timer !== undefined || this.stopping !== undefined) return;
-    this.startedAtMs = this.nowMs();
+    this.originMs = this.nowMs();
     this.timer = setInterval(() => this.tick(), this.intervalMs);
     this.timer.unref();
     this.tick();
@@ -69,6 +69,11 @@ export class MemorySampler {
       if (wasStarted) await this.sample();
     })();
     return this.stopping;
+  }
+
+  /** The clock's reading (nowMs) at start(): sample times count from it. */
+  get startedAtMs(): number {
+    return this.originMs;
   }
 
   /** Resident set size samples so far, oldest first (a copy). */
@@ -102,7 +107,7 @@ export class MemorySampler {
   }
 
   private async sample(): Promise<void> {
-    const tMs = this.nowMs() - this.startedAtMs;
+    const tMs = this.nowMs() - this.originMs;
     let reading: MemoryReading | undefined;
     try {
       reading = await this.probe();

@@ -4,13 +4,26 @@ import { decodeHistogram, encodeHistogram, mergeHistograms, type LatencyHistogra
 import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
 import { redactMetadata } from './redact-metadata.js';
 import { TOOL_VERSION } from '../tool-version.js';
-import { memoryGrowth, type MemorySample } from '../stats/memory-growth.js';
+import { memoryGrowth, type MemorySample, type MemorySeries, type TimeSpan } from '../stats/memory-growth.js';
 import { assessGenerator } from './assess-generator.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportInterval, type VersionReport } from './report.js';
+import { versionInterval, versionReport, type VersionPart } from './version-report.js';
 
 
 function addInto(into: Record<string, number>, from: Record<string, number>): void {
   for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
+}
+
+/** The snapshots after the warm-up, grouped by interval number, in interval order. */
+function measuredByIndex(snapshots: ReadonlyArray<IntervalSnapshot>): Array<[number, IntervalSnapshot[]]> {
+  const byIndex = new Map<number, IntervalSnapshot[]>();
+  for (const snapshot of snapshots) {
+    if (snapshot.warmup) continue;
+    const group = byIndex.get(snapshot.index);
+    if (group) group.push(snapshot);
+    else byIndex.set(snapshot.index, [snapshot]);
+  }
+  return [...byIndex.entries()].sort((a, b) => a[0] - b[0]);
 }
 
 /**
@@ -18,42 +31,32 @@ function addInto(into: Record<string, number>, from: Record<string, number>): vo
  * was sent in exactly one snapshot, so these sum to the run's totals.
  */
 export function buildIntervals(snapshots: ReadonlyArray<IntervalSnapshot>, snapshotIntervalMs: number): ReportInterval[] {
-  const byIndex = new Map<number, IntervalSnapshot[]>();
-  for (const snapshot of snapshots) {
-    if (snapshot.warmup) continue;
-    const list = byIndex.get(snapshot.index) ?? [];
-    list.push(snapshot);
-    byIndex.set(snapshot.index, list);
-  }
-  return [...byIndex.keys()]
-    .sort((a, b) => a - b)
-    .map((index) => {
-      const group = byIndex.get(index)!;
-      const counters = emptyCounters();
-      for (const snapshot of group) addCounters(counters, snapshot.counters);
-      const histogram = mergeHistograms(group.map((s) => s.histogram));
-      const durationMs = Math.max(...group.map((s) => s.durationMs));
-      const summary = summarizeLatency(histogram);
-      return {
-        tMs: Math.round(index * snapshotIntervalMs + durationMs),
-        durationMs: Math.round(durationMs),
-        messagesSent: counters.messagesSent,
-        messagesReceived: counters.messagesReceived,
-        messagesFailed: counters.messagesFailed,
-        errors: counters.errors,
-        streamsOpened: counters.streamsOpened,
-        streamsCompleted: counters.streamsCompleted,
-        streamsFailed: counters.streamsFailed,
-        messagesPerSec: durationMs > 0 ? round2((counters.messagesReceived * 1000) / durationMs) : 0,
-        p50Ms: summary.p50,
-        p99Ms: summary.p99,
-        activeStreams: group.reduce((sum, s) => sum + s.activeStreams, 0),
-        activeConnections: group.reduce((sum, s) => sum + s.activeConnections, 0),
-        sendsDeferred: counters.sendsDeferred,
-        maxEventLoopUtilization: Math.round(Math.max(...group.map((s) => s.eventLoopUtilization)) * 1000) / 1000,
-        histogram: encodeHistogram(histogram),
-      };
-    });
+  return measuredByIndex(snapshots).map(([index, group]) => {
+    const counters = emptyCounters();
+    for (const snapshot of group) addCounters(counters, snapshot.counters);
+    const histogram = mergeHistograms(group.map((s) => s.histogram));
+    const durationMs = Math.max(...group.map((s) => s.durationMs));
+    const summary = summarizeLatency(histogram);
+    return {
+      tMs: Math.round(index * snapshotIntervalMs + durationMs),
+      durationMs: Math.round(durationMs),
+      messagesSent: counters.messagesSent,
+      messagesReceived: counters.messagesReceived,
+      messagesFailed: counters.messagesFailed,
+      errors: counters.errors,
+      streamsOpened: counters.streamsOpened,
+      streamsCompleted: counters.streamsCompleted,
+      streamsFailed: counters.streamsFailed,
+      messagesPerSec: durationMs > 0 ? round2((counters.messagesReceived * 1000) / durationMs) : 0,
+      p50Ms: summary.p50,
+      p99Ms: summary.p99,
+      activeStreams: group.reduce((sum, s) => sum + s.activeStreams, 0),
+      activeConnections: group.reduce((sum, s) => sum + s.activeConnections, 0),
+      sendsDeferred: counters.sendsDeferred,
+      maxEventLoopUtilization: Math.round(Math.max(...group.map((s) => s.eventLoopUtilization)) * 1000) / 1000,
+      histogram: encodeHistogram(histogram),
+    };
+  });
 }
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;
@@ -73,23 +76,39 @@ export interface BuildReportInput {
   processCpuUs: number;
   /** Wall time over which processCpuUs was measured (start-up included), ms. */
   processWallMs: number;
-  clientRss: MemorySample[];
-  targetMemory?: { source: string; samples: MemorySample[] };
+  /**
+   * The grpc-bench process's RSS; its growth is fitted on the span the load ran (after the
+   * warm-up, until sending stopped) when the caller knows it, else on every sample.
+   */
+  clientRss: MemorySeries;
+  targetMemory?: MemorySeries & { source: string };
 }
 
 function nonEmpty(encoded: ReadonlyArray<string | undefined>): string[] {
   return encoded.filter((h): h is string => h !== undefined && h !== '');
 }
 
-/** Worker heaps summed per interval, timed at the interval's end. */
-function workerHeapSamples(snapshots: ReadonlyArray<IntervalSnapshot>, snapshotIntervalMs: number): MemorySample[] {
-  const byIndex = new Map<number, number>();
-  const durationByIndex = new Map<number, number>();
-  for (const s of snapshots) {
-    byIndex.set(s.index, (byIndex.get(s.index) ?? 0) + s.heapUsedBytes);
-    durationByIndex.set(s.index, Math.max(durationByIndex.get(s.index) ?? 0, s.durationMs));
+/**
+ * Worker heaps summed per interval, timed at the interval's end (the latest worker's), in ms
+ * since the load started: a worker's snapshot durations add up to its time since then.
+ */
+function workerHeapSamples(snapshots: ReadonlyArray<IntervalSnapshot>): MemorySample[] {
+  const elapsedByWorker = new Map<number, number>();
+  const byIndex = new Map<number, MemorySample>();
+  for (const s of [...snapshots].sort((a, b) => a.index - b.index)) {
+    const endMs = (elapsedByWorker.get(s.workerId) ?? 0) + s.durationMs;
+    elapsedByWorker.set(s.workerId, endMs);
+    const sample = byIndex.get(s.index) ?? { tMs: 0, bytes: 0 };
+    sample.tMs = Math.max(sample.tMs, endMs);
+    sample.bytes += s.heapUsedBytes;
+    byIndex.set(s.index, sample);
   }
-  return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([index, bytes]) => ({ tMs: index * snapshotIntervalMs + durationByIndex.get(index)!, bytes }));
+  return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, sample]) => sample);
+}
+
+/** When every worker was loading, on the workers' own clock: after the warm-up, until the first stopped sending. */
+function workerLoadSpan(warmupMs: number, results: ReadonlyArray<WorkerResult>): TimeSpan {
+  return { fromMs: warmupMs, toMs: Math.min(...results.map((r) => r.sendingMs)) };
 }
 
 type AuxHistograms = Record<keyof Report['auxHistograms'], LatencyHistogram>;
@@ -131,39 +150,17 @@ export function buildVersions(
   totalReceived: number,
 ): Record<string, VersionReport> {
   const labels = new Set(results.flatMap((r) => Object.keys(r.labels ?? {})));
+  const groups = measuredByIndex(snapshots);
   const versions: Record<string, VersionReport> = {};
   for (const label of [...labels].sort()) {
     const histogram = mergeHistograms(results.map((r) => r.labels?.[label]?.histogram).filter((h): h is string => Boolean(h)));
     const received = results.reduce((sum, r) => sum + (r.labels?.[label]?.messagesReceived ?? 0), 0);
-    const byIndex = new Map<number, IntervalSnapshot[]>();
-    for (const snapshot of snapshots) {
-      if (snapshot.warmup) continue;
-      byIndex.set(snapshot.index, [...(byIndex.get(snapshot.index) ?? []), snapshot]);
-    }
-    const intervals = [...byIndex.keys()].sort((a, b) => a - b).map((index) => {
-      const group = byIndex.get(index)!;
+    const intervals = groups.map(([index, group]) => {
       const durationMs = Math.max(...group.map((s) => s.durationMs));
-      const parts = group.map((s) => s.labels?.[label]).filter((p): p is { messagesReceived: number; histogram: string } => Boolean(p));
-      const mergedHistogram = mergeHistograms(parts.map((p) => p.histogram));
-      const merged = summarizeLatency(mergedHistogram);
-      const messagesReceived = parts.reduce((sum, p) => sum + p.messagesReceived, 0);
-      return {
-        tMs: Math.round(index * snapshotIntervalMs + durationMs),
-        durationMs: Math.round(durationMs),
-        messagesReceived,
-        messagesPerSec: durationMs > 0 ? round2((messagesReceived * 1000) / durationMs) : 0,
-        p50Ms: merged.p50,
-        p99Ms: merged.p99,
-        histogram: encodeHistogram(mergedHistogram),
-      };
+      const parts = group.map((s) => s.labels?.[label]).filter((p): p is VersionPart => Boolean(p));
+      return versionInterval(index * snapshotIntervalMs + durationMs, durationMs, parts);
     });
-    versions[label] = {
-      messagesReceived: received,
-      share: totalReceived ? Math.round((received / totalReceived) * 10000) / 10000 : 0,
-      latencyMs: summarizeLatency(histogram),
-      intervals,
-      histogram: encodeHistogram(histogram),
-    };
+    versions[label] = versionReport(histogram, received, totalReceived, intervals);
   }
   return versions;
 }
@@ -187,7 +184,7 @@ export function buildReport(input: BuildReportInput): Report {
   // Warm-up is excluded from the counts, so it is excluded from the time they are divided by.
   const sendingMs = Math.max(0, ...results.map((r) => r.sendingMs)) - scenario.load.warmupMs;
   const inFlightAtStop = results.reduce((sum, r) => sum + r.inFlightAtStop, 0);
-  const clientMemory = memoryGrowth(input.clientRss);
+  const clientMemory = memoryGrowth(input.clientRss.samples, input.clientRss.fitSpan);
   const peakActiveStreams = results.reduce((sum, r) => sum + r.peakActiveStreams, 0);
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -249,8 +246,8 @@ export function buildReport(input: BuildReportInput): Report {
     }),
     memory: {
       client: clientMemory,
-      clientHeap: memoryGrowth(workerHeapSamples(input.snapshots, input.snapshotIntervalMs)),
-      ...(input.targetMemory ? { target: { source: input.targetMemory.source, ...memoryGrowth(input.targetMemory.samples) } } : {}),
+      clientHeap: memoryGrowth(workerHeapSamples(input.snapshots), workerLoadSpan(scenario.load.warmupMs, results)),
+      ...(input.targetMemory ? { target: { source: input.targetMemory.source, ...memoryGrowth(input.targetMemory.samples, input.targetMemory.fitSpan) } } : {}),
       ...(peakActiveStreams > 0 ? { perStreamBytes: Math.round(Math.max(clientMemory.peakBytes - clientMemory.startBytes, 0) / peakActiveStreams) } : {}),
     },
     latencyBuckets: bucketize(histogram),

@@ -3,6 +3,7 @@ import { encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js'
 import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
 import { auxFigures } from './build-report.js';
 import type { Report, ReportInterval, VersionReport } from './report.js';
+import { versionInterval, versionReport, type VersionInterval } from './version-report.js';
 
 /**
  * How reports combine. `segments`: parts of one run made at the same time (machines running
@@ -69,35 +70,17 @@ function mergeVersions(reports: Report[], mode: MergeMode, totalReceived: number
     const parts = reports.map((r) => r.versions?.[label]).filter((v): v is VersionReport => Boolean(v));
     const histogram = mergeHistograms(parts.map((p) => p.histogram));
     const received = sum(parts.map((p) => p.messagesReceived));
-    let intervals: VersionReport['intervals'];
+    let intervals: VersionInterval[];
     if (mode === 'sequential') {
       intervals = parts.flatMap((p) => p.intervals);
     } else {
-      const byIndex = new Map<number, VersionReport['intervals']>();
+      const byIndex = new Map<number, VersionInterval[]>();
       for (const p of parts) p.intervals.forEach((interval, i) => byIndex.set(i, [...(byIndex.get(i) ?? []), interval]));
-      intervals = [...byIndex.values()].map((group) => {
-        const durationMs = Math.max(...group.map((g) => g.durationMs));
-        const messagesReceived = sum(group.map((g) => g.messagesReceived));
-        const intervalHistogram = mergeHistograms(group.map((g) => g.histogram));
-        const summary = summarizeLatency(intervalHistogram);
-        return {
-          tMs: Math.max(...group.map((g) => g.tMs)),
-          durationMs,
-          messagesReceived,
-          messagesPerSec: durationMs > 0 ? round2((messagesReceived * 1000) / durationMs) : 0,
-          p50Ms: summary.p50,
-          p99Ms: summary.p99,
-          histogram: encodeHistogram(intervalHistogram),
-        };
-      });
+      intervals = [...byIndex.values()].map((group) =>
+        versionInterval(Math.max(...group.map((g) => g.tMs)), Math.max(...group.map((g) => g.durationMs)), group),
+      );
     }
-    versions[label] = {
-      messagesReceived: received,
-      share: totalReceived ? Math.round((received / totalReceived) * 10000) / 10000 : 0,
-      latencyMs: summarizeLatency(histogram),
-      intervals,
-      histogram: encodeHistogram(histogram),
-    };
+    versions[label] = versionReport(histogram, received, totalReceived, intervals);
   }
   return versions;
 }

@@ -74,14 +74,22 @@ export interface GeneratorReport {
   workers: GeneratorHealth[];
 }
 
+/**
+ * One memory series. Start, peak and end come from every sample, start-up and shutdown
+ * included; the slope and r² only from the samples taken while the load ran (after the
+ * warm-up, until sending stopped), so start-up growth and the drop at shutdown do not tilt them.
+ */
 export interface MemoryGrowthReport {
+  /** First sample: before the worker threads start (client RSS, target), or the end of the first interval (worker heaps). */
   startBytes: number;
   peakBytes: number;
+  /** Last sample: after the workers finished (client RSS, target), or their last interval (worker heaps). */
   endBytes: number;
-  /** Least-squares slope over the run. */
+  /** Least-squares slope over the samples taken while the load ran; 0 with fewer than 2 of them. */
   growthBytesPerMin: number;
-  /** Goodness of the linear fit, 0..1: a steady leak is near 1. */
+  /** Goodness of that linear fit, 0..1: a steady leak is near 1; 0 with fewer than 3 samples in the fit. */
   r2: number;
+  /** Every sample, fitted or not. */
   samples: number;
 }
 

@@ -16,7 +16,8 @@ import { evaluateThresholds, firstLiveFailure, thresholdLabel } from '../compare
 import type { ParsedThreshold } from '../compare/parse-threshold.js';
 import { probeTarget } from './probe-target.js';
 import { resultFromSnapshots } from './result-from-snapshots.js';
-import { startMemoryMonitors } from './start-memory-monitors.js';
+import { LoadSpanTracker } from './load-span.js';
+import { rssSeries, startMemoryMonitors } from './start-memory-monitors.js';
 
 export interface RunOptions {
   /** Called after every worker snapshot (about once per second per worker). */
@@ -118,8 +119,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const startedAt = new Date();
     const snapshots: IntervalSnapshot[] = [];
     const live = new LiveStatusTracker();
+    // Memory growth is fitted only while the load ran: start-up and shutdown would tilt it.
+    const loadSpanTracker = new LoadSpanTracker(scenario.load.warmupMs);
     let abortedBy: ParsedThreshold | undefined;
     const workers = runWorkers(tasks, (snapshot) => {
+      loadSpanTracker.noteSnapshot(snapshot);
       snapshots.push(snapshot);
       const status = live.add(snapshot);
       liveMetrics?.update(status);
@@ -161,6 +165,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         : abortedBy
           ? `threshold ${thresholdLabel(abortedBy)} failed during the run (abortOnFail)`
           : undefined;
+    const loadSpan = loadSpanTracker.span(results);
     const report = buildReport({
       scenario,
       target: scenario.target === 'embedded' ? `embedded (${target})` : target,
@@ -173,8 +178,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       workerErrors,
       processCpuUs: cpu.user + cpu.system,
       processWallMs: performance.now() - wallAtStartMs,
-      clientRss: memory.client.rssSamples(),
-      ...(memory.target ? { targetMemory: { source: memory.target.source, samples: memory.target.sampler.rssSamples() } } : {}),
+      clientRss: rssSeries(memory.client, loadSpan),
+      ...(memory.target ? { targetMemory: { source: memory.target.source, ...rssSeries(memory.target.sampler, loadSpan) } } : {}),
     });
     if (scenario.thresholds.length) {
       // As written, so that `grpc-bench merge` can judge the merged segments again.

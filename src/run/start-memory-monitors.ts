@@ -1,6 +1,7 @@
 import { MemorySampler } from '../monitor/memory-sampler.js';
 import { createTargetMemoryProbe } from '../monitor/target-memory-probe.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
+import type { MemorySeries, TimeSpan } from '../stats/memory-growth.js';
 import type { OrderServerHandle } from '../target/start-order-server.js';
 
 export interface MemoryMonitors {
@@ -42,4 +43,14 @@ export function startMemoryMonitors(scenario: Scenario, embedded: OrderServerHan
       await Promise.all([client.stop(), target?.sampler.stop()]);
     },
   };
+}
+
+/**
+ * A sampler's RSS samples, to be fitted on `loadSpan` (given on the sampler's clock, i.e.
+ * performance.now by default), moved to the samples' time base: ms since the sampler started.
+ */
+export function rssSeries(sampler: MemorySampler, loadSpan: TimeSpan | undefined): MemorySeries {
+  const samples = sampler.rssSamples();
+  if (!loadSpan) return { samples };
+  return { samples, fitSpan: { fromMs: loadSpan.fromMs - sampler.startedAtMs, toMs: loadSpan.toMs - sampler.startedAtMs } };
 }

@@ -12,42 +12,82 @@ export interface MemoryGrowth {
   peakBytes: number;
   /** Bytes at the latest sample (0 without samples). */
   endBytes: number;
-  /** Least-squares slope of bytes over time, in bytes per minute; 0 when time does not vary. */
+  /**
+   * Least-squares slope of bytes over time, in bytes per minute, over the fitted samples (all
+   * of them, or those inside the fit span); 0 with fewer than 2 of them or when their time does
+   * not vary.
+   */
   growthBytesPerMin: number;
   /**
-   * Coefficient of determination of the linear fit, in [0, 1]: the share of the variance
-   * of bytes explained by the trend. 1 = the samples lie on a straight line; near 0 = no
-   * linear trend (noise or a flat series). Defined as 0 with fewer than 3 samples (two
+   * Coefficient of determination of the linear fit, in [0, 1]: the share of the variance of
+   * the fitted samples' bytes explained by the trend. 1 = the samples lie on a straight line;
+   * near 0 = no linear trend (noise or a flat series). Defined as 0 with fewer than 3 fitted samples (two
    * points always fit a line perfectly, which says nothing) and when either bytes or time
    * has zero variance (nothing to explain, or no trend can be fitted).
    */
   r2: number;
-  /** Number of samples. */
+  /** Number of samples, fitted or not. */
   samples: number;
+}
+
+/** A stretch of time on the samples' clock, both ends included. */
+export interface TimeSpan {
+  fromMs: number;
+  toMs: number;
+}
+
+/** A memory series and, when known, the span its trend is fitted on (see memoryGrowth). */
+export interface MemorySeries {
+  samples: MemorySample[];
+  fitSpan?: TimeSpan;
 }
 
 const MS_PER_MIN = 60_000;
 
 /**
- * Fits bytes = a + b·tMs by ordinary least squares (two-pass, centred sums for numerical
- * stability) and reports the slope per minute with its r². Samples may come in any order;
- * start and end are taken by time. Pure.
+ * Start, peak and end of a memory series, from every sample, and its linear trend. With
+ * `fitSpan`, the trend is fitted only on the samples inside it — the steady part of a run, so
+ * that start-up and shutdown do not tilt it; without, on every sample. Samples may come in
+ * any order; start and end are taken by time. Pure.
  */
-export function memoryGrowth(samples: MemorySample[]): MemoryGrowth {
+export function memoryGrowth(samples: ReadonlyArray<MemorySample>, fitSpan?: TimeSpan): MemoryGrowth {
   const n = samples.length;
   if (n === 0) return { startBytes: 0, peakBytes: 0, endBytes: 0, growthBytesPerMin: 0, r2: 0, samples: 0 };
 
   let first = samples[0]!;
   let last = samples[0]!;
   let peakBytes = -Infinity;
-  let lowBytes = Infinity;
-  let sumT = 0;
-  let sumBytes = 0;
   for (const sample of samples) {
     if (sample.tMs < first.tMs) first = sample;
     if (sample.tMs >= last.tMs) last = sample;
     if (sample.bytes > peakBytes) peakBytes = sample.bytes;
+  }
+  const fitted = fitSpan ? samples.filter((s) => s.tMs >= fitSpan.fromMs && s.tMs <= fitSpan.toMs) : samples;
+  const { slopeBytesPerMs, r2 } = linearTrend(fitted);
+  return {
+    startBytes: first.bytes,
+    peakBytes,
+    endBytes: last.bytes,
+    growthBytesPerMin: slopeBytesPerMs * MS_PER_MIN,
+    r2,
+    samples: n,
+  };
+}
+
+/**
+ * Fits bytes = a + b·tMs by ordinary least squares (two-pass, centred sums for numerical
+ * stability): the slope b and the fit's r² (see MemoryGrowth.r2 for when each is 0).
+ */
+function linearTrend(samples: ReadonlyArray<MemorySample>): { slopeBytesPerMs: number; r2: number } {
+  const n = samples.length;
+  if (n === 0) return { slopeBytesPerMs: 0, r2: 0 };
+  let lowBytes = Infinity;
+  let highBytes = -Infinity;
+  let sumT = 0;
+  let sumBytes = 0;
+  for (const sample of samples) {
     if (sample.bytes < lowBytes) lowBytes = sample.bytes;
+    if (sample.bytes > highBytes) highBytes = sample.bytes;
     sumT += sample.tMs;
     sumBytes += sample.bytes;
   }
@@ -66,16 +106,9 @@ export function memoryGrowth(samples: MemorySample[]): MemoryGrowth {
   }
 
   // A flat series has slope 0 exactly, whatever rounding the means picked up.
-  const flat = lowBytes === peakBytes;
-  const slopeBytesPerMs = sxx > 0 && !flat ? sxy / sxx : 0;
-  const r2 = n >= 3 && sxx > 0 && !flat && syy > 0 ? Math.min(1, (sxy * sxy) / (sxx * syy)) : 0;
-
+  const flat = lowBytes === highBytes;
   return {
-    startBytes: first.bytes,
-    peakBytes,
-    endBytes: last.bytes,
-    growthBytesPerMin: slopeBytesPerMs * MS_PER_MIN,
-    r2,
-    samples: n,
+    slopeBytesPerMs: sxx > 0 && !flat ? sxy / sxx : 0,
+    r2: n >= 3 && sxx > 0 && !flat && syy > 0 ? Math.min(1, (sxy * sxy) / (sxx * syy)) : 0,
   };
 }

@@ -1,7 +1,7 @@
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import { ORDER_SERVICE_NAME } from './order-messages.js';
 import type { ServerCounters } from './server-counters.js';
-import { statusName } from './service-knobs.js';
+import { statusName } from '../grpc/status-names.js';
 
 /** The one instrumented method of pb.OrderService. */
 const ORDER_METHOD_NAME = 'CreateOrderStream';

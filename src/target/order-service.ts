@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { Metadata, type ServerDuplexStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { CreateOrderRequest, CreateOrderResponse } from './order-messages.js';
 import type { ServerCounters } from './server-counters.js';
-import { DEFAULT_KNOBS, mergeKnobs, statusName, type ServiceKnobs } from './service-knobs.js';
+import { statusName } from '../grpc/status-names.js';
+import { DEFAULT_KNOBS, mergeKnobs, type ServiceKnobs } from './service-knobs.js';
 
 /** Buffers retained forever by the `leakBytes` knob; shared by every service in the process. */
 const leaked: Buffer[] = [];

@@ -1,4 +1,4 @@
-import { statusName } from './service-knobs.js';
+import { statusName } from '../grpc/status-names.js';
 
 /** Plain copy of the server-side counters at one instant. */
 export interface ServerCountersSnapshot {

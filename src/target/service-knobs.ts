@@ -29,26 +29,6 @@ export const DEFAULT_KNOBS: Readonly<ServiceKnobs> = Object.freeze({
 });
 
 /**
- * Parses a gRPC status given by name in any case ('UNAVAILABLE', 'unavailable') or as a
- * decimal number ('14'). Returns undefined for anything that is not a known status.
- */
-export function parseStatusName(name: string): number | undefined {
-  const text = name.trim();
-  if (/^\d+$/.test(text)) {
-    const code = Number(text);
-    return typeof status[code] === 'string' ? code : undefined;
-  }
-  const code: unknown = (status as unknown as Record<string, unknown>)[text.toUpperCase()];
-  return typeof code === 'number' ? code : undefined;
-}
-
-/** The canonical name of a numeric status ('RESOURCE_EXHAUSTED'), or the number as text if unknown. */
-export function statusName(code: number): string {
-  const name: unknown = status[code];
-  return typeof name === 'string' ? name : String(code);
-}
-
-/**
  * `base` overridden by the defined fields of `partial`, validated as a whole.
  * Throws RangeError naming the first invalid field.
  */

@@ -51,6 +51,50 @@ describe('memoryGrowth', () => {
     expect(memoryGrowth([1, 2, 3].map((bytes) => ({ tMs: 7, bytes })))).toMatchObject({ growthBytesPerMin: 0, r2: 0 });
   });
 
+  describe('fitted on the span the load ran', () => {
+    // 0–2 s start-up ramp (workers starting), 2–10 s load at +60 kB/min, 10–11 s shutdown drop.
+    const startUp = timesMs(5, 500).map((tMs) => ({ tMs, bytes: 20e6 + 15e6 * (tMs / 2000) }));
+    const load = timesMs(17, 500).map((i) => ({ tMs: 2000 + i, bytes: 40e6 + (60_000 / MS_PER_MIN) * i }));
+    const shutdown = [10_500, 11_000].map((tMs) => ({ tMs, bytes: 25e6 }));
+    const run: MemorySample[] = [...startUp.slice(0, -1), ...load, ...shutdown];
+    const loadSpan = { fromMs: 2000, toMs: 10_000 };
+
+    it('keeps the start-up ramp and the shutdown drop out of the slope and r2', () => {
+      const whole = memoryGrowth(run);
+      const fitted = memoryGrowth(run, loadSpan);
+
+      // Fitted on everything, the ramp and the drop swamp the leak: the slope is far off and the fit poor.
+      expect(Math.abs(whole.growthBytesPerMin - 60_000)).toBeGreaterThan(1e6);
+      expect(whole.r2).toBeLessThan(0.5);
+      expect(fitted.growthBytesPerMin).toBeCloseTo(60_000, 6);
+      expect(fitted.r2).toBeCloseTo(1, 9);
+      expect(fitted).toEqual({ ...memoryGrowth(load), startBytes: 20e6, peakBytes: 40e6 + 8000, endBytes: 25e6, samples: run.length });
+    });
+
+    it('does not move whatever the ramp and the drop look like', () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.double({ min: 0, max: 1e9, noNaN: true }), { minLength: 1, maxLength: 10 }),
+          fc.array(fc.double({ min: 0, max: 1e9, noNaN: true }), { minLength: 1, maxLength: 10 }),
+          (rampBytes, dropBytes) => {
+            const ramp = rampBytes.map((bytes, i) => ({ tMs: i * 100, bytes }));
+            const drop = dropBytes.map((bytes, i) => ({ tMs: 10_001 + i * 100, bytes }));
+            const fitted = memoryGrowth([...ramp, ...load, ...drop], loadSpan);
+
+            expect(fitted.growthBytesPerMin).toBe(memoryGrowth(load).growthBytesPerMin);
+            expect(fitted.r2).toBe(memoryGrowth(load).r2);
+            expect(fitted.samples).toBe(ramp.length + load.length + drop.length);
+          },
+        ),
+      );
+    });
+
+    it('reports slope 0 and r2 0 when no sample falls inside the span', () => {
+      expect(memoryGrowth(run, { fromMs: 2100, toMs: 2200 })).toMatchObject({ growthBytesPerMin: 0, r2: 0, startBytes: 20e6, endBytes: 25e6 });
+      expect(memoryGrowth(run, { fromMs: 3000, toMs: 2000 })).toMatchObject({ growthBytesPerMin: 0, r2: 0, samples: run.length });
+    });
+  });
+
   it('recovers the slope of a noisy line to within what the noise allows', () => {
     fc.assert(
       fc.property(

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemorySampler, type MemoryReading } from '../../src/monitor/memory-sampler.js';
+import { rssSeries } from '../../src/run/start-memory-monitors.js';
 
 /** A probe whose every call waits until the test settles it (oldest call first). */
 function controlledProbe() {
@@ -133,6 +134,20 @@ describe('MemorySampler', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(control.calls()).toBe(2);
     expect(sampler.rssSamples().map((s) => s.bytes)).toEqual([1, 2]);
+  });
+
+  it('gives the load span in sample time: rssSeries shifts it by the clock reading at start()', async () => {
+    const sampler = new MemorySampler(async () => ({ rssBytes: 1 }), { intervalMs: 250, nowMs: Date.now });
+    sampler.start();
+    await vi.advanceTimersByTimeAsync(500);
+    await sampler.stop();
+
+    expect(sampler.startedAtMs).toBe(1_000_000);
+    expect(rssSeries(sampler, { fromMs: 1_000_100, toMs: 1_000_400 })).toEqual({
+      samples: sampler.rssSamples(),
+      fitSpan: { fromMs: 100, toMs: 400 },
+    });
+    expect(rssSeries(sampler, undefined)).toEqual({ samples: sampler.rssSamples() });
   });
 
   it('rejects a non-positive interval', () => {

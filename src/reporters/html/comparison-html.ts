@@ -86,7 +86,11 @@ function verdictSection(comparison: Comparison): SafeHtml {
     html`<div class="banner ${VERDICT_CLASS[comparison.verdict] ?? 'warn'}" data-banner="verdict" data-verdict="${comparison.verdict}">${comparison.headline}</div>
 ${comparison.notes.length ? html`<ul>${comparison.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
 ${dataTable([{ label: 'metric' }, { label: 'baseline', numeric: true }, { label: 'candidate', numeric: true }, { label: 'tolerance', nowrap: true }, { label: 'p-value', numeric: true }, { label: 'verdict', nowrap: true }, { label: 'finding' }], rows)}
-<p class="note">Significance level ${comparison.alpha}; intervals used: ${intervalsUsed(comparison.baseline)} of the baseline, ${intervalsUsed(comparison.candidate)} of the candidate; bootstrap ${count(comparison.resamples)} resamples, seed ${comparison.seed}.</p>`,
+<p class="note">Significance level ${comparison.alpha}; intervals used: ${intervalsUsed(comparison.baseline)} of the baseline, ${intervalsUsed(comparison.candidate)} of the candidate; ${
+      comparison.design === 'rounds'
+        ? `${comparison.rounds} interleaved rounds, each one ratio: t-test on the per-round log ratios with ${comparison.rounds - 1} degrees of freedom, t interval of the ratio`
+        : `bootstrap ${count(comparison.resamples)} resamples, seed ${comparison.seed}`
+    }.</p>`,
   );
 }
 

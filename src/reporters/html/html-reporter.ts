@@ -204,7 +204,7 @@ function memorySection(report: Report): SafeHtml {
     [{ label: 'process' }, { label: 'start (MiB)', numeric: true }, { label: 'peak (MiB)', numeric: true }, { label: 'end (MiB)', numeric: true }, { label: 'growth (MiB/min)', numeric: true }, { label: 'fit r²', numeric: true }, { label: 'samples', numeric: true }],
     rows.map(([label, g]) => [label, mib(g.startBytes), mib(g.peakBytes), mib(g.endBytes), mib(g.growthBytesPerMin), g.r2.toFixed(2), count(g.samples)]),
   );
-  return section('memory', 'Memory', html`${table}<p class="note">The report keeps memory as growth summaries (least-squares slope over the run), not per-interval samples, so no memory-over-time chart is drawn.</p>`);
+  return section('memory', 'Memory', html`${table}<p class="note">The report keeps memory as growth summaries (least-squares slope over the samples taken while the load ran), not per-interval samples, so no memory-over-time chart is drawn.</p>`);
 }
 
 function thresholdsSection(report: Report): SafeHtml | '' {

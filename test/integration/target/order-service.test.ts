@@ -3,7 +3,8 @@ import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { retainedLeakBytes } from '../../../src/target/order-service.js';
 import { serveOrderService } from '../../../src/target/serve-order-service.js';
-import { parseStatusName, type ServiceKnobs } from '../../../src/target/service-knobs.js';
+import { parseStatusName } from '../../../src/grpc/status-names.js';
+import type { ServiceKnobs } from '../../../src/target/service-knobs.js';
 import { startOrderServer, type OrderServerHandle } from '../../../src/target/start-order-server.js';
 import {
   checkHealth,
