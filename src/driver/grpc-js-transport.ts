@@ -3,7 +3,7 @@ import type { TlsMaterial } from '../pool/worker-protocol.js';
 import { binaryValueBytes, isBinaryKey } from './binary-metadata.js';
 import { channelSecurity, type ChannelSecurity } from './channel-credentials.js';
 import type { BidiMethod } from './load-method.js';
-import { statusName } from './status-names.js';
+import { statusName } from '../grpc/status-names.js';
 import type { BidiStream, Connection, ConnectionEvents, StreamEvents, Transport } from './transport.js';
 
 export interface GrpcJsTransportOptions {

@@ -4,7 +4,7 @@ import { binaryValueBytes } from './binary-metadata.js';
 import { GrpcFrameDecoder, type GrpcMessageSink } from './grpc-frame-decoder.js';
 import { GrpcCode, statusFromHeaders, statusFromHttpStatus, statusFromResetCode, type GrpcStatus } from './grpc-status-from-headers.js';
 import type { ResponseFieldReader, ResponseFields } from './response-field-reader.js';
-import { statusName } from './status-names.js';
+import { statusName } from '../grpc/status-names.js';
 import type { BidiStream, StreamEvents } from './transport.js';
 
 /** What every stream of a transport shares: how to encode requests and read responses. */

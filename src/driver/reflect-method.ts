@@ -4,7 +4,7 @@ import { channelSecurity, type ConnectionSecurity } from './channel-credentials.
 import { encodeFileDescriptorSet, readFileDescriptorHeader } from './file-descriptor-set.js';
 import { loadBidiMethodFromDescriptorSet, splitCallName, type BidiMethod } from './load-method.js';
 import { ReflectionSession, ReflectionStatusError, type ReflectionRequest, type ReflectionResponse } from './reflection-session.js';
-import { statusName } from './status-names.js';
+import { statusName } from '../grpc/status-names.js';
 
 export interface ReflectOptions {
   /** "host:port". */
