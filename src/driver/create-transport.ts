@@ -30,5 +30,6 @@ export function createTransport(kind: TransportKind | undefined, options: Transp
     ...(options.correlateBy === undefined ? {} : { correlateBy: options.correlateBy }),
     ...(options.splitField === undefined ? {} : { splitField: options.splitField }),
     ...(options.splitHeader === undefined ? {} : { splitHeader: options.splitHeader }),
+    ...(options.requestTemplate === undefined ? {} : { requestTemplate: options.requestTemplate }),
   });
 }

@@ -3,6 +3,8 @@ import type { TlsMaterial } from '../pool/worker-protocol.js';
 import { binaryValueBytes, isBinaryKey } from './binary-metadata.js';
 import { channelSecurity, type ChannelSecurity } from './channel-credentials.js';
 import type { BidiMethod } from './load-method.js';
+import { createSplicedRequestEncoder } from './spliced-request-framer.js';
+import type { CompiledMessage } from '../scenario/compile-message-template.js';
 import { statusName } from '../grpc/status-names.js';
 import type { BidiStream, Connection, ConnectionEvents, StreamEvents, Transport } from './transport.js';
 
@@ -21,6 +23,11 @@ export interface GrpcJsTransportOptions {
   splitHeader?: string;
   /** Makes connection options unique across workers too (grpc-js pools subchannels per thread). */
   workerId: number;
+  /**
+   * The template every request is built from: templated string fields are then spliced into
+   * pre-encoded bytes (both transports). Without it each distinct message object is encoded in full.
+   */
+  requestTemplate?: CompiledMessage;
 }
 
 type Call = grpc.ClientDuplexStream<Record<string, unknown>, Record<string, unknown>>;
@@ -106,22 +113,12 @@ class GrpcJsConnection implements Connection {
   private readonly metadata: grpc.Metadata;
   private wasReady = false;
   private closed = false;
-  /** A message without templates is the same object every time: encode it once. */
-  private lastMessage: Record<string, unknown> | undefined;
-  private lastBytes: Buffer | undefined;
-  private readonly serialize = (message: Record<string, unknown>): Buffer => {
-    if (message !== this.lastMessage) {
-      this.lastBytes = (this.options.method.definition.requestSerialize as (value: Record<string, unknown>) => Buffer)(message);
-      this.lastMessage = message;
-    }
-    return this.lastBytes!;
-  };
-
   constructor(
     private readonly options: GrpcJsTransportOptions,
     security: ChannelSecurity,
     index: number,
     private readonly events: ConnectionEvents,
+    private readonly serialize: (message: Record<string, unknown>) => Buffer,
   ) {
     // A distinct option per connection keeps grpc-js from sharing one HTTP/2 session between clients.
     this.client = new grpc.Client(options.target, security.credentials, {
@@ -181,8 +178,29 @@ class GrpcJsConnection implements Connection {
   }
 }
 
+/**
+ * Spliced when the template allows it; otherwise a request is encoded once per distinct message
+ * object (a message without templates is the same object every time: encoded once).
+ */
+function createSerializer(options: GrpcJsTransportOptions): (message: Record<string, unknown>) => Buffer {
+  const serialize = options.method.definition.requestSerialize as (value: Record<string, unknown>) => Buffer;
+  const spliced = options.requestTemplate === undefined ? undefined : createSplicedRequestEncoder(options.requestTemplate, serialize);
+  if (spliced) return spliced;
+  let lastMessage: Record<string, unknown> | undefined;
+  let lastBytes: Buffer | undefined;
+  return (message) => {
+    if (message !== lastMessage) {
+      lastBytes = serialize(message);
+      lastMessage = message;
+    }
+    return lastBytes!;
+  };
+}
+
 export function createGrpcJsTransport(options: GrpcJsTransportOptions): Transport {
   // One TLS context for all connections: certificates are parsed once.
   const security = channelSecurity(options);
-  return { connect: (index, events) => new GrpcJsConnection(options, security, index, events) };
+  // One serializer for all connections: the pre-encoded parts are built once.
+  const serialize = createSerializer(options);
+  return { connect: (index, events) => new GrpcJsConnection(options, security, index, events, serialize) };
 }

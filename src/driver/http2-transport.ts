@@ -6,6 +6,8 @@ import { GrpcCode } from './grpc-status-from-headers.js';
 import { FailedStream, Http2GrpcStream, type Http2CallContext, type SessionState } from './http2-stream.js';
 import type { BidiMethod } from './load-method.js';
 import { createResponseFieldReader } from './response-field-reader.js';
+import { createSplicedRequestFramer, type RequestFramer } from './spliced-request-framer.js';
+import type { CompiledMessage } from '../scenario/compile-message-template.js';
 import type { BidiStream, Connection, ConnectionEvents, StreamEvents, Transport } from './transport.js';
 
 /** TLS for the HTTP/2 transport: PEM material and the name the certificate must carry. */
@@ -32,6 +34,11 @@ export interface Http2TransportOptions {
   correlateBy?: string;
   splitField?: string;
   splitHeader?: string;
+  /**
+   * The template every request is built from: templated string fields are then spliced into
+   * pre-encoded bytes. Without it each distinct message object is encoded in full.
+   */
+  requestTemplate?: CompiledMessage;
 }
 
 const LEGAL_KEY = /^[0-9a-z_.-]+$/;
@@ -51,9 +58,14 @@ function authorityOf(target: string): string {
   return target.replace(/^dns:(\/\/[^/]*\/)?/, '');
 }
 
-/** Encodes a request once per distinct message object: a static message is framed only once. */
-function createFramer(method: BidiMethod): (message: Record<string, unknown>) => Buffer {
+/**
+ * Messages of a templated request are spliced when the template allows it; otherwise a
+ * request is encoded once per distinct message object (a static message is framed only once).
+ */
+function createFramer(method: BidiMethod, template: CompiledMessage | undefined): RequestFramer {
   const serialize = method.definition.requestSerialize as (value: Record<string, unknown>) => Uint8Array;
+  const spliced = template === undefined ? undefined : createSplicedRequestFramer(template, serialize);
+  if (spliced) return spliced;
   let lastMessage: Record<string, unknown> | undefined;
   let lastFrame: Buffer | undefined;
   return (message) => {
@@ -251,7 +263,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
     connectionMetadata,
     fixedHeaders,
     context: {
-      frame: createFramer(options.method),
+      frame: createFramer(options.method, options.requestTemplate),
       reader: needFields ? createResponseFieldReader(options.method, options.correlateBy, options.splitField) : undefined,
       splitHeader: options.splitHeader?.toLowerCase(),
     },

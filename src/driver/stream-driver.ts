@@ -177,8 +177,10 @@ export class StreamDriver implements StreamEvents {
   private pump(): void {
     if (this.halfClosed || this.ended || this.sendTimer) return;
     const { window, intervalMs, messages } = this.settings;
+    // The clock is read here only for a lifetime or an interval; sendOne reads its own.
+    const timed = intervalMs > 0 || this.deadlineMs !== Infinity;
     while (this.pending.size < window && !this.backpressured) {
-      const now = performance.now();
+      const now = timed ? performance.now() : 0;
       if ((messages !== undefined && this.sent >= messages) || now >= this.deadlineMs) {
         this.stopSending();
         return;

@@ -31,6 +31,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       ...(task.call.split?.field ? { splitField: task.call.split.field } : {}),
       ...(task.call.split?.header ? { splitHeader: task.call.split.header } : {}),
       workerId: share.workerId,
+      requestTemplate: template,
     });
     const run = new ShareRun({
       share,

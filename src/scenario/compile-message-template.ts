@@ -17,11 +17,19 @@ export interface CompiledMessage {
   build: MessageFactory;
   /** True when no string holds a template: the message can be encoded once and re-sent. */
   isStatic: boolean;
+  /** The data every message is built from (with the correlation field added): static parts are shared as-is. */
+  data: Record<string, unknown>;
 }
 
 type Piece = string | ((context: TemplateContext) => string | number);
 
 const TEMPLATE_TAG = /\{\{\s*([^}]*?)\s*\}\}/g;
+const HAS_TEMPLATE_TAG = /\{\{\s*([^}]*?)\s*\}\}/;
+
+/** Whether building a message rewrites this string (it holds at least one tag). */
+export function hasTemplate(text: string): boolean {
+  return HAS_TEMPLATE_TAG.test(text);
+}
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -99,7 +107,12 @@ function compileValue(value: unknown, where: string): ((c: TemplateContext) => u
     if (!pieces) return undefined;
     // A string that is exactly one tag keeps the tag's type (a number stays a number).
     if (pieces.length === 1 && typeof pieces[0] === 'function') return pieces[0];
-    return (c) => pieces.map((p) => (typeof p === 'string' ? p : String(p(c)))).join('');
+    // Concatenated in a loop: no array or closure per message.
+    return (c) => {
+      let rendered = '';
+      for (const piece of pieces) rendered += typeof piece === 'string' ? piece : String(piece(c));
+      return rendered;
+    };
   }
   if (Array.isArray(value)) {
     const items = value.map((item, i) => compileValue(item, `${where}[${i}]`));
@@ -112,9 +125,11 @@ function compileValue(value: unknown, where: string): ((c: TemplateContext) => u
     if (!dynamic.length) return undefined;
     // Static fields are copied from one base object; only templated ones are rebuilt per message.
     const base: Record<string, unknown> = Object.fromEntries(entries.map(([k, v]) => [k, v]));
+    const keys = dynamic.map(([k]) => k);
+    const renderers = dynamic.map(([, , f]) => f);
     return (c) => {
       const message = { ...base };
-      for (const [k, , f] of dynamic) message[k] = f(c);
+      for (let i = 0; i < keys.length; i++) message[keys[i]!] = renderers[i]!(c);
       return message;
     };
   }
@@ -128,6 +143,6 @@ function compileValue(value: unknown, where: string): ((c: TemplateContext) => u
 export function compileMessageTemplate(data: Record<string, unknown>, correlateBy?: string): CompiledMessage {
   const withId = correlateBy && !(correlateBy in data) ? { ...data, [correlateBy]: '{{requestId}}' } : data;
   const build = compileValue(withId, 'data');
-  if (!build) return { build: () => withId, isStatic: true };
-  return { build: build as MessageFactory, isStatic: false };
+  if (!build) return { build: () => withId, isStatic: true, data: withId };
+  return { build: build as MessageFactory, isStatic: false, data: withId };
 }

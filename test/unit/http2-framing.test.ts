@@ -7,7 +7,7 @@ import { percentDecode, statusFromHeaders, statusFromHttpStatus, statusFromReset
 import { metadataHeaders } from '../../src/driver/http2-transport.js';
 import { loadBidiMethod } from '../../src/driver/load-method.js';
 import { createResponseFieldReader, type ResponseFields } from '../../src/driver/response-field-reader.js';
-import { statusName } from '../../src/driver/status-names.js';
+import { statusName } from '../../src/grpc/status-names.js';
 import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
 
 class Collect implements GrpcMessageSink {
