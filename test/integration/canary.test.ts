@@ -143,7 +143,10 @@ describe('interleaved rounds through the CLI (grpc-bench run --baseline --candid
   }, 45_000);
 
   it('v1 against the same v1: no regression, exit 0', async () => {
-    const { code, stderr, comparison } = await rounds(v1, v1, 'v1-v1');
+    // The same server on both sides: any difference is the machine's. With 3 rounds a 10 % swing in one
+    // metric reaches p < 0.05 now and then, so the tolerance here is wide: this checks the pass path and
+    // its exit code; the judge's false-alarm rate is measured by `npm run bench:canary`.
+    const { code, stderr, comparison } = await rounds(v1, v1, 'v1-v1', ['--max-regression', 'p50=30%,p99=30%,messagesPerSec=30%']);
 
     expect(['pass', 'inconclusive']).toContain(comparison.verdict);
     expect(code, stderr).toBe(0);
