@@ -31,10 +31,10 @@ export function assessGenerator(evidence: GeneratorEvidence): GeneratorReport {
   for (const w of evidence.workers) {
     const limitMs = Math.max(SATURATED_LOOP_DELAY_P99_MS, NEGLIGIBLE_SHARE_OF_P99 * evidence.latencyP99Ms);
     if (w.eventLoopDelayP99Ms >= limitMs) {
-      findings.push(`worker ${w.workerId}: event-loop delay p99 ${w.eventLoopDelayP99Ms} ms ≥ ${limitMs.toFixed(1)} ms (requests waited in the generator)`);
+      findings.push(`worker ${w.workerId}: event-loop delay p99 ${w.eventLoopDelayP99Ms.toFixed(1)} ms ≥ ${limitMs.toFixed(1)} ms (requests waited in the generator)`);
     }
     if (evidence.openModel && (w.scheduleLagP99Ms ?? 0) >= SATURATED_LOOP_DELAY_P99_MS) {
-      findings.push(`worker ${w.workerId}: requests went out p99 ${w.scheduleLagP99Ms} ms late although a stream had room (the generator could not keep the schedule)`);
+      findings.push(`worker ${w.workerId}: requests went out p99 ${(w.scheduleLagP99Ms ?? 0).toFixed(1)} ms late although a stream had room (the generator could not keep the schedule)`);
     }
     if (evidence.openModel && w.eventLoopUtilization >= SATURATED_UTILIZATION) {
       findings.push(`worker ${w.workerId}: busy ${(w.eventLoopUtilization * 100).toFixed(0)} % of the run ≥ ${SATURATED_UTILIZATION * 100} % (it cannot keep the rate schedule)`);
@@ -44,7 +44,7 @@ export function assessGenerator(evidence: GeneratorEvidence): GeneratorReport {
   const saturated = findings.length > 0;
   if (!saturated) {
     const worst = Math.max(0, ...evidence.workers.map((w) => w.eventLoopDelayP99Ms));
-    findings.push(`event-loop delay p99 at most ${worst} ms on every worker (limit ${SATURATED_LOOP_DELAY_P99_MS} ms)`);
+    findings.push(`event-loop delay p99 at most ${worst.toFixed(1)} ms on every worker (limit ${SATURATED_LOOP_DELAY_P99_MS} ms)`);
   }
   return { saturated, evidence: findings, processCpuPercent, workers: evidence.workers };
 }
