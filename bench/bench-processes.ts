@@ -171,9 +171,20 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** The reference Order service (dist/bench/bench-server.js) in its own process on 127.0.0.1. */
-export async function startBenchServer(): Promise<BenchServer> {
-  const child = spawn(process.execPath, [join(DIST_BENCH, 'bench-server.js')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+/** Benchmark targets: the reference Order service (grpc-js) or the lean one on node:http2. */
+export const BENCH_SERVERS = { reference: 'bench-server.js', lean: 'lean-order-server.js' } as const;
+export type BenchServerKind = keyof typeof BENCH_SERVERS;
+
+/** BENCH_SERVER: "lean" (default) or "reference". */
+export function benchServerKind(): BenchServerKind {
+  const kind = process.env['BENCH_SERVER'] || 'lean';
+  if (!(kind in BENCH_SERVERS)) throw new Error(`BENCH_SERVER: expected "lean" or "reference", got "${kind}"`);
+  return kind as BenchServerKind;
+}
+
+/** An Order service (dist/bench/bench-server.js or lean-order-server.js) in its own process on 127.0.0.1. */
+export async function startBenchServer(kind: BenchServerKind = 'reference'): Promise<BenchServer> {
+  const child = spawn(process.execPath, [join(DIST_BENCH, BENCH_SERVERS[kind])], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   running.add(child);
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const address = await new Promise<string>((resolve, reject) => {

@@ -6,6 +6,7 @@
  *   node dist/bench/bench-server.js
  */
 import { startOrderServer } from '../src/target/start-order-server.js';
+import { onStopRequest } from './stop-signals.js';
 
 const SHUTDOWN_GRACE_MS = 1000;
 
@@ -13,23 +14,14 @@ async function serve(): Promise<void> {
   const server = await startOrderServer({ host: '127.0.0.1', port: 0 });
   process.stdout.write(`${JSON.stringify({ address: server.address, pid: process.pid })}\n`);
 
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
+  onStopRequest(() => {
     // Exit even if a stream refuses to finish within the grace period.
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS + 1000).unref();
     server.shutdown(SHUTDOWN_GRACE_MS).then(
       () => process.exit(0),
       () => process.exit(1),
     );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.stdin.on('end', stop);
-  process.stdin.on('close', stop);
-  process.stdin.on('error', stop);
-  process.stdin.resume();
+  });
 }
 
 serve().catch((error: unknown) => {

@@ -1,7 +1,11 @@
 /**
  * `npm run bench`: grpc-bench on each of its transports against the minimal ping-pong loop a
- * user would write on the same library, all on the same reference Order service running in
- * its own process on 127.0.0.1. Four sides per case:
+ * user would write on the same library, all against the same Order service running in its own
+ * process on 127.0.0.1. That server is by default the lean one (bench/lean-order-server.ts, on
+ * node:http2): the reference service on grpc-js costs about 11 µs of CPU per message and,
+ * with two cores, saturates its core before the faster clients do, so every ratio would
+ * measure the server. BENCH_SERVER=reference runs against the reference service instead.
+ * Four sides per case:
  *
  *   raw grpc-js         bench/raw-grpc-js-loop.ts (@grpc/grpc-js alone)
  *   grpc-bench grpc-js  the CLI with --transport grpc-js
@@ -21,7 +25,7 @@
  * which a busy or server-bound machine distorts less than throughput.
  * Results go to stdout and to reports/bench-<time>.json.
  *
- * Environment: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 2), BENCH_WARMUP_SECONDS
+ * Environment: BENCH_SERVER (lean | reference), BENCH_SECONDS (default 5), BENCH_ROUNDS (default 2), BENCH_WARMUP_SECONDS
  * (default 2; 0 skips the server warm-up), BENCH_CASES (e.g. "1x16,4x64w2": connections x streams,
  * optionally w<workers>; default all), BENCH_REQUEST ("template", the default: grpc-bench fills
  * request_id per message like the raw grpc-js loop; "static": one fixed request, like the raw
@@ -32,8 +36,10 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
+  BENCH_SERVERS,
   DIST_BENCH,
   GNU_TIME,
+  benchServerKind,
   GRPC_BENCH_BIN,
   ROOT,
   detectGnuTime,
@@ -314,6 +320,8 @@ async function runGrpcBench(side: Side, c: BenchCase, round: number, ctx: RunCon
   const args = [
     GRPC_BENCH_BIN, 'run', ctx.address,
     '--insecure',
+    // The lean server does not answer server reflection.
+    '--proto', join(ROOT, 'proto', 'order.proto'),
     ...(passTransport ? ['--transport', side.transport!] : []),
     '-c', String(c.streams),
     '--connections', String(c.connections),
@@ -522,7 +530,8 @@ async function main(): Promise<void> {
     ? ALL_CASES.filter((c) => wanted.some((w) => (w.includes('w') ? caseId(c) === w : caseId(c).startsWith(`${w}w`))))
     : ALL_CASES;
   if (cases.length === 0) throw new Error(`BENCH_CASES: none of ${wanted?.join(', ')} is one of ${ALL_CASES.map(caseId).join(', ')}`);
-  const entries = [GRPC_BENCH_BIN, join(DIST_BENCH, 'bench-server.js'), ...SIDES.filter((s) => s.loop).map((s) => join(DIST_BENCH, s.loop!))];
+  const serverKind = benchServerKind();
+  const entries = [GRPC_BENCH_BIN, join(DIST_BENCH, BENCH_SERVERS[serverKind]), ...SIDES.filter((s) => s.loop).map((s) => join(DIST_BENCH, s.loop!))];
   for (const entry of entries) {
     if (!existsSync(entry)) throw new Error(`${entry} not found: run "npm run build" first (npm run bench does)`);
   }
@@ -533,7 +542,7 @@ async function main(): Promise<void> {
 
   const scratch = mkdtempSync(join(tmpdir(), 'grpc-bench-bench-'));
   const useTime = await detectGnuTime(scratch);
-  const server = await startBenchServer();
+  const server = await startBenchServer(serverKind);
   const stopAll = (): void => {
     killAll();
     rmSync(scratch, { recursive: true, force: true });
@@ -546,7 +555,7 @@ async function main(): Promise<void> {
   const ctx: RunContext = { address: server.address, serverPid: server.pid, seconds, useTime, scratch, request, fixedCpu: new Map() };
   const loadAtStart = loadAverage();
   process.stdout.write(
-    `grpc-bench (grpc-js, http2) vs raw grpc-js and raw node:http2 ping-pong — server ${server.address} (own process), ` +
+    `grpc-bench (grpc-js, http2) vs raw grpc-js and raw node:http2 ping-pong — ${serverKind} server ${server.address} (own process), ` +
       `${seconds}s per run, ${rounds} round(s), grpc-bench request: ${request}, node ${process.version}, ${availableParallelism()} CPU(s) ${cpus()[0]?.model ?? ''}, ` +
       `loadavg ${loadText(loadAtStart)}\n`,
   );
@@ -616,6 +625,7 @@ async function main(): Promise<void> {
     cpuModel: cpus()[0]?.model ?? '',
     loadAvgAtStart: loadAtStart ?? null,
     loadAvgAtEnd: loadAtEnd ?? null,
+    server: serverKind,
     secondsPerRun: seconds,
     rounds,
     sides: sides.map((s) => ({ id: s.id, label: s.label })),

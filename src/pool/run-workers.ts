@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { IntervalSnapshot, WorkerResult, WorkerTask } from './worker-protocol.js';
-import { workerFile } from './worker-file.js';
+import { createWorkerPool, type WorkerPoolLimits } from './worker-pool.js';
 
 export type TaskWithoutPort = Omit<WorkerTask, 'port'>;
 
@@ -15,24 +15,16 @@ export interface WorkerRun {
 export type WorkerOutcome = { ok: true; result: WorkerResult } | { ok: false; workerId: number; message: string };
 
 /**
- * Runs one task per worker thread on a Piscina pool sized to the task count. Each task gets
- * its own MessageChannel: snapshots come back on it, `stop` goes out on it.
- * `atomics: 'disabled'` keeps idle workers' event loops running, which grpc-js needs.
+ * Runs one task per worker thread on a Piscina pool sized to the task count: a new pool that
+ * is destroyed afterwards, or `sharedPool` (of that size), which is left running for the next
+ * run. Each task gets its own MessageChannel: snapshots come back on it, `stop` goes out on it.
  */
 export function runWorkers(
   tasks: TaskWithoutPort[],
   onSnapshot: (snapshot: IntervalSnapshot) => void,
-  limits: { workerHeapMb?: number } = {},
+  options: WorkerPoolLimits & { sharedPool?: Piscina } = {},
 ): WorkerRun {
-  const pool = new Piscina({
-    filename: workerFile(),
-    minThreads: tasks.length,
-    maxThreads: tasks.length,
-    maxQueue: tasks.length,
-    idleTimeout: 1000,
-    atomics: 'disabled',
-    ...(limits.workerHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: limits.workerHeapMb } }),
-  });
+  const pool = options.sharedPool ?? createWorkerPool(tasks.length, options);
   const ports: MessagePort[] = [];
   let stopped = false;
 
@@ -70,6 +62,6 @@ export function runWorkers(
     for (const port of ports) port.postMessage({ type: 'stop' });
   }
 
-  const results = Promise.all(runs).finally(() => pool.destroy());
+  const results = options.sharedPool ? Promise.all(runs) : Promise.all(runs).finally(() => pool.destroy());
   return { results, stop: stopAll };
 }

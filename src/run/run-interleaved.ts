@@ -3,6 +3,7 @@ import type { Report } from '../report/report.js';
 import { mergeReports } from '../report/merge-reports.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { runScenario, type RunOptions } from './run-scenario.js';
+import { ReusableWorkerPool } from '../pool/worker-pool.js';
 
 export interface InterleavedOutcome {
   /** Every round's baseline runs merged (sequentially): the side's per-interval samples from all rounds. */
@@ -83,27 +84,33 @@ export async function runInterleaved(
   options: RunOptions & { onRoundDone?: (side: 'baseline' | 'candidate', report: Report) => void } = {},
 ): Promise<InterleavedOutcome> {
   const plan = scenario.compare!;
-  const runOptions: RunOptions = { ...options, snapshotIntervalMs: options.snapshotIntervalMs ?? roundIntervalMs(scenario) };
+  // Both sides of every round run on the same worker threads (see ReusableWorkerPool).
+  const workerPool = options.workerPool ?? new ReusableWorkerPool();
+  const runOptions: RunOptions = { ...options, workerPool, snapshotIntervalMs: options.snapshotIntervalMs ?? roundIntervalMs(scenario) };
   const rounds: InterleavedOutcome['rounds'] = [];
   let interrupted = false;
-  for (let round = 0; round < plan.rounds && !interrupted; round++) {
-    const pair: Partial<{ baseline: Report; candidate: Report }> = {};
-    for (const side of ['baseline', 'candidate'] as const) {
-      const sideScenario: Scenario = {
-        ...scenario,
-        name: `${scenario.name}-${side}`,
-        target: plan[side],
-        metadata: { ...scenario.metadata, ...plan[`${side}Metadata`] },
-      };
-      const outcome = await runScenario(sideScenario, runOptions);
-      pair[side] = outcome.report;
-      options.onRoundDone?.(side, outcome.report);
-      if (outcome.partialCode || options.signal?.aborted) {
-        interrupted = true;
-        break;
+  try {
+    for (let round = 0; round < plan.rounds && !interrupted; round++) {
+      const pair: Partial<{ baseline: Report; candidate: Report }> = {};
+      for (const side of ['baseline', 'candidate'] as const) {
+        const sideScenario: Scenario = {
+          ...scenario,
+          name: `${scenario.name}-${side}`,
+          target: plan[side],
+          metadata: { ...scenario.metadata, ...plan[`${side}Metadata`] },
+        };
+        const outcome = await runScenario(sideScenario, runOptions);
+        pair[side] = outcome.report;
+        options.onRoundDone?.(side, outcome.report);
+        if (outcome.partialCode || options.signal?.aborted) {
+          interrupted = true;
+          break;
+        }
       }
+      if (pair.baseline && pair.candidate) rounds.push({ baseline: pair.baseline, candidate: pair.candidate });
     }
-    if (pair.baseline && pair.candidate) rounds.push({ baseline: pair.baseline, candidate: pair.candidate });
+  } finally {
+    if (!options.workerPool) await workerPool.destroy();
   }
   if (!rounds.length) {
     throw new BenchError('INTERRUPTED', 'compare: interrupted before one full round (baseline and candidate) was run; nothing to judge');

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { BenchError } from '../errors/bench-error.js';
 import { planRun } from '../plan/plan-run.js';
 import { runWorkers, type TaskWithoutPort } from '../pool/run-workers.js';
+import type { ReusableWorkerPool } from '../pool/worker-pool.js';
 import type { IntervalSnapshot, SplitSettings, WorkerResult } from '../pool/worker-protocol.js';
 import { buildReport } from '../report/build-report.js';
 import type { Report } from '../report/report.js';
@@ -33,6 +34,8 @@ export interface RunOptions {
   onEmbeddedServer?: (server: OrderServerHandle) => void;
   /** Called once the live metrics endpoint (monitor.metricsPort) is serving, with its URL. */
   onMetricsUrl?: (url: string) => void;
+  /** Worker threads to run on and keep afterwards (the rounds of a comparison); absent: fresh threads. */
+  workerPool?: ReusableWorkerPool;
 }
 
 export interface RunOutcome {
@@ -131,7 +134,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       // abortOnFail: a failing live figure stops the run the way SIGINT does (workers drain).
       abortedBy ??= firstLiveFailure(status, scenario.thresholds);
       if (abortedBy) workers.stop();
-    }, scenario.load.workerHeapMb === undefined ? {} : { workerHeapMb: scenario.load.workerHeapMb });
+    }, {
+      ...(scenario.load.workerHeapMb === undefined ? {} : { workerHeapMb: scenario.load.workerHeapMb }),
+      ...(options.workerPool ? { sharedPool: options.workerPool.acquire(tasks.length, { workerHeapMb: scenario.load.workerHeapMb }) } : {}),
+    });
     let interrupted = false;
     const onAbort = (): void => {
       interrupted = true;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
+import { ReusableWorkerPool } from '../../src/pool/worker-pool.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, type DeepPartial } from '../../src/scenario/load-scenario.js';
 import type { Scenario, ScenarioInput } from '../../src/scenario/scenario-schema.js';
@@ -97,6 +98,33 @@ describe('runScenario against the reference Order service', () => {
     expect.soft(report.statusCodes).toEqual({ OK: 8 });
     expect.soft(served.streamsOpened, 'streams opened on the server').toBe(8);
     expect.soft(served.streamsCompleted, 'streams completed on the server').toBe(8);
+  });
+
+  it('runs kept on one worker pool (the rounds of a comparison) reuse its threads and each count exactly', async () => {
+    const server = await start();
+    const workerPool = new ReusableWorkerPool();
+    try {
+      const scenario = scenarioFor(server.address, { load: { streams: 4, connections: 2, workers: 2, messages: 200 }, stream: { messages: 50 } });
+      const first = await runScenario(scenario, { workerPool });
+      const pool = workerPool.acquire(2);
+      const threadsAfterFirst = pool.threads.map((thread) => thread.threadId);
+      const second = await runScenario(scenario, { workerPool });
+      expect(workerPool.acquire(2), 'the same size gets the kept pool').toBe(pool);
+      const threadsAfterSecond = pool.threads.map((thread) => thread.threadId);
+
+      expect(threadsAfterFirst).toHaveLength(2);
+      expect(threadsAfterSecond, 'the second run ran on the same threads').toEqual(threadsAfterFirst);
+      for (const { report, partialCode } of [first, second]) {
+        expect(partialCode).toBeUndefined();
+        expect(report.counts).toMatchObject({ messagesSent: 200, messagesReceived: 200, messagesFailed: 0, streamsOpened: 4, streamsCompleted: 4, errors: 0 });
+        expect(report.connections.opened, 'every run opens its own connections').toBe(2);
+        expectCountsReconcile(report);
+      }
+      expect(server.counters.snapshot()).toMatchObject({ messagesReceived: 400, connectionsSeen: 4, activeStreams: 0 });
+      expect(workerPool.acquire(1), 'another size gets a pool of its own').not.toBe(pool);
+    } finally {
+      await workerPool.destroy();
+    }
   });
 
   it('v2 with an error ratio: failed streams are counted by status, like the server sent them', async () => {

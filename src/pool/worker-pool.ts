@@ -1,0 +1,50 @@
+import { Piscina } from 'piscina';
+import { workerFile } from './worker-file.js';
+
+export interface WorkerPoolLimits {
+  /** V8 old-space limit of each worker thread, MiB; absent: Node's default. */
+  workerHeapMb?: number;
+}
+
+/**
+ * A Piscina pool of exactly `size` worker threads, one per task of a run.
+ * `atomics: 'disabled'` keeps idle workers' event loops running, which grpc-js needs.
+ */
+export function createWorkerPool(size: number, limits: WorkerPoolLimits = {}): Piscina {
+  return new Piscina({
+    filename: workerFile(),
+    minThreads: size,
+    maxThreads: size,
+    maxQueue: size,
+    idleTimeout: 1000,
+    atomics: 'disabled',
+    ...(limits.workerHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: limits.workerHeapMb } }),
+  });
+}
+
+/**
+ * Worker threads kept for several runs in a row (the rounds of an interleaved comparison).
+ * A new thread is a new V8 isolate whose compiled code and heap differ from the last one's,
+ * and two runs on fresh threads differed steadily by 10 % or more; both sides of every round
+ * run on the same threads instead, so that luck is shared and cancels in the ratio.
+ */
+export class ReusableWorkerPool {
+  private pool: Piscina | undefined;
+  private key = '';
+
+  /** The pool for a run of `size` workers: the kept one when it fits, else a new one. */
+  acquire(size: number, limits: WorkerPoolLimits = {}): Piscina {
+    const key = `${size}/${limits.workerHeapMb ?? ''}`;
+    if (this.pool && this.key === key) return this.pool;
+    void this.pool?.destroy();
+    this.pool = createWorkerPool(size, limits);
+    this.key = key;
+    return this.pool;
+  }
+
+  async destroy(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.destroy();
+  }
+}
