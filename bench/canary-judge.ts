@@ -19,14 +19,17 @@
  * rounds. Pinning controls the machine, not the judge: the judge sees the same statistics.
  *
  * 1. Calibration: the closed-model throughput (8 streams, no pause between sends, 3 s of which
- *    the first second is left out, like a round) without and with the --work-us cost, for a
+ *    the first second is left out: each is a new process) without and with the --work-us cost, for a
  *    ladder of values, in pairs of runs (baseline, candidate; 3 pairs per value). A single
  *    value's cost is too noisy to pick from (one run to the next differs by 10 % or more), so a
  *    model is fitted to every pair: throughput ratio = 1 / (1 + k · work-us), k the median of
  *    the pairs' (1/ratio − 1)/work-us; the work-us for the target cost is (1/(1 − cost) − 1)/k.
- * 2. Tries: `grpc-bench run --baseline … --candidate … --rounds N -z 3s` (the same load), against
- *    the regression and against an unchanged candidate, alternating the two kinds, each judged by
- *    the CLI's own comparison (comparison.json): a t-test on the per-round log ratios.
+ * 2. Tries: `grpc-bench run --baseline … --candidate … --rounds 30 -z 1.5s` (the same load),
+ *    against the regression and against an unchanged candidate, alternating the two kinds, each
+ *    judged by the CLI's own comparison (comparison.json): a t-test on the per-round log ratios.
+ *    Many short rounds rather than a few long ones: the machine's speed drifts over seconds, and
+ *    a short round's two sides run close together in time; the rounds' overhead is small now that
+ *    worker threads are kept across rounds (each round leaves out its first 250 ms).
  *
  * Tolerances: a 10 % throughput cost in a closed model is −10 % messages/s and about +11 % at
  * P50 (latency = streams / throughput). messagesPerSec=5% and p50=5% sit halfway between no
@@ -39,7 +42,7 @@
  * busy shared machine the figures are about the machine as much as the product.
  *
  * Environment: CANARY_MODE (routed | processes), CANARY_PIN (1 | 0), CANARY_TRIES (default 5 of
- * each kind), CANARY_ROUNDS (10), CANARY_SECONDS (3), CANARY_WORK_US (the calibration ladder,
+ * each kind), CANARY_ROUNDS (30), CANARY_SECONDS (1.5), CANARY_WORK_US (the calibration ladder,
  * default "2,4,8"), CANARY_TARGET_COST (0.10), CANARY_MAX_REGRESSION (default
  * "messagesPerSec=5%,p50=5%,p99=20%"), CANARY_CALIBRATION_PAIRS (3).
  * Results go to stdout and reports/canary-judge-<time>.json (the CLI's outputs beside it in
@@ -229,8 +232,10 @@ interface ThroughputRun {
   loadAfter: number;
 }
 
-/** Left out of each calibration run, as each interleaved round leaves out its first second. */
+/** Left out of each calibration run: a new process runs cold code for a while. */
 const WARMUP_SECONDS = 1;
+/** Each calibration run: long enough that its cold first second can be left out. */
+const CALIBRATION_SECONDS = 3;
 /** A freshly started server runs cold code for a while: this long a run warms it before it is measured. */
 const SERVER_WARMUP_SECONDS = 3;
 
@@ -437,8 +442,8 @@ async function main(): Promise<void> {
   const mode = chooseMode();
   pinned = choosePinning();
   const tries = envNumber('CANARY_TRIES', 5);
-  const rounds = envNumber('CANARY_ROUNDS', 10);
-  const seconds = envNumber('CANARY_SECONDS', 3);
+  const rounds = envNumber('CANARY_ROUNDS', 30);
+  const seconds = envNumber('CANARY_SECONDS', 1.5);
   const ladder = envList('CANARY_WORK_US', [2, 4, 8]);
   const targetCost = envNumber('CANARY_TARGET_COST', 0.1);
   const pairs = envNumber('CANARY_CALIBRATION_PAIRS', 3);
@@ -456,12 +461,12 @@ async function main(): Promise<void> {
   const deployments: Deployment[] = [];
   try {
     await measureThroughput({ label: 'v1', address: v1.address }, SERVER_WARMUP_SECONDS, join(dir, 'warmup-v1.json'));
-    console.log(`\ncalibration: closed-model throughput, ${seconds} s runs, ${pairs} × (v1, v2) per --work-us, target cost ${(targetCost * 100).toFixed(0)} %`);
+    console.log(`\ncalibration: closed-model throughput, ${CALIBRATION_SECONDS} s runs, ${pairs} × (v1, v2) per --work-us, target cost ${(targetCost * 100).toFixed(0)} %`);
     const steps: CalibrationStep[] = [];
-    for (const workUs of ladder) steps.push(await calibrate(mode, v1, workUs, pairs, seconds, dir));
+    for (const workUs of ladder) steps.push(await calibrate(mode, v1, workUs, pairs, CALIBRATION_SECONDS, dir));
     const fit = fitWorkUs(steps, targetCost);
     console.log(`fit: ratio = 1/(1 + ${fit.k.toFixed(4)} · work-us) → --work-us ${fit.workUs} for a ${(targetCost * 100).toFixed(0)} % cost`);
-    const check = await calibrate(mode, v1, fit.workUs, pairs, seconds, dir);
+    const check = await calibrate(mode, v1, fit.workUs, pairs, CALIBRATION_SECONDS, dir);
     steps.push(check);
 
     const regression = await deploy(mode, 'v2', fit.workUs, v1);

@@ -8,12 +8,9 @@ import { renderComparisonMarkdown } from '../reporters/comparison-markdown.js';
 import { renderComparisonHtml } from '../reporters/html/comparison-html.js';
 import { jsonReporter } from '../reporters/json-reporter.js';
 import { redactMetadata } from '../report/redact-metadata.js';
-import { runInterleaved } from '../run/run-interleaved.js';
+import { runInterleaved, withRoundWarmup } from '../run/run-interleaved.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { CliIo } from './cli-io.js';
-
-/** Each round starts cold (new connections, a new worker pool): 1 s of it is left out unless the scenario says otherwise. */
-const ROUND_WARMUP_MS = 1000;
 
 function timestamp(date: Date): string {
   return date.toISOString().replace(/[:]/g, '').replace(/\..*$/, '');
@@ -38,13 +35,11 @@ export async function canaryRoundsCommand(scenario: Scenario, io: CliIo, signal:
   } catch (error) {
     throw new BenchError('OUTPUT_UNWRITABLE', `output: cannot write to ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const warmed: Scenario = scenario.load.warmupMs > 0 ? scenario : { ...scenario, load: { ...scenario.load, warmupMs: ROUND_WARMUP_MS } };
-  let round = 0;
-  const outcome = await runInterleaved(warmed, {
+  const outcome = await runInterleaved(withRoundWarmup(scenario), {
     signal,
-    onRoundDone: (side, report) => {
-      if (side === 'baseline') round++;
-      io.stderr(`round ${round}/${plan.rounds} ${side}: ${report.throughput.messagesPerSec} msg/s, P99 ${report.latencyMs.p99} ms\n`);
+    onRoundDone: (side, report, round) => {
+      const which = round === 0 ? 'warm-up round (not judged)' : `round ${round}/${plan.rounds}`;
+      io.stderr(`${which} ${side}: ${report.throughput.messagesPerSec} msg/s, P99 ${report.latencyMs.p99} ms\n`);
     },
   });
   // Each round's warm-up is already left out (load.warmup), so the judge drops nothing more;

@@ -3,6 +3,7 @@ import type { TlsMaterial } from '../pool/worker-protocol.js';
 import { binaryValueBytes, isBinaryKey } from './binary-metadata.js';
 import { channelSecurity, type ChannelSecurity } from './channel-credentials.js';
 import type { BidiMethod } from './load-method.js';
+import { createResponseFieldReader, type ResponseFields } from './response-field-reader.js';
 import { createSplicedRequestEncoder } from './spliced-request-framer.js';
 import type { CompiledMessage } from '../scenario/compile-message-template.js';
 import { statusName } from '../grpc/status-names.js';
@@ -30,7 +31,7 @@ export interface GrpcJsTransportOptions {
   requestTemplate?: CompiledMessage;
 }
 
-type Call = grpc.ClientDuplexStream<Record<string, unknown>, Record<string, unknown>>;
+type Call = grpc.ClientDuplexStream<Record<string, unknown>, ResponseFields>;
 
 /** One stream on grpc-js; listeners are methods bound once per stream, not per message. */
 class GrpcJsStream implements BidiStream {
@@ -43,7 +44,6 @@ class GrpcJsStream implements BidiStream {
   constructor(
     private readonly call: Call,
     private readonly events: StreamEvents,
-    private readonly correlateBy: string | undefined,
     private readonly split: { field?: string; header?: string },
   ) {
     call.on('data', this.handleData);
@@ -55,10 +55,8 @@ class GrpcJsStream implements BidiStream {
     call.on('error', noop);
   }
 
-  private readonly handleData = (response: Record<string, unknown>): void => {
-    const key = this.correlateBy === undefined ? undefined : String(response[this.correlateBy]);
-    const label = this.split.field === undefined ? this.headerLabel : String(response[this.split.field] ?? '');
-    this.events.onResponse(key, label);
+  private readonly handleData = (response: ResponseFields): void => {
+    this.events.onResponse(response.key, this.split.field === undefined ? this.headerLabel : response.label);
   };
 
   private readonly handleHeaders = (metadata: grpc.Metadata): void => {
@@ -119,6 +117,7 @@ class GrpcJsConnection implements Connection {
     index: number,
     private readonly events: ConnectionEvents,
     private readonly serialize: (message: Record<string, unknown>) => Buffer,
+    private readonly deserialize: (bytes: Buffer) => ResponseFields,
   ) {
     // A distinct option per connection keeps grpc-js from sharing one HTTP/2 session between clients.
     this.client = new grpc.Client(options.target, security.credentials, {
@@ -152,21 +151,15 @@ class GrpcJsConnection implements Connection {
   }
 
   openStream(events: StreamEvents, metadata?: Record<string, string>): BidiStream {
-    const { definition, path } = this.options.method;
+    const { path } = this.options.method;
     let streamMetadata = this.metadata;
     if (metadata) {
       streamMetadata = this.metadata.clone();
       for (const [key, value] of Object.entries(metadata)) streamMetadata.set(key, metadataValue(key, value));
     }
-    const call = this.client.makeBidiStreamRequest(
-      path,
-      this.serialize,
-      definition.responseDeserialize as (bytes: Buffer) => Record<string, unknown>,
-      streamMetadata,
-      {},
-    );
+    const call = this.client.makeBidiStreamRequest(path, this.serialize, this.deserialize, streamMetadata, {});
     const split = { ...(this.options.splitField ? { field: this.options.splitField } : {}), ...(this.options.splitHeader ? { header: this.options.splitHeader } : {}) };
-    return new GrpcJsStream(call, events, this.options.correlateBy, split);
+    return new GrpcJsStream(call, events, split);
   }
 
   close(): void {
@@ -197,10 +190,30 @@ function createSerializer(options: GrpcJsTransportOptions): (message: Record<str
   };
 }
 
+/** What a response without a field to read yields: nothing is decoded. */
+const NO_FIELDS: ResponseFields = Object.freeze({ key: undefined, label: undefined });
+
+/**
+ * Responses are read only as far as the counts need, as on the http2 transport: not at all
+ * without a correlation or split field, otherwise just those fields. A full protobuf decode
+ * of every response is CPU a load generator spends on nothing it reports.
+ */
+function createDeserializer(options: GrpcJsTransportOptions): (bytes: Buffer) => ResponseFields {
+  if (options.correlateBy === undefined && options.splitField === undefined) return () => NO_FIELDS;
+  const read = createResponseFieldReader(options.method, options.correlateBy, options.splitField);
+  return (bytes) => {
+    // A new object per response: grpc-js may hold several decoded messages before emitting them.
+    const fields: ResponseFields = { key: undefined, label: undefined };
+    read(bytes, fields);
+    return fields;
+  };
+}
+
 export function createGrpcJsTransport(options: GrpcJsTransportOptions): Transport {
   // One TLS context for all connections: certificates are parsed once.
   const security = channelSecurity(options);
-  // One serializer for all connections: the pre-encoded parts are built once.
+  // One serializer and deserializer for all connections: the pre-encoded parts are built once.
   const serialize = createSerializer(options);
-  return { connect: (index, events) => new GrpcJsConnection(options, security, index, events, serialize) };
+  const deserialize = createDeserializer(options);
+  return { connect: (index, events) => new GrpcJsConnection(options, security, index, events, serialize, deserialize) };
 }

@@ -23,6 +23,16 @@ export interface InterleavedOutcome {
   interrupted: boolean;
 }
 
+/**
+ * Each round opens new connections; its worker threads and the targets were warmed by the
+ * rounds before it (or the warm-up round). 250 ms of it are left out unless the scenario has a warm-up.
+ */
+export const ROUND_WARMUP_MS = 250;
+
+export function withRoundWarmup(scenario: Scenario): Scenario {
+  return scenario.load.warmupMs > 0 ? scenario : { ...scenario, load: { ...scenario.load, warmupMs: ROUND_WARMUP_MS } };
+}
+
 /** Interval lengths a round may use, longest first; each divides a warm-up of whole 100 ms steps into whole intervals. */
 const ROUND_INTERVALS_MS = [1000, 500, 250, 200, 100];
 /** Full intervals wanted from each round's measured time: fewer, and no number of rounds reaches a significant verdict quickly. */
@@ -81,7 +91,12 @@ function judgeReports(rounds: InterleavedOutcome['rounds']): Pick<InterleavedOut
  */
 export async function runInterleaved(
   scenario: Scenario,
-  options: RunOptions & { onRoundDone?: (side: 'baseline' | 'candidate', report: Report) => void } = {},
+  options: RunOptions & {
+    /** Called after each side of each round; `round` 0 is the warm-up round. */
+    onRoundDone?: (side: 'baseline' | 'candidate', report: Report, round: number) => void;
+    /** Run one round first that is not judged nor reported (default true): see below. */
+    warmupRound?: boolean;
+  } = {},
 ): Promise<InterleavedOutcome> {
   const plan = scenario.compare!;
   // Both sides of every round run on the same worker threads (see ReusableWorkerPool).
@@ -89,8 +104,11 @@ export async function runInterleaved(
   const runOptions: RunOptions = { ...options, workerPool, snapshotIntervalMs: options.snapshotIntervalMs ?? roundIntervalMs(scenario) };
   const rounds: InterleavedOutcome['rounds'] = [];
   let interrupted = false;
+  // Round 0 compiles the hot path on the new threads and wakes both targets; the first
+  // baseline would otherwise run colder than everything after it and bias round 1.
+  const firstRound = options.warmupRound === false ? 1 : 0;
   try {
-    for (let round = 0; round < plan.rounds && !interrupted; round++) {
+    for (let round = firstRound; round <= plan.rounds && !interrupted; round++) {
       const pair: Partial<{ baseline: Report; candidate: Report }> = {};
       for (const side of ['baseline', 'candidate'] as const) {
         const sideScenario: Scenario = {
@@ -101,13 +119,13 @@ export async function runInterleaved(
         };
         const outcome = await runScenario(sideScenario, runOptions);
         pair[side] = outcome.report;
-        options.onRoundDone?.(side, outcome.report);
+        options.onRoundDone?.(side, outcome.report, round);
         if (outcome.partialCode || options.signal?.aborted) {
           interrupted = true;
           break;
         }
       }
-      if (pair.baseline && pair.candidate) rounds.push({ baseline: pair.baseline, candidate: pair.candidate });
+      if (round > 0 && pair.baseline && pair.candidate) rounds.push({ baseline: pair.baseline, candidate: pair.candidate });
     }
   } finally {
     if (!options.workerPool) await workerPool.destroy();

@@ -106,7 +106,7 @@ describe('interleaved rounds through the CLI (grpc-bench run --baseline --candid
     temp.remove();
   });
 
-  /** Rounds of 2 s (1 s of it warm-up), 8 streams pausing 1 ms between sends so the two cores are not saturated. */
+  /** A warm-up round and 3 rounds of 2 s (250 ms of each left out), 8 streams pausing 1 ms between sends so the two cores are not saturated. */
   async function rounds(baseline: ServeChild, candidate: ServeChild, name: string, extra: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string; comparison: Comparison }> {
     const dir = join(temp.dir, name);
     const args = ['run', '--baseline', baseline.address, '--candidate', candidate.address, '--insecure', '--rounds', '3', '-z', '2s', '-c', '8', '--stream-interval', '1ms', '-o', dir, ...extra];
@@ -122,6 +122,8 @@ describe('interleaved rounds through the CLI (grpc-bench run --baseline --candid
 
     expect(comparison.verdict).toBe('fail');
     expect(comparison, 'the round is the unit of the test').toMatchObject({ design: 'rounds', rounds: 3 });
+    expect(stderr.match(/^warm-up round \(not judged\) (baseline|candidate):/gm), 'one warm-up round first').toHaveLength(2);
+    expect(stderr.match(/^round [1-3]\/3 (baseline|candidate):/gm), 'then the judged rounds').toHaveLength(6);
     expect(comparison.metrics.find((m) => m.metric === 'p50')?.test?.roundTest?.degreesOfFreedom).toBe(2);
     expect(comparison.metrics.find((m) => m.metric === 'p50')?.verdict).toBe('fail');
     expect(stderr).toMatch(/\[REGRESSION_DETECTED\]$/m);

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { roundIntervalMs } from '../../src/run/run-interleaved.js';
+import { roundIntervalMs, withRoundWarmup } from '../../src/run/run-interleaved.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 
 function rounds(load: { duration?: string; messages?: number; warmup?: string }): number {
   const scenario = loadScenario({ overrides: { target: '127.0.0.1:1', insecure: true, load, compare: { baseline: '127.0.0.1:1', candidate: '127.0.0.1:2' } } });
-  // The canary command leaves out 1 s of each round unless the scenario has its own warm-up.
-  const warmupMs = load.warmup === undefined ? 1000 : scenario.load.warmupMs;
-  return roundIntervalMs({ ...scenario, load: { ...scenario.load, warmupMs } });
+  // The canary command leaves out 250 ms of each round unless the scenario has its own warm-up.
+  return roundIntervalMs(withRoundWarmup(scenario));
 }
 
 describe('roundIntervalMs: every interleaved round gives the judge at least 4 full intervals', () => {
@@ -15,9 +14,9 @@ describe('roundIntervalMs: every interleaved round gives the judge at least 4 fu
     ['4s', 500],
     ['3s', 500],
     ['2s', 250],
-    ['1.8s', 200],
-    ['1.2s', 100],
-  ])('-z %s with the 1 s warm-up → %i ms intervals', (duration, expected) => {
+    ['1.2s', 200],
+    ['600ms', 100],
+  ])('-z %s with the 250 ms warm-up → %i ms intervals', (duration, expected) => {
     expect(rounds({ duration })).toBe(expected);
   });
 
