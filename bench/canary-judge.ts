@@ -296,7 +296,7 @@ function fitWorkUs(steps: CalibrationStep[], target: number): { k: number; workU
   const slopes = steps.flatMap((step) => step.ratios.map((ratio) => (1 / ratio - 1) / step.workUs));
   const k = median(slopes);
   if (!(k > 0)) return { k, workUs: Math.max(...steps.map((s) => s.workUs)) };
-  return { k, workUs: Math.max(1, Math.round((1 / (1 - target) - 1) / k)) };
+  return { k, workUs: Math.max(0.1, Math.round((10 * (1 / (1 - target) - 1)) / k) / 10) };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -66,11 +66,16 @@ function knobsFromFlags(flags: ServeFlags, prefix: '' | 'canary-'): Partial<Serv
     }
     knobs.errorCode = errorCode;
   }
-  for (const [flag, key] of [['leak-bytes', 'leakBytes'], ['work-us', 'workUs']] as const) {
-    const value = get<number>(flag);
-    if (value === undefined) continue;
-    if (!Number.isInteger(value) || value < 0) throw new BenchError('USAGE', `--${prefix}${flag}: expected a whole number ≥ 0, got ${value}`);
-    knobs[key] = value;
+  const leakBytes = get<number>('leak-bytes');
+  if (leakBytes !== undefined) {
+    if (!Number.isInteger(leakBytes) || leakBytes < 0) throw new BenchError('USAGE', `--${prefix}leak-bytes: expected a whole number ≥ 0, got ${leakBytes}`);
+    knobs.leakBytes = leakBytes;
+  }
+  // Fractions allowed: a cost of 10 % can lie between two whole microseconds.
+  const workUs = get<number>('work-us');
+  if (workUs !== undefined) {
+    if (!Number.isFinite(workUs) || workUs < 0) throw new BenchError('USAGE', `--${prefix}work-us: expected a number of µs ≥ 0 such as 1.5, got ${workUs}`);
+    knobs.workUs = workUs;
   }
   return knobs;
 }

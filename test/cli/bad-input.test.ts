@@ -89,6 +89,8 @@ const CASES: Case[] = [
   { name: '-c that is not a number', args: ['validate', 'ok.yaml', '-c', 'ten'], code: 'SCENARIO_INVALID', exit: 3, names: ['ok.yaml', 'load.streams', 'NaN'] },
   { name: 'bad threshold condition', args: ['validate', 'bad-threshold.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['bad-threshold.yaml', 'thresholds.p99', '"fast"'] },
   { name: 'bad --threshold flag', args: ['validate', 'ok.yaml', '--threshold', 'p99 is fast'], code: 'USAGE', exit: 2, names: ['--threshold', '"p99 is fast"'] },
+  { name: 'serve --work-us=-1', args: ['serve', '--work-us=-1'], code: 'USAGE', exit: 2, names: ['--work-us', 'µs ≥ 0', 'got -1'] },
+  { name: 'serve --leak-bytes=1.5', args: ['serve', '--leak-bytes=1.5'], code: 'USAGE', exit: 2, names: ['--leak-bytes', 'whole number ≥ 0', 'got 1.5'] },
   { name: 'bad --candidate-metadata JSON (value not echoed)', args: ['validate', 'ok.yaml', '--baseline', '127.0.0.1:1', '--candidate', '127.0.0.1:1', '--candidate-metadata', 'token=abc'], code: 'USAGE', exit: 2, names: ['--candidate-metadata', 'not valid JSON', 'value not shown'] },
   { name: 'compare.baselineMetadata -bin value not base64', args: ['validate', 'ok.yaml', '--baseline', '127.0.0.1:1', '--candidate', '127.0.0.1:1', '--baseline-metadata', '{"trace-bin":"%%%"}'], code: 'SCENARIO_INVALID', exit: 3, names: ['compare.baselineMetadata.trace-bin', 'base64'] },
   { name: 'compare with one report (yargs stops before the handler)', args: ['compare', 'a.json'], code: 'USAGE', exit: 2, names: ['non-option arguments: got 1, need at least 2'] },
