@@ -12,6 +12,7 @@
  *   node dist/bench/lean-order-server.js
  */
 import { constants, createServer, type ServerHttp2Stream } from 'node:http2';
+import { readVarint } from '../src/driver/protobuf-wire-bytes.js';
 import { onStopRequest } from './stop-signals.js';
 
 const METHOD_PATH = '/pb.OrderService/CreateOrderStream';
@@ -30,29 +31,21 @@ function requestIdField(message: Buffer): Buffer {
   let offset = 0;
   while (offset < message.length) {
     const fieldStart = offset;
-    let tag = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = message[offset++]!;
-      tag |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80 && offset < message.length);
-    const wireType = tag & 7;
+    const tag = readVarint(message, offset);
+    if (!tag) break;
+    const wireType = tag[0] & 7;
+    offset = tag[1];
     if (wireType === 0) {
-      while (message[offset++]! & 0x80 && offset < message.length);
+      const value = readVarint(message, offset);
+      if (!value) break;
+      offset = value[1];
       continue;
     }
-    if (wireType !== 2) return Buffer.alloc(0);
-    let length = 0;
-    shift = 0;
-    do {
-      byte = message[offset++]!;
-      length |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80 && offset < message.length);
-    if (tag >>> 3 === 1) return message.subarray(fieldStart, offset + length);
-    offset += length;
+    if (wireType !== 2) break;
+    const length = readVarint(message, offset);
+    if (!length) break;
+    offset = length[1] + length[0];
+    if (tag[0] >>> 3 === 1) return message.subarray(fieldStart, offset);
   }
   return Buffer.alloc(0);
 }
