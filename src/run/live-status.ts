@@ -15,8 +15,12 @@ export interface LiveStatus {
   messagesPerSec: number;
   /** P99 latency of the last interval (the busiest worker's), ms. */
   p99Ms: number;
-  /** Every response since the warm-up ended, all workers merged (what the report will summarise). */
-  latencyMs: LatencySummaryMs;
+  /**
+   * Every response since the warm-up ended, all workers merged (what the report will summarise).
+   * Computed when first read: summarising walks the whole histogram, and on a loaded core that
+   * walk once a second is CPU taken from the workers; only live latency thresholds need it.
+   */
+  readonly latencyMs: LatencySummaryMs;
 }
 
 export class LiveStatusTracker {
@@ -52,6 +56,8 @@ export class LiveStatusTracker {
     for (const rate of this.rateByWorker.values()) messagesPerSec += rate;
     let activeConnections = 0;
     for (const active of this.connectionsByWorker.values()) activeConnections += active;
+    const latency = this.latency;
+    let latencySummary: LatencySummaryMs | undefined;
     return {
       elapsedMs: Date.now() - this.startedAtMs,
       messagesSent: this.sent,
@@ -62,7 +68,9 @@ export class LiveStatusTracker {
       activeConnections,
       messagesPerSec,
       p99Ms: Math.max(0, ...this.p99ByWorker.values()),
-      latencyMs: summarizeLatency(this.latency),
+      get latencyMs(): LatencySummaryMs {
+        return (latencySummary ??= summarizeLatency(latency));
+      },
     };
   }
 }
