@@ -11,6 +11,7 @@ import { redactMetadata } from '../report/redact-metadata.js';
 import { runInterleaved, withRoundWarmup } from '../run/run-interleaved.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { CliIo } from './cli-io.js';
+import { workerProbeLine } from './progress-display.js';
 
 function timestamp(date: Date): string {
   return date.toISOString().replace(/[:]/g, '').replace(/\..*$/, '');
@@ -37,6 +38,7 @@ export async function canaryRoundsCommand(scenario: Scenario, io: CliIo, signal:
   }
   const outcome = await runInterleaved(withRoundWarmup(scenario), {
     signal,
+    onWorkerProbe: (probe) => io.stderr(workerProbeLine(probe)),
     onRoundDone: (side, report, round) => {
       const which = round === 0 ? 'warm-up round (not judged)' : `round ${round}/${plan.rounds}`;
       io.stderr(`${which} ${side}: ${report.throughput.messagesPerSec} msg/s, P99 ${report.latencyMs.p99} ms\n`);

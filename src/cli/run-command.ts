@@ -8,7 +8,7 @@ import { runScenario } from '../run/run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { canaryRoundsCommand } from './canary-rounds-command.js';
 import type { CliIo } from './cli-io.js';
-import { createProgressDisplay } from './progress-display.js';
+import { createProgressDisplay, workerProbeLine, type ProgressDisplay } from './progress-display.js';
 import { flagsToOverrides, type RunFlags } from './run-flags.js';
 
 /** A positional is the scenario file when it looks like one; otherwise it is the target. */
@@ -46,16 +46,18 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
     io.stderr(`\n${signal}: stopping, draining in-flight requests, then writing the partial report\n`);
     controller.abort();
   });
-  const progress = createProgressDisplay(scenario, io.stderrIsTTY, io.stderr);
+  // Created at the first snapshot, so that lines printed before the load (probes) precede the bar.
+  let progress: ProgressDisplay | undefined;
   let outcome;
   try {
     outcome = await runScenario(scenario, {
       signal: controller.signal,
-      onProgress: (status) => progress.update(status),
+      onProgress: (status) => (progress ??= createProgressDisplay(scenario, io.stderrIsTTY, io.stderr)).update(status),
       onMetricsUrl: (url) => io.stderr(`live metrics: ${url}\n`),
+      onWorkerProbe: (probe) => io.stderr(workerProbeLine(probe)),
     });
   } finally {
-    progress.stop();
+    progress?.stop();
     unsubscribe();
   }
   const { report, partialCode } = outcome;

@@ -10,7 +10,7 @@ export interface RunFlags {
   n?: number;
   z?: string;
   connections?: number;
-  workers?: number;
+  workers?: number | 'auto';
   'stream-call-count'?: number;
   'stream-call-duration'?: string;
   'stream-interval'?: string;

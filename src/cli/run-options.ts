@@ -11,7 +11,12 @@ export function addRunOptions<T>(y: Argv<T>) {
     .option('n', { type: 'number', describe: 'Total request messages (load.messages)' })
     .option('z', { type: 'string', describe: 'Run duration, e.g. 10s (load.duration)' })
     .option('connections', { type: 'number', describe: 'HTTP/2 connections, ≤ streams (load.connections)' })
-    .option('workers', { type: 'number', describe: 'Worker threads (load.workers; default: CPU count)' })
+    .option('workers', {
+      type: 'string',
+      // A number, "auto", or the text as given (the scenario check then names it).
+      coerce: (value: string) => (value === 'auto' || value.trim() === '' || Number.isNaN(Number(value)) ? value : Number(value)),
+      describe: 'Worker threads, or "auto": short probes pick the count that pays (load.workers; default: CPU count)',
+    })
     .option('stream-call-count', { type: 'number', describe: 'Messages per stream before half-close (stream.messages)' })
     .option('stream-call-duration', { type: 'string', describe: 'Lifetime of one stream, e.g. 5s (stream.duration)' })
     .option('stream-interval', { type: 'string', describe: 'Pause between sends on a stream, e.g. 10ms (stream.interval)' })

@@ -19,6 +19,7 @@ export function describeScenario(scenario: Scenario, checked: CheckedScenario, c
   if (checked.tls) parts.push('TLS files read');
   parts.push(scenario.compare ? `baseline ${scenario.compare.baseline} vs candidate ${scenario.compare.candidate}, ${plural(scenario.compare.rounds, 'round')}` : `target ${scenario.target}`);
   parts.push(`${plural(load.streams, 'stream')} over ${plural(load.connections, 'connection')}`);
+  parts.push(load.chooseWorkers ? `workers chosen by probes (up to ${load.workers})` : plural(load.workers, 'worker'));
   if (load.durationMs !== undefined) parts.push(formatDurationMs(load.durationMs));
   if (load.messages !== undefined) parts.push(plural(load.messages, 'message'));
   if (load.rateSchedule) parts.push(load.rateSchedule.stages.length > 1 ? 'rate schedule' : `${load.rateSchedule.initial} msg/s`);

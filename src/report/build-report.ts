@@ -1,3 +1,4 @@
+import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
 import { addCounters, emptyCounters, type IntervalSnapshot, type WorkerResult } from '../pool/worker-protocol.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { decodeHistogram, encodeHistogram, mergeHistograms, type LatencyHistogram } from '../stats/latency-histogram.js';
@@ -82,6 +83,8 @@ export interface BuildReportInput {
    */
   clientRss: MemorySeries;
   targetMemory?: MemorySeries & { source: string };
+  /** `load.workers: auto`: the probes and the count they chose. */
+  workerChoice?: WorkerCountChoice;
 }
 
 function nonEmpty(encoded: ReadonlyArray<string | undefined>): string[] {
@@ -201,6 +204,7 @@ export function buildReport(input: BuildReportInput): Report {
       streams: scenario.load.streams,
       connections: scenario.load.connections,
       workers: scenario.load.workers,
+      ...(input.workerChoice ? { workerChoice: input.workerChoice } : {}),
       ...(scenario.load.durationMs === undefined ? {} : { durationMs: scenario.load.durationMs }),
       ...(scenario.load.messages === undefined ? {} : { messages: scenario.load.messages }),
       stream: { ...scenario.stream },

@@ -1,3 +1,4 @@
+import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
 import type { GeneratorHealth } from '../pool/worker-protocol.js';
 import type { HistogramBucket, LatencySummaryMs } from '../stats/summarize-latency.js';
 
@@ -97,6 +98,8 @@ export interface ReportSettings {
   streams: number;
   connections: number;
   workers: number;
+  /** `load.workers: auto`: each probe's throughput (msg/s) and worker utilisation, the count chosen and why. */
+  workerChoice?: WorkerCountChoice;
   durationMs?: number;
   messages?: number;
   stream: { messages?: number; durationMs?: number; intervalMs: number; window: number; correlateBy?: string };

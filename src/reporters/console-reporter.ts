@@ -3,6 +3,7 @@ import type { Report, ThresholdsReport } from '../report/report.js';
 import { formatDurationMs } from '../scenario/parse-duration.js';
 import { count, ms, rate } from './format-units.js';
 import type { Reporter } from './reporter.js';
+import { PROBE_MS, PROBE_WARMUP_MS } from '../plan/choose-worker-count.js';
 
 const BAR_WIDTH = 40;
 
@@ -41,6 +42,17 @@ function growthLine(label: string, g: { startBytes: number; peakBytes: number; e
   return `  ${label}: start ${mib(g.startBytes)}, peak ${mib(g.peakBytes)}, end ${mib(g.endBytes)}, growth ${mib(g.growthBytesPerMin)}/min (r² ${g.r2.toFixed(2)}, ${g.samples} samples)`;
 }
 
+/** `load.workers: auto`: what each probed count delivered, and the count the run used. */
+function workerChoiceLines(report: Report): string[] {
+  const choice = report.settings.workerChoice;
+  if (!choice) return [];
+  const probes = choice.probes.map((p) => `${p.workers} → ${count(Math.round(p.messagesPerSec))} msg/s (busy ${(p.workerUtilization * 100).toFixed(0)}%)`);
+  return [
+    `  workers: ${choice.workers} (auto: ${choice.reason})`,
+    ...(probes.length ? [`  probes (${probes.length} × ${formatDurationMs(PROBE_MS)}, the first ${formatDurationMs(PROBE_WARMUP_MS)} of each left out): ${probes.join('; ')}`] : []),
+  ];
+}
+
 /** Load model, coordinated omission, stream lifecycle, memory and generator health. */
 function extraSections(report: Report): string[] {
   const lines: string[] = [];
@@ -68,6 +80,7 @@ function extraSections(report: Report): string[] {
     ...section(g.saturated ? 'Load generator: SATURATED — latencies include its own queueing' : 'Load generator', [
       ...g.evidence.map((e) => `  ${e}`),
       `  process CPU ${g.processCpuPercent}% of one core; workers busy ${g.workers.map((w) => `${(w.eventLoopUtilization * 100).toFixed(0)}%`).join(', ')}`,
+      ...workerChoiceLines(report),
     ]),
   );
   if (report.warmupMs > 0) lines.push('', `Warm-up: the first ${formatDurationMs(report.warmupMs)} were excluded from every figure.`);

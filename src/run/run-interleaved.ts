@@ -107,17 +107,22 @@ export async function runInterleaved(
   // Round 0 compiles the hot path on the new threads and wakes both targets; the first
   // baseline would otherwise run colder than everything after it and bias round 1.
   const firstRound = options.warmupRound === false ? 1 : 0;
+  // workers: auto is probed once, on the first baseline run; both sides then keep that count,
+  // so they differ only in the target.
+  let load = scenario.load;
   try {
     for (let round = firstRound; round <= plan.rounds && !interrupted; round++) {
       const pair: Partial<{ baseline: Report; candidate: Report }> = {};
       for (const side of ['baseline', 'candidate'] as const) {
         const sideScenario: Scenario = {
           ...scenario,
+          load,
           name: `${scenario.name}-${side}`,
           target: plan[side],
           metadata: { ...scenario.metadata, ...plan[`${side}Metadata`] },
         };
         const outcome = await runScenario(sideScenario, runOptions);
+        if (load.chooseWorkers) load = { ...load, chooseWorkers: false, workers: outcome.report.settings.workers };
         pair[side] = outcome.report;
         options.onRoundDone?.(side, outcome.report, round);
         if (outcome.partialCode || options.signal?.aborted) {

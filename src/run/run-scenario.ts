@@ -19,6 +19,8 @@ import { probeTarget } from './probe-target.js';
 import { resultFromSnapshots } from './result-from-snapshots.js';
 import { LoadSpanTracker } from './load-span.js';
 import { rssSeries, startMemoryMonitors } from './start-memory-monitors.js';
+import { probeWorkerCounts } from './probe-worker-counts.js';
+import type { WorkerCountChoice, WorkerProbe } from '../plan/choose-worker-count.js';
 
 export interface RunOptions {
   /** Called after every worker snapshot (about once per second per worker). */
@@ -34,6 +36,8 @@ export interface RunOptions {
   onEmbeddedServer?: (server: OrderServerHandle) => void;
   /** Called once the live metrics endpoint (monitor.metricsPort) is serving, with its URL. */
   onMetricsUrl?: (url: string) => void;
+  /** `load.workers: auto`: called after each probe run, before the measured run starts. */
+  onWorkerProbe?: (probe: WorkerProbe) => void;
   /** Worker threads to run on and keep afterwards (the rounds of a comparison); absent: fresh threads. */
   workerPool?: ReusableWorkerPool;
 }
@@ -97,7 +101,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       });
       options.onMetricsUrl?.(liveMetrics.url);
     }
-    const tasks: TaskWithoutPort[] = planRun(scenario).map((share) => ({
+    const buildTasks = (planned: Scenario): TaskWithoutPort[] => planRun(planned).map((share) => ({
       call: {
         ...security,
         target,
@@ -116,6 +120,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       drainTimeoutMs: options.drainTimeoutMs ?? 5000,
       connectTimeoutMs,
     }));
+    let workerChoice: WorkerCountChoice | undefined;
+    if (scenario.load.chooseWorkers) {
+      workerChoice = await probeWorkerCounts(scenario, buildTasks, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onWorkerProbe ? { onProbe: options.onWorkerProbe } : {}) });
+      scenario = { ...scenario, load: { ...scenario.load, workers: workerChoice.workers } };
+    }
+    const tasks = buildTasks(scenario);
     const memory = startMemoryMonitors(scenario, embedded);
     const cpuAtStart = process.cpuUsage();
     const wallAtStartMs = performance.now();
@@ -185,6 +195,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       processCpuUs: cpu.user + cpu.system,
       processWallMs: performance.now() - wallAtStartMs,
       clientRss: rssSeries(memory.client, loadSpan),
+      ...(workerChoice ? { workerChoice } : {}),
       ...(memory.target ? { targetMemory: { source: memory.target.source, ...rssSeries(memory.target.sampler, loadSpan) } } : {}),
     });
     if (scenario.thresholds.length) {

@@ -45,8 +45,8 @@ const loadSchema = z.strictObject({
   streams: positiveInt.default(10),
   /** Distinct HTTP/2 connections across all workers (≤ streams). */
   connections: positiveInt.default(1),
-  /** Worker threads; default: the CPU count. Never more than connections. */
-  workers: positiveInt.optional(),
+  /** Worker threads; default: the CPU count; "auto": chosen by short probe runs. Never more than connections. */
+  workers: z.union([positiveInt, z.literal('auto')], { error: 'expected a whole number ≥ 1 or "auto"' }).optional(),
   /** Total run time. */
   duration: duration.optional(),
   /** Total request messages to send across all streams. */
@@ -275,7 +275,10 @@ export interface Scenario extends Omit<ParsedScenario, 'load' | 'stream' | 'moni
     /** Stream slots: the most streams open at once (load.streams, or the largest stage). */
     streams: number;
     connections: number;
+    /** Worker threads; with chooseWorkers, the most that probes may try. */
     workers: number;
+    /** `workers: auto`: probe 1, 2, 4 … up to `workers` and run with the count that pays (see probe-worker-counts.ts). */
+    chooseWorkers?: boolean;
     durationMs?: number;
     messages?: number;
     /** Open model: messages/s over time across all workers. Absent: closed model. */
@@ -308,7 +311,9 @@ export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFi
   const durationMs = load.duration ?? (stages.length ? stagesMs : load.messages === undefined ? 10_000 : undefined);
   const slots = Math.max(load.streams, ...stages.map((s) => s.streams ?? 0));
   // A worker needs a connection, a stream and at least one message to send.
-  const workers = Math.min(load.workers ?? availableParallelism(), load.connections, slots, load.messages ?? Infinity);
+  const chooseWorkers = load.workers === 'auto';
+  const wanted = typeof load.workers === 'number' ? load.workers : availableParallelism();
+  const workers = Math.min(wanted, load.connections, slots, load.messages ?? Infinity);
   const rateSchedule = buildSchedule(load.rate, stages.map((s) => ({ durationMs: s.duration, value: s.rate, ramp: s.ramp })), durationMs);
   const streamSchedule = stages.some((s) => s.streams !== undefined)
     ? buildSchedule(load.streams, stages.map((s) => ({ durationMs: s.duration, value: s.streams, ramp: s.ramp })), durationMs)
@@ -321,6 +326,7 @@ export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFi
       streams: slots,
       connections: load.connections,
       workers,
+      ...(chooseWorkers ? { chooseWorkers } : {}),
       ...(durationMs === undefined ? {} : { durationMs }),
       ...(load.messages === undefined ? {} : { messages: load.messages }),
       ...(rateSchedule ? { rateSchedule } : {}),

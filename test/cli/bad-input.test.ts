@@ -21,6 +21,7 @@ const FILES: Record<string, string> = {
   'unknown-key.yaml': 'lod:\n  streams: 4\n',
   'unknown-nested-key.yaml': 'load:\n  stream: 4\n',
   'streams-text.yaml': 'load:\n  streams: "ten"\n',
+  'workers-text.yaml': 'load:\n  workers: "all"\n',
   'insecure-text.yaml': 'insecure: "yes"\n',
   'streams-zero.yaml': 'load:\n  streams: 0\n',
   'messages-negative.yaml': 'load:\n  messages: -1\n',
@@ -85,6 +86,8 @@ const CASES: Case[] = [
   { name: 'missing scenario file', args: ['validate', 'no-such.yaml'], code: 'SCENARIO_UNREADABLE', exit: 3, names: ['no-such.yaml', 'no such file'] },
   { name: 'bad -d JSON', args: ['validate', 'ok.yaml', '-d', '{"user_id": '], code: 'USAGE', exit: 2, names: ['-d/--data', 'not valid JSON', '{\\"user_id\\": '] },
   { name: '-d that is not an object', args: ['validate', 'ok.yaml', '-d', '[1]'], code: 'USAGE', exit: 2, names: ['-d/--data', 'expected a JSON object', '[1]'] },
+  { name: '--workers many', args: ['validate', 'ok.yaml', '--workers', 'many'], code: 'SCENARIO_INVALID', exit: 3, names: ['load.workers', 'or "auto"', '"many"'] },
+  { name: 'workers: "all"', args: ['validate', 'workers-text.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['workers-text.yaml', 'load.workers', 'or "auto"', '"all"'] },
   { name: 'unknown -O format', args: ['validate', 'ok.yaml', '-O', 'console,yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['ok.yaml', 'output.formats.1', '"yaml"'] },
   { name: '-c that is not a number', args: ['validate', 'ok.yaml', '-c', 'ten'], code: 'SCENARIO_INVALID', exit: 3, names: ['ok.yaml', 'load.streams', 'NaN'] },
   { name: 'bad threshold condition', args: ['validate', 'bad-threshold.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['bad-threshold.yaml', 'thresholds.p99', '"fast"'] },
@@ -141,7 +144,7 @@ describe('bad input: one clean line and the documented exit code', () => {
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toBe('empty.yaml: valid (pb.OrderService/CreateOrderStream, target embedded, 10 streams over 1 connection, 10s)\n');
+    expect(result.stdout).toBe('empty.yaml: valid (pb.OrderService/CreateOrderStream, target embedded, 10 streams over 1 connection, 1 worker, 10s)\n');
   });
 
   it.concurrent.each([

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeHistogram } from '../../src/stats/latency-histogram.js';
@@ -135,6 +136,21 @@ describe('grpc-bench CLI', () => {
     expect(latency['p50']).toBeLessThanOrEqual(latency['p99']!);
     expect(latency['p999']).toBeLessThanOrEqual(latency['max']!);
     expect(decodeHistogram(report.histogram).totalCount).toBe(report.counts['messagesReceived']);
+  });
+
+  it('--workers auto: probe lines on stderr before the load, the choice in the console summary and the JSON report', { timeout: 30_000 }, async () => {
+    const cwd = tempDir();
+    const cap = Math.min(availableParallelism(), 2);
+
+    const result = await runCli(['run', '-n', '100', '-c', '2', '--connections', '2', '--workers', 'auto', '-O', 'console,json', '-o', 'out'], { cwd });
+
+    expect(result.code, result.stderr).toBe(0);
+    const probeLines = result.stderr.split('\n').filter((line) => line.startsWith('workers auto: probe with '));
+    expect(probeLines).toHaveLength(cap === 1 ? 0 : 4);
+    const json = readdirSync(join(cwd, 'out')).find((name) => name.endsWith('.json'))!;
+    const report = JSON.parse(readFileSync(join(cwd, 'out', json), 'utf8')) as { settings: { workers: number; workerChoice: { workers: number; reason: string } } };
+    expect(report.settings.workers).toBe(report.settings.workerChoice.workers);
+    expect(result.stdout).toContain(`workers: ${report.settings.workers} (auto: ${report.settings.workerChoice.reason})`);
   });
 
   it('on SIGINT stops, writes a partial report and exits 130', { timeout: 20_000 }, async () => {

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
 import { ReusableWorkerPool } from '../../src/pool/worker-pool.js';
+import { probeOrder, workerCountCandidates } from '../../src/plan/choose-worker-count.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, type DeepPartial } from '../../src/scenario/load-scenario.js';
 import type { Scenario, ScenarioInput } from '../../src/scenario/scenario-schema.js';
@@ -125,6 +127,31 @@ describe('runScenario against the reference Order service', () => {
     } finally {
       await workerPool.destroy();
     }
+  });
+
+  it('workers: auto probes each count twice against the target, runs with the chosen one and keeps probes out of the counts', async () => {
+    const server = await start();
+    const scenario = scenarioFor(server.address, { load: { streams: 4, connections: 2, workers: 'auto', messages: 200 }, stream: { messages: 50 } });
+    const cap = Math.min(availableParallelism(), 2);
+    expect(scenario.load).toMatchObject({ chooseWorkers: true, workers: cap });
+    const probed: number[] = [];
+
+    const { report, partialCode } = await runScenario(scenario, { onWorkerProbe: (probe) => probed.push(probe.workers) });
+
+    expect(partialCode).toBeUndefined();
+    const choice = report.settings.workerChoice!;
+    expect(choice, 'the report says how the count was chosen').toBeDefined();
+    expect(choice.probes.map((probe) => probe.workers)).toEqual(cap === 1 ? [] : probeOrder(workerCountCandidates(cap)));
+    expect(probed, 'each probe was announced as it finished').toEqual(choice.probes.map((probe) => probe.workers));
+    for (const probe of choice.probes) expect(probe.messagesPerSec, `probe with ${probe.workers} worker(s) measured load`).toBeGreaterThan(0);
+    expect(report.settings.workers).toBe(choice.workers);
+    expect(report.generator.workers, 'the run used the chosen count').toHaveLength(choice.workers);
+    // The budget is the measured run's alone: probes are time-bound and not in the report.
+    expect(report.counts).toMatchObject({ messagesSent: 200, messagesReceived: 200, streamsOpened: 4, streamsCompleted: 4, errors: 0 });
+    expectCountsReconcile(report);
+    const probeMessages = server.counters.snapshot().messagesReceived - 200;
+    if (cap > 1) expect(probeMessages, 'the probes sent real load to the target').toBeGreaterThan(0);
+    else expect(probeMessages).toBe(0);
   });
 
   it('v2 with an error ratio: failed streams are counted by status, like the server sent them', async () => {
