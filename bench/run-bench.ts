@@ -29,7 +29,9 @@
  * (default 2; 0 skips the server warm-up), BENCH_CASES (e.g. "1x16,4x64w2": connections x streams,
  * optionally w<workers>; default all), BENCH_REQUEST ("template", the default: grpc-bench fills
  * request_id per message like the raw grpc-js loop; "static": one fixed request, like the raw
- * http2 loop's pre-encoded one).
+ * http2 loop's pre-encoded one), BENCH_AUTO ("0" skips the `--workers auto` runs: for each setting measured
+ * with several worker counts, each grpc-bench transport runs once with `--workers auto`, and the count its
+ * probes chose is printed beside the fixed counts' medians).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -75,8 +77,8 @@ type RequestKind = keyof typeof REQUESTS;
 interface BenchCase {
   connections: number;
   streams: number;
-  /** grpc-bench worker threads; the raw loops are always one thread. */
-  workers: number;
+  /** grpc-bench worker threads (`auto`: grpc-bench probes and picks); the raw loops are always one thread. */
+  workers: number | 'auto';
   note?: string;
 }
 
@@ -154,6 +156,8 @@ interface Sample {
   /** /proc/loadavg (1, 5, 15 min) just before and just after the run. */
   loadAvgBefore?: [number, number, number];
   loadAvgAfter?: [number, number, number];
+  /** grpc-bench with `--workers auto`: the count it chose and why. */
+  workerChoice?: GrpcBenchReport['settings']['workerChoice'];
   error?: string;
 }
 
@@ -184,7 +188,7 @@ interface CaseResult {
   id: string;
   connections: number;
   streams: number;
-  workers: number;
+  workers: number | 'auto';
   note?: string;
   samples: Partial<Record<SideId, Sample[]>>;
   medians: Partial<Record<SideId, SideSummary>>;
@@ -259,7 +263,7 @@ interface RunContext {
   fixedCpu: Map<string, number>;
 }
 
-const fixedCpuKey = (side: Side, workers: number): string => (side.loop ? side.id : `${side.id}/w${workers}`);
+const fixedCpuKey = (side: Side, workers: number | 'auto'): string => (side.loop ? side.id : `${side.id}/w${workers}`);
 
 function finishSample(sample: Sample, fixedCpuSeconds: number | undefined): Sample {
   if (sample.cost && sample.messages > 0) {
@@ -308,6 +312,7 @@ async function runRaw(side: Side, c: BenchCase, round: number, ctx: RunContext, 
 }
 
 interface GrpcBenchReport {
+  settings: { workers: number; workerChoice?: { workers: number; reason: string; probes: Array<{ workers: number; messagesPerSec: number }> } };
   durationMs: number;
   throughput: { messagesPerSec: number };
   counts: { messagesReceived: number; errors: number };
@@ -349,6 +354,7 @@ async function runGrpcBench(side: Side, c: BenchCase, round: number, ctx: RunCon
       p99Ms: report.latencyMs.p99,
       errors: report.counts.errors,
       ...(outcome.cost ? { cost: outcome.cost } : {}),
+      ...(report.settings.workerChoice ? { workerChoice: report.settings.workerChoice } : {}),
     }, ctx.fixedCpu.get(fixedCpuKey(side, c.workers))),
     before,
     after,
@@ -518,10 +524,57 @@ function printTables(results: CaseResult[], ctx: RunContext, sides: Side[], http
 
 // ---------------------------------------------------------------------------------------
 
+interface AutoResult {
+  /** The case whose fixed worker counts it is set beside, e.g. "4x64". */
+  setting: string;
+  side: SideId;
+  sample: Sample;
+}
+
+/**
+ * For every setting measured with more than one worker count: each grpc-bench side once with
+ * `--workers auto`, to show which count grpc-bench's own probes pick against the fixed-count medians.
+ */
+async function runWorkersAuto(cases: BenchCase[], sides: Side[], ctx: RunContext, hasHttp2: boolean): Promise<AutoResult[]> {
+  const settings = new Map<string, BenchCase>();
+  for (const c of cases) {
+    const setting = `${c.connections}x${c.streams}`;
+    if (cases.some((other) => other !== c && `${other.connections}x${other.streams}` === setting)) settings.set(setting, { connections: c.connections, streams: c.streams, workers: 'auto' });
+  }
+  const results: AutoResult[] = [];
+  for (const [setting, c] of settings) {
+    for (const side of sides.filter((s) => !s.loop)) {
+      const sample = await runGrpcBench(side, c, 1, ctx, hasHttp2);
+      const choice = sample.workerChoice;
+      process.stdout.write(
+        `${caseLabel(c).padEnd(22)} workers auto: ${side.label} ${sample.error ? 'ERROR' : `chose ${choice?.workers ?? '?'} → ${int(sample.messagesPerSec)} msg/s`}` +
+          `${choice ? ` (probes ${choice.probes.map((p) => `${p.workers}: ${int(p.messagesPerSec)}`).join(', ')})` : ''}\n`,
+      );
+      results.push({ setting, side: side.id, sample });
+    }
+  }
+  return results;
+}
+
+/** What auto chose beside the medians of the fixed counts of the same setting. */
+function printAutoResults(autoResults: AutoResult[], results: CaseResult[]): void {
+  if (!autoResults.length) return;
+  process.stdout.write('\nworkers auto (one run each; probes add about 6 s before the load) beside the fixed counts (median msg/s)\n');
+  for (const { setting, side, sample } of autoResults) {
+    const fixed = results
+      .filter((r) => r.id.startsWith(`${setting}w`))
+      .map((r) => `w${r.workers} ${int(r.medians[side]?.messagesPerSec ?? NaN)}`)
+      .join(', ');
+    const choice = sample.workerChoice;
+    process.stdout.write(`  ${setting} ${side}: chose ${choice?.workers ?? '?'} (${choice?.reason ?? sample.error ?? 'no choice in the report'}); fixed: ${fixed}\n`);
+  }
+}
+
 async function main(): Promise<void> {
   const seconds = envNumber('BENCH_SECONDS', 5);
   const rounds = Math.max(1, Math.floor(envNumber('BENCH_ROUNDS', 2)));
   const warmupSeconds = envNumber('BENCH_WARMUP_SECONDS', 2);
+  const autoWorkers = process.env['BENCH_AUTO'] !== '0';
   if (seconds <= 0) throw new Error('BENCH_SECONDS must be > 0');
   const request = (process.env['BENCH_REQUEST'] || 'template') as RequestKind;
   if (!(request in REQUESTS)) throw new Error(`BENCH_REQUEST: expected "template" or "static", got "${request}"`);
@@ -563,6 +616,7 @@ async function main(): Promise<void> {
   if (!useTime) process.stdout.write(`${GNU_TIME} not found or not GNU time: CPU and RSS will not be measured.\n`);
 
   const results: CaseResult[] = [];
+  const autoResults: AutoResult[] = [];
   const runSide = (side: Side, c: BenchCase, round: number): Promise<Sample> =>
     side.loop ? runRaw(side, c, round, ctx) : runGrpcBench(side, c, round, ctx, hasHttp2);
   try {
@@ -572,7 +626,7 @@ async function main(): Promise<void> {
     }
     if (useTime) {
       process.stdout.write('start-up cost: near-empty runs of each side (not recorded)\n');
-      await measureFixedCpu(ctx, sides, [...new Set(cases.map((c) => c.workers))], hasHttp2);
+      await measureFixedCpu(ctx, sides, [...new Set(cases.map((c) => c.workers).filter((w): w is number => w !== 'auto'))], hasHttp2);
     }
     for (const c of cases) {
       const samples: Partial<Record<SideId, Sample[]>> = {};
@@ -606,6 +660,7 @@ async function main(): Promise<void> {
         ratios: ratiosOf(c, medians),
       });
     }
+    if (autoWorkers) autoResults.push(...(await runWorkersAuto(cases, sides, ctx, hasHttp2)));
   } finally {
     await server.stop();
     stopAll();
@@ -613,6 +668,7 @@ async function main(): Promise<void> {
   const loadAtEnd = loadAverage();
 
   printTables(results, ctx, sides, http2Note);
+  printAutoResults(autoResults, results);
   process.stdout.write(`loadavg at start ${loadText(loadAtStart)}, at end ${loadText(loadAtEnd)}\n`);
   const reportsDir = join(ROOT, 'reports');
   mkdirSync(reportsDir, { recursive: true });
@@ -636,6 +692,7 @@ async function main(): Promise<void> {
     git: gitState(),
     request: { kind: request, grpcBench: REQUESTS[request] },
     cases: results,
+    workersAuto: autoResults,
   };
   writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
   process.stdout.write(`\nwritten: ${file}\n`);

@@ -31,12 +31,14 @@ export function createWorkerPool(size: number, limits: WorkerPoolLimits = {}): P
 export class ReusableWorkerPool {
   private pool: Piscina | undefined;
   private key = '';
+  /** Pools replaced by one of another size, still shutting down: destroy() waits for them. */
+  private retiring: Array<Promise<void>> = [];
 
   /** The pool for a run of `size` workers: the kept one when it fits, else a new one. */
   acquire(size: number, limits: WorkerPoolLimits = {}): Piscina {
     const key = `${size}/${limits.workerHeapMb ?? ''}`;
     if (this.pool && this.key === key) return this.pool;
-    void this.pool?.destroy();
+    if (this.pool) this.retiring.push(this.pool.destroy().catch(() => {}));
     this.pool = createWorkerPool(size, limits);
     this.key = key;
     return this.pool;
@@ -45,6 +47,6 @@ export class ReusableWorkerPool {
   async destroy(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
-    await pool?.destroy();
+    await Promise.all([pool?.destroy(), ...this.retiring.splice(0)]);
   }
 }
