@@ -178,6 +178,11 @@ interface RatioResult {
   label: string;
   /** Median messages/s of the numerator side over the denominator's. */
   throughput: number;
+  /**
+   * The same per round (the two sides ran minutes apart at most, in alternation), median and
+   * range over the rounds: drift of the machine between rounds cancels in each round's ratio.
+   */
+  pairedThroughput: { median: number; min: number; max: number };
   /** Denominator's CPU µs/msg (start-up subtracted) over the numerator's: > 1 = the numerator spends less CPU per message. */
   cpuEfficiency: number;
   target?: number;
@@ -409,13 +414,25 @@ function summarize(samples: Sample[]): SideSummary {
   };
 }
 
-function ratiosOf(c: BenchCase, medians: Partial<Record<SideId, SideSummary>>): Record<string, RatioResult> {
+/** Per round, numerator msg/s over denominator msg/s; rounds where either side failed are left out. */
+function roundRatios(samples: Partial<Record<SideId, Sample[]>>, numerator: SideId, denominator: SideId): number[] {
+  const ratios: number[] = [];
+  for (const num of samples[numerator] ?? []) {
+    const den = samples[denominator]?.find((s) => s.round === num.round);
+    if (!num.error && den && !den.error && den.messagesPerSec > 0) ratios.push(num.messagesPerSec / den.messagesPerSec);
+  }
+  return ratios;
+}
+
+function ratiosOf(c: BenchCase, medians: Partial<Record<SideId, SideSummary>>, samples: Partial<Record<SideId, Sample[]>>): Record<string, RatioResult> {
   const ratios: Record<string, RatioResult> = {};
   for (const spec of RATIOS) {
     const num = medians[spec.numerator];
     const den = medians[spec.denominator];
     if (!num || !den) continue;
     const throughput = num.messagesPerSec / den.messagesPerSec;
+    const perRound = roundRatios(samples, spec.numerator, spec.denominator);
+    const pairedThroughput = { median: median(perRound), min: Math.min(...perRound), max: Math.max(...perRound) };
     // Start-up subtracted when both have it, whole-process CPU otherwise.
     const marginal = Number.isFinite(num.marginalCpuUsPerMessage) && Number.isFinite(den.marginalCpuUsPerMessage);
     const cpuEfficiency = marginal ? den.marginalCpuUsPerMessage / num.marginalCpuUsPerMessage : den.cpuUsPerMessage / num.cpuUsPerMessage;
@@ -423,6 +440,7 @@ function ratiosOf(c: BenchCase, medians: Partial<Record<SideId, SideSummary>>): 
     ratios[spec.id] = {
       label: spec.label,
       throughput,
+      pairedThroughput,
       cpuEfficiency,
       ...(judged ? { target: spec.target!, meetsTarget: Number.isFinite(throughput) && throughput >= spec.target! } : {}),
     };
@@ -473,6 +491,11 @@ function printTables(results: CaseResult[], ctx: RunContext, sides: Side[], http
       )}\n`,
   );
 
+  const pairedCell = (ratio: RatioResult | undefined): string => {
+    const paired = ratio?.pairedThroughput;
+    if (!paired || !Number.isFinite(paired.median)) return '–';
+    return `${paired.median.toFixed(2)}× (${paired.min.toFixed(2)}–${paired.max.toFixed(2)})`;
+  };
   const ratioCell = (ratio: RatioResult | undefined, pick: 'throughput' | 'cpuEfficiency'): string => {
     if (!ratio || !Number.isFinite(ratio[pick])) return '–';
     const value = `${ratio[pick].toFixed(2)}×`;
@@ -484,6 +507,8 @@ function printTables(results: CaseResult[], ctx: RunContext, sides: Side[], http
   process.stdout.write(
     `\nThroughput ratios (median msg/s over median msg/s)\n` +
       `${table(header, results.map((r) => [`${caseLabel(r)} w${r.workers}`, ...specs.map((s) => ratioCell(r.ratios[s.id], 'throughput'))]), 1)}\n` +
+      `\nThe same paired by round (median of each round's ratio, lowest–highest round)\n` +
+      `${table(['setting', ...specs.map((s) => s.label)], results.map((r) => [`${caseLabel(r)} w${r.workers}`, ...specs.map((s) => pairedCell(r.ratios[s.id]))]), 1)}\n` +
       `\nCPU-per-message ratios (denominator's CPU µs/msg over numerator's, start-up subtracted: > 1× = numerator cheaper per message)\n` +
       `${table(['setting', ...specs.map((s) => s.label)], results.map((r) => [`${caseLabel(r)} w${r.workers}`, ...specs.map((s) => ratioCell(r.ratios[s.id], 'cpuEfficiency'))]), 1)}\n`,
   );
@@ -657,7 +682,7 @@ async function main(): Promise<void> {
         ...(c.note === undefined ? {} : { note: c.note }),
         samples,
         medians,
-        ratios: ratiosOf(c, medians),
+        ratios: ratiosOf(c, medians, samples),
       });
     }
     if (autoWorkers) autoResults.push(...(await runWorkersAuto(cases, sides, ctx, hasHttp2)));
