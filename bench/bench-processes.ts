@@ -5,6 +5,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -84,6 +85,7 @@ export interface ChildOutcome {
   stderr: string;
   timedOut: boolean;
   cost?: ProcessCost;
+  steadyCpu?: SteadyCpu;
 }
 
 export interface RunNodeOptions {
@@ -95,9 +97,71 @@ export interface RunNodeOptions {
   onStart?: (child: ChildProcess) => void;
   /** Each chunk of the child's stderr as it arrives. */
   onStderr?: (chunk: string) => void;
+  /**
+   * Reads the node process's CPU (all its threads, from /proc) at these times after the spawn,
+   * ms: a window inside the load, away from start-up and shutdown (Linux only).
+   */
+  steadyWindow?: { fromMs: number; toMs: number };
+}
+
+/** CPU of the node process between the two readings of RunNodeOptions.steadyWindow. */
+export interface SteadyCpu {
+  cpuSeconds: number;
+  wallSeconds: number;
 }
 
 /** Runs `node args…` in its own process group, bounded by timeoutMs. */
+/** The node process under GNU time is its child; without GNU time the child itself. */
+function nodePidOf(pid: number, underTime: boolean): number | undefined {
+  if (!underTime) return pid;
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return children.length ? Number(children[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a process (every thread), in clock ticks; undefined when /proc cannot tell. */
+function processTicks(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux's USER_HZ, which /proc reports CPU times in. */
+const TICKS_PER_SECOND = 100;
+
+function sampleSteadyCpu(child: ChildProcess, underTime: boolean, window: { fromMs: number; toMs: number }): { result: Promise<SteadyCpu | undefined>; cancel(): void } {
+  const timers: NodeJS.Timeout[] = [];
+  let settle: (value: SteadyCpu | undefined) => void = () => {};
+  const result = new Promise<SteadyCpu | undefined>((resolve) => (settle = resolve));
+  let first: { ticks: number; atMs: number; pid: number } | undefined;
+  timers.push(setTimeout(() => {
+    const pid = child.pid === undefined ? undefined : nodePidOf(child.pid, underTime);
+    const ticks = processTicks(pid);
+    if (pid === undefined || ticks === undefined) return settle(undefined);
+    first = { ticks, atMs: performance.now(), pid };
+  }, window.fromMs));
+  timers.push(setTimeout(() => {
+    const ticks = first ? processTicks(first.pid) : undefined;
+    if (!first || ticks === undefined) return settle(undefined);
+    settle({ cpuSeconds: (ticks - first.ticks) / TICKS_PER_SECOND, wallSeconds: (performance.now() - first.atMs) / 1000 });
+  }, window.toMs));
+  return {
+    result,
+    cancel: () => {
+      for (const timer of timers) clearTimeout(timer);
+      settle(undefined);
+    },
+  };
+}
+
 export async function runNode(args: string[], options: RunNodeOptions): Promise<ChildOutcome> {
   const { timeoutMs, useTime, scratch } = options;
   const timeFile = join(scratch, `time-${process.hrtime.bigint()}.txt`);
@@ -106,6 +170,7 @@ export async function runNode(args: string[], options: RunNodeOptions): Promise<
   const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   running.add(child);
   options.onStart?.(child);
+  const steady = options.steadyWindow ? sampleSteadyCpu(child, useTime, options.steadyWindow) : undefined;
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -127,6 +192,9 @@ export async function runNode(args: string[], options: RunNodeOptions): Promise<
   });
   clearTimeout(timer);
   running.delete(child);
+  // A child that ended before the window closed has no steady figure.
+  steady?.cancel();
+  const steadyCpu = await steady?.result;
   let cost: ProcessCost | undefined;
   if (useTime && existsSync(timeFile)) {
     // GNU time writes "Command exited with non-zero status N" first when the child failed.
@@ -137,7 +205,7 @@ export async function runNode(args: string[], options: RunNodeOptions): Promise<
     }
     rmSync(timeFile, { force: true });
   }
-  return { code, stdout, stderr, timedOut, ...(cost ? { cost } : {}) };
+  return { code, stdout, stderr, timedOut, ...(cost ? { cost } : {}), ...(steadyCpu ? { steadyCpu } : {}) };
 }
 
 /** GNU time with -f/-o, or nothing (then CPU and RSS are skipped for every side). */

@@ -149,6 +149,11 @@ interface Sample {
   marginalCpuUsPerMessage?: number;
   /** Raw loops only: process.cpuUsage over the load window (start-up excluded), µs per message. */
   loadCpuUsPerMessage?: number;
+  /**
+   * The client process's CPU (every thread, /proc) over a window well inside the load (2 s after
+   * the spawn until the planned end), over the messages the run's average rate gives that window.
+   */
+  steadyCpuUsPerMessage?: number;
   /** CPU used by the server process during the run, as a share of one core. */
   serverCpuShare?: number;
   /** CPU used on the machine during the run by neither client nor server, in cores (other load). */
@@ -166,6 +171,7 @@ interface SideSummary {
   cpuUsPerMessage: number;
   marginalCpuUsPerMessage: number;
   loadCpuUsPerMessage: number;
+  steadyCpuUsPerMessage: number;
   p50Ms: number;
   p99Ms: number;
   maxRssMiB: number;
@@ -185,6 +191,8 @@ interface RatioResult {
   pairedThroughput: { median: number; min: number; max: number };
   /** Denominator's CPU µs/msg (start-up subtracted) over the numerator's: > 1 = the numerator spends less CPU per message. */
   cpuEfficiency: number;
+  /** The same from the steady-window CPU (no start-up or shutdown in it). */
+  steadyCpuEfficiency: number;
   target?: number;
   meetsTarget?: boolean;
 }
@@ -285,6 +293,22 @@ function failed(side: SideId, round: number, outcome: ChildOutcome, what: string
   return { side, round, messages: 0, messagesPerSec: 0, loadMs: 0, p50Ms: NaN, p99Ms: NaN, errors: 0, error: failureText(outcome, what) };
 }
 
+/**
+ * The steady window of a timed run: from 2 s after the spawn (every side's start-up is over by
+ * then: about 0.2 s for the raw loops, 1 s for grpc-bench) until the planned end of the load
+ * (grpc-bench's load ends later than the raw loops', by its longer start-up), so no side's
+ * start-up or shutdown falls inside it. Runs shorter than 3 s get none.
+ */
+function steadyWindowOf(seconds: number): { steadyWindow?: { fromMs: number; toMs: number } } {
+  return seconds >= 3 ? { steadyWindow: { fromMs: 2000, toMs: seconds * 1000 + 100 } } : {};
+}
+
+function steadyCpuOf(outcome: ChildOutcome, messagesPerSec: number): { steadyCpuUsPerMessage?: number } {
+  const steady = outcome.steadyCpu;
+  if (!steady || !(messagesPerSec > 0) || steady.wallSeconds <= 0) return {};
+  return { steadyCpuUsPerMessage: (steady.cpuSeconds * 1e6) / (messagesPerSec * steady.wallSeconds) };
+}
+
 async function runRaw(side: Side, c: BenchCase, round: number, ctx: RunContext, seconds = ctx.seconds): Promise<Sample> {
   const args = [
     join(DIST_BENCH, side.loop!),
@@ -294,7 +318,7 @@ async function runRaw(side: Side, c: BenchCase, round: number, ctx: RunContext, 
     '--seconds', String(seconds),
   ];
   const before = readCpu(ctx.serverPid);
-  const outcome = await runNode(args, { timeoutMs: (seconds + 30) * 1000, useTime: ctx.useTime, scratch: ctx.scratch });
+  const outcome = await runNode(args, { timeoutMs: (seconds + 30) * 1000, useTime: ctx.useTime, scratch: ctx.scratch, ...steadyWindowOf(seconds) });
   const after = readCpu(ctx.serverPid);
   if (outcome.code !== 0) return withCpuReadings(failed(side.id, round, outcome, side.label), before, after);
   const result = JSON.parse(outcome.stdout.trim().split('\n').pop()!) as RawLoopResult;
@@ -309,6 +333,7 @@ async function runRaw(side: Side, c: BenchCase, round: number, ctx: RunContext, 
       p99Ms: result.p99Ms,
       errors: result.errors,
       loadCpuUsPerMessage: result.messages > 0 ? (result.cpuUserUs + result.cpuSystemUs) / result.messages : NaN,
+      ...steadyCpuOf(outcome, (result.messages * 1000) / result.elapsedMs),
       ...(outcome.cost ? { cost: outcome.cost } : {}),
     }, ctx.fixedCpu.get(fixedCpuKey(side, c.workers))),
     before,
@@ -343,7 +368,9 @@ async function runGrpcBench(side: Side, c: BenchCase, round: number, ctx: RunCon
     '-o', reportFile,
   ];
   const before = readCpu(ctx.serverPid);
-  const outcome = await runNode(args, { timeoutMs: (ctx.seconds + 30) * 1000, useTime: ctx.useTime, scratch: ctx.scratch });
+  // Probes (workers auto) and near-empty runs have no load at a known time.
+  const window = messages === undefined && c.workers !== 'auto' ? steadyWindowOf(ctx.seconds) : {};
+  const outcome = await runNode(args, { timeoutMs: (ctx.seconds + 30) * 1000, useTime: ctx.useTime, scratch: ctx.scratch, ...window });
   const after = readCpu(ctx.serverPid);
   if (outcome.code !== 0 || !existsSync(reportFile)) return withCpuReadings(failed(side.id, round, outcome, side.label), before, after);
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as GrpcBenchReport;
@@ -358,6 +385,7 @@ async function runGrpcBench(side: Side, c: BenchCase, round: number, ctx: RunCon
       p50Ms: report.latencyMs.p50,
       p99Ms: report.latencyMs.p99,
       errors: report.counts.errors,
+      ...steadyCpuOf(outcome, report.throughput.messagesPerSec),
       ...(outcome.cost ? { cost: outcome.cost } : {}),
       ...(report.settings.workerChoice ? { workerChoice: report.settings.workerChoice } : {}),
     }, ctx.fixedCpu.get(fixedCpuKey(side, c.workers))),
@@ -405,6 +433,7 @@ function summarize(samples: Sample[]): SideSummary {
     cpuUsPerMessage: medianOf(samples, (s) => s.cpuUsPerMessage),
     marginalCpuUsPerMessage: medianOf(samples, (s) => s.marginalCpuUsPerMessage),
     loadCpuUsPerMessage: medianOf(samples, (s) => s.loadCpuUsPerMessage),
+    steadyCpuUsPerMessage: medianOf(samples, (s) => s.steadyCpuUsPerMessage),
     p50Ms: medianOf(samples, (s) => s.p50Ms),
     p99Ms: medianOf(samples, (s) => s.p99Ms),
     maxRssMiB: medianOf(samples, (s) => (s.cost ? s.cost.maxRssKiB / 1024 : undefined)),
@@ -442,6 +471,7 @@ function ratiosOf(c: BenchCase, medians: Partial<Record<SideId, SideSummary>>, s
       throughput,
       pairedThroughput,
       cpuEfficiency,
+      steadyCpuEfficiency: den.steadyCpuUsPerMessage / num.steadyCpuUsPerMessage,
       ...(judged ? { target: spec.target!, meetsTarget: Number.isFinite(throughput) && throughput >= spec.target! } : {}),
     };
   }
@@ -474,6 +504,7 @@ function printTables(results: CaseResult[], ctx: RunContext, sides: Side[], http
         fixed(m.cpuUsPerMessage, 1),
         fixed(m.marginalCpuUsPerMessage, 1),
         fixed(m.loadCpuUsPerMessage, 1),
+        fixed(m.steadyCpuUsPerMessage, 1),
         fixed(m.p50Ms, 3),
         fixed(m.p99Ms, 3),
         fixed(m.maxRssMiB, 0),
@@ -486,7 +517,7 @@ function printTables(results: CaseResult[], ctx: RunContext, sides: Side[], http
   process.stdout.write(
     `\nPer side (medians over rounds; msg/s of each round first)\n` +
       `${table(
-        ['setting', 'side', 'msg/s rounds', 'msg/s', 'CPU µs/msg', 'minus start-up', 'in-process', 'P50 ms', 'P99 ms', 'RSS MiB', 'server CPU %', 'other load', 'loadavg 1m'],
+        ['setting', 'side', 'msg/s rounds', 'msg/s', 'CPU µs/msg', 'minus start-up', 'in-process', 'steady', 'P50 ms', 'P99 ms', 'RSS MiB', 'server CPU %', 'other load', 'loadavg 1m'],
         perSide,
       )}\n`,
   );
@@ -496,7 +527,7 @@ function printTables(results: CaseResult[], ctx: RunContext, sides: Side[], http
     if (!paired || !Number.isFinite(paired.median)) return '–';
     return `${paired.median.toFixed(2)}× (${paired.min.toFixed(2)}–${paired.max.toFixed(2)})`;
   };
-  const ratioCell = (ratio: RatioResult | undefined, pick: 'throughput' | 'cpuEfficiency'): string => {
+  const ratioCell = (ratio: RatioResult | undefined, pick: 'throughput' | 'cpuEfficiency' | 'steadyCpuEfficiency'): string => {
     if (!ratio || !Number.isFinite(ratio[pick])) return '–';
     const value = `${ratio[pick].toFixed(2)}×`;
     if (pick !== 'throughput' || ratio.target === undefined) return value;
@@ -510,7 +541,9 @@ function printTables(results: CaseResult[], ctx: RunContext, sides: Side[], http
       `\nThe same paired by round (median of each round's ratio, lowest–highest round)\n` +
       `${table(['setting', ...specs.map((s) => s.label)], results.map((r) => [`${caseLabel(r)} w${r.workers}`, ...specs.map((s) => pairedCell(r.ratios[s.id]))]), 1)}\n` +
       `\nCPU-per-message ratios (denominator's CPU µs/msg over numerator's, start-up subtracted: > 1× = numerator cheaper per message)\n` +
-      `${table(['setting', ...specs.map((s) => s.label)], results.map((r) => [`${caseLabel(r)} w${r.workers}`, ...specs.map((s) => ratioCell(r.ratios[s.id], 'cpuEfficiency'))]), 1)}\n`,
+      `${table(['setting', ...specs.map((s) => s.label)], results.map((r) => [`${caseLabel(r)} w${r.workers}`, ...specs.map((s) => ratioCell(r.ratios[s.id], 'cpuEfficiency'))]), 1)}\n` +
+      `\nCPU-per-message ratios in steady state (each client's CPU, all threads, over a window inside the load: no start-up or shutdown)\n` +
+      `${table(['setting', ...specs.map((s) => s.label)], results.map((r) => [`${caseLabel(r)} w${r.workers}`, ...specs.map((s) => ratioCell(r.ratios[s.id], 'steadyCpuEfficiency'))]), 1)}\n`,
   );
   if (http2Note) process.stdout.write(`! ${http2Note}\n`);
   process.stdout.write(
@@ -533,6 +566,8 @@ function printTables(results: CaseResult[], ctx: RunContext, sides: Side[], http
       'CPU µs/msg and RSS: GNU time on each client process (user+sys, max RSS), start-up included, divided by responses received.\n' +
         `"minus start-up": the same after subtracting the CPU of a near-empty run of that side (${fixedList}).\n` +
         '"in-process": the raw loops\' own process.cpuUsage() over their load window, a check on the subtraction.\n' +
+        '"steady": the client process\'s CPU (all threads, /proc) from 2 s after its start to the planned end of its load, over the messages its average rate gives that span: ' +
+        'the per-message cost without start-up, shutdown or the subtraction\'s guesswork.\n' +
         'server CPU %: the server process\'s CPU during the run over the load time (100 = one core busy), from /proc.\n' +
         'other load: cores used during the run by neither client nor server; loadavg 1m: /proc/loadavg before the run.\n',
     );
