@@ -38,8 +38,18 @@ function tally(map: Record<string, number>): string[] {
 
 const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`;
 
+/**
+ * Below this many samples a slope says nothing: a 3 s run has about 4 heap samples, and a line
+ * through them gives hundreds of MiB/min either way. The JSON keeps the figures all the same.
+ */
+export const MIN_TREND_SAMPLES = 10;
+
 function growthLine(label: string, g: { startBytes: number; peakBytes: number; endBytes: number; growthBytesPerMin: number; r2: number; samples: number }): string {
-  return `  ${label}: start ${mib(g.startBytes)}, peak ${mib(g.peakBytes)}, end ${mib(g.endBytes)}, growth ${mib(g.growthBytesPerMin)}/min (r² ${g.r2.toFixed(2)}, ${g.samples} samples)`;
+  const trend =
+    g.samples < MIN_TREND_SAMPLES
+      ? `no trend from ${g.samples} samples (${MIN_TREND_SAMPLES} or more needed: run longer)`
+      : `growth ${mib(g.growthBytesPerMin)}/min (r² ${g.r2.toFixed(2)}, ${g.samples} samples)`;
+  return `  ${label}: start ${mib(g.startBytes)}, peak ${mib(g.peakBytes)}, end ${mib(g.endBytes)}, ${trend}`;
 }
 
 /** `load.workers: auto`: what each probed count delivered, and the count the run used. */
