@@ -1,22 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_TREND_SAMPLES, renderConsoleSummary } from '../../src/reporters/console-reporter.js';
+import { MIN_TREND_SAMPLES, MIN_TREND_SPAN_MS, renderConsoleSummary } from '../../src/reporters/console-reporter.js';
 import { latencySpread, syntheticReport } from '../helpers/synthetic-report.js';
 
-function memoryLines(samples: number): string[] {
+function clientRssLine(samples: number, durationMs: number, warmupMs = 0): string {
   const report = syntheticReport([{ latenciesMs: latencySpread(2) }]);
-  report.memory.client = { startBytes: 100e6, peakBytes: 120e6, endBytes: 110e6, growthBytesPerMin: 280 * 1048576, r2: 0.01, samples };
-  return renderConsoleSummary(report).split('\n').filter((line) => line.startsWith('  client RSS:'));
+  report.durationMs = durationMs;
+  report.warmupMs = warmupMs;
+  report.memory.client = { startBytes: 100e6, peakBytes: 120e6, endBytes: 110e6, growthBytesPerMin: 280 * 1048576, r2: 0.94, samples };
+  return renderConsoleSummary(report).split('\n').find((line) => line.startsWith('  client RSS:'))!;
 }
 
 describe('console summary: memory growth', () => {
   it('gives no slope from too few samples, where a line through them means nothing', () => {
-    const [line] = memoryLines(MIN_TREND_SAMPLES - 6);
+    const line = clientRssLine(MIN_TREND_SAMPLES - 6, 60_000);
     expect(line).toContain('no trend from 4 samples');
     expect(line).not.toContain('MiB/min');
   });
 
-  it('gives the slope, r² and sample count from enough samples', () => {
-    const [line] = memoryLines(MIN_TREND_SAMPLES);
-    expect(line).toContain('growth 280.0 MiB/min (r² 0.01, 10 samples)');
+  it('gives no slope from a short load, where start-up growth dominates', () => {
+    const line = clientRssLine(MIN_TREND_SAMPLES + 2, 5_000);
+    expect(line).toContain('no trend from 5s of load');
+    expect(line).not.toContain('MiB/min');
+    // The warm-up is not part of the fitted span.
+    expect(clientRssLine(100, MIN_TREND_SPAN_MS + 5_000, 10_000)).toContain('no trend from 25s of load');
+  });
+
+  it('gives the slope, r² and sample count from enough samples over enough load', () => {
+    expect(clientRssLine(MIN_TREND_SAMPLES, MIN_TREND_SPAN_MS)).toContain('growth 280.0 MiB/min (r² 0.94, 10 samples)');
   });
 });
