@@ -51,7 +51,7 @@ function growthLine(label: string, g: { startBytes: number; peakBytes: number; e
     g.samples < MIN_TREND_SAMPLES
       ? `no trend from ${g.samples} samples (${MIN_TREND_SAMPLES} or more needed: run longer)`
       : loadSpanMs < MIN_TREND_SPAN_MS
-        ? `no trend from ${formatDurationMs(Math.round(loadSpanMs))} of load (${formatDurationMs(MIN_TREND_SPAN_MS)} or more needed: start-up growth dominates)`
+        ? `no trend from ${formatDurationMs(Math.round(loadSpanMs / 1000) * 1000)} of load (${formatDurationMs(MIN_TREND_SPAN_MS)} or more needed: start-up growth dominates)`
         : `growth ${mib(g.growthBytesPerMin)}/min (r² ${g.r2.toFixed(2)}, ${g.samples} samples)`;
   return `  ${label}: start ${mib(g.startBytes)}, peak ${mib(g.peakBytes)}, end ${mib(g.endBytes)}, ${trend}`;
 }
