@@ -123,10 +123,11 @@ function nodePidOf(pid: number, underTime: boolean): number | undefined {
 }
 
 /** utime + stime of a process (every thread), in clock ticks; undefined when /proc cannot tell. */
-function processTicks(pid: number | undefined): number | undefined {
+export function processTicks(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After "pid (comm) " the state is index 0, so utime (field 14) and stime (15) are 11 and 12.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return Number(fields[11]) + Number(fields[12]);
   } catch {
@@ -134,8 +135,8 @@ function processTicks(pid: number | undefined): number | undefined {
   }
 }
 
-/** Linux's USER_HZ, which /proc reports CPU times in. */
-const TICKS_PER_SECOND = 100;
+/** Linux's USER_HZ, which /proc reports CPU times in (100 on every mainstream Linux). */
+export const TICKS_PER_SECOND = 100;
 
 function sampleSteadyCpu(child: ChildProcess, underTime: boolean, window: { fromMs: number; toMs: number }): { result: Promise<SteadyCpu | undefined>; cancel(): void } {
   const timers: NodeJS.Timeout[] = [];

@@ -43,6 +43,8 @@ import {
   GNU_TIME,
   benchServerKind,
   GRPC_BENCH_BIN,
+  processTicks,
+  TICKS_PER_SECOND,
   ROOT,
   detectGnuTime,
   envNumber,
@@ -211,9 +213,6 @@ interface CaseResult {
 // ---------------------------------------------------------------------------------------
 // /proc readings
 
-/** USER_HZ; 100 on every mainstream Linux. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
 /** CPU clock ticks so far, from /proc (Linux only): the server process's, and the whole machine's busy time. */
 interface CpuReading {
   atMs: number;
@@ -226,12 +225,8 @@ function readCpu(serverPid: number | undefined): CpuReading {
   const load = loadAverage();
   const reading: CpuReading = { atMs: performance.now(), ...(load ? { loadAvg: load } : {}) };
   try {
-    if (serverPid !== undefined) {
-      const stat = readFileSync(`/proc/${serverPid}/stat`, 'utf8');
-      // After "pid (comm) " the state is index 0, so utime (field 14) and stime (15) are 11 and 12.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      reading.serverTicks = Number(fields[11]) + Number(fields[12]);
-    }
+    const serverTicks = processTicks(serverPid);
+    if (serverTicks !== undefined) reading.serverTicks = serverTicks;
     // "cpu  user nice system idle iowait irq softirq steal …": busy = all but idle and iowait.
     const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     reading.machineBusyTicks = user! + nice! + system! + irq! + softirq! + (steal ?? 0);
@@ -251,12 +246,12 @@ function withCpuReadings(sample: Sample, before: CpuReading, after: CpuReading):
   if (before.loadAvg) result.loadAvgBefore = before.loadAvg;
   if (after.loadAvg) result.loadAvgAfter = after.loadAvg;
   if (before.serverTicks !== undefined && after.serverTicks !== undefined && sample.loadMs > 0) {
-    result.serverCpuShare = (after.serverTicks - before.serverTicks) / CLOCK_TICKS_PER_SECOND / (sample.loadMs / 1000);
+    result.serverCpuShare = (after.serverTicks - before.serverTicks) / TICKS_PER_SECOND / (sample.loadMs / 1000);
   }
   const wallSeconds = (after.atMs - before.atMs) / 1000;
   if (before.machineBusyTicks !== undefined && after.machineBusyTicks !== undefined && sample.cost && before.serverTicks !== undefined && after.serverTicks !== undefined) {
-    const machine = (after.machineBusyTicks - before.machineBusyTicks) / CLOCK_TICKS_PER_SECOND;
-    const server = (after.serverTicks - before.serverTicks) / CLOCK_TICKS_PER_SECOND;
+    const machine = (after.machineBusyTicks - before.machineBusyTicks) / TICKS_PER_SECOND;
+    const server = (after.serverTicks - before.serverTicks) / TICKS_PER_SECOND;
     result.backgroundCores = Math.max(0, (machine - server - sample.cost.cpuSeconds) / wallSeconds);
   }
   return result;

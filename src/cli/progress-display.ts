@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import type { LiveStatus } from '../run/live-status.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { WorkerProbe } from '../plan/choose-worker-count.js';
+import { count } from '../reporters/format-units.js';
 
 export interface ProgressDisplay {
   update(status: LiveStatus): void;
@@ -50,5 +51,5 @@ export function createProgressDisplay(scenario: Scenario, isTTY: boolean, write:
 
 /** One line per probe of `load.workers: auto`, before the load starts. */
 export function workerProbeLine(probe: WorkerProbe): string {
-  return `workers auto: probe with ${probe.workers} worker(s): ${Math.round(probe.messagesPerSec).toLocaleString('en-US')} msg/s, workers busy ${(probe.workerUtilization * 100).toFixed(0)}%\n`;
+  return `workers auto: probe with ${probe.workers} worker(s): ${count(probe.messagesPerSec)} msg/s, workers busy ${(probe.workerUtilization * 100).toFixed(0)}%\n`;
 }
