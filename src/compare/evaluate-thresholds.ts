@@ -1,6 +1,6 @@
 import type { Report, ThresholdResult, ThresholdsReport } from '../report/report.js';
 import type { LiveStatus } from '../run/live-status.js';
-import { metricValue } from './metric-value.js';
+import { metricValue, missingDataReason } from './metric-value.js';
 import type { ParsedThreshold, ThresholdOperator } from './parse-threshold.js';
 
 export function meetsCondition(actual: number, operator: ThresholdOperator, limit: number): boolean {
@@ -25,7 +25,8 @@ export function thresholdLabel(threshold: Pick<ParsedThreshold, 'metric' | 'cond
 
 /**
  * Judges every threshold against the finished run. Pure. A metric the run has no data for
- * (no responses, memory not watched) fails, with `actual` NaN (null in JSON). A run stopped
+ * (no responses, memory not watched, too short a run to fit a memory trend) fails, with
+ * `actual` NaN (null in JSON) and the reason in `noData`. A run stopped
  * by an abortOnFail threshold (`abortedBy`) never passes.
  */
 export function evaluateThresholds(report: Report, thresholds: ReadonlyArray<ParsedThreshold>, abortedBy?: ParsedThreshold): ThresholdsReport {
@@ -39,6 +40,7 @@ export function evaluateThresholds(report: Report, thresholds: ReadonlyArray<Par
       unit: threshold.unit,
       pass: actual !== undefined && meetsCondition(actual, threshold.operator, threshold.limit),
       abortOnFail: threshold.abortOnFail,
+      ...(actual === undefined ? { noData: missingDataReason(threshold.metric, report) } : {}),
     };
   });
   return {
@@ -88,9 +90,14 @@ export function formatThresholdValue(value: number, unit: string): string {
   }
 }
 
+/** The observed value with its unit, or why there is none: `no data: no responses`. */
+export function thresholdActual(result: Pick<ThresholdResult, 'actual' | 'unit' | 'noData'>): string {
+  return result.noData === undefined ? formatThresholdValue(result.actual, result.unit) : `no data: ${result.noData}`;
+}
+
 /** `thresholds failed: p99 62.1 ms (<50ms), errorRate 0.4 % (<0.1%)`, and what aborted the run. */
 export function thresholdsFailedMessage(thresholds: ThresholdsReport): string {
-  const failed = thresholds.results.filter((r) => !r.pass).map((r) => `${r.metric} ${formatThresholdValue(r.actual, r.unit)} (${r.condition.trim()})`);
+  const failed = thresholds.results.filter((r) => !r.pass).map((r) => `${r.metric} ${thresholdActual(r)} (${r.condition.trim()})`);
   const aborted = thresholds.abortedBy === undefined ? [] : [`the run was aborted by ${thresholds.abortedBy}`];
   return `thresholds failed: ${[failed.join(', '), ...aborted].filter(Boolean).join('; ')}`;
 }

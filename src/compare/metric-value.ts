@@ -1,6 +1,7 @@
 import type { Report } from '../report/report.js';
 import type { LiveStatus } from '../run/live-status.js';
 import type { LatencySummaryMs } from '../stats/summarize-latency.js';
+import { trendShortfall } from '../stats/memory-growth.js';
 import type { ThresholdMetric } from './parse-threshold.js';
 
 /** A finished run, or the running totals of one still going. */
@@ -35,11 +36,32 @@ function fromReport(metric: ThresholdMetric, report: Report): number | undefined
     case 'streamsFailed':
       return report.counts.streamsFailed;
     case 'clientMemoryGrowth':
-      return report.memory.client.samples >= 2 ? report.memory.client.growthBytesPerMin : undefined;
-    case 'targetMemoryGrowth':
-      return report.memory.target && report.memory.target.samples >= 2 ? report.memory.target.growthBytesPerMin : undefined;
+    case 'targetMemoryGrowth': {
+      // A slope from a few samples or seconds measures start-up, not a leak: not judged.
+      const growth = memoryOf(metric, report);
+      return growth && trendShortfall(growth) === undefined ? growth.growthBytesPerMin : undefined;
+    }
     default:
       return latencyValue(metric, report.latencyMs);
+  }
+}
+
+function memoryOf(metric: 'clientMemoryGrowth' | 'targetMemoryGrowth', report: Report): Report['memory']['client'] | undefined {
+  return metric === 'clientMemoryGrowth' ? report.memory.client : report.memory.target;
+}
+
+/** Why a finished run has no value for `metric` (see metricValue), for the gate's message. */
+export function missingDataReason(metric: ThresholdMetric, report: Report): string {
+  switch (metric) {
+    case 'errorRate':
+      return 'nothing was sent';
+    case 'clientMemoryGrowth':
+    case 'targetMemoryGrowth': {
+      const growth = memoryOf(metric, report);
+      return growth === undefined ? "the target's memory was not watched" : `no trend from ${trendShortfall(growth) ?? 'these samples'}`;
+    }
+    default:
+      return 'no responses';
   }
 }
 

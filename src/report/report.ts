@@ -45,6 +45,8 @@ export interface ThresholdResult {
   unit: string;
   pass: boolean;
   abortOnFail: boolean;
+  /** Why the run has no value for the metric (then `actual` is NaN, null in JSON, and the threshold fails). */
+  noData?: string;
 }
 
 export interface ThresholdsReport {
@@ -92,6 +94,10 @@ export interface MemoryGrowthReport {
   r2: number;
   /** Every sample, fitted or not. */
   samples: number;
+  /** Samples taken while the load ran (those the slope is fitted on). */
+  fittedSamples: number;
+  /** Time from the first to the last of those, ms. Below 10 samples or 30 s the slope is not judged (see trendShortfall). */
+  fittedSpanMs: number;
 }
 
 export interface ReportSettings {

@@ -1,5 +1,6 @@
-import { formatThresholdValue } from '../compare/evaluate-thresholds.js';
-import type { Report, ThresholdsReport } from '../report/report.js';
+import { thresholdActual } from '../compare/evaluate-thresholds.js';
+import type { MemoryGrowthReport, Report, ThresholdsReport } from '../report/report.js';
+import { trendShortfall } from '../stats/memory-growth.js';
 import { formatDurationMs } from '../scenario/parse-duration.js';
 import { count, ms, rate } from './format-units.js';
 import type { Reporter } from './reporter.js';
@@ -38,21 +39,9 @@ function tally(map: Record<string, number>): string[] {
 
 const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`;
 
-/**
- * A slope needs enough samples and enough time: a 3 s run has about 4 heap samples, and over the
- * first seconds RSS climbs as threads, code and buffers come up — a 5 s run showed 850 MiB/min with
- * r² 0.94 and no leak. Below either limit the console gives no slope; the JSON keeps the figures.
- */
-export const MIN_TREND_SAMPLES = 10;
-export const MIN_TREND_SPAN_MS = 30_000;
-
-function growthLine(label: string, g: { startBytes: number; peakBytes: number; endBytes: number; growthBytesPerMin: number; r2: number; samples: number }, loadSpanMs: number): string {
-  const trend =
-    g.samples < MIN_TREND_SAMPLES
-      ? `no trend from ${g.samples} samples (${MIN_TREND_SAMPLES} or more needed: run longer)`
-      : loadSpanMs < MIN_TREND_SPAN_MS
-        ? `no trend from ${formatDurationMs(Math.round(loadSpanMs / 1000) * 1000)} of load (${formatDurationMs(MIN_TREND_SPAN_MS)} or more needed: start-up growth dominates)`
-        : `growth ${mib(g.growthBytesPerMin)}/min (r² ${g.r2.toFixed(2)}, ${g.samples} samples)`;
+function growthLine(label: string, g: MemoryGrowthReport): string {
+  const shortfall = trendShortfall(g);
+  const trend = shortfall === undefined ? `growth ${mib(g.growthBytesPerMin)}/min (r² ${g.r2.toFixed(2)}, ${g.fittedSamples} samples)` : `no trend from ${shortfall}`;
   return `  ${label}: start ${mib(g.startBytes)}, peak ${mib(g.peakBytes)}, end ${mib(g.endBytes)}, ${trend}`;
 }
 
@@ -87,9 +76,8 @@ function extraSections(report: Report): string[] {
     ]),
   );
   // The slopes are fitted on the load after the warm-up.
-  const loadSpanMs = Math.max(0, report.durationMs - report.warmupMs);
-  const memory = [growthLine('client RSS', report.memory.client, loadSpanMs), growthLine('client worker heaps', report.memory.clientHeap, loadSpanMs)];
-  if (report.memory.target) memory.push(growthLine(`target (${report.memory.target.source})`, report.memory.target, loadSpanMs));
+  const memory = [growthLine('client RSS', report.memory.client), growthLine('client worker heaps', report.memory.clientHeap)];
+  if (report.memory.target) memory.push(growthLine(`target (${report.memory.target.source})`, report.memory.target));
   lines.push(...section('Memory', memory));
   const g = report.generator;
   lines.push(
@@ -105,7 +93,7 @@ function extraSections(report: Report): string[] {
 
 /** The verdict table: metric, condition, actual with unit, PASS/FAIL. */
 function thresholdLines(thresholds: ThresholdsReport): string[] {
-  const rows = thresholds.results.map((r) => [r.metric, r.condition.trim(), formatThresholdValue(r.actual, r.unit), r.pass ? 'PASS' : 'FAIL']);
+  const rows = thresholds.results.map((r) => [r.metric, r.condition.trim(), thresholdActual(r), r.pass ? 'PASS' : 'FAIL']);
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
   const lines = rows.map((row) => `  ${row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell)).join('   ')}`);
   if (thresholds.abortedBy !== undefined) lines.push(`  the run was aborted early by ${thresholds.abortedBy} (abortOnFail)`);

@@ -31,9 +31,11 @@ interface TestCase {
 function thresholdCase(result: ThresholdResult, abortedBy: string | undefined): TestCase {
   const name = `${result.metric} ${result.condition}`;
   if (result.pass) return { name, timeMs: 0 };
-  const message = `${result.metric} was ${figure(result.actual, result.unit)}, limit ${figure(result.limit, result.unit)} (${result.condition})`;
+  const actual = result.noData === undefined ? figure(result.actual, result.unit) : `no data: ${result.noData}`;
+  const message = `${result.metric} was ${actual}, limit ${figure(result.limit, result.unit)} (${result.condition})`;
   const aborted = result.abortOnFail && abortedBy !== undefined ? `; the run was stopped early (${abortedBy})` : '';
-  return { name, timeMs: 0, failure: { type: 'threshold', message, detail: `actual ${result.actual} ${result.unit}, limit ${result.limit} ${result.unit}${aborted}` } };
+  const detailActual = result.noData === undefined ? `${result.actual} ${result.unit}` : 'no data';
+  return { name, timeMs: 0, failure: { type: 'threshold', message, detail: `actual ${detailActual}, limit ${result.limit} ${result.unit}${aborted}` } };
 }
 
 /** Without thresholds, the run itself is the one test: it must reach its end and get responses. */

@@ -43,7 +43,8 @@ function tallyTable(header: [string, string], tally: Record<string, number>): st
 
 function thresholdRow(result: ThresholdResult): string[] {
   const figure = (value: number): string => md(`${Math.round(value * 1000) / 1000} ${result.unit}`);
-  return [result.pass ? '✅' : '❌', md(result.metric), md(result.condition), figure(result.actual), figure(result.limit)];
+  const actual = result.noData === undefined ? figure(result.actual) : md(`no data: ${result.noData}`);
+  return [result.pass ? '✅' : '❌', md(result.metric), md(result.condition), actual, figure(result.limit)];
 }
 
 function warnings(report: Report): string[] {

@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { REPORT_FORMATS } from '../reporters/reporter-registry.js';
 import { DEFAULT_ABORT_AFTER_MS, parseThreshold, ThresholdError, type ParsedThreshold } from '../compare/parse-threshold.js';
-import { parseDurationMs } from './parse-duration.js';
+import { formatDurationMs, parseDurationMs } from './parse-duration.js';
+import { MIN_TREND_SPAN_MS } from '../stats/memory-growth.js';
 import type { Schedule } from '../plan/load-schedule.js';
 import { parseSegment, segmentProblem, segmentShare } from '../plan/plan-segment.js';
 import { isBase64, isBinaryKey } from '../driver/binary-metadata.js';
@@ -256,6 +257,15 @@ export const scenarioSchema = z
     if (tlsGiven && scenario.target === 'embedded' && !scenario.compare) {
       ctx.addIssue({ code: 'custom', path: ['tls'], message: 'the embedded target is plaintext; tls needs a host:port target' });
     }
+    const runMs = durationOfRun(scenario.load);
+    for (const metric of ['clientMemoryGrowth', 'targetMemoryGrowth'] as const) {
+      if (runMs === undefined || runMs - scenario.load.warmup >= MIN_TREND_SPAN_MS || !scenario.thresholds.some((t) => t.metric === metric)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['thresholds', metric],
+        message: `needs ${formatDurationMs(MIN_TREND_SPAN_MS)} or more of load after the warm-up to fit a memory trend; this run has ${formatDurationMs(Math.max(0, runMs - scenario.load.warmup))} (raise load.duration)`,
+      });
+    }
     const watchesTarget = scenario.target === 'embedded' || scenario.monitor.pid !== undefined || scenario.monitor.metricsUrl !== undefined;
     if (!watchesTarget && scenario.thresholds.some((t) => t.metric === 'targetMemoryGrowth')) {
       ctx.addIssue({ code: 'custom', path: ['thresholds', 'targetMemoryGrowth'], message: "needs the target's memory: set monitor.pid or monitor.metricsUrl" });
@@ -303,12 +313,18 @@ export interface Scenario extends Omit<ParsedScenario, 'load' | 'stream' | 'moni
   monitor: { pid?: number; metricsUrl?: string; intervalMs: number; metricsPort?: number };
 }
 
+/** The run's length: load.duration, else the stages' total, else 10 s unless a message count bounds the run. */
+function durationOfRun(load: { duration?: number | undefined; stages?: ReadonlyArray<{ duration: number }> | undefined; messages?: number | undefined }): number | undefined {
+  if (load.duration !== undefined) return load.duration;
+  if (load.stages?.length) return load.stages.reduce((sum, s) => sum + s.duration, 0);
+  return load.messages === undefined ? 10_000 : undefined;
+}
+
 /** Applies the defaults that depend on the machine or on other fields. */
 export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFile?: string): Scenario {
   const { load, stream, monitor } = parsed;
   const stages = load.stages ?? [];
-  const stagesMs = stages.reduce((sum, s) => sum + s.duration, 0);
-  const durationMs = load.duration ?? (stages.length ? stagesMs : load.messages === undefined ? 10_000 : undefined);
+  const durationMs = durationOfRun(load);
   const slots = Math.max(load.streams, ...stages.map((s) => s.streams ?? 0));
   // A worker needs a connection, a stream and at least one message to send.
   const chooseWorkers = load.workers === 'auto';

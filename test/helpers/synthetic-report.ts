@@ -39,7 +39,7 @@ export function latencySpread(centerMs: number, count = 200, spread = 0.2): numb
   return values;
 }
 
-const growth = (growthBytesPerMin: number): MemoryGrowthReport => ({ startBytes: 50e6, peakBytes: 60e6, endBytes: 55e6, growthBytesPerMin, r2: 0.5, samples: 10 });
+const growth = (growthBytesPerMin: number): MemoryGrowthReport => ({ startBytes: 50e6, peakBytes: 60e6, endBytes: 55e6, growthBytesPerMin, r2: 0.5, samples: 12, fittedSamples: 10, fittedSpanMs: 30_000 });
 
 /** A complete, schema-valid Report whose intervals carry exactly the given latencies and rates. */
 export function syntheticReport(intervals: ReadonlyArray<SyntheticInterval>, options: SyntheticReportOptions = {}): Report {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { memoryGrowth, type MemorySample } from '../../src/stats/memory-growth.js';
+import { MIN_TREND_SAMPLES, MIN_TREND_SPAN_MS, memoryGrowth, trendShortfall, type MemorySample } from '../../src/stats/memory-growth.js';
 
 const MS_PER_MIN = 60_000;
 
@@ -9,7 +9,7 @@ const timesMs = (count: number, stepMs: number): number[] => Array.from({ length
 
 describe('memoryGrowth', () => {
   it('reports zeros for no samples', () => {
-    expect(memoryGrowth([])).toEqual({ startBytes: 0, peakBytes: 0, endBytes: 0, growthBytesPerMin: 0, r2: 0, samples: 0 });
+    expect(memoryGrowth([])).toEqual({ startBytes: 0, peakBytes: 0, endBytes: 0, growthBytesPerMin: 0, r2: 0, samples: 0, fittedSamples: 0, fittedSpanMs: 0 });
   });
 
   it('recovers the slope of an exact line with r2 = 1', () => {
@@ -23,6 +23,8 @@ describe('memoryGrowth', () => {
       growthBytesPerMin: 120_000,
       r2: 1,
       samples: 11,
+      fittedSamples: 11,
+      fittedSpanMs: 1000,
     });
   });
 
@@ -69,6 +71,7 @@ describe('memoryGrowth', () => {
       expect(fitted.growthBytesPerMin).toBeCloseTo(60_000, 6);
       expect(fitted.r2).toBeCloseTo(1, 9);
       expect(fitted).toEqual({ ...memoryGrowth(load), startBytes: 20e6, peakBytes: 40e6 + 8000, endBytes: 25e6, samples: run.length });
+      expect(fitted).toMatchObject({ fittedSamples: load.length, fittedSpanMs: 8000 });
     });
 
     it('does not move whatever the ramp and the drop look like', () => {
@@ -90,7 +93,7 @@ describe('memoryGrowth', () => {
     });
 
     it('reports slope 0 and r2 0 when no sample falls inside the span', () => {
-      expect(memoryGrowth(run, { fromMs: 2100, toMs: 2200 })).toMatchObject({ growthBytesPerMin: 0, r2: 0, startBytes: 20e6, endBytes: 25e6 });
+      expect(memoryGrowth(run, { fromMs: 2100, toMs: 2200 })).toMatchObject({ growthBytesPerMin: 0, r2: 0, startBytes: 20e6, endBytes: 25e6, fittedSamples: 0, fittedSpanMs: 0 });
       expect(memoryGrowth(run, { fromMs: 3000, toMs: 2000 })).toMatchObject({ growthBytesPerMin: 0, r2: 0, samples: run.length });
     });
   });
@@ -150,5 +153,27 @@ describe('memoryGrowth', () => {
         },
       ),
     );
+  });
+});
+
+describe('trendShortfall', () => {
+  const seriesOf = (count: number, stepMs: number) => memoryGrowth(timesMs(count, stepMs).map((tMs) => ({ tMs, bytes: 1e6 + tMs })));
+
+  it('judges a series with enough fitted samples over enough time', () => {
+    expect(trendShortfall(seriesOf(MIN_TREND_SAMPLES, MIN_TREND_SPAN_MS / (MIN_TREND_SAMPLES - 1)))).toBeUndefined();
+  });
+
+  it('refuses too few samples, however long they span', () => {
+    expect(trendShortfall(seriesOf(MIN_TREND_SAMPLES - 1, MIN_TREND_SPAN_MS))).toBe(`${MIN_TREND_SAMPLES - 1} samples while the load ran (10 or more needed: run longer)`);
+  });
+
+  it('refuses a short span, however many samples it holds', () => {
+    expect(trendShortfall(seriesOf(101, 50))).toBe('5s of load sampled (30s or more needed: start-up growth dominates)');
+  });
+
+  it('counts only the samples inside the fit span', () => {
+    const samples = timesMs(200, 500).map((tMs) => ({ tMs, bytes: 1e6 }));
+    expect(trendShortfall(memoryGrowth(samples, { fromMs: 0, toMs: MIN_TREND_SPAN_MS }))).toBeUndefined();
+    expect(trendShortfall(memoryGrowth(samples, { fromMs: 0, toMs: MIN_TREND_SPAN_MS - 1 }))).toMatch(/^29s of load sampled/);
   });
 });

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluateThresholds } from '../../src/compare/evaluate-thresholds.js';
+import { parseThreshold } from '../../src/compare/parse-threshold.js';
 import { parsePrometheusText } from '../../src/monitor/parse-prometheus-text.js';
 import type { Report, ReportInterval } from '../../src/report/report.js';
 import { csvReporter } from '../../src/reporters/csv-reporter.js';
@@ -44,7 +46,7 @@ const CSV_FIELDS: Array<keyof ReportInterval> = [
 ];
 
 let measured: Report;
-/** The measured run with user-controlled strings made hostile and two thresholds, one failed. */
+/** The measured run with user-controlled strings made hostile and three thresholds: one passed, one failed, one without data. */
 let report: Report;
 
 beforeAll(async () => {
@@ -62,6 +64,8 @@ beforeAll(async () => {
       results: [
         { metric: 'p99', condition: '<50ms', actual: measured.latencyMs.p99, limit: 50, unit: 'ms', pass: true, abortOnFail: false },
         { metric: 'messagesPerSec', condition: '>1000000', actual: measured.throughput.messagesPerSec, limit: 1_000_000, unit: 'msg/s', pass: false, abortOnFail: false },
+        // 1.5 s of load is too short to judge a memory trend.
+        ...evaluateThresholds(measured, [{ ...parseThreshold('clientMemoryGrowth', '<1GB/min'), condition: '<1GB/min', abortOnFail: false, abortAfterMs: 5000 }]).results,
       ],
     },
   };
@@ -217,14 +221,17 @@ describe('report formats', () => {
     const { testsuites } = parseJunit(junitReporter.render(report));
     const suite = testsuites.testsuite as Record<string, string> & { testcase: Array<Record<string, unknown>>; properties: { property: Array<Record<string, string>> } };
     expect(suite.name).toBe(NASTY);
-    expect(suite.tests).toBe('2');
-    expect(suite.failures).toBe('1');
+    expect(suite.tests).toBe('3');
+    expect(suite.failures).toBe('2');
     expect(Number(suite.time)).toBeCloseTo(report.durationMs / 1000, 3);
     expect(suite.properties.property).toContainEqual({ name: 'target', value: NASTY });
-    expect(suite.testcase.map((c) => c.name)).toEqual(['p99 <50ms', 'messagesPerSec >1000000']);
+    expect(suite.testcase.map((c) => c.name)).toEqual(['p99 <50ms', 'messagesPerSec >1000000', 'clientMemoryGrowth <1GB/min']);
     expect(suite.testcase[0]!.failure).toBeUndefined();
     const failure = suite.testcase[1]!.failure as Record<string, string>;
     expect(failure.message).toContain(`was ${report.throughput.messagesPerSec} msg/s, limit 1000000 msg/s`);
+    const noData = suite.testcase[2]!.failure as Record<string, string>;
+    expect(noData.message).toMatch(/^clientMemoryGrowth was no data: no trend from \d+ samples while the load ran \(10 or more needed: run longer\), limit 1000000000 bytes\/min/);
+    expect(noData['#text']).toMatch(/^actual no data, limit 1000000000 bytes\/min/);
     for (const testCase of suite.testcase) expect(Number(testCase.time)).toBeGreaterThanOrEqual(0);
   });
 
@@ -257,7 +264,8 @@ describe('report formats', () => {
     expect(summary!.map((row) => tableCells(row)[0])).toEqual(['metric', '---', 'messages sent', 'messages received', 'messages failed', 'errors', 'throughput', 'P50', 'P90', 'P99', 'P99.9', 'streams', 'connections']);
     expect(statuses!.slice(2).map((row) => tableCells(row)[0])).toEqual(Object.keys(report.statusCodes));
     expect(errors!.slice(2).map((row) => unescapeMarkdown(tableCells(row)[0]!))).toContain(`UNAVAILABLE: ${NASTY_ONE_LINE}`);
-    expect(thresholds!.slice(2).map((row) => tableCells(row)[0])).toEqual(['✅', '❌']);
+    expect(thresholds!.slice(2).map((row) => tableCells(row)[0])).toEqual(['✅', '❌', '❌']);
+    expect(tableCells(thresholds![4]!)[3]!.trim()).toMatch(/^no data: no trend from \d+ samples/);
     expect(text).toContain('### Thresholds: ❌ failed');
     expect(text).toMatch(/Partial run:\*\* a"b\\<c\\>\\&d\\\|e,f g=h\\\\i j/);
     expect(text).toContain('Load generator saturated');

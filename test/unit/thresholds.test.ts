@@ -14,8 +14,8 @@ function latency(overrides: Partial<LatencySummaryMs> = {}): LatencySummaryMs {
   return { count: 0, min: 0, mean: 0, stdev: 0, p10: 0, p25: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, ...overrides };
 }
 
-function growth(growthBytesPerMin: number, samples = 10): MemoryGrowthReport {
-  return { startBytes: 1e8, peakBytes: 1e8, endBytes: 1e8, growthBytesPerMin, r2: 0.9, samples };
+function growth(growthBytesPerMin: number, fittedSamples = 10, fittedSpanMs = 30_000): MemoryGrowthReport {
+  return { startBytes: 1e8, peakBytes: 1e8, endBytes: 1e8, growthBytesPerMin, r2: 0.9, samples: fittedSamples + 2, fittedSamples, fittedSpanMs };
 }
 
 /** A finished run with every figure the thresholds read set to a known value. */
@@ -150,7 +150,20 @@ describe('thresholds in the scenario schema', () => {
 
   it('refuses targetMemoryGrowth when nothing watches the target', () => {
     expect(() => loadScenario({ overrides: { target: '127.0.0.1:1', thresholds: { targetMemoryGrowth: '<5MB/min' } } })).toThrow(/thresholds\.targetMemoryGrowth: needs the target's memory/);
-    expect(loadScenario({ overrides: { target: '127.0.0.1:1', monitor: { pid: 1 }, thresholds: { targetMemoryGrowth: '<5MB/min' } } }).thresholds).toHaveLength(1);
+    expect(loadScenario({ overrides: { target: '127.0.0.1:1', load: { duration: '30s' }, monitor: { pid: 1 }, thresholds: { targetMemoryGrowth: '<5MB/min' } } }).thresholds).toHaveLength(1);
+  });
+
+  it('refuses a memory-growth threshold on a run too short to fit a trend', () => {
+    const scenario = (load: Record<string, unknown>) => loadScenario({ overrides: { target: 'embedded', load, thresholds: { clientMemoryGrowth: '<5MB/min' } } });
+    expect(() => scenario({ duration: '40s', warmup: '15s' })).toThrow(
+      /thresholds\.clientMemoryGrowth: needs 30s or more of load after the warm-up to fit a memory trend; this run has 25s \(raise load.duration\)/,
+    );
+    // The default duration is 10 s.
+    expect(() => scenario({})).toThrow(/thresholds\.clientMemoryGrowth: .* this run has 10s/);
+    expect(() => scenario({ stages: [{ duration: '10s', rate: 10 }, { duration: '10s', rate: 20 }] })).toThrow(/this run has 20s/);
+    expect(scenario({ duration: '45s', warmup: '15s' }).thresholds).toHaveLength(1);
+    // Bounded by a message count, the run's length is unknown beforehand: judged at the end.
+    expect(scenario({ messages: 1000 }).thresholds).toHaveLength(1);
   });
 });
 
@@ -195,7 +208,21 @@ describe('evaluateThresholds', () => {
     const empty: Report = { ...report, latencyMs: latency(), memory: { client: growth(0, 0), clientHeap: growth(0) }, counts: { ...report.counts, messagesSent: 0 } };
     const verdict = evaluateThresholds(empty, [threshold('p99', '<50ms'), threshold('errorRate', '<1%'), threshold('targetMemoryGrowth', '<1MB/min'), threshold('clientMemoryGrowth', '<1MB/min')]);
     expect(verdict.results.every((r) => !r.pass && Number.isNaN(r.actual))).toBe(true);
+    expect(verdict.results.map((r) => r.noData)).toEqual(['no responses', 'nothing was sent', "the target's memory was not watched", 'no trend from 0 samples while the load ran (10 or more needed: run longer)']);
     expect(formatThresholdValue(NaN, 'ms')).toBe('no data');
+    expect(thresholdsFailedMessage(verdict)).toContain('errorRate no data: nothing was sent (<1%)');
+  });
+
+  it('does not judge a memory slope fitted on too few samples or too short a load', () => {
+    const short: Report = { ...report, memory: { ...report.memory, client: growth(50_000_000, 40, 12_000) } };
+    const verdict = evaluateThresholds(short, [threshold('clientMemoryGrowth', '<1GB/min'), threshold('p99', '<1s')]);
+    expect(verdict.results[0]).toMatchObject({ pass: false, actual: NaN, noData: 'no trend from 12s of load sampled (30s or more needed: start-up growth dominates)' });
+    expect(verdict.results[1]).not.toHaveProperty('noData');
+    expect(thresholdsFailedMessage(verdict)).toBe(
+      'thresholds failed: clientMemoryGrowth no data: no trend from 12s of load sampled (30s or more needed: start-up growth dominates) (<1GB/min)',
+    );
+    const enough: Report = { ...report, memory: { ...report.memory, client: growth(50_000_000, 10, 30_000) } };
+    expect(evaluateThresholds(enough, [threshold('clientMemoryGrowth', '<1GB/min')]).passed).toBe(true);
   });
 
   it('never passes a run that an abortOnFail threshold stopped', () => {

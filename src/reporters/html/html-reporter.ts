@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MemoryGrowthReport, Report } from '../../report/report.js';
+import { MIN_TREND_SAMPLES, MIN_TREND_SPAN_MS, trendShortfall } from '../../stats/memory-growth.js';
 import { count, ms, rate } from '../format-units.js';
 import type { Reporter } from '../reporter.js';
 import { html, SafeHtml, type HtmlValue } from './escape-html.js';
@@ -202,15 +203,22 @@ function memorySection(report: Report): SafeHtml {
   if (report.memory.target) rows.push([`target (${report.memory.target.source})`, report.memory.target]);
   const table = dataTable(
     [{ label: 'process' }, { label: 'start (MiB)', numeric: true }, { label: 'peak (MiB)', numeric: true }, { label: 'end (MiB)', numeric: true }, { label: 'growth (MiB/min)', numeric: true }, { label: 'fit r²', numeric: true }, { label: 'samples', numeric: true }],
-    rows.map(([label, g]) => [label, mib(g.startBytes), mib(g.peakBytes), mib(g.endBytes), mib(g.growthBytesPerMin), g.r2.toFixed(2), count(g.samples)]),
+    rows.map(([label, g]) => {
+      const judged = trendShortfall(g) === undefined;
+      return [label, mib(g.startBytes), mib(g.peakBytes), mib(g.endBytes), judged ? mib(g.growthBytesPerMin) : 'no trend', judged ? g.r2.toFixed(2) : '', count(g.samples)];
+    }),
   );
-  return section('memory', 'Memory', html`${table}<p class="note">The report keeps memory as growth summaries (least-squares slope over the samples taken while the load ran), not per-interval samples, so no memory-over-time chart is drawn.</p>`);
+  return section(
+    'memory',
+    'Memory',
+    html`${table}<p class="note">The report keeps memory as growth summaries (least-squares slope over the samples taken while the load ran), not per-interval samples, so no memory-over-time chart is drawn. "no trend": fewer than ${MIN_TREND_SAMPLES} samples or less than ${MIN_TREND_SPAN_MS / 1000} s of load sampled, where start-up growth would pass for a leak (report.json keeps the slope).</p>`,
+  );
 }
 
 function thresholdsSection(report: Report): SafeHtml | '' {
   const t = report.thresholds;
   if (!t) return '';
-  const rows = t.results.map((r) => [r.metric, r.condition, `${r.actual} ${r.unit}`, `${r.limit} ${r.unit}`, html`<span class="${r.pass ? 'pass' : 'fail'}">${r.pass ? 'PASS' : 'FAIL'}</span>`, r.abortOnFail ? 'yes' : 'no']);
+  const rows = t.results.map((r) => [r.metric, r.condition, r.noData === undefined ? `${r.actual} ${r.unit}` : `no data: ${r.noData}`, `${r.limit} ${r.unit}`, html`<span class="${r.pass ? 'pass' : 'fail'}">${r.pass ? 'PASS' : 'FAIL'}</span>`, r.abortOnFail ? 'yes' : 'no']);
   return section('thresholds', 'Thresholds', dataTable([{ label: 'metric' }, { label: 'condition' }, { label: 'actual', numeric: true }, { label: 'limit', numeric: true }, { label: 'verdict' }, { label: 'abort on fail' }], rows));
 }
 
