@@ -7,7 +7,8 @@ import { encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js'
  * answered by then count as in flight at stop, so sent = received + failed + in flight holds.
  */
 export function resultFromSnapshots(workerId: number, snapshots: ReadonlyArray<IntervalSnapshot>): WorkerResult {
-  const own = snapshots.filter((s) => s.workerId === workerId && !s.warmup);
+  const everyOwn = snapshots.filter((s) => s.workerId === workerId);
+  const own = everyOwn.filter((s) => !s.warmup);
   const result = emptyResult(workerId);
   const counters = emptyCounters();
   const statusCodes: Record<string, number> = {};
@@ -18,7 +19,9 @@ export function resultFromSnapshots(workerId: number, snapshots: ReadonlyArray<I
   // Streams still open when the worker died ended with it, by grpc-bench's hand: cancelled,
   // so opened = completed + failed + cancelled holds too.
   counters.streamsCancelled += Math.max(counters.streamsOpened - counters.streamsCompleted - counters.streamsFailed - counters.streamsCancelled, 0);
-  const durationMs = own.reduce((sum, s) => sum + s.durationMs, 0);
+  // Elapsed time runs from the start of the load, as a finished worker's does: the warm-up's
+  // intervals count here (the report subtracts the warm-up), though their figures do not.
+  const durationMs = everyOwn.reduce((sum, s) => sum + s.durationMs, 0);
   return {
     ...result,
     counters,
@@ -29,6 +32,6 @@ export function resultFromSnapshots(workerId: number, snapshots: ReadonlyArray<I
     peakActiveStreams: Math.max(0, ...own.map((s) => s.activeStreams)),
     elapsedMs: durationMs,
     sendingMs: durationMs,
-    snapshotCount: own.length,
+    snapshotCount: everyOwn.length,
   };
 }

@@ -1,30 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { emptyCounters, emptyResult, type IntervalSnapshot } from '../../src/pool/worker-protocol.js';
+import { emptyResult, type IntervalSnapshot } from '../../src/pool/worker-protocol.js';
 import { buildReport, type BuildReportInput } from '../../src/report/build-report.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
-import { createLatencyHistogram, encodeHistogram } from '../../src/stats/latency-histogram.js';
 import { memoryGrowth, type MemorySample } from '../../src/stats/memory-growth.js';
+import { intervalSnapshot } from '../helpers/interval-snapshot.js';
 
 const MB = 1e6;
-const EMPTY_HISTOGRAM = encodeHistogram(createLatencyHistogram());
-
-function snapshot(workerId: number, index: number, durationMs: number, heapUsedBytes: number, warmup: boolean): IntervalSnapshot {
-  return {
-    type: 'interval',
-    workerId,
-    index,
-    durationMs,
-    warmup,
-    counters: emptyCounters(),
-    statusCodes: {},
-    histogram: EMPTY_HISTOGRAM,
-    activeStreams: 0,
-    activeConnections: 0,
-    inFlight: 0,
-    heapUsedBytes,
-    eventLoopUtilization: 0,
-  };
-}
+const snapshot = (workerId: number, index: number, durationMs: number, heapUsedBytes: number, warmup: boolean): IntervalSnapshot =>
+  intervalSnapshot({ workerId, index, durationMs, heapUsedBytes, warmup });
 
 /** 1 s warm-up, then 4 s of load leaking 6 MB/min per worker, then shutdown. */
 function input(): BuildReportInput {
