@@ -221,17 +221,19 @@ describe('generator health', () => {
   it(
     'flags a generator that cannot build its messages in time as saturated',
     async () => {
+      // Building one message takes milliseconds, so 2,000 a second is beyond any machine's one
+      // worker; 16 streams keep room for sends, so the lag is the generator's, not the server's.
       const report = await run({
         data: { user_id: '{{randomString 300000}}' },
-        load: { rate: 200, duration: '2s', streams: 4, connections: 1, workers: 1 },
+        load: { rate: 2000, duration: '2s', streams: 16, connections: 1, workers: 1 },
       });
 
       expect(report.generator.saturated, figures(report)).toBe(true);
       expect(report.generator.evidence.length).toBeGreaterThan(0);
       expect(report.generator.evidence.join('\n')).toMatch(/worker 0: /);
-      // Far fewer than the 400 scheduled requests went out; the rest were due but never sent.
+      // Far fewer than the 4,000 scheduled requests went out; the rest were due but never sent.
       expect(report.counts.sendsDeferred).toBeGreaterThan(0);
-      expect(report.counts.messagesSent + report.counts.unsentAtStop).toBe(400);
+      expect(report.counts.messagesSent + report.counts.unsentAtStop).toBe(4000);
     },
     RUN_TIMEOUT_MS,
   );
