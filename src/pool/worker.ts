@@ -4,6 +4,7 @@ import { createTransport } from '../driver/create-transport.js';
 import { loadBidiMethod, loadBidiMethodFromDescriptorSet } from '../driver/load-method.js';
 import { ShareRun } from '../driver/share-run.js';
 import { enableFastRecording } from '../stats/latency-histogram.js';
+import { primeNextTick } from './prime-next-tick.js';
 import { emptyResult, type ControlMessage, type WorkerResult, type WorkerTask } from './worker-protocol.js';
 
 /**
@@ -14,6 +15,7 @@ import { emptyResult, type ControlMessage, type WorkerResult, type WorkerTask } 
 export default async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
   const { port, share } = task;
   try {
+    primeNextTick();
     await enableFastRecording();
     const { descriptorSet, protoPath } = task.call;
     const method =
