@@ -96,7 +96,7 @@ describe('compare: canary v1 against v2 on real runs', () => {
   it('v1 against v1: no false alarm in 5 repeated comparisons', async () => {
     const results = [];
     for (let i = 0; i < 5; i++) {
-      const [a, b] = await Promise.all([run(v1, `v1-a${i}`, '3s'), run(v1Again, `v1-b${i}`, '3s')]);
+      const [a, b] = await Promise.all([run(v1, `v1-a${i}`, '5s'), run(v1Again, `v1-b${i}`, '5s')]);
       results.push(await compareInProcess(a, b));
     }
 
