@@ -44,9 +44,9 @@ export async function canaryRoundsCommand(scenario: Scenario, io: CliIo, signal:
       io.stderr(`${which} ${side}: ${report.throughput.messagesPerSec} msg/s, P99 ${report.latencyMs.p99} ms\n`);
     },
   });
-  // Each round's warm-up is already left out (load.warmup), so the judge drops nothing more;
-  // it takes one value per side per round and tests the rounds' ratios.
-  const comparison = compareReports(outcome.judgeBaseline, outcome.judgeCandidate, { maxRegression, warmupIntervals: 0, rounds: outcome.judgeRounds });
+  // The merged sides carry their rounds: the judge takes one value per side per round and tests
+  // the rounds' ratios, exactly as `grpc-bench compare` does on baseline.json and candidate.json.
+  const comparison = compareReports(outcome.baseline, outcome.candidate, { maxRegression });
   const labels = { baseline: sideLabel('baseline', plan.baseline, plan.baselineMetadata), candidate: sideLabel('candidate', plan.candidate, plan.candidateMetadata) };
   const files: Array<[string, string]> = [
     ['baseline.json', jsonReporter.render(outcome.baseline)],

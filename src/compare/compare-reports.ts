@@ -2,6 +2,7 @@ import type { Report } from '../report/report.js';
 import { mergeHistograms } from '../stats/latency-histogram.js';
 import { summarizeLatency, type LatencySummaryMs } from '../stats/summarize-latency.js';
 import { bootstrapPairedRatio, bootstrapRatio, DEFAULT_RESAMPLES, DEFAULT_SEED, mean, median, type RatioInterval } from './bootstrap-ratio.js';
+import { judgedRounds } from './judged-rounds.js';
 import { intervalSamples, pairByTime, selectIntervals, type IntervalSample, type SelectedIntervals } from './interval-samples.js';
 import { mannWhitneyU, twoSidedNormalP, type MannWhitneyResult } from './mann-whitney-u.js';
 import { MIN_ROUNDS_FOR_TEST, roundRatioTest, type RoundRatioTest } from './round-ratio-test.js';
@@ -57,6 +58,8 @@ export interface CompareOptions {
    * Interleaved rounds (A B A B …): each round's baseline and candidate report, measured
    * intervals only. With at least 2 rounds the judge uses the round as its unit (design
    * `rounds`); `baseline` and `candidate` then only give the whole-comparison figures.
+   * Absent: reports merged from interleaved rounds (their `rounds` field) are split into their
+   * rounds again and judged so, with no further warm-up dropped.
    */
   rounds?: ReadonlyArray<{ baseline: Report; candidate: Report }>;
 }
@@ -529,6 +532,11 @@ function chooseJudgedDesign(b: Side, c: Side, options: CompareOptions, warmup: n
  * Pure: same inputs, same result.
  */
 export function compareReports(baseline: Report, candidate: Report, options: CompareOptions): Comparison {
+  if (!options.rounds && baseline.rounds?.length && candidate.rounds?.length) {
+    // Sides merged from interleaved rounds: judged round by round, as the canary run judged them.
+    const judged = judgedRounds(baseline, candidate);
+    return compareReports(judged.baseline, judged.candidate, { ...options, warmupIntervals: 0, rounds: judged.rounds });
+  }
   const { tolerances, alpha, warmup } = checkOptions(options);
   const settings: Settings = { alpha, resamples: options.resamples ?? DEFAULT_RESAMPLES, seed: options.seed ?? DEFAULT_SEED };
   const b = describeSide(baseline, warmup);

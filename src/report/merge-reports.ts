@@ -2,7 +2,7 @@ import { BenchError } from '../errors/bench-error.js';
 import { encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
 import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
 import { auxFigures } from './build-report.js';
-import type { Report, ReportInterval, VersionReport } from './report.js';
+import type { Report, ReportInterval, RoundSpan, VersionReport } from './report.js';
 import { versionInterval, versionReport, type VersionInterval } from './version-report.js';
 
 /**
@@ -47,15 +47,31 @@ function mergeIntervalGroup(group: ReportInterval[], tMs: number): ReportInterva
   };
 }
 
+/** Sequential runs: where each one's intervals start on the merged timeline, ms. */
+function sequentialOffsetsMs(reports: Report[]): number[] {
+  let offsetMs = 0;
+  return reports.map((report) => {
+    const start = offsetMs;
+    offsetMs += Math.max(report.durationMs, report.intervals.at(-1)?.tMs ?? 0);
+    return start;
+  });
+}
+
+/** Sequential runs: each run's place in the merged intervals. */
+function roundSpans(reports: Report[]): RoundSpan[] {
+  const offsets = sequentialOffsetsMs(reports);
+  let firstInterval = 0;
+  return reports.map((report, k) => {
+    const span = { startedAt: report.startedAt, firstInterval, intervalCount: report.intervals.length, offsetMs: offsets[k]!, durationMs: report.durationMs, warmupMs: report.warmupMs };
+    firstInterval += report.intervals.length;
+    return span;
+  });
+}
+
 function mergeIntervals(reports: Report[], mode: MergeMode): ReportInterval[] {
   if (mode === 'sequential') {
-    let offsetMs = 0;
-    const all: ReportInterval[] = [];
-    for (const report of reports) {
-      for (const interval of report.intervals) all.push({ ...interval, tMs: interval.tMs + offsetMs });
-      offsetMs += Math.max(report.durationMs, report.intervals.at(-1)?.tMs ?? 0);
-    }
-    return all;
+    const offsets = sequentialOffsetsMs(reports);
+    return reports.flatMap((report, k) => report.intervals.map((interval) => ({ ...interval, tMs: interval.tMs + offsets[k]! })));
   }
   const byIndex = new Map<number, ReportInterval[]>();
   for (const report of reports) report.intervals.forEach((interval, i) => byIndex.set(i, [...(byIndex.get(i) ?? []), interval]));
@@ -148,6 +164,8 @@ export function mergeReports(reports: Report[], mode: MergeMode): Report {
     workerErrors: reports.flatMap((r) => r.workerErrors),
   };
   delete merged.thresholds;
+  if (mode === 'sequential') merged.rounds = roundSpans(reports);
+  else delete merged.rounds;
   const versions = mergeVersions(reports, mode, counts.messagesReceived);
   if (versions) merged.versions = versions;
   else delete merged.versions;

@@ -214,4 +214,23 @@ export interface Report {
   thresholds?: ThresholdsReport;
   /** Worker failures, if any. */
   workerErrors: string[];
+  /**
+   * Interleaved canary rounds merged one after another (a side's baseline.json or
+   * candidate.json): where each round's intervals lie, so that `compare` judges the rounds
+   * again exactly as the run did.
+   */
+  rounds?: RoundSpan[];
+}
+
+/** One round of an interleaved comparison inside a merged report. */
+export interface RoundSpan {
+  /** The round's own start (ISO 8601). */
+  startedAt: string;
+  /** The round's first interval is `intervals[firstInterval]`; it has `intervalCount` of them. */
+  firstInterval: number;
+  intervalCount: number;
+  /** Added to the round's own interval `tMs` in the merged report. */
+  offsetMs: number;
+  durationMs: number;
+  warmupMs: number;
 }

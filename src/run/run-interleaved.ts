@@ -6,17 +6,12 @@ import { runScenario, type RunOptions } from './run-scenario.js';
 import { ReusableWorkerPool } from '../pool/worker-pool.js';
 
 export interface InterleavedOutcome {
-  /** Every round's baseline runs merged (sequentially): the side's per-interval samples from all rounds. */
+  /**
+   * Every round's baseline runs merged (sequentially), with where each round lies (`rounds`):
+   * compareReports judges them round by round (see judged-rounds.ts).
+   */
   baseline: Report;
   candidate: Report;
-  /**
-   * The same, but only each round's full intervals (its short drain interval at the end left out):
-   * the samples the statistical judge should see. Counts are unchanged.
-   */
-  judgeBaseline: Report;
-  judgeCandidate: Report;
-  /** Each round's two reports with only their full intervals: what the judge takes one value per round from. */
-  judgeRounds: Array<{ baseline: Report; candidate: Report }>;
   /** Round by round, in the order run: baseline then candidate. */
   rounds: Array<{ baseline: Report; candidate: Report }>;
   /** Set when the run was interrupted: the rounds so far are kept. */
@@ -48,41 +43,6 @@ export function roundIntervalMs(scenario: Scenario): number {
   if (durationMs === undefined) return ROUND_INTERVALS_MS[0]!;
   const measuredMs = durationMs - warmupMs;
   return ROUND_INTERVALS_MS.find((ms) => measuredMs / ms >= MIN_INTERVALS_PER_ROUND) ?? ROUND_INTERVALS_MS.at(-1)!;
-}
-
-/**
- * Keeps the intervals that are all measurement: drops those shorter than half the median
- * interval (the drain at the end of a round) and any that began before the warm-up ended (the
- * snapshot due when the warm-up ends can come a moment after it, and is then reported as a
- * measured interval holding no responses).
- */
-function fullIntervalsOnly(report: Report): Report {
-  const lengths = report.intervals.map((i) => i.durationMs).sort((a, b) => a - b);
-  const typicalMs = lengths[Math.floor(lengths.length / 2)] ?? 0;
-  // tMs − durationMs is the interval's nominal start (its index × the interval length), to rounding.
-  const startsInWarmup = (i: Report['intervals'][number]): boolean => i.tMs - i.durationMs < report.warmupMs - 5;
-  return { ...report, intervals: report.intervals.filter((i) => i.durationMs >= typicalMs / 2 && !startsInWarmup(i)) };
-}
-
-/**
- * The reports the judge sees: each side's full intervals, laid on one common timeline where
- * round k of the baseline and round k of the candidate occupy the same slot. The judge pairs
- * intervals by time, so interval j of round k is paired with its counterpart run moments later
- * on the other side: drift between rounds cancels out.
- */
-function judgeReports(rounds: InterleavedOutcome['rounds']): Pick<InterleavedOutcome, 'judgeBaseline' | 'judgeCandidate' | 'judgeRounds'> {
-  const slotMs = Math.max(...rounds.flatMap((r) => [r.baseline, r.candidate].map((report) => Math.max(report.durationMs, report.intervals.at(-1)?.tMs ?? 0)))) + 1000;
-  const judgeRounds = rounds.map((r) => ({ baseline: fullIntervalsOnly(r.baseline), candidate: fullIntervalsOnly(r.candidate) }));
-  const side = (pick: 'baseline' | 'candidate'): Report => {
-    const reports = judgeRounds.map((r) => r[pick]);
-    const merged = mergeReports(reports, 'sequential');
-    return {
-      ...merged,
-      startedAt: rounds[0]!.baseline.startedAt,
-      intervals: reports.flatMap((report, k) => report.intervals.map((interval) => ({ ...interval, tMs: k * slotMs + interval.tMs }))),
-    };
-  };
-  return { judgeBaseline: side('baseline'), judgeCandidate: side('candidate'), judgeRounds };
 }
 
 /**
@@ -141,7 +101,6 @@ export async function runInterleaved(
   return {
     baseline: mergeReports(rounds.map((r) => r.baseline), 'sequential'),
     candidate: mergeReports(rounds.map((r) => r.candidate), 'sequential'),
-    ...judgeReports(rounds),
     rounds,
     interrupted,
   };

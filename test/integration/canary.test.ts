@@ -124,6 +124,11 @@ describe('interleaved rounds through the CLI (grpc-bench run --baseline --candid
     const comparison = JSON.parse(readFileSync(join(dir, 'comparison.json'), 'utf8')) as Comparison;
     const figures = comparison.metrics.filter((m) => m.test).map((m) => `${m.label} ${m.test!.ratio.estimate.toFixed(2)}× p ${m.pValue!.toPrecision(2)} ${m.verdict}`);
     console.log(`${name}: exit ${result.code}, ${comparison.verdict} (${comparison.design}, ${comparison.rounds} rounds): ${figures.join('; ')}`);
+    // Same data, same verdict: `compare` on the run's own baseline.json and candidate.json judges exactly as the run did.
+    const tolerances = extra.includes('--max-regression') ? ['--max-regression', extra[extra.indexOf('--max-regression') + 1]!] : [];
+    const again = await runCli(['compare', join(dir, 'baseline.json'), join(dir, 'candidate.json'), '-O', 'json', ...tolerances], { cwd: temp.dir, timeoutMs: 30_000 });
+    expect(JSON.parse(again.stdout), again.stderr).toEqual(comparison);
+    expect(again.code).toBe(result.code);
     return { code: result.code, stdout: result.stdout, stderr: result.stderr, comparison };
   }
 
