@@ -20,6 +20,8 @@ export interface RunFlags {
   m?: string;
   insecure?: boolean;
   transport?: 'grpc-js' | 'http2';
+  /** Bytes, or a size such as "16MiB" (maxReceiveMessageSize). */
+  'max-recv-message-size'?: string;
   /** TLS, under ghz's names: CA file, client certificate and key files, server name (--cname too). */
   cacert?: string;
   cert?: string;
@@ -129,6 +131,7 @@ export function flagsToOverrides(flags: RunFlags, target: string | undefined, cw
     call: flags.call,
     insecure: flags.insecure,
     transport: flags.transport,
+    maxReceiveMessageSize: flags['max-recv-message-size'],
     tls: tlsFlags(flags, cwd),
     metadata: flags.m === undefined ? undefined : (parseJsonFlag('-m/--metadata', flags.m, true) as Record<string, string>),
     data: flags.d === undefined ? undefined : parseJsonFlag('-d/--data', flags.d),

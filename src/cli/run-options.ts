@@ -26,6 +26,7 @@ export function addRunOptions<T>(y: Argv<T>) {
     .option('m', { alias: 'metadata', type: 'string', describe: 'Request metadata as a JSON object' })
     .option('insecure', { type: 'boolean', describe: 'Plaintext (no TLS); TLS with verification is the default' })
     .option('transport', { type: 'string', choices: ['grpc-js', 'http2'], describe: 'Wire implementation: grpc-js (default, reference behaviour) or http2 (node:http2, less CPU per message) (transport)' })
+    .option('max-recv-message-size', { type: 'string', describe: 'Largest response message accepted, bytes or e.g. 16MiB; larger ends the stream RESOURCE_EXHAUSTED (maxReceiveMessageSize, default 4MiB)' })
     .option('cacert', { type: 'string', describe: 'CA certificate file (PEM) that verifies the server (tls.cacert; default: system roots)' })
     .option('cert', { type: 'string', describe: 'Client certificate file (PEM) for mutual TLS, with --key (tls.cert)' })
     .option('key', { type: 'string', describe: 'Private key file (PEM) of the client certificate (tls.key)' })

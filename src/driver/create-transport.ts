@@ -26,6 +26,7 @@ export function createTransport(kind: TransportKind | undefined, options: Transp
           },
         }),
     metadata: options.metadata,
+    maxReceiveMessageBytes: options.maxReceiveMessageBytes,
     method: options.method,
     ...(options.correlateBy === undefined ? {} : { correlateBy: options.correlateBy }),
     ...(options.splitField === undefined ? {} : { splitField: options.splitField }),

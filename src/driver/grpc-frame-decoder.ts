@@ -12,6 +12,8 @@ export interface GrpcMessageSink {
   onMessage(payload: Buffer | undefined, compressed: boolean): void;
   /** The byte stream is not valid gRPC framing; nothing more is decoded. */
   onFrameError(reason: string): void;
+  /** A message announced more bytes than the limit; nothing more is decoded. */
+  onMessageTooLarge(lengthBytes: number, maxBytes: number): void;
 }
 
 const PREFIX_BYTES = 5;
@@ -31,6 +33,7 @@ export class GrpcFrameDecoder {
   constructor(
     private readonly sink: GrpcMessageSink,
     private readonly keepPayload: boolean,
+    private readonly maxMessageBytes = Infinity,
   ) {}
 
   /** True between a message's first byte and its last: the stream ended inside a message. */
@@ -83,6 +86,11 @@ export class GrpcFrameDecoder {
     if (flag > 1) {
       this.failed = true;
       this.sink.onFrameError(`invalid message prefix: compressed flag ${flag}`);
+      return false;
+    }
+    if (length > this.maxMessageBytes) {
+      this.failed = true;
+      this.sink.onMessageTooLarge(length, this.maxMessageBytes);
       return false;
     }
     this.compressed = flag === 1;

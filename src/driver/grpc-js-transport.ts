@@ -15,6 +15,8 @@ export interface GrpcJsTransportOptions {
   /** TLS material when not insecure; absent: the system's roots, no client certificate. */
   tls?: TlsMaterial;
   metadata: Record<string, string>;
+  /** A larger response message ends its stream RESOURCE_EXHAUSTED, bytes. */
+  maxReceiveMessageBytes: number;
   method: BidiMethod;
   /** Response field used to correlate responses with requests. */
   correlateBy?: string;
@@ -124,7 +126,7 @@ class GrpcJsConnection implements Connection {
       ...security.options,
       'grpc.use_local_subchannel_pool': 1,
       'grpc-bench.connection-id': `${options.workerId}-${index}`,
-      'grpc.max_receive_message_length': -1,
+      'grpc.max_receive_message_length': options.maxReceiveMessageBytes,
     });
     this.metadata = new grpc.Metadata();
     for (const [key, value] of Object.entries(options.metadata)) this.metadata.set(key, metadataValue(key, value));

@@ -15,6 +15,8 @@ export interface Http2CallContext {
   reader: ResponseFieldReader | undefined;
   /** Lower-case response header that labels responses, when splitting by header. */
   splitHeader: string | undefined;
+  /** A larger response message ends its stream RESOURCE_EXHAUSTED, bytes. */
+  maxMessageBytes: number;
 }
 
 /** Why a session went away, shared by its streams: a stream it takes down ends UNAVAILABLE. */
@@ -56,7 +58,7 @@ export class Http2GrpcStream implements BidiStream, GrpcMessageSink {
     private readonly context: Http2CallContext,
     private readonly session: SessionState,
   ) {
-    this.decoder = new GrpcFrameDecoder(this, context.reader !== undefined);
+    this.decoder = new GrpcFrameDecoder(this, context.reader !== undefined, context.maxMessageBytes);
     stream.on('response', this.handleResponse);
     stream.on('data', this.handleData);
     stream.on('trailers', this.handleTrailers);
@@ -101,6 +103,11 @@ export class Http2GrpcStream implements BidiStream, GrpcMessageSink {
     this.fail(reason);
   }
 
+  onMessageTooLarge(lengthBytes: number, maxBytes: number): void {
+    // grpc-js's words for the same limit, so both transports count the same status and details.
+    this.fail(`Received message larger than max (${lengthBytes} vs ${maxBytes})`, GrpcCode.RESOURCE_EXHAUSTED);
+  }
+
   private decompress(payload: Buffer): Buffer {
     switch (this.encoding) {
       case 'gzip':
@@ -116,11 +123,11 @@ export class Http2GrpcStream implements BidiStream, GrpcMessageSink {
     }
   }
 
-  /** A client-side failure (bad framing, undecodable response): INTERNAL, and the stream is reset. */
-  private fail(details: string): void {
+  /** A client-side failure (bad framing, undecodable or too large a response): INTERNAL unless said, and the stream is reset. */
+  private fail(details: string, code: number = GrpcCode.INTERNAL): void {
     if (this.broken) return;
     this.broken = true;
-    this.status = { code: GrpcCode.INTERNAL, details };
+    this.status = { code, details };
     if (!this.stream.closed) this.stream.close(constants.NGHTTP2_CANCEL);
   }
 

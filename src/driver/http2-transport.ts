@@ -30,6 +30,8 @@ export interface Http2TransportOptions {
   insecure: boolean;
   tls?: Http2TlsOptions;
   metadata: Record<string, string>;
+  /** A larger response message ends its stream RESOURCE_EXHAUSTED, bytes. */
+  maxReceiveMessageBytes: number;
   method: BidiMethod;
   correlateBy?: string;
   splitField?: string;
@@ -266,6 +268,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
       frame: createFramer(options.method, options.requestTemplate),
       reader: needFields ? createResponseFieldReader(options.method, options.correlateBy, options.splitField) : undefined,
       splitHeader: options.splitHeader?.toLowerCase(),
+      maxMessageBytes: options.maxReceiveMessageBytes,
     },
   };
   return { connect: (_index, events) => new Http2Connection(shared, events) };

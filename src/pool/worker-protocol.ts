@@ -24,6 +24,8 @@ export interface CallSettings {
   metadata: Record<string, string>;
   data: Record<string, unknown>;
   split?: SplitSettings;
+  /** A response message larger than this ends its stream RESOURCE_EXHAUSTED, bytes. */
+  maxReceiveMessageBytes: number;
 }
 
 /** TLS settings as PEM text (files already read), so they cross to workers as plain data. */

@@ -28,6 +28,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       insecure: task.call.insecure,
       ...(task.call.tls ? { tls: task.call.tls } : {}),
       metadata: task.call.metadata,
+      maxReceiveMessageBytes: task.call.maxReceiveMessageBytes,
       method,
       ...(task.stream.correlateBy === undefined ? {} : { correlateBy: task.stream.correlateBy }),
       ...(task.call.split?.field ? { splitField: task.call.split.field } : {}),

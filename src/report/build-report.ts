@@ -210,6 +210,7 @@ export function buildReport(input: BuildReportInput): Report {
       stream: { ...scenario.stream },
       insecure: scenario.insecure,
       transport: scenario.transport,
+      maxReceiveMessageBytes: scenario.maxReceiveMessageSize,
       metadata: redactMetadata(scenario.metadata),
       proto: input.protoPath,
       ...(scenario.tls && !scenario.insecure ? { tls: { ...scenario.tls } } : {}),

@@ -112,6 +112,8 @@ export interface ReportSettings {
   insecure: boolean;
   /** The wire implementation the run used; absent in reports from before the choice existed (grpc-js). */
   transport?: 'grpc-js' | 'http2';
+  /** The largest response message accepted, bytes; absent in reports from before the limit was kept (none). */
+  maxReceiveMessageBytes?: number;
   /** Values of secret-looking keys are redacted. */
   metadata: Record<string, string>;
   /** The .proto file, or "server reflection". */

@@ -112,6 +112,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         call,
         metadata: scenario.metadata,
         data: scenario.data,
+        maxReceiveMessageBytes: scenario.maxReceiveMessageSize,
         ...splitSettings(scenario),
       },
       stream: scenario.stream,

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { BenchError } from '../errors/bench-error.js';
 import { formatIssues, showValue } from './format-issues.js';
+import { readScenarioText } from './read-scenario-text.js';
 import { finishScenario, scenarioSchema, type Scenario, type ScenarioInput } from './scenario-schema.js';
 
 export interface LoadScenarioOptions {
@@ -32,19 +32,17 @@ export function mergeOverrides(base: unknown, overrides: Record<string, unknown>
 }
 
 function readYaml(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new BenchError('SCENARIO_UNREADABLE', `${file}: cannot read the scenario: ${reason}`);
-  }
-  const document = parseDocument(text);
+  const text = readScenarioText(file);
+  // Duplicate keys are found in one pass below: yaml's own check is quadratic in a mapping's size.
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { uniqueKeys: false, lineCounter });
   if (document.errors.length > 0) {
     const first = document.errors[0]!;
     const where = first.linePos?.[0] ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}` : 'somewhere';
     throw new BenchError('SCENARIO_UNREADABLE', `${file}: not valid YAML at ${where}: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
+  const duplicate = firstDuplicateKey(document, lineCounter);
+  if (duplicate) throw new BenchError('SCENARIO_UNREADABLE', `${file}: not valid YAML at ${duplicate.where}: the key ${showValue(duplicate.key)} appears twice in one mapping`);
   let content: unknown;
   try {
     content = document.toJS();
@@ -59,6 +57,29 @@ function readYaml(file: string): unknown {
   const cycle = findCycle(content, []);
   if (cycle) throw new BenchError('SCENARIO_INVALID', `${file}: ${cycle.join('.')}: an alias refers to a mapping or list that contains it; expected no cycles`);
   return content;
+}
+
+/** The first key that a mapping holds twice, with its place (`line L, column C`). */
+function firstDuplicateKey(document: Document, lineCounter: LineCounter): { key: string; where: string } | undefined {
+  let found: { key: string; offset: number } | undefined;
+  visit(document, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const item of map.items) {
+        const key = isScalar(item.key) ? String(item.key.value) : item.key;
+        if (!seen.has(key)) {
+          seen.add(key);
+          continue;
+        }
+        found = { key: String(key), offset: isScalar(item.key) ? (item.key.range?.[0] ?? 0) : 0 };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (!found) return undefined;
+  const { line, col } = lineCounter.linePos(found.offset);
+  return { key: found.key, where: `line ${line}, column ${col}` };
 }
 
 /** The path at which a value (YAML aliases make shared ones) contains one of its own ancestors. */

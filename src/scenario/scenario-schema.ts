@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { REPORT_FORMATS } from '../reporters/reporter-registry.js';
 import { DEFAULT_ABORT_AFTER_MS, parseThreshold, ThresholdError, type ParsedThreshold } from '../compare/parse-threshold.js';
 import { formatDurationMs, parseDurationMs } from './parse-duration.js';
+import { parseByteSize } from './parse-byte-size.js';
 import { MIN_TREND_SPAN_MS } from '../stats/memory-growth.js';
 import type { Schedule } from '../plan/load-schedule.js';
 import { parseSegment, segmentProblem, segmentShare } from '../plan/plan-segment.js';
@@ -22,6 +23,26 @@ const duration = z
       return z.NEVER;
     }
     return ms;
+  });
+
+/** A duration that must be longer than zero (a run, a stream's life, a timeout, a sampling period). */
+const positiveDuration = duration.refine((ms) => ms > 0, { error: 'must be longer than 0' });
+
+/** gRPC's default limit on one received message: 4 MiB. */
+export const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** The largest limit grpc-js takes (a 32-bit signed length). */
+const LARGEST_RECEIVE_MESSAGE_BYTES = 2 ** 31 - 1;
+
+/** A size in bytes: a whole number, or text such as "16MiB", "42 MB" (SI) or "512KiB". */
+const messageSize = z
+  .union([z.number().int().min(1), z.string().min(1)], { error: 'expected a whole number of bytes such as 16777216, or a size such as "16MiB"' })
+  .transform((value, ctx) => {
+    const bytes = typeof value === 'number' ? value : parseByteSize(value);
+    if (bytes === undefined || !Number.isInteger(bytes) || bytes < 1 || bytes > LARGEST_RECEIVE_MESSAGE_BYTES) {
+      ctx.addIssue({ code: 'custom', message: `expected a whole number of bytes from 1 to ${LARGEST_RECEIVE_MESSAGE_BYTES}, or a size such as "16MiB" or "42 MB"` });
+      return z.NEVER;
+    }
+    return bytes;
   });
 
 const positiveInt = z.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be ≥ 1');
@@ -49,7 +70,7 @@ const loadSchema = z.strictObject({
   /** Worker threads; default: the CPU count; "auto": chosen by short probe runs. Never more than connections. */
   workers: z.union([positiveInt, z.literal('auto')], { error: 'expected a whole number ≥ 1 or "auto"' }).optional(),
   /** Total run time. */
-  duration: duration.optional(),
+  duration: positiveDuration.optional(),
   /** Total request messages to send across all streams. */
   messages: positiveInt.optional(),
   /** Open model: target messages/s across all streams, on an absolute schedule. */
@@ -66,7 +87,7 @@ const streamSchema = z.strictObject({
   /** Requests per stream; then the stream half-closes, drains, and a new one opens. */
   messages: positiveInt.optional(),
   /** Lifetime of one stream; then it half-closes, drains, and a new one opens. */
-  duration: duration.optional(),
+  duration: positiveDuration.optional(),
   /** Pause between sends on one stream. */
   interval: duration.default(0),
   /** Requests in flight per stream; 1 = ping-pong. */
@@ -74,7 +95,7 @@ const streamSchema = z.strictObject({
   /** A response field that echoes the request field of the same name; without it responses match requests in order. */
   correlateBy: z.string().regex(/^[A-Za-z_]\w*$/, 'expected a field name').optional(),
   /** Per-message timeout: a request unanswered this long ends its stream as DEADLINE_EXCEEDED. */
-  timeout: duration.optional(),
+  timeout: positiveDuration.optional(),
 });
 
 const splitSchema = z.strictObject({
@@ -163,7 +184,7 @@ const monitorSchema = z.strictObject({
   /** Serve grpc-bench's own live metrics at http://127.0.0.1:<port>/metrics during the run; 0 picks a free port. */
   metricsPort: z.number({ error: 'expected a port number' }).int('expected a whole number').min(0, 'must be 0..65535').max(65535, 'must be 0..65535').optional(),
   /** Memory sampling period. */
-  interval: duration.default(500),
+  interval: positiveDuration.default(500),
 });
 
 /** A reporter's name. The registry is read only when validating, so an import cycle could not see it half-loaded. */
@@ -189,6 +210,8 @@ export const scenarioSchema = z
     insecure: z.boolean().default(false),
     /** The wire implementation: grpc-js (the reference behaviour) or node:http2 directly (less CPU per message). */
     transport: z.enum(['grpc-js', 'http2']).default('grpc-js'),
+    /** The largest response message accepted (bytes, or "16MiB"); a larger one ends its stream RESOURCE_EXHAUSTED. Default gRPC's 4 MiB. */
+    maxReceiveMessageSize: messageSize.default(DEFAULT_MAX_RECEIVE_MESSAGE_BYTES),
     /** TLS files (PEM), relative to the scenario file, and the name the server certificate must carry. */
     tls: tlsSchema.optional(),
     metadata: z.record(z.string(), z.string()).default({}),

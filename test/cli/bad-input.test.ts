@@ -15,7 +15,7 @@ import { linesOf, makeTempDir, runCli, type CliResult } from '../helpers/cli-pro
 const NOT_BIDI_PROTO = fileURLToPath(new URL('../fixtures/not-bidi.proto', import.meta.url));
 
 /** Scenario files (and what they refer to), written once into the working directory. */
-const FILES: Record<string, string> = {
+const FILES: Record<string, string | Buffer> = {
   'ok.yaml': 'name: ok\n',
   'empty.yaml': '',
   'unknown-key.yaml': 'lod:\n  streams: 4\n',
@@ -46,6 +46,11 @@ const FILES: Record<string, string> = {
   'top-level-list.yaml': '- name: x\n- load: {}\n',
   'alias-cycle.yaml': 'data: &d\n  user_id: *d\n',
   'bad-threshold.yaml': 'thresholds:\n  p99: fast\n',
+  'duplicate-key.yaml': 'load:\n  streams: 2\n  streams: 3\n',
+  'utf16.yaml': Buffer.from('\ufeffname: x\n', 'utf16le'),
+  'latin1.yaml': Buffer.concat([Buffer.from('name: x\ndata:\n  user_id: caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
+  // 100,000 keys: yaml's own duplicate check would take minutes, parsing alone seconds.
+  'many-keys.yaml': `data:\n${Array.from({ length: 100_000 }, (_, i) => `  k${i}: ${i}\n`).join('')}`,
 };
 
 interface Case {
@@ -83,6 +88,14 @@ const CASES: Case[] = [
   { name: 'bad YAML syntax', args: ['validate', 'bad-yaml.yaml'], code: 'SCENARIO_UNREADABLE', exit: 3, names: ['bad-yaml.yaml', 'not valid YAML at line 4, column 1'] },
   { name: 'a list at the top level', args: ['validate', 'top-level-list.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['top-level-list.yaml', 'top level', 'a list'] },
   { name: 'an alias that contains itself', args: ['validate', 'alias-cycle.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['alias-cycle.yaml', 'data.user_id', 'alias'] },
+  { name: 'a key twice in one mapping', args: ['validate', 'duplicate-key.yaml'], code: 'SCENARIO_UNREADABLE', exit: 3, names: ['duplicate-key.yaml', 'line 3, column 3', '"streams"', 'twice'] },
+  { name: 'a UTF-16 file', args: ['validate', 'utf16.yaml'], code: 'SCENARIO_UNREADABLE', exit: 3, names: ['utf16.yaml', 'UTF-16 is not supported', 'UTF-8'] },
+  { name: 'a file that is not UTF-8', args: ['validate', 'latin1.yaml'], code: 'SCENARIO_UNREADABLE', exit: 3, names: ['latin1.yaml', 'line 3', 'not valid UTF-8'] },
+  { name: 'a 100,000-key file', args: ['validate', 'many-keys.yaml'], code: 'SCENARIO_UNREADABLE', exit: 3, names: ['many-keys.yaml', 'bytes is more than a scenario file may hold (524288 bytes)'] },
+  { name: '-z 0s', args: ['validate', 'ok.yaml', '-z', '0s'], code: 'SCENARIO_INVALID', exit: 3, names: ['ok.yaml', 'load.duration: must be longer than 0, got "0s"'] },
+  { name: '--stream-timeout 0ms', args: ['validate', 'ok.yaml', '--stream-timeout', '0ms'], code: 'SCENARIO_INVALID', exit: 3, names: ['ok.yaml', 'stream.timeout: must be longer than 0, got "0ms"'] },
+  { name: '--stream-call-duration 0ms', args: ['validate', 'ok.yaml', '--stream-call-duration', '0ms'], code: 'SCENARIO_INVALID', exit: 3, names: ['ok.yaml', 'stream.duration: must be longer than 0, got "0ms"'] },
+  { name: '--max-recv-message-size 10XB', args: ['validate', 'ok.yaml', '--max-recv-message-size', '10XB'], code: 'SCENARIO_INVALID', exit: 3, names: ['ok.yaml', 'maxReceiveMessageSize', '"16MiB"', '"10XB"'] },
   { name: 'missing scenario file', args: ['validate', 'no-such.yaml'], code: 'SCENARIO_UNREADABLE', exit: 3, names: ['no-such.yaml', 'no such file'] },
   { name: 'bad -d JSON', args: ['validate', 'ok.yaml', '-d', '{"user_id": '], code: 'USAGE', exit: 2, names: ['-d/--data', 'not valid JSON', '{\\"user_id\\": '] },
   { name: '-d that is not an object', args: ['validate', 'ok.yaml', '-d', '[1]'], code: 'USAGE', exit: 2, names: ['-d/--data', 'expected a JSON object', '[1]'] },

@@ -21,6 +21,8 @@ export interface ConformanceServerOptions {
   mode: ConformanceMode;
   /** Requests answered before the status or reset (status-message, reset-*); default 2. */
   answerFirst?: number;
+  /** answer: each response's order_id holds this many bytes (a large response); default a short id. */
+  answerPaddingBytes?: number;
   /** Serve TLS with this key pair instead of plaintext; with `clientCa`, clients must present a certificate it signed. */
   tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer };
 }
@@ -88,7 +90,8 @@ export async function startConformanceServer(options: ConformanceServerOptions):
       }
       answered += 1;
       messagesSent += 1;
-      call.write({ request_id: request.request_id, order_id: `o-${messagesSent}`, status: 'CREATED', served_by: 'helper' });
+      const orderId = options.answerPaddingBytes === undefined ? `o-${messagesSent}` : 'o'.repeat(options.answerPaddingBytes);
+      call.write({ request_id: request.request_id, order_id: orderId, status: 'CREATED', served_by: 'helper' });
     });
     call.on('end', () => {
       if (over) return;

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from '../../src/scenario/scenario-schema.js';
 import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ afterEach(() => {
 function connect(kind: (typeof TRANSPORT_KINDS)[number], target: string): { connection: Connection; lost: Promise<void> } {
   let onLost!: () => void;
   const lost = new Promise<void>((resolve) => (onLost = resolve));
-  const connection = createTransport(kind, { target, insecure: true, metadata: {}, method, workerId: 0 }).connect(0, { onReady: () => {}, onLost });
+  const connection = createTransport(kind, { target, insecure: true, metadata: {}, maxReceiveMessageBytes: DEFAULT_MAX_RECEIVE_MESSAGE_BYTES, method, workerId: 0 }).connect(0, { onReady: () => {}, onLost });
   cleanups.push(() => connection.close());
   return { connection, lost };
 }

@@ -43,8 +43,12 @@ async function orderServer(options: Parameters<typeof startOrderServer>[0] = {})
   return server;
 }
 
-async function helper(mode: ConformanceMode, tls?: { clientCa?: Buffer }): Promise<ConformanceServerHandle> {
-  const server = await startConformanceServer({ mode, ...(tls ? { tls: { cert: certs.serverCert, key: certs.serverKey, ...tls } } : {}) });
+async function helper(mode: ConformanceMode, tls?: { clientCa?: Buffer }, answerPaddingBytes?: number): Promise<ConformanceServerHandle> {
+  const server = await startConformanceServer({
+    mode,
+    ...(tls ? { tls: { cert: certs.serverCert, key: certs.serverKey, ...tls } } : {}),
+    ...(answerPaddingBytes === undefined ? {} : { answerPaddingBytes }),
+  });
   helpers.push(server);
   return server;
 }
@@ -204,6 +208,24 @@ describe.each(TRANSPORTS)('transport %s', (transport) => {
     expectReconciled(report);
     // The details are each transport's own words for a reset; the status and counts are the contract.
     record(mode, { statusCodes: report.statusCodes, counts: report.counts });
+  });
+
+  it("a response over gRPC's 4 MiB receive limit ends its stream RESOURCE_EXHAUSTED; maxReceiveMessageSize raises the limit", async () => {
+    const server = await helper('answer', undefined, 5 * 1024 * 1024);
+    const load = { streams: 1, connections: 1, workers: 1, messages: 2 };
+
+    const limited = await run(transport, server.address, { load, stream: { messages: 1 } });
+    const raised = await run(transport, server.address, { load, stream: { messages: 1 }, maxReceiveMessageSize: '8MiB' });
+
+    expect(limited.settings.maxReceiveMessageBytes).toBe(4 * 1024 * 1024);
+    expect(limited.statusCodes).toEqual({ RESOURCE_EXHAUSTED: 2 });
+    expect(Object.keys(limited.errorDetails)).toEqual([expect.stringMatching(/^RESOURCE_EXHAUSTED: Received message larger than max \(\d+ vs 4194304\)$/)]);
+    expect(limited.counts).toMatchObject({ messagesSent: 2, messagesReceived: 0, messagesFailed: 2 });
+    expect(raised.settings.maxReceiveMessageBytes).toBe(8 * 1024 * 1024);
+    expect(raised.statusCodes).toEqual({ OK: 2 });
+    expect(raised.counts).toMatchObject({ messagesSent: 2, messagesReceived: 2, errors: 0 });
+    expectReconciled(limited);
+    record('receive limit', { limited: { statusCodes: limited.statusCodes, errorDetails: limited.errorDetails, counts: limited.counts }, raised: raised.counts });
   });
 
   it('an error ratio: failed streams counted by status, like the server sent them', async () => {

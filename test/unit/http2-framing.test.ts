@@ -19,6 +19,9 @@ class Collect implements GrpcMessageSink {
   onFrameError(reason: string): void {
     this.errors.push(reason);
   }
+  onMessageTooLarge(lengthBytes: number, maxBytes: number): void {
+    this.errors.push(`too large: ${lengthBytes} > ${maxBytes}`);
+  }
 }
 
 /** Cuts `bytes` at the given offsets (sorted, deduplicated, within range). */
@@ -67,6 +70,14 @@ describe('GrpcFrameDecoder', () => {
     const decoder = new GrpcFrameDecoder(new Collect(), true);
     decoder.push(frameMessage(Buffer.from('hello')).subarray(0, 7));
     expect(decoder.midMessage).toBe(true);
+  });
+
+  it('stops at a message announced larger than the limit, before reading its bytes; one at the limit passes', () => {
+    const sink = new Collect();
+    const decoder = new GrpcFrameDecoder(sink, true, 4);
+    decoder.push(Buffer.concat([frameMessage(Buffer.from('abcd')), frameMessage(Buffer.from('abcde')), frameMessage(Buffer.from('x'))]).subarray(0, 15));
+    expect(sink.messages).toEqual([{ payload: Buffer.from('abcd').toString('hex'), compressed: false }]);
+    expect(sink.errors).toEqual(['too large: 5 > 4']);
   });
 
   it('reports the compressed flag, and rejects a flag that is neither 0 nor 1', () => {

@@ -7,6 +7,7 @@ import { flagsToOverrides } from '../../src/cli/run-flags.js';
 import { BenchError } from '../../src/errors/bench-error.js';
 import { compileMessageTemplate, type TemplateContext } from '../../src/scenario/compile-message-template.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
+import { parseByteSize } from '../../src/scenario/parse-byte-size.js';
 import { parseDurationMs } from '../../src/scenario/parse-duration.js';
 import { makeTempDir } from '../helpers/cli-process.js';
 
@@ -88,6 +89,16 @@ describe('loadScenario', () => {
     });
     expect(scenario.load.messages).toBeUndefined();
     expect(Object.isFrozen(scenario)).toBe(true);
+  });
+
+  it('reads a mapping of 30,000 keys (duplicate keys are looked for in one pass) and a UTF-8 byte-order mark', () => {
+    const keys = Array.from({ length: 30_000 }, (_, i) => `  k${i}: ${i}\n`).join('');
+    const file = writeScenario('wide.yaml', `\ufeffdata:\n${keys}`);
+
+    const scenario = loadScenario({ file, cwd: dir });
+
+    expect(Object.keys(scenario.data)).toHaveLength(30_000);
+    expect(scenario.data['k29999']).toBe(29_999);
   });
 
   it('fills in defaults when nothing is given', () => {
@@ -304,5 +315,21 @@ describe('parseDurationMs', () => {
 
   it.each(['', '10', 's', '10 s', '10 seconds', '-1s', '1e3ms', '1.s', '.5s', '10S', '5d'])('%j is not a duration', (text) => {
     expect(parseDurationMs(text)).toBeUndefined();
+  });
+});
+
+describe('parseByteSize', () => {
+  it.each([
+    ['4194304', 4_194_304],
+    ['16MiB', 16 * 1024 * 1024],
+    ['42 MB', 42_000_000],
+    ['1.5kB', 1500],
+    ['1.1KiB', 1126],
+    ['1.5', 1.5],
+    ['10XB', undefined],
+    ['MiB', undefined],
+    ['-1', undefined],
+  ] as const)('%s → %s', (text, bytes) => {
+    expect(parseByteSize(text)).toBe(bytes);
   });
 });
