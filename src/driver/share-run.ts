@@ -124,9 +124,16 @@ export class ShareRun implements StreamOwner {
     }
   }
 
-  async run(): Promise<WorkerResult> {
+  /** Settles when the share has finished, also when it is stopped while still connecting. */
+  run(): Promise<WorkerResult> {
+    return new Promise<WorkerResult>((resolve, reject) => {
+      this.finish = resolve;
+      this.start().catch(reject);
+    });
+  }
+
+  private async start(): Promise<void> {
     const { share, transport, connectTimeoutMs } = this.options;
-    const done = new Promise<WorkerResult>((resolve) => (this.finish = resolve));
     for (let i = 0; i < share.connections; i++) {
       this.connections.push(transport.connect(i, { onReady: this.connectionReady, onLost: this.connectionLost }));
     }
@@ -134,6 +141,8 @@ export class ShareRun implements StreamOwner {
     // connect must not count as request latency. Failed ones still get streams, which then
     // fail and are counted by status.
     await Promise.allSettled(this.connections.map((c) => c.whenReady(connectTimeoutMs)));
+    // Stopped while connecting: the share has already finished, with nothing measured.
+    if (!this.finish) return;
     // Start-up (module loading, connecting) is not the generator's load: watch from here on.
     this.monitor = new GeneratorMonitor(share.workerId);
     this.loadStartedAtMs = performance.now();
@@ -154,7 +163,6 @@ export class ShareRun implements StreamOwner {
     for (let slot = 0; slot < this.activeSlotTarget && this.sending && this.budget > 0; slot++) this.openStream(slot);
     if (this.rateSchedule) this.sendDue();
     this.finishIfIdle();
-    return done;
   }
 
   /** Stop sending (run deadline, or a `stop` from the main thread), drain, then cancel. */
@@ -474,6 +482,11 @@ export class ShareRun implements StreamOwner {
     this.options.onSnapshot(snapshot);
   };
 
+  /** 0 when the load never started (the share was stopped while connecting). */
+  private sinceLoadStartMs(atMs: number): number {
+    return this.loadStartedAtMs === 0 ? 0 : atMs - this.loadStartedAtMs;
+  }
+
   private finishIfIdle(): void {
     if (!this.finish || this.streams.size > 0) return;
     if (this.sending && this.budget > 0) {
@@ -509,8 +522,8 @@ export class ShareRun implements StreamOwner {
       inFlightAtStop: this.inFlightAtStop,
       peakActiveConnections: this.peakActiveConnections,
       peakActiveStreams: this.peakActiveStreams,
-      elapsedMs: performance.now() - this.loadStartedAtMs,
-      sendingMs: this.sendingEndedAtMs - this.loadStartedAtMs,
+      elapsedMs: this.sinceLoadStartMs(performance.now()),
+      sendingMs: this.sinceLoadStartMs(this.sendingEndedAtMs),
       snapshotCount: this.snapshotIndex,
       stoppedEarly: this.stoppedEarly,
     });
