@@ -6,8 +6,6 @@ type Message = Record<string, unknown>;
 /** What converting one request's data carries along (convert-request-data.ts, well-known-json.ts). */
 export interface ConvertContext {
   info: RequestMessageType;
-  /** Map fields as `[{key, value}]` (types built from descriptors, as with server reflection) instead of objects. */
-  mapsAsEntries: boolean;
   /** Inside an Any, encoded once: no template may appear there. */
   frozen: boolean;
   /** Every problem found, as "path: what is wrong". */

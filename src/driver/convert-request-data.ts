@@ -21,6 +21,8 @@ type Message = Record<string, unknown>;
 
 /** Problems shown in the one error line; the rest are counted. */
 const SHOWN_PROBLEMS = 5;
+/** Field names listed after an unknown field. */
+const SHOWN_FIELDS = 12;
 
 export function lowerCamelCase(name: string): string {
   return name.replace(/_+([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
@@ -34,10 +36,15 @@ function typeLabel(field: protobuf.Field): string {
   return field.resolvedType ? field.resolvedType.fullName.replace(/^\./, '') : field.type;
 }
 
-/** The field's map entry type, when the field is a map (a MapField, or a repeated entry message). */
-function mapEntryOf(field: protobuf.Field, ctx: ConvertContext): protobuf.Type | undefined {
+/**
+ * A map field's key type and value field: a MapField (types parsed from a .proto), or a
+ * repeated entry message (types built from descriptors), whose data is then `[{key, value}]`.
+ */
+function mapOf(field: protobuf.Field, ctx: ConvertContext): { keyType: string; valueField: protobuf.Field; asEntries: boolean } | undefined {
+  if (field instanceof protobuf.MapField) return { keyType: field.keyType, valueField: field, asEntries: false };
   const type = field.resolvedType;
-  return field.repeated && type instanceof protobuf.Type && ctx.info.mapEntries.has(type.fullName) ? type : undefined;
+  if (!field.repeated || !(type instanceof protobuf.Type) || !ctx.info.mapEntries.has(type.fullName)) return undefined;
+  return { keyType: type.fields['key']!.type, valueField: type.fields['value']!, asEntries: true };
 }
 
 function isValueType(field: protobuf.Field): boolean {
@@ -71,17 +78,16 @@ export function convertSingle(field: protobuf.Field, value: unknown, where: stri
   return converted.value;
 }
 
-function convertMap(entry: protobuf.Type, value: unknown, where: string, ctx: ConvertContext): unknown {
-  const keyField = entry.fields['key']!;
-  const valueField = entry.fields['value']!;
+function convertMap(map: NonNullable<ReturnType<typeof mapOf>>, value: unknown, where: string, ctx: ConvertContext): unknown {
+  const { keyType, valueField } = map;
   if (!isPlainObject(value)) {
-    ctx.problems.push(`${where}: ${showValue(value)} is not an object; map<${keyField.type}, ${typeLabel(valueField)}> expected`);
+    ctx.problems.push(`${where}: ${showValue(value)} is not an object; map<${keyType}, ${typeLabel(valueField)}> expected`);
     return undefined;
   }
-  const entries: Array<[unknown, unknown]> = [];
+  const entries: Array<[string, unknown]> = [];
   for (const [key, item] of Object.entries(value)) {
     const at = childPath(where, key);
-    const convertedKey = convertMapKey(keyField.type, key);
+    const convertedKey = convertMapKey(keyType, key);
     if ('problem' in convertedKey) {
       ctx.problems.push(`${at}: ${convertedKey.problem}`);
       continue;
@@ -91,11 +97,12 @@ function convertMap(entry: protobuf.Type, value: unknown, where: string, ctx: Co
       continue;
     }
     const convertedValue = convertSingle(valueField, item, at, ctx);
-    if (convertedValue !== undefined) entries.push([convertedKey.value, convertedValue]);
+    if (convertedValue !== undefined) entries.push([convertedKey.value as string, convertedValue]);
   }
-  if (!ctx.mapsAsEntries) return Object.fromEntries(entries);
   // Entry messages take the key in its own type: a bool key as a boolean.
-  return entries.map(([key, item]) => ({ key: keyField.type === 'bool' ? key === 'true' : key, value: item }));
+  if (map.asEntries) return entries.map(([key, item]) => ({ key: keyType === 'bool' ? key === 'true' : key, value: item }));
+  // protobufjs writes a map's bool key as the truth of the object key: "false" would be sent as true.
+  return Object.fromEntries(entries.map(([key, item]) => [keyType === 'bool' && key === 'false' ? '' : key, item]));
 }
 
 function convertRepeated(field: protobuf.Field, value: unknown, where: string, ctx: ConvertContext): unknown {
@@ -161,13 +168,14 @@ export function convertMessage(type: protobuf.Type, value: unknown, where: strin
       }
       oneofMembers.set(oneof, key);
     }
-    const entry = mapEntryOf(field, ctx);
-    const converted = entry ? convertMap(entry, item, at, ctx) : field.repeated ? convertRepeated(field, item, at, ctx) : convertSingle(field, item, at, ctx);
+    const map = mapOf(field, ctx);
+    const converted = map ? convertMap(map, item, at, ctx) : field.repeated ? convertRepeated(field, item, at, ctx) : convertSingle(field, item, at, ctx);
     if (converted !== undefined) out[field.name] = converted;
   }
   if (unknown.length) {
     const names = type.fieldsArray.map((f) => f.name);
-    ctx.problems.push(`${where}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => showValue(k)).join(', ')}; ${typeName} has ${names.length ? names.join(', ') : 'no fields'}`);
+    const listed = names.length > SHOWN_FIELDS ? `${names.slice(0, SHOWN_FIELDS).join(', ')} and ${names.length - SHOWN_FIELDS} more` : names.join(', ');
+    ctx.problems.push(`${where}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => showValue(k)).join(', ')}; ${typeName} has ${names.length ? listed : 'no fields'}`);
   }
   for (const field of type.fieldsArray) {
     const key = givenAs.get(field);
@@ -181,7 +189,7 @@ export function convertMessage(type: protobuf.Type, value: unknown, where: strin
  * MESSAGE_INVALID naming every problem by its path (the first few, and how many more).
  */
 export function convertRequestData(method: BidiMethod, data: Message): Message {
-  const ctx: ConvertContext = { info: requestMessageType(method), mapsAsEntries: method.mapsAsEntries === true, frozen: false, problems: [], convertMessage, convertSingle };
+  const ctx: ConvertContext = { info: requestMessageType(method), frozen: false, problems: [], convertMessage, convertSingle };
   const converted = convertMessage(ctx.info.type, data, 'data', ctx);
   if (ctx.problems.length) {
     const shown = ctx.problems.slice(0, SHOWN_PROBLEMS).join('; ');

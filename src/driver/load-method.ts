@@ -20,11 +20,8 @@ export interface BidiMethod {
   /** Top-level field names of the request and response messages. */
   requestFields: string[];
   responseFields: string[];
-  /**
-   * True when the serializer's types were built from descriptors (server reflection): protobufjs
-   * then holds map fields as repeated entry messages, so map data must be `[{key, value}]`.
-   */
-  mapsAsEntries?: boolean;
+  /** Where the serializer's types came from, to build the same types again (request-message-type.ts). */
+  typeSource: { protoPath: string; importPaths: string[] } | { descriptorSet: Uint8Array };
 }
 
 /** "pkg.Service/Method" or "pkg.Service.Method" → ["pkg.Service", "Method"]. */
@@ -57,7 +54,7 @@ export function loadBidiMethod(protoPath: string, importPaths: string[], call: s
     const reason = ((error as Error).message ?? String(error)).split('\n')[0];
     throw new BenchError('PROTO_INVALID', `proto: ${protoPath}: cannot parse: ${reason}`);
   }
-  return findBidiMethod(pkg, call, protoPath);
+  return { ...findBidiMethod(pkg, call, protoPath), typeSource: { protoPath, importPaths } };
 }
 
 /**
@@ -72,11 +69,11 @@ export function loadBidiMethodFromDescriptorSet(descriptorSet: Buffer, call: str
     const reason = ((error as Error).message ?? String(error)).split('\n')[0];
     throw new BenchError('REFLECTION_FAILED', `${source}: the descriptors cannot be loaded: ${reason}`);
   }
-  return { ...findBidiMethod(pkg, call, source), mapsAsEntries: true };
+  return { ...findBidiMethod(pkg, call, source), typeSource: { descriptorSet } };
 }
 
 /** Finds one bidirectional-streaming method in a loaded package; `source` names the proto in errors. */
-export function findBidiMethod(pkg: protoLoader.PackageDefinition, call: string, source: string): BidiMethod {
+export function findBidiMethod(pkg: protoLoader.PackageDefinition, call: string, source: string): Omit<BidiMethod, 'typeSource'> {
   const [serviceName, methodName] = splitCallName(call);
   const service = pkg[serviceName];
   if (!service || 'format' in service) {

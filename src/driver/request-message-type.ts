@@ -1,13 +1,14 @@
+import { loadProtosWithOptionsSync } from '@grpc/proto-loader/build/src/util.js';
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor/index.js';
-import type { BidiMethod } from './load-method.js';
+import { PROTO_LOADER_OPTIONS, type BidiMethod } from './load-method.js';
 
-/** The request message as protobufjs types, with what the descriptors say that protobufjs drops. */
+/** The request message as protobufjs types, with what protobufjs keeps only in the descriptors. */
 export interface RequestMessageType {
   type: protobuf.Type;
-  /** Full names (".pkg.Msg.FieldEntry") of the synthetic map-entry messages. */
+  /** Full names (".pkg.Msg.FieldEntry") of map-entry messages, where maps are repeated entries. */
   mapEntries: ReadonlySet<string>;
-  /** A field's `json_name` from its descriptor, when one is set; keyed by the field. */
+  /** A field's JSON name when the proto sets `json_name`. */
   jsonNames: ReadonlyMap<protobuf.Field, string>;
 }
 
@@ -27,52 +28,62 @@ function collectNames(messages: MessageDescriptor[] | undefined, scope: string, 
   }
 }
 
+function eachField(namespace: protobuf.NamespaceBase, visit: (type: protobuf.Type, field: protobuf.Field) => void): void {
+  for (const nested of namespace.nestedArray) {
+    if (nested instanceof protobuf.Type) for (const field of nested.fieldsArray) visit(nested, field);
+    if (nested instanceof protobuf.Namespace) eachField(nested, visit);
+  }
+}
+
+/**
+ * The types built from descriptors (server reflection) the way proto-loader builds them:
+ * protobufjs's `fromDescriptor` keeps map fields as repeated entry messages and drops
+ * `json_name`, so both are read back from the descriptors.
+ */
+function fromDescriptorSet(set: Uint8Array): { root: protobuf.Root; mapEntries: Set<string>; jsonNames: Map<protobuf.Field, string> } {
+  const decoded = descriptor.FileDescriptorSet.decode(set);
+  // Added to Root by protobufjs/ext/descriptor at import; its typings do not say so.
+  const root = (protobuf.Root as unknown as { fromDescriptor(set: unknown): protobuf.Root }).fromDescriptor(decoded);
+  root.resolveAll();
+  const mapEntries = new Set<string>();
+  const jsonByName = new Map<string, string>();
+  for (const file of (decoded as unknown as { file: Array<{ package?: string; messageType?: MessageDescriptor[] }> }).file) {
+    collectNames(file.messageType, file.package ? `.${file.package}` : '', mapEntries, jsonByName);
+  }
+  const jsonNames = new Map<protobuf.Field, string>();
+  eachField(root, (type, field) => {
+    const json = jsonByName.get(`${type.fullName}.${field.name}`);
+    if (json) jsonNames.set(field, json);
+  });
+  return { root, mapEntries, jsonNames };
+}
+
+/** The types parsed from the .proto the way proto-loader parses them (its descriptors lose proto2 `required`). */
+function fromProtoFile(protoPath: string, importPaths: string[]): { root: protobuf.Root; mapEntries: Set<string>; jsonNames: Map<protobuf.Field, string> } {
+  const root = loadProtosWithOptionsSync(protoPath, { ...PROTO_LOADER_OPTIONS, includeDirs: importPaths });
+  const jsonNames = new Map<protobuf.Field, string>();
+  eachField(root, (_type, field) => {
+    const json = (field.options as Record<string, unknown> | undefined)?.['json_name'];
+    if (typeof json === 'string') jsonNames.set(field, json);
+  });
+  return { root, mapEntries: new Set(), jsonNames };
+}
+
 const cache = new WeakMap<object, RequestMessageType>();
 
 /**
- * The request type built from the method's own file descriptors (what proto-loader keeps for
- * both a .proto and server reflection), so the names and numbers are the serializer's.
- * protobufjs's `fromDescriptor` turns map fields into repeated entry messages and forgets
- * `json_name`; both are read back from the descriptors here.
+ * The request type as the method's serializer sees it: from the same .proto or the same
+ * descriptors, built the same way, so names, numbers and the form of map fields agree.
  */
 export function requestMessageType(method: BidiMethod): RequestMessageType {
   const cached = cache.get(method.definition);
   if (cached) return cached;
-  const requestType = method.definition.requestType;
-  const files = requestType.fileDescriptorProtos.map((bytes) => descriptor.FileDescriptorProto.decode(bytes));
-  // Added to Root by protobufjs/ext/descriptor at import; its typings do not say so.
-  const root = (protobuf.Root as unknown as { fromDescriptor(set: { file: unknown[] }): protobuf.Root }).fromDescriptor({ file: files });
-  root.resolveAll();
-  const mapEntries = new Set<string>();
-  const jsonByName = new Map<string, string>();
-  for (const file of files as unknown as Array<{ package?: string; messageType?: MessageDescriptor[] }>) {
-    collectNames(file.messageType, file.package ? `.${file.package}` : '', mapEntries, jsonByName);
-  }
-  const typeName = (requestType.type as { name: string }).name;
-  const type = findType(root, method, typeName);
-  const jsonNames = new Map<protobuf.Field, string>();
-  const visit = (namespace: protobuf.NamespaceBase): void => {
-    for (const nested of namespace.nestedArray) {
-      if (nested instanceof protobuf.Type) {
-        for (const field of nested.fieldsArray) {
-          const json = jsonByName.get(`${nested.fullName}.${field.name}`);
-          if (json) jsonNames.set(field, json);
-        }
-      }
-      if (nested instanceof protobuf.Namespace) visit(nested);
-    }
-  };
-  visit(root);
-  const result = { type, mapEntries, jsonNames };
+  const source = method.typeSource;
+  const { root, mapEntries, jsonNames } = 'descriptorSet' in source ? fromDescriptorSet(source.descriptorSet) : fromProtoFile(source.protoPath, source.importPaths);
+  const [, servicePath, methodName] = /^\/(.+)\/([^/]+)$/.exec(method.path)!;
+  const rpc = root.lookupService(servicePath!).methods[methodName!]!;
+  rpc.resolve();
+  const result = { type: rpc.resolvedRequestType!, mapEntries, jsonNames };
   cache.set(method.definition, result);
   return result;
-}
-
-/** The request type by the method's input type name, found in the service that holds the method. */
-function findType(root: protobuf.Root, method: BidiMethod, typeName: string): protobuf.Type {
-  const [, servicePath, methodName] = /^\/(.+)\/([^/]+)$/.exec(method.path) ?? [];
-  const service = servicePath === undefined ? undefined : root.lookupService(servicePath);
-  const rpc = methodName === undefined ? undefined : service?.methods[methodName];
-  if (rpc?.resolvedRequestType) return rpc.resolvedRequestType;
-  return root.lookupType(typeName);
 }

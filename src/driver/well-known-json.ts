@@ -59,13 +59,15 @@ function convertStruct(type: protobuf.Type, value: unknown, where: string, ctx: 
     return undefined;
   }
   const fields = fieldOf(type, 'fields');
-  const valueType = (fields.resolvedType as protobuf.Type).fields['value']!.resolvedType as protobuf.Type;
+  // A MapField when parsed from a .proto; a repeated entry message when built from descriptors.
+  const asEntries = !(fields instanceof protobuf.MapField);
+  const valueType = (asEntries ? (fields.resolvedType as protobuf.Type).fields['value']!.resolvedType : fields.resolvedType) as protobuf.Type;
   const entries: Array<[string, Message]> = [];
   for (const [key, item] of Object.entries(value)) {
     const converted = convertValue(valueType, item, childPath(where, key), ctx);
     if (converted) entries.push([key, converted]);
   }
-  return { [fields.name]: ctx.mapsAsEntries ? entries.map(([key, item]) => ({ key, value: item })) : Object.fromEntries(entries) };
+  return { [fields.name]: asEntries ? entries.map(([key, item]) => ({ key, value: item })) : Object.fromEntries(entries) };
 }
 
 function convertList(type: protobuf.Type, value: unknown, where: string, ctx: ConvertContext): Message | undefined {
@@ -124,8 +126,7 @@ function convertAny(type: protobuf.Type, value: unknown, where: string, ctx: Con
     ctx.problems.push(`${childPath(where, '@type')}: ${showValue(url)} names a message that is not in the proto or its imports; an Any can hold only those`);
     return undefined;
   }
-  // The payload is encoded with these descriptor-built types, whose maps are entry lists.
-  const innerCtx: ConvertContext = { ...ctx, mapsAsEntries: true, frozen: true };
+  const innerCtx: ConvertContext = { ...ctx, frozen: true };
   let payload: unknown = rest;
   if (isWellKnown(inner)) {
     const { value: wrapped, ...others } = rest;
