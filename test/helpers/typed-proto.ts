@@ -20,10 +20,27 @@ export function loadTypedMethodFromDescriptors(): BidiMethod {
 }
 
 /**
- * typed.Typed loaded by protobufjs alone (not through proto-loader), to decode what was sent:
+ * Decodes with typed.Typed loaded by protobufjs alone (not through proto-loader):
  * 64-bit integers as decimal strings, enums by name, bytes as base64.
  */
 export function decodeTyped(bytes: Uint8Array): Record<string, unknown> {
+  const type = referenceTypedType();
+  const decoded = type.toObject(type.decode(bytes), { longs: String, enums: String, bytes: String, oneofs: false });
+  // protobufjs keys an int64 map by an 8-character hash of the number; shown as the number here.
+  const byId = decoded['names_by_id'] as Record<string, string> | undefined;
+  if (byId) decoded['names_by_id'] = Object.fromEntries(Object.entries(byId).map(([hash, name]) => [protobuf.util.LongBits.fromHash(hash).toLong(false).toString(), name]));
+  return decoded;
+}
+
+/** protobufjs's own encoding of a message of typed.Typed: fromObject, then encode. */
+export function encodeTyped(message: Record<string, unknown>): Buffer {
+  const type = referenceTypedType();
+  return Buffer.from(type.encode(type.fromObject(message)).finish());
+}
+
+let referenceType: protobuf.Type | undefined;
+
+function referenceTypedType(): protobuf.Type {
   referenceType ??= (() => {
     const root = new protobuf.Root();
     root.resolvePath = (_origin, target) => (target.startsWith('google/') || target.startsWith('/') ? target : `${dirname(TYPED_PROTO_PATH)}/${target}`);
@@ -31,11 +48,5 @@ export function decodeTyped(bytes: Uint8Array): Record<string, unknown> {
     root.resolveAll();
     return root.lookupType('typed.Typed');
   })();
-  const decoded = referenceType.toObject(referenceType.decode(bytes), { longs: String, enums: String, bytes: String, oneofs: false });
-  // protobufjs keys an int64 map by an 8-character hash of the number; shown as the number here.
-  const byId = decoded['names_by_id'] as Record<string, string> | undefined;
-  if (byId) decoded['names_by_id'] = Object.fromEntries(Object.entries(byId).map(([hash, name]) => [protobuf.util.LongBits.fromHash(hash).toLong(false).toString(), name]));
-  return decoded;
+  return referenceType;
 }
-
-let referenceType: protobuf.Type | undefined;
