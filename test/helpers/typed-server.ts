@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
 import { TYPED_PROTO_PATH } from './typed-proto.js';
 
 export interface TypedServerHandle {
@@ -13,11 +14,11 @@ export interface TypedServerHandle {
 /**
  * typed.TypedService on 127.0.0.1:0, decoding requests with its own proto-loader: Exchange
  * answers each request with its request_id, and ends OK when the client half-closes.
+ * `reflection`: it also answers server reflection, so a client can run without the proto.
  */
-export async function startTypedServer(): Promise<TypedServerHandle> {
-  const definition = grpc.loadPackageDefinition(
-    loadSync(TYPED_PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: false, oneofs: true, includeDirs: [dirname(TYPED_PROTO_PATH)] }),
-  );
+export async function startTypedServer(options: { reflection?: boolean } = {}): Promise<TypedServerHandle> {
+  const packageDefinition = loadSync(TYPED_PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: false, oneofs: true, includeDirs: [dirname(TYPED_PROTO_PATH)] });
+  const definition = grpc.loadPackageDefinition(packageDefinition);
   const typed = definition['typed'] as Record<string, { service: grpc.ServiceDefinition }>;
   const received: Array<Record<string, unknown>> = [];
   const exchange = (call: grpc.ServerDuplexStream<Record<string, unknown>, Record<string, unknown>>): void => {
@@ -32,6 +33,7 @@ export async function startTypedServer(): Promise<TypedServerHandle> {
   };
   const server = new grpc.Server();
   server.addService(typed['TypedService']!.service, { Exchange: exchange });
+  if (options.reflection) new ReflectionService(packageDefinition).addToServer(server);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
   });

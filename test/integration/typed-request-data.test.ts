@@ -7,8 +7,10 @@ import { startTypedServer, type TypedServerHandle } from '../helpers/typed-serve
 
 /**
  * A run of each transport with request data in ProtoJSON forms (a Timestamp with an offset,
- * 64-bit integers past 2^53, URL-safe base64, an Any, a false bool map key, templates in a
- * string and a number field): the server must decode exactly the values that were meant.
+ * 64-bit integers past 2^53, URL-safe base64, an Any, a Struct and a bool-keyed map,
+ * templates in a string and a number field): the server must decode exactly the values that
+ * were meant, whether the method came from the .proto or from server reflection (whose
+ * descriptor-built types take maps as entry lists).
  */
 
 const servers: TypedServerHandle[] = [];
@@ -32,12 +34,19 @@ const DATA = {
   byFlag: { false: { count: 2 } },
 };
 
-describe.each(['grpc-js', 'http2'] as const)('request data on the %s transport', (transport) => {
+describe.each([
+  ['grpc-js', 'the .proto'],
+  ['http2', 'the .proto'],
+  ['grpc-js', 'server reflection'],
+  ['http2', 'server reflection'],
+] as const)('request data on the %s transport, the method from %s', (transport, source) => {
   it('reaches the server as the values the JSON forms mean', async () => {
-    const server = await startTypedServer();
+    const reflection = source === 'server reflection';
+    const server = await startTypedServer({ reflection });
     servers.push(server);
+    const protoSettings = reflection ? {} : { proto: TYPED_PROTO_PATH, importPaths: [dirname(TYPED_PROTO_PATH)] };
     const scenario = loadScenario({
-      overrides: { name: `typed-${transport}`, target: server.address, insecure: true, transport, proto: TYPED_PROTO_PATH, importPaths: [dirname(TYPED_PROTO_PATH)], call: TYPED_CALL, data: DATA, load: { streams: 2, workers: 1, messages: 6 }, stream: { messages: 3 } },
+      overrides: { name: `typed-${transport}`, target: server.address, insecure: true, transport, ...protoSettings, call: TYPED_CALL, data: DATA, load: { streams: 2, workers: 1, messages: 6 }, stream: { messages: 3 } },
     });
 
     const { report } = await runScenario(scenario);
