@@ -22,3 +22,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function childPath(where: string, key: string): string {
   return IDENTIFIER.test(key) ? `${where}.${key}` : `${where}[${JSON.stringify(key)}]`;
 }
+
+/** The lowerCamelCase JSON name protoc derives from a proto field name: `sku_id` → `skuId`. */
+export function lowerCamelCase(name: string): string {
+  return name.replace(/_+([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+}

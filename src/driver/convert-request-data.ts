@@ -3,7 +3,7 @@ import { BenchError } from '../errors/bench-error.js';
 import { showValue } from '../scenario/format-issues.js';
 import { convertMapKey, convertScalar, type Converted } from './json-scalar.js';
 import type { BidiMethod } from './load-method.js';
-import { childPath, type ConvertContext } from './convert-context.js';
+import { childPath, lowerCamelCase, type ConvertContext } from './convert-context.js';
 import { requestMessageType } from './request-message-type.js';
 import { isTemplated, TEMPLATE_PLACE, TEMPLATE_RULE, templateProblem } from './template-field-rule.js';
 import { convertWellKnown, isWellKnown } from './well-known-json.js';
@@ -23,10 +23,6 @@ type Message = Record<string, unknown>;
 const SHOWN_PROBLEMS = 5;
 /** Field names listed after an unknown field. */
 const SHOWN_FIELDS = 12;
-
-export function lowerCamelCase(name: string): string {
-  return name.replace(/_+([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
-}
 
 function isPlainObject(value: unknown): value is Message {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

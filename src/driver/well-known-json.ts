@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 import { showValue } from '../scenario/format-issues.js';
-import { childPath, type ConvertContext } from './convert-context.js';
+import { childPath, lowerCamelCase, type ConvertContext } from './convert-context.js';
 import { parseDuration, parseFieldMask, parseTimestamp, type Parsed, type SecondsAndNanos } from './json-time.js';
 import { isTemplated, TEMPLATE_PLACE } from './template-field-rule.js';
 
@@ -30,8 +30,7 @@ export function isWellKnown(type: protobuf.Type): boolean {
 
 /** The field by its proto name, as either spelling protobufjs may hold it under. */
 function fieldOf(type: protobuf.Type, protoName: string): protobuf.Field {
-  const camel = protoName.replace(/_([a-z])/g, (_m, letter: string) => letter.toUpperCase());
-  const field = type.fields[protoName] ?? type.fields[camel];
+  const field = type.fields[protoName] ?? type.fields[lowerCamelCase(protoName)];
   if (!field) throw new Error(`${type.fullName} has no field ${protoName}`);
   return field;
 }

@@ -1,6 +1,7 @@
+import descriptor from 'protobufjs/ext/descriptor/index.js';
 import { describe, expect, it } from 'vitest';
 import { convertRequestData } from '../../src/driver/convert-request-data.js';
-import type { BidiMethod } from '../../src/driver/load-method.js';
+import { loadBidiMethodFromDescriptorSet, type BidiMethod } from '../../src/driver/load-method.js';
 import { BenchError } from '../../src/errors/bench-error.js';
 import { decodeTyped, loadTypedMethod, loadTypedMethodFromDescriptors } from '../helpers/typed-proto.js';
 
@@ -136,6 +137,22 @@ describe('convertRequestData: rejected values, each by its path', () => {
 
   it.each(cases)('%s', (_what, data, line) => {
     expect(problemOf(data)).toContain(line);
+  });
+
+  it('proto2 required fields and json_name come from reflection descriptors too', () => {
+    // As protoc writes them (proto-loader's own descriptors of a .proto keep neither).
+    const file = {
+      name: 'l.proto',
+      package: 'l',
+      syntax: 'proto2',
+      messageType: [{ name: 'L', field: [{ name: 'id', number: 1, label: 2, type: 9, jsonName: 'ident' }, { name: 'level_no', number: 2, label: 1, type: 5, jsonName: 'levelNo' }] }],
+      service: [{ name: 'S', method: [{ name: 'M', inputType: '.l.L', outputType: '.l.L', clientStreaming: true, serverStreaming: true }] }],
+    };
+    const set = descriptor.FileDescriptorSet.encode(descriptor.FileDescriptorSet.fromObject({ file: [file] })).finish();
+    const fromReflection = loadBidiMethodFromDescriptorSet(Buffer.from(set), 'l.S/M', 'test descriptors');
+
+    expect(problemOf({ levelNo: 1 }, fromReflection)).toBe('data.id: required field of l.L is missing');
+    expect(convertRequestData(fromReflection, { ident: 'x', level_no: 2 })).toEqual({ id: 'x', level_no: 2 });
   });
 
   it('names every problem in one line, the first five and how many more', () => {
