@@ -195,7 +195,7 @@ describe('bad input: one clean line and the documented exit code', () => {
     expect(ran.code).toBe(validated.code);
   });
 
-  describe('run with an unwritable output path', () => {
+  describe('run against a real target, stopped before any load', () => {
     let server: OrderServerHandle;
 
     beforeAll(async () => {
@@ -214,6 +214,15 @@ describe('bad input: one clean line and the documented exit code', () => {
       expect(line).toContain('output');
       expect(line).toContain('/proc/x');
       expect(Date.now() - startedAt).toBeLessThan(5_000);
+      expect(server.counters.snapshot()).toMatchObject({ streamsOpened: 0, messagesReceived: 0 });
+    });
+
+    it('request data that does not fit the method found by server reflection: exit 4, one line naming the field', async () => {
+      const result = await runCli(['run', server.address, '--insecure', '-n', '10', '-O', 'console', '-d', '{"items":[{"count":"x"}]}'], { cwd, timeoutMs: 10_000 });
+
+      const line = expectOneCleanLine(result, 'MESSAGE_INVALID');
+      expect(result.code).toBe(4);
+      expect(line).toContain('data.items[0].count: "x" is not a decimal whole number; int32 expected');
       expect(server.counters.snapshot()).toMatchObject({ streamsOpened: 0, messagesReceived: 0 });
     });
   });
