@@ -148,7 +148,8 @@ function convertAny(type: protobuf.Type, value: unknown, where: string, ctx: Con
 /** A value of a well-known type (see isWellKnown) in its JSON form; undefined when a problem was recorded. */
 export function convertWellKnown(type: protobuf.Type, value: unknown, where: string, ctx: ConvertContext): Message | undefined {
   const name = shortName(type)!;
-  if (isTemplated(value) && name !== 'StringValue' && !WRAPPERS.has(name) && name !== 'Value') {
+  // A wrapper's value and a Value's string are fields of their own kind: the template rule decides there.
+  if (isTemplated(value) && !WRAPPERS.has(name) && name !== 'Value') {
     ctx.problems.push(`${where}: ${showValue(value)}: ${TEMPLATE_PLACE} a google.protobuf.${name} field`);
     return undefined;
   }
