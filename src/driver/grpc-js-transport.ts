@@ -177,7 +177,7 @@ class GrpcJsConnection implements Connection {
  * Spliced when the template allows it; otherwise a request is encoded once per distinct message
  * object (a message without templates is the same object every time: encoded once).
  */
-function createSerializer(options: GrpcJsTransportOptions): (message: Record<string, unknown>) => Buffer {
+export function createSerializer(options: Pick<GrpcJsTransportOptions, 'method' | 'requestTemplate'>): (message: Record<string, unknown>) => Buffer {
   const serialize = options.method.definition.requestSerialize as (value: Record<string, unknown>) => Buffer;
   const spliced = options.requestTemplate === undefined ? undefined : createSplicedRequestEncoder(options.requestTemplate, serialize);
   if (spliced) return spliced;

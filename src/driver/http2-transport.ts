@@ -64,7 +64,7 @@ function authorityOf(target: string): string {
  * Messages of a templated request are spliced when the template allows it; otherwise a
  * request is encoded once per distinct message object (a static message is framed only once).
  */
-function createFramer(method: BidiMethod, template: CompiledMessage | undefined): RequestFramer {
+export function createFramer(method: BidiMethod, template: CompiledMessage | undefined): RequestFramer {
   const serialize = method.definition.requestSerialize as (value: Record<string, unknown>) => Uint8Array;
   const spliced = template === undefined ? undefined : createSplicedRequestFramer(template, serialize);
   if (spliced) return spliced;

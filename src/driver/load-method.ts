@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import * as protoLoader from '@grpc/proto-loader';
 import { BenchError } from '../errors/bench-error.js';
+import { convertRequestData } from './convert-request-data.js';
+import { requestMessageType } from './request-message-type.js';
 
 /** proto-loader options used everywhere: field names exactly as in the .proto. */
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
@@ -18,6 +20,8 @@ export interface BidiMethod {
   /** Top-level field names of the request and response messages. */
   requestFields: string[];
   responseFields: string[];
+  /** Where the serializer's types came from, to build the same types again (request-message-type.ts). */
+  typeSource: { protoPath: string; importPaths: string[] } | { descriptorSet: Uint8Array };
 }
 
 /** "pkg.Service/Method" or "pkg.Service.Method" → ["pkg.Service", "Method"]. */
@@ -50,7 +54,7 @@ export function loadBidiMethod(protoPath: string, importPaths: string[], call: s
     const reason = ((error as Error).message ?? String(error)).split('\n')[0];
     throw new BenchError('PROTO_INVALID', `proto: ${protoPath}: cannot parse: ${reason}`);
   }
-  return findBidiMethod(pkg, call, protoPath);
+  return { ...findBidiMethod(pkg, call, protoPath), typeSource: { protoPath, importPaths } };
 }
 
 /**
@@ -65,11 +69,11 @@ export function loadBidiMethodFromDescriptorSet(descriptorSet: Buffer, call: str
     const reason = ((error as Error).message ?? String(error)).split('\n')[0];
     throw new BenchError('REFLECTION_FAILED', `${source}: the descriptors cannot be loaded: ${reason}`);
   }
-  return findBidiMethod(pkg, call, source);
+  return { ...findBidiMethod(pkg, call, source), typeSource: { descriptorSet } };
 }
 
 /** Finds one bidirectional-streaming method in a loaded package; `source` names the proto in errors. */
-export function findBidiMethod(pkg: protoLoader.PackageDefinition, call: string, source: string): BidiMethod {
+export function findBidiMethod(pkg: protoLoader.PackageDefinition, call: string, source: string): Omit<BidiMethod, 'typeSource'> {
   const [serviceName, methodName] = splitCallName(call);
   const service = pkg[serviceName];
   if (!service || 'format' in service) {
@@ -98,19 +102,23 @@ export function findBidiMethod(pkg: protoLoader.PackageDefinition, call: string,
   };
 }
 
-/** Checks the request data against the request message: unknown fields, and that it encodes. */
-export function checkRequestData(method: BidiMethod, data: Record<string, unknown>, correlateBy?: string): void {
-  const unknown = Object.keys(data).filter((key) => !method.requestFields.includes(key));
-  if (unknown.length) {
-    throw new BenchError(
-      'MESSAGE_INVALID',
-      `data: field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} not in the request message; it has ${method.requestFields.join(', ')}`,
-    );
-  }
+/**
+ * Checks the request data against the request message and converts it by protobuf's JSON
+ * mapping (convert-request-data.ts); checks that correlateBy names a field of both messages,
+ * a string field when the template compiler is to fill it with {{requestId}}. What it
+ * returns is what every worker builds its messages from.
+ */
+export function checkRequestData(method: BidiMethod, data: Record<string, unknown>, correlateBy?: string): Record<string, unknown> {
   if (correlateBy !== undefined && (!method.requestFields.includes(correlateBy) || !method.responseFields.includes(correlateBy))) {
     throw new BenchError(
       'SCENARIO_INVALID',
       `stream.correlateBy: "${correlateBy}" must be a field of both the request (${method.requestFields.join(', ')}) and the response (${method.responseFields.join(', ')})`,
     );
   }
+  const converted = convertRequestData(method, data);
+  const filled = correlateBy === undefined || correlateBy in converted ? undefined : requestMessageType(method).type.fields[correlateBy];
+  if (filled && (filled.type !== 'string' || filled.repeated)) {
+    throw new BenchError('SCENARIO_INVALID', `stream.correlateBy: "${correlateBy}" is a ${filled.repeated ? 'repeated ' : ''}${filled.type} field; the data does not set it, and only a string field can be filled with {{requestId}}`);
+  }
+  return converted;
 }

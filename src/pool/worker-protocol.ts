@@ -22,6 +22,10 @@ export interface CallSettings {
   /** Normalised "package.Service/Method". */
   call: string;
   metadata: Record<string, string>;
+  /**
+   * The request data as checked and converted for the method (convert-request-data.ts): what
+   * protobufjs's fromObject encodes exactly as meant, templates left in place; bytes as base64.
+   */
   data: Record<string, unknown>;
   split?: SplitSettings;
   /** A response message larger than this ends its stream RESOURCE_EXHAUSTED, bytes. */

@@ -22,6 +22,8 @@ export interface CheckedScenario {
   method?: BidiMethod;
   /** The scenario's TLS files, read and checked (PEM text). */
   tls?: TlsMaterial;
+  /** The request data converted for the method (checkMethod); absent with server reflection until then. */
+  data?: Record<string, unknown>;
 }
 
 /** Nesting of the request data beyond what protobuf decoders accept (and what templates compile). */
@@ -47,12 +49,25 @@ export function resolveProtoPath(scenario: Pick<Scenario, 'proto' | 'baseDir' | 
   return isAbsolute(scenario.proto) ? scenario.proto : resolve(scenario.baseDir, scenario.proto);
 }
 
-/** The checks that need the method: request data, correlateBy and split.by against its messages. */
-export function checkMethod(scenario: Scenario, method: BidiMethod): void {
-  checkRequestData(method, scenario.data, scenario.stream.correlateBy);
+/** A context for the one message rendered to check that templated data encodes. */
+const SAMPLE_CONTEXT = { workerId: 0, streamId: 0, messageIndex: 0 };
+
+/**
+ * The checks that need the method: request data, correlateBy and split.by against its
+ * messages. Returns the request data converted for the method (what the workers are given),
+ * after one message rendered from it went through the method's serializer.
+ */
+export function checkMethod(scenario: Scenario, method: BidiMethod): Record<string, unknown> {
+  const data = checkRequestData(method, scenario.data, scenario.stream.correlateBy);
   if (scenario.split && !scenario.split.by.startsWith('header:') && !method.responseFields.includes(scenario.split.by)) {
     throw new BenchError('SCENARIO_INVALID', `split.by: "${scenario.split.by}" is not a field of the response message; it has ${method.responseFields.join(', ')}`);
   }
+  try {
+    method.definition.requestSerialize(compileMessageTemplate(data, scenario.stream.correlateBy).build({ ...SAMPLE_CONTEXT }));
+  } catch (error) {
+    throw new BenchError('MESSAGE_INVALID', `data: a message rendered from it does not encode: ${(error as Error).message}`);
+  }
+  return data;
 }
 
 /**
@@ -77,14 +92,15 @@ function checkCall(scenario: Scenario): CheckedScenario {
   const importPaths = scenario.importPaths.map((p) => resolve(scenario.baseDir, p));
   const call = normaliseCallName(scenario.call);
   const method = protoPath === undefined ? undefined : loadBidiMethod(protoPath, importPaths, call);
-  if (method) checkMethod(scenario, method);
   const tooDeep = deeperThan(scenario.data, MAX_DATA_DEPTH, 'data');
   if (tooDeep !== undefined) {
     const where = tooDeep.length > 60 ? `${tooDeep.slice(0, 57)}...` : tooDeep;
     throw new BenchError('MESSAGE_INVALID', `${where}: nested more than ${MAX_DATA_DEPTH} levels deep; expected at most ${MAX_DATA_DEPTH} (protobuf's decoding limit)`);
   }
+  // Template syntax first: a bad tag is named as such, whichever field holds it.
   compileMessageTemplate(scenario.data, scenario.stream.correlateBy);
+  const data = method ? checkMethod(scenario, method) : undefined;
   if (scenario.compare?.maxRegression !== undefined) parseTolerances(scenario.compare.maxRegression);
   const tls = readTlsFiles(scenario);
-  return { importPaths, call, ...(protoPath === undefined ? {} : { protoPath }), ...(method ? { method } : {}), ...(tls ? { tls } : {}) };
+  return { importPaths, call, ...(protoPath === undefined ? {} : { protoPath }), ...(method ? { method } : {}), ...(tls ? { tls } : {}), ...(data ? { data } : {}) };
 }

@@ -89,12 +89,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const security: ConnectionSecurity = insecure || !checked.tls ? { insecure } : { insecure, tls: checked.tls };
     await probeTarget(target, security, connectTimeoutMs);
     let descriptorSet: string | undefined;
-    if (!checked.method) {
+    let reflectedData: Record<string, unknown> | undefined;
+    if (!checked.data) {
       // No proto and a real target: the target describes the method itself.
       const reflected = await reflectBidiMethod({ target, security, call, timeoutMs: connectTimeoutMs });
-      checkMethod(scenario, reflected.method);
+      reflectedData = checkMethod(scenario, reflected.method);
       descriptorSet = reflected.descriptorSet;
     }
+    const requestData = checked.data ?? reflectedData!;
     if (scenario.monitor.metricsPort !== undefined) {
       liveMetrics = await startLiveMetrics(scenario.name, scenario.monitor.metricsPort).catch((error: Error) => {
         throw new BenchError('SERVER_START_FAILED', `live metrics: ${error.message}`);
@@ -111,7 +113,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         importPaths,
         call,
         metadata: scenario.metadata,
-        data: scenario.data,
+        data: requestData,
         maxReceiveMessageBytes: scenario.maxReceiveMessageSize,
         ...splitSettings(scenario),
       },

@@ -13,6 +13,9 @@ import { linesOf, makeTempDir, runCli, type CliResult } from '../helpers/cli-pro
  */
 
 const NOT_BIDI_PROTO = fileURLToPath(new URL('../fixtures/not-bidi.proto', import.meta.url));
+const TYPED_PROTOS = ['typed.proto', 'typed-legacy.proto'];
+/** A scenario on test/fixtures/typed.proto whose data is `data` (YAML lines under `data:`). */
+const typed = (data: string): string => `proto: typed.proto\ncall: typed.TypedService/Exchange\ndata:\n${data}`;
 
 /** Scenario files (and what they refer to), written once into the working directory. */
 const FILES: Record<string, string | Buffer> = {
@@ -51,6 +54,17 @@ const FILES: Record<string, string | Buffer> = {
   'latin1.yaml': Buffer.concat([Buffer.from('name: x\ndata:\n  user_id: caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
   // 100,000 keys: yaml's own duplicate check would take minutes, parsing alone seconds.
   'many-keys.yaml': `data:\n${Array.from({ length: 100_000 }, (_, i) => `  k${i}: ${i}\n`).join('')}`,
+  'data-int64.yaml': typed('  big: "99999999999999999999"\n'),
+  'data-enum.yaml': typed('  colour: BLUE\n'),
+  'data-map-value.yaml': typed('  counts:\n    a: notanint\n'),
+  'data-object-for-string.yaml': typed('  item:\n    sku_id:\n      a: 1\n'),
+  'data-oneof.yaml': typed('  text: a\n  picked:\n    count: 1\n'),
+  'data-nested-field.yaml': 'data:\n  items:\n    - sku_id: s\n      colour: blue\n',
+  'data-required.yaml': typed('  legacy:\n    level: 1\n'),
+  'data-timestamp.yaml': typed('  at: "2024-13-01T00:00:00Z"\n'),
+  'data-base64.yaml': typed('  blob: "%%%"\n'),
+  'data-template-bool.yaml': typed('  flag: "{{streamId}}"\n'),
+  'data-several.yaml': typed('  small: 1.5\n  flag: "yes"\n  ttl: 5\n'),
 };
 
 interface Case {
@@ -81,6 +95,18 @@ const CASES: Case[] = [
   { name: 'unknown template {{nope}}', args: ['validate', 'unknown-template.yaml'], code: 'TEMPLATE_INVALID', exit: 3, names: ['unknown-template.yaml', 'data.user_id', '{{nope}}'] },
   { name: 'unbalanced {{', args: ['validate', 'unbalanced-template.yaml'], code: 'TEMPLATE_INVALID', exit: 3, names: ['unbalanced-template.yaml', 'data.user_id', 'u_{{requestId'] },
   { name: 'data field not in the message', args: ['validate', 'data-field.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['data-field.yaml', 'data', '"colour"'] },
+  { name: 'int64 out of range', args: ['validate', 'data-int64.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['data-int64.yaml', 'data.big: "99999999999999999999" is out of range for int64'] },
+  { name: 'unknown enum name', args: ['validate', 'data-enum.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['data-enum.yaml', 'data.colour: "BLUE" is not a value of enum typed.Colour', 'RED, GREEN'] },
+  { name: 'map value that is not an int', args: ['validate', 'data-map-value.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['data-map-value.yaml', 'data.counts.a: "notanint"', 'int32 expected'] },
+  { name: 'an object where a string belongs', args: ['validate', 'data-object-for-string.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['data-object-for-string.yaml', 'data.item.sku_id: {"a":1} is not a string'] },
+  { name: 'both members of a oneof', args: ['validate', 'data-oneof.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['data-oneof.yaml', '"text" and "picked" are both members of oneof choice'] },
+  { name: 'unknown nested field', args: ['validate', 'data-nested-field.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['data-nested-field.yaml', 'data.items[0]: unknown field "colour"', 'pb.Item has sku_id, count'] },
+  { name: 'proto2 required fields missing', args: ['validate', 'data-required.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['data-required.yaml', 'data.legacy.id: required field of legacy.Legacy is missing', 'data.legacy.part'] },
+  { name: 'Timestamp not RFC 3339', args: ['validate', 'data-timestamp.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['data-timestamp.yaml', 'data.at: "2024-13-01T00:00:00Z" is not a valid date and time'] },
+  { name: 'invalid base64 in bytes', args: ['validate', 'data-base64.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['data-base64.yaml', 'data.blob: "%%%" is not valid base64'] },
+  { name: 'a template in a bool field', args: ['validate', 'data-template-bool.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['data-template-bool.yaml', 'data.flag: "{{streamId}}": a template cannot fill a bool field', 'templates fill string fields'] },
+  { name: 'several data problems in one line', args: ['validate', 'data-several.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['data.small: 1.5 is not a whole number', 'data.flag: "yes" is not a boolean', 'data.ttl: 5 is not a string; Duration expected'] },
+  { name: '-d with an int32 that is text', args: ['validate', 'ok.yaml', '-d', '{"items":[{"count":"x"}]}'], code: 'MESSAGE_INVALID', exit: 4, names: ['ok.yaml', 'data.items[0].count: "x" is not a decimal whole number; int32 expected'] },
   { name: 'correlateBy not in both messages', args: ['validate', 'correlate-by.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['correlate-by.yaml', 'stream.correlateBy', '"user_id"'] },
   { name: 'unreadable TLS file', args: ['validate', 'tls-missing.yaml'], code: 'TLS_FILE_UNREADABLE', exit: 3, names: ['tls-missing.yaml', 'tls.cacert', 'missing-ca.pem'] },
   { name: 'TLS file that is not PEM', args: ['validate', 'tls-not-pem.yaml'], code: 'TLS_FILE_UNREADABLE', exit: 3, names: ['tls-not-pem.yaml', 'tls.cacert', 'not-pem.pem'] },
@@ -122,6 +148,7 @@ beforeAll(() => {
   removeCwd = temp.remove;
   for (const [name, text] of Object.entries(FILES)) writeFileSync(join(cwd, name), text);
   copyFileSync(NOT_BIDI_PROTO, join(cwd, 'not-bidi.proto'));
+  for (const name of TYPED_PROTOS) copyFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url)), join(cwd, name));
 });
 
 afterAll(() => removeCwd());
@@ -165,6 +192,9 @@ describe('bad input: one clean line and the documented exit code', () => {
     ['data field', 'data-field.yaml', 'MESSAGE_INVALID'],
     ['not bidi', 'server-streaming.yaml', 'METHOD_NOT_BIDI'],
     ['TLS file', 'tls-missing.yaml', 'TLS_FILE_UNREADABLE'],
+    ['int64 out of range', 'data-int64.yaml', 'MESSAGE_INVALID'],
+    ['Timestamp', 'data-timestamp.yaml', 'MESSAGE_INVALID'],
+    ['base64', 'data-base64.yaml', 'MESSAGE_INVALID'],
   ] as const)('run ends with the same line as validate (%s): the checks are shared', async (_what, file, code) => {
     const [validated, ran] = await Promise.all([runCli(['validate', file], { cwd }), runCli(['run', file, '-O', 'console'], { cwd })]);
 
@@ -172,7 +202,7 @@ describe('bad input: one clean line and the documented exit code', () => {
     expect(ran.code).toBe(validated.code);
   });
 
-  describe('run with an unwritable output path', () => {
+  describe('run against a real target, stopped before any load', () => {
     let server: OrderServerHandle;
 
     beforeAll(async () => {
@@ -191,6 +221,15 @@ describe('bad input: one clean line and the documented exit code', () => {
       expect(line).toContain('output');
       expect(line).toContain('/proc/x');
       expect(Date.now() - startedAt).toBeLessThan(5_000);
+      expect(server.counters.snapshot()).toMatchObject({ streamsOpened: 0, messagesReceived: 0 });
+    });
+
+    it('request data that does not fit the method found by server reflection: exit 4, one line naming the field', async () => {
+      const result = await runCli(['run', server.address, '--insecure', '-n', '10', '-O', 'console', '-d', '{"items":[{"count":"x"}]}'], { cwd, timeoutMs: 10_000 });
+
+      const line = expectOneCleanLine(result, 'MESSAGE_INVALID');
+      expect(result.code).toBe(4);
+      expect(line).toContain('data.items[0].count: "x" is not a decimal whole number; int32 expected');
       expect(server.counters.snapshot()).toMatchObject({ streamsOpened: 0, messagesReceived: 0 });
     });
   });
