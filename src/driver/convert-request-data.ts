@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 import { BenchError } from '../errors/bench-error.js';
-import { showValue } from '../scenario/format-issues.js';
+import { showList, showValue } from '../scenario/format-issues.js';
 import { convertMapKey, convertScalar, type Converted } from './json-scalar.js';
 import type { BidiMethod } from './load-method.js';
 import { childPath, lowerCamelCase, type ConvertContext } from './convert-context.js';
@@ -170,8 +170,7 @@ export function convertMessage(type: protobuf.Type, value: unknown, where: strin
   }
   if (unknown.length) {
     const names = type.fieldsArray.map((f) => f.name);
-    const listed = names.length > SHOWN_FIELDS ? `${names.slice(0, SHOWN_FIELDS).join(', ')} and ${names.length - SHOWN_FIELDS} more` : names.join(', ');
-    ctx.problems.push(`${where}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => showValue(k)).join(', ')}; ${typeName} has ${names.length ? listed : 'no fields'}`);
+    ctx.problems.push(`${where}: unknown field${unknown.length > 1 ? 's' : ''} ${showList(unknown.map((k) => showValue(k)))}; ${typeName} has ${names.length ? showList(names, SHOWN_FIELDS) : 'no fields'}`);
   }
   for (const field of type.fieldsArray) {
     const key = givenAs.get(field);

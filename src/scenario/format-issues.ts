@@ -11,13 +11,13 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return current;
 }
 
-/** A given value as JSON, cut to 60 characters; never throws (a cycle or a bigint is described instead). */
 /** A metadata value under a secret-looking key, or the whole metadata map: never shown in errors. */
 function isSecretPath(path: ReadonlyArray<PropertyKey>): boolean {
   if (path[0] !== 'metadata') return false;
   return path.length === 1 || isSecretKey(String(path[1]));
 }
 
+/** A given value as JSON, cut to 60 characters; never throws (a cycle or a bigint is described instead). */
 export function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
@@ -28,6 +28,11 @@ export function showValue(value: unknown): string {
     text = 'a value that contains itself';
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Items joined by ", ", the first `max` of them and "and N more": an error line stays readable however many there are. */
+export function showList(items: ReadonlyArray<string>, max = 10): string {
+  return items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', ');
 }
 
 /** A key path such as `load.stages.0.duration`, each key cut to 40 characters. */
@@ -44,7 +49,7 @@ export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: unk
     .map((issue) => {
       if (issue.code === 'unrecognized_keys') {
         const where = issue.path.length ? `${showPath(issue.path)}: ` : '';
-        return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => showValue(k)).join(', ')}`;
+        return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${showList(issue.keys.map((k) => showValue(k)))}`;
       }
       const where = issue.path.length ? showPath(issue.path) : '(top level)';
       const message = issue.message.replace(/^Invalid input: /, '');

@@ -54,6 +54,7 @@ const FILES: Record<string, string | Buffer> = {
   'latin1.yaml': Buffer.concat([Buffer.from('name: x\ndata:\n  user_id: caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
   // 100,000 keys: yaml's own duplicate check would take minutes, parsing alone seconds.
   'many-keys.yaml': `data:\n${Array.from({ length: 100_000 }, (_, i) => `  k${i}: ${i}\n`).join('')}`,
+  'wide-data.yaml': `data:\n${Array.from({ length: 30_000 }, (_, i) => `  k${i}: ${i}\n`).join('')}`,
   'data-int64.yaml': typed('  big: "99999999999999999999"\n'),
   'data-enum.yaml': typed('  colour: BLUE\n'),
   'data-map-value.yaml': typed('  counts:\n    a: notanint\n'),
@@ -122,6 +123,7 @@ const CASES: Case[] = [
   { name: '--stream-timeout 0ms', args: ['validate', 'ok.yaml', '--stream-timeout', '0ms'], code: 'SCENARIO_INVALID', exit: 3, names: ['ok.yaml', 'stream.timeout: must be longer than 0, got "0ms"'] },
   { name: '--stream-call-duration 0ms', args: ['validate', 'ok.yaml', '--stream-call-duration', '0ms'], code: 'SCENARIO_INVALID', exit: 3, names: ['ok.yaml', 'stream.duration: must be longer than 0, got "0ms"'] },
   { name: '--max-recv-message-size 10XB', args: ['validate', 'ok.yaml', '--max-recv-message-size', '10XB'], code: 'SCENARIO_INVALID', exit: 3, names: ['ok.yaml', 'maxReceiveMessageSize', '"16MiB"', '"10XB"'] },
+  { name: 'data with 30,000 unknown fields: ten are named', args: ['validate', 'wide-data.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['wide-data.yaml', 'unknown fields "k0", "k1"', '"k9" and 29990 more;'] },
   { name: 'missing scenario file', args: ['validate', 'no-such.yaml'], code: 'SCENARIO_UNREADABLE', exit: 3, names: ['no-such.yaml', 'no such file'] },
   { name: 'bad -d JSON', args: ['validate', 'ok.yaml', '-d', '{"user_id": '], code: 'USAGE', exit: 2, names: ['-d/--data', 'not valid JSON', '{\\"user_id\\": '] },
   { name: '-d that is not an object', args: ['validate', 'ok.yaml', '-d', '[1]'], code: 'USAGE', exit: 2, names: ['-d/--data', 'expected a JSON object', '[1]'] },
