@@ -1,0 +1,86 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
+import { collectExit, linesOf, makeTempDir, spawnCli } from '../helpers/cli-process.js';
+import { startRudeServer } from '../helpers/rude-server.js';
+import { startSilentTcpServer } from '../helpers/silent-tcp-server.js';
+import { waitForStderr, waitUntil } from '../helpers/wait-for.js';
+
+const cleanups: Array<() => unknown> = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempDir(): string {
+  const temp = makeTempDir('grpc-bench-signals-');
+  cleanups.push(temp.remove);
+  return temp.dir;
+}
+
+/** Every report file is whole: it parses as its format. */
+function expectWholeFile(path: string): void {
+  const text = readFileSync(path, 'utf8');
+  if (path.endsWith('.json')) expect(() => JSON.parse(text), path).not.toThrow();
+  else if (path.endsWith('.csv')) expect(parseCsv(text, { columns: true }).length, path).toBeGreaterThanOrEqual(0);
+  else if (path.endsWith('.xml')) {
+    expect(XMLValidator.validate(text), path).toBe(true);
+    expect(new XMLParser().parse(text), path).toHaveProperty('testsuites');
+  } else if (path.endsWith('.html')) expect(text.trimEnd(), path).toMatch(/<\/html>$/);
+  else if (path.endsWith('.md')) expect(text, path).toMatch(/^#+ /);
+  else throw new Error(`unexpected file ${path}`);
+}
+
+describe('signals', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} during the connection probe (a target that accepts TCP and never speaks HTTP/2) exits 130 at once, one line, no report`, { timeout: 20_000 }, async () => {
+      const silent = await startSilentTcpServer();
+      cleanups.push(() => silent.close());
+      const cwd = tempDir();
+      const child = spawnCli(['run', silent.address, '--insecure', '-n', '100', '-O', 'json', '-o', 'out'], { cwd, timeoutMs: 19_000 });
+      const exit = collectExit(child);
+
+      await silent.firstConnection;
+      child.kill(signal);
+      const result = await exit;
+
+      // The probe gives up after 5 s with TARGET_UNREACHABLE (exit 5): 130 shows the signal ended it first.
+      expect(result.code, result.stderr).toBe(130);
+      const lines = linesOf(result.stderr);
+      expect(lines, result.stderr).toHaveLength(1);
+      expect(lines[0]).toBe(`grpc-bench: interrupted while connecting to target ${silent.address}; no load was sent and no report written [INTERRUPTED]`);
+      expect(readdirSync(join(cwd, 'out'))).toEqual([]);
+    });
+  }
+
+  it('a second SIGINT during the drain does not wait for it: exit 130, every report file whole', { timeout: 30_000 }, async () => {
+    const server = await startRudeServer({ mode: 'echo' });
+    cleanups.push(() => server.close());
+    // Requests are read and never answered: the drain would wait its full 5 s.
+    server.stopAnswering();
+    const cwd = tempDir();
+    const out = join(cwd, 'out');
+    const child = spawnCli(['run', server.address, '--insecure', '--proto', ORDER_PROTO_PATH, '-z', '20s', '-c', '4', '--window', '4', '-O', 'json,csv,html,markdown,junit,prometheus,influx', '-o', 'out'], { cwd, timeoutMs: 28_000 });
+    const exit = collectExit(child);
+    await waitUntil(() => (server.stats().requestsRead >= 16 ? true : undefined), 'the requests of every stream');
+
+    child.kill('SIGINT');
+    await waitForStderr(child, /SIGINT: stopping, draining/);
+    child.kill('SIGINT');
+    const result = await exit;
+
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toContain('SIGINT again: not waiting for the drain');
+    expect(linesOf(result.stderr).at(-1)).toMatch(/^grpc-bench: run ended early: interrupted twice: the drain was not waited for; .*\[INTERRUPTED\]$/);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(['report.csv', 'report.html', 'report.json', 'report.lp', 'report.md', 'report.prom', 'report.xml']);
+    for (const name of files.filter((f) => /\.(json|csv|xml|html|md)$/.test(f))) expectWholeFile(join(out, name));
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { partial: boolean; counts: Record<string, number> };
+    expect(report.partial).toBe(true);
+    expect(report.counts['messagesSent']).toBe(report.counts['messagesReceived']! + report.counts['messagesFailed']! + report.counts['inFlightAtStop']!);
+    expect(existsSync(join(out, 'journal.jsonl')), 'the journal is removed once the reports are written').toBe(false);
+  });
+});
