@@ -6,6 +6,7 @@ import { planOutput } from '../reporters/plan-output.js';
 import { writeReports } from '../reporters/write-reports.js';
 import { runScenario } from '../run/run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
+import { RunJournal } from '../journal/run-journal.js';
 import { canaryRoundsCommand } from './canary-rounds-command.js';
 import type { CliIo } from './cli-io.js';
 import { createProgressDisplay, workerProbeLine, type ProgressDisplay } from './progress-display.js';
@@ -56,21 +57,33 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
 
     // Created at the first snapshot, so that lines printed before the load (probes) precede the bar.
     let progress: ProgressDisplay | undefined;
+    let journal: RunJournal | undefined;
     let outcome;
     try {
       outcome = await runScenario(scenario, {
         signal: controller.signal,
         forceSignal: force.signal,
-        onLoadStart: () => (loadStarted = true),
+        onLoadStart: (start) => {
+          loadStarted = true;
+          if (output.journal) journal = RunJournal.start(output.journal, start, (message) => io.stderr(`warning: ${message}\n`));
+        },
+        onSnapshot: (snapshot) => journal?.append(snapshot),
         onProgress: (status) => (progress ??= createProgressDisplay(scenario, io.stderrIsTTY, io.stderr)).update(status),
         onMetricsUrl: (url) => io.stderr(`live metrics: ${url}\n`),
         onWorkerProbe: (probe) => io.stderr(workerProbeLine(probe)),
       });
+    } catch (error) {
+      // A run that cannot produce a report leaves no journal either; a bug's run keeps it.
+      if (error instanceof BenchError) journal?.discard();
+      throw error;
     } finally {
       progress?.stop();
+      journal?.close();
     }
     const { report, partialCode } = outcome;
     const written = writeReports(report, output, io.stdout);
+    // Kept only while the reports are not all written: then it is all that is left of the run.
+    journal?.discard();
     for (const path of written) io.stderr(`report written: ${path}\n`);
     if (report.generator.saturated) {
       io.stderr(`warning: the load generator was saturated; latencies include its own queueing (${report.generator.evidence[0]})\n`);

@@ -10,7 +10,15 @@ export interface OutputPlan {
   console: boolean;
   /** Files to write: reporter and absolute path. */
   files: Array<{ reporter: Reporter; path: string }>;
+  /**
+   * Where the run journal goes: `journal.jsonl` in the report directory, or `<file>.journal.jsonl`
+   * beside a single report file; absent without report files or for a device such as /dev/stdout.
+   */
+  journal?: string;
 }
+
+/** The run journal's name in a report directory. */
+export const JOURNAL_FILE = 'journal.jsonl';
 
 function timestamp(date: Date): string {
   return date.toISOString().replace(/[:]/g, '').replace(/\..*$/, '');
@@ -94,10 +102,12 @@ export function planOutput(formats: string[], path: string | undefined, name: st
       if (existing) checkWritableFile(target);
     }
     plan.files.push({ reporter: fileReporters[0]!, path: target });
+    if (!existing || existing.isFile()) plan.journal = `${target}.journal.jsonl`;
     return plan;
   }
   const dir = target ?? resolve(cwd, 'reports', `${name}-${timestamp(now)}`);
   ensureWritableDir(dir, 'output', create);
   for (const reporter of fileReporters) plan.files.push({ reporter, path: join(dir, `report.${reporter.extension}`) });
+  plan.journal = join(dir, JOURNAL_FILE);
   return plan;
 }
