@@ -1,5 +1,5 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { loadReportFile } from '../compare/load-report-file.js';
 import { BenchError } from '../errors/bench-error.js';
 import { JOURNAL_MARK } from '../journal/journal-header.js';
@@ -7,6 +7,7 @@ import { readJournal } from '../journal/read-journal.js';
 import { reportFromJournal } from '../journal/report-from-journal.js';
 import type { Report } from '../report/report.js';
 import { JOURNAL_FILE, planOutput } from '../reporters/plan-output.js';
+import { findReporter } from '../reporters/reporter-registry.js';
 import { writeReports } from '../reporters/write-reports.js';
 import type { CliIo } from './cli-io.js';
 import { parseFormats } from './parse-formats.js';
@@ -21,12 +22,20 @@ export interface ReportFlags {
 /** Default formats: a saved report is shown; a journal is rebuilt into the report.json the run did not write. */
 export const DEFAULT_REPORT_FORMATS = { report: 'console', journal: 'console,json' } as const;
 
+/** Whether the file starts as a run journal does; one that cannot be read is left to the report reader to explain. */
 function isJournalFile(path: string): boolean {
-  const fd = openSync(path, 'r');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return false;
+  }
   try {
     const start = Buffer.alloc(JOURNAL_MARK.length);
     const read = readSync(fd, start, 0, start.length, 0);
     return start.subarray(0, read).toString('utf8') === JOURNAL_MARK;
+  } catch {
+    return false;
   } finally {
     closeSync(fd);
   }
@@ -68,9 +77,23 @@ async function findSource(source: string, cwd: string): Promise<Source> {
 }
 
 /**
+ * Beside the source: its directory, or for the journal of a single report file
+ * (`run.json.journal.jsonl`) that file, when the one file format asked for is its kind.
+ */
+function defaultOutput(source: Source, formats: string[]): string {
+  const dir = dirname(source.path);
+  const suffix = `.${JOURNAL_FILE}`;
+  const name = basename(source.path);
+  if (source.kind !== 'journal' || !name.endsWith(suffix)) return dir;
+  const file = name.slice(0, -suffix.length);
+  const fileFormats = formats.map(findReporter).filter((r) => r.name !== 'console');
+  return fileFormats.length === 1 && extname(file) === `.${fileFormats[0]!.extension}` ? join(dir, file) : dir;
+}
+
+/**
  * `grpc-bench report <run dir | journal | report.json> [-O formats] [-o path]`: renders a
  * saved report.json in any format, or rebuilds the partial report of a run that was killed
- * before it wrote one from its journal. Files go to `-o`, by default beside the source.
+ * before it wrote one from its journal. Files go to `-o`, by default beside the source (see defaultOutput).
  */
 export async function reportCommand(flags: ReportFlags, io: CliIo): Promise<number> {
   const source = await findSource(flags.source, io.cwd);
@@ -83,7 +106,7 @@ export async function reportCommand(flags: ReportFlags, io: CliIo): Promise<numb
   } else {
     report = loadReportFile(source.path);
   }
-  const output = planOutput(formats, flags.output ?? dirname(source.path), report.name, io.cwd);
+  const output = planOutput(formats, flags.output ?? defaultOutput(source, formats), report.name, io.cwd);
   const written = writeReports(report, output, io.stdout);
   for (const path of written) io.stderr(`report written: ${path}\n`);
   return 0;

@@ -174,9 +174,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       scenario = { ...scenario, load: { ...scenario.load, workers: workerChoice.workers } };
     }
     const tasks = buildTasks(scenario);
-    const memory = startMemoryMonitors(scenario, embedded);
-    const cpuAtStart = process.cpuUsage();
-    const wallAtStartMs = performance.now();
     const startedAt = new Date();
     const reportTarget = scenario.target === 'embedded' ? `embedded (${target})` : target;
     const reportProto = protoPath ?? 'server reflection';
@@ -189,6 +186,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       workerIds: tasks.map((t) => t.share.workerId),
       ...(workerChoice ? { workerChoice } : {}),
     });
+    const memory = startMemoryMonitors(scenario, embedded);
+    const cpuAtStart = process.cpuUsage();
+    const wallAtStartMs = performance.now();
     let snapshots: IntervalSnapshot[] = [];
     const live = new LiveStatusTracker();
     // Memory growth is fitted only while the load ran: start-up and shutdown would tilt it.

@@ -2,9 +2,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RunJournal } from '../../src/journal/run-journal.js';
+import { emptyCounters } from '../../src/pool/worker-protocol.js';
+import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
 import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
 import { collectExit, linesOf, makeTempDir, runCli, spawnCli, type CliResult } from '../helpers/cli-process.js';
+import { intervalSnapshot } from '../helpers/interval-snapshot.js';
 import { waitUntil } from '../helpers/wait-for.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -118,6 +122,33 @@ describe('grpc-bench report', () => {
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toContain(String(saved.counts['messagesReceived']));
     expect(shown.stderr).toBe('');
+  });
+
+  it("rebuilds a single report file's journal into that file, leaving out a last line cut by the kill", { timeout: 30_000 }, async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'out'));
+    const journalPath = join(cwd, 'out', 'run.json.journal.jsonl');
+    const scenario = loadScenario({ overrides: { name: 'single', load: { streams: 2, connections: 1, workers: 1 } } });
+    const journal = RunJournal.start(journalPath, { scenario, target: '127.0.0.1:1', protoPath: ORDER_PROTO_PATH, startedAt: new Date(), snapshotIntervalMs: 1000, workerIds: [0] }, () => {});
+    for (let index = 0; index < 3; index++) {
+      journal.append(intervalSnapshot({ workerId: 0, index, durationMs: 1000, warmup: false, counters: { ...emptyCounters(), messagesSent: 10, messagesReceived: 10 } }));
+    }
+    journal.close();
+    const text = readFileSync(journalPath, 'utf8');
+    writeFileSync(journalPath, text.slice(0, text.length - 30));
+
+    const result = await runCli(['report', 'out/run.json.journal.jsonl'], { cwd });
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(linesOf(result.stderr)).toEqual([
+      'report: warning: out/run.json.journal.jsonl: line 4 is cut short (the run was killed while writing it); left out',
+      `report written: ${join(cwd, 'out', 'run.json')}`,
+    ]);
+    const report = JSON.parse(readFileSync(join(cwd, 'out', 'run.json'), 'utf8')) as { name: string; counts: Counts; partialReason: string };
+    expect(report.name).toBe('single');
+    expect(report.counts['messagesSent']).toBe(20);
+    expect(report.partialReason).toContain('line 4, cut short, left out');
+    expect(result.stdout).toContain('single');
   });
 
   it('bad inputs: one line naming the file and the problem, exit 3 (REPORT_INVALID) or 2 (USAGE)', async () => {
