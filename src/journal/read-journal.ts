@@ -84,7 +84,7 @@ function checked<T>(schema: z.ZodType<T>, value: unknown, shown: string, line: n
 }
 
 /**
- * Reads a run journal line by line (its size bounds memory only by the snapshots it holds).
+ * Reads a run journal line by line: what stays in memory is the parsed snapshots, not the file's text.
  * The last line may be cut short by a kill during its write: it is left out and reported in
  * `cutLine`. Anything else that is not a journal is a BenchError REPORT_INVALID naming the line.
  */
