@@ -31,6 +31,8 @@ export function reportFromJournal({ header, snapshots, cutLine }: ReadJournal): 
     clientRss: { samples: [] },
     ...(header.workerChoice ? { workerChoice: header.workerChoice } : {}),
   });
+  // Zeros stand in for the workers' health figures; the evidence says they are not measurements.
+  report.generator.evidence = ['not known: a run journal holds no generator figures (event-loop delay, CPU)'];
   if (scenario.thresholds.length) {
     report.settings.thresholds = scenario.thresholds.map(({ metric, condition, abortOnFail }) => ({ metric, condition, abortOnFail }));
     report.thresholds = evaluateThresholds(report, scenario.thresholds);

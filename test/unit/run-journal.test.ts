@@ -80,6 +80,7 @@ describe('run journal', () => {
     expect(report.intervals.map((i) => [i.tMs, i.messagesSent])).toEqual([[1000, 22], [2000, 13]]);
     expect(report.settings.metadata['authorization']).toBe('[redacted]');
     expect(report.thresholds?.results.map((r) => [r.metric, r.pass])).toEqual([['p99', true]]);
+    expect(report.generator).toMatchObject({ saturated: false, evidence: [expect.stringMatching(/^not known: /)] });
   });
 
   it('leaves out a last line cut short by a kill, and says which', async () => {
