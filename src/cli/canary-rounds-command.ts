@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compareReports } from '../compare/compare-reports.js';
 import { parseTolerances } from '../compare/parse-tolerances.js';
@@ -7,6 +7,7 @@ import { renderComparisonConsole } from '../reporters/comparison-console.js';
 import { renderComparisonMarkdown } from '../reporters/comparison-markdown.js';
 import { renderComparisonHtml } from '../reporters/html/comparison-html.js';
 import { jsonReporter } from '../reporters/json-reporter.js';
+import { writeFileAtomic } from '../reporters/write-file-atomic.js';
 import { redactMetadata } from '../report/redact-metadata.js';
 import { runInterleaved, withRoundWarmup } from '../run/run-interleaved.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
@@ -55,7 +56,7 @@ export async function canaryRoundsCommand(scenario: Scenario, io: CliIo, signal:
     ['comparison.md', renderComparisonMarkdown(comparison, labels)],
     ['comparison.html', renderComparisonHtml(outcome.baseline, outcome.candidate, comparison)],
   ];
-  for (const [name, text] of files) writeFileSync(join(dir, name), text);
+  for (const [name, text] of files) writeFileAtomic(join(dir, name), text);
   io.stdout(renderComparisonConsole(comparison, labels));
   io.stderr(`comparison written: ${join(dir, 'comparison.json')} (+ .md, .html, baseline.json, candidate.json)\n`);
   if (outcome.interrupted) throw new BenchError('INTERRUPTED', `compare: interrupted after ${outcome.rounds.length} round(s); judged what was run`);

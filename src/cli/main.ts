@@ -5,6 +5,7 @@ import { TOOL_VERSION } from '../tool-version.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { COMPARISON_FORMATS, compareCommand, type CompareFlags } from './compare-command.js';
 import { DEFAULT_MERGE_FORMATS, mergeCommand, type MergeFlags } from './merge-command.js';
+import { DEFAULT_REPORT_FORMATS, reportCommand, type ReportFlags } from './report-command.js';
 import { runCommand } from './run-command.js';
 import { addRunOptions } from './run-options.js';
 import type { RunFlags } from './run-flags.js';
@@ -126,7 +127,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         exitCode = await mergeCommand(args as unknown as MergeFlags, io);
       },
     )
-    .demandCommand(1, 'Name a command: run, serve, compare, validate or merge')
+    .command(
+      'report <source>',
+      "Render a saved report.json in any format, or rebuild the partial report of a killed run from its journal (the run's output directory or its journal.jsonl)",
+      (y) =>
+        y
+          .positional('source', { type: 'string', demandOption: true, describe: "A run's output directory, its journal.jsonl, or a report.json" })
+          .option('O', { alias: 'format', type: 'string', describe: `Report formats, comma-separated (default ${DEFAULT_REPORT_FORMATS.report} for a report.json, ${DEFAULT_REPORT_FORMATS.journal} for a journal)` })
+          .option('o', { alias: 'output', type: 'string', describe: 'Report file (one format) or directory; default the directory of the source' }),
+      async (args) => {
+        exitCode = await reportCommand(args as unknown as ReportFlags, io);
+      },
+    )
+    .demandCommand(1, 'Name a command: run, serve, compare, validate, merge or report')
     .epilogue(EPILOGUE)
     .help();
 

@@ -3,9 +3,9 @@ import { loadReportFile } from '../compare/load-report-file.js';
 import { BenchError } from '../errors/bench-error.js';
 import { mergeSegmentReports } from '../report/merge-segments.js';
 import { planOutput } from '../reporters/plan-output.js';
-import { findReporter } from '../reporters/reporter-registry.js';
 import { writeReports } from '../reporters/write-reports.js';
 import type { CliIo } from './cli-io.js';
+import { parseFormats } from './parse-formats.js';
 
 export const DEFAULT_MERGE_FORMATS = 'console,json';
 
@@ -14,13 +14,6 @@ export interface MergeFlags {
   reports: string[];
   format?: string;
   output?: string;
-}
-
-function parseFormats(text: string): string[] {
-  const formats = text.split(',').map((f) => f.trim()).filter(Boolean);
-  if (!formats.length) throw new BenchError('USAGE', `--format: expected report formats, comma-separated, got ${JSON.stringify(text)}`);
-  for (const format of formats) findReporter(format);
-  return formats;
 }
 
 /**

@@ -6,6 +6,7 @@ import { planOutput } from '../reporters/plan-output.js';
 import { writeReports } from '../reporters/write-reports.js';
 import { runScenario } from '../run/run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
+import { RunJournal } from '../journal/run-journal.js';
 import { canaryRoundsCommand } from './canary-rounds-command.js';
 import type { CliIo } from './cli-io.js';
 import { createProgressDisplay, workerProbeLine, type ProgressDisplay } from './progress-display.js';
@@ -27,50 +28,74 @@ function splitPositionals(positionals: string[], cwd: string): { file?: string; 
 /**
  * `grpc-bench run`: scenario → checks → load → report files. Returns the exit code; the
  * report is written even when the run was interrupted or a worker crashed.
+ *
+ * Signals (SIGINT, SIGTERM) are handled from the start until the reports are written, so that
+ * none ends the process halfway: before the load one ends the run at once (INTERRUPTED, no
+ * report); during it the first stops sending and drains, the second stops waiting for the drain
+ * and writes the report from the workers' last interval snapshots.
  */
 export async function runCommand(positionals: string[], flags: RunFlags, io: CliIo): Promise<number> {
-  const { file, target } = splitPositionals(positionals, io.cwd);
-  const scenario = loadScenario({ ...(file === undefined ? {} : { file }), overrides: flagsToOverrides(flags, target, io.cwd), cwd: io.cwd });
   const controller = new AbortController();
-  if (scenario.compare) {
-    const unsubscribeRounds = io.onSignal(() => controller.abort());
-    try {
-      return await canaryRoundsCommand(scenario, io, controller.signal);
-    } finally {
-      unsubscribeRounds();
-    }
-  }
-  const output = planOutput(scenario.output.formats, scenario.output.path, scenario.name, io.cwd);
-
+  const force = new AbortController();
+  let loadStarted = false;
+  let signals = 0;
   const unsubscribe = io.onSignal((signal) => {
-    io.stderr(`\n${signal}: stopping, draining in-flight requests, then writing the partial report\n`);
-    controller.abort();
+    signals += 1;
+    if (signals === 1) {
+      if (loadStarted) io.stderr(`\n${signal}: stopping, draining in-flight requests, then writing the partial report (${signal} again: do not wait for the drain)\n`);
+      controller.abort();
+    } else if (signals === 2 && loadStarted) {
+      io.stderr(`\n${signal} again: not waiting for the drain; writing the partial report from the last interval snapshots, then exiting 130\n`);
+      force.abort();
+    }
   });
-  // Created at the first snapshot, so that lines printed before the load (probes) precede the bar.
-  let progress: ProgressDisplay | undefined;
-  let outcome;
   try {
-    outcome = await runScenario(scenario, {
-      signal: controller.signal,
-      onProgress: (status) => (progress ??= createProgressDisplay(scenario, io.stderrIsTTY, io.stderr)).update(status),
-      onMetricsUrl: (url) => io.stderr(`live metrics: ${url}\n`),
-      onWorkerProbe: (probe) => io.stderr(workerProbeLine(probe)),
-    });
+    const { file, target } = splitPositionals(positionals, io.cwd);
+    const scenario = loadScenario({ ...(file === undefined ? {} : { file }), overrides: flagsToOverrides(flags, target, io.cwd), cwd: io.cwd });
+    if (scenario.compare) return await canaryRoundsCommand(scenario, io, controller.signal);
+    const output = planOutput(scenario.output.formats, scenario.output.path, scenario.name, io.cwd);
+
+    // Created at the first snapshot, so that lines printed before the load (probes) precede the bar.
+    let progress: ProgressDisplay | undefined;
+    let journal: RunJournal | undefined;
+    let outcome;
+    try {
+      outcome = await runScenario(scenario, {
+        signal: controller.signal,
+        forceSignal: force.signal,
+        onLoadStart: (start) => {
+          loadStarted = true;
+          if (output.journal) journal = RunJournal.start(output.journal, start, (message) => io.stderr(`warning: ${message}\n`));
+        },
+        onSnapshot: (snapshot) => journal?.append(snapshot),
+        onProgress: (status) => (progress ??= createProgressDisplay(scenario, io.stderrIsTTY, io.stderr)).update(status),
+        onMetricsUrl: (url) => io.stderr(`live metrics: ${url}\n`),
+        onWorkerProbe: (probe) => io.stderr(workerProbeLine(probe)),
+      });
+    } catch (error) {
+      // A run that cannot produce a report leaves no journal either; a bug's run keeps it.
+      if (error instanceof BenchError) journal?.discard();
+      throw error;
+    } finally {
+      progress?.stop();
+      journal?.close();
+    }
+    const { report, partialCode } = outcome;
+    const written = writeReports(report, output, io.stdout);
+    // Kept only while the reports are not all written: then it is all that is left of the run.
+    journal?.discard();
+    for (const path of written) io.stderr(`report written: ${path}\n`);
+    if (report.generator.saturated) {
+      io.stderr(`warning: the load generator was saturated; latencies include its own queueing (${report.generator.evidence[0]})\n`);
+    }
+
+    if (partialCode) throw new BenchError(partialCode, `run ended early: ${report.partialReason ?? partialCode}; partial report written`);
+    if (report.thresholds && !report.thresholds.passed) throw new BenchError('THRESHOLDS_FAILED', thresholdsFailedMessage(report.thresholds));
+    if (report.counts.messagesReceived === 0 && report.counts.messagesSent > 0) {
+      throw new BenchError('ALL_REQUESTS_FAILED', `no response succeeded: ${report.counts.messagesSent} requests sent, ${report.counts.errors} errors (see the report)`);
+    }
+    return 0;
   } finally {
-    progress?.stop();
     unsubscribe();
   }
-  const { report, partialCode } = outcome;
-  const written = writeReports(report, output, io.stdout);
-  for (const path of written) io.stderr(`report written: ${path}\n`);
-  if (report.generator.saturated) {
-    io.stderr(`warning: the load generator was saturated; latencies include its own queueing (${report.generator.evidence[0]})\n`);
-  }
-
-  if (partialCode) throw new BenchError(partialCode, `run ended early: ${report.partialReason ?? partialCode}; partial report written`);
-  if (report.thresholds && !report.thresholds.passed) throw new BenchError('THRESHOLDS_FAILED', thresholdsFailedMessage(report.thresholds));
-  if (report.counts.messagesReceived === 0 && report.counts.messagesSent > 0) {
-    throw new BenchError('ALL_REQUESTS_FAILED', `no response succeeded: ${report.counts.messagesSent} requests sent, ${report.counts.errors} errors (see the report)`);
-  }
-  return 0;
 }

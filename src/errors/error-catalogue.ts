@@ -8,7 +8,7 @@ export const ERROR_CATALOGUE = {
   SCENARIO_INVALID: { exitCode: 3, summary: 'the scenario file or flags fail validation' },
   SCENARIO_UNREADABLE: { exitCode: 3, summary: 'the scenario file cannot be read or parsed' },
   TEMPLATE_INVALID: { exitCode: 3, summary: 'a message template has bad syntax' },
-  REPORT_INVALID: { exitCode: 3, summary: 'a report file cannot be read or is not a grpc-bench report' },
+  REPORT_INVALID: { exitCode: 3, summary: 'a report file or run journal cannot be read or is not grpc-bench\'s' },
   TLS_FILE_UNREADABLE: { exitCode: 3, summary: 'a TLS certificate or key file cannot be read or is not PEM' },
   PROTO_INVALID: { exitCode: 4, summary: 'the .proto file is missing or cannot be parsed' },
   METHOD_NOT_FOUND: { exitCode: 4, summary: 'the service or method is not in the proto' },
@@ -22,7 +22,7 @@ export const ERROR_CATALOGUE = {
   SERVER_START_FAILED: { exitCode: 9, summary: 'the reference service could not start (port in use?)' },
   THRESHOLDS_FAILED: { exitCode: 99, summary: 'one or more thresholds failed' },
   REGRESSION_DETECTED: { exitCode: 99, summary: 'compare found a regression beyond tolerance' },
-  INTERRUPTED: { exitCode: 130, summary: 'interrupted by SIGINT/SIGTERM; the partial report was written' },
+  INTERRUPTED: { exitCode: 130, summary: 'interrupted by SIGINT/SIGTERM; the partial report was written if the load had started' },
   INTERNAL: { exitCode: 1, summary: 'an unexpected internal error (a bug: please report it)' },
 } as const;
 

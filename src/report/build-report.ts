@@ -62,8 +62,11 @@ export function buildIntervals(snapshots: ReadonlyArray<IntervalSnapshot>, snaps
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
+/** The parts of a scenario a report is built from (all a run journal keeps of it). */
+export type ReportScenario = Pick<Scenario, 'name' | 'call' | 'segment' | 'load' | 'stream' | 'insecure' | 'transport' | 'maxReceiveMessageSize' | 'metadata' | 'tls' | 'split' | 'thresholds'>;
+
 export interface BuildReportInput {
-  scenario: Scenario;
+  scenario: ReportScenario;
   /** The address load went to (the embedded service's real address, for example). */
   target: string;
   protoPath: string;

@@ -1,18 +1,38 @@
-import { accessSync, constants, existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { BenchError } from '../errors/bench-error.js';
 import { findReporter } from './reporter-registry.js';
 import type { Reporter } from './reporter.js';
+import { tempPathIn } from './write-file-atomic.js';
 
 export interface OutputPlan {
   /** Print the console summary to stdout. */
   console: boolean;
   /** Files to write: reporter and absolute path. */
   files: Array<{ reporter: Reporter; path: string }>;
+  /**
+   * Where the run journal goes: `journal.jsonl` in the report directory, or `<file>.journal.jsonl`
+   * beside a single report file; absent without report files or for a device such as /dev/stdout.
+   */
+  journal?: string;
 }
+
+/** The run journal's name in a report directory. */
+export const JOURNAL_FILE = 'journal.jsonl';
 
 function timestamp(date: Date): string {
   return date.toISOString().replace(/[:]/g, '').replace(/\..*$/, '');
+}
+
+/**
+ * Creates a file in `dir` and removes it again: the permission bits say yes to root everywhere,
+ * and /proc or a read-only mount refuse only an actual file. Reports are written the same way
+ * (a temporary file, then a rename), so this is the check that counts.
+ */
+function tryTempFile(dir: string): void {
+  const probe = tempPathIn(dir, 'grpc-bench-check');
+  closeSync(openSync(probe, 'wx'));
+  rmSync(probe, { force: true });
 }
 
 /**
@@ -37,20 +57,30 @@ export function ensureWritableDir(dir: string, what: string, create = true): voi
       if (missing.length) {
         mkdirSync(missing[0]!);
         rmdirSync(missing[0]!);
+      } else {
+        tryTempFile(existing);
       }
       return;
     }
     for (const level of missing) mkdirSync(level);
-    accessSync(dir, constants.W_OK);
+    tryTempFile(dir);
   } catch (error) {
     throw new BenchError('OUTPUT_UNWRITABLE', `${what}: cannot write to ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
 
+function checkWritableFile(path: string): void {
+  try {
+    accessSync(path, constants.W_OK);
+  } catch (error) {
+    throw new BenchError('OUTPUT_UNWRITABLE', `output: cannot write to ${path}: ${(error as NodeJS.ErrnoException).code ?? 'EACCES'}`);
+  }
+}
+
 /**
  * Decides where each format goes and checks, before any load is sent, that it can be written.
- * `path` naming a file (it has an extension and is not a directory) takes a single file format;
- * otherwise it is a directory. Without `path`: `reports/<name>-<timestamp>/`. `create: false`
+ * `path` naming a file takes a single file format: a path that exists and is not a directory
+ * (/dev/stdout too), or one with an extension that does not exist yet; otherwise it is a directory. Without `path`: `reports/<name>-<timestamp>/`. `create: false`
  * checks the same without creating any directory (`validate`).
  */
 export function planOutput(formats: string[], path: string | undefined, name: string, cwd: string, now = new Date(), create = true): OutputPlan {
@@ -59,24 +89,25 @@ export function planOutput(formats: string[], path: string | undefined, name: st
   const plan: OutputPlan = { console: reporters.some((r) => r.name === 'console'), files: [] };
   if (!fileReporters.length) return plan;
   const target = path === undefined ? undefined : resolve(cwd, path);
-  const isFile = target !== undefined && extname(target) !== '' && !(existsSync(target) && statSync(target).isDirectory());
+  const existing = target === undefined ? undefined : statSync(target, { throwIfNoEntry: false });
+  const isFile = target !== undefined && (existing ? !existing.isDirectory() : extname(target) !== '');
   if (isFile) {
     if (fileReporters.length > 1) {
       throw new BenchError('USAGE', `output: "${path}" names one file but ${fileReporters.length} file formats were asked for (${fileReporters.map((r) => r.name).join(', ')}); give a directory`);
     }
-    ensureWritableDir(dirname(target), 'output', create);
-    if (existsSync(target)) {
-      try {
-        accessSync(target, constants.W_OK);
-      } catch {
-        throw new BenchError('OUTPUT_UNWRITABLE', `output: cannot write to ${target}: EACCES`);
-      }
+    // A device or FIFO is written in place; a regular file is replaced through its directory.
+    if (existing && !existing.isFile()) checkWritableFile(target);
+    else {
+      ensureWritableDir(dirname(target), 'output', create);
+      if (existing) checkWritableFile(target);
     }
     plan.files.push({ reporter: fileReporters[0]!, path: target });
+    if (!existing || existing.isFile()) plan.journal = `${target}.journal.jsonl`;
     return plan;
   }
   const dir = target ?? resolve(cwd, 'reports', `${name}-${timestamp(now)}`);
   ensureWritableDir(dir, 'output', create);
   for (const reporter of fileReporters) plan.files.push({ reporter, path: join(dir, `report.${reporter.extension}`) });
+  plan.journal = join(dir, JOURNAL_FILE);
   return plan;
 }

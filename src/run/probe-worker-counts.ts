@@ -55,7 +55,8 @@ async function runProbe(
  * Runs the probes of `load.workers: auto` against the real target and picks the count
  * (see choose-worker-count.ts). `scenario.load.workers` is the most workers allowed. With a
  * single possible count nothing is probed. An abort ends the probing early: the choice is then
- * made from the probes that finished (the cap if none did); the run that follows stops at once.
+ * made from the probes that finished (the cap if none did). (runScenario does not wait for
+ * that: an abort while probing ends the run with INTERRUPTED.)
  */
 export async function probeWorkerCounts(
   scenario: Scenario,

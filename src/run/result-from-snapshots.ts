@@ -1,5 +1,20 @@
-import { addCounters, emptyCounters, emptyResult, type IntervalSnapshot, type WorkerResult } from '../pool/worker-protocol.js';
+import { addCounters, emptyCounters, emptyResult, type IntervalSnapshot, type LabelledLatencies, type WorkerResult } from '../pool/worker-protocol.js';
 import { encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
+
+/** Split runs: each label's responses and latencies over the snapshots; undefined when none has labels. */
+function labelsOf(snapshots: ReadonlyArray<IntervalSnapshot>): LabelledLatencies | undefined {
+  const byLabel = new Map<string, { messagesReceived: number; histograms: string[] }>();
+  for (const snapshot of snapshots) {
+    for (const [label, part] of Object.entries(snapshot.labels ?? {})) {
+      const entry = byLabel.get(label) ?? { messagesReceived: 0, histograms: [] };
+      entry.messagesReceived += part.messagesReceived;
+      if (part.histogram !== '') entry.histograms.push(part.histogram);
+      byLabel.set(label, entry);
+    }
+  }
+  if (!byLabel.size) return undefined;
+  return Object.fromEntries([...byLabel].map(([label, { messagesReceived, histograms }]) => [label, { messagesReceived, histogram: encodeHistogram(mergeHistograms(histograms)) }]));
+}
 
 /**
  * What a crashed worker measured, rebuilt from the interval snapshots it sent before it died:
@@ -22,11 +37,13 @@ export function resultFromSnapshots(workerId: number, snapshots: ReadonlyArray<I
   // Elapsed time runs from the start of the load, as a finished worker's does: the warm-up's
   // intervals count here (the report subtracts the warm-up), though their figures do not.
   const durationMs = everyOwn.reduce((sum, s) => sum + s.durationMs, 0);
+  const labels = labelsOf(own);
   return {
     ...result,
     counters,
     statusCodes,
     histogram: encodeHistogram(mergeHistograms(own.map((s) => s.histogram))),
+    ...(labels ? { labels } : {}),
     inFlightAtStop: Math.max(counters.messagesSent - counters.messagesReceived - counters.messagesFailed, 0),
     peakActiveConnections: Math.max(0, ...own.map((s) => s.activeConnections)),
     peakActiveStreams: Math.max(0, ...own.map((s) => s.activeStreams)),

@@ -81,7 +81,15 @@ export async function runInterleaved(
           target: plan[side],
           metadata: { ...scenario.metadata, ...plan[`${side}Metadata`] },
         };
-        const outcome = await runScenario(sideScenario, runOptions);
+        let outcome;
+        try {
+          outcome = await runScenario(sideScenario, runOptions);
+        } catch (error) {
+          // Interrupted before this side's load started: the rounds so far are still judged.
+          if (!(error instanceof BenchError && error.code === 'INTERRUPTED')) throw error;
+          interrupted = true;
+          break;
+        }
         if (load.chooseWorkers) load = { ...load, chooseWorkers: false, workers: outcome.report.settings.workers };
         pair[side] = outcome.report;
         options.onRoundDone?.(side, outcome.report, round);

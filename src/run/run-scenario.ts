@@ -16,6 +16,7 @@ import { startLiveMetrics, type LiveMetrics } from './live-metrics.js';
 import { evaluateThresholds, firstLiveFailure, thresholdLabel } from '../compare/evaluate-thresholds.js';
 import type { ParsedThreshold } from '../compare/parse-threshold.js';
 import { probeTarget } from './probe-target.js';
+import { unlessAborted } from '../driver/unless-aborted.js';
 import { resultFromSnapshots } from './result-from-snapshots.js';
 import { LoadSpanTracker } from './load-span.js';
 import { rssSeries, startMemoryMonitors } from './start-memory-monitors.js';
@@ -25,8 +26,21 @@ import type { WorkerCountChoice, WorkerProbe } from '../plan/choose-worker-count
 export interface RunOptions {
   /** Called after every worker snapshot (about once per second per worker). */
   onProgress?: (status: LiveStatus) => void;
-  /** Aborting stops sending; the run drains and returns a partial report. */
+  /**
+   * Aborting stops sending; the run drains and returns a partial report. Before the load starts
+   * (connection probe, server reflection, worker-count probes) it ends the run at once with
+   * BenchError INTERRUPTED and no report.
+   */
   signal?: AbortSignal;
+  /**
+   * Aborting after `signal` stops waiting for the drain: every worker's figures are taken from
+   * the interval snapshots it sent so far (as for a crashed worker) and the report is built at once.
+   */
+  forceSignal?: AbortSignal;
+  /** Called once the measured load is about to start, with what a report of it needs (see RunJournal). */
+  onLoadStart?: (start: LoadStart) => void;
+  /** Called with every interval snapshot of the measured load, as it arrives. */
+  onSnapshot?: (snapshot: IntervalSnapshot) => void;
   /** Interval length, ms; default 1000. */
   snapshotIntervalMs?: number;
   /** How long in-flight requests may take after sending stops, ms; default 5000. */
@@ -40,6 +54,23 @@ export interface RunOptions {
   onWorkerProbe?: (probe: WorkerProbe) => void;
   /** Worker threads to run on and keep afterwards (the rounds of a comparison); absent: fresh threads. */
   workerPool?: ReusableWorkerPool;
+}
+
+/** What buildReport needs besides the workers' figures, known when the measured load starts. */
+export interface LoadStart {
+  scenario: Scenario;
+  /** As the report names it. */
+  target: string;
+  protoPath: string;
+  startedAt: Date;
+  snapshotIntervalMs: number;
+  workerIds: number[];
+  workerChoice?: WorkerCountChoice;
+}
+
+/** Why the load did not start: what was going on when the signal came. */
+function interruptedWhile(what: string): () => BenchError {
+  return () => new BenchError('INTERRUPTED', `interrupted while ${what}; no load was sent and no report written`);
 }
 
 export interface RunOutcome {
@@ -56,6 +87,14 @@ function splitSettings(scenario: Scenario): { split?: SplitSettings } {
 }
 
 export { resolveProtoPath } from './check-scenario.js';
+
+/** `work`'s value, or undefined as soon as `force` aborts. */
+function untilForced<T>(work: Promise<T>, force: AbortSignal | undefined): Promise<T | undefined> {
+  return unlessAborted(work, force, () => new Error('forced')).catch((error: unknown) => {
+    if (force?.aborted) return undefined;
+    throw error;
+  });
+}
 
 /**
  * The pipeline of one run: check the call and the target before any load, plan the shares,
@@ -85,14 +124,19 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
 
   let liveMetrics: LiveMetrics | undefined;
+  let forced = false;
   try {
     const security: ConnectionSecurity = insecure || !checked.tls ? { insecure } : { insecure, tls: checked.tls };
-    await probeTarget(target, security, connectTimeoutMs);
+    await unlessAborted(probeTarget(target, security, connectTimeoutMs), options.signal, interruptedWhile(`connecting to target ${target}`));
     let descriptorSet: string | undefined;
     let reflectedData: Record<string, unknown> | undefined;
     if (!checked.data) {
       // No proto and a real target: the target describes the method itself.
-      const reflected = await reflectBidiMethod({ target, security, call, timeoutMs: connectTimeoutMs });
+      const reflected = await unlessAborted(
+        reflectBidiMethod({ target, security, call, timeoutMs: connectTimeoutMs }),
+        options.signal,
+        interruptedWhile(`asking target ${target} for ${call} by server reflection`),
+      );
       reflectedData = checkMethod(scenario, reflected.method);
       descriptorSet = reflected.descriptorSet;
     }
@@ -125,15 +169,30 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }));
     let workerChoice: WorkerCountChoice | undefined;
     if (scenario.load.chooseWorkers) {
-      workerChoice = await probeWorkerCounts(scenario, buildTasks, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onWorkerProbe ? { onProbe: options.onWorkerProbe } : {}) });
+      workerChoice = await unlessAborted(
+        probeWorkerCounts(scenario, buildTasks, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onWorkerProbe ? { onProbe: options.onWorkerProbe } : {}) }),
+        options.signal,
+        interruptedWhile('probing worker counts (load.workers: auto)'),
+      );
       scenario = { ...scenario, load: { ...scenario.load, workers: workerChoice.workers } };
     }
     const tasks = buildTasks(scenario);
+    const startedAt = new Date();
+    const reportTarget = scenario.target === 'embedded' ? `embedded (${target})` : target;
+    const reportProto = protoPath ?? 'server reflection';
+    options.onLoadStart?.({
+      scenario,
+      target: reportTarget,
+      protoPath: reportProto,
+      startedAt,
+      snapshotIntervalMs,
+      workerIds: tasks.map((t) => t.share.workerId),
+      ...(workerChoice ? { workerChoice } : {}),
+    });
     const memory = startMemoryMonitors(scenario, embedded);
     const cpuAtStart = process.cpuUsage();
     const wallAtStartMs = performance.now();
-    const startedAt = new Date();
-    const snapshots: IntervalSnapshot[] = [];
+    let snapshots: IntervalSnapshot[] = [];
     const live = new LiveStatusTracker();
     // Memory growth is fitted only while the load ran: start-up and shutdown would tilt it.
     const loadSpanTracker = new LoadSpanTracker(scenario.load.warmupMs);
@@ -141,6 +200,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const workers = runWorkers(tasks, (snapshot) => {
       loadSpanTracker.noteSnapshot(snapshot);
       snapshots.push(snapshot);
+      options.onSnapshot?.(snapshot);
       const status = live.add(snapshot);
       liveMetrics?.update(status);
       options.onProgress?.(status);
@@ -158,14 +218,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     };
     if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    const outcomes = await workers.results;
+    const outcomes = await untilForced(workers.results, options.forceSignal);
     options.signal?.removeEventListener('abort', onAbort);
+    if (!outcomes) {
+      // Forced: the workers are still draining; take what each had reported.
+      forced = true;
+      snapshots = snapshots.slice();
+    }
     const cpu = process.cpuUsage(cpuAtStart);
     await memory.stop();
 
     const results: WorkerResult[] = [];
     const workerErrors: string[] = [];
-    for (const outcome of outcomes) {
+    if (!outcomes) for (const task of tasks) results.push(resultFromSnapshots(task.share.workerId, snapshots));
+    for (const outcome of outcomes ?? []) {
       if (outcome.ok) results.push(outcome.result);
       else {
         workerErrors.push(`worker ${outcome.workerId} crashed: ${outcome.message}`);
@@ -179,16 +245,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const partialCode = workerErrors.length ? 'WORKER_CRASHED' : interrupted ? 'INTERRUPTED' : undefined;
     const partialReason = workerErrors.length
       ? workerErrors.join('; ')
-      : interrupted
-        ? 'interrupted before the planned end'
-        : abortedBy
-          ? `threshold ${thresholdLabel(abortedBy)} failed during the run (abortOnFail)`
-          : undefined;
+      : forced
+        ? 'interrupted twice: the drain was not waited for; figures up to each worker\'s last interval snapshot'
+        : interrupted
+          ? 'interrupted before the planned end'
+          : abortedBy
+            ? `threshold ${thresholdLabel(abortedBy)} failed during the run (abortOnFail)`
+            : undefined;
     const loadSpan = loadSpanTracker.span(results);
     const report = buildReport({
       scenario,
-      target: scenario.target === 'embedded' ? `embedded (${target})` : target,
-      protoPath: protoPath ?? 'server reflection',
+      target: reportTarget,
+      protoPath: reportProto,
       startedAt,
       results,
       snapshots,
@@ -209,6 +277,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     return partialCode ? { report, partialCode } : { report };
   } finally {
     await liveMetrics?.close();
-    if (embedded) await embedded.shutdown(1000);
+    if (embedded && forced) embedded.forceShutdown();
+    else if (embedded) await embedded.shutdown(1000);
   }
 }

@@ -34,4 +34,23 @@ describe('resultFromSnapshots (a crashed worker)', () => {
     expect(result.sendingMs).toBe(3200);
     expect(result.snapshotCount).toBe(4);
   });
+
+  it('keeps a split run\'s responses by label, so the report\'s versions hold them', () => {
+    const withLabels = (index: number, warmup: boolean, v1: number, v2: number): IntervalSnapshot => {
+      const histogram = (count: number): string => {
+        const h = createLatencyHistogram({ recording: true });
+        for (let i = 0; i < count; i++) recordLatencyUs(h, 100 + i);
+        return encodeHistogram(h);
+      };
+      return { ...snapshot(7, index, 1000, warmup, v1 + v2, v1 + v2, []), labels: { v1: { messagesReceived: v1, histogram: histogram(v1) }, v2: { messagesReceived: v2, histogram: histogram(v2) } } };
+    };
+
+    const labelled = resultFromSnapshots(7, [withLabels(0, true, 50, 50), withLabels(1, false, 3, 1), withLabels(2, false, 2, 0)]);
+
+    expect(Object.keys(labelled.labels ?? {}).sort()).toEqual(['v1', 'v2']);
+    expect(labelled.labels!['v1']!.messagesReceived).toBe(5);
+    expect(decodeHistogram(labelled.labels!['v1']!.histogram).totalCount).toBe(5);
+    expect(labelled.labels!['v2']!.messagesReceived).toBe(1);
+    expect(result.labels).toBeUndefined();
+  });
 });
