@@ -1,5 +1,6 @@
 import { isSecretKey, REDACTED } from '../report/redact-metadata.js';
 import type { z } from 'zod';
+import { METADATA_PATHS } from './metadata-problems.js';
 
 /** Reads the value at an issue's path, so the message can show what was given. */
 function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
@@ -11,13 +12,19 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return current;
 }
 
-/** A given value as JSON, cut to 60 characters; never throws (a cycle or a bigint is described instead). */
-/** A metadata value under a secret-looking key, or the whole metadata map: never shown in errors. */
+/**
+ * A value in one of the metadata maps under a secret-looking key, or a whole map (or what
+ * holds one): never shown in errors.
+ */
 function isSecretPath(path: ReadonlyArray<PropertyKey>): boolean {
-  if (path[0] !== 'metadata') return false;
-  return path.length === 1 || isSecretKey(String(path[1]));
+  for (const mapPath of METADATA_PATHS) {
+    if (!mapPath.every((key, i) => i >= path.length || path[i] === key)) continue;
+    return path.length <= mapPath.length || isSecretKey(String(path[mapPath.length]));
+  }
+  return false;
 }
 
+/** A given value as JSON, cut to 60 characters; never throws (a cycle or a bigint is described instead). */
 export function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
