@@ -16,6 +16,9 @@ import { startLiveMetrics, type LiveMetrics } from './live-metrics.js';
 import { evaluateThresholds, firstLiveFailure, thresholdLabel } from '../compare/evaluate-thresholds.js';
 import type { ParsedThreshold } from '../compare/parse-threshold.js';
 import { probeTarget } from './probe-target.js';
+import { probePeerSettings } from './probe-peer-settings.js';
+import { checkHeaderListSize, DEFAULT_HEADER_LIST_LIMIT_BYTES, type HeaderListLimit } from './check-header-list-size.js';
+import { requestMetadataSets } from './request-metadata-sets.js';
 import { resultFromSnapshots } from './result-from-snapshots.js';
 import { LoadSpanTracker } from './load-span.js';
 import { rssSeries, startMemoryMonitors } from './start-memory-monitors.js';
@@ -88,6 +91,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   try {
     const security: ConnectionSecurity = insecure || !checked.tls ? { insecure } : { insecure, tls: checked.tls };
     await probeTarget(target, security, connectTimeoutMs);
+    const peer = await probePeerSettings(target, security, connectTimeoutMs);
+    if (peer?.maxConcurrentStreams === 0) {
+      throw new BenchError('TARGET_UNREACHABLE', `target ${target}: the server's SETTINGS_MAX_CONCURRENT_STREAMS is 0: it accepts no streams`);
+    }
+    const headerListLimit: HeaderListLimit =
+      peer?.maxHeaderListSizeBytes === undefined ? { bytes: DEFAULT_HEADER_LIST_LIMIT_BYTES, source: 'default' } : { bytes: peer.maxHeaderListSizeBytes, source: 'server' };
+    checkHeaderListSize(requestMetadataSets(scenario, false), call, scenario.tls?.serverName ?? target, headerListLimit, scenario.sourceFile);
     let descriptorSet: string | undefined;
     if (!checked.method) {
       // No proto and a real target: the target describes the method itself.
@@ -101,7 +111,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       });
       options.onMetricsUrl?.(liveMetrics.url);
     }
-    const buildTasks = (planned: Scenario): TaskWithoutPort[] => planRun(planned).map((share) => ({
+    const maxStreams = peer?.maxConcurrentStreams;
+    const buildTasks = (planned: Scenario): TaskWithoutPort[] => planRun(planned).map((plannedShare) => ({
       call: {
         ...security,
         target,
@@ -115,7 +126,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         ...splitSettings(scenario),
       },
       stream: scenario.stream,
-      share,
+      share: maxStreams === undefined ? plannedShare : { ...plannedShare, maxStreamsPerConnection: maxStreams },
       snapshotIntervalMs,
       drainTimeoutMs: options.drainTimeoutMs ?? 5000,
       connectTimeoutMs,
@@ -196,6 +207,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       processWallMs: performance.now() - wallAtStartMs,
       clientRss: rssSeries(memory.client, loadSpan),
       ...(workerChoice ? { workerChoice } : {}),
+      ...(peer ? { peer } : {}),
       ...(memory.target ? { targetMemory: { source: memory.target.source, ...rssSeries(memory.target.sampler, loadSpan) } } : {}),
     });
     if (scenario.thresholds.length) {
