@@ -12,12 +12,15 @@ import { frameMessage } from './rude-server.js';
  *   refuses streams beyond it with RST_STREAM REFUSED_STREAM);
  * - `refuseOver`: advertises nothing, but refuses (RST_STREAM REFUSED_STREAM) every stream
  *   that would be open beyond this many at once on a connection;
+ * - `maxHeaderListSize`: advertised as SETTINGS_MAX_HEADER_LIST_SIZE;
  * - `rejectEchoing`: ends every stream UNAUTHENTICATED with that request header's value in
  *   grpc-message, as a careless server might.
  * It counts what it saw: the most streams open at once on one connection is the server-side truth.
  */
 export interface LimitedServerOptions {
   maxConcurrentStreams?: number;
+  /** Advertised as SETTINGS_MAX_HEADER_LIST_SIZE, bytes. */
+  maxHeaderListSize?: number;
   refuseOver?: number;
   rejectEchoing?: string;
 }
@@ -43,7 +46,11 @@ export async function startLimitedServer(options: LimitedServerOptions): Promise
   const service = loadOrderPackageDefinition()['pb.OrderService'] as unknown as Record<string, MethodDefinition<CreateOrderRequest, CreateOrderResponse>>;
   const method = service['CreateOrderStream']!;
   const stats: LimitedServerStats = { streams: 0, refused: 0, rejected: 0, requestsRead: 0, peakOpenPerConnection: 0 };
-  const server = http2.createServer(options.maxConcurrentStreams === undefined ? {} : { settings: { maxConcurrentStreams: options.maxConcurrentStreams } });
+  const settings: http2.Settings = {
+    ...(options.maxConcurrentStreams === undefined ? {} : { maxConcurrentStreams: options.maxConcurrentStreams }),
+    ...(options.maxHeaderListSize === undefined ? {} : { maxHeaderListSize: options.maxHeaderListSize }),
+  };
+  const server = http2.createServer({ settings });
   const sessions = new Set<http2.ServerHttp2Session>();
   const openOn = new Map<http2.Http2Session, number>();
   server.on('session', (session) => {

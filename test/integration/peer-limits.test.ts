@@ -116,4 +116,33 @@ describe.each(TRANSPORTS)('transport %s', (transport) => {
     },
     RUN_TIMEOUT_MS,
   );
+
+  it(
+    "metadata over the server's SETTINGS_MAX_HEADER_LIST_SIZE (below the 8 KiB default) is refused before load, naming the limit",
+    async () => {
+      const server = await limitedServer({ maxHeaderListSize: 2000 });
+
+      const outcome = run(server.address, { transport, metadata: { 'x-big': 'a'.repeat(3000) }, load: { streams: 1, messages: 1 } });
+
+      await expect(outcome).rejects.toMatchObject({ code: 'SCENARIO_INVALID' });
+      await expect(outcome).rejects.toThrow(/^metadata: the request headers come to 3,[0-9]{3} bytes .*expected at most 2,000 bytes, the target's SETTINGS_MAX_HEADER_LIST_SIZE$/);
+      expect(server.stats().streams, 'no stream was opened').toBe(0);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    "a 100 KB value within the server's advertised SETTINGS_MAX_HEADER_LIST_SIZE is sent and answered",
+    async () => {
+      const server = await limitedServer({ maxHeaderListSize: 200_000 });
+
+      const { report } = await run(server.address, { transport, metadata: { 'x-big': 'a'.repeat(100_000) }, load: { streams: 2, messages: 20 } });
+
+      expect(report.peerLimits).toEqual({ maxHeaderListSizeBytes: 200_000 });
+      expect(report.statusCodes, JSON.stringify(report.errorDetails)).toEqual({ OK: report.counts.streamsOpened });
+      expect(report.counts.messagesReceived).toBe(20);
+      expect(server.stats().requestsRead).toBe(20);
+    },
+    RUN_TIMEOUT_MS,
+  );
 });
