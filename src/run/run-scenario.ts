@@ -16,9 +16,7 @@ import { startLiveMetrics, type LiveMetrics } from './live-metrics.js';
 import { evaluateThresholds, firstLiveFailure, thresholdLabel } from '../compare/evaluate-thresholds.js';
 import type { ParsedThreshold } from '../compare/parse-threshold.js';
 import { probeTarget } from './probe-target.js';
-import { probePeerSettings } from './probe-peer-settings.js';
-import { checkHeaderListSize, DEFAULT_HEADER_LIST_LIMIT_BYTES, type HeaderListLimit } from './check-header-list-size.js';
-import { requestMetadataSets } from './request-metadata-sets.js';
+import { checkPeerLimits } from './check-peer-limits.js';
 import { resultFromSnapshots } from './result-from-snapshots.js';
 import { LoadSpanTracker } from './load-span.js';
 import { rssSeries, startMemoryMonitors } from './start-memory-monitors.js';
@@ -91,13 +89,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   try {
     const security: ConnectionSecurity = insecure || !checked.tls ? { insecure } : { insecure, tls: checked.tls };
     await probeTarget(target, security, connectTimeoutMs);
-    const peer = await probePeerSettings(target, security, connectTimeoutMs);
-    if (peer?.maxConcurrentStreams === 0) {
-      throw new BenchError('TARGET_UNREACHABLE', `target ${target}: the server's SETTINGS_MAX_CONCURRENT_STREAMS is 0: it accepts no streams`);
-    }
-    const headerListLimit: HeaderListLimit =
-      peer?.maxHeaderListSizeBytes === undefined ? { bytes: DEFAULT_HEADER_LIST_LIMIT_BYTES, source: 'default' } : { bytes: peer.maxHeaderListSizeBytes, source: 'server' };
-    checkHeaderListSize(requestMetadataSets(scenario, false), call, scenario.tls?.serverName ?? target, headerListLimit, scenario.sourceFile);
+    const peer = await checkPeerLimits(scenario, target, call, security, connectTimeoutMs);
     let descriptorSet: string | undefined;
     if (!checked.method) {
       // No proto and a real target: the target describes the method itself.
