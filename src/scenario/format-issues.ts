@@ -13,13 +13,14 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 }
 
 /**
- * A value in one of the metadata maps under a secret-looking key, or a whole map (or what
- * holds one): never shown in errors.
+ * A value in one of the metadata maps under a secret-looking key, a whole map, or an object
+ * that holds one (`split`, `compare`): never shown in errors.
  */
-function isSecretPath(path: ReadonlyArray<PropertyKey>): boolean {
+function isSecret(path: ReadonlyArray<PropertyKey>, value: unknown): boolean {
   for (const mapPath of METADATA_PATHS) {
     if (!mapPath.every((key, i) => i >= path.length || path[i] === key)) continue;
-    return path.length <= mapPath.length || isSecretKey(String(path[mapPath.length]));
+    if (path.length < mapPath.length) return value !== null && typeof value === 'object';
+    return path.length === mapPath.length || isSecretKey(String(path[mapPath.length]));
   }
   return false;
 }
@@ -58,7 +59,8 @@ export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: unk
       const gotAt = message.indexOf(', got ');
       // A message that quotes a long given value itself shows it cut short, like every other.
       if (gotAt >= 0 && message.length <= 200) return `${where}: ${message}`;
-      const got = isSecretPath(issue.path) ? REDACTED : showValue(valueAt(input, issue.path));
+      const given = valueAt(input, issue.path);
+      const got = isSecret(issue.path, given) ? REDACTED : showValue(given);
       if (gotAt >= 0) return `${where}: ${message.slice(0, gotAt)}, got ${got}`;
       return `${where}: ${message}, got ${got}`;
     })
