@@ -25,11 +25,13 @@ export function probePeerSettings(target: string, security: ConnectionSecurity, 
       clearTimeout(timer);
       session.removeAllListeners('remoteSettings');
       session.on('error', () => {});
-      session.destroy();
       if (settings === undefined) {
+        session.destroy();
         resolve(undefined);
         return;
       }
+      // A GOAWAY, as a client that is done sends: servers see an orderly goodbye, not a reset.
+      session.close();
       const known = (value: number | undefined): value is number => value !== undefined && value < UNLIMITED;
       resolve({
         ...(known(settings.maxConcurrentStreams) ? { maxConcurrentStreams: settings.maxConcurrentStreams } : {}),
