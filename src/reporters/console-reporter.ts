@@ -3,6 +3,7 @@ import type { MemoryGrowthReport, Report, ThresholdsReport } from '../report/rep
 import { trendShortfall } from '../stats/memory-growth.js';
 import { formatDurationMs } from '../scenario/parse-duration.js';
 import { count, ms, rate } from './format-units.js';
+import { peerLimitsLines } from './peer-limits-lines.js';
 import type { Reporter } from './reporter.js';
 import { PROBE_MS, PROBE_WARMUP_MS } from '../plan/choose-worker-count.js';
 
@@ -100,23 +101,6 @@ function thresholdLines(thresholds: ThresholdsReport): string[] {
   return lines;
 }
 
-const streamsText = (n: number): string => `${count(n)} stream${n === 1 ? '' : 's'}`;
-
-/** What the server's concurrent-stream limit or refusals did to the run, when they held it back. */
-function cappedLines(limits: Report['peerLimits']): string[] {
-  const capped = limits?.capped;
-  if (!capped) return [];
-  const lines: string[] = [];
-  if (capped.streamsHeldBack > 0) {
-    lines.push(
-      `  capped by the server's SETTINGS_MAX_CONCURRENT_STREAMS ${count(limits!.maxConcurrentStreams ?? 0)}: asked ${streamsText(capped.streamsAsked)} over ${count(capped.connections)} connection${capped.connections === 1 ? '' : 's'}, ` +
-        `${count(capped.streamsAccepted)} ran (at most ${count(capped.peakStreamsPerConnection)} at once per connection); ${count(capped.streamsHeldBack)} waited the whole run, neither active nor failed`,
-    );
-  }
-  if (capped.streamsRefused > 0) lines.push(`  the server refused ${streamsText(capped.streamsRefused)} (RST_STREAM REFUSED_STREAM), counted as failed (UNAVAILABLE)`);
-  return lines;
-}
-
 /** The ghz-style end-of-run summary, as plain text for stdout. */
 export function renderConsoleSummary(report: Report): string {
   const { counts, latencyMs } = report;
@@ -136,7 +120,7 @@ export function renderConsoleSummary(report: Report): string {
     ...section('Latency distribution', distributionLines(report)),
     ...section('Streams', [
       `  opened ${count(counts.streamsOpened)}, completed ${count(counts.streamsCompleted)}, failed ${count(counts.streamsFailed)}, cancelled at stop ${count(counts.streamsCancelled)}; peak active ${count(report.streams.peakActive)}`,
-      ...cappedLines(report.peerLimits),
+      ...peerLimitsLines(report.peerLimits).map((line) => `  ${line}`),
     ]),
     ...section('Messages', [
       `  sent ${count(counts.messagesSent)} = received ${count(counts.messagesReceived)} + failed ${count(counts.messagesFailed)} + in flight at stop ${count(counts.inFlightAtStop)}`,

@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REFUSED_STREAM_DETAILS } from '../../src/driver/refused-stream.js';
 import type { Report } from '../../src/report/report.js';
 import { renderConsoleSummary } from '../../src/reporters/console-reporter.js';
+import { renderMarkdown } from '../../src/reporters/markdown-reporter.js';
 import { runScenario, type RunOutcome } from '../../src/run/run-scenario.js';
 import { loadScenario, type DeepPartial } from '../../src/scenario/load-scenario.js';
 import type { ScenarioInput } from '../../src/scenario/scenario-schema.js';
@@ -73,6 +74,7 @@ describe.each(TRANSPORTS)('transport %s', (transport) => {
       expect(renderConsoleSummary(report)).toContain(
         "capped by the server's SETTINGS_MAX_CONCURRENT_STREAMS 10: asked 100 streams over 1 connection, 10 ran (at most 10 at once per connection); 90 waited the whole run, neither active nor failed",
       );
+      expect(renderMarkdown(report)).toContain("**Concurrency held back:** capped by the server's SETTINGS\\_MAX\\_CONCURRENT\\_STREAMS 10: asked 100 streams");
     },
     RUN_TIMEOUT_MS,
   );
