@@ -1,6 +1,8 @@
 import { relative, resolve } from 'node:path';
 import { ensureWritableDir, planOutput } from '../reporters/plan-output.js';
+import { checkHeaderListSize, DEFAULT_HEADER_LIST_LIMIT_BYTES } from '../run/check-header-list-size.js';
 import { checkScenario, type CheckedScenario } from '../run/check-scenario.js';
+import { requestMetadataSets } from '../run/request-metadata-sets.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { formatDurationMs } from '../scenario/parse-duration.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
@@ -44,6 +46,9 @@ export function validateCommand(file: string | undefined, target: string | undef
     planOutput(scenario.output.formats, scenario.output.path, scenario.name, io.cwd, new Date(), false);
   }
   const checked = checkScenario(scenario);
+  // No connection here: the server's own header-list limit is checked by `run` once connected.
+  const authority = scenario.tls?.serverName ?? [scenario.compare?.baseline ?? '', scenario.compare?.candidate ?? '', scenario.target].sort((a, b) => b.length - a.length)[0]!;
+  checkHeaderListSize(requestMetadataSets(scenario, true), checked.call, authority, { bytes: DEFAULT_HEADER_LIST_LIMIT_BYTES, source: 'default' }, scenario.sourceFile);
   io.stdout(`${file ?? 'flags'}: valid (${describeScenario(scenario, checked, io.cwd)})\n`);
   return 0;
 }

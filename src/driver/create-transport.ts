@@ -1,4 +1,5 @@
 import { createGrpcJsTransport, type GrpcJsTransportOptions } from './grpc-js-transport.js';
+import { http2TlsFrom } from './http2-connect-options.js';
 import { createHttp2Transport } from './http2-transport.js';
 import type { Transport } from './transport.js';
 
@@ -15,16 +16,7 @@ export function createTransport(kind: TransportKind | undefined, options: Transp
   return createHttp2Transport({
     target: options.target,
     insecure: options.insecure,
-    ...(tls === undefined
-      ? {}
-      : {
-          tls: {
-            ...(tls.rootCerts === undefined ? {} : { ca: tls.rootCerts }),
-            ...(tls.certChain === undefined ? {} : { cert: tls.certChain }),
-            ...(tls.privateKey === undefined ? {} : { key: tls.privateKey }),
-            ...(tls.serverName === undefined ? {} : { servername: tls.serverName, authority: tls.serverName }),
-          },
-        }),
+    ...(tls === undefined ? {} : { tls: http2TlsFrom(tls) }),
     metadata: options.metadata,
     maxReceiveMessageBytes: options.maxReceiveMessageBytes,
     method: options.method,

@@ -7,6 +7,7 @@ import { createResponseFieldReader, type ResponseFields } from './response-field
 import { createSplicedRequestEncoder } from './spliced-request-framer.js';
 import type { CompiledMessage } from '../scenario/compile-message-template.js';
 import { statusName } from '../grpc/status-names.js';
+import { uniformRefusalDetails } from './refused-stream.js';
 import type { BidiStream, Connection, ConnectionEvents, StreamEvents, Transport } from './transport.js';
 
 export interface GrpcJsTransportOptions {
@@ -85,7 +86,8 @@ class GrpcJsStream implements BidiStream {
   private finish(): void {
     if (this.ended || !this.status) return;
     this.ended = true;
-    this.events.onEnd(statusName(this.status.code), this.status.details ?? '');
+    const name = statusName(this.status.code);
+    this.events.onEnd(name, uniformRefusalDetails(name, this.status.details ?? ''));
   }
 
   send(message: Record<string, unknown>): boolean {

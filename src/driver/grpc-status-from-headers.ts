@@ -1,4 +1,5 @@
 import { constants, type IncomingHttpHeaders } from 'node:http2';
+import { REFUSED_STREAM_DETAILS } from './refused-stream.js';
 
 /** gRPC status codes used by the HTTP/2 transport (the numbering is fixed by the protocol). */
 export const GrpcCode = {
@@ -102,7 +103,7 @@ export function statusFromResetCode(rstCode: number): GrpcStatus {
   const details = `stream reset by the peer with ${RST_NAMES[rstCode] ?? `error code ${rstCode}`} before a gRPC status`;
   switch (rstCode) {
     case constants.NGHTTP2_REFUSED_STREAM:
-      return { code: GrpcCode.UNAVAILABLE, details };
+      return { code: GrpcCode.UNAVAILABLE, details: REFUSED_STREAM_DETAILS };
     case constants.NGHTTP2_CANCEL:
       return { code: GrpcCode.CANCELLED, details };
     case constants.NGHTTP2_ENHANCE_YOUR_CALM:

@@ -2,6 +2,7 @@ import * as http2 from 'node:http2';
 import { TOOL_VERSION } from '../tool-version.js';
 import { binaryHeaderValue, isBinaryKey } from './binary-metadata.js';
 import { frameMessage } from './grpc-frame-decoder.js';
+import { http2ConnectOptions, type Http2TlsOptions } from './http2-connect-options.js';
 import { GrpcCode } from './grpc-status-from-headers.js';
 import { FailedStream, Http2GrpcStream, type Http2CallContext, type SessionState } from './http2-stream.js';
 import type { BidiMethod } from './load-method.js';
@@ -9,19 +10,6 @@ import { createResponseFieldReader } from './response-field-reader.js';
 import { createSplicedRequestFramer, type RequestFramer } from './spliced-request-framer.js';
 import type { CompiledMessage } from '../scenario/compile-message-template.js';
 import type { BidiStream, Connection, ConnectionEvents, StreamEvents, Transport } from './transport.js';
-
-/** TLS for the HTTP/2 transport: PEM material and the name the certificate must carry. */
-export interface Http2TlsOptions {
-  ca?: string | Buffer;
-  cert?: string | Buffer;
-  key?: string | Buffer;
-  /** SNI and verification name; default: the target's host. */
-  servername?: string;
-  /** The :authority header instead of the target's host:port (with a server name override). */
-  authority?: string;
-  /** false: accept any certificate (TLS without verification). */
-  rejectUnauthorized?: boolean;
-}
 
 export interface Http2TransportOptions {
   /** "host:port" ("dns:///host:port" is accepted too). */
@@ -233,19 +221,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
   const scheme = options.insecure ? 'http' : 'https';
   const tls = options.tls ?? {};
   const authority = (!options.insecure && tls.authority) || address;
-  const connectOptions: http2.SecureClientSessionOptions = {
-    settings: { enablePush: false },
-    ...(options.insecure
-      ? {}
-      : {
-          ...(tls.ca === undefined ? {} : { ca: tls.ca }),
-          ...(tls.cert === undefined ? {} : { cert: tls.cert }),
-          ...(tls.key === undefined ? {} : { key: tls.key }),
-          ...(tls.servername === undefined ? {} : { servername: tls.servername }),
-          rejectUnauthorized: tls.rejectUnauthorized ?? true,
-          ALPNProtocols: ['h2'],
-        }),
-  };
+  const connectOptions = http2ConnectOptions(options.insecure, tls);
   const needFields = options.correlateBy !== undefined || options.splitField !== undefined;
   const connectionMetadata = metadataHeaders(options.metadata);
   const fixedHeaders: http2.OutgoingHttpHeaders = {

@@ -17,6 +17,7 @@ import {
 import { GeneratorMonitor } from './generator-monitor.js';
 import type { SendTimes } from './pending-requests.js';
 import { StreamDriver, type StreamOutcome, type StreamOwner } from './stream-driver.js';
+import { REFUSED_STREAM_DETAILS } from './refused-stream.js';
 import { TimeQueue } from './time-queue.js';
 import type { Connection, Transport } from './transport.js';
 
@@ -29,6 +30,8 @@ export interface ShareRunOptions {
   snapshotIntervalMs: number;
   drainTimeoutMs: number;
   connectTimeoutMs: number;
+  /** Applied to every error detail before it is counted (secret metadata values out). */
+  redactDetails?: (details: string) => string;
   onSnapshot(snapshot: IntervalSnapshot): void;
 }
 
@@ -69,6 +72,10 @@ export class ShareRun implements StreamOwner {
   /** Streams opened so far per slot; a slot is one of the share's concurrent streams. */
   private readonly generations: number[];
   private readonly slotOpen: boolean[];
+  /** Streams open now per connection, and the most at once on any one. */
+  private readonly openPerConnection: number[];
+  private peakStreamsPerConnection = 0;
+  private refusedStreams = 0;
   private activeSlotTarget: number;
   private readonly total = this.recordingHistogram();
   private readonly interval: LatencyHistogram = this.recordingHistogram();
@@ -116,6 +123,7 @@ export class ShareRun implements StreamOwner {
     this.budget = share.messageBudget ?? Infinity;
     this.generations = new Array<number>(share.streams).fill(0);
     this.slotOpen = new Array<boolean>(share.streams).fill(false);
+    this.openPerConnection = new Array<number>(share.connections).fill(0);
     this.activeSlotTarget = share.streams;
     this.rateSchedule = share.rateSchedule;
     if (this.rateSchedule) {
@@ -160,7 +168,7 @@ export class ShareRun implements StreamOwner {
       this.every(STREAM_SCHEDULE_TICK_MS, this.followStreamSchedule);
     }
     // Never more streams than messages left to send: an empty stream would count as completed.
-    for (let slot = 0; slot < this.activeSlotTarget && this.sending && this.budget > 0; slot++) this.openStream(slot);
+    for (let slot = 0; slot < this.activeSlotTarget && this.sending && this.budget > 0; slot++) if (this.slotAllowed(slot)) this.openStream(slot);
     if (this.rateSchedule) this.sendDue();
     this.finishIfIdle();
   }
@@ -269,6 +277,7 @@ export class ShareRun implements StreamOwner {
     const slot = this.slotOf.get(driver)!;
     this.slotOf.delete(driver);
     this.slotOpen[slot] = false;
+    this.openPerConnection[slot % this.connections.length]!--;
     const { statusName, unanswered } = outcome;
     if (driver.measured) this.countStreamEnd(outcome);
     else if (unanswered > 0) this.counters.messagesFailed += unanswered; // sent after warm-up on a warm-up stream
@@ -292,6 +301,7 @@ export class ShareRun implements StreamOwner {
         if (unanswered > 0) this.countError('UNANSWERED', `stream ended OK with ${unanswered} request(s) unanswered`);
       } else {
         this.counters.streamsFailed++;
+        if (outcome.details === REFUSED_STREAM_DETAILS) this.refusedStreams++;
         this.countError(statusName, outcome.details);
       }
     }
@@ -310,6 +320,15 @@ export class ShareRun implements StreamOwner {
       if (this.sending && !this.slotOpen[slot] && slot < this.activeSlotTarget) this.openStream(slot);
       this.finishIfIdle();
     });
+  }
+
+  /**
+   * Slot s runs on connection s mod C as that connection's (⌊s/C⌋+1)-th stream: within the
+   * server's concurrent-stream limit, or held back for the whole run.
+   */
+  private slotAllowed(slot: number): boolean {
+    const limit = this.options.share.maxStreamsPerConnection;
+    return limit === undefined || Math.floor(slot / this.connections.length) < limit;
   }
 
   /** Stream ids are unique in the run: slot ids first, then one stride further per re-open. */
@@ -332,6 +351,8 @@ export class ShareRun implements StreamOwner {
     this.streams.add(driver);
     this.slotOf.set(driver, slot);
     this.slotOpen[slot] = true;
+    const onConnection = ++this.openPerConnection[slot % this.connections.length]!;
+    this.peakStreamsPerConnection = Math.max(this.peakStreamsPerConnection, onConnection);
     this.peakActiveStreams = Math.max(this.peakActiveStreams, this.streams.size);
     if (selfPaced) driver.start();
     else this.streamHasRoom(driver);
@@ -404,12 +425,13 @@ export class ShareRun implements StreamOwner {
     if (!this.sending) return;
     const target = this.slotTargetAt(performance.now() - this.loadStartedAtMs);
     this.activeSlotTarget = target;
-    for (let slot = 0; slot < target; slot++) if (!this.slotOpen[slot]) this.openStream(slot);
+    for (let slot = 0; slot < target; slot++) if (!this.slotOpen[slot] && this.slotAllowed(slot)) this.openStream(slot);
     for (const driver of this.streams) if (this.slotOf.get(driver)! >= target) driver.stopSending();
   };
 
-  private countError(statusName: string, details: string): void {
+  private countError(statusName: string, rawDetails: string): void {
     this.counters.errors++;
+    const details = this.options.redactDetails ? this.options.redactDetails(rawDetails) : rawDetails;
     const key = `${statusName}: ${details || '(no details)'}`;
     if (key in this.errorDetails || Object.keys(this.errorDetails).length < MAX_ERROR_DETAILS) {
       this.errorDetails[key] = (this.errorDetails[key] ?? 0) + 1;
@@ -487,6 +509,12 @@ export class ShareRun implements StreamOwner {
     return this.loadStartedAtMs === 0 ? 0 : atMs - this.loadStartedAtMs;
   }
 
+  private heldBackStreams(): number {
+    let held = 0;
+    for (let slot = 0; slot < this.options.share.streams; slot++) if (!this.slotAllowed(slot)) held++;
+    return held;
+  }
+
   private finishIfIdle(): void {
     if (!this.finish || this.streams.size > 0) return;
     if (this.sending && this.budget > 0) {
@@ -522,6 +550,7 @@ export class ShareRun implements StreamOwner {
       inFlightAtStop: this.inFlightAtStop,
       peakActiveConnections: this.peakActiveConnections,
       peakActiveStreams: this.peakActiveStreams,
+      concurrency: { heldBackStreams: this.heldBackStreams(), peakStreamsPerConnection: this.peakStreamsPerConnection, refusedStreams: this.refusedStreams },
       elapsedMs: this.sinceLoadStartMs(performance.now()),
       sendingMs: this.sinceLoadStartMs(this.sendingEndedAtMs),
       snapshotCount: this.snapshotIndex,

@@ -89,6 +89,11 @@ export interface WorkerShare {
   workerCount: number;
   /** The first part of the run that no statistic counts, ms. */
   warmupMs: number;
+  /**
+   * The server's SETTINGS_MAX_CONCURRENT_STREAMS, when it advertises one: no connection
+   * carries more streams at once; the slots beyond it wait, neither active nor failed.
+   */
+  maxStreamsPerConnection?: number;
 }
 
 export interface WorkerTask {
@@ -214,6 +219,8 @@ export interface WorkerResult {
   inFlightAtStop: number;
   peakActiveConnections: number;
   peakActiveStreams: number;
+  /** How far the server let this worker's streams go: see ShareConcurrency. */
+  concurrency?: ShareConcurrency;
   /** Set when the worker could not run its share at all (bad proto, unreachable target). */
   fatal?: SerializedError;
   /** From the first stream opened to the last one ended, ms. */
@@ -224,6 +231,16 @@ export interface WorkerResult {
   snapshotCount: number;
   /** True when the worker stopped early on a `stop` message. */
   stoppedEarly: boolean;
+}
+
+/** Streams a worker could not run at once because of the server's limits. */
+export interface ShareConcurrency {
+  /** Stream slots that never opened: beyond maxStreamsPerConnection on their connection. */
+  heldBackStreams: number;
+  /** The most streams open at once on any one connection. */
+  peakStreamsPerConnection: number;
+  /** Streams the server refused (RST_STREAM REFUSED_STREAM); also counted as failed, UNAVAILABLE. */
+  refusedStreams: number;
 }
 
 /** A result with nothing measured: for a worker that could not start. */

@@ -3,6 +3,8 @@ import { compileMessageTemplate } from '../scenario/compile-message-template.js'
 import { createTransport } from '../driver/create-transport.js';
 import { loadBidiMethod, loadBidiMethodFromDescriptorSet } from '../driver/load-method.js';
 import { ShareRun } from '../driver/share-run.js';
+import { assertSendableMetadata } from '../driver/assert-sendable-metadata.js';
+import { secretRedactor } from '../report/redact-secret-text.js';
 import { enableFastRecording } from '../stats/latency-histogram.js';
 import { primeNextTick } from './prime-next-tick.js';
 import { emptyResult, type ControlMessage, type WorkerResult, type WorkerTask } from './worker-protocol.js';
@@ -14,6 +16,8 @@ import { emptyResult, type ControlMessage, type WorkerResult, type WorkerTask } 
  */
 export default async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
   const { port, share } = task;
+  // Errors may quote request headers (a server echoing them, a library's message): never a secret.
+  const redact = secretRedactor(task.call.metadata, task.call.split?.routedMetadata);
   try {
     primeNextTick();
     await enableFastRecording();
@@ -23,6 +27,8 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
         ? loadBidiMethod(protoPath ?? '', task.call.importPaths, task.call.call)
         : loadBidiMethodFromDescriptorSet(Buffer.from(descriptorSet, 'base64'), task.call.call, `target ${task.call.target} (server reflection)`);
     const template = compileMessageTemplate(task.call.data, task.stream.correlateBy);
+    assertSendableMetadata('metadata', task.call.metadata);
+    if (task.call.split) assertSendableMetadata('split.routed.metadata', task.call.split.routedMetadata);
     const transport = createTransport(task.call.transport, {
       target: task.call.target,
       insecure: task.call.insecure,
@@ -45,6 +51,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       snapshotIntervalMs: task.snapshotIntervalMs,
       drainTimeoutMs: task.drainTimeoutMs,
       connectTimeoutMs: task.connectTimeoutMs,
+      ...(redact ? { redactDetails: redact } : {}),
       onSnapshot: (snapshot) => port.postMessage(snapshot),
     });
     port.on('message', (message: ControlMessage) => {
@@ -55,6 +62,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
     const fatal: SerializedError = isBenchError(error)
       ? { code: error.code, message: error.message }
       : { code: 'INTERNAL', message: `worker ${share.workerId}: ${(error as Error)?.stack ?? String(error)}` };
+    if (redact) fatal.message = redact(fatal.message);
     return { ...emptyResult(share.workerId), fatal };
   } finally {
     port.close();

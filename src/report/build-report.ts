@@ -7,6 +7,8 @@ import { redactMetadata } from './redact-metadata.js';
 import { TOOL_VERSION } from '../tool-version.js';
 import { memoryGrowth, type MemorySample, type MemorySeries, type TimeSpan } from '../stats/memory-growth.js';
 import { assessGenerator } from './assess-generator.js';
+import { peerLimitsReport } from './peer-limits-report.js';
+import type { PeerSettings } from '../driver/peer-settings.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportInterval, type VersionReport } from './report.js';
 import { versionInterval, versionReport, type VersionPart } from './version-report.js';
 
@@ -88,6 +90,8 @@ export interface BuildReportInput {
   targetMemory?: MemorySeries & { source: string };
   /** `load.workers: auto`: the probes and the count they chose. */
   workerChoice?: WorkerCountChoice;
+  /** The server's SETTINGS as read before load. */
+  peer?: PeerSettings;
 }
 
 function nonEmpty(encoded: ReadonlyArray<string | undefined>): string[] {
@@ -267,6 +271,7 @@ export function buildReport(input: BuildReportInput): Report {
       peakActive: results.reduce((sum, r) => sum + r.peakActiveConnections, 0),
     },
     streams: { peakActive: peakActiveStreams },
+    ...(input.peer ? { peerLimits: peerLimitsReport(input.peer, scenario, results) } : {}),
     intervals: buildIntervals(input.snapshots, input.snapshotIntervalMs),
     ...(scenario.split ? { versions: buildVersions(results, input.snapshots, input.snapshotIntervalMs, counters.messagesReceived) } : {}),
     histogram: encodeHistogram(histogram),

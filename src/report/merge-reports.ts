@@ -1,4 +1,5 @@
 import { BenchError } from '../errors/bench-error.js';
+import { mergePeerLimits } from './peer-limits-report.js';
 import { encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
 import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
 import { auxFigures } from './build-report.js';
@@ -166,6 +167,8 @@ export function mergeReports(reports: Report[], mode: MergeMode): Report {
   delete merged.thresholds;
   if (mode === 'sequential') merged.rounds = roundSpans(reports);
   else delete merged.rounds;
+  const peerLimits = mergePeerLimits(reports, mode);
+  if (peerLimits) merged.peerLimits = peerLimits;
   const versions = mergeVersions(reports, mode, counts.messagesReceived);
   if (versions) merged.versions = versions;
   else delete merged.versions;

@@ -124,6 +124,30 @@ export interface ReportSettings {
   thresholds?: Array<{ metric: string; condition: string; abortOnFail: boolean }>;
 }
 
+/** The server's HTTP/2 SETTINGS, read once before load, and how far they held the run's concurrency back. */
+export interface PeerLimitsReport {
+  /** SETTINGS_MAX_CONCURRENT_STREAMS; absent when the server advertised none. */
+  maxConcurrentStreams?: number;
+  /** SETTINGS_MAX_HEADER_LIST_SIZE, bytes; absent when the server advertised none (the run then checked its headers against 8 KiB). */
+  maxHeaderListSizeBytes?: number;
+  /** Present when the server capped concurrency: fewer streams ran at once than the scenario asked for. */
+  capped?: {
+    /** The limit a connection's extra streams were held back by, or the refusals when the server refused streams. */
+    by: 'SETTINGS_MAX_CONCURRENT_STREAMS' | 'REFUSED_STREAM';
+    /** Stream slots the scenario asked for (load.streams). */
+    streamsAsked: number;
+    connections: number;
+    /** Slots that ran: at most the limit on each connection. */
+    streamsAccepted: number;
+    /** Slots that never opened: they waited the whole run, neither active nor failed. */
+    streamsHeldBack: number;
+    /** The most streams open at once on one connection. */
+    peakStreamsPerConnection: number;
+    /** Streams the server refused (RST_STREAM REFUSED_STREAM); also in streamsFailed as UNAVAILABLE. */
+    streamsRefused: number;
+  };
+}
+
 /** Everything one run measured. Reporters render it; compare and gate read it back from JSON. */
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
@@ -206,6 +230,8 @@ export interface Report {
   errorDetails: Record<string, number>;
   connections: { opened: number; closed: number; peakActive: number };
   streams: { peakActive: number };
+  /** Absent when the server's SETTINGS could not be read before load. */
+  peerLimits?: PeerLimitsReport;
   intervals: ReportInterval[];
   /** All latencies (µs), HdrHistogram compressed base64: merge it, re-compute any percentile. */
   histogram: string;

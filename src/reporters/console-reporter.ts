@@ -3,6 +3,7 @@ import type { MemoryGrowthReport, Report, ThresholdsReport } from '../report/rep
 import { trendShortfall } from '../stats/memory-growth.js';
 import { formatDurationMs } from '../scenario/parse-duration.js';
 import { count, ms, rate } from './format-units.js';
+import { peerLimitsLines } from './peer-limits-lines.js';
 import type { Reporter } from './reporter.js';
 import { PROBE_MS, PROBE_WARMUP_MS } from '../plan/choose-worker-count.js';
 
@@ -119,6 +120,7 @@ export function renderConsoleSummary(report: Report): string {
     ...section('Latency distribution', distributionLines(report)),
     ...section('Streams', [
       `  opened ${count(counts.streamsOpened)}, completed ${count(counts.streamsCompleted)}, failed ${count(counts.streamsFailed)}, cancelled at stop ${count(counts.streamsCancelled)}; peak active ${count(report.streams.peakActive)}`,
+      ...peerLimitsLines(report.peerLimits).map((line) => `  ${line}`),
     ]),
     ...section('Messages', [
       `  sent ${count(counts.messagesSent)} = received ${count(counts.messagesReceived)} + failed ${count(counts.messagesFailed)} + in flight at stop ${count(counts.inFlightAtStop)}`,

@@ -1,5 +1,6 @@
 import type { Report, ThresholdResult } from '../report/report.js';
 import { count, ms, rate } from './format-units.js';
+import { peerLimitsLines } from './peer-limits-lines.js';
 import type { Reporter } from './reporter.js';
 
 /**
@@ -52,6 +53,7 @@ function warnings(report: Report): string[] {
   if (report.partial) lines.push(`> ⚠️ **Partial run:** ${md(report.partialReason ?? 'the run did not reach its planned end')}`);
   if (report.generator.saturated) lines.push('> ⚠️ **Load generator saturated:** latencies include its own queueing.');
   if (report.thresholds?.abortedBy !== undefined) lines.push(`> ⚠️ **Stopped early by a threshold:** ${md(report.thresholds.abortedBy)}`);
+  for (const line of peerLimitsLines(report.peerLimits)) lines.push(`> ⚠️ **Concurrency held back:** ${md(line)}`);
   return lines.length ? ['', ...lines.flatMap((line, i) => (i ? ['>', line] : [line]))] : [];
 }
 

@@ -17,6 +17,7 @@ import { evaluateThresholds, firstLiveFailure, thresholdLabel } from '../compare
 import type { ParsedThreshold } from '../compare/parse-threshold.js';
 import { probeTarget } from './probe-target.js';
 import { unlessAborted } from '../driver/unless-aborted.js';
+import { checkPeerLimits } from './check-peer-limits.js';
 import { resultFromSnapshots } from './result-from-snapshots.js';
 import { LoadSpanTracker } from './load-span.js';
 import { rssSeries, startMemoryMonitors } from './start-memory-monitors.js';
@@ -128,6 +129,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   try {
     const security: ConnectionSecurity = insecure || !checked.tls ? { insecure } : { insecure, tls: checked.tls };
     await unlessAborted(probeTarget(target, security, connectTimeoutMs), options.signal, interruptedWhile(`connecting to target ${target}`));
+    const peer = await unlessAborted(checkPeerLimits(scenario, target, call, security, connectTimeoutMs), options.signal, interruptedWhile(`reading the settings of target ${target}`));
     let descriptorSet: string | undefined;
     let reflectedData: Record<string, unknown> | undefined;
     if (!checked.data) {
@@ -147,7 +149,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       });
       options.onMetricsUrl?.(liveMetrics.url);
     }
-    const buildTasks = (planned: Scenario): TaskWithoutPort[] => planRun(planned).map((share) => ({
+    const maxStreams = peer?.maxConcurrentStreams;
+    const buildTasks = (planned: Scenario): TaskWithoutPort[] => planRun(planned).map((plannedShare) => ({
       call: {
         ...security,
         target,
@@ -162,7 +165,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         ...splitSettings(scenario),
       },
       stream: scenario.stream,
-      share,
+      share: maxStreams === undefined ? plannedShare : { ...plannedShare, maxStreamsPerConnection: maxStreams },
       snapshotIntervalMs,
       drainTimeoutMs: options.drainTimeoutMs ?? 5000,
       connectTimeoutMs,
@@ -267,6 +270,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       processWallMs: performance.now() - wallAtStartMs,
       clientRss: rssSeries(memory.client, loadSpan),
       ...(workerChoice ? { workerChoice } : {}),
+      ...(peer ? { peer } : {}),
       ...(memory.target ? { targetMemory: { source: memory.target.source, ...rssSeries(memory.target.sampler, loadSpan) } } : {}),
     });
     if (scenario.thresholds.length) {

@@ -1,5 +1,6 @@
 import { isSecretKey, REDACTED } from '../report/redact-metadata.js';
 import type { z } from 'zod';
+import { METADATA_PATHS } from './metadata-problems.js';
 
 /** Reads the value at an issue's path, so the message can show what was given. */
 function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
@@ -11,10 +12,17 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return current;
 }
 
-/** A metadata value under a secret-looking key, or the whole metadata map: never shown in errors. */
-function isSecretPath(path: ReadonlyArray<PropertyKey>): boolean {
-  if (path[0] !== 'metadata') return false;
-  return path.length === 1 || isSecretKey(String(path[1]));
+/**
+ * A value in one of the metadata maps under a secret-looking key, a whole map, or an object
+ * that holds one (`split`, `compare`): never shown in errors.
+ */
+function isSecret(path: ReadonlyArray<PropertyKey>, value: unknown): boolean {
+  for (const mapPath of METADATA_PATHS) {
+    if (!mapPath.every((key, i) => i >= path.length || path[i] === key)) continue;
+    if (path.length < mapPath.length) return value !== null && typeof value === 'object';
+    return path.length === mapPath.length || isSecretKey(String(path[mapPath.length]));
+  }
+  return false;
 }
 
 /** A given value as JSON, cut to 60 characters; never throws (a cycle or a bigint is described instead). */
@@ -56,7 +64,8 @@ export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: unk
       const gotAt = message.indexOf(', got ');
       // A message that quotes a long given value itself shows it cut short, like every other.
       if (gotAt >= 0 && message.length <= 200) return `${where}: ${message}`;
-      const got = isSecretPath(issue.path) ? REDACTED : showValue(valueAt(input, issue.path));
+      const given = valueAt(input, issue.path);
+      const got = isSecret(issue.path, given) ? REDACTED : showValue(given);
       if (gotAt >= 0) return `${where}: ${message.slice(0, gotAt)}, got ${got}`;
       return `${where}: ${message}, got ${got}`;
     })

@@ -7,7 +7,7 @@ import { parseByteSize } from './parse-byte-size.js';
 import { MIN_TREND_SPAN_MS } from '../stats/memory-growth.js';
 import type { Schedule } from '../plan/load-schedule.js';
 import { parseSegment, segmentProblem, segmentShare } from '../plan/plan-segment.js';
-import { isBase64, isBinaryKey } from '../driver/binary-metadata.js';
+import { metadataProblems } from './metadata-problems.js';
 
 /**
  * The one scenario schema. YAML files and CLI flags both end up here; the types used by the
@@ -239,16 +239,7 @@ export const scenarioSchema = z
       .optional(),
   })
   .superRefine((scenario, ctx) => {
-    const binaryEntries = [
-      ...Object.entries(scenario.metadata).map(([key, value]) => ({ path: ['metadata', key], key, value })),
-      ...Object.entries(scenario.split?.routed?.metadata ?? {}).map(([key, value]) => ({ path: ['split', 'routed', 'metadata', key], key, value })),
-      ...(['baselineMetadata', 'candidateMetadata'] as const).flatMap((side) =>
-        Object.entries(scenario.compare?.[side] ?? {}).map(([key, value]) => ({ path: ['compare', side, key], key, value })),
-      ),
-    ];
-    for (const { path, key, value } of binaryEntries) {
-      if (isBinaryKey(key.toLowerCase()) && !isBase64(value)) ctx.addIssue({ code: 'custom', path, message: 'a "-bin" key carries bytes: expected them in base64' });
-    }
+    for (const { path, problem } of metadataProblems(scenario)) ctx.addIssue({ code: 'custom', path, message: problem });
     const openModel = scenario.load.rate !== undefined || Boolean(scenario.load.stages?.some((s) => s.rate !== undefined));
     if (openModel && scenario.stream.interval > 0) {
       ctx.addIssue({ code: 'custom', path: ['stream', 'interval'], message: 'cannot be combined with a rate (the open model paces sends by rate)' });

@@ -66,6 +66,12 @@ const FILES: Record<string, string | Buffer> = {
   'data-base64.yaml': typed('  blob: "%%%"\n'),
   'data-template-bool.yaml': typed('  flag: "{{streamId}}"\n'),
   'data-several.yaml': typed('  small: 1.5\n  flag: "yes"\n  ttl: 5\n'),
+  'metadata-newline.yaml': 'metadata:\n  x-trace: "a\\nb"\n',
+  'metadata-secret-non-ascii.yaml': 'metadata:\n  authorization: "Bearer séèkrit-TOKEN"\n',
+  'metadata-reserved.yaml': 'metadata:\n  grpc-timeout: 1S\n',
+  'routed-bad-key.yaml': 'split:\n  by: served_by\n  routed:\n    share: 0.5\n    metadata:\n      "X Y": "1"\n',
+  'metadata-big.yaml': `metadata:\n  x-big: ${'a'.repeat(100_000)}\n`,
+  'metadata-big-secret.yaml': `metadata:\n  authorization: "Bearer ${'k'.repeat(100_000)}"\n`,
 };
 
 interface Case {
@@ -75,6 +81,8 @@ interface Case {
   exit: number;
   /** The file, the field path and the bad value, as the line must show them. */
   names: string[];
+  /** Parts of a secret value that must appear nowhere in the output. */
+  hidden?: string[];
 }
 
 const CASES: Case[] = [
@@ -137,6 +145,15 @@ const CASES: Case[] = [
   { name: 'serve --leak-bytes=1.5', args: ['serve', '--leak-bytes=1.5'], code: 'USAGE', exit: 2, names: ['--leak-bytes', 'whole number ≥ 0', 'got 1.5'] },
   { name: 'bad --candidate-metadata JSON (value not echoed)', args: ['validate', 'ok.yaml', '--baseline', '127.0.0.1:1', '--candidate', '127.0.0.1:1', '--candidate-metadata', 'token=abc'], code: 'USAGE', exit: 2, names: ['--candidate-metadata', 'not valid JSON', 'value not shown'] },
   { name: 'compare.baselineMetadata -bin value not base64', args: ['validate', 'ok.yaml', '--baseline', '127.0.0.1:1', '--candidate', '127.0.0.1:1', '--baseline-metadata', '{"trace-bin":"%%%"}'], code: 'SCENARIO_INVALID', exit: 3, names: ['compare.baselineMetadata.trace-bin', 'base64'] },
+  { name: '-m with a non-ASCII secret value', args: ['validate', 'ok.yaml', '-m', '{"authorization":"Bearer séèkrit-TOKEN"}'], code: 'SCENARIO_INVALID', exit: 3, names: ['ok.yaml', 'metadata.authorization', 'a non-ASCII character at character 9', 'printable ASCII', 'got [redacted]'], hidden: ['séèkrit', 'TOKEN', 'é'] },
+  { name: 'metadata value with a line break', args: ['validate', 'metadata-newline.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['metadata-newline.yaml', 'metadata.x-trace', 'a line break (U+000A) at character 2', 'got "a\\nb"'] },
+  { name: 'secret value with a line break in --candidate-metadata', args: ['validate', 'ok.yaml', '--baseline', '127.0.0.1:1', '--candidate', '127.0.0.1:1', '--candidate-metadata', '{"x-api-key":"s3cr3t\\nv4lue"}'], code: 'SCENARIO_INVALID', exit: 3, names: ['compare.candidateMetadata.x-api-key', 'a line break at character 7', 'got [redacted]'], hidden: ['s3cr3t', 'v4lue'] },
+  { name: 'reserved metadata key grpc-timeout', args: ['validate', 'metadata-reserved.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['metadata-reserved.yaml', 'metadata.grpc-timeout', 'starts with "grpc-"', 'got key "grpc-timeout"'] },
+  { name: 'pseudo-header as a -m key', args: ['validate', 'ok.yaml', '-m', '{":authority":"x"}'], code: 'SCENARIO_INVALID', exit: 3, names: ['metadata.:authority', 'pseudo-header', 'got key ":authority"'] },
+  { name: 'split.routed.metadata key with a space', args: ['validate', 'routed-bad-key.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['routed-bad-key.yaml', 'split.routed.metadata.X Y', 'expected only 0-9 a-z _ . -', 'got key "X Y"'] },
+  { name: 'the same key twice in -m', args: ['validate', 'ok.yaml', '-m', '{"X-Id":"1","x-id":"2"}'], code: 'SCENARIO_INVALID', exit: 3, names: ['metadata.x-id', 'the same key as "X-Id"'] },
+  { name: '100 KB metadata value', args: ['validate', 'metadata-big.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['metadata-big.yaml', 'metadata: the request headers come to 100,', 'the largest "x-big" with 100,', 'expected at most 8,192 bytes'] },
+  { name: '100 KB secret metadata value', args: ['validate', 'metadata-big-secret.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['metadata-big-secret.yaml', 'the largest "authorization" with 100,', 'expected at most 8,192 bytes'], hidden: ['kkkkkk', 'Bearer'] },
   { name: 'compare with one report (yargs stops before the handler)', args: ['compare', 'a.json'], code: 'USAGE', exit: 2, names: ['non-option arguments: got 1, need at least 2'] },
   { name: 'validate without a file (yargs stops before the handler)', args: ['validate'], code: 'USAGE', exit: 2, names: ['non-option arguments: got 0, need at least 1'] },
 ];
@@ -173,12 +190,13 @@ describe('bad input: one clean line and the documented exit code', () => {
     for (const { name, code, exit } of CASES) expect(ERROR_CATALOGUE[code].exitCode, name).toBe(exit);
   });
 
-  it.concurrent.each(CASES)('$name → exit $exit ($code)', async ({ args, code, exit, names }) => {
+  it.concurrent.each(CASES)('$name → exit $exit ($code)', async ({ args, code, exit, names, hidden }) => {
     const result = await runCli(args, { cwd });
 
     const line = expectOneCleanLine(result, code);
     expect(result.code, line).toBe(exit);
     for (const name of names) expect(line).toContain(name);
+    for (const secret of hidden ?? []) expect(result.stdout + result.stderr).not.toContain(secret);
   });
 
   it('an empty file is a valid scenario: every key takes its default', async () => {
@@ -197,11 +215,14 @@ describe('bad input: one clean line and the documented exit code', () => {
     ['int64 out of range', 'data-int64.yaml', 'MESSAGE_INVALID'],
     ['Timestamp', 'data-timestamp.yaml', 'MESSAGE_INVALID'],
     ['base64', 'data-base64.yaml', 'MESSAGE_INVALID'],
+    ['secret non-ASCII metadata', 'metadata-secret-non-ascii.yaml', 'SCENARIO_INVALID'],
+    ['100 KB secret metadata, against the embedded target that advertises no header-list limit', 'metadata-big-secret.yaml', 'SCENARIO_INVALID'],
   ] as const)('run ends with the same line as validate (%s): the checks are shared', async (_what, file, code) => {
     const [validated, ran] = await Promise.all([runCli(['validate', file], { cwd }), runCli(['run', file, '-O', 'console'], { cwd })]);
 
     expect(expectOneCleanLine(ran, code)).toBe(expectOneCleanLine(validated, code));
     expect(ran.code).toBe(validated.code);
+    for (const secret of ['séèkrit', 'TOKEN', 'kkkkkk']) expect(ran.stdout + ran.stderr).not.toContain(secret);
   });
 
   describe('run against a real target, stopped before any load', () => {

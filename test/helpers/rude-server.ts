@@ -1,6 +1,7 @@
 import http2 from 'node:http2';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { MethodDefinition } from '@grpc/proto-loader';
+import { listenOnLoopback } from './listen-on-loopback.js';
 import { loadOrderPackageDefinition } from '../../src/target/load-order-package-definition.js';
 import type { CreateOrderRequest, CreateOrderResponse } from '../../src/target/order-messages.js';
 
@@ -155,14 +156,7 @@ export async function startRudeServer(options: RudeServerOptions): Promise<RudeS
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     address: `127.0.0.1:${port}`,
     port,

@@ -70,6 +70,8 @@ describe('TLS to the target', () => {
     expect(report().settings.tls).toEqual({ cacert: '../ca.pem' });
     expect(report().settings.proto).toBe('server reflection');
     expect(reportText()).not.toContain('BEGIN');
+    // The SETTINGS probe spoke the same TLS: the limits were read (this server advertises none).
+    expect(report().peerLimits).toEqual({});
   });
 
   it('mutual TLS (serve --tls-client-ca): runs with --cert/--key, exits 5 asking for a client certificate without them', async () => {
@@ -80,6 +82,7 @@ describe('TLS to the target', () => {
     expect(withCertificate.result.code, withCertificate.result.stderr).toBe(0);
     expectAllAnswered(withCertificate.report());
     expect(withCertificate.reportText()).not.toContain('PRIVATE KEY');
+    expect(withCertificate.report().peerLimits, 'the SETTINGS probe presented the client certificate').toEqual({});
 
     const without = await runLoad([serve.address, '--cacert', certs.ca]);
     expect(without.result.code).toBe(5);
@@ -115,6 +118,7 @@ describe('TLS to the target', () => {
     expect(named.result.code, named.result.stderr).toBe(0);
     expectAllAnswered(named.report());
     expect(named.report().settings.tls).toMatchObject({ serverName: 'orders.internal' });
+    expect(named.report().peerLimits, 'the SETTINGS probe verified the same name').toEqual({});
 
     const unnamed = await runLoad([server.address, '--cacert', certs.ca]);
     expect(unnamed.result.code).toBe(5);
