@@ -75,6 +75,31 @@ export interface GeneratorReport {
   /** Process CPU time (all threads, start-up included) per second of wall time, as a percentage of one core. */
   processCpuPercent: number;
   workers: GeneratorHealth[];
+  /** Open model: whether the scheduled rate went out, and if not, what held it back. Absent in the closed model. */
+  targetRate?: TargetRateReport;
+}
+
+/** The open model's schedule against what was sent. */
+export interface TargetRateReport {
+  /** At least 99 % of the scheduled requests went out. */
+  reached: boolean;
+  /** Requests the schedule had due until sending stopped, less those sent in the warm-up: `counts.messagesSent + counts.unsentAtStop`. */
+  scheduled: number;
+  /** `counts.messagesSent`. */
+  sent: number;
+  /** sent / scheduled × 100 (100 when nothing was scheduled). */
+  sentPercent: number;
+  /** scheduled and sent per second of sending time (as `throughput.sentPerSec`), msg/s. */
+  scheduledPerSec: number;
+  sentPerSec: number;
+  /**
+   * Not reached: `generator` when it was saturated (see `evidence`: its event loop was busy or
+   * late, or requests went out late although a stream had room); otherwise `target`: no stream had
+   * room, because responses came back too slowly for the requests allowed in flight.
+   */
+  limitedBy?: 'generator' | 'target';
+  /** The verdict in one line, as the console prints it. */
+  summary: string;
 }
 
 /**
