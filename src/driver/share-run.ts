@@ -38,6 +38,12 @@ const MAX_ERROR_DETAILS = 50;
 const REOPEN_BACKOFF_MS = { first: 10, max: 1000 };
 /** How often the active-stream schedule is re-read, ms. */
 const STREAM_SCHEDULE_TICK_MS = 100;
+/**
+ * Open model: requests due by the deadline may still go out this long after it, ms. The tick
+ * that sends the last of them can fire a timer period (1 ms or more) late; beyond this, sending
+ * has stopped however far behind the generator is.
+ */
+const SEND_GRACE_MS = 5;
 
 /**
  * One worker's share of the run: its connections and streams, the counters and the latency
@@ -349,10 +355,16 @@ export class ShareRun implements StreamOwner {
     const elapsedMs = performance.now() - this.loadStartedAtMs;
     const dueBefore = backlog.due;
     backlog.advance(Math.min(elapsedMs, this.deadlineMs));
-    const onTime = this.sendWaiting(dueBefore);
+    const inTime = this.sendWaiting(dueBefore);
     this.countDeferred(dueBefore);
-    if (!onTime || backlog.finished || elapsedMs >= this.deadlineMs) {
+    const overMs = elapsedMs - this.deadlineMs;
+    if (!inTime || backlog.finished || (overMs >= 0 && (backlog.waiting === 0 || overMs >= SEND_GRACE_MS))) {
       this.stopSending();
+      return;
+    }
+    if (overMs >= 0) {
+      // Nothing more falls due; what waits for a stream with room may still go out in the grace.
+      this.scheduleTimer = setTimeout(() => this.stopSending(), SEND_GRACE_MS - overMs);
       return;
     }
     const nextMs = Math.min(backlog.nextDueMs(), this.deadlineMs);
@@ -368,7 +380,7 @@ export class ShareRun implements StreamOwner {
     this.counters.sendsDeferred += backlog.measuredBetween(Math.max(backlog.sent, dueBefore), backlog.due);
   }
 
-  /** Sends waiting requests in schedule order while ready streams have room; false once past the deadline. */
+  /** Sends waiting requests in schedule order while ready streams have room; false once past the deadline and its grace. */
   private sendWaiting(dueBefore: number): boolean {
     const backlog = this.backlog!;
     for (const driver of this.ready) {
@@ -392,12 +404,12 @@ export class ShareRun implements StreamOwner {
 
   /**
    * Sends the next request of the schedule (those before `dueBefore` come from the backlog);
-   * false, sending nothing, once the deadline has passed.
+   * false, sending nothing, once the deadline and its grace have passed.
    */
   private sendNext(driver: StreamDriver, dueBefore: number): boolean {
     const backlog = this.backlog!;
     const now = performance.now();
-    if (now - this.loadStartedAtMs >= this.deadlineMs) return false;
+    if (now - this.loadStartedAtMs >= this.deadlineMs + SEND_GRACE_MS) return false;
     const fromBacklog = backlog.sent < dueBefore;
     const intendedAtMs = this.loadStartedAtMs + backlog.take();
     const lateUs = (now - intendedAtMs) * 1000;
