@@ -52,7 +52,7 @@ function warnings(report: Report): string[] {
   if (report.partial) lines.push(`> ⚠️ **Partial run:** ${md(report.partialReason ?? 'the run did not reach its planned end')}`);
   if (report.generator.saturated) lines.push('> ⚠️ **Load generator saturated:** latencies include its own queueing.');
   const targetRate = report.generator.targetRate;
-  if (targetRate && !targetRate.reached) lines.push(`> ⚠️ **Target rate not reached** (limited by the ${targetRate.limitedBy}): ${md(targetRate.summary)}`);
+  if (targetRate && !targetRate.reached) lines.push(`> ⚠️ **Open model:** ${md(targetRate.summary)}`);
   if (report.thresholds?.abortedBy !== undefined) lines.push(`> ⚠️ **Stopped early by a threshold:** ${md(report.thresholds.abortedBy)}`);
   return lines.length ? ['', ...lines.flatMap((line, i) => (i ? ['>', line] : [line]))] : [];
 }

@@ -153,7 +153,7 @@ function header(report: Report): SafeHtml {
 </dl>
 ${report.partial ? html`<div class="banner bad" data-banner="partial"><strong>Partial run:</strong> ${report.partialReason ?? 'the run did not reach its planned end'}</div>` : ''}
 ${g.saturated ? html`<div class="banner warn" data-banner="saturated"><strong>Load generator saturated:</strong> latencies include its own queueing.<ul>${g.evidence.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
-${g.targetRate && !g.targetRate.reached ? html`<div class="banner warn" data-banner="target-rate"><strong>Target rate not reached (limited by the ${g.targetRate.limitedBy}):</strong> ${g.targetRate.summary}</div>` : ''}
+${g.targetRate && !g.targetRate.reached ? html`<div class="banner warn" data-banner="target-rate"><strong>Open model:</strong> ${g.targetRate.summary}</div>` : ''}
 ${t ? html`<div class="banner ${t.passed ? 'good' : 'bad'}" data-banner="thresholds"><strong>Thresholds ${t.passed ? 'passed' : 'failed'}:</strong> ${t.results.filter((r) => r.pass).length} of ${t.results.length} passed${t.abortedBy ? html`; the run was stopped early by ${t.abortedBy}` : ''}.</div>` : ''}
 ${report.workerErrors.length ? html`<div class="banner bad" data-banner="worker-errors"><strong>Worker errors:</strong><ul>${report.workerErrors.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
 </header>`;
