@@ -170,7 +170,7 @@ export interface Report {
     streamsOpened: number;
     streamsCompleted: number;
     streamsFailed: number;
-    /** Cancelled by grpc-bench when the drain timeout ran out at the end of the run, or still open in a worker that crashed. */
+    /** Cancelled by grpc-bench when the drain timeout ran out at the end of the run, when half-closed with every request answered it still received responses, or still open in a worker that crashed. */
     streamsCancelled: number;
     messagesSent: number;
     messagesReceived: number;
@@ -179,9 +179,9 @@ export interface Report {
     /** Requests still unanswered when the run stopped. sent = received + failed + inFlightAtStop. */
     inFlightAtStop: number;
     errors: number;
-    /** Open model: scheduled requests that could not go out on time (window full, back-pressure). */
+    /** Open model: scheduled requests that found no stream with room when they fell due (window full, back-pressure). */
     sendsDeferred: number;
-    /** Open model: scheduled requests never sent because the run ended first. */
+    /** Open model: requests due when sending stopped and never sent; messagesSent + unsentAtStop = the requests scheduled (less those sent in the warm-up). */
     unsentAtStop: number;
   };
   /** `open` (a target rate, paced on a schedule) or `closed` (each stream sends when its window frees). */
