@@ -549,6 +549,7 @@ export class ShareRun implements StreamOwner {
       sendLagHistogram: encodeHistogram(this.sendLag),
       ...(this.options.split ? { labels: this.labelledTotals()! } : {}),
       unsentAtStop: this.backlog?.waiting ?? 0,
+      ...(this.backlog ? { messagesScheduled: this.backlog.measuredBetween(0, this.backlog.due) } : {}),
       streamFirstResponseHistogram: encodeHistogram(this.streamFirstResponse),
       streamDurationHistogram: encodeHistogram(this.streamDuration),
       messagesPerStreamHistogram: encodeHistogram(this.messagesPerStream),

@@ -21,7 +21,7 @@ export interface GeneratorEvidence {
 
 /** What the open model was asked to send and what it sent, after the warm-up. */
 export interface ScheduleEvidence {
-  /** Requests due until sending stopped, less those sent in the warm-up (= sent + unsent at stop). */
+  /** Requests due after the warm-up until sending stopped (without a warm-up: sent + unsent at stop). */
   scheduled: number;
   sent: number;
   /** Sending time after the warm-up, ms. */

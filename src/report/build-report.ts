@@ -251,7 +251,8 @@ export function buildReport(input: BuildReportInput): Report {
       ...(openModel
         ? {
             schedule: {
-              scheduled: counters.messagesSent + unsentAtStop,
+              // A worker that crashed reported no schedule: what it sent and left unsent stands for it.
+              scheduled: results.reduce((sum, r) => sum + (r.messagesScheduled ?? r.counters.messagesSent + r.unsentAtStop), 0),
               sent: counters.messagesSent,
               sendingMs,
               sendsDeferred: counters.sendsDeferred,

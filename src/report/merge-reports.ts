@@ -146,7 +146,7 @@ export function mergeReports(reports: Report[], mode: MergeMode): Report {
         ? {
             targetRate: assessTargetRate(
               {
-                scheduled: counts.messagesSent + counts.unsentAtStop,
+                scheduled: sum(reports.map((r) => r.generator.targetRate?.scheduled ?? r.counts.messagesSent + r.counts.unsentAtStop)),
                 sent: counts.messagesSent,
                 sendingMs: sendingSeconds * 1000,
                 sendsDeferred: counts.sendsDeferred,

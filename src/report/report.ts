@@ -83,7 +83,11 @@ export interface GeneratorReport {
 export interface TargetRateReport {
   /** At least 99 % of the scheduled requests went out. */
   reached: boolean;
-  /** Requests the schedule had due until sending stopped, less those sent in the warm-up: `counts.messagesSent + counts.unsentAtStop`. */
+  /**
+   * Requests the schedule had due after the warm-up, until sending stopped. Without a warm-up
+   * this is `counts.messagesSent + counts.unsentAtStop` exactly; with one, requests due in the
+   * warm-up that went out after it count in `messagesSent` (and those never sent in `unsentAtStop`) but not here.
+   */
   scheduled: number;
   /** `counts.messagesSent`. */
   sent: number;
@@ -181,7 +185,7 @@ export interface Report {
     errors: number;
     /** Open model: scheduled requests that found no stream with room when they fell due (window full, back-pressure). */
     sendsDeferred: number;
-    /** Open model: requests due when sending stopped and never sent; messagesSent + unsentAtStop = the requests scheduled (less those sent in the warm-up). */
+    /** Open model: requests due when sending stopped and never sent; without a warm-up, messagesSent + unsentAtStop = generator.targetRate.scheduled. */
     unsentAtStop: number;
   };
   /** `open` (a target rate, paced on a schedule) or `closed` (each stream sends when its window frees). */
