@@ -88,6 +88,8 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
     if (report.generator.saturated) {
       io.stderr(`warning: the load generator was saturated; latencies include its own queueing (${report.generator.evidence[0]})\n`);
     }
+    const targetRate = report.generator.targetRate;
+    if (targetRate && !targetRate.reached) io.stderr(`warning: ${targetRate.summary}\n`);
 
     if (partialCode) throw new BenchError(partialCode, `run ended early: ${report.partialReason ?? partialCode}; partial report written`);
     if (report.thresholds && !report.thresholds.passed) throw new BenchError('THRESHOLDS_FAILED', thresholdsFailedMessage(report.thresholds));

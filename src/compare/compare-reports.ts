@@ -444,6 +444,8 @@ function notesFor(baseline: Side, candidate: Side, design: ChosenDesign): string
     const r = side.report;
     if (r.partial) notes.push(`${role} run is partial (${r.partialReason ?? 'ended early'})`);
     if (r.generator?.saturated) notes.push(`${role} run's load generator was saturated; its latencies include client-side queueing`);
+    const targetRate = r.generator?.targetRate;
+    if (targetRate && !targetRate.reached) notes.push(`${role} run sent ${targetRate.sentPercent} % of its scheduled requests (limited by the ${targetRate.limitedBy}): the two runs may not have carried the same load`);
     if (design.design !== 'rounds' && side.selected.intervals.length < MIN_INTERVALS_FOR_SIGNIFICANCE) {
       notes.push(`${role} has only ${side.selected.intervals.length} usable intervals; at least ${MIN_INTERVALS_FOR_SIGNIFICANCE} per run are needed for a significant result — run longer`);
     }

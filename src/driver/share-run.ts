@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { intendedTimeOf, valueAt, type Schedule } from '../plan/load-schedule.js';
+import { scheduleDurationMs, valueAt, type Schedule } from '../plan/load-schedule.js';
 import { splitEvenly } from '../plan/split-evenly.js';
 import type { MessageFactory } from '../scenario/compile-message-template.js';
 import { createLatencyHistogram, disposeHistograms, encodeHistogram, recordLatencyUs, type LatencyHistogram } from '../stats/latency-histogram.js';
@@ -15,10 +15,10 @@ import {
   type WorkerShare,
 } from '../pool/worker-protocol.js';
 import { GeneratorMonitor } from './generator-monitor.js';
+import { ScheduleBacklog } from './schedule-backlog.js';
 import type { SendTimes } from './pending-requests.js';
 import { StreamDriver, type StreamOutcome, type StreamOwner } from './stream-driver.js';
 import { REFUSED_STREAM_DETAILS } from './refused-stream.js';
-import { TimeQueue } from './time-queue.js';
 import type { Connection, Transport } from './transport.js';
 
 export interface ShareRunOptions {
@@ -41,6 +41,12 @@ const MAX_ERROR_DETAILS = 50;
 const REOPEN_BACKOFF_MS = { first: 10, max: 1000 };
 /** How often the active-stream schedule is re-read, ms. */
 const STREAM_SCHEDULE_TICK_MS = 100;
+/**
+ * Open model: requests due by the deadline may still go out this long after it, ms. The tick
+ * that sends the last of them can fire a timer period (1 ms or more) late; beyond this, sending
+ * has stopped however far behind the generator is.
+ */
+const SEND_GRACE_MS = 5;
 
 /**
  * One worker's share of the run: its connections and streams, the counters and the latency
@@ -49,7 +55,9 @@ const STREAM_SCHEDULE_TICK_MS = 100;
  *
  * Closed model: each stream sends when its window frees. Open model: requests are due on the
  * share's rate schedule; one that finds no stream with room waits in a backlog (counted as
- * deferred) and its latency still counts from when it was due.
+ * deferred) and its latency still counts from when it was due. The backlog is a range of
+ * schedule positions, not a list, so memory and the work per tick stay the same whatever the
+ * rate; sending stops at the run's duration, and whatever is still waiting is unsent.
  */
 export class ShareRun implements StreamOwner {
   /** Every histogram this share records into, freed when it finishes. */
@@ -100,7 +108,6 @@ export class ShareRun implements StreamOwner {
   private peakActiveConnections = 0;
   private peakActiveStreams = 0;
   private inFlightAtStop = 0;
-  private unsentAtStop = 0;
   private failuresInARow = 0;
   private snapshotIndex = 0;
   private loadStartedAtMs = 0;
@@ -109,8 +116,9 @@ export class ShareRun implements StreamOwner {
   private lastSnapshotAtMs = 0;
   // Open model state.
   private readonly rateSchedule: Schedule | undefined;
-  private scheduled = 0;
-  private readonly backlog = new TimeQueue();
+  private readonly backlog: ScheduleBacklog | undefined;
+  /** Open model: sending stops this long after the load started, ms. */
+  private readonly deadlineMs: number;
   private readonly ready = new Set<StreamDriver>();
   private scheduleTimer: NodeJS.Timeout | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -126,7 +134,9 @@ export class ShareRun implements StreamOwner {
     this.openPerConnection = new Array<number>(share.connections).fill(0);
     this.activeSlotTarget = share.streams;
     this.rateSchedule = share.rateSchedule;
+    this.deadlineMs = share.durationMs ?? (this.rateSchedule ? scheduleDurationMs(this.rateSchedule) : Infinity);
     if (this.rateSchedule) {
+      this.backlog = new ScheduleBacklog(this.rateSchedule, share.messageBudget, share.warmupMs);
       this.totalUncorrected = this.recordingHistogram();
       this.intervalUncorrected = this.recordingHistogram();
     }
@@ -158,7 +168,7 @@ export class ShareRun implements StreamOwner {
     this.measureFromMs = this.loadStartedAtMs + share.warmupMs;
     this.every(this.options.snapshotIntervalMs, this.takeSnapshot);
     if (share.warmupMs > 0) this.after(share.warmupMs, this.endWarmup);
-    // The open model's schedule already ends at the run's duration (see sendDue).
+    // The open model stops at its deadline from its own timer (see sendDue).
     if (share.durationMs !== undefined && !this.rateSchedule) this.after(share.durationMs, () => this.stopSending());
     if (this.options.stream.timeoutMs !== undefined) {
       this.every(Math.max(Math.min(this.options.stream.timeoutMs / 4, 250), 5), this.expireOverdue);
@@ -181,8 +191,13 @@ export class ShareRun implements StreamOwner {
     this.sendingEndedAtMs = performance.now();
     if (this.scheduleTimer) clearTimeout(this.scheduleTimer);
     this.scheduleTimer = undefined;
-    this.unsentAtStop += this.backlog.size;
-    this.backlog.clear();
+    // Open model: what fell due since the last tick joins the backlog; the backlog is what stays unsent.
+    // Nothing falls due before the load starts (a share stopped while connecting).
+    if (this.backlog && this.loadStartedAtMs > 0) {
+      const dueBefore = this.backlog.due;
+      this.backlog.advance(Math.min(this.sendingEndedAtMs - this.loadStartedAtMs, this.deadlineMs));
+      this.countDeferred(dueBefore);
+    }
     for (const stream of this.streams) stream.stopSending();
     this.after(this.options.drainTimeoutMs, this.cancelRemaining);
     this.finishIfIdle();
@@ -265,7 +280,7 @@ export class ShareRun implements StreamOwner {
 
   streamHasRoom(driver: StreamDriver): void {
     if (!this.sending) return;
-    if (this.backlog.size > 0) this.sendFromBacklog(driver);
+    if (this.backlog && this.backlog.waiting > 0) this.sendFromBacklog(driver);
     if (driver.hasRoom()) this.ready.add(driver);
   }
 
@@ -358,46 +373,82 @@ export class ShareRun implements StreamOwner {
     else this.streamHasRoom(driver);
   }
 
-  /** Open model: sends every request due by now, then sleeps until the next one is due. */
+  /**
+   * Open model, on its timer: sends what has fallen due while a stream has room, then sleeps
+   * until the next request is due or the deadline. What finds no room stays in the backlog; a
+   * tick costs the same however many requests are waiting.
+   */
   private readonly sendDue = (): void => {
     this.scheduleTimer = undefined;
-    if (!this.sending || !this.rateSchedule) return;
+    const backlog = this.backlog;
+    if (!this.sending || !backlog) return;
     const elapsedMs = performance.now() - this.loadStartedAtMs;
-    let dueAtMs = intendedTimeOf(this.rateSchedule, this.scheduled);
-    while (dueAtMs <= elapsedMs) {
-      if (!this.takeSend()) return;
-      this.scheduled++;
-      this.dispatch(this.loadStartedAtMs + dueAtMs);
-      dueAtMs = intendedTimeOf(this.rateSchedule, this.scheduled);
-    }
-    if (!Number.isFinite(dueAtMs)) {
+    const dueBefore = backlog.due;
+    backlog.advance(Math.min(elapsedMs, this.deadlineMs));
+    const inTime = this.sendWaiting(dueBefore);
+    this.countDeferred(dueBefore);
+    const overMs = elapsedMs - this.deadlineMs;
+    if (!inTime || backlog.finished || (overMs >= 0 && (backlog.waiting === 0 || overMs >= SEND_GRACE_MS))) {
       this.stopSending();
       return;
     }
-    this.scheduleTimer = setTimeout(this.sendDue, Math.max(dueAtMs - elapsedMs, 0));
+    if (overMs >= 0) {
+      // Nothing more falls due; what waits for a stream with room may still go out in the grace.
+      this.scheduleTimer = setTimeout(() => this.stopSending(), SEND_GRACE_MS - overMs);
+      return;
+    }
+    const nextMs = Math.min(backlog.nextDueMs(), this.deadlineMs);
+    if (Number.isFinite(nextMs)) this.scheduleTimer = setTimeout(this.sendDue, Math.max(nextMs - elapsedMs, 0));
   };
 
-  private dispatch(intendedAtMs: number): void {
+  /**
+   * Open model: requests that fell due after `dueBefore` (where the backlog ended before the
+   * last advance) and have not gone out join the backlog: each is counted deferred once.
+   */
+  private countDeferred(dueBefore: number): void {
+    const backlog = this.backlog!;
+    this.counters.sendsDeferred += backlog.measuredBetween(Math.max(backlog.sent, dueBefore), backlog.due);
+  }
+
+  /** Sends waiting requests in schedule order while ready streams have room; false once past the deadline and its grace. */
+  private sendWaiting(dueBefore: number): boolean {
+    const backlog = this.backlog!;
     for (const driver of this.ready) {
-      if (driver.hasRoom()) {
-        // A stream had room: any lateness here is the generator's own (timer, message building).
-        recordLatencyUs(this.scheduleLag, (performance.now() - intendedAtMs) * 1000);
-        driver.sendScheduled(intendedAtMs);
-        if (!driver.hasRoom()) this.ready.delete(driver);
-        return;
-      }
-      this.ready.delete(driver);
+      while (backlog.waiting > 0 && driver.hasRoom()) if (!this.sendNext(driver, dueBefore)) return false;
+      if (!driver.hasRoom()) this.ready.delete(driver);
+      if (backlog.waiting === 0) break;
     }
-    if (intendedAtMs >= this.measureFromMs) this.counters.sendsDeferred++;
-    this.backlog.push(intendedAtMs);
+    return true;
   }
 
   private sendFromBacklog(driver: StreamDriver): void {
-    while (this.backlog.size > 0 && driver.hasRoom()) {
-      const intendedAtMs = this.backlog.shift();
-      if (intendedAtMs >= this.measureFromMs) recordLatencyUs(this.sendLag, (performance.now() - intendedAtMs) * 1000);
-      driver.sendScheduled(intendedAtMs);
+    const backlog = this.backlog!;
+    while (backlog.waiting > 0 && driver.hasRoom()) {
+      if (!this.sendNext(driver, backlog.due)) {
+        this.stopSending();
+        return;
+      }
     }
+    if (backlog.finished) this.stopSending();
+  }
+
+  /**
+   * Sends the next request of the schedule (those before `dueBefore` come from the backlog);
+   * false, sending nothing, once the deadline and its grace have passed.
+   */
+  private sendNext(driver: StreamDriver, dueBefore: number): boolean {
+    const backlog = this.backlog!;
+    const now = performance.now();
+    if (now - this.loadStartedAtMs >= this.deadlineMs + SEND_GRACE_MS) return false;
+    const fromBacklog = backlog.sent < dueBefore;
+    const intendedAtMs = this.loadStartedAtMs + backlog.take();
+    const lateUs = (now - intendedAtMs) * 1000;
+    // Newly due with a stream that had room: any lateness is the generator's own (timer, message building).
+    if (!fromBacklog) recordLatencyUs(this.scheduleLag, lateUs);
+    else if (intendedAtMs >= this.measureFromMs) recordLatencyUs(this.sendLag, lateUs);
+    this.budget--;
+    driver.sendScheduled(intendedAtMs);
+    return true;
   }
 
   private readonly endWarmup = (): void => {
@@ -539,7 +590,8 @@ export class ShareRun implements StreamOwner {
       ...(this.totalUncorrected ? { uncorrectedHistogram: encodeHistogram(this.totalUncorrected) } : {}),
       sendLagHistogram: encodeHistogram(this.sendLag),
       ...(this.options.split ? { labels: this.labelledTotals()! } : {}),
-      unsentAtStop: this.unsentAtStop + this.backlog.size,
+      unsentAtStop: this.backlog?.waiting ?? 0,
+      ...(this.backlog ? { messagesScheduled: this.backlog.measuredBetween(0, this.backlog.due) } : {}),
       streamFirstResponseHistogram: encodeHistogram(this.streamFirstResponse),
       streamDurationHistogram: encodeHistogram(this.streamDuration),
       messagesPerStreamHistogram: encodeHistogram(this.messagesPerStream),

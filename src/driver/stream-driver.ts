@@ -134,6 +134,9 @@ export class StreamDriver implements StreamEvents {
   onResponse(key: string | undefined, label: string | undefined): void {
     if (!this.pending.take(key, scratchTimes)) {
       this.owner.countUnmatched();
+      // Half-closed with every request answered: the stream has nothing left to wait for, and
+      // a server that keeps answering must not hold the run until the drain timeout.
+      if (this.halfClosed && this.pending.size === 0) this.cancel();
       return;
     }
     const now = performance.now();

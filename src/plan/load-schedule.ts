@@ -82,6 +82,43 @@ export function intendedTimeOf(schedule: Schedule, k: number): number {
   return Infinity;
 }
 
+/**
+ * How many messages the schedule holds: those with a finite intended time (Infinity for a
+ * schedule that never ends at a rate above zero).
+ */
+export function scheduledMessageCount(schedule: Schedule): number {
+  let total = 0;
+  let previous = schedule.initial;
+  for (const stage of schedule.stages) {
+    const from = stage.ramp ? previous : stage.value;
+    const meanRate = (from + stage.value) / 2;
+    if (meanRate > 0) total += meanRate * (stage.durationMs / 1000);
+    previous = stage.value;
+  }
+  if (!Number.isFinite(total)) return Infinity;
+  // Message k exists while the integral exceeds k; the two float computations may differ by one.
+  let count = Math.ceil(total);
+  while (count > 0 && !Number.isFinite(intendedTimeOf(schedule, count - 1))) count--;
+  while (Number.isFinite(intendedTimeOf(schedule, count))) count++;
+  return count;
+}
+
+/**
+ * How many messages are due by `elapsedMs` (ms from the start): the k with
+ * intendedTimeOf(k) ≤ elapsedMs, so the messages due are exactly 0 … count − 1. The work does
+ * not grow with the count: messagesDueBy gives it to within one, intendedTimeOf settles the
+ * boundary.
+ */
+export function dueMessageCount(schedule: Schedule, elapsedMs: number): number {
+  if (!(elapsedMs >= 0)) return 0;
+  if (elapsedMs === Infinity) return scheduledMessageCount(schedule);
+  // Past the end of the schedule intendedTimeOf is Infinity, which the second loop steps back from.
+  let count = Math.floor(messagesDueBy(schedule, elapsedMs)) + 1;
+  while (intendedTimeOf(schedule, count) <= elapsedMs) count++;
+  while (count > 0 && intendedTimeOf(schedule, count - 1) > elapsedMs) count--;
+  return count;
+}
+
 /** ghz-style pacing: how long to wait before message `sent` goes out, and whether to stop. */
 export function pace(schedule: Schedule, elapsedMs: number, sent: number): { waitMs: number; stop: boolean } {
   const dueAtMs = intendedTimeOf(schedule, sent);

@@ -210,6 +210,8 @@ export interface WorkerResult {
   sendLagHistogram: string;
   /** Open model: scheduled requests never sent because the run ended first. */
   unsentAtStop: number;
+  /** Open model: requests the schedule had due after the warm-up, until sending stopped. */
+  messagesScheduled?: number;
   /** Per finished stream: time to first response (µs), lifetime (µs), responses. */
   streamFirstResponseHistogram: string;
   streamDurationHistogram: string;

@@ -1,5 +1,5 @@
 import type { GeneratorHealth } from '../pool/worker-protocol.js';
-import type { GeneratorReport } from './report.js';
+import type { GeneratorReport, TargetRateReport } from './report.js';
 
 /** A worker whose event loop stalls this long (p99) delays requests by about as much. */
 export const SATURATED_LOOP_DELAY_P99_MS = 10;
@@ -15,7 +15,25 @@ export interface GeneratorEvidence {
   durationMs: number;
   /** The run's latency P99: a generator delay far below it cannot have moved it much. */
   latencyP99Ms: number;
+  /** Open model: the schedule against what went out. */
+  schedule?: ScheduleEvidence;
 }
+
+/** What the open model was asked to send and what it sent, after the warm-up. */
+export interface ScheduleEvidence {
+  /** Requests due after the warm-up until sending stopped (without a warm-up: sent + unsent at stop). */
+  scheduled: number;
+  sent: number;
+  /** Sending time after the warm-up, ms. */
+  sendingMs: number;
+  /** Scheduled requests that found no stream with room when they fell due. */
+  sendsDeferred: number;
+  /** Requests allowed in flight at once: streams × stream.window. */
+  inFlightLimit: number;
+}
+
+/** The target rate counts as reached when at least this share of the scheduled requests went out. */
+export const RATE_REACHED_SHARE = 0.99;
 
 /** A loop delay under this share of the measured P99 is noise beside it. */
 export const NEGLIGIBLE_SHARE_OF_P99 = 0.05;
@@ -23,8 +41,8 @@ export const NEGLIGIBLE_SHARE_OF_P99 = 0.05;
 /**
  * Decides whether the load generator itself was the bottleneck. Rules (documented in README):
  * any worker's event-loop delay p99 ≥ 10 ms and ≥ 5 % of the measured latency P99; in the open
- * model also requests going out p99 ≥ 10 ms late while a stream had room, or a worker busy ≥ 95 %
- * of the run. Pure.
+ * model also requests going out p99 late by as much while a stream had room, or a worker busy
+ * ≥ 95 % of the run. Open model: also whether the target rate was reached (assessTargetRate). Pure.
  */
 export function assessGenerator(evidence: GeneratorEvidence): GeneratorReport {
   const findings: string[] = [];
@@ -33,8 +51,8 @@ export function assessGenerator(evidence: GeneratorEvidence): GeneratorReport {
     if (w.eventLoopDelayP99Ms >= limitMs) {
       findings.push(`worker ${w.workerId}: event-loop delay p99 ${w.eventLoopDelayP99Ms.toFixed(1)} ms ≥ ${limitMs.toFixed(1)} ms (requests waited in the generator)`);
     }
-    if (evidence.openModel && (w.scheduleLagP99Ms ?? 0) >= SATURATED_LOOP_DELAY_P99_MS) {
-      findings.push(`worker ${w.workerId}: requests went out p99 ${(w.scheduleLagP99Ms ?? 0).toFixed(1)} ms late although a stream had room (the generator could not keep the schedule)`);
+    if (evidence.openModel && (w.scheduleLagP99Ms ?? 0) >= limitMs) {
+      findings.push(`worker ${w.workerId}: requests went out p99 ${(w.scheduleLagP99Ms ?? 0).toFixed(1)} ms late although a stream had room, ≥ ${limitMs.toFixed(1)} ms (the generator could not keep the schedule)`);
     }
     if (evidence.openModel && w.eventLoopUtilization >= SATURATED_UTILIZATION) {
       findings.push(`worker ${w.workerId}: busy ${(w.eventLoopUtilization * 100).toFixed(0)} % of the run ≥ ${SATURATED_UTILIZATION * 100} % (it cannot keep the rate schedule)`);
@@ -46,5 +64,36 @@ export function assessGenerator(evidence: GeneratorEvidence): GeneratorReport {
     const worst = Math.max(0, ...evidence.workers.map((w) => w.eventLoopDelayP99Ms));
     findings.push(`event-loop delay p99 at most ${worst.toFixed(1)} ms on every worker (limit ${SATURATED_LOOP_DELAY_P99_MS} ms)`);
   }
-  return { saturated, evidence: findings, processCpuPercent, workers: evidence.workers };
+  return {
+    saturated,
+    evidence: findings,
+    processCpuPercent,
+    workers: evidence.workers,
+    ...(evidence.schedule ? { targetRate: assessTargetRate(evidence.schedule, saturated) } : {}),
+  };
+}
+
+const grouped = (value: number): string => Math.round(value).toLocaleString('en-US');
+/** Three significant digits below 100, so that 0.0071 % does not read as 0. */
+const percent = (value: number): number => (value >= 100 ? Math.round(value * 10) / 10 : Number(value.toPrecision(3)));
+
+/**
+ * Whether the open model sent what its schedule asked for (at least 99 %), and if not, which
+ * side held it back: the generator when it was saturated, else the target — no stream had
+ * room because responses did not come back fast enough for the requests allowed in flight. Pure.
+ */
+export function assessTargetRate(schedule: ScheduleEvidence, generatorSaturated: boolean): TargetRateReport {
+  const { scheduled, sent, sendingMs } = schedule;
+  const sentPercent = scheduled > 0 ? percent((sent / scheduled) * 100) : 100;
+  const perSec = (n: number): number => (sendingMs > 0 ? Math.round((n * 100_000) / sendingMs) / 100 : 0);
+  const scheduledPerSec = perSec(scheduled);
+  const sentPerSec = perSec(sent);
+  const reached = sent >= RATE_REACHED_SHARE * scheduled;
+  const figures = `sent ${grouped(sent)} of ${grouped(scheduled)} scheduled requests (${sentPercent} %), ${grouped(sentPerSec)} of ${grouped(scheduledPerSec)} msg/s`;
+  if (reached) return { reached, scheduled, sent, sentPercent, scheduledPerSec, sentPerSec, summary: `target rate reached: ${figures}` };
+  const limitedBy = generatorSaturated ? 'generator' : 'target';
+  const why = generatorSaturated
+    ? 'limited by the generator: it was saturated (see its findings), so it could not send faster'
+    : `limited by the target: ${grouped(schedule.sendsDeferred)} sends found no stream with room, with at most ${grouped(schedule.inFlightLimit)} requests in flight (streams × stream.window) — responses came back too slowly for the rate (more streams or a larger window send more, unless the target is at its limit)`;
+  return { reached, scheduled, sent, sentPercent, scheduledPerSec, sentPerSec, limitedBy, summary: `target rate NOT reached: ${figures}; ${why}` };
 }

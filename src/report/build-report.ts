@@ -196,6 +196,7 @@ export function buildReport(input: BuildReportInput): Report {
   const inFlightAtStop = results.reduce((sum, r) => sum + r.inFlightAtStop, 0);
   const clientMemory = memoryGrowth(input.clientRss.samples, input.clientRss.fitSpan);
   const peakActiveStreams = results.reduce((sum, r) => sum + r.peakActiveStreams, 0);
+  const unsentAtStop = results.reduce((sum, r) => sum + r.unsentAtStop, 0);
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'grpc-bench', version: TOOL_VERSION },
@@ -233,7 +234,7 @@ export function buildReport(input: BuildReportInput): Report {
       inFlightAtStop,
       errors: counters.errors,
       sendsDeferred: counters.sendsDeferred,
-      unsentAtStop: results.reduce((sum, r) => sum + r.unsentAtStop, 0),
+      unsentAtStop,
     },
     loadModel: openModel ? 'open' : 'closed',
     warmupMs: scenario.load.warmupMs,
@@ -255,6 +256,18 @@ export function buildReport(input: BuildReportInput): Report {
       processCpuUs: input.processCpuUs,
       durationMs: input.processWallMs,
       latencyP99Ms: latencyMs.p99,
+      ...(openModel
+        ? {
+            schedule: {
+              // A worker that crashed reported no schedule: what it sent and left unsent stands for it.
+              scheduled: results.reduce((sum, r) => sum + (r.messagesScheduled ?? r.counters.messagesSent + r.unsentAtStop), 0),
+              sent: counters.messagesSent,
+              sendingMs,
+              sendsDeferred: counters.sendsDeferred,
+              inFlightLimit: scenario.load.streams * scenario.stream.window,
+            },
+          }
+        : {}),
     }),
     memory: {
       client: clientMemory,

@@ -2,6 +2,7 @@ import { BenchError } from '../errors/bench-error.js';
 import { mergePeerLimits } from './peer-limits-report.js';
 import { encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
 import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
+import { assessTargetRate } from './assess-generator.js';
 import { auxFigures } from './build-report.js';
 import type { Report, ReportInterval, RoundSpan, VersionReport } from './report.js';
 import { versionInterval, versionReport, type VersionInterval } from './version-report.js';
@@ -158,6 +159,20 @@ export function mergeReports(reports: Report[], mode: MergeMode): Report {
       evidence: reports.flatMap((r, i) => r.generator.evidence.map((e) => `part ${i + 1}: ${e}`)),
       processCpuPercent: Math.max(...reports.map((r) => r.generator.processCpuPercent)),
       workers: reports.flatMap((r) => r.generator.workers),
+      ...(reports.some((r) => r.generator.targetRate)
+        ? {
+            targetRate: assessTargetRate(
+              {
+                scheduled: sum(reports.map((r) => r.generator.targetRate?.scheduled ?? r.counts.messagesSent + r.counts.unsentAtStop)),
+                sent: counts.messagesSent,
+                sendingMs: sendingSeconds * 1000,
+                sendsDeferred: counts.sendsDeferred,
+                inFlightLimit: peak(reports.map((r) => r.settings.streams)) * first.settings.stream.window,
+              },
+              reports.some((r) => r.generator.saturated),
+            ),
+          }
+        : {}),
     },
     intervals: mergeIntervals(reports, mode),
     histogram: encodeHistogram(histogram),

@@ -75,6 +75,35 @@ export interface GeneratorReport {
   /** Process CPU time (all threads, start-up included) per second of wall time, as a percentage of one core. */
   processCpuPercent: number;
   workers: GeneratorHealth[];
+  /** Open model: whether the scheduled rate went out, and if not, what held it back. Absent in the closed model. */
+  targetRate?: TargetRateReport;
+}
+
+/** The open model's schedule against what was sent. */
+export interface TargetRateReport {
+  /** At least 99 % of the scheduled requests went out. */
+  reached: boolean;
+  /**
+   * Requests the schedule had due after the warm-up, until sending stopped. Without a warm-up
+   * this is `counts.messagesSent + counts.unsentAtStop` exactly; with one, requests due in the
+   * warm-up that went out after it count in `messagesSent` (and those never sent in `unsentAtStop`) but not here.
+   */
+  scheduled: number;
+  /** `counts.messagesSent`. */
+  sent: number;
+  /** sent / scheduled × 100 (100 when nothing was scheduled). */
+  sentPercent: number;
+  /** scheduled and sent per second of sending time (as `throughput.sentPerSec`), msg/s. */
+  scheduledPerSec: number;
+  sentPerSec: number;
+  /**
+   * Not reached: `generator` when it was saturated (see `evidence`: its event loop was busy or
+   * late, or requests went out late although a stream had room); otherwise `target`: no stream had
+   * room, because responses came back too slowly for the requests allowed in flight.
+   */
+  limitedBy?: 'generator' | 'target';
+  /** The verdict in one line, as the console prints it. */
+  summary: string;
 }
 
 /**
@@ -171,7 +200,7 @@ export interface Report {
     streamsOpened: number;
     streamsCompleted: number;
     streamsFailed: number;
-    /** Cancelled by grpc-bench when the drain timeout ran out at the end of the run, or still open in a worker that crashed. */
+    /** Cancelled by grpc-bench when the drain timeout ran out at the end of the run, when half-closed with every request answered it still received responses, or still open in a worker that crashed. */
     streamsCancelled: number;
     messagesSent: number;
     messagesReceived: number;
@@ -180,9 +209,9 @@ export interface Report {
     /** Requests still unanswered when the run stopped. sent = received + failed + inFlightAtStop. */
     inFlightAtStop: number;
     errors: number;
-    /** Open model: scheduled requests that could not go out on time (window full, back-pressure). */
+    /** Open model: scheduled requests that found no stream with room when they fell due (window full, back-pressure). */
     sendsDeferred: number;
-    /** Open model: scheduled requests never sent because the run ended first. */
+    /** Open model: requests due when sending stopped and never sent; without a warm-up, messagesSent + unsentAtStop = generator.targetRate.scheduled. */
     unsentAtStop: number;
   };
   /** `open` (a target rate, paced on a schedule) or `closed` (each stream sends when its window frees). */

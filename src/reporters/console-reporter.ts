@@ -81,8 +81,11 @@ function extraSections(report: Report): string[] {
   if (report.memory.target) memory.push(growthLine(`target (${report.memory.target.source})`, report.memory.target));
   lines.push(...section('Memory', memory));
   const g = report.generator;
+  const missedRate = g.targetRate && !g.targetRate.reached ? `TARGET RATE NOT REACHED (limited by the ${g.targetRate.limitedBy})` : undefined;
+  const verdicts = [...(g.saturated ? ['SATURATED — latencies include its own queueing'] : []), ...(missedRate ? [missedRate] : [])];
   lines.push(
-    ...section(g.saturated ? 'Load generator: SATURATED — latencies include its own queueing' : 'Load generator', [
+    ...section(verdicts.length ? `Load generator: ${verdicts.join('; ')}` : 'Load generator', [
+      ...(g.targetRate ? [`  ${g.targetRate.summary}`] : []),
       ...g.evidence.map((e) => `  ${e}`),
       `  process CPU ${g.processCpuPercent}% of one core; workers busy ${g.workers.map((w) => `${(w.eventLoopUtilization * 100).toFixed(0)}%`).join(', ')}`,
       ...workerChoiceLines(report),

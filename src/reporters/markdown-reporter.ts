@@ -52,6 +52,8 @@ function warnings(report: Report): string[] {
   const lines: string[] = [];
   if (report.partial) lines.push(`> ⚠️ **Partial run:** ${md(report.partialReason ?? 'the run did not reach its planned end')}`);
   if (report.generator.saturated) lines.push('> ⚠️ **Load generator saturated:** latencies include its own queueing.');
+  const targetRate = report.generator.targetRate;
+  if (targetRate && !targetRate.reached) lines.push(`> ⚠️ **Open model:** ${md(targetRate.summary)}`);
   if (report.thresholds?.abortedBy !== undefined) lines.push(`> ⚠️ **Stopped early by a threshold:** ${md(report.thresholds.abortedBy)}`);
   for (const line of peerLimitsLines(report.peerLimits)) lines.push(`> ⚠️ **Concurrency held back:** ${md(line)}`);
   return lines.length ? ['', ...lines.flatMap((line, i) => (i ? ['>', line] : [line]))] : [];

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransport } from '../../src/driver/create-transport.js';
 import { loadBidiMethod } from '../../src/driver/load-method.js';
 import { ShareRun } from '../../src/driver/share-run.js';
+import { constantSchedule } from '../../src/plan/load-schedule.js';
 import { compileMessageTemplate } from '../../src/scenario/compile-message-template.js';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from '../../src/scenario/scenario-schema.js';
 import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
@@ -54,5 +55,29 @@ describe('ShareRun stopped while its connections are still connecting', () => {
     expect(result).toMatchObject({ elapsedMs: 0, sendingMs: 0, stoppedEarly: true, peakActiveStreams: 0 });
     expect(result.counters).toMatchObject({ messagesSent: 0, messagesReceived: 0, streamsOpened: 0 });
     expect(snapshots, 'one final snapshot, no interval timer left behind').toBe(1);
+  });
+
+  it('open model: nothing fell due, so nothing is unsent', async () => {
+    const target = `127.0.0.1:${(blackhole.address() as AddressInfo).port}`;
+    const method = loadBidiMethod(ORDER_PROTO_PATH, [], 'pb.OrderService/CreateOrderStream');
+    const template = compileMessageTemplate({ user_id: 'u_1' });
+    const transport = createTransport('http2', { target, insecure: true, metadata: {}, maxReceiveMessageBytes: DEFAULT_MAX_RECEIVE_MESSAGE_BYTES, method, workerId: 0, requestTemplate: template });
+    const run = new ShareRun({
+      share: { workerId: 0, streams: 2, connections: 1, firstStreamId: 0, streamIdStride: 2, durationMs: 30_000, rateSchedule: constantSchedule(1000, 30_000), workerCount: 1, warmupMs: 0 },
+      stream: { intervalMs: 0, window: 1 },
+      transport,
+      buildMessage: template.build,
+      snapshotIntervalMs: 100,
+      drainTimeoutMs: 1000,
+      connectTimeoutMs: 60_000,
+      onSnapshot: () => {},
+    });
+
+    const finished = run.run();
+    run.stopSending(true);
+    const result = await finished;
+
+    expect(result).toMatchObject({ elapsedMs: 0, unsentAtStop: 0 });
+    expect(result.counters).toMatchObject({ messagesSent: 0, sendsDeferred: 0 });
   });
 });

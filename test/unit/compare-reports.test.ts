@@ -6,6 +6,7 @@ import { selectIntervals } from '../../src/compare/interval-samples.js';
 import { loadReportFile } from '../../src/compare/load-report-file.js';
 import { parseTolerances } from '../../src/compare/parse-tolerances.js';
 import { main } from '../../src/cli/main.js';
+import { assessTargetRate } from '../../src/report/assess-generator.js';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { BenchError } from '../../src/errors/bench-error.js';
 import type { Report } from '../../src/report/report.js';
@@ -118,6 +119,17 @@ describe('compareReports: verdicts', () => {
     const io = memoryIo(dir);
     expect(await main(['compare', files[0]!, files[1]!, '-O', 'json'], io)).toBe(0);
     expect((JSON.parse(io.out) as Comparison).verdict).toBe('pass');
+  });
+
+  it('notes a run that did not reach its target rate', () => {
+    const baseline = series({ intervals: 8, centerMs: 5, noise: 0.05, seed: 1 });
+    const candidate = series({ intervals: 8, centerMs: 5, noise: 0.05, seed: 2, startedAt: LATER_START });
+    candidate.generator.targetRate = assessTargetRate({ scheduled: 10_000, sent: 6_000, sendingMs: 5000, sendsDeferred: 4_000, inFlightLimit: 4 }, false);
+
+    const notes = compareReports(baseline, candidate, { maxRegression: {} }).notes.join('\n');
+
+    expect(notes).toMatch(/candidate run sent 60 % of its scheduled requests \(limited by the target\)/);
+    expect(notes).not.toMatch(/baseline run sent/);
   });
 
   it('20 % slower but only 3 intervals with huge noise → inconclusive, exit 0 unless --fail-on-inconclusive', async () => {

@@ -2,11 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   constantSchedule,
+  dueMessageCount,
   intendedTimeOf,
   messagesDueBy,
   pace,
   scaleSchedule,
   scheduleDurationMs,
+  scheduledMessageCount,
   valueAt,
   type Schedule,
   type ScheduleStage,
@@ -125,6 +127,41 @@ describe('intendedTimeOf', () => {
   });
 });
 
+describe('scheduledMessageCount', () => {
+  it.each([
+    ['10/s for 1 s', tenPerSecond, 10],
+    ['two holds', twoHolds, 400],
+    ['a ramp up', rampUp, 100],
+    ['a ramp down', rampDown, 100],
+    ['a pause between two holds', withPause, 20],
+    ['an absurd rate: 100,000,000/s for 3 s', constantSchedule(100_000_000, 3000), 300_000_000],
+    ['a fractional integral: 2.5/s for 1 s (messages 0, 1 and 2)', constantSchedule(2.5, 1000), 3],
+    ['an endless schedule', constantSchedule(1000, Infinity), Infinity],
+    ['an endless pause after a hold', { initial: 10, stages: [hold(1000, 10), hold(Infinity, 0)] }, 10],
+  ])('%s', (_name, schedule, expected) => {
+    expect(scheduledMessageCount(schedule)).toBe(expected);
+  });
+});
+
+describe('dueMessageCount', () => {
+  it.each([
+    ['message 0 is due at the start', tenPerSecond, 0, 1],
+    ['still one just before message 1', tenPerSecond, 99.999, 1],
+    ['message 1 exactly at 100 ms', tenPerSecond, 100, 2],
+    ['all ten after the last one', tenPerSecond, 950, 10],
+    ['no more after the end', tenPerSecond, 60_000, 10],
+    ['before the start', tenPerSecond, -5, 0],
+    ['holds: at the boundary', twoHolds, 1000, 101],
+    ['ramp up: message 25 is due at 1 s', rampUp, 1000, 26],
+    ['pause: nothing new during it', withPause, 1999, 10],
+    ['an absurd rate after 1.5 s', constantSchedule(100_000_000, 3000), 1500, 150_000_001],
+    ['an absurd rate after the end', constantSchedule(100_000_000, 3000), 3000, 300_000_000],
+    ['an endless schedule', constantSchedule(1000, Infinity), 3_600_000, 3_600_001],
+  ])('%s', (_name, schedule, elapsedMs, expected) => {
+    expect(dueMessageCount(schedule, elapsedMs)).toBe(expected);
+  });
+});
+
 describe('pace', () => {
   it.each([
     ['message 0 goes at once', tenPerSecond, 0, 0, { waitMs: 0, stop: false }],
@@ -197,6 +234,25 @@ describe('properties', () => {
         // Past the schedule's integral there is no message left to send.
         expect(intendedTimeOf(schedule, Math.ceil(total) + 1)).toBe(Infinity);
         expect(pace(schedule, 0, Math.ceil(total) + 1).stop).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('dueMessageCount counts exactly the messages whose intended time has come', () => {
+    fc.assert(
+      fc.property(scheduleArb, fc.double({ min: 0, max: 1, noNaN: true }), (schedule, share) => {
+        const total = scheduledMessageCount(schedule);
+        expect(Number.isFinite(intendedTimeOf(schedule, total - 1))).toBe(true);
+        expect(intendedTimeOf(schedule, total)).toBe(Infinity);
+        // At a message's own intended time it is due and the next one (unless at the same time) is not.
+        const k = Math.min(Math.floor(share * total), total - 1);
+        const t = intendedTimeOf(schedule, k);
+        const due = dueMessageCount(schedule, t);
+        expect(due).toBeGreaterThan(k);
+        expect(intendedTimeOf(schedule, due - 1)).toBeLessThanOrEqual(t);
+        expect(intendedTimeOf(schedule, due)).toBeGreaterThan(t);
+        expect(dueMessageCount(schedule, scheduleDurationMs(schedule))).toBe(total);
       }),
       { numRuns: 200 },
     );

@@ -153,6 +153,7 @@ function header(report: Report): SafeHtml {
 </dl>
 ${report.partial ? html`<div class="banner bad" data-banner="partial"><strong>Partial run:</strong> ${report.partialReason ?? 'the run did not reach its planned end'}</div>` : ''}
 ${g.saturated ? html`<div class="banner warn" data-banner="saturated"><strong>Load generator saturated:</strong> latencies include its own queueing.<ul>${g.evidence.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
+${g.targetRate && !g.targetRate.reached ? html`<div class="banner warn" data-banner="target-rate"><strong>Open model:</strong> ${g.targetRate.summary}</div>` : ''}
 ${t ? html`<div class="banner ${t.passed ? 'good' : 'bad'}" data-banner="thresholds"><strong>Thresholds ${t.passed ? 'passed' : 'failed'}:</strong> ${t.results.filter((r) => r.pass).length} of ${t.results.length} passed${t.abortedBy ? html`; the run was stopped early by ${t.abortedBy}` : ''}.</div>` : ''}
 ${report.workerErrors.length ? html`<div class="banner bad" data-banner="worker-errors"><strong>Worker errors:</strong><ul>${report.workerErrors.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
 </header>`;
@@ -228,7 +229,8 @@ function generatorSection(report: Report): SafeHtml {
     [{ label: 'worker' }, { label: 'event loop busy (%)', numeric: true }, { label: 'loop delay mean (ms)', numeric: true }, { label: 'loop delay P99 (ms)', numeric: true }, { label: 'loop delay max (ms)', numeric: true }],
     g.workers.map((w) => [String(w.workerId), (w.eventLoopUtilization * 100).toFixed(0), w.eventLoopDelayMeanMs.toFixed(3), w.eventLoopDelayP99Ms.toFixed(3), w.eventLoopDelayMaxMs.toFixed(3)]),
   );
-  return section('generator', `Load generator${g.saturated ? ' (saturated)' : ''}`, html`<p>Process CPU: ${g.processCpuPercent}% of one core.</p>${g.evidence.length ? html`<ul>${g.evidence.map((e) => html`<li>${e}</li>`)}</ul>` : ''}${workers}`);
+  const verdicts = [...(g.saturated ? ['saturated'] : []), ...(g.targetRate && !g.targetRate.reached ? ['target rate not reached'] : [])];
+  return section('generator', `Load generator${verdicts.length ? ` (${verdicts.join('; ')})` : ''}`, html`${g.targetRate ? html`<p>${g.targetRate.summary}.</p>` : ''}<p>Process CPU: ${g.processCpuPercent}% of one core.</p>${g.evidence.length ? html`<ul>${g.evidence.map((e) => html`<li>${e}</li>`)}</ul>` : ''}${workers}`);
 }
 
 function settingsSection(report: Report): SafeHtml {
