@@ -225,9 +225,9 @@ export interface WorkerResult {
   concurrency?: ShareConcurrency;
   /** Set when the worker could not run its share at all (bad proto, unreachable target). */
   fatal?: SerializedError;
-  /** From the first stream opened to the last one ended, ms. */
+  /** From the start of the load (connections ready), warm-up included, to the last stream ended, ms; 0 when stopped while connecting. */
   elapsedMs: number;
-  /** From the first stream opened to when sending stopped, ms. */
+  /** From the start of the load to when sending stopped, ms; 0 when stopped while connecting. */
   sendingMs: number;
   /** Interval snapshots posted, the last one included: the main thread waits for all of them. */
   snapshotCount: number;

@@ -39,7 +39,7 @@ export const RATE_REACHED_SHARE = 0.99;
 export const NEGLIGIBLE_SHARE_OF_P99 = 0.05;
 
 /**
- * Decides whether the load generator itself was the bottleneck. Rules (documented in README):
+ * Decides whether the load generator itself was the bottleneck. Rules (documented in docs/load-models.md):
  * any worker's event-loop delay p99 ≥ 10 ms and ≥ 5 % of the measured latency P99; in the open
  * model also requests going out p99 late by as much while a stream had room, or a worker busy
  * ≥ 95 % of the run. Open model: also whether the target rate was reached (assessTargetRate). Pure.

@@ -190,7 +190,7 @@ export interface Report {
   mergedSegments?: { count: number; indexes: number[] };
   /** ISO 8601. */
   startedAt: string;
-  /** Load time: first stream opened to last stream ended, ms (the longest worker). */
+  /** Load time after the warm-up: from `warmupMs` after the load started to the last stream ended, drain included, ms (the longest worker). */
   durationMs: number;
   /** True when the run did not go to its planned end (interrupted, a worker crashed). */
   partial: boolean;

@@ -60,7 +60,7 @@ function metrics(report: Report): Metric[] {
       help: 'Response latency quantiles over the whole run.',
       samples: QUANTILES.map(([quantile, key]) => ({ labels: [['quantile', quantile]], value: Math.round(report.latencyMs[key] * 1000) / 1e6 })),
     },
-    { name: 'duration_seconds', type: 'gauge', help: 'Load time: first stream opened to last stream ended.', samples: one(report.durationMs / 1000) },
+    { name: 'duration_seconds', type: 'gauge', help: 'Load time after the warm-up, to the last stream ended (drain included).', samples: one(report.durationMs / 1000) },
     { name: 'connections_opened_total', type: 'counter', help: 'HTTP/2 connections that became ready.', samples: one(report.connections.opened) },
     { name: 'partial', type: 'gauge', help: '1 when the run did not reach its planned end, else 0.', samples: one(report.partial ? 1 : 0) },
   ];
