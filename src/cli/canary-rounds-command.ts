@@ -5,6 +5,7 @@ import { parseTolerances } from '../compare/parse-tolerances.js';
 import { BenchError } from '../errors/bench-error.js';
 import { renderComparisonConsole } from '../reporters/comparison-console.js';
 import { renderComparisonMarkdown } from '../reporters/comparison-markdown.js';
+import { describeComparison } from '../reporters/described-comparison.js';
 import { renderComparisonHtml } from '../reporters/html/comparison-html.js';
 import { jsonReporter } from '../reporters/json-reporter.js';
 import { writeFileAtomic } from '../reporters/write-file-atomic.js';
@@ -47,7 +48,7 @@ export async function canaryRoundsCommand(scenario: Scenario, io: CliIo, signal:
   });
   // The merged sides carry their rounds: the judge takes one value per side per round and tests
   // the rounds' ratios, exactly as `grpc-bench compare` does on baseline.json and candidate.json.
-  const comparison = compareReports(outcome.baseline, outcome.candidate, { maxRegression });
+  const comparison = describeComparison(compareReports(outcome.baseline, outcome.candidate, { maxRegression }));
   const labels = { baseline: sideLabel('baseline', plan.baseline, plan.baselineMetadata), candidate: sideLabel('candidate', plan.candidate, plan.candidateMetadata) };
   const files: Array<[string, string]> = [
     ['baseline.json', jsonReporter.render(outcome.baseline)],

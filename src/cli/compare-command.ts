@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { compareReports, type Comparison } from '../compare/compare-reports.js';
+import { compareReports } from '../compare/compare-reports.js';
 import { loadReportFile } from '../compare/load-report-file.js';
 import { parseTolerances } from '../compare/parse-tolerances.js';
 import { BenchError } from '../errors/bench-error.js';
 import { renderComparisonConsole, type ComparisonLabels } from '../reporters/comparison-console.js';
 import { renderComparisonMarkdown } from '../reporters/comparison-markdown.js';
+import { describeComparison, type DescribedComparison } from '../reporters/described-comparison.js';
 import type { CliIo } from './cli-io.js';
 
 export const COMPARISON_FORMATS = ['console', 'json', 'markdown'] as const;
@@ -21,7 +22,7 @@ export interface CompareFlags {
   'fail-on-inconclusive': boolean;
 }
 
-function render(comparison: Comparison, format: ComparisonFormat, labels: ComparisonLabels): string {
+function render(comparison: DescribedComparison, format: ComparisonFormat, labels: ComparisonLabels): string {
   if (format === 'json') return `${JSON.stringify(comparison, null, 2)}\n`;
   if (format === 'markdown') return renderComparisonMarkdown(comparison, labels);
   return renderComparisonConsole(comparison, labels);
@@ -51,7 +52,7 @@ export async function compareCommand(flags: CompareFlags, io: CliIo): Promise<nu
   const baseline = loadReportFile(flags.baseline, io.cwd);
   const candidate = loadReportFile(flags.candidate, io.cwd);
 
-  const comparison = compareReports(baseline, candidate, { maxRegression, ...(alpha === undefined ? {} : { alpha }) });
+  const comparison = describeComparison(compareReports(baseline, candidate, { maxRegression, ...(alpha === undefined ? {} : { alpha }) }));
   const text = render(comparison, format, { baseline: flags.baseline, candidate: flags.candidate });
   if (flags.output === undefined) {
     io.stdout(text);

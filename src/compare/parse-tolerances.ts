@@ -1,5 +1,5 @@
 import { BenchError } from '../errors/bench-error.js';
-import { JUDGEABLE_METRICS, type JudgeableMetric } from './compare-reports.js';
+import { JUDGEABLE_METRICS, type JudgeableMetric } from './compare-options.js';
 
 const FLAG = '--max-regression';
 const METRIC_NAMES = Object.keys(JUDGEABLE_METRICS) as JudgeableMetric[];

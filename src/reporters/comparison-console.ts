@@ -1,4 +1,5 @@
-import type { Comparison, ComparedRun, MetricComparison } from '../compare/compare-reports.js';
+import type { Comparison, ComparedRun, MetricComparison } from '../compare/comparison.js';
+import type { DescribedComparison } from './described-comparison.js';
 import { count, rate } from './format-units.js';
 
 /** How the two report files are named to the reader; defaults to "baseline" and "candidate". */
@@ -63,7 +64,7 @@ export function describeRun(label: string, run: ComparedRun): string {
 }
 
 /** Methods line: what the p-values and intervals mean. */
-export function methodLine(comparison: Comparison): string {
+export function methodLine(comparison: Pick<Comparison, 'design' | 'alpha' | 'confidence' | 'rounds' | 'pairedIntervals' | 'resamples' | 'seed'>): string {
   const confidence = Math.round(comparison.confidence * 100);
   const tail = `(error rate: two-proportion z-test); fail = worse than tolerance and significant at alpha ${comparison.alpha}.`;
   if (comparison.design === 'rounds') {
@@ -77,7 +78,7 @@ export function methodLine(comparison: Comparison): string {
 }
 
 /** The comparison as a console table, the per-metric findings and the verdict line. */
-export function renderComparisonConsole(comparison: Comparison, labels: ComparisonLabels = { baseline: 'baseline', candidate: 'candidate' }): string {
+export function renderComparisonConsole(comparison: DescribedComparison, labels: ComparisonLabels = { baseline: 'baseline', candidate: 'candidate' }): string {
   const rows = [[...COMPARISON_COLUMNS] as string[], ...comparison.metrics.map(comparisonRow)];
   const widths = COMPARISON_COLUMNS.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   const table = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ').trimEnd());

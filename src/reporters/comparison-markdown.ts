@@ -1,5 +1,5 @@
-import type { Comparison } from '../compare/compare-reports.js';
 import { COMPARISON_COLUMNS, comparisonRow, describeRun, methodLine, type ComparisonLabels } from './comparison-console.js';
+import type { DescribedComparison } from './described-comparison.js';
 
 const VERDICT_ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️' } as const;
 
@@ -13,7 +13,7 @@ function tableRow(cells: ReadonlyArray<string>): string {
 }
 
 /** The comparison as GitHub-flavoured markdown, e.g. for a CI step summary. */
-export function renderComparisonMarkdown(comparison: Comparison, labels: ComparisonLabels = { baseline: 'baseline', candidate: 'candidate' }): string {
+export function renderComparisonMarkdown(comparison: DescribedComparison, labels: ComparisonLabels = { baseline: 'baseline', candidate: 'candidate' }): string {
   const lines = [
     `## grpc-bench compare: ${VERDICT_ICON[comparison.verdict]} ${comparison.verdict.toUpperCase()}`,
     '',

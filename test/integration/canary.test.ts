@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Comparison } from '../../src/compare/compare-reports.js';
+import type { Comparison } from '../../src/compare/comparison.js';
 import type { Report } from '../../src/report/report.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, type DeepPartial } from '../../src/scenario/load-scenario.js';

@@ -6,6 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareReports } from '../../src/compare/compare-reports.js';
 import type { Report } from '../../src/report/report.js';
+import { describeComparison } from '../../src/reporters/described-comparison.js';
 import { renderComparisonHtml } from '../../src/reporters/html/comparison-html.js';
 import { htmlReporter } from '../../src/reporters/html/html-reporter.js';
 import { findReporter } from '../../src/reporters/reporter-registry.js';
@@ -230,7 +231,7 @@ describe('the HTML report in headless Chromium', () => {
     expect(plain.problems).toEqual([]);
     await plain.page.close();
 
-    const comparison = compareReports(baseline, candidate, { maxRegression: {} });
+    const comparison = describeComparison(compareReports(baseline, candidate, { maxRegression: {} }));
     const judged = await openPage(writePage('comparison.html', renderComparisonHtml(baseline, candidate, comparison)));
     const shapes = await chartShapes(judged.page);
     expectLines(shapes, 'throughput-compare', 2);

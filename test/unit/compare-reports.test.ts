@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compareReports, type Comparison, type MetricComparison } from '../../src/compare/compare-reports.js';
+import { compareReports } from '../../src/compare/compare-reports.js';
+import type { Comparison } from '../../src/compare/comparison.js';
 import { selectIntervals } from '../../src/compare/interval-samples.js';
 import { loadReportFile } from '../../src/compare/load-report-file.js';
 import { parseTolerances } from '../../src/compare/parse-tolerances.js';
@@ -13,6 +14,7 @@ import type { Report } from '../../src/report/report.js';
 import { methodLine, renderComparisonConsole } from '../../src/reporters/comparison-console.js';
 import { roundRatioTest } from '../../src/compare/round-ratio-test.js';
 import { escapeMarkdown, renderComparisonMarkdown } from '../../src/reporters/comparison-markdown.js';
+import { describeComparison, describeMetric, type DescribedMetric } from '../../src/reporters/described-comparison.js';
 import { makeTempDir } from '../helpers/cli-process.js';
 import { latencySpread, seededUniform, syntheticReport, type SyntheticInterval } from '../helpers/synthetic-report.js';
 
@@ -46,7 +48,7 @@ function series({ intervals, centerMs, noise, seed, messagesPerSec = 1000, start
   );
 }
 
-const metric = (comparison: Comparison, name: string): MetricComparison => comparison.metrics.find((m) => m.metric === name)!;
+const metric = (comparison: Pick<Comparison, 'design' | 'metrics'>, name: string): DescribedMetric => describeMetric(comparison.metrics.find((m) => m.metric === name)!, comparison.design);
 
 function memoryIo(cwd: string): CliIo & { out: string; err: string } {
   const io = {
@@ -82,7 +84,7 @@ describe('compareReports: verdicts', () => {
     const baseline = series({ intervals: 12, centerMs: 5, noise: 0.02, seed: 1 });
     const candidate = series({ intervals: 12, centerMs: 6, noise: 0.02, seed: 2, startedAt: LATER_START });
 
-    const comparison = compareReports(baseline, candidate, { maxRegression: {} });
+    const comparison = describeComparison(compareReports(baseline, candidate, { maxRegression: {} }));
 
     expect(comparison).toMatchObject({ verdict: 'fail', design: 'independent', pairedIntervals: 0 });
     expect(metric(comparison, 'p50').test!.mannWhitney).toBeDefined();
@@ -109,7 +111,7 @@ describe('compareReports: verdicts', () => {
     const baseline = series({ intervals: 12, centerMs: 5, noise: 0.05, seed: 3 });
     const candidate = series({ intervals: 12, centerMs: 5, noise: 0.05, seed: 4, startedAt: LATER_START });
 
-    const comparison = compareReports(baseline, candidate, { maxRegression: {} });
+    const comparison = describeComparison(compareReports(baseline, candidate, { maxRegression: {} }));
 
     expect(comparison.verdict).toBe('pass');
     expect(comparison.metrics.filter((m) => m.verdict !== 'info').every((m) => m.verdict === 'pass')).toBe(true);
@@ -126,7 +128,7 @@ describe('compareReports: verdicts', () => {
     const candidate = series({ intervals: 8, centerMs: 5, noise: 0.05, seed: 2, startedAt: LATER_START });
     candidate.generator.targetRate = assessTargetRate({ scheduled: 10_000, sent: 6_000, sendingMs: 5000, sendsDeferred: 4_000, inFlightLimit: 4 }, false);
 
-    const notes = compareReports(baseline, candidate, { maxRegression: {} }).notes.join('\n');
+    const notes = describeComparison(compareReports(baseline, candidate, { maxRegression: {} })).notes.join('\n');
 
     expect(notes).toMatch(/candidate run sent 60 % of its scheduled requests \(limited by the target\)/);
     expect(notes).not.toMatch(/baseline run sent/);
@@ -136,7 +138,7 @@ describe('compareReports: verdicts', () => {
     const baseline = series({ intervals: 4, centerMs: 5, noise: 0.6, seed: 5 });
     const candidate = series({ intervals: 4, centerMs: 6, noise: 0.6, seed: 6, startedAt: LATER_START });
 
-    const comparison = compareReports(baseline, candidate, { maxRegression: {} });
+    const comparison = describeComparison(compareReports(baseline, candidate, { maxRegression: {} }));
 
     expect(comparison.candidate.intervalsUsed).toBe(3);
     expect(comparison.verdict).toBe('inconclusive');
@@ -224,7 +226,7 @@ describe('compareReports: verdicts', () => {
     expect(p50.test!.ratio.estimate).toBeCloseTo(1.15, 1);
     expect(p50.test!.ratio.low).toBeGreaterThan(1.1);
 
-    const independent = compareReports(baseline, later, { maxRegression: {} });
+    const independent = describeComparison(compareReports(baseline, later, { maxRegression: {} }));
     expect(independent.design).toBe('independent');
     expect(compareReports(baseline, simultaneous, { maxRegression: {}, pairByTime: false }).design).toBe('independent');
     expect(metric(independent, 'p50').verdict).toBe('inconclusive');
@@ -290,7 +292,7 @@ describe('compareReports: interleaved rounds (the round as the unit)', () => {
 
   it('the same version in every round passes; with fewer than 5 rounds a note says so', () => {
     const load = (k: number): number => 1 + k / 4;
-    const comparison = judge(rounds(3, 5, 1, load, 0.05), rounds(3, 5, 2, load, 0.05));
+    const comparison = describeComparison(judge(rounds(3, 5, 1, load, 0.05), rounds(3, 5, 2, load, 0.05)));
     expect(comparison).toMatchObject({ design: 'rounds', rounds: 3, verdict: 'pass' });
     expect(comparison.notes.join('\n')).toMatch(/only 3 rounds: the test has 2 degrees of freedom/);
   });
@@ -438,7 +440,7 @@ describe('loadReportFile', () => {
 });
 
 describe('comparison rendering', () => {
-  const comparison = compareReports(series({ intervals: 12, centerMs: 5, noise: 0.02, seed: 1 }), series({ intervals: 12, centerMs: 6, noise: 0.02, seed: 2, startedAt: LATER_START }), { maxRegression: {} });
+  const comparison = describeComparison(compareReports(series({ intervals: 12, centerMs: 5, noise: 0.02, seed: 1 }), series({ intervals: 12, centerMs: 6, noise: 0.02, seed: 2, startedAt: LATER_START }), { maxRegression: {} }));
 
   it('console: a table row per metric, the findings and the verdict line', () => {
     const text = renderComparisonConsole(comparison, { baseline: 'v1.json', candidate: 'v2.json' });

@@ -1,5 +1,6 @@
-import type { ComparedRun, Comparison, MetricComparison } from '../../compare/compare-reports.js';
+import type { ComparedRun, MetricComparison } from '../../compare/comparison.js';
 import type { Report } from '../../report/report.js';
+import type { DescribedComparison } from '../described-comparison.js';
 import { count, rate } from '../format-units.js';
 import { html, type HtmlValue, type SafeHtml } from './escape-html.js';
 import { COLORS, dataTable, htmlDocument, latencyChart, section, seconds, throughputChart } from './html-reporter.js';
@@ -70,7 +71,7 @@ function tolerance(m: MetricComparison): string {
 
 const intervalsUsed = (run: ComparedRun): string => `${run.intervalsUsed} of ${run.intervalsTotal} (${run.warmupIntervals} warm-up dropped)`;
 
-function verdictSection(comparison: Comparison): SafeHtml {
+function verdictSection(comparison: DescribedComparison): SafeHtml {
   const rows = comparison.metrics.map((m) => [
     m.label,
     metricValue(m.baseline, m.unit),
@@ -98,7 +99,7 @@ ${dataTable([{ label: 'metric' }, { label: 'baseline', numeric: true }, { label:
  * Two runs side by side: overlaid throughput and P99 over time, key metrics with their change,
  * and, when a Comparison is given, its statistical verdicts. Works from the two Reports alone.
  */
-export function renderComparisonHtml(baseline: Report, candidate: Report, comparison?: Comparison): string {
+export function renderComparisonHtml(baseline: Report, candidate: Report, comparison?: DescribedComparison): string {
   const body = html`<header><h1>Comparison: ${baseline.name} vs ${candidate.name}</h1></header>
 <div class="pair">${runCard('baseline', baseline)}${runCard('candidate', candidate)}</div>
 ${comparison ? verdictSection(comparison) : ''}
