@@ -26,9 +26,12 @@ function companions(spec: RunFlagSpec): string[] {
   return needed === undefined || needed === spec.flag ? [] : [`--${needed}`, '127.0.0.1:1'];
 }
 
+/** "-c" or "--workers", as typed. */
+const dashed = (name: string): string => `${name.length === 1 ? '-' : '--'}${name}`;
+
 function argsOf(spec: RunFlagSpec, name = spec.flag): string[] {
   const given = SAMPLES[spec.flag] ?? (spec.type === 'boolean' ? [] : spec.type === 'number' ? ['3'] : ['text']);
-  return [`${name.length === 1 ? '-' : '--'}${name}`, ...given];
+  return [dashed(name), ...given];
 }
 
 /** Complete step schedules, as flag → value: a schedule flag counts only with the others of its family. */
@@ -67,22 +70,22 @@ describe('the run flag table', () => {
   it.each(['run', 'validate'])('every flag is in `%s --help`, with its alias and description', async (command) => {
     const help = await helpOf(command);
     for (const spec of table) {
-      const names = [spec.flag, ...(spec.alias === undefined ? [] : [spec.alias])].map((name) => `${name.length === 1 ? '-' : '--'}${name}`);
+      const names = [spec.flag, ...(spec.alias === undefined ? [] : [spec.alias])].map(dashed);
       expect(help, spec.flag).toContain(` ${names.join(', ')} ${spec.describe}`);
     }
   });
 
-  it.each(table.filter((spec) => !spec.via).map((spec) => [spec.flag, spec] as const))('-%s alone sets the field it documents', (_flag, spec) => {
+  it.each(table.filter((spec) => !spec.via).map((spec) => [dashed(spec.flag), spec] as const))('%s alone sets the field it documents', (_flag, spec) => {
     const without = flagsToOverrides(parse(companions(spec)), undefined, '/work');
     expect(at(without, spec.sets)).toBeUndefined();
     for (const name of [spec.flag, ...(spec.alias === undefined ? [] : [spec.alias])]) {
       const overrides = flagsToOverrides(parse([...argsOf(spec, name), ...companions(spec)]), undefined, '/work');
-      expect(at(overrides, spec.sets), `--${name}`).toBeDefined();
+      expect(at(overrides, spec.sets), dashed(name)).toBeDefined();
     }
     if (!UNNAMED_FIELD.has(spec.flag)) expect(spec.describe).toContain(spec.sets);
   });
 
-  it.each(table.filter((spec) => spec.via).map((spec) => [spec.flag, spec] as const))('--%s counts in its schedule, which sets the field it documents', (_flag, spec) => {
+  it.each(table.filter((spec) => spec.via).map((spec) => [dashed(spec.flag), spec] as const))('%s counts in its schedule, which sets the field it documents', (_flag, spec) => {
     const schedule = SCHEDULES[spec.flag.split('-')[0]!]!;
     const overrides = flagsToOverrides(parse(scheduleArgs(schedule)), undefined);
     expect(at(overrides, spec.sets)).toBeDefined();
