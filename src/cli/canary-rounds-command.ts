@@ -3,21 +3,19 @@ import { join, resolve } from 'node:path';
 import { compareReports } from '../compare/compare-reports.js';
 import { parseTolerances } from '../compare/parse-tolerances.js';
 import { BenchError } from '../errors/bench-error.js';
+import { cannotWriteError } from '../reporters/cannot-write-error.js';
 import { renderComparisonConsole } from '../reporters/comparison-console.js';
 import { renderComparisonMarkdown } from '../reporters/comparison-markdown.js';
 import { describeComparison } from '../reporters/described-comparison.js';
 import { renderComparisonHtml } from '../reporters/html/comparison-html.js';
 import { jsonReporter } from '../reporters/json-reporter.js';
+import { pathTimestamp } from '../reporters/path-timestamp.js';
 import { writeFileAtomic } from '../reporters/write-file-atomic.js';
 import { redactMetadata } from '../report/redact-metadata.js';
 import { runInterleaved, withRoundWarmup } from '../run/run-interleaved.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { CliIo } from './cli-io.js';
 import { workerProbeLine } from './progress-display.js';
-
-function timestamp(date: Date): string {
-  return date.toISOString().replace(/[:]/g, '').replace(/\..*$/, '');
-}
 
 /** "candidate 127.0.0.1:50051 with x-user-group: internal-testers": sides may share an address and differ by a routing header. */
 function sideLabel(side: string, target: string, metadata: Record<string, string> | undefined): string {
@@ -32,11 +30,11 @@ function sideLabel(side: string, target: string, metadata: Record<string, string
 export async function canaryRoundsCommand(scenario: Scenario, io: CliIo, signal: AbortSignal): Promise<number> {
   const plan = scenario.compare!;
   const maxRegression = plan.maxRegression === undefined ? {} : parseTolerances(plan.maxRegression);
-  const dir = resolve(io.cwd, scenario.output.path ?? join('reports', `${scenario.name}-${timestamp(new Date())}`));
+  const dir = resolve(io.cwd, scenario.output.path ?? join('reports', `${scenario.name}-${pathTimestamp(new Date())}`));
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw new BenchError('OUTPUT_UNWRITABLE', `output: cannot write to ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw cannotWriteError('output', `to ${dir}`, error);
   }
   const outcome = await runInterleaved(withRoundWarmup(scenario), {
     signal,

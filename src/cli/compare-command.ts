@@ -5,6 +5,7 @@ import { loadReportFile } from '../compare/load-report-file.js';
 import { parseTolerances } from '../compare/parse-tolerances.js';
 import { BenchError } from '../errors/bench-error.js';
 import { renderComparisonConsole, type ComparisonLabels } from '../reporters/comparison-console.js';
+import { cannotWriteError } from '../reporters/cannot-write-error.js';
 import { renderComparisonMarkdown } from '../reporters/comparison-markdown.js';
 import { describeComparison, type DescribedComparison } from '../reporters/described-comparison.js';
 import type { CliIo } from './cli-io.js';
@@ -61,7 +62,7 @@ export async function compareCommand(flags: CompareFlags, io: CliIo): Promise<nu
     try {
       writeFileSync(path, text);
     } catch (error) {
-      throw new BenchError('OUTPUT_UNWRITABLE', `--output: cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw cannotWriteError('--output', path, error);
     }
     io.stderr(`comparison written: ${path}\n`);
   }

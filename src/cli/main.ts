@@ -8,7 +8,6 @@ import { DEFAULT_MERGE_FORMATS, mergeCommand, type MergeFlags } from './merge-co
 import { DEFAULT_REPORT_FORMATS, reportCommand, type ReportFlags } from './report-command.js';
 import { runCommand } from './run-command.js';
 import { addRunOptions } from './run-options.js';
-import type { RunFlags } from './run-flags.js';
 import type { ServeFlags } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -47,7 +46,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         ),
       async (args) => {
         const positionals = [args.scenario, args.target].filter((p): p is string => typeof p === 'string');
-        exitCode = await runCommand(positionals, args as unknown as RunFlags, io);
+        exitCode = await runCommand(positionals, args, io);
       },
     )
     .command(
@@ -60,7 +59,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             .positional('target', { type: 'string', describe: 'host:port, or "embedded"; overrides the file, as for run' }),
         ),
       (args) => {
-        exitCode = validateCommand(args.scenario, args.target, args as unknown as RunFlags, io);
+        exitCode = validateCommand(args.scenario, args.target, args, io);
       },
     )
     .command(

@@ -10,7 +10,8 @@ import { RunJournal } from '../journal/run-journal.js';
 import { canaryRoundsCommand } from './canary-rounds-command.js';
 import type { CliIo } from './cli-io.js';
 import { createProgressDisplay, workerProbeLine, type ProgressDisplay } from './progress-display.js';
-import { flagsToOverrides, type RunFlags } from './run-flags.js';
+import { flagsToOverrides } from './flags-to-overrides.js';
+import type { RunFlags } from './run-flags.js';
 
 /** A positional is the scenario file when it looks like one; otherwise it is the target. */
 function splitPositionals(positionals: string[], cwd: string): { file?: string; target?: string } {

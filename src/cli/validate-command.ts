@@ -7,7 +7,8 @@ import { loadScenario } from '../scenario/load-scenario.js';
 import { formatDurationMs } from '../scenario/parse-duration.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { CliIo } from './cli-io.js';
-import { flagsToOverrides, type RunFlags } from './run-flags.js';
+import { flagsToOverrides } from './flags-to-overrides.js';
+import type { RunFlags } from './run-flags.js';
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -1,6 +1,8 @@
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { BenchError } from '../errors/bench-error.js';
+import { cannotWriteError } from './cannot-write-error.js';
+import { pathTimestamp } from './path-timestamp.js';
 import { findReporter } from './reporter-registry.js';
 import type { Reporter } from './reporter.js';
 import { tempPathIn } from './write-file-atomic.js';
@@ -19,10 +21,6 @@ export interface OutputPlan {
 
 /** The run journal's name in a report directory. */
 export const JOURNAL_FILE = 'journal.jsonl';
-
-function timestamp(date: Date): string {
-  return date.toISOString().replace(/[:]/g, '').replace(/\..*$/, '');
-}
 
 /**
  * Creates a file in `dir` and removes it again: the permission bits say yes to root everywhere,
@@ -65,7 +63,7 @@ export function ensureWritableDir(dir: string, what: string, create = true): voi
     for (const level of missing) mkdirSync(level);
     tryTempFile(dir);
   } catch (error) {
-    throw new BenchError('OUTPUT_UNWRITABLE', `${what}: cannot write to ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw cannotWriteError(what, `to ${dir}`, error);
   }
 }
 
@@ -73,7 +71,7 @@ function checkWritableFile(path: string): void {
   try {
     accessSync(path, constants.W_OK);
   } catch (error) {
-    throw new BenchError('OUTPUT_UNWRITABLE', `output: cannot write to ${path}: ${(error as NodeJS.ErrnoException).code ?? 'EACCES'}`);
+    throw cannotWriteError('output', `to ${path}`, error);
   }
 }
 
@@ -105,7 +103,7 @@ export function planOutput(formats: string[], path: string | undefined, name: st
     if (!existing || existing.isFile()) plan.journal = `${target}.journal.jsonl`;
     return plan;
   }
-  const dir = target ?? resolve(cwd, 'reports', `${name}-${timestamp(now)}`);
+  const dir = target ?? resolve(cwd, 'reports', `${name}-${pathTimestamp(now)}`);
   ensureWritableDir(dir, 'output', create);
   for (const reporter of fileReporters) plan.files.push({ reporter, path: join(dir, `report.${reporter.extension}`) });
   plan.journal = join(dir, JOURNAL_FILE);

@@ -1,5 +1,5 @@
-import { BenchError } from '../errors/bench-error.js';
 import type { Report } from '../report/report.js';
+import { cannotWriteError } from './cannot-write-error.js';
 import { consoleReporter } from './console-reporter.js';
 import type { OutputPlan } from './plan-output.js';
 import { writeFileAtomic } from './write-file-atomic.js';
@@ -19,7 +19,7 @@ export function writeReports(report: Report, plan: OutputPlan, stdout: (text: st
       if (STDOUT_PATHS.has(path)) stdout(reporter.render(report));
       else writeFileAtomic(path, reporter.render(report));
     } catch (error) {
-      throw new BenchError('OUTPUT_UNWRITABLE', `output: cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw cannotWriteError('output', path, error);
     }
     written.push(path);
   }

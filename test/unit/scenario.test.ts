@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { flagsToOverrides } from '../../src/cli/run-flags.js';
+import { flagsToOverrides } from '../../src/cli/flags-to-overrides.js';
 import { BenchError } from '../../src/errors/bench-error.js';
 import { compileMessageTemplate, type TemplateContext } from '../../src/scenario/compile-message-template.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flagsToOverrides } from '../../src/cli/run-flags.js';
+import { flagsToOverrides } from '../../src/cli/flags-to-overrides.js';
 import { BenchError } from '../../src/errors/bench-error.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { flagsToOverrides } from '../../src/cli/run-flags.js';
+import { flagsToOverrides } from '../../src/cli/flags-to-overrides.js';
 import { BenchError } from '../../src/errors/bench-error.js';
 import { checkScenario, resolveProtoPath } from '../../src/run/check-scenario.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';

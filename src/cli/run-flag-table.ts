@@ -1,0 +1,146 @@
+import { resolve } from 'node:path';
+import { REPORT_FORMATS } from '../reporters/reporter-registry.js';
+import { parseJsonFlag } from './parse-json-flag.js';
+import { parseThresholdFlags } from './parse-threshold-flags.js';
+import type { FlagContext, RunFlagSpec } from './run-flags.js';
+import { scheduleFlagOverrides } from './schedule-flag-overrides.js';
+
+/** "a,,b" → ['a', 'b']. */
+const list = (text: string): string[] => text.split(',').filter(Boolean);
+
+/** A file named by a flag is relative to the working directory, not to the scenario file. */
+const fromCwd = (file: string, { cwd }: FlagContext): string => (cwd === undefined ? file : resolve(cwd, file));
+
+/** Metadata from a flag: a JSON object whose text errors never echo. */
+const secretJson =
+  (flag: string) =>
+  (text: string): Record<string, unknown> =>
+    parseJsonFlag(flag, text, true);
+
+/** The compare.* flags count only with --baseline or --candidate; a missing half is the schema's to report. */
+const COMPARE = ['baseline', 'candidate'] as const;
+
+/**
+ * The flags of `run`, which `validate` takes too, in `--help` order: each sets one scenario field,
+ * so a scenario is checked exactly as it would run. The yargs options (addRunOptions), the type of
+ * the parsed flags (RunFlags) and the scenario overrides (flagsToOverrides) all come from here.
+ */
+export const RUN_FLAG_TABLE = [
+  { flag: 'c', type: 'number', describe: 'Concurrent streams (load.streams)', sets: 'load.streams' },
+  { flag: 'n', type: 'number', describe: 'Total request messages (load.messages)', sets: 'load.messages' },
+  { flag: 'z', type: 'string', describe: 'Run duration, e.g. 10s (load.duration)', sets: 'load.duration' },
+  { flag: 'connections', type: 'number', describe: 'HTTP/2 connections, ≤ streams (load.connections)', sets: 'load.connections' },
+  {
+    flag: 'workers',
+    type: 'string',
+    // A number, "auto", or the text as given (the scenario check then names it).
+    coerce: (text: string): number | string => (text === 'auto' || text.trim() === '' || Number.isNaN(Number(text)) ? text : Number(text)),
+    describe: 'Worker threads, or "auto": short probes pick the count that pays (load.workers; default: CPU count)',
+    sets: 'load.workers',
+  },
+  { flag: 'stream-call-count', type: 'number', describe: 'Messages per stream before half-close (stream.messages)', sets: 'stream.messages' },
+  { flag: 'stream-call-duration', type: 'string', describe: 'Lifetime of one stream, e.g. 5s (stream.duration)', sets: 'stream.duration' },
+  { flag: 'stream-interval', type: 'string', describe: 'Pause between sends on a stream, e.g. 10ms (stream.interval)', sets: 'stream.interval' },
+  { flag: 'window', type: 'number', describe: 'Requests in flight per stream; 1 = ping-pong (stream.window)', sets: 'stream.window' },
+  { flag: 'correlate-by', type: 'string', describe: 'Response field echoing a request field (stream.correlateBy)', sets: 'stream.correlateBy' },
+  {
+    flag: 'd',
+    alias: 'data',
+    type: 'string',
+    describe: 'Request message as JSON; strings may hold {{templates}}',
+    sets: 'data',
+    convert: (text: string) => parseJsonFlag('-d/--data', text),
+  },
+  { flag: 'm', alias: 'metadata', type: 'string', describe: 'Request metadata as a JSON object', sets: 'metadata', convert: secretJson('-m/--metadata') },
+  { flag: 'insecure', type: 'boolean', describe: 'Plaintext (no TLS); TLS with verification is the default', sets: 'insecure' },
+  {
+    flag: 'transport',
+    type: 'string',
+    choices: ['grpc-js', 'http2'],
+    describe: 'Wire implementation: grpc-js (default, reference behaviour) or http2 (node:http2, less CPU per message) (transport)',
+    sets: 'transport',
+  },
+  {
+    flag: 'max-recv-message-size',
+    type: 'string',
+    describe: 'Largest response message accepted, bytes or e.g. 16MiB; larger ends the stream RESOURCE_EXHAUSTED (maxReceiveMessageSize, default 4MiB)',
+    sets: 'maxReceiveMessageSize',
+  },
+  // TLS, under ghz's names.
+  { flag: 'cacert', type: 'string', describe: 'CA certificate file (PEM) that verifies the server (tls.cacert; default: system roots)', sets: 'tls.cacert', convert: fromCwd },
+  { flag: 'cert', type: 'string', describe: 'Client certificate file (PEM) for mutual TLS, with --key (tls.cert)', sets: 'tls.cert', convert: fromCwd },
+  { flag: 'key', type: 'string', describe: 'Private key file (PEM) of the client certificate (tls.key)', sets: 'tls.key', convert: fromCwd },
+  {
+    flag: 'server-name',
+    alias: 'cname',
+    type: 'string',
+    describe: 'Name the server certificate must carry, instead of the host (tls.serverName)',
+    sets: 'tls.serverName',
+  },
+  { flag: 'proto', type: 'string', describe: 'The .proto file (default: bundled order.proto for embedded, server reflection otherwise)', sets: 'proto' },
+  { flag: 'import-paths', type: 'string', describe: 'Comma-separated proto import paths', sets: 'importPaths', convert: list },
+  { flag: 'call', type: 'string', describe: 'package.Service/Method (default pb.OrderService/CreateOrderStream)', sets: 'call' },
+  { flag: 'name', type: 'string', describe: 'Run name, used in report paths', sets: 'name' },
+  {
+    flag: 'O',
+    alias: 'format',
+    type: 'string',
+    describe: `Report formats, comma-separated: ${REPORT_FORMATS.join(', ')}`,
+    sets: 'output.formats',
+    convert: (text: string) => text.split(',').map((format) => format.trim()).filter(Boolean),
+  },
+  { flag: 'o', alias: 'output', type: 'string', describe: 'Report file (one format) or directory; default reports/<name>-<time>/', sets: 'output.path' },
+  { flag: 'baseline', type: 'string', describe: 'Canary comparison: the stable target (with --candidate; compare.baseline)', sets: 'compare.baseline', onlyWith: COMPARE },
+  { flag: 'candidate', type: 'string', describe: 'Canary comparison: the target under test (compare.candidate)', sets: 'compare.candidate', onlyWith: COMPARE },
+  { flag: 'rounds', type: 'number', describe: 'Canary comparison: interleaved rounds A B A B … (compare.rounds, default 5)', sets: 'compare.rounds', onlyWith: COMPARE },
+  {
+    flag: 'baseline-metadata',
+    type: 'string',
+    describe: 'Canary comparison: metadata (JSON object) sent only to the baseline (compare.baselineMetadata)',
+    sets: 'compare.baselineMetadata',
+    convert: secretJson('--baseline-metadata'),
+    onlyWith: COMPARE,
+  },
+  {
+    flag: 'candidate-metadata',
+    type: 'string',
+    describe: 'Canary comparison: metadata (JSON object) sent only to the candidate, e.g. a routing header (compare.candidateMetadata)',
+    sets: 'compare.candidateMetadata',
+    convert: secretJson('--candidate-metadata'),
+    onlyWith: COMPARE,
+  },
+  { flag: 'max-regression', type: 'string', describe: 'Canary comparison tolerances, e.g. p99=10%,messagesPerSec=5%', sets: 'compare.maxRegression', onlyWith: COMPARE },
+  { flag: 'r', alias: 'rate', type: 'number', describe: 'Open model: target messages/s across all streams (load.rate)', sets: 'load.rate' },
+  { flag: 'warmup', type: 'string', describe: 'Leading time excluded from every statistic, e.g. 2s (load.warmup)', sets: 'load.warmup' },
+  { flag: 'stream-timeout', type: 'string', describe: 'Per-message timeout → DEADLINE_EXCEEDED (stream.timeout)', sets: 'stream.timeout' },
+  { flag: 'monitor-pid', type: 'number', describe: "Sample the target's memory by pid (monitor.pid)", sets: 'monitor.pid' },
+  { flag: 'metrics-url', type: 'string', describe: "Sample the target's memory from its Prometheus endpoint (monitor.metricsUrl)", sets: 'monitor.metricsUrl' },
+  {
+    flag: 'metrics-port',
+    type: 'number',
+    describe: 'Serve live grpc_bench_* metrics on 127.0.0.1:<port>/metrics during the run; 0 picks a free one (monitor.metricsPort)',
+    sets: 'monitor.metricsPort',
+  },
+  { flag: 'segment', type: 'string', describe: 'Run part i of n of the load, e.g. 2/3 (segment); join the parts with grpc-bench merge', sets: 'segment' },
+  {
+    flag: 'threshold',
+    type: 'string',
+    repeatable: true,
+    describe: "A pass/fail threshold, e.g. 'p99<50ms'; repeatable (thresholds.<metric>)",
+    sets: 'thresholds',
+    convert: parseThresholdFlags,
+  },
+  // ghz's schedules: a step or line schedule sets load.stages and the level at their start.
+  { flag: 'load-schedule', type: 'string', describe: 'ghz-style rate schedule: const, step or line', sets: 'load.stages', via: scheduleFlagOverrides },
+  { flag: 'load-start', type: 'number', describe: 'Rate at the start of a step/line schedule', sets: 'load.stages', via: scheduleFlagOverrides },
+  { flag: 'load-end', type: 'number', describe: 'Rate at the end of a step/line schedule', sets: 'load.stages', via: scheduleFlagOverrides },
+  { flag: 'load-step', type: 'number', describe: 'Rate increase per step (step) or per second (line)', sets: 'load.stages', via: scheduleFlagOverrides },
+  { flag: 'load-step-duration', type: 'string', describe: 'Length of one step, e.g. 5s', sets: 'load.stages', via: scheduleFlagOverrides },
+  { flag: 'load-max-duration', type: 'string', describe: 'Length of the whole schedule', sets: 'load.stages', via: scheduleFlagOverrides },
+  { flag: 'concurrency-schedule', type: 'string', describe: 'ghz-style stream-count schedule: const, step or line', sets: 'load.stages', via: scheduleFlagOverrides },
+  { flag: 'concurrency-start', type: 'number', describe: 'Streams at the start of a step/line schedule', sets: 'load.stages', via: scheduleFlagOverrides },
+  { flag: 'concurrency-end', type: 'number', describe: 'Streams at the end', sets: 'load.stages', via: scheduleFlagOverrides },
+  { flag: 'concurrency-step', type: 'number', describe: 'Streams added per step (step) or per second (line)', sets: 'load.stages', via: scheduleFlagOverrides },
+  { flag: 'concurrency-step-duration', type: 'string', describe: 'Length of one step', sets: 'load.stages', via: scheduleFlagOverrides },
+  { flag: 'concurrency-max-duration', type: 'string', describe: 'Length of the whole schedule', sets: 'load.stages', via: scheduleFlagOverrides },
+] as const satisfies readonly RunFlagSpec[];
