@@ -99,8 +99,8 @@ describe('the run flag table', () => {
     expect(withoutIt).not.toEqual(overrides);
   });
 
-  it('the compare.* flags count only with --baseline or --candidate', () => {
-    expect(flagsToOverrides(parse(['--rounds', '3', '--candidate-metadata', 'not JSON']), undefined).compare).toBeUndefined();
+  it('the compare.* flags lay over a file\'s compare section without --baseline or --candidate', () => {
+    expect(flagsToOverrides(parse(['--rounds', '3', '--max-regression', 'p99=5%']), undefined).compare).toEqual({ rounds: 3, maxRegression: 'p99=5%' });
   });
 
   it('types the parsed flags from the table', () => {
