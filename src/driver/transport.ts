@@ -1,6 +1,6 @@
 /**
- * The small interface between the stream driver and the wire. The grpc-js transport is the
- * first implementation; a leaner one on node:http2 can sit behind the same shape.
+ * The small interface between the stream driver and the wire, behind which both transports
+ * sit: grpc-js (the reference behaviour) and the leaner one on node:http2.
  * Callbacks are plain objects with methods, set once per stream: no closure per message.
  */
 export interface StreamEvents {

@@ -119,13 +119,6 @@ export function dueMessageCount(schedule: Schedule, elapsedMs: number): number {
   return count;
 }
 
-/** ghz-style pacing: how long to wait before message `sent` goes out, and whether to stop. */
-export function pace(schedule: Schedule, elapsedMs: number, sent: number): { waitMs: number; stop: boolean } {
-  const dueAtMs = intendedTimeOf(schedule, sent);
-  if (!Number.isFinite(dueAtMs)) return { waitMs: 0, stop: true };
-  return { waitMs: Math.max(dueAtMs - elapsedMs, 0), stop: false };
-}
-
 /** A single constant level for `durationMs` (Infinity = for ever). */
 export function constantSchedule(value: number, durationMs: number): Schedule {
   return { initial: value, stages: [{ durationMs, value, ramp: false }] };

@@ -1,7 +1,7 @@
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
 import { addCounters, emptyCounters, type IntervalSnapshot, type WorkerResult } from '../pool/worker-protocol.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
-import { decodeHistogram, encodeHistogram, mergeHistograms, type LatencyHistogram } from '../stats/latency-histogram.js';
+import { encodeHistogram, mergeHistograms, type LatencyHistogram } from '../stats/latency-histogram.js';
 import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
 import { redactMetadata } from './redact-metadata.js';
 import { TOOL_VERSION } from '../tool-version.js';
@@ -292,9 +292,4 @@ export function buildReport(input: BuildReportInput): Report {
     workerErrors: input.workerErrors,
   };
   return report;
-}
-
-/** Re-reads a report's histogram, e.g. for merging reports or custom percentiles. */
-export function reportHistogram(report: Pick<Report, 'histogram'>) {
-  return decodeHistogram(report.histogram);
 }

@@ -35,7 +35,7 @@ const MIN_INTERVALS_PER_ROUND = 4;
 
 /**
  * The interval length of each round: 1 s, or shorter when a round's measured time (duration
- * less warm-up) would give fewer than 4 full intervals — rounds of `-z 2s` with the 1 s warm-up
+ * less warm-up) would give fewer than 4 full intervals — rounds of `-z 2s` with the 250 ms round warm-up
  * would otherwise give the judge one interval each.
  */
 export function roundIntervalMs(scenario: Scenario): number {

@@ -5,7 +5,6 @@ import {
   dueMessageCount,
   intendedTimeOf,
   messagesDueBy,
-  pace,
   scaleSchedule,
   scheduleDurationMs,
   scheduledMessageCount,
@@ -162,22 +161,6 @@ describe('dueMessageCount', () => {
   });
 });
 
-describe('pace', () => {
-  it.each([
-    ['message 0 goes at once', tenPerSecond, 0, 0, { waitMs: 0, stop: false }],
-    ['message 1 waits until 100 ms', tenPerSecond, 0, 1, { waitMs: 100, stop: false }],
-    ['message 1 waits the rest of its gap', tenPerSecond, 40, 1, { waitMs: 60, stop: false }],
-    ['a late message goes at once (no negative wait)', tenPerSecond, 450, 2, { waitMs: 0, stop: false }],
-    ['stops once the schedule has no message left', tenPerSecond, 950, 10, { waitMs: 0, stop: true }],
-    ['waits across a pause', withPause, 950, 10, { waitMs: 1050, stop: false }],
-    ['stops after the last stage', twoHolds, 1999, 400, { waitMs: 0, stop: true }],
-  ])('%s', (_name, schedule, elapsedMs, sent, expected) => {
-    const result = pace(schedule, elapsedMs, sent);
-    expect(result.stop).toBe(expected.stop);
-    expect(result.waitMs).toBeCloseTo(expected.waitMs, 6);
-  });
-});
-
 describe('schedule helpers', () => {
   it('scheduleDurationMs sums the stages', () => {
     expect(scheduleDurationMs(twoHolds)).toBe(2000);
@@ -233,7 +216,6 @@ describe('properties', () => {
         }
         // Past the schedule's integral there is no message left to send.
         expect(intendedTimeOf(schedule, Math.ceil(total) + 1)).toBe(Infinity);
-        expect(pace(schedule, 0, Math.ceil(total) + 1).stop).toBe(true);
       }),
       { numRuns: 200 },
     );
