@@ -50,6 +50,7 @@ export class ShareRun implements StreamOwner {
   private readonly counters: WorkerCounters;
   private readonly pacer: OpenModelPacer<StreamDriver> | undefined;
   private readonly timers = new TimerSet();
+  /** Slots that should hold a stream now: all of them, or what the active-stream schedule asks for. */
   private activeSlotTarget: number;
   private monitor: GeneratorMonitor | undefined;
   private sending = true;
@@ -59,6 +60,7 @@ export class ShareRun implements StreamOwner {
   private snapshotIndex = 0;
   private loadStartedAtMs = 0;
   private sendingEndedAtMs = 0;
+  /** The end of the warm-up, clock ms; Infinity until the load starts. */
   measureFromMs = Infinity;
   private lastSnapshotAtMs = 0;
   private finish: ((result: WorkerResult) => void) | undefined;
