@@ -33,6 +33,7 @@ export function reportFromJournal({ header, snapshots, cutLine }: ReadJournal): 
   });
   // Zeros stand in for the workers' health figures; the evidence says they are not measurements.
   report.generator.evidence = ['not known: a run journal holds no generator figures (event-loop delay, CPU)'];
+  report.notMeasured = ['streamStats', 'clientMemory', 'generatorHealth'];
   if (scenario.thresholds.length) {
     report.settings.thresholds = scenario.thresholds.map(({ metric, condition, abortOnFail }) => ({ metric, condition, abortOnFail }));
     report.thresholds = evaluateThresholds(report, scenario.thresholds);

@@ -272,12 +272,19 @@ export interface Report {
   /** Worker failures, if any. */
   workerErrors: string[];
   /**
+   * Figures this report holds no data for, their fields left at zero: a report rebuilt from a
+   * run journal has no stream statistics, client memory samples or generator health.
+   */
+  notMeasured?: NotMeasured[];
+  /**
    * Interleaved canary rounds merged one after another (a side's baseline.json or
    * candidate.json): where each round's intervals lie, so that `compare` judges the rounds
    * again exactly as the run did.
    */
   rounds?: RoundSpan[];
 }
+
+export type NotMeasured = 'streamStats' | 'clientMemory' | 'generatorHealth';
 
 /** One round of an interleaved comparison inside a merged report. */
 export interface RoundSpan {

@@ -57,6 +57,9 @@ function workerChoiceLines(report: Report): string[] {
   ];
 }
 
+/** What a report rebuilt from a run journal shows where it has no data. */
+const NOT_MEASURED = '  not measured: a run journal does not hold these figures';
+
 /** Load model, coordinated omission, stream lifecycle, memory and generator health. */
 function extraSections(report: Report): string[] {
   const lines: string[] = [];
@@ -70,14 +73,23 @@ function extraSections(report: Report): string[] {
     );
   }
   const st = report.streamStats;
+  const missing = new Set(report.notMeasured ?? []);
   lines.push(
-    ...section('Stream lifecycle', [
-      `  time to first response: P50 ${ms(st.timeToFirstResponseMs.p50)}, P99 ${ms(st.timeToFirstResponseMs.p99)}`,
-      `  stream duration: P50 ${ms(st.durationMs.p50)}, max ${ms(st.durationMs.max)}; responses per stream: mean ${st.messagesPerStream.mean}, min ${st.messagesPerStream.min}, max ${st.messagesPerStream.max}`,
-    ]),
+    ...section(
+      'Stream lifecycle',
+      missing.has('streamStats')
+        ? [NOT_MEASURED]
+        : [
+            `  time to first response: P50 ${ms(st.timeToFirstResponseMs.p50)}, P99 ${ms(st.timeToFirstResponseMs.p99)}`,
+            `  stream duration: P50 ${ms(st.durationMs.p50)}, max ${ms(st.durationMs.max)}; responses per stream: mean ${st.messagesPerStream.mean}, min ${st.messagesPerStream.min}, max ${st.messagesPerStream.max}`,
+          ],
+    ),
   );
   // The slopes are fitted on the load after the warm-up.
-  const memory = [growthLine('client RSS', report.memory.client), growthLine('client worker heaps', report.memory.clientHeap)];
+  const memory = [
+    missing.has('clientMemory') ? `  client RSS: ${NOT_MEASURED.trim()}` : growthLine('client RSS', report.memory.client),
+    growthLine('client worker heaps', report.memory.clientHeap),
+  ];
   if (report.memory.target) memory.push(growthLine(`target (${report.memory.target.source})`, report.memory.target));
   lines.push(...section('Memory', memory));
   const g = report.generator;
@@ -87,7 +99,7 @@ function extraSections(report: Report): string[] {
     ...section(verdicts.length ? `Load generator: ${verdicts.join('; ')}` : 'Load generator', [
       ...(g.targetRate ? [`  ${g.targetRate.summary}`] : []),
       ...g.evidence.map((e) => `  ${e}`),
-      `  process CPU ${g.processCpuPercent}% of one core; workers busy ${g.workers.map((w) => `${(w.eventLoopUtilization * 100).toFixed(0)}%`).join(', ')}`,
+      ...(missing.has('generatorHealth') ? [] : [`  process CPU ${g.processCpuPercent}% of one core; workers busy ${g.workers.map((w) => `${(w.eventLoopUtilization * 100).toFixed(0)}%`).join(', ')}`]),
       ...workerChoiceLines(report),
     ]),
   );

@@ -234,8 +234,7 @@ describe('bad input: one clean line and the documented exit code', () => {
 
     afterAll(() => server.forceShutdown());
 
-    it('exits 6 quickly, before any load reaches the server', async () => {
-      const startedAt = Date.now();
+    it('exits 6 before any load reaches the server (a hang is killed at 10 s)', async () => {
       const result = await runCli(['run', server.address, '--insecure', '-n', '10', '-O', 'json', '-o', '/proc/x/r.json'], { cwd, timeoutMs: 10_000 });
 
       expect(result.signal, 'the command hung and was killed').toBeNull();
@@ -243,7 +242,6 @@ describe('bad input: one clean line and the documented exit code', () => {
       expect(result.code).toBe(6);
       expect(line).toContain('output');
       expect(line).toContain('/proc/x');
-      expect(Date.now() - startedAt).toBeLessThan(5_000);
       expect(server.counters.snapshot()).toMatchObject({ streamsOpened: 0, messagesReceived: 0 });
     });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/journal/read-journal.js';
 import { reportFromJournal } from '../../src/journal/report-from-journal.js';
+import { consoleReporter } from '../../src/reporters/console-reporter.js';
 import { RunJournal } from '../../src/journal/run-journal.js';
 import { emptyCounters, type IntervalSnapshot } from '../../src/pool/worker-protocol.js';
 import type { LoadStart } from '../../src/run/run-scenario.js';
@@ -81,6 +82,19 @@ describe('run journal', () => {
     expect(report.settings.metadata['authorization']).toBe('[redacted]');
     expect(report.thresholds?.results.map((r) => [r.metric, r.pass])).toEqual([['p99', true]]);
     expect(report.generator).toMatchObject({ saturated: false, evidence: [expect.stringMatching(/^not known: /)] });
+  });
+
+  it('says which figures a journal cannot hold, and the console shows no zeros in their place', async () => {
+    const path = journalPath();
+    writeJournal(path);
+
+    const report = reportFromJournal(await readJournal(path, 'journal.jsonl'));
+    const text = consoleReporter.render(report);
+
+    expect(report.notMeasured).toEqual(['streamStats', 'clientMemory', 'generatorHealth']);
+    expect(text).not.toMatch(/time to first response|client RSS: start|process CPU/);
+    expect(text).toMatch(/Stream lifecycle:\n  not measured: a run journal does not hold these figures/);
+    expect(text).toContain('client RSS: not measured: a run journal does not hold these figures');
   });
 
   it('leaves out a last line cut short by a kill, and says which', async () => {

@@ -200,7 +200,9 @@ function statusSection(report: Report): SafeHtml {
 const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
 
 function memorySection(report: Report): SafeHtml {
-  const rows: [string, MemoryGrowthReport][] = [['client resident set size', report.memory.client], ['client worker heaps (summed)', report.memory.clientHeap]];
+  const rows: [string, MemoryGrowthReport][] = [['client worker heaps (summed)', report.memory.clientHeap]];
+  // A report rebuilt from a run journal has no client memory samples: no row of zeros.
+  if (!report.notMeasured?.includes('clientMemory')) rows.unshift(['client resident set size', report.memory.client]);
   if (report.memory.target) rows.push([`target (${report.memory.target.source})`, report.memory.target]);
   const table = dataTable(
     [{ label: 'process' }, { label: 'start (MiB)', numeric: true }, { label: 'peak (MiB)', numeric: true }, { label: 'end (MiB)', numeric: true }, { label: 'growth (MiB/min)', numeric: true }, { label: 'fit r²', numeric: true }, { label: 'samples', numeric: true }],
