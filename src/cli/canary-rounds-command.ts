@@ -11,7 +11,7 @@ import { renderComparisonHtml } from '../reporters/html/comparison-html.js';
 import { jsonReporter } from '../reporters/json-reporter.js';
 import { pathTimestamp } from '../reporters/path-timestamp.js';
 import { writeFileAtomic } from '../reporters/write-file-atomic.js';
-import { redactMetadata } from '../report/redact-metadata.js';
+import { redactMetadata } from '../redact/redact-metadata.js';
 import { runInterleaved, withRoundWarmup } from '../run/run-interleaved.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { CliIo } from './cli-io.js';

@@ -1,7 +1,7 @@
 import { thresholdsFailedMessage } from '../compare/evaluate-thresholds.js';
 import { loadReportFile } from '../compare/load-report-file.js';
 import { BenchError } from '../errors/bench-error.js';
-import { mergeSegmentReports } from '../report/merge-segments.js';
+import { mergeSegmentReports } from '../compare/merge-segments.js';
 import { planOutput } from '../reporters/plan-output.js';
 import { writeReports } from '../reporters/write-reports.js';
 import type { CliIo } from './cli-io.js';

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { LiveStatus } from '../run/live-status.js';
+import type { LiveStatus } from '../report/live-status.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { WorkerProbe } from '../plan/choose-worker-count.js';
 import { count } from '../reporters/format-units.js';

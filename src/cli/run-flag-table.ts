@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { REPORT_FORMATS } from '../reporters/reporter-registry.js';
 import { parseJsonFlag } from './parse-json-flag.js';
 import { parseThresholdFlags } from './parse-threshold-flags.js';
-import type { FlagContext, RunFlagSpec } from './run-flags.js';
+import type { FlagContext, RunFlagSpec } from './run-flag-spec.js';
 import { scheduleFlagOverrides } from './schedule-flag-overrides.js';
 
 /** "a,,b" → ['a', 'b']. */

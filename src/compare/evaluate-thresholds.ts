@@ -1,7 +1,7 @@
 import type { Report, ThresholdResult, ThresholdsReport } from '../report/report.js';
-import type { LiveStatus } from '../run/live-status.js';
+import type { LiveStatus } from '../report/live-status.js';
 import { metricValue, missingDataReason } from './metric-value.js';
-import type { ParsedThreshold, ThresholdOperator } from './parse-threshold.js';
+import type { ParsedThreshold, ThresholdOperator } from '../scenario/parse-threshold.js';
 
 export function meetsCondition(actual: number, operator: ThresholdOperator, limit: number): boolean {
   switch (operator) {

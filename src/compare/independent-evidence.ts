@@ -1,5 +1,5 @@
 import type { ComparedSide } from './compared-side.js';
-import type { Evidence } from './find-evidence.js';
+import type { Evidence } from './evidence.js';
 import { mannWhitneyU } from './mann-whitney-u.js';
 import type { SampleMetric } from './sample-metrics.js';
 

@@ -1,8 +1,8 @@
 import type { Report } from '../report/report.js';
-import type { LiveStatus } from '../run/live-status.js';
+import type { LiveStatus } from '../report/live-status.js';
 import type { LatencySummaryMs } from '../stats/summarize-latency.js';
 import { trendShortfall } from '../stats/memory-growth.js';
-import type { ThresholdMetric } from './parse-threshold.js';
+import type { ThresholdMetric } from '../scenario/parse-threshold.js';
 
 /** A finished run, or the running totals of one still going. */
 export type MetricSource = { report: Report } | { live: LiveStatus };

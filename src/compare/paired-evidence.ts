@@ -1,5 +1,5 @@
 import type { ChosenDesign } from './choose-design.js';
-import type { Evidence } from './find-evidence.js';
+import type { Evidence } from './evidence.js';
 import type { SampleMetric } from './sample-metrics.js';
 import { wilcoxonSignedRank } from './wilcoxon-signed-rank.js';
 

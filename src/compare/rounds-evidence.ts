@@ -1,5 +1,5 @@
 import type { ChosenDesign } from './choose-design.js';
-import type { Evidence } from './find-evidence.js';
+import type { Evidence } from './evidence.js';
 import { roundRatioTest } from './round-ratio-test.js';
 import type { SampleMetric } from './sample-metrics.js';
 

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import type { TlsMaterial } from '../pool/worker-protocol.js';
+import type { TlsMaterial } from '../types/worker-protocol.js';
 import { quietIpServernameWarning } from './quiet-ip-servername-warning.js';
 
 /** How a client reaches the target: plaintext, or TLS with the scenario's material. */

@@ -2,7 +2,7 @@ import protobuf from 'protobufjs';
 import { BenchError } from '../errors/bench-error.js';
 import { showList, showValue } from '../scenario/format-issues.js';
 import { convertMapKey, convertScalar, type Converted } from './json-scalar.js';
-import type { BidiMethod } from './load-method.js';
+import type { BidiMethod } from './bidi-method.js';
 import { childPath, lowerCamelCase, type ConvertContext } from './convert-context.js';
 import { requestMessageType } from './request-message-type.js';
 import { isTemplated, TEMPLATE_PLACE, TEMPLATE_RULE, templateProblem } from './template-field-rule.js';

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
-import type { GeneratorHealth } from '../pool/worker-protocol.js';
+import type { GeneratorHealth } from '../types/worker-protocol.js';
 
 /** Sampling period of the delay monitor, ms; Node reports each sample including this period. */
 const RESOLUTION_MS = 10;

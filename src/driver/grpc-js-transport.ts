@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import type { TlsMaterial } from '../pool/worker-protocol.js';
-import { binaryValueBytes, isBinaryKey } from './binary-metadata.js';
+import type { TlsMaterial } from '../types/worker-protocol.js';
+import { binaryValueBytes, isBinaryKey } from '../grpc/binary-metadata.js';
 import { channelSecurity, type ChannelSecurity } from './channel-credentials.js';
 import type { BidiMethod } from './load-method.js';
 import { createResponseFieldReader, type ResponseFields } from './response-field-reader.js';

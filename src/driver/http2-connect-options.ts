@@ -1,5 +1,5 @@
 import type { SecureClientSessionOptions } from 'node:http2';
-import type { TlsMaterial } from '../pool/worker-protocol.js';
+import type { TlsMaterial } from '../types/worker-protocol.js';
 
 /** TLS for node:http2: PEM material and the name the certificate must carry. */
 export interface Http2TlsOptions {

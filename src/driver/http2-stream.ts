@@ -1,6 +1,6 @@
 import { constants, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { binaryValueBytes } from './binary-metadata.js';
+import { binaryValueBytes } from '../grpc/binary-metadata.js';
 import { GrpcFrameDecoder, type GrpcMessageSink } from './grpc-frame-decoder.js';
 import { GrpcCode, statusFromHeaders, statusFromHttpStatus, statusFromResetCode, type GrpcStatus } from './grpc-status-from-headers.js';
 import type { ResponseFieldReader, ResponseFields } from './response-field-reader.js';

@@ -1,6 +1,6 @@
 import * as http2 from 'node:http2';
 import { TOOL_VERSION } from '../tool-version.js';
-import { binaryHeaderValue, isBinaryKey } from './binary-metadata.js';
+import { binaryHeaderValue, isBinaryKey } from '../grpc/binary-metadata.js';
 import { frameMessage } from './grpc-frame-decoder.js';
 import { http2ConnectOptions, type Http2TlsOptions } from './http2-connect-options.js';
 import { GrpcCode } from './grpc-status-from-headers.js';

@@ -1,28 +1,11 @@
 import { existsSync } from 'node:fs';
 import * as protoLoader from '@grpc/proto-loader';
 import { BenchError } from '../errors/bench-error.js';
+import { PROTO_LOADER_OPTIONS, type BidiMethod } from './bidi-method.js';
 import { convertRequestData } from './convert-request-data.js';
 import { requestMessageType } from './request-message-type.js';
 
-/** proto-loader options used everywhere: field names exactly as in the .proto. */
-export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
-  keepCase: true,
-  longs: String,
-  enums: String,
-  defaults: false,
-  oneofs: true,
-};
-
-export interface BidiMethod {
-  /** "/package.Service/Method", the HTTP/2 :path. */
-  path: string;
-  definition: protoLoader.MethodDefinition<object, object>;
-  /** Top-level field names of the request and response messages. */
-  requestFields: string[];
-  responseFields: string[];
-  /** Where the serializer's types came from, to build the same types again (request-message-type.ts). */
-  typeSource: { protoPath: string; importPaths: string[] } | { descriptorSet: Uint8Array };
-}
+export { PROTO_LOADER_OPTIONS, type BidiMethod } from './bidi-method.js';
 
 /** "pkg.Service/Method" or "pkg.Service.Method" → ["pkg.Service", "Method"]. */
 export function splitCallName(call: string): [service: string, method: string] {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { scheduleDurationMs, type Schedule } from '../plan/load-schedule.js';
+import { scheduleDurationMs, type Schedule } from '../schedule/load-schedule.js';
 import { recordLatencyUs, type LatencyHistogram } from '../stats/latency-histogram.js';
-import type { WorkerCounters } from '../pool/worker-protocol.js';
+import type { WorkerCounters } from '../types/worker-protocol.js';
 import { ScheduleBacklog } from './schedule-backlog.js';
 import type { SendBudget } from './send-budget.js';
 

@@ -1,7 +1,7 @@
 import { loadProtosWithOptionsSync } from '@grpc/proto-loader/build/src/util.js';
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor/index.js';
-import { PROTO_LOADER_OPTIONS, type BidiMethod } from './load-method.js';
+import { PROTO_LOADER_OPTIONS, type BidiMethod } from './bidi-method.js';
 
 /** The request message as protobufjs types, with what protobufjs keeps only in the descriptors. */
 export interface RequestMessageType {

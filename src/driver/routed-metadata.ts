@@ -1,4 +1,4 @@
-import type { SplitSettings } from '../pool/worker-protocol.js';
+import type { SplitSettings } from '../types/worker-protocol.js';
 
 /**
  * Split runs: the metadata a stream slot carries, if it is routed. Routed slots are spread

@@ -1,4 +1,4 @@
-import { dueMessageCount, intendedTimeOf, scheduledMessageCount, type Schedule } from '../plan/load-schedule.js';
+import { dueMessageCount, intendedTimeOf, scheduledMessageCount, type Schedule } from '../schedule/load-schedule.js';
 
 /**
  * The open model's place in its rate schedule: messages 0 … `due` − 1 have fallen due, and

@@ -1,5 +1,5 @@
 import { createLatencyHistogram, disposeHistograms, encodeHistogram, recordLatencyUs, type LatencyHistogram } from '../stats/latency-histogram.js';
-import { addCounters, emptyCounters, type IntervalSnapshot, type LabelledLatencies, type WorkerCounters, type WorkerResult } from '../pool/worker-protocol.js';
+import { addCounters, emptyCounters, type IntervalSnapshot, type LabelledLatencies, type WorkerCounters, type WorkerResult } from '../types/worker-protocol.js';
 import { ErrorTally } from './error-tally.js';
 import type { SendTimes } from './pending-requests.js';
 import { REFUSED_STREAM_DETAILS } from './refused-stream.js';

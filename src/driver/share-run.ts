@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { valueAt } from '../plan/load-schedule.js';
-import { splitEvenly } from '../plan/split-evenly.js';
+import { valueAt } from '../schedule/load-schedule.js';
+import { splitEvenly } from '../schedule/split-evenly.js';
 import type { MessageFactory } from '../scenario/compile-message-template.js';
-import type { IntervalSnapshot, SplitSettings, StreamSettings, WorkerCounters, WorkerResult, WorkerShare } from '../pool/worker-protocol.js';
+import type { IntervalSnapshot, SplitSettings, StreamSettings, WorkerCounters, WorkerResult, WorkerShare } from '../types/worker-protocol.js';
 import { GeneratorMonitor } from './generator-monitor.js';
 import { OpenModelPacer } from './open-model-pacer.js';
 import type { SendTimes } from './pending-requests.js';

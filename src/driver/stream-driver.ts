@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { MessageFactory, TemplateContext } from '../scenario/compile-message-template.js';
-import type { StreamSettings } from '../pool/worker-protocol.js';
+import type { StreamSettings } from '../types/worker-protocol.js';
 import { InOrderPending, KeyedPending, type PendingRequests, type SendTimes } from './pending-requests.js';
 import type { BidiStream, Connection, StreamEvents } from './transport.js';
 

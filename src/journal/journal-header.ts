@@ -1,6 +1,6 @@
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
 import type { ReportScenario } from '../report/build-report.js';
-import { redactMetadata } from '../report/redact-metadata.js';
+import { redactMetadata } from '../redact/redact-metadata.js';
 import type { LoadStart } from '../run/run-scenario.js';
 import { TOOL_VERSION } from '../tool-version.js';
 

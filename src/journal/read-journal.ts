@@ -2,7 +2,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { BenchError } from '../errors/bench-error.js';
-import { emptyCounters, type IntervalSnapshot } from '../pool/worker-protocol.js';
+import { emptyCounters, type IntervalSnapshot } from '../types/worker-protocol.js';
 import { formatIssues } from '../scenario/format-issues.js';
 import { decodeHistogram } from '../stats/latency-histogram.js';
 import { JOURNAL_VERSION, type JournalHeader } from './journal-header.js';

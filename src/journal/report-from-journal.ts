@@ -1,7 +1,7 @@
 import { evaluateThresholds } from '../compare/evaluate-thresholds.js';
 import { buildReport } from '../report/build-report.js';
 import type { Report } from '../report/report.js';
-import { resultFromSnapshots } from '../run/result-from-snapshots.js';
+import { resultFromSnapshots } from '../report/result-from-snapshots.js';
 import type { ReadJournal } from './read-journal.js';
 
 /**

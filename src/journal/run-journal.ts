@@ -1,6 +1,6 @@
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { BenchError } from '../errors/bench-error.js';
-import type { IntervalSnapshot } from '../pool/worker-protocol.js';
+import type { IntervalSnapshot } from '../types/worker-protocol.js';
 import type { LoadStart } from '../run/run-scenario.js';
 import { journalHeader } from './journal-header.js';
 

@@ -1,8 +1,8 @@
 import type { Scenario } from '../scenario/scenario-schema.js';
-import type { WorkerShare } from '../pool/worker-protocol.js';
+import type { WorkerShare } from '../types/worker-protocol.js';
 
-import { scaleSchedule } from './load-schedule.js';
-import { splitEvenly } from './split-evenly.js';
+import { scaleSchedule } from '../schedule/load-schedule.js';
+import { splitEvenly } from '../schedule/split-evenly.js';
 
 export { splitEvenly };
 

@@ -1,6 +1,6 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
-import type { IntervalSnapshot, WorkerResult, WorkerTask } from './worker-protocol.js';
+import type { IntervalSnapshot, WorkerResult, WorkerTask } from '../types/worker-protocol.js';
 import { createWorkerPool, type WorkerPoolLimits } from './worker-pool.js';
 
 export type TaskWithoutPort = Omit<WorkerTask, 'port'>;

@@ -4,10 +4,10 @@ import { createTransport } from '../driver/create-transport.js';
 import { loadBidiMethod, loadBidiMethodFromDescriptorSet } from '../driver/load-method.js';
 import { ShareRun } from '../driver/share-run.js';
 import { assertSendableMetadata } from '../driver/assert-sendable-metadata.js';
-import { secretRedactor } from '../report/redact-secret-text.js';
+import { secretRedactor } from '../redact/redact-secret-text.js';
 import { enableFastRecording } from '../stats/latency-histogram.js';
 import { primeNextTick } from './prime-next-tick.js';
-import { emptyResult, type ControlMessage, type WorkerResult, type WorkerTask } from './worker-protocol.js';
+import { emptyResult, type ControlMessage, type WorkerResult, type WorkerTask } from '../types/worker-protocol.js';
 
 /**
  * Piscina worker entry: runs one worker's share and returns its result. Interval snapshots

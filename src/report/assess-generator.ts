@@ -1,4 +1,4 @@
-import type { GeneratorHealth } from '../pool/worker-protocol.js';
+import type { GeneratorHealth } from '../types/worker-protocol.js';
 import type { GeneratorReport, TargetRateReport } from './report.js';
 
 /** A worker whose event loop stalls this long (p99) delays requests by about as much. */

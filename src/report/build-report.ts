@@ -1,9 +1,9 @@
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
-import { addCounters, emptyCounters, type IntervalSnapshot, type WorkerResult } from '../pool/worker-protocol.js';
+import { addCounters, emptyCounters, type IntervalSnapshot, type WorkerResult } from '../types/worker-protocol.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { encodeHistogram, mergeHistograms, type LatencyHistogram } from '../stats/latency-histogram.js';
 import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
-import { redactMetadata } from './redact-metadata.js';
+import { redactMetadata } from '../redact/redact-metadata.js';
 import { TOOL_VERSION } from '../tool-version.js';
 import { memoryGrowth, type MemorySample, type MemorySeries, type TimeSpan } from '../stats/memory-growth.js';
 import { assessGenerator } from './assess-generator.js';

@@ -1,4 +1,4 @@
-import type { WorkerResult } from '../pool/worker-protocol.js';
+import type { WorkerResult } from '../types/worker-protocol.js';
 import type { PeerSettings } from '../driver/peer-settings.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { PeerLimitsReport, Report } from './report.js';

@@ -1,5 +1,6 @@
+import type { StreamSettings } from '../types/stream-settings.js';
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
-import type { GeneratorHealth } from '../pool/worker-protocol.js';
+import type { GeneratorHealth } from '../types/worker-protocol.js';
 import type { HistogramBucket, LatencySummaryMs } from '../stats/summarize-latency.js';
 
 /** Bumped whenever a field changes meaning or is removed; additions keep the version. */
@@ -137,7 +138,8 @@ export interface ReportSettings {
   workerChoice?: WorkerCountChoice;
   durationMs?: number;
   messages?: number;
-  stream: { messages?: number; durationMs?: number; intervalMs: number; window: number; correlateBy?: string };
+  /** The scenario's `stream` section, ms (`timeoutMs` since the per-message timeout is kept). */
+  stream: StreamSettings;
   insecure: boolean;
   /** The wire implementation the run used; absent in reports from before the choice existed (grpc-js). */
   transport?: 'grpc-js' | 'http2';

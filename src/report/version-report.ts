@@ -1,4 +1,4 @@
-import type { LabelledLatencies } from '../pool/worker-protocol.js';
+import type { LabelledLatencies } from '../types/worker-protocol.js';
 import { encodeHistogram, mergeHistograms, type LatencyHistogram } from '../stats/latency-histogram.js';
 import { summarizeLatency } from '../stats/summarize-latency.js';
 import type { VersionReport } from './report.js';

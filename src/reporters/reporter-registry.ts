@@ -8,25 +8,24 @@ import { junitReporter } from './junit-reporter.js';
 import { markdownReporter } from './markdown-reporter.js';
 import { prometheusReporter } from './prometheus-reporter.js';
 import type { Reporter } from './reporter.js';
+import { REPORT_FORMATS, type ReportFormat } from '../types/report-formats.js';
 
-/** Every report format, by its `-O` name. A new format is one file and one line here. */
-const REPORTERS: ReadonlyMap<string, Reporter> = new Map(
-  [
-    consoleReporter,
-    jsonReporter,
-    csvReporter,
-    junitReporter,
-    markdownReporter,
-    prometheusReporter,
-    influxReporter,
-    htmlReporter,
-  ].map((r) => [r.name, r]),
-);
+/** The reporter of each format: a new format is one file, one line here and its name in REPORT_FORMATS. */
+const REPORTERS: Readonly<Record<ReportFormat, Reporter>> = {
+  console: consoleReporter,
+  json: jsonReporter,
+  csv: csvReporter,
+  junit: junitReporter,
+  markdown: markdownReporter,
+  prometheus: prometheusReporter,
+  influx: influxReporter,
+  html: htmlReporter,
+};
 
-export const REPORT_FORMATS = [...REPORTERS.keys()];
+export { REPORT_FORMATS };
 
 export function findReporter(name: string): Reporter {
-  const reporter = REPORTERS.get(name);
+  const reporter = (REPORT_FORMATS as ReadonlyArray<string>).includes(name) ? REPORTERS[name as ReportFormat] : undefined;
   if (!reporter) throw new BenchError('USAGE', `format: unknown report format "${name}"; expected one of ${REPORT_FORMATS.join(', ')}`);
   return reporter;
 }

@@ -1,4 +1,4 @@
-import { binaryHeaderValue, isBinaryKey } from '../driver/binary-metadata.js';
+import { binaryHeaderValue, isBinaryKey } from '../grpc/binary-metadata.js';
 import { BenchError } from '../errors/bench-error.js';
 import { TOOL_VERSION } from '../tool-version.js';
 

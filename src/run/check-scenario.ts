@@ -5,7 +5,7 @@ import { BenchError } from '../errors/bench-error.js';
 import { compileMessageTemplate } from '../scenario/compile-message-template.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { ORDER_PROTO_PATH } from '../target/order-proto-path.js';
-import type { TlsMaterial } from '../pool/worker-protocol.js';
+import type { TlsMaterial } from '../types/worker-protocol.js';
 import { readTlsFiles } from './read-tls-files.js';
 
 /** What the checks resolved, so the run does not load the proto twice. */

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { serveMetrics } from '../target/serve-metrics.js';
-import type { LiveStatus } from './live-status.js';
+import type { LiveStatus } from '../report/live-status.js';
 
 export interface LiveMetrics {
   /** Where the exposition is served, e.g. 'http://127.0.0.1:9464/metrics'. */

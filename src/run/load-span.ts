@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { IntervalSnapshot, WorkerResult } from '../pool/worker-protocol.js';
+import type { IntervalSnapshot, WorkerResult } from '../types/worker-protocol.js';
 import type { TimeSpan } from '../stats/memory-growth.js';
 
 /**

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { TlsMaterial } from '../pool/worker-protocol.js';
+import type { TlsMaterial } from '../types/worker-protocol.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { checkKeyPair, readPemFile } from './read-pem-file.js';
 

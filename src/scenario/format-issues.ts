@@ -1,4 +1,4 @@
-import { isSecretKey, REDACTED } from '../report/redact-metadata.js';
+import { isSecretKey, REDACTED } from '../redact/redact-metadata.js';
 import type { z } from 'zod';
 import { METADATA_PATHS } from './metadata-problems.js';
 

@@ -1,5 +1,5 @@
-import { isBase64, isBinaryKey } from '../driver/binary-metadata.js';
-import { isSecretKey } from '../report/redact-metadata.js';
+import { isBase64, isBinaryKey } from '../grpc/binary-metadata.js';
+import { isSecretKey } from '../redact/redact-metadata.js';
 
 /** gRPC's ASCII-Value: space and printable ASCII (0x20-0x7E). */
 const ASCII_VALUE = /^[\x20-\x7e]*$/;

@@ -1,12 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { REPORT_FORMATS } from '../reporters/reporter-registry.js';
-import { DEFAULT_ABORT_AFTER_MS, parseThreshold, ThresholdError, type ParsedThreshold } from '../compare/parse-threshold.js';
+import { REPORT_FORMATS } from '../types/report-formats.js';
+import { DEFAULT_ABORT_AFTER_MS, parseThreshold, ThresholdError, type ParsedThreshold } from './parse-threshold.js';
 import { formatDurationMs, parseDurationMs } from './parse-duration.js';
 import { parseByteSize } from './parse-byte-size.js';
+import type { ScenarioLoad } from './scenario-load.js';
+import type { StreamSettings } from '../types/stream-settings.js';
 import { MIN_TREND_SPAN_MS } from '../stats/memory-growth.js';
-import type { Schedule } from '../plan/load-schedule.js';
-import { parseSegment, segmentProblem, segmentShare } from '../plan/plan-segment.js';
+import type { Schedule } from '../schedule/load-schedule.js';
+import { parseSegment, segmentProblem, segmentShare } from './segment-share.js';
 import { metadataProblems } from './metadata-problems.js';
 
 /**
@@ -187,8 +189,8 @@ const monitorSchema = z.strictObject({
   interval: positiveDuration.default(500),
 });
 
-/** A reporter's name. The registry is read only when validating, so an import cycle could not see it half-loaded. */
-const reportFormat = z.string().refine((name) => REPORT_FORMATS.includes(name), { error: () => `expected one of ${REPORT_FORMATS.join(', ')}` });
+/** A reporter's name, one of REPORT_FORMATS. */
+const reportFormat = z.string().refine((name) => (REPORT_FORMATS as ReadonlyArray<string>).includes(name), { error: () => `expected one of ${REPORT_FORMATS.join(', ')}` });
 
 const outputSchema = z.strictObject({
   /** Report formats to write; `console` prints to stdout. */
@@ -295,35 +297,8 @@ export interface Scenario extends Omit<ParsedScenario, 'load' | 'stream' | 'moni
   baseDir: string;
   /** The scenario file, when there is one (for error messages). */
   sourceFile?: string;
-  load: {
-    /** Stream slots: the most streams open at once (load.streams, or the largest stage). */
-    streams: number;
-    connections: number;
-    /** Worker threads; with chooseWorkers, the most that probes may try. */
-    workers: number;
-    /** `workers: auto`: probe 1, 2, 4 … up to `workers` and run with the count that pays (see probe-worker-counts.ts). */
-    chooseWorkers?: boolean;
-    durationMs?: number;
-    messages?: number;
-    /** Open model: messages/s over time across all workers. Absent: closed model. */
-    rateSchedule?: Schedule;
-    /** Active streams over time; absent: all slots for the whole run. */
-    streamSchedule?: Schedule;
-    /** Segments: the id of this process's first stream (default 0) … */
-    firstStreamId?: number;
-    /** … and the whole run's stream count, the step of re-opened streams' ids (default: streams). */
-    streamIdStride?: number;
-    warmupMs: number;
-    workerHeapMb?: number;
-  };
-  stream: {
-    messages?: number;
-    durationMs?: number;
-    intervalMs: number;
-    window: number;
-    correlateBy?: string;
-    timeoutMs?: number;
-  };
+  load: ScenarioLoad;
+  stream: StreamSettings;
   monitor: { pid?: number; metricsUrl?: string; intervalMs: number; metricsPort?: number };
 }
 

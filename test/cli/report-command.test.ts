@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunJournal } from '../../src/journal/run-journal.js';
-import { emptyCounters } from '../../src/pool/worker-protocol.js';
+import { emptyCounters } from '../../src/types/worker-protocol.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
 import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';

@@ -1,4 +1,4 @@
-import { emptyCounters, type IntervalSnapshot } from '../../src/pool/worker-protocol.js';
+import { emptyCounters, type IntervalSnapshot } from '../../src/types/worker-protocol.js';
 import { createLatencyHistogram, encodeHistogram } from '../../src/stats/latency-histogram.js';
 
 const EMPTY_HISTOGRAM = encodeHistogram(createLatencyHistogram());

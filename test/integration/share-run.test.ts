@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransport } from '../../src/driver/create-transport.js';
 import { loadBidiMethod } from '../../src/driver/load-method.js';
 import { ShareRun } from '../../src/driver/share-run.js';
-import { constantSchedule } from '../../src/plan/load-schedule.js';
+import { constantSchedule } from '../../src/schedule/load-schedule.js';
 import { compileMessageTemplate } from '../../src/scenario/compile-message-template.js';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from '../../src/scenario/scenario-schema.js';
 import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parsePrometheusText } from '../../src/monitor/parse-prometheus-text.js';
 import type { Report } from '../../src/report/report.js';
-import type { LiveStatus } from '../../src/run/live-status.js';
+import type { LiveStatus } from '../../src/report/live-status.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import type { ServiceKnobs } from '../../src/target/service-knobs.js';

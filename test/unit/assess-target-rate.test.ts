@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assessGenerator, assessTargetRate, type ScheduleEvidence } from '../../src/report/assess-generator.js';
-import type { GeneratorHealth } from '../../src/pool/worker-protocol.js';
+import type { GeneratorHealth } from '../../src/types/worker-protocol.js';
 
 /** 100,000,000 msg/s scheduled for 3 s; 20,000 went out on 4 streams × window 1. */
 const absurd: ScheduleEvidence = { scheduled: 300_000_000, sent: 20_000, sendingMs: 3000, sendsDeferred: 299_999_996, inFlightLimit: 4 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyResult, type IntervalSnapshot } from '../../src/pool/worker-protocol.js';
+import { emptyResult, type IntervalSnapshot } from '../../src/types/worker-protocol.js';
 import { buildReport, type BuildReportInput } from '../../src/report/build-report.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { memoryGrowth, type MemorySample } from '../../src/stats/memory-growth.js';

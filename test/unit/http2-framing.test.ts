@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { constants } from 'node:http2';
 import { describe, expect, it } from 'vitest';
-import { binaryHeaderValue, isBase64 } from '../../src/driver/binary-metadata.js';
+import { binaryHeaderValue, isBase64 } from '../../src/grpc/binary-metadata.js';
 import { frameMessage, GrpcFrameDecoder, type GrpcMessageSink } from '../../src/driver/grpc-frame-decoder.js';
 import { percentDecode, statusFromHeaders, statusFromHttpStatus, statusFromResetCode } from '../../src/driver/grpc-status-from-headers.js';
 import { metadataHeaders } from '../../src/driver/http2-transport.js';

@@ -11,7 +11,7 @@ import {
   valueAt,
   type Schedule,
   type ScheduleStage,
-} from '../../src/plan/load-schedule.js';
+} from '../../src/schedule/load-schedule.js';
 
 const hold = (durationMs: number, value: number): ScheduleStage => ({ durationMs, value, ramp: false });
 const ramp = (durationMs: number, value: number): ScheduleStage => ({ durationMs, value, ramp: true });

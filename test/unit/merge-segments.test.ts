@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BenchError } from '../../src/errors/bench-error.js';
-import { mergeSegmentReports, type SegmentReportFile } from '../../src/report/merge-segments.js';
+import { mergeSegmentReports, type SegmentReportFile } from '../../src/compare/merge-segments.js';
 import type { Report } from '../../src/report/report.js';
 import { mergeHistograms } from '../../src/stats/latency-histogram.js';
 import { summarizeLatency } from '../../src/stats/summarize-latency.js';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OpenModelPacer, SEND_GRACE_MS, type ScheduledStream } from '../../src/driver/open-model-pacer.js';
 import { SendBudget } from '../../src/driver/send-budget.js';
-import { constantSchedule } from '../../src/plan/load-schedule.js';
-import { emptyCounters } from '../../src/pool/worker-protocol.js';
+import { constantSchedule } from '../../src/schedule/load-schedule.js';
+import { emptyCounters } from '../../src/types/worker-protocol.js';
 import { createLatencyHistogram } from '../../src/stats/latency-histogram.js';
 
 /** A stream with a window: room while fewer than `window` requests wait for an answer. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planRun, splitEvenly } from '../../src/plan/plan-run.js';
-import type { WorkerShare } from '../../src/pool/worker-protocol.js';
+import type { WorkerShare } from '../../src/types/worker-protocol.js';
 import type { Scenario } from '../../src/scenario/scenario-schema.js';
 
 type Load = Scenario['load'];

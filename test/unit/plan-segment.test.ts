@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BenchError } from '../../src/errors/bench-error.js';
-import { constantSchedule, messagesDueBy } from '../../src/plan/load-schedule.js';
+import { constantSchedule, messagesDueBy } from '../../src/schedule/load-schedule.js';
 import { planRun } from '../../src/plan/plan-run.js';
-import { parseSegment, segmentShare } from '../../src/plan/plan-segment.js';
+import { parseSegment, segmentShare } from '../../src/scenario/segment-share.js';
 import type { Scenario } from '../../src/scenario/scenario-schema.js';
 
 type Load = Scenario['load'];

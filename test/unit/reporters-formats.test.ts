@@ -8,7 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateThresholds } from '../../src/compare/evaluate-thresholds.js';
-import { parseThreshold } from '../../src/compare/parse-threshold.js';
+import { parseThreshold } from '../../src/scenario/parse-threshold.js';
 import { parsePrometheusText } from '../../src/monitor/parse-prometheus-text.js';
 import type { Report, ReportInterval } from '../../src/report/report.js';
 import { csvReporter } from '../../src/reporters/csv-reporter.js';

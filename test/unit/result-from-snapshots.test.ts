@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyCounters, type IntervalSnapshot } from '../../src/pool/worker-protocol.js';
-import { resultFromSnapshots } from '../../src/run/result-from-snapshots.js';
+import { emptyCounters, type IntervalSnapshot } from '../../src/types/worker-protocol.js';
+import { resultFromSnapshots } from '../../src/report/result-from-snapshots.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, recordLatencyUs } from '../../src/stats/latency-histogram.js';
 import { intervalSnapshot } from '../helpers/interval-snapshot.js';
 

@@ -5,7 +5,7 @@ import { readJournal } from '../../src/journal/read-journal.js';
 import { reportFromJournal } from '../../src/journal/report-from-journal.js';
 import { consoleReporter } from '../../src/reporters/console-reporter.js';
 import { RunJournal } from '../../src/journal/run-journal.js';
-import { emptyCounters, type IntervalSnapshot } from '../../src/pool/worker-protocol.js';
+import { emptyCounters, type IntervalSnapshot } from '../../src/types/worker-protocol.js';
 import type { LoadStart } from '../../src/run/run-scenario.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, recordLatencyUs } from '../../src/stats/latency-histogram.js';

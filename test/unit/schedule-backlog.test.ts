@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ScheduleBacklog } from '../../src/driver/schedule-backlog.js';
-import { constantSchedule, intendedTimeOf, type Schedule } from '../../src/plan/load-schedule.js';
+import { constantSchedule, intendedTimeOf, type Schedule } from '../../src/schedule/load-schedule.js';
 
 /** 10 messages/s for 1 s: messages 0..9 due at 0, 100, …, 900 ms. */
 const tenPerSecond = constantSchedule(10, 1000);

@@ -2,19 +2,9 @@
  * A load schedule: how the open model's message rate and the number of active streams change
  * over the run. Pure functions of elapsed time — no clock — so they are table-tested.
  */
-export interface ScheduleStage {
-  durationMs: number;
-  /** Value at the end of the stage (messages/s, or streams). */
-  value: number;
-  /** true: linear from the previous stage's value; false: held for the whole stage. */
-  ramp: boolean;
-}
+import type { Schedule } from '../types/schedule.js';
 
-export interface Schedule {
-  /** Value before the first stage ends when the first stage ramps (and the level before any stage). */
-  initial: number;
-  stages: ScheduleStage[];
-}
+export type { Schedule, ScheduleStage } from '../types/schedule.js';
 
 export function scheduleDurationMs(schedule: Schedule): number {
   return schedule.stages.reduce((sum, s) => sum + s.durationMs, 0);

@@ -1,8 +1,8 @@
-import { evaluateThresholds, thresholdLabel } from '../compare/evaluate-thresholds.js';
-import { DEFAULT_ABORT_AFTER_MS, parseThreshold, ThresholdError, type ParsedThreshold } from '../compare/parse-threshold.js';
+import { evaluateThresholds, thresholdLabel } from './evaluate-thresholds.js';
+import { DEFAULT_ABORT_AFTER_MS, parseThreshold, ThresholdError, type ParsedThreshold } from '../scenario/parse-threshold.js';
 import { BenchError } from '../errors/bench-error.js';
-import { mergeReports } from './merge-reports.js';
-import type { Report } from './report.js';
+import { mergeReports } from '../report/merge-reports.js';
+import type { Report } from '../report/report.js';
 
 /** One report given to `grpc-bench merge`, with the name it was given by (for messages). */
 export interface SegmentReportFile {

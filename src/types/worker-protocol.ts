@@ -3,7 +3,8 @@
  * histograms travel as compressed base64 strings, errors as `{code, message}`.
  */
 import type { SerializedError } from '../errors/bench-error.js';
-import type { Schedule } from '../plan/load-schedule.js';
+import type { Schedule } from './schedule.js';
+import type { StreamSettings } from './stream-settings.js';
 
 /** What every worker needs to know about the call; the same for all workers of a run. */
 export interface CallSettings {
@@ -56,16 +57,7 @@ export interface SplitSettings {
 /** Per-label responses and latencies (µs, HdrHistogram compressed base64). */
 export type LabelledLatencies = Record<string, { messagesReceived: number; histogram: string }>;
 
-export interface StreamSettings {
-  /** Requests per stream before half-close; undefined = until the stream's duration or the run ends. */
-  messages?: number;
-  durationMs?: number;
-  intervalMs: number;
-  window: number;
-  correlateBy?: string;
-  /** Per-message timeout, ms. */
-  timeoutMs?: number;
-}
+export type { StreamSettings };
 
 /** One worker's share of the run, computed by the plan. */
 export interface WorkerShare {

@@ -1,4 +1,4 @@
-import type { IntervalSnapshot } from '../pool/worker-protocol.js';
+import type { IntervalSnapshot } from '../types/worker-protocol.js';
 import { createLatencyHistogram, decodeHistogram } from '../stats/latency-histogram.js';
 import { summarizeLatency, type LatencySummaryMs } from '../stats/summarize-latency.js';
 

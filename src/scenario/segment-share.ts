@@ -1,7 +1,7 @@
 import { BenchError } from '../errors/bench-error.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
-import { scaleSchedule } from './load-schedule.js';
-import { splitEvenly } from './split-evenly.js';
+import type { ScenarioLoad } from './scenario-load.js';
+import { scaleSchedule } from '../schedule/load-schedule.js';
+import { splitEvenly } from '../schedule/split-evenly.js';
 
 /** Part `index` (from 1) of a run split into `count` parts run by separate processes or machines. */
 export interface Segment {
@@ -29,7 +29,7 @@ export function parseSegment(text: string): Segment | string {
  * Why a run cannot be split into `count` segments, or undefined when it can: every segment
  * needs at least one connection (hence one stream) and, with a message budget, one message.
  */
-export function segmentProblem(load: Pick<Scenario['load'], 'streams' | 'connections' | 'messages'>, count: number): string | undefined {
+export function segmentProblem(load: Pick<ScenarioLoad, 'streams' | 'connections' | 'messages'>, count: number): string | undefined {
   if (count > load.connections) {
     return `${count} segments need at least ${count} connections (one per segment), but load.connections is ${load.connections}`;
   }
@@ -53,7 +53,7 @@ export function segmentProblem(load: Pick<Scenario['load'], 'streams' | 'connect
  *
  * Pure: no clock, no I/O. Throws SCENARIO_INVALID naming `segment` when the split is impossible.
  */
-export function segmentShare(load: Scenario['load'], index: number, count: number): Scenario['load'] {
+export function segmentShare(load: ScenarioLoad, index: number, count: number): ScenarioLoad {
   if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 1 || index > count) {
     throw new BenchError('SCENARIO_INVALID', `segment: expected i/n with 1 ≤ i ≤ n, got ${index}/${count}`);
   }

@@ -1,4 +1,4 @@
-import { addCounters, emptyCounters, emptyResult, type IntervalSnapshot, type LabelledLatencies, type WorkerResult } from '../pool/worker-protocol.js';
+import { addCounters, emptyCounters, emptyResult, type IntervalSnapshot, type LabelledLatencies, type WorkerResult } from '../types/worker-protocol.js';
 import { encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
 
 /** Split runs: each label's responses and latencies over the snapshots; undefined when none has labels. */

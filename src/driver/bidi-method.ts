@@ -1,0 +1,21 @@
+import type * as protoLoader from '@grpc/proto-loader';
+
+/** proto-loader options used everywhere: field names exactly as in the .proto. */
+export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: false,
+  oneofs: true,
+};
+
+export interface BidiMethod {
+  /** "/package.Service/Method", the HTTP/2 :path. */
+  path: string;
+  definition: protoLoader.MethodDefinition<object, object>;
+  /** Top-level field names of the request and response messages. */
+  requestFields: string[];
+  responseFields: string[];
+  /** Where the serializer's types came from, to build the same types again (request-message-type.ts). */
+  typeSource: { protoPath: string; importPaths: string[] } | { descriptorSet: Uint8Array };
+}

@@ -1,0 +1,15 @@
+/** How each stream runs: the scenario's `stream` section in ms, as the workers and the report get it. */
+export interface StreamSettings {
+  /** Requests per stream before half-close; undefined = until the stream's duration or the run ends. */
+  messages?: number;
+  /** Lifetime of one stream, ms. */
+  durationMs?: number;
+  /** Pause between sends on one stream, ms. */
+  intervalMs: number;
+  /** Requests in flight per stream. */
+  window: number;
+  /** A response field that echoes the request field of the same name. */
+  correlateBy?: string;
+  /** Per-message timeout, ms. */
+  timeoutMs?: number;
+}
