@@ -1,3 +1,4 @@
+// Over 300 lines: the one schema of the scenario file, each section with its docs, and finishScenario; the defaults that depend on the machine move to the run plan next.
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { REPORT_FORMATS } from '../types/report-formats.js';
