@@ -324,6 +324,7 @@ describe('Ctrl-C and SIGTERM through the CLI', () => {
         const cwd = tempDir();
         let onRequest: (count: number) => void = () => {};
         const server = await rudeServer({ mode: 'echo', onRequest: (count) => onRequest(count) });
+        const spawnedAtMs = Date.now();
         const child = spawnCli(
           ['run', server.address, '--insecure', '--proto', ORDER_PROTO_PATH, '-z', '30s', '-c', '4', '--connections', '2', '--workers', '2', '-O', 'json', '-o', 'r.json'],
           { cwd, timeoutMs: 25_000 },
@@ -344,7 +345,8 @@ describe('Ctrl-C and SIGTERM through the CLI', () => {
         const report = readReport(join(cwd, 'r.json'));
         expect(report.partial).toBe(true);
         expect(report.partialReason).toBe('interrupted before the planned end');
-        expect(report.durationMs).toBeLessThan(30_000);
+        // The load time the report gives lies within the child's own life, not at the planned 30 s.
+        expect(report.durationMs).toBeLessThanOrEqual(Date.now() - spawnedAtMs);
         const stats = server.stats();
         expect(report.counts.messagesSent).toBeGreaterThanOrEqual(2000);
         // The in-flight requests drained: the server answered every request it read, the streams ended OK.
