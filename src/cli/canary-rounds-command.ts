@@ -12,7 +12,7 @@ import { jsonReporter } from '../reporters/json-reporter.js';
 import { pathTimestamp } from '../reporters/path-timestamp.js';
 import { writeFileAtomic } from '../reporters/write-file-atomic.js';
 import { redactMetadata } from '../redact/redact-metadata.js';
-import { runInterleaved, withRoundWarmup } from '../run/run-interleaved.js';
+import { runInterleaved } from '../run/run-interleaved.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { CliIo } from './cli-io.js';
 import { workerProbeLine } from './progress-display.js';
@@ -36,7 +36,7 @@ export async function canaryRoundsCommand(scenario: Scenario, io: CliIo, signal:
   } catch (error) {
     throw cannotWriteError('output', `to ${dir}`, error);
   }
-  const outcome = await runInterleaved(withRoundWarmup(scenario), {
+  const outcome = await runInterleaved(scenario, {
     signal,
     onWorkerProbe: (probe) => io.stderr(workerProbeLine(probe)),
     onRoundDone: (side, report, round) => {

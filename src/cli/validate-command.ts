@@ -4,6 +4,7 @@ import { checkHeaderListSize, DEFAULT_HEADER_LIST_LIMIT_BYTES } from '../run/che
 import { checkScenario, type CheckedScenario } from '../run/check-scenario.js';
 import { requestMetadataSets } from '../run/request-metadata-sets.js';
 import { loadScenario } from '../scenario/load-scenario.js';
+import { planScenario } from '../plan/plan-scenario.js';
 import { formatDurationMs } from '../scenario/parse-duration.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { CliIo } from './cli-io.js';
@@ -16,7 +17,7 @@ function plural(count: number, noun: string): string {
 
 /** One line about what the scenario would do: call, target, load, thresholds. */
 export function describeScenario(scenario: Scenario, checked: CheckedScenario, cwd: string): string {
-  const { load } = scenario;
+  const { load } = planScenario(scenario);
   const parts = [checked.call];
   if (checked.method && scenario.proto !== undefined && checked.protoPath !== undefined) parts.push(`proto ${relative(cwd, checked.protoPath) || checked.protoPath}`);
   if (checked.tls) parts.push('TLS files read');

@@ -1,11 +1,11 @@
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
-import type { ReportScenario } from '../report/build-report.js';
+import type { ReportPlan } from '../plan/run-plan.js';
 import { redactMetadata } from '../redact/redact-metadata.js';
 import type { LoadStart } from '../run/run-scenario.js';
 import { TOOL_VERSION } from '../tool-version.js';
 
 /** Bumped when a line of the journal changes meaning; `grpc-bench report` reads only its own. */
-export const JOURNAL_VERSION = 1;
+export const JOURNAL_VERSION = 2;
 
 /**
  * The first line of a run journal: everything buildReport needs besides the interval
@@ -16,8 +16,8 @@ export interface JournalHeader {
   journal: 'grpc-bench';
   journalVersion: typeof JOURNAL_VERSION;
   toolVersion: string;
-  /** The finished scenario's report-relevant settings, metadata redacted (never the request data). */
-  scenario: ReportScenario;
+  /** The run's plan as a report needs it, metadata redacted (never the request data). */
+  plan: ReportPlan;
   /** As the report names it, e.g. `embedded (127.0.0.1:PORT)`. */
   target: string;
   protoPath: string;
@@ -37,26 +37,17 @@ export const JOURNAL_MARK = '{"journal":"grpc-bench"';
  * (durationMs Infinity) is written as null: a report only asks whether there is a schedule.
  */
 export function journalHeader(start: LoadStart): JournalHeader {
-  const { name, call, segment, load, stream, insecure, transport, maxReceiveMessageSize, metadata, tls, split, thresholds } = start.scenario;
-  const scenario: ReportScenario = {
-    name,
-    call,
-    ...(segment ? { segment } : {}),
-    load,
-    stream,
-    insecure,
-    transport,
-    maxReceiveMessageSize,
+  const { shares: _shares, monitor: _monitor, metadata, split, ...rest } = start.plan;
+  const plan: ReportPlan = {
+    ...rest,
     metadata: redactMetadata(metadata),
-    ...(tls ? { tls } : {}),
     ...(split ? { split: split.routed ? { ...split, routed: { ...split.routed, metadata: redactMetadata(split.routed.metadata) } } : split } : {}),
-    thresholds,
   };
   return {
     journal: 'grpc-bench',
     journalVersion: JOURNAL_VERSION,
     toolVersion: TOOL_VERSION,
-    scenario,
+    plan,
     target: start.target,
     protoPath: start.protoPath,
     startedAt: start.startedAt.toISOString(),

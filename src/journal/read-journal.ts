@@ -26,9 +26,11 @@ const headerSchema = z.looseObject({
   startedAt: z.iso.datetime({ error: 'expected an ISO 8601 time' }),
   snapshotIntervalMs: z.number().positive(),
   workerIds: z.array(z.number().int().nonnegative()),
-  scenario: z.looseObject({
+  plan: z.looseObject({
     name: z.string(),
     call: z.string(),
+    transport: z.enum(['grpc-js', 'http2']),
+    maxReceiveMessageBytes: count,
     load: z.looseObject({ streams: count, connections: count, workers: count, warmupMs: ms }),
     stream: z.looseObject({ intervalMs: ms, window: count }),
     insecure: z.boolean(),

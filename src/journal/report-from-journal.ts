@@ -12,12 +12,12 @@ import type { ReadJournal } from './read-journal.js';
  * memory samples are not in a journal and stay empty. Pure.
  */
 export function reportFromJournal({ header, snapshots, cutLine }: ReadJournal): Report {
-  const { scenario } = header;
+  const { plan } = header;
   const results = header.workerIds.map((workerId) => resultFromSnapshots(workerId, snapshots));
   const measuredMs = Math.max(0, ...header.workerIds.map((id) => snapshots.filter((s) => s.workerId === id).reduce((sum, s) => sum + s.durationMs, 0)));
   const lost = cutLine === undefined ? '' : `; line ${cutLine}, cut short, left out`;
   const report = buildReport({
-    scenario,
+    plan,
     target: header.target,
     protoPath: header.protoPath,
     startedAt: new Date(header.startedAt),
@@ -30,13 +30,8 @@ export function reportFromJournal({ header, snapshots, cutLine }: ReadJournal): 
     processWallMs: 0,
     clientRss: { samples: [] },
     ...(header.workerChoice ? { workerChoice: header.workerChoice } : {}),
+    // Zeros stand in for these; the report says they are not measurements.
+    notMeasured: ['streamStats', 'clientMemory', 'generatorHealth'],
   });
-  // Zeros stand in for the workers' health figures; the evidence says they are not measurements.
-  report.generator.evidence = ['not known: a run journal holds no generator figures (event-loop delay, CPU)'];
-  report.notMeasured = ['streamStats', 'clientMemory', 'generatorHealth'];
-  if (scenario.thresholds.length) {
-    report.settings.thresholds = scenario.thresholds.map(({ metric, condition, abortOnFail }) => ({ metric, condition, abortOnFail }));
-    report.thresholds = evaluateThresholds(report, scenario.thresholds);
-  }
-  return report;
+  return plan.thresholds.length ? { ...report, thresholds: evaluateThresholds(report, plan.thresholds) } : report;
 }

@@ -1,17 +1,17 @@
-import type { Scenario } from '../scenario/scenario-schema.js';
 import type { WorkerShare } from '../types/worker-protocol.js';
 
 import { scaleSchedule } from '../schedule/load-schedule.js';
 import { splitEvenly } from '../schedule/split-evenly.js';
+import type { PlannedLoad } from './run-plan.js';
 
 export { splitEvenly };
 
 /**
- * Scenario → one share per worker. Streams, connections and the message budget are split
+ * The planned load → one share per worker. Streams, connections and the message budget are split
  * evenly with the remainders on the first workers, so every worker gets connections ≤ streams
- * (the schema guarantees workers ≤ connections ≤ streams). Pure: no clock, no I/O.
+ * (the plan guarantees workers ≤ connections ≤ streams). Pure: no clock, no I/O.
  */
-export function planRun(scenario: Pick<Scenario, 'load'>): WorkerShare[] {
+export function planRun(scenario: { load: PlannedLoad }): WorkerShare[] {
   const { streams, connections, workers, messages, durationMs, rateSchedule, streamSchedule, warmupMs } = scenario.load;
   // A segment of a larger run (--segment i/n) numbers its streams within the whole run's.
   const streamIdStride = scenario.load.streamIdStride ?? streams;

@@ -1,6 +1,6 @@
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
 import { addCounters, emptyCounters, type IntervalSnapshot, type WorkerResult } from '../types/worker-protocol.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
+import type { ReportPlan } from '../plan/run-plan.js';
 import { encodeHistogram, mergeHistograms, type LatencyHistogram } from '../stats/latency-histogram.js';
 import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
 import { redactMetadata } from '../redact/redact-metadata.js';
@@ -64,11 +64,9 @@ export function buildIntervals(snapshots: ReadonlyArray<IntervalSnapshot>, snaps
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
-/** The parts of a scenario a report is built from (all a run journal keeps of it). */
-export type ReportScenario = Pick<Scenario, 'name' | 'call' | 'segment' | 'load' | 'stream' | 'insecure' | 'transport' | 'maxReceiveMessageSize' | 'metadata' | 'tls' | 'split' | 'thresholds'>;
-
 export interface BuildReportInput {
-  scenario: ReportScenario;
+  /** The run as planned (all a run journal keeps of it). */
+  plan: ReportPlan;
   /** The address load went to (the embedded service's real address, for example). */
   target: string;
   protoPath: string;
@@ -92,6 +90,8 @@ export interface BuildReportInput {
   workerChoice?: WorkerCountChoice;
   /** The server's SETTINGS as read before load. */
   peer?: PeerSettings;
+  /** Figures the caller had no measurement of (a report rebuilt from a run journal): zeros stand in for them. */
+  notMeasured?: NonNullable<Report['notMeasured']>;
 }
 
 function nonEmpty(encoded: ReadonlyArray<string | undefined>): string[] {
@@ -175,9 +175,15 @@ export function buildVersions(
   return versions;
 }
 
+/** Without the workers' health figures, the zeros standing in for them must not read as a healthy generator. */
+function withoutHealth(notMeasured: BuildReportInput['notMeasured'], generator: Report['generator']): Report['generator'] {
+  if (!notMeasured?.includes('generatorHealth')) return generator;
+  return { ...generator, evidence: ['not known: no generator figures were measured (event-loop delay, CPU)'] };
+}
+
 /** Workers' results → the Report: merged histogram, summed counters, derived figures. */
 export function buildReport(input: BuildReportInput): Report {
-  const { scenario, results } = input;
+  const { plan, results } = input;
   const counters = emptyCounters();
   const statusCodes: Record<string, number> = {};
   const errorDetails: Record<string, number> = {};
@@ -187,12 +193,12 @@ export function buildReport(input: BuildReportInput): Report {
     addInto(errorDetails, result.errorDetails);
   }
   const histogram = mergeHistograms(nonEmpty(results.map((r) => r.histogram)));
-  const openModel = scenario.load.rateSchedule !== undefined;
+  const openModel = plan.load.rateSchedule !== undefined;
   const uncorrected = openModel ? mergeHistograms(nonEmpty(results.map((r) => r.uncorrectedHistogram))) : histogram;
   const latencyMs = summarizeLatency(histogram);
-  const durationMs = Math.max(0, Math.max(0, ...results.map((r) => r.elapsedMs)) - scenario.load.warmupMs);
+  const durationMs = Math.max(0, Math.max(0, ...results.map((r) => r.elapsedMs)) - plan.load.warmupMs);
   // Warm-up is excluded from the counts, so it is excluded from the time they are divided by.
-  const sendingMs = Math.max(0, ...results.map((r) => r.sendingMs)) - scenario.load.warmupMs;
+  const sendingMs = Math.max(0, ...results.map((r) => r.sendingMs)) - plan.load.warmupMs;
   const inFlightAtStop = results.reduce((sum, r) => sum + r.inFlightAtStop, 0);
   const clientMemory = memoryGrowth(input.clientRss.samples, input.clientRss.fitSpan);
   const peakActiveStreams = results.reduce((sum, r) => sum + r.peakActiveStreams, 0);
@@ -200,28 +206,30 @@ export function buildReport(input: BuildReportInput): Report {
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'grpc-bench', version: TOOL_VERSION },
-    name: scenario.name,
+    name: plan.name,
     target: input.target,
-    call: scenario.call,
-    ...(scenario.segment ? { segment: { index: scenario.segment.index, count: scenario.segment.count } } : {}),
+    call: plan.call,
+    ...(plan.segment ? { segment: { index: plan.segment.index, count: plan.segment.count } } : {}),
     startedAt: input.startedAt.toISOString(),
     durationMs: Math.round(durationMs),
     partial: input.partialReason !== undefined,
     ...(input.partialReason === undefined ? {} : { partialReason: input.partialReason }),
     settings: {
-      streams: scenario.load.streams,
-      connections: scenario.load.connections,
-      workers: scenario.load.workers,
+      streams: plan.load.streams,
+      connections: plan.load.connections,
+      workers: plan.load.workers,
       ...(input.workerChoice ? { workerChoice: input.workerChoice } : {}),
-      ...(scenario.load.durationMs === undefined ? {} : { durationMs: scenario.load.durationMs }),
-      ...(scenario.load.messages === undefined ? {} : { messages: scenario.load.messages }),
-      stream: { ...scenario.stream },
-      insecure: scenario.insecure,
-      transport: scenario.transport,
-      maxReceiveMessageBytes: scenario.maxReceiveMessageSize,
-      metadata: redactMetadata(scenario.metadata),
+      ...(plan.load.durationMs === undefined ? {} : { durationMs: plan.load.durationMs }),
+      ...(plan.load.messages === undefined ? {} : { messages: plan.load.messages }),
+      stream: { ...plan.stream },
+      insecure: plan.insecure,
+      transport: plan.transport,
+      maxReceiveMessageBytes: plan.maxReceiveMessageBytes,
+      metadata: redactMetadata(plan.metadata),
       proto: input.protoPath,
-      ...(scenario.tls && !scenario.insecure ? { tls: { ...scenario.tls } } : {}),
+      ...(plan.tls && !plan.insecure ? { tls: { ...plan.tls } } : {}),
+      // As written, so that `grpc-bench merge` can judge the merged segments again.
+      ...(plan.thresholds.length ? { thresholds: plan.thresholds.map(({ metric, condition, abortOnFail }) => ({ metric, condition, abortOnFail })) } : {}),
     },
     counts: {
       streamsOpened: counters.streamsOpened,
@@ -237,7 +245,7 @@ export function buildReport(input: BuildReportInput): Report {
       unsentAtStop,
     },
     loadModel: openModel ? 'open' : 'closed',
-    warmupMs: scenario.load.warmupMs,
+    warmupMs: plan.load.warmupMs,
     throughput: {
       messagesPerSec: durationMs > 0 ? round2((counters.messagesReceived * 1000) / durationMs) : 0,
       sentPerSec: sendingMs > 0 ? round2((counters.messagesSent * 1000) / sendingMs) : 0,
@@ -250,7 +258,7 @@ export function buildReport(input: BuildReportInput): Report {
       streamDuration: mergeHistograms(nonEmpty(results.map((r) => r.streamDurationHistogram))),
       messagesPerStream: mergeHistograms(nonEmpty(results.map((r) => r.messagesPerStreamHistogram))),
     }),
-    generator: assessGenerator({
+    generator: withoutHealth(input.notMeasured, assessGenerator({
       workers: results.map((r) => r.generator),
       openModel,
       processCpuUs: input.processCpuUs,
@@ -264,14 +272,14 @@ export function buildReport(input: BuildReportInput): Report {
               sent: counters.messagesSent,
               sendingMs,
               sendsDeferred: counters.sendsDeferred,
-              inFlightLimit: scenario.load.streams * scenario.stream.window,
+              inFlightLimit: plan.load.streams * plan.stream.window,
             },
           }
         : {}),
-    }),
+    })),
     memory: {
       client: clientMemory,
-      clientHeap: memoryGrowth(workerHeapSamples(input.snapshots), workerLoadSpan(scenario.load.warmupMs, results)),
+      clientHeap: memoryGrowth(workerHeapSamples(input.snapshots), workerLoadSpan(plan.load.warmupMs, results)),
       ...(input.targetMemory ? { target: { source: input.targetMemory.source, ...memoryGrowth(input.targetMemory.samples, input.targetMemory.fitSpan) } } : {}),
       ...(peakActiveStreams > 0 ? { perStreamBytes: Math.round(Math.max(clientMemory.peakBytes - clientMemory.startBytes, 0) / peakActiveStreams) } : {}),
     },
@@ -284,12 +292,13 @@ export function buildReport(input: BuildReportInput): Report {
       peakActive: results.reduce((sum, r) => sum + r.peakActiveConnections, 0),
     },
     streams: { peakActive: peakActiveStreams },
-    ...(input.peer ? { peerLimits: peerLimitsReport(input.peer, scenario, results) } : {}),
+    ...(input.peer ? { peerLimits: peerLimitsReport(input.peer, plan, results) } : {}),
     intervals: buildIntervals(input.snapshots, input.snapshotIntervalMs),
-    ...(scenario.split ? { versions: buildVersions(results, input.snapshots, input.snapshotIntervalMs, counters.messagesReceived) } : {}),
+    ...(plan.split ? { versions: buildVersions(results, input.snapshots, input.snapshotIntervalMs, counters.messagesReceived) } : {}),
     histogram: encodeHistogram(histogram),
     uncorrectedHistogram: encodeHistogram(uncorrected),
     workerErrors: input.workerErrors,
+    ...(input.notMeasured ? { notMeasured: input.notMeasured } : {}),
   };
   return report;
 }

@@ -1,10 +1,10 @@
 import type { WorkerResult } from '../types/worker-protocol.js';
 import type { PeerSettings } from '../driver/peer-settings.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
+import type { PlannedLoad } from '../plan/run-plan.js';
 import type { PeerLimitsReport, Report } from './report.js';
 
 /** The server's limits and, when they held streams back or the server refused some, by how much. */
-export function peerLimitsReport(peer: PeerSettings, scenario: Pick<Scenario, 'load'>, results: ReadonlyArray<Pick<WorkerResult, 'concurrency'>>): PeerLimitsReport {
+export function peerLimitsReport(peer: PeerSettings, plan: { load: Pick<PlannedLoad, 'streams' | 'connections'> }, results: ReadonlyArray<Pick<WorkerResult, 'concurrency'>>): PeerLimitsReport {
   const sum = (pick: (c: NonNullable<WorkerResult['concurrency']>) => number): number => results.reduce((total, r) => total + (r.concurrency ? pick(r.concurrency) : 0), 0);
   const heldBack = sum((c) => c.heldBackStreams);
   const refused = sum((c) => c.refusedStreams);
@@ -17,9 +17,9 @@ export function peerLimitsReport(peer: PeerSettings, scenario: Pick<Scenario, 'l
     ...report,
     capped: {
       by: heldBack > 0 ? 'SETTINGS_MAX_CONCURRENT_STREAMS' : 'REFUSED_STREAM',
-      streamsAsked: scenario.load.streams,
-      connections: scenario.load.connections,
-      streamsAccepted: scenario.load.streams - heldBack,
+      streamsAsked: plan.load.streams,
+      connections: plan.load.connections,
+      streamsAccepted: plan.load.streams - heldBack,
       streamsHeldBack: heldBack,
       peakStreamsPerConnection: Math.max(0, ...results.map((r) => r.concurrency?.peakStreamsPerConnection ?? 0)),
       streamsRefused: refused,

@@ -2,6 +2,8 @@ import { BenchError } from '../errors/bench-error.js';
 import type { Report } from '../report/report.js';
 import { mergeReports } from '../report/merge-reports.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
+import { planScenario, type PlanOptions } from '../plan/plan-scenario.js';
+import type { PlannedLoad } from '../plan/run-plan.js';
 import { runScenario, type RunOptions } from './run-scenario.js';
 import { ReusableWorkerPool } from '../pool/worker-pool.js';
 
@@ -20,13 +22,11 @@ export interface InterleavedOutcome {
 
 /**
  * Each round opens new connections; its worker threads and the targets were warmed by the
- * rounds before it (or the warm-up round). 250 ms of it are left out unless the scenario has a warm-up.
+ * rounds before it (or the warm-up round). 250 ms of it are left out unless the scenario has a
+ * warm-up: the plan's warm-up when the scenario has none (PlanOptions.defaultWarmupMs).
  */
 export const ROUND_WARMUP_MS = 250;
 
-export function withRoundWarmup(scenario: Scenario): Scenario {
-  return scenario.load.warmupMs > 0 ? scenario : { ...scenario, load: { ...scenario.load, warmupMs: ROUND_WARMUP_MS } };
-}
 
 /** Interval lengths a round may use, longest first; each divides a warm-up of whole 100 ms steps into whole intervals. */
 const ROUND_INTERVALS_MS = [1000, 500, 250, 200, 100];
@@ -38,8 +38,8 @@ const MIN_INTERVALS_PER_ROUND = 4;
  * less warm-up) would give fewer than 4 full intervals — rounds of `-z 2s` with the 250 ms round warm-up
  * would otherwise give the judge one interval each.
  */
-export function roundIntervalMs(scenario: Scenario): number {
-  const { durationMs, warmupMs } = scenario.load;
+export function roundIntervalMs(load: Pick<PlannedLoad, 'durationMs' | 'warmupMs'>): number {
+  const { durationMs, warmupMs } = load;
   if (durationMs === undefined) return ROUND_INTERVALS_MS[0]!;
   const measuredMs = durationMs - warmupMs;
   return ROUND_INTERVALS_MS.find((ms) => measuredMs / ms >= MIN_INTERVALS_PER_ROUND) ?? ROUND_INTERVALS_MS.at(-1)!;
@@ -61,7 +61,8 @@ export async function runInterleaved(
   const plan = scenario.compare!;
   // Both sides of every round run on the same worker threads (see ReusableWorkerPool).
   const workerPool = options.workerPool ?? new ReusableWorkerPool();
-  const runOptions: RunOptions = { ...options, workerPool, snapshotIntervalMs: options.snapshotIntervalMs ?? roundIntervalMs(scenario) };
+  let planOptions: PlanOptions = { ...options.plan, defaultWarmupMs: ROUND_WARMUP_MS };
+  const snapshotIntervalMs = options.snapshotIntervalMs ?? roundIntervalMs(planScenario(scenario, planOptions).load);
   const rounds: InterleavedOutcome['rounds'] = [];
   let interrupted = false;
   // Round 0 compiles the hot path on the new threads and wakes both targets; the first
@@ -69,28 +70,26 @@ export async function runInterleaved(
   const firstRound = options.warmupRound === false ? 1 : 0;
   // workers: auto is probed once, on the first baseline run; both sides then keep that count,
   // so they differ only in the target.
-  let load = scenario.load;
   try {
     for (let round = firstRound; round <= plan.rounds && !interrupted; round++) {
       const pair: Partial<{ baseline: Report; candidate: Report }> = {};
       for (const side of ['baseline', 'candidate'] as const) {
         const sideScenario: Scenario = {
           ...scenario,
-          load,
           name: `${scenario.name}-${side}`,
           target: plan[side],
           metadata: { ...scenario.metadata, ...plan[`${side}Metadata`] },
         };
         let outcome;
         try {
-          outcome = await runScenario(sideScenario, runOptions);
+          outcome = await runScenario(sideScenario, { ...options, workerPool, snapshotIntervalMs, plan: planOptions });
         } catch (error) {
           // Interrupted before this side's load started: the rounds so far are still judged.
           if (!(error instanceof BenchError && error.code === 'INTERRUPTED')) throw error;
           interrupted = true;
           break;
         }
-        if (load.chooseWorkers) load = { ...load, chooseWorkers: false, workers: outcome.report.settings.workers };
+        planOptions = { ...planOptions, workers: outcome.report.settings.workers };
         pair[side] = outcome.report;
         options.onRoundDone?.(side, outcome.report, round);
         if (outcome.partialCode || options.signal?.aborted) {

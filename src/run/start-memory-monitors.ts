@@ -1,6 +1,6 @@
 import { MemorySampler } from '../monitor/memory-sampler.js';
 import { createTargetMemoryProbe } from '../monitor/target-memory-probe.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
+import type { MonitorPlan } from '../plan/run-plan.js';
 import type { MemorySeries, TimeSpan } from '../stats/memory-growth.js';
 import type { OrderServerHandle } from '../target/start-order-server.js';
 
@@ -16,16 +16,16 @@ export interface MemoryMonitors {
  * shares this process — the main thread's heap plus external memory (workers have their own
  * heaps, so this is the service's share).
  */
-export function startMemoryMonitors(scenario: Scenario, embedded: OrderServerHandle | undefined): MemoryMonitors {
-  const intervalMs = scenario.monitor.intervalMs;
+export function startMemoryMonitors(monitor: MonitorPlan, embedded: OrderServerHandle | undefined): MemoryMonitors {
+  const intervalMs = monitor.intervalMs;
   const client = new MemorySampler(async () => ({ rssBytes: process.memoryUsage.rss() }), { intervalMs });
   let target: MemoryMonitors['target'];
   const probe = createTargetMemoryProbe({
-    ...(scenario.monitor.pid === undefined ? {} : { pid: scenario.monitor.pid }),
-    ...(scenario.monitor.metricsUrl === undefined ? {} : { metricsUrl: scenario.monitor.metricsUrl }),
+    ...(monitor.pid === undefined ? {} : { pid: monitor.pid }),
+    ...(monitor.metricsUrl === undefined ? {} : { metricsUrl: monitor.metricsUrl }),
   });
   if (probe) {
-    const source = scenario.monitor.pid !== undefined ? `pid ${scenario.monitor.pid} (/proc RSS)` : `${scenario.monitor.metricsUrl} (process_resident_memory_bytes)`;
+    const source = monitor.pid !== undefined ? `pid ${monitor.pid} (/proc RSS)` : `${monitor.metricsUrl} (process_resident_memory_bytes)`;
     target = { source, sampler: new MemorySampler(probe, { intervalMs }) };
   } else if (embedded) {
     const embeddedProbe = async () => {

@@ -1,24 +1,34 @@
-import type { Schedule } from '../types/schedule.js';
+/** One stage of `load.stages`, ms. */
+export interface ScenarioStage {
+  durationMs: number;
+  /** Messages/s at the end of the stage (open model). */
+  rate?: number;
+  /** Concurrent streams at the end of the stage. */
+  streams?: number;
+  /** true: ramp linearly from the previous stage's values; false: hold for the stage. */
+  ramp: boolean;
+}
 
-/** The load of a finished scenario: defaults applied, durations in ms, this segment's share taken. */
+/**
+ * The scenario's `load` section as written, durations in ms. What depends on the machine or on
+ * other fields (the worker count, the schedules, a segment's share) is the plan's to decide.
+ */
 export interface ScenarioLoad {
-  /** Stream slots: the most streams open at once (load.streams, or the largest stage). */
   streams: number;
   connections: number;
-  /** Worker threads; with chooseWorkers, the most that probes may try. */
-  workers: number;
-  /** `workers: auto`: probe 1, 2, 4 … up to `workers` and run with the count that pays (see probe-worker-counts.ts). */
-  chooseWorkers?: boolean;
+  /** A count, "auto" (probes choose), or absent (the CPU count). */
+  workers?: number | 'auto';
   durationMs?: number;
   messages?: number;
-  /** Open model: messages/s over time across all workers. Absent: closed model. */
-  rateSchedule?: Schedule;
-  /** Active streams over time; absent: all slots for the whole run. */
-  streamSchedule?: Schedule;
-  /** Segments: the id of this process's first stream (default 0) … */
-  firstStreamId?: number;
-  /** … and the whole run's stream count, the step of re-opened streams' ids (default: streams). */
-  streamIdStride?: number;
+  rate?: number;
+  stages?: ScenarioStage[];
   warmupMs: number;
   workerHeapMb?: number;
+}
+
+/** The run's length: load.duration, else the stages' total, else 10 s unless a message count bounds the run; ms. */
+export function runDurationMs(load: { durationMs?: number | undefined; stages?: ReadonlyArray<{ durationMs: number }> | undefined; messages?: number | undefined }): number | undefined {
+  if (load.durationMs !== undefined) return load.durationMs;
+  if (load.stages?.length) return load.stages.reduce((sum, s) => sum + s.durationMs, 0);
+  return load.messages === undefined ? 10_000 : undefined;
 }

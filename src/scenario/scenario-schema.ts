@@ -1,15 +1,13 @@
-// Over 300 lines: the one schema of the scenario file, each section with its docs, and finishScenario; the defaults that depend on the machine move to the run plan next.
-import { availableParallelism } from 'node:os';
+// Over 300 lines: the one schema of the scenario file, each section with its docs, and the cross-field checks.
 import { z } from 'zod';
 import { REPORT_FORMATS } from '../types/report-formats.js';
 import { DEFAULT_ABORT_AFTER_MS, parseThreshold, ThresholdError, type ParsedThreshold } from './parse-threshold.js';
 import { formatDurationMs, parseDurationMs } from './parse-duration.js';
 import { parseByteSize } from './parse-byte-size.js';
-import type { ScenarioLoad } from './scenario-load.js';
+import { runDurationMs, type ScenarioLoad } from './scenario-load.js';
 import type { StreamSettings } from '../types/stream-settings.js';
 import { MIN_TREND_SPAN_MS } from '../stats/memory-growth.js';
-import type { Schedule } from '../schedule/load-schedule.js';
-import { parseSegment, segmentProblem, segmentShare } from './segment-share.js';
+import { parseSegment, segmentProblem } from './parse-segment.js';
 import { metadataProblems } from './metadata-problems.js';
 
 /**
@@ -274,7 +272,7 @@ export const scenarioSchema = z
     if (tlsGiven && scenario.target === 'embedded' && !scenario.compare) {
       ctx.addIssue({ code: 'custom', path: ['tls'], message: 'the embedded target is plaintext; tls needs a host:port target' });
     }
-    const runMs = durationOfRun(scenario.load);
+    const runMs = runDurationMs({ durationMs: scenario.load.duration, stages: scenario.load.stages?.map((s) => ({ durationMs: s.duration })), messages: scenario.load.messages });
     for (const metric of ['clientMemoryGrowth', 'targetMemoryGrowth'] as const) {
       if (runMs === undefined || runMs - scenario.load.warmup >= MIN_TREND_SPAN_MS || !scenario.thresholds.some((t) => t.metric === metric)) continue;
       ctx.addIssue({
@@ -303,40 +301,21 @@ export interface Scenario extends Omit<ParsedScenario, 'load' | 'stream' | 'moni
   monitor: { pid?: number; metricsUrl?: string; intervalMs: number; metricsPort?: number };
 }
 
-/** The run's length: load.duration, else the stages' total, else 10 s unless a message count bounds the run. */
-function durationOfRun(load: { duration?: number | undefined; stages?: ReadonlyArray<{ duration: number }> | undefined; messages?: number | undefined }): number | undefined {
-  if (load.duration !== undefined) return load.duration;
-  if (load.stages?.length) return load.stages.reduce((sum, s) => sum + s.duration, 0);
-  return load.messages === undefined ? 10_000 : undefined;
-}
-
-/** Applies the defaults that depend on the machine or on other fields. */
+/** Applies the defaults that depend on other fields, and names durations by their unit. */
 export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFile?: string): Scenario {
   const { load, stream, monitor } = parsed;
-  const stages = load.stages ?? [];
-  const durationMs = durationOfRun(load);
-  const slots = Math.max(load.streams, ...stages.map((s) => s.streams ?? 0));
-  // A worker needs a connection, a stream and at least one message to send.
-  const chooseWorkers = load.workers === 'auto';
-  const wanted = typeof load.workers === 'number' ? load.workers : availableParallelism();
-  const workers = Math.min(wanted, load.connections, slots, load.messages ?? Infinity);
-  const rateSchedule = buildSchedule(load.rate, stages.map((s) => ({ durationMs: s.duration, value: s.rate, ramp: s.ramp })), durationMs);
-  const streamSchedule = stages.some((s) => s.streams !== undefined)
-    ? buildSchedule(load.streams, stages.map((s) => ({ durationMs: s.duration, value: s.streams, ramp: s.ramp })), durationMs)
-    : undefined;
-  const finished: Scenario = {
+  return {
     ...parsed,
     baseDir,
     ...(sourceFile === undefined ? {} : { sourceFile }),
     load: {
-      streams: slots,
+      streams: load.streams,
       connections: load.connections,
-      workers,
-      ...(chooseWorkers ? { chooseWorkers } : {}),
-      ...(durationMs === undefined ? {} : { durationMs }),
+      ...(load.workers === undefined ? {} : { workers: load.workers }),
+      ...(load.duration === undefined ? {} : { durationMs: load.duration }),
       ...(load.messages === undefined ? {} : { messages: load.messages }),
-      ...(rateSchedule ? { rateSchedule } : {}),
-      ...(streamSchedule ? { streamSchedule } : {}),
+      ...(load.rate === undefined ? {} : { rate: load.rate }),
+      ...(load.stages ? { stages: load.stages.map((s) => ({ durationMs: s.duration, ...(s.rate === undefined ? {} : { rate: s.rate }), ...(s.streams === undefined ? {} : { streams: s.streams }), ramp: s.ramp })) } : {}),
       warmupMs: load.warmup,
       ...(load.workerHeapMb === undefined ? {} : { workerHeapMb: load.workerHeapMb }),
     },
@@ -355,29 +334,4 @@ export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFi
       intervalMs: monitor.interval,
     },
   };
-  return parsed.segment ? { ...finished, load: segmentShare(finished.load, parsed.segment.index, parsed.segment.count) } : finished;
-}
-
-/**
- * Stages (values absent = keep the previous one) → a Schedule. A level without stages holds
- * for the whole run; after the stages, the last level holds until the run's duration ends.
- */
-function buildSchedule(
-  level: number | undefined,
-  stages: Array<{ durationMs: number; value: number | undefined; ramp: boolean }>,
-  runDurationMs: number | undefined,
-): Schedule | undefined {
-  if (level === undefined && stages.every((s) => s.value === undefined)) return undefined;
-  const initial = level ?? (stages[0]!.ramp ? 0 : stages[0]!.value!);
-  let previous = initial;
-  const built = stages.map((s) => {
-    const value = s.value ?? previous;
-    const stage = { durationMs: s.durationMs, value, ramp: s.ramp && s.value !== undefined };
-    previous = value;
-    return stage;
-  });
-  const stagesMs = built.reduce((sum, s) => sum + s.durationMs, 0);
-  const tailMs = (runDurationMs ?? Infinity) - stagesMs;
-  if (tailMs > 0) built.push({ durationMs: tailMs, value: previous, ramp: false });
-  return { initial, stages: built };
 }

@@ -4,6 +4,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunJournal } from '../../src/journal/run-journal.js';
 import { emptyCounters } from '../../src/types/worker-protocol.js';
+import { planScenario } from '../../src/plan/plan-scenario.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
 import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
@@ -129,7 +130,7 @@ describe('grpc-bench report', () => {
     mkdirSync(join(cwd, 'out'));
     const journalPath = join(cwd, 'out', 'run.json.journal.jsonl');
     const scenario = loadScenario({ overrides: { name: 'single', load: { streams: 2, connections: 1, workers: 1 } } });
-    const journal = RunJournal.start(journalPath, { scenario, target: '127.0.0.1:1', protoPath: ORDER_PROTO_PATH, startedAt: new Date(), snapshotIntervalMs: 1000, workerIds: [0] }, () => {});
+    const journal = RunJournal.start(journalPath, { plan: planScenario(scenario), target: '127.0.0.1:1', protoPath: ORDER_PROTO_PATH, startedAt: new Date(), snapshotIntervalMs: 1000, workerIds: [0] }, () => {});
     for (let index = 0; index < 3; index++) {
       journal.append(intervalSnapshot({ workerId: 0, index, durationMs: 1000, warmup: false, counters: { ...emptyCounters(), messagesSent: 10, messagesReceived: 10 } }));
     }

@@ -4,7 +4,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { planRun } from '../../src/plan/plan-run.js';
+import { planScenario } from '../../src/plan/plan-scenario.js';
 import runWorkerTask from '../../src/pool/worker.js';
 import type { WorkerTask } from '../../src/types/worker-protocol.js';
 import { secretRedactor } from '../../src/redact/redact-secret-text.js';
@@ -84,7 +84,7 @@ describe.each(TRANSPORTS)('transport %s', (transport) => {
       // What a scenario check would have refused: the worker is the last line before the transport.
       call: { target: server.address, insecure: true, transport, protoPath: ORDER_PROTO_PATH, importPaths: [], call: 'pb.OrderService/CreateOrderStream', metadata: { authorization: secret }, data: {}, maxReceiveMessageBytes: scenario.maxReceiveMessageSize },
       stream: { intervalMs: 0, window: 1 },
-      share: planRun(scenario)[0]!,
+      share: planScenario(scenario).shares[0]!,
       snapshotIntervalMs: 1000,
       drainTimeoutMs: 1000,
       connectTimeoutMs: 2000,

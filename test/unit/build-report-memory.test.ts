@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyResult, type IntervalSnapshot } from '../../src/types/worker-protocol.js';
 import { buildReport, type BuildReportInput } from '../../src/report/build-report.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
+import { planScenario } from '../../src/plan/plan-scenario.js';
 import { memoryGrowth, type MemorySample } from '../../src/stats/memory-growth.js';
 import { intervalSnapshot } from '../helpers/interval-snapshot.js';
 
@@ -28,7 +29,7 @@ function input(): BuildReportInput {
     { tMs: 5500, bytes: 90 * MB },
   ];
   return {
-    scenario,
+    plan: planScenario(scenario),
     target: '127.0.0.1:1',
     protoPath: 'order.proto',
     startedAt: new Date(0),

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planRun, splitEvenly } from '../../src/plan/plan-run.js';
 import type { WorkerShare } from '../../src/types/worker-protocol.js';
-import type { Scenario } from '../../src/scenario/scenario-schema.js';
+import type { PlannedLoad } from '../../src/plan/run-plan.js';
 
-type Load = Scenario['load'];
+type Load = PlannedLoad;
 type LoadSize = Pick<Load, 'streams' | 'connections' | 'workers' | 'messages' | 'durationMs'>;
 
 /** A load with the sizes under test and every other setting at its default. */

@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { BenchError } from '../../src/errors/bench-error.js';
 import { constantSchedule, messagesDueBy } from '../../src/schedule/load-schedule.js';
 import { planRun } from '../../src/plan/plan-run.js';
-import { parseSegment, segmentShare } from '../../src/scenario/segment-share.js';
-import type { Scenario } from '../../src/scenario/scenario-schema.js';
+import { parseSegment } from '../../src/scenario/parse-segment.js';
+import { segmentShare } from '../../src/plan/segment-share.js';
+import type { PlannedLoad } from '../../src/plan/run-plan.js';
 
-type Load = Scenario['load'];
+type Load = PlannedLoad;
 
 function makeLoad(size: Partial<Load> & Pick<Load, 'streams' | 'connections' | 'workers'>): Load {
   return { warmupMs: 0, ...size };

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { roundIntervalMs, withRoundWarmup } from '../../src/run/run-interleaved.js';
+import { ROUND_WARMUP_MS, roundIntervalMs } from '../../src/run/run-interleaved.js';
+import { planScenario } from '../../src/plan/plan-scenario.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 
 function rounds(load: { duration?: string; messages?: number; warmup?: string }): number {
   const scenario = loadScenario({ overrides: { target: '127.0.0.1:1', insecure: true, load, compare: { baseline: '127.0.0.1:1', candidate: '127.0.0.1:2' } } });
   // The canary command leaves out 250 ms of each round unless the scenario has its own warm-up.
-  return roundIntervalMs(withRoundWarmup(scenario));
+  return roundIntervalMs(planScenario(scenario, { defaultWarmupMs: ROUND_WARMUP_MS }).load);
 }
 
 describe('roundIntervalMs: every interleaved round gives the judge at least 4 full intervals', () => {

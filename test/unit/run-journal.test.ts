@@ -8,6 +8,7 @@ import { RunJournal } from '../../src/journal/run-journal.js';
 import { emptyCounters, type IntervalSnapshot } from '../../src/types/worker-protocol.js';
 import type { LoadStart } from '../../src/run/run-scenario.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
+import { planScenario } from '../../src/plan/plan-scenario.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, recordLatencyUs } from '../../src/stats/latency-histogram.js';
 import { intervalSnapshot } from '../helpers/interval-snapshot.js';
 import { makeTempDir } from '../helpers/cli-process.js';
@@ -32,7 +33,7 @@ function loadStart(): LoadStart {
       thresholds: { p99: '<1s' },
     },
   });
-  return { scenario, target: 'embedded (127.0.0.1:1)', protoPath: '/p/order.proto', startedAt: new Date('2026-01-02T03:04:05.000Z'), snapshotIntervalMs: 1000, workerIds: [0, 1] };
+  return { plan: planScenario(scenario), target: 'embedded (127.0.0.1:1)', protoPath: '/p/order.proto', startedAt: new Date('2026-01-02T03:04:05.000Z'), snapshotIntervalMs: 1000, workerIds: [0, 1] };
 }
 
 function snapshot(workerId: number, index: number, sent: number, received: number, latenciesUs: number[]): IntervalSnapshot {
@@ -62,8 +63,8 @@ describe('run journal', () => {
     expect(lines).toHaveLength(1 + SNAPSHOTS.length);
     expect(text.startsWith('{"journal":"grpc-bench"')).toBe(true);
     expect(text).not.toContain('s3cret');
-    expect(JSON.parse(lines[0]!).scenario.metadata).toEqual({ authorization: '[redacted]', 'x-user-group': 'testers' });
-    expect(JSON.parse(lines[0]!).scenario).not.toHaveProperty('data');
+    expect(JSON.parse(lines[0]!).plan.metadata).toEqual({ authorization: '[redacted]', 'x-user-group': 'testers' });
+    expect(JSON.parse(lines[0]!).plan).not.toHaveProperty('data');
   });
 
   it('rebuilds a partial report whose counts are the snapshots summed and reconcile', async () => {

@@ -7,6 +7,7 @@ import { flagsToOverrides } from '../../src/cli/flags-to-overrides.js';
 import { BenchError } from '../../src/errors/bench-error.js';
 import { compileMessageTemplate, type TemplateContext } from '../../src/scenario/compile-message-template.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
+import { planScenario } from '../../src/plan/plan-scenario.js';
 import { parseByteSize } from '../../src/scenario/parse-byte-size.js';
 import { parseDurationMs } from '../../src/scenario/parse-duration.js';
 import { makeTempDir } from '../helpers/cli-process.js';
@@ -112,11 +113,11 @@ describe('loadScenario', () => {
       importPaths: [],
       metadata: {},
       data: {},
-      load: { streams: 10, connections: 1, workers: Math.min(availableParallelism(), 1), durationMs: 10_000 },
       stream: { intervalMs: 0, window: 1 },
       output: { formats: ['console', 'json'] },
       baseDir: dir,
     });
+    expect(planScenario(scenario).load).toMatchObject({ streams: 10, connections: 1, workers: Math.min(availableParallelism(), 1), durationMs: 10_000 });
     expect(scenario.proto).toBeUndefined();
     expect(scenario.load.messages).toBeUndefined();
     expect(scenario.stream.messages).toBeUndefined();
@@ -125,9 +126,10 @@ describe('loadScenario', () => {
 
   it('a message budget alone means no default duration; workers never exceed connections', () => {
     const scenario = loadScenario({ cwd: dir, overrides: { load: { messages: 500, streams: 8, connections: 3, workers: 16 } } });
-    expect(scenario.load.durationMs).toBeUndefined();
-    expect(scenario.load.messages).toBe(500);
-    expect(scenario.load.workers).toBe(3);
+    const { load } = planScenario(scenario);
+    expect(load.durationMs).toBeUndefined();
+    expect(load.messages).toBe(500);
+    expect(load.workers).toBe(3);
   });
 
   it('reports every problem at once, each with its path and the value given, on one line', () => {

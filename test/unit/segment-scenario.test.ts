@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { flagsToOverrides } from '../../src/cli/flags-to-overrides.js';
 import { BenchError } from '../../src/errors/bench-error.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
+import { planScenario } from '../../src/plan/plan-scenario.js';
 
 function errorOf(fn: () => unknown): BenchError {
   try {
@@ -19,14 +20,14 @@ describe('scenario segment', () => {
   it('a segment scenario runs its share of the load, numbering its streams within the whole run', () => {
     const scenario = loadScenario({ overrides: { load, segment: '2/3' } });
     expect(scenario.segment).toEqual({ index: 2, count: 3 });
-    expect(scenario.load).toMatchObject({ streams: 3, connections: 1, workers: 1, messages: 33, firstStreamId: 4, streamIdStride: 10 });
+    expect(planScenario(scenario).load).toMatchObject({ streams: 3, connections: 1, workers: 1, messages: 33, firstStreamId: 4, streamIdStride: 10 });
   });
 
   it('without a segment the load is the whole run', () => {
     const scenario = loadScenario({ overrides: { load } });
     expect(scenario.segment).toBeUndefined();
-    expect(scenario.load.firstStreamId).toBeUndefined();
-    expect(scenario.load.streams).toBe(10);
+    expect(planScenario(scenario).load.firstStreamId).toBeUndefined();
+    expect(planScenario(scenario).load.streams).toBe(10);
   });
 
   it('--segment sets segment', () => {
