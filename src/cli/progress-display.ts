@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { LiveStatus } from '../report/live-status.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
+import type { PlannedLoad } from '../plan/run-plan.js';
 import type { WorkerProbe } from '../plan/choose-worker-count.js';
 import { count } from '../reporters/format-units.js';
 
@@ -19,9 +19,9 @@ function describe(status: LiveStatus): string {
  * Progress on stderr, so stdout stays clean for the summary: a bar on a terminal, otherwise
  * one status line every few seconds (CI logs).
  */
-export function createProgressDisplay(scenario: Scenario, isTTY: boolean, write: (text: string) => void): ProgressDisplay {
-  const byTime = scenario.load.durationMs !== undefined;
-  const total = byTime ? Math.round(scenario.load.durationMs! / 1000) : scenario.load.messages!;
+export function createProgressDisplay(load: Pick<PlannedLoad, 'durationMs' | 'messages'>, isTTY: boolean, write: (text: string) => void): ProgressDisplay {
+  const byTime = load.durationMs !== undefined;
+  const total = byTime ? Math.round(load.durationMs! / 1000) : load.messages!;
   if (!isTTY) {
     let lastLineAtMs = 0;
     return {

@@ -12,6 +12,7 @@ import type { CliIo } from './cli-io.js';
 import { createProgressDisplay, workerProbeLine, type ProgressDisplay } from './progress-display.js';
 import { flagsToOverrides } from './flags-to-overrides.js';
 import type { RunFlags } from './run-flags.js';
+import type { PlannedLoad } from '../plan/run-plan.js';
 
 /** A positional is the scenario file when it looks like one; otherwise it is the target. */
 function splitPositionals(positionals: string[], cwd: string): { file?: string; target?: string } {
@@ -59,6 +60,7 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
     // Created at the first snapshot, so that lines printed before the load (probes) precede the bar.
     let progress: ProgressDisplay | undefined;
     let journal: RunJournal | undefined;
+    let plannedLoad: PlannedLoad | undefined;
     let outcome;
     try {
       outcome = await runScenario(scenario, {
@@ -66,10 +68,11 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
         forceSignal: force.signal,
         onLoadStart: (start) => {
           loadStarted = true;
+          plannedLoad = start.plan.load;
           if (output.journal) journal = RunJournal.start(output.journal, start, (message) => io.stderr(`warning: ${message}\n`));
         },
         onSnapshot: (snapshot) => journal?.append(snapshot),
-        onProgress: (status) => (progress ??= createProgressDisplay(scenario, io.stderrIsTTY, io.stderr)).update(status),
+        onProgress: (status) => (progress ??= createProgressDisplay(plannedLoad!, io.stderrIsTTY, io.stderr)).update(status),
         onMetricsUrl: (url) => io.stderr(`live metrics: ${url}\n`),
         onWorkerProbe: (probe) => io.stderr(workerProbeLine(probe)),
       });
