@@ -1,3 +1,4 @@
+// Over 300 lines: the one place where workers' results become a Report — counts, latency, generator, memory, intervals and versions.
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
 import { addCounters, emptyCounters, type IntervalSnapshot, type WorkerResult } from '../types/worker-protocol.js';
 import type { ReportPlan } from '../plan/run-plan.js';

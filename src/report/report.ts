@@ -1,4 +1,5 @@
 import type { StreamSettings } from '../types/stream-settings.js';
+import type { MemoryGrowth } from '../stats/memory-growth.js';
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
 import type { GeneratorHealth } from '../types/worker-protocol.js';
 import type { HistogramBucket, LatencySummaryMs } from '../stats/summarize-latency.js';
@@ -111,24 +112,9 @@ export interface TargetRateReport {
  * One memory series. Start, peak and end come from every sample, start-up and shutdown
  * included; the slope and r² only from the samples taken while the load ran (after the
  * warm-up, until sending stopped), so start-up growth and the drop at shutdown do not tilt them.
+ * Below 10 fitted samples or 30 s the slope is not judged (see trendShortfall).
  */
-export interface MemoryGrowthReport {
-  /** First sample: before the worker threads start (client RSS, target), or the end of the first interval (worker heaps). */
-  startBytes: number;
-  peakBytes: number;
-  /** Last sample: after the workers finished (client RSS, target), or their last interval (worker heaps). */
-  endBytes: number;
-  /** Least-squares slope over the samples taken while the load ran; 0 with fewer than 2 of them. */
-  growthBytesPerMin: number;
-  /** Goodness of that linear fit, 0..1: a steady leak is near 1; 0 with fewer than 3 samples in the fit. */
-  r2: number;
-  /** Every sample, fitted or not. */
-  samples: number;
-  /** Samples taken while the load ran (those the slope is fitted on). */
-  fittedSamples: number;
-  /** Time from the first to the last of those, ms. Below 10 samples or 30 s the slope is not judged (see trendShortfall). */
-  fittedSpanMs: number;
-}
+export type MemoryGrowthReport = MemoryGrowth;
 
 export interface ReportSettings {
   streams: number;
