@@ -8,6 +8,7 @@ import type { Report } from '../../src/report/report.js';
 import { ReusableWorkerPool } from '../../src/pool/worker-pool.js';
 import { probeOrder, workerCountCandidates } from '../../src/plan/choose-worker-count.js';
 import { runScenario } from '../../src/run/run-scenario.js';
+import { planScenario } from '../../src/plan/plan-scenario.js';
 import { loadScenario, type DeepPartial } from '../../src/scenario/load-scenario.js';
 import type { Scenario, ScenarioInput } from '../../src/scenario/scenario-schema.js';
 import { mergeHistograms } from '../../src/stats/latency-histogram.js';
@@ -134,7 +135,7 @@ describe('runScenario against the reference Order service', () => {
     const server = await start();
     const scenario = scenarioFor(server.address, { load: { streams: 4, connections: 2, workers: 'auto', messages: 200 }, stream: { messages: 50 } });
     const cap = Math.min(availableParallelism(), 2);
-    expect(scenario.load).toMatchObject({ chooseWorkers: true, workers: cap });
+    expect(planScenario(scenario).load).toMatchObject({ chooseWorkers: true, workers: cap });
     const probed: number[] = [];
 
     const { report, partialCode } = await runScenario(scenario, { onWorkerProbe: (probe) => probed.push(probe.workers) });
