@@ -29,6 +29,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { MemoryGrowthReport, Report } from '../src/report/report.js';
 import { memoryGrowth, type MemoryGrowth, type MemorySample } from '../src/stats/memory-growth.js';
 import {
   DIST_BENCH,
@@ -58,24 +59,8 @@ const MIB = 1024 * 1024;
 
 type Transport = 'grpc-js' | 'http2';
 
-interface MemoryGrowthReport {
-  startBytes: number;
-  peakBytes: number;
-  endBytes: number;
-  growthBytesPerMin: number;
-  r2: number;
-  samples: number;
-}
-
-interface GrpcBenchReport {
-  durationMs: number;
-  settings: { workers: number };
-  throughput: { messagesPerSec: number; sentPerSec: number };
-  counts: { messagesSent: number; messagesReceived: number; errors: number; streamsOpened: number };
-  streams: { peakActive: number };
-  generator: { saturated: boolean; processCpuPercent: number };
-  memory: { client: MemoryGrowthReport; clientHeap: MemoryGrowthReport; target?: MemoryGrowthReport & { source: string } };
-}
+/** The parts of grpc-bench's JSON report this script reads. */
+type GrpcBenchReport = Pick<Report, 'settings' | 'throughput' | 'counts' | 'streams' | 'generator' | 'memory'>;
 
 interface Progress {
   atMs: number;
