@@ -30,6 +30,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { MemoryGrowthReport, Report } from '../src/report/report.js';
+import { pathTimestamp } from '../src/reporters/path-timestamp.js';
 import { memoryGrowth, type MemoryGrowth, type MemorySample } from '../src/stats/memory-growth.js';
 import {
   DIST_BENCH,
@@ -46,7 +47,6 @@ import {
   processRssBytes,
   runNode,
   startBenchServer,
-  timestamp,
 } from './bench-processes.js';
 
 const REQUEST_DATA = { request_id: '{{requestId}}', user_id: 'u_123', items: [{ sku_id: 's_001', count: 1 }] };
@@ -503,7 +503,7 @@ async function main(): Promise<void> {
 
   const reportsDir = join(ROOT, 'reports');
   mkdirSync(reportsDir, { recursive: true });
-  const file = join(reportsDir, `memory-soak-${timestamp(new Date())}.json`);
+  const file = join(reportsDir, `memory-soak-${pathTimestamp(new Date())}.json`);
   const document = {
     kind: 'grpc-bench-memory',
     createdAt: new Date().toISOString(),

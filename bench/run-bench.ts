@@ -38,6 +38,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Report, ReportSettings } from '../src/report/report.js';
+import { pathTimestamp } from '../src/reporters/path-timestamp.js';
 import {
   BENCH_SERVERS,
   DIST_BENCH,
@@ -58,7 +59,6 @@ import {
   median,
   runNode,
   startBenchServer,
-  timestamp,
   type ChildOutcome,
   type ProcessCost,
 } from './bench-processes.js';
@@ -723,7 +723,7 @@ async function main(): Promise<void> {
   process.stdout.write(`loadavg at start ${loadText(loadAtStart)}, at end ${loadText(loadAtEnd)}\n`);
   const reportsDir = join(ROOT, 'reports');
   mkdirSync(reportsDir, { recursive: true });
-  const file = join(reportsDir, `bench-${timestamp(new Date())}.json`);
+  const file = join(reportsDir, `bench-${pathTimestamp(new Date())}.json`);
   const document = {
     kind: 'grpc-bench-vs-raw-loops',
     createdAt: new Date().toISOString(),
