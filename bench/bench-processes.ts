@@ -40,11 +40,6 @@ export function loadAverage(): [number, number, number] | undefined {
 
 export const loadText = (load: [number, number, number] | undefined): string => (load ? load.map((v) => v.toFixed(2)).join(' ') : '–');
 
-export function timestamp(date: Date): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`;
-}
-
 /** Which sources were measured: HEAD, and whether src/ had uncommitted changes. */
 export function gitState(): { commit: string; srcDirty: boolean } | null {
   try {

@@ -54,6 +54,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { pathTimestamp } from '../src/reporters/path-timestamp.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'grpc-bench.js');
@@ -431,11 +432,6 @@ function tryRow(t: Try): string[] {
   ];
 }
 
-function timestamp(date: Date): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`;
-}
-
 // ---------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -449,7 +445,7 @@ async function main(): Promise<void> {
   const pairs = envNumber('CANARY_CALIBRATION_PAIRS', 3);
   const maxRegression = process.env['CANARY_MAX_REGRESSION'] || 'messagesPerSec=5%,p50=5%,p99=20%';
   const startedAt = new Date();
-  const name = `canary-judge-${timestamp(startedAt)}`;
+  const name = `canary-judge-${pathTimestamp(startedAt)}`;
   const dir = join(ROOT, 'reports', name);
   mkdirSync(dir, { recursive: true });
 

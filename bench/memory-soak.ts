@@ -29,6 +29,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { MemoryGrowthReport, Report } from '../src/report/report.js';
+import { pathTimestamp } from '../src/reporters/path-timestamp.js';
 import { memoryGrowth, type MemoryGrowth, type MemorySample } from '../src/stats/memory-growth.js';
 import {
   DIST_BENCH,
@@ -45,7 +47,6 @@ import {
   processRssBytes,
   runNode,
   startBenchServer,
-  timestamp,
 } from './bench-processes.js';
 
 const REQUEST_DATA = { request_id: '{{requestId}}', user_id: 'u_123', items: [{ sku_id: 's_001', count: 1 }] };
@@ -58,24 +59,8 @@ const MIB = 1024 * 1024;
 
 type Transport = 'grpc-js' | 'http2';
 
-interface MemoryGrowthReport {
-  startBytes: number;
-  peakBytes: number;
-  endBytes: number;
-  growthBytesPerMin: number;
-  r2: number;
-  samples: number;
-}
-
-interface GrpcBenchReport {
-  durationMs: number;
-  settings: { workers: number };
-  throughput: { messagesPerSec: number; sentPerSec: number };
-  counts: { messagesSent: number; messagesReceived: number; errors: number; streamsOpened: number };
-  streams: { peakActive: number };
-  generator: { saturated: boolean; processCpuPercent: number };
-  memory: { client: MemoryGrowthReport; clientHeap: MemoryGrowthReport; target?: MemoryGrowthReport & { source: string } };
-}
+/** The parts of grpc-bench's JSON report this script reads. */
+type GrpcBenchReport = Pick<Report, 'settings' | 'throughput' | 'counts' | 'streams' | 'generator' | 'memory'>;
 
 interface Progress {
   atMs: number;
@@ -518,7 +503,7 @@ async function main(): Promise<void> {
 
   const reportsDir = join(ROOT, 'reports');
   mkdirSync(reportsDir, { recursive: true });
-  const file = join(reportsDir, `memory-soak-${timestamp(new Date())}.json`);
+  const file = join(reportsDir, `memory-soak-${pathTimestamp(new Date())}.json`);
   const document = {
     kind: 'grpc-bench-memory',
     createdAt: new Date().toISOString(),

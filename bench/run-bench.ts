@@ -37,6 +37,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Report, ReportSettings } from '../src/report/report.js';
+import { pathTimestamp } from '../src/reporters/path-timestamp.js';
 import {
   BENCH_SERVERS,
   DIST_BENCH,
@@ -57,7 +59,6 @@ import {
   median,
   runNode,
   startBenchServer,
-  timestamp,
   type ChildOutcome,
   type ProcessCost,
 } from './bench-processes.js';
@@ -164,7 +165,7 @@ interface Sample {
   loadAvgBefore?: [number, number, number];
   loadAvgAfter?: [number, number, number];
   /** grpc-bench with `--workers auto`: the count it chose and why. */
-  workerChoice?: GrpcBenchReport['settings']['workerChoice'];
+  workerChoice?: ReportSettings['workerChoice'];
   error?: string;
 }
 
@@ -336,13 +337,8 @@ async function runRaw(side: Side, c: BenchCase, round: number, ctx: RunContext, 
   );
 }
 
-interface GrpcBenchReport {
-  settings: { workers: number; workerChoice?: { workers: number; reason: string; probes: Array<{ workers: number; messagesPerSec: number }> } };
-  durationMs: number;
-  throughput: { messagesPerSec: number };
-  counts: { messagesReceived: number; errors: number };
-  latencyMs: { p50: number; p99: number };
-}
+/** The parts of grpc-bench's JSON report this script reads. */
+type GrpcBenchReport = Pick<Report, 'settings' | 'durationMs' | 'throughput' | 'counts' | 'latencyMs'>;
 
 /** A timed run (`-z`), or `messages` for a near-empty run that measures start-up cost. */
 async function runGrpcBench(side: Side, c: BenchCase, round: number, ctx: RunContext, passTransport: boolean, messages?: number): Promise<Sample> {
@@ -727,7 +723,7 @@ async function main(): Promise<void> {
   process.stdout.write(`loadavg at start ${loadText(loadAtStart)}, at end ${loadText(loadAtEnd)}\n`);
   const reportsDir = join(ROOT, 'reports');
   mkdirSync(reportsDir, { recursive: true });
-  const file = join(reportsDir, `bench-${timestamp(new Date())}.json`);
+  const file = join(reportsDir, `bench-${pathTimestamp(new Date())}.json`);
   const document = {
     kind: 'grpc-bench-vs-raw-loops',
     createdAt: new Date().toISOString(),

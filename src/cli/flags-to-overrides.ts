@@ -25,7 +25,6 @@ export function flagsToOverrides(flags: RunFlags, target: string | undefined, cw
   for (const spec of table) {
     const value = given[spec.flag];
     if (spec.via || value === undefined) continue;
-    if (spec.onlyWith && !spec.onlyWith.some((flag) => given[flag] !== undefined)) continue;
     const convert = spec.convert as ((value: unknown, context: FlagContext) => unknown) | undefined;
     setPath(overrides, spec.sets, convert ? convert(value, context) : value);
   }

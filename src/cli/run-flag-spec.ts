@@ -43,6 +43,4 @@ export interface RunFlagSpec {
    * (Typed by the flags it reads; flagsToOverrides checks that RunFlags has them.)
    */
   readonly via?: (flags: never) => DeepPartial<ScenarioInput>;
-  /** Set only when one of these flags is given too; otherwise the flag is ignored. */
-  readonly onlyWith?: readonly string[];
 }

@@ -17,9 +17,6 @@ const secretJson =
   (text: string): Record<string, unknown> =>
     parseJsonFlag(flag, text, true);
 
-/** The compare.* flags count only with --baseline or --candidate; a missing half is the schema's to report. */
-const COMPARE = ['baseline', 'candidate'] as const;
-
 /**
  * The flags of `run`, which `validate` takes too, in `--help` order: each sets one scenario field,
  * so a scenario is checked exactly as it would run. The yargs options (addRunOptions), the type of
@@ -90,8 +87,8 @@ export const RUN_FLAG_TABLE = [
     convert: (text: string) => text.split(',').map((format) => format.trim()).filter(Boolean),
   },
   { flag: 'o', alias: 'output', type: 'string', describe: 'Report file (one format) or directory; default reports/<name>-<time>/', sets: 'output.path' },
-  { flag: 'baseline', type: 'string', describe: 'Canary comparison: the stable target (with --candidate; compare.baseline)', sets: 'compare.baseline', onlyWith: COMPARE },
-  { flag: 'candidate', type: 'string', describe: 'Canary comparison: the target under test (compare.candidate)', sets: 'compare.candidate', onlyWith: COMPARE },
+  { flag: 'baseline', type: 'string', describe: 'Canary comparison: the stable target (with --candidate; compare.baseline)', sets: 'compare.baseline' },
+  { flag: 'candidate', type: 'string', describe: 'Canary comparison: the target under test (compare.candidate)', sets: 'compare.candidate' },
   { flag: 'rounds', type: 'number', describe: 'Canary comparison: interleaved rounds A B A B … (compare.rounds, default 5)', sets: 'compare.rounds' },
   {
     flag: 'baseline-metadata',

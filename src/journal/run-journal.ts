@@ -1,7 +1,7 @@
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
-import { BenchError } from '../errors/bench-error.js';
 import type { IntervalSnapshot } from '../types/worker-protocol.js';
 import type { LoadStart } from '../run/run-scenario.js';
+import { cannotWriteError } from '../reporters/cannot-write-error.js';
 import { journalHeader } from './journal-header.js';
 
 /**
@@ -28,7 +28,7 @@ export class RunJournal {
       fd = openSync(path, 'w');
       writeSync(fd, `${JSON.stringify(journalHeader(start))}\n`);
     } catch (error) {
-      throw new BenchError('OUTPUT_UNWRITABLE', `journal: cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw cannotWriteError('journal', path, error);
     }
     return new RunJournal(path, fd, onError);
   }

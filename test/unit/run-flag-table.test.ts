@@ -20,12 +20,6 @@ const SAMPLES: Record<string, string[]> = {
   threshold: ['p99<50ms'],
 };
 
-/** The flags each one needs beside it to take effect. */
-function companions(spec: RunFlagSpec): string[] {
-  const needed = spec.onlyWith?.[0];
-  return needed === undefined || needed === spec.flag ? [] : [`--${needed}`, '127.0.0.1:1'];
-}
-
 /** "-c" or "--workers", as typed. */
 const dashed = (name: string): string => `${name.length === 1 ? '-' : '--'}${name}`;
 
@@ -76,10 +70,10 @@ describe('the run flag table', () => {
   });
 
   it.each(table.filter((spec) => !spec.via).map((spec) => [dashed(spec.flag), spec] as const))('%s alone sets the field it documents', (_flag, spec) => {
-    const without = flagsToOverrides(parse(companions(spec)), undefined, '/work');
+    const without = flagsToOverrides(parse([]), undefined, '/work');
     expect(at(without, spec.sets)).toBeUndefined();
     for (const name of [spec.flag, ...(spec.alias === undefined ? [] : [spec.alias])]) {
-      const overrides = flagsToOverrides(parse([...argsOf(spec, name), ...companions(spec)]), undefined, '/work');
+      const overrides = flagsToOverrides(parse(argsOf(spec, name)), undefined, '/work');
       expect(at(overrides, spec.sets), dashed(name)).toBeDefined();
     }
     if (!UNNAMED_FIELD.has(spec.flag)) expect(spec.describe).toContain(spec.sets);

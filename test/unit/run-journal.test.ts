@@ -126,4 +126,10 @@ describe('run journal', () => {
     writeFileSync(path, [lines[0], JSON.stringify({ ...SNAPSHOTS[0], histogram: 'not-a-histogram' }), ''].join('\n'));
     await expect(readJournal(path, 'j.jsonl')).rejects.toMatchObject({ code: 'REPORT_INVALID', message: 'j.jsonl: line 2: histogram: not an HdrHistogram (compressed base64)' });
   });
+
+  it('refuses a path it cannot create with OUTPUT_UNWRITABLE, naming the journal, the path and the errno code', () => {
+    const path = join(journalPath(), 'missing-dir', 'journal.jsonl');
+    const start = (): RunJournal => RunJournal.start(path, loadStart(), () => {});
+    expect(start).toThrow(expect.objectContaining({ code: 'OUTPUT_UNWRITABLE', message: `journal: cannot write ${path}: ENOENT` }));
+  });
 });
