@@ -12,7 +12,6 @@ import type { CliIo } from './cli-io.js';
 import { createProgressDisplay, workerProbeLine, type ProgressDisplay } from './progress-display.js';
 import { flagsToOverrides } from './flags-to-overrides.js';
 import type { RunFlags } from './run-flags.js';
-import type { PlannedLoad } from '../plan/run-plan.js';
 
 /** A positional is the scenario file when it looks like one; otherwise it is the target. */
 function splitPositionals(positionals: string[], cwd: string): { file?: string; target?: string } {
@@ -57,10 +56,9 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
     if (scenario.compare) return await canaryRoundsCommand(scenario, io, controller.signal);
     const output = planOutput(scenario.output.formats, scenario.output.path, scenario.name, io.cwd);
 
-    // Created at the first snapshot, so that lines printed before the load (probes) precede the bar.
+    // Created when the load starts, so that lines printed before it (probes) precede the bar.
     let progress: ProgressDisplay | undefined;
     let journal: RunJournal | undefined;
-    let plannedLoad: PlannedLoad | undefined;
     let outcome;
     try {
       outcome = await runScenario(scenario, {
@@ -68,11 +66,11 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
         forceSignal: force.signal,
         onLoadStart: (start) => {
           loadStarted = true;
-          plannedLoad = start.plan.load;
+          progress = createProgressDisplay(start.plan.load, io.stderrIsTTY, io.stderr);
           if (output.journal) journal = RunJournal.start(output.journal, start, (message) => io.stderr(`warning: ${message}\n`));
         },
         onSnapshot: (snapshot) => journal?.append(snapshot),
-        onProgress: (status) => (progress ??= createProgressDisplay(plannedLoad!, io.stderrIsTTY, io.stderr)).update(status),
+        onProgress: (status) => progress?.update(status),
         onMetricsUrl: (url) => io.stderr(`live metrics: ${url}\n`),
         onWorkerProbe: (probe) => io.stderr(workerProbeLine(probe)),
       });

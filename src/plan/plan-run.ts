@@ -9,9 +9,10 @@ export { splitEvenly };
 /**
  * The planned load → one share per worker. Streams, connections and the message budget are split
  * evenly with the remainders on the first workers, so every worker gets connections ≤ streams
- * (the plan guarantees workers ≤ connections ≤ streams). Pure: no clock, no I/O.
+ * (the plan guarantees workers ≤ connections ≤ streams). `maxStreamsPerConnection`: the
+ * server's SETTINGS_MAX_CONCURRENT_STREAMS, when it advertises one. Pure: no clock, no I/O.
  */
-export function planRun(scenario: { load: PlannedLoad }): WorkerShare[] {
+export function planRun(scenario: { load: PlannedLoad }, maxStreamsPerConnection?: number): WorkerShare[] {
   const { streams, connections, workers, messages, durationMs, rateSchedule, streamSchedule, warmupMs } = scenario.load;
   // A segment of a larger run (--segment i/n) numbers its streams within the whole run's.
   const streamIdStride = scenario.load.streamIdStride ?? streams;
@@ -33,6 +34,7 @@ export function planRun(scenario: { load: PlannedLoad }): WorkerShare[] {
       ...(streamSchedule ? { streamSchedule } : {}),
       ...(budgetShares ? { messageBudget: budgetShares[workerId]! } : {}),
       ...(durationMs === undefined ? {} : { durationMs }),
+      ...(maxStreamsPerConnection === undefined ? {} : { maxStreamsPerConnection }),
     };
     firstStreamId += workerStreams;
     return share;

@@ -55,9 +55,7 @@ function planLoad(scenario: Pick<Scenario, 'load' | 'segment'>, options: PlanOpt
  */
 export function planScenario(scenario: Scenario, options: PlanOptions = {}): RunPlan {
   const load = planLoad(scenario, options);
-  const shares = planRun({ load }).map((share) =>
-    options.maxStreamsPerConnection === undefined ? share : { ...share, maxStreamsPerConnection: options.maxStreamsPerConnection },
-  );
+  const shares = planRun({ load }, options.maxStreamsPerConnection);
   return {
     name: scenario.name,
     call: scenario.call,

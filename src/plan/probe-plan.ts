@@ -11,8 +11,7 @@ import type { RunPlan } from './run-plan.js';
 export function probePlan(plan: RunPlan, workers: number): RunPlan {
   const { rateSchedule: _rate, streamSchedule: _streams, messages: _messages, chooseWorkers: _choose, ...load } = plan.load;
   const probeLoad = { ...load, workers, durationMs: PROBE_MS, warmupMs: PROBE_WARMUP_MS };
-  const limit = plan.shares[0]?.maxStreamsPerConnection;
-  const shares = planRun({ load: probeLoad }).map((share) => (limit === undefined ? share : { ...share, maxStreamsPerConnection: limit }));
+  const shares = planRun({ load: probeLoad }, plan.shares[0]?.maxStreamsPerConnection);
   return { ...plan, thresholds: [], load: probeLoad, shares };
 }
 

@@ -51,11 +51,24 @@ export interface MeasuredLoad {
 }
 
 export interface LoadCallbacks {
+  /**
+   * Aborting stops sending; the run drains and returns a partial report. Before the load starts
+   * (connection probe, server reflection, worker-count probes) it ends the run at once with
+   * BenchError INTERRUPTED and no report.
+   */
   signal?: AbortSignal;
+  /**
+   * Aborting after `signal` stops waiting for the drain: every worker's figures are taken from
+   * the interval snapshots it sent so far (as for a crashed worker) and the report is built at once.
+   */
   forceSignal?: AbortSignal;
+  /** Called once the measured load is about to start, with what a report of it needs (see RunJournal). */
   onLoadStart?: (start: LoadStart) => void;
+  /** Called with every interval snapshot of the measured load, as it arrives. */
   onSnapshot?: (snapshot: IntervalSnapshot) => void;
+  /** Called after every worker snapshot (about once per second per worker). */
   onProgress?: (status: LiveStatus) => void;
+  /** Worker threads to run on and keep afterwards (the rounds of a comparison); absent: fresh threads. */
   workerPool?: ReusableWorkerPool;
 }
 

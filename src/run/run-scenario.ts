@@ -6,38 +6,20 @@ import type { WorkerCountChoice, WorkerProbe } from '../plan/choose-worker-count
 import { planScenario, type PlanOptions } from '../plan/plan-scenario.js';
 import type { RunPlan } from '../plan/run-plan.js';
 import type { TaskWithoutPort } from '../pool/run-workers.js';
-import type { ReusableWorkerPool } from '../pool/worker-pool.js';
-import type { LiveStatus } from '../report/live-status.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { OrderServerHandle } from '../target/start-order-server.js';
-import type { CallSettings, IntervalSnapshot, SplitSettings } from '../types/worker-protocol.js';
+import type { CallSettings, SplitSettings } from '../types/worker-protocol.js';
 import { checkMethod, checkScenario } from './check-scenario.js';
 import { checkPeerLimits } from './check-peer-limits.js';
 import { startLiveMetrics, type LiveMetrics } from './live-metrics.js';
 import { probeTarget } from './probe-target.js';
 import { probeWorkerCounts } from './probe-worker-counts.js';
-import { runMeasuredLoad, type LoadStart, type RunOutcome } from './run-measured-load.js';
+import { runMeasuredLoad, type LoadCallbacks, type LoadStart, type RunOutcome } from './run-measured-load.js';
 
 export type { LoadStart, RunOutcome };
 
-export interface RunOptions {
-  /** Called after every worker snapshot (about once per second per worker). */
-  onProgress?: (status: LiveStatus) => void;
-  /**
-   * Aborting stops sending; the run drains and returns a partial report. Before the load starts
-   * (connection probe, server reflection, worker-count probes) it ends the run at once with
-   * BenchError INTERRUPTED and no report.
-   */
-  signal?: AbortSignal;
-  /**
-   * Aborting after `signal` stops waiting for the drain: every worker's figures are taken from
-   * the interval snapshots it sent so far (as for a crashed worker) and the report is built at once.
-   */
-  forceSignal?: AbortSignal;
-  /** Called once the measured load is about to start, with what a report of it needs (see RunJournal). */
-  onLoadStart?: (start: LoadStart) => void;
-  /** Called with every interval snapshot of the measured load, as it arrives. */
-  onSnapshot?: (snapshot: IntervalSnapshot) => void;
+/** What a caller may set and hear of a run; the load's own callbacks are LoadCallbacks'. */
+export interface RunOptions extends LoadCallbacks {
   /** Interval length, ms; default 1000. */
   snapshotIntervalMs?: number;
   /** How long in-flight requests may take after sending stops, ms; default 5000. */
@@ -49,8 +31,6 @@ export interface RunOptions {
   onMetricsUrl?: (url: string) => void;
   /** `load.workers: auto`: called after each probe run, before the measured run starts. */
   onWorkerProbe?: (probe: WorkerProbe) => void;
-  /** Worker threads to run on and keep afterwards (the rounds of a comparison); absent: fresh threads. */
-  workerPool?: ReusableWorkerPool;
   /** Decisions the caller has made for the plan (the rounds of a comparison: their warm-up, the worker count). */
   plan?: Omit<PlanOptions, 'maxStreamsPerConnection'>;
 }
