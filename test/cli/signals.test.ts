@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,12 +22,15 @@ function tempDir(): string {
   return temp.dir;
 }
 
-/** Every report file is whole: it parses as its format. */
+/** Every report file is whole: it parses as its format (the CSV has a row per interval of the JSON report beside it). */
 function expectWholeFile(path: string): void {
   const text = readFileSync(path, 'utf8');
   if (path.endsWith('.json')) expect(() => JSON.parse(text), path).not.toThrow();
-  else if (path.endsWith('.csv')) expect(parseCsv(text, { columns: true }).length, path).toBeGreaterThanOrEqual(0);
-  else if (path.endsWith('.xml')) {
+  else if (path.endsWith('.csv')) {
+    const report = JSON.parse(readFileSync(join(dirname(path), 'report.json'), 'utf8')) as { intervals: unknown[] };
+    expect(text.endsWith('\r\n'), `${path} ends with its last record`).toBe(true);
+    expect(parseCsv(text, { columns: true }), path).toHaveLength(report.intervals.length);
+  } else if (path.endsWith('.xml')) {
     expect(XMLValidator.validate(text), path).toBe(true);
     expect(new XMLParser().parse(text), path).toHaveProperty('testsuites');
   } else if (path.endsWith('.html')) expect(text.trimEnd(), path).toMatch(/<\/html>$/);

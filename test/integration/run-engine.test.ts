@@ -56,7 +56,7 @@ describe('runScenario against the reference Order service', () => {
     const child = await startServeChild(['--metrics-port', '0']);
     children.push(child);
     expect(child.readyLine).toMatch(/^order service v1 listening on 127\.0\.0\.1:\d+/);
-    expect(child.metricsUrl).toBeDefined();
+    expect(child.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     const temp = makeTempDir();
     tempDirs.push(temp);
     const reportPath = join(temp.dir, 'r.json');

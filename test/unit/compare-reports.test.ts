@@ -87,7 +87,9 @@ describe('compareReports: verdicts', () => {
     const comparison = describeComparison(compareReports(baseline, candidate, { maxRegression: {} }));
 
     expect(comparison).toMatchObject({ verdict: 'fail', design: 'independent', pairedIntervals: 0 });
-    expect(metric(comparison, 'p50').test!.mannWhitney).toBeDefined();
+    // Every candidate interval is slower than every baseline one (first second left out as warm-up): U is its maximum.
+    expect(comparison.baseline.intervalsUsed * comparison.candidate.intervalsUsed).toBe(11 * 11);
+    expect(metric(comparison, 'p50').test!.mannWhitney).toMatchObject({ u: 11 * 11, effect: 1 });
     for (const name of ['p50', 'p99']) {
       const m = metric(comparison, name);
       expect(m.verdict).toBe('fail');

@@ -134,7 +134,7 @@ describe('Order service Prometheus metrics', () => {
     });
     servers.push(handle);
 
-    expect(handle.metricsUrl).toBeDefined();
+    expect(handle.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     expect(lines).toEqual([`order service v1 listening on 127.0.0.1:${handle.port} (metrics ${handle.metricsUrl})`]);
     await scrape(handle.metricsUrl!);
     await handle.shutdown();
