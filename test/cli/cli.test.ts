@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decodeHistogram } from '../../src/stats/latency-histogram.js';
 import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
 import { closedPort, collectExit, linesOf, makeTempDir, runCli, spawnCli, type CliResult } from '../helpers/cli-process.js';
@@ -14,7 +14,8 @@ function tempDir(): string {
   return temp.dir;
 }
 
-afterEach(() => {
+// The tests run concurrently: their directories go when all of them are done.
+afterAll(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
@@ -28,7 +29,9 @@ function expectOneErrorLine(result: CliResult, code: string): string {
   return lines[0]!;
 }
 
-describe('grpc-bench CLI', () => {
+// Concurrent: each test has its own process, server and directory, and none asserts on timing. Most of the
+// file's time is waiting (5 s for a closed port's connect timeout, a status line after 5 s of load), which overlaps.
+describe.concurrent('grpc-bench CLI', () => {
   it('--help lists the run and serve commands', async () => {
     const result = await runCli(['--help']);
 

@@ -107,9 +107,11 @@ describe('interleaved rounds through the CLI (grpc-bench run --baseline --candid
   });
 
   /**
-   * A warm-up round and `roundCount` rounds of 2 s (250 ms of each left out), 8 streams pausing 1 ms between
+   * A warm-up round and `roundCount` rounds of `duration` (250 ms of each left out), 8 streams pausing 1 ms between
    * sends so the two cores are not saturated. The regression cases take 5 rounds: with 3 the round test has
-   * 2 degrees of freedom, and one round disturbed by the machine left even a 4× P50 at p 0.058.
+   * 2 degrees of freedom, and one round disturbed by the machine left even a 4× P50 at p 0.058. Their rounds
+   * last 1 s: the +2 ms effect is about 10× at P50, and 750 ms of 8 streams still give each round thousands of
+   * latencies. The pass case keeps 2 s rounds: its verdict is about the noise, and longer rounds have less of it.
    */
   async function rounds(
     baseline: ServeChild,
@@ -117,9 +119,10 @@ describe('interleaved rounds through the CLI (grpc-bench run --baseline --candid
     name: string,
     extra: string[] = [],
     roundCount = 3,
+    duration = '2s',
   ): Promise<{ code: number | null; stdout: string; stderr: string; comparison: Comparison }> {
     const dir = join(temp.dir, name);
-    const args = ['run', '--baseline', baseline.address, '--candidate', candidate.address, '--insecure', '--rounds', String(roundCount), '-z', '2s', '-c', '8', '--stream-interval', '1ms', '-o', dir, ...extra];
+    const args = ['run', '--baseline', baseline.address, '--candidate', candidate.address, '--insecure', '--rounds', String(roundCount), '-z', duration, '-c', '8', '--stream-interval', '1ms', '-o', dir, ...extra];
     const result = await runCli(args, { cwd: temp.dir, timeoutMs: 60_000 });
     const comparison = JSON.parse(readFileSync(join(dir, 'comparison.json'), 'utf8')) as Comparison;
     const figures = comparison.metrics.filter((m) => m.test).map((m) => `${m.label} ${m.test!.ratio.estimate.toFixed(2)}× p ${m.pValue!.toPrecision(2)} ${m.verdict}`);
@@ -133,7 +136,7 @@ describe('interleaved rounds through the CLI (grpc-bench run --baseline --candid
   }
 
   it('v1 against v2 (+2 ms per request): a regression at P50, exit 99', async () => {
-    const { code, stderr, comparison } = await rounds(v1, v2, 'v1-v2', [], 5);
+    const { code, stderr, comparison } = await rounds(v1, v2, 'v1-v2', [], 5, '1s');
 
     expect(comparison.verdict).toBe('fail');
     expect(comparison, 'the round is the unit of the test').toMatchObject({ design: 'rounds', rounds: 5 });
@@ -147,7 +150,7 @@ describe('interleaved rounds through the CLI (grpc-bench run --baseline --candid
 
   it('one address behind a header route: the candidate side carries the routing header and is found slower, exit 99', async () => {
     const header = JSON.stringify({ [ROUTE_HEADER.name]: ROUTE_HEADER.value });
-    const { code, stdout, stderr, comparison } = await rounds(routed, routed, 'header-routed', ['--candidate-metadata', header], 5);
+    const { code, stdout, stderr, comparison } = await rounds(routed, routed, 'header-routed', ['--candidate-metadata', header], 5, '1s');
 
     expect(comparison).toMatchObject({ verdict: 'fail', design: 'rounds' });
     expect(comparison.metrics.find((m) => m.metric === 'p50')?.verdict).toBe('fail');

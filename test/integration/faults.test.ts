@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
 import { runScenario, type RunOptions, type RunOutcome } from '../../src/run/run-scenario.js';
 import { loadScenario, type DeepPartial } from '../../src/scenario/load-scenario.js';
@@ -24,7 +24,8 @@ beforeAll(() => {
   if (!existsSync(COMPILED_WORKER)) throw new Error(`${COMPILED_WORKER} is missing: run \`npm run build\` first`);
 });
 
-afterEach(async () => {
+// After all tests, not each: the pairs of cases below run concurrently, and one case's end must not stop the other's servers.
+afterAll(async () => {
   for (const server of orderServers.splice(0)) server.forceShutdown();
   await Promise.all(rudeServers.splice(0).map((server) => server.close()));
   for (const dir of tempDirs.splice(0)) dir.remove();
@@ -141,7 +142,8 @@ describe('target killed mid-run and restarted on the same port', () => {
   );
 });
 
-describe('abrupt stream resets and connection drops (node:http2 server)', () => {
+// Concurrent pairs: each case has its own server (and CLI process), and their assertions are counts, not times.
+describe.concurrent('abrupt stream resets and connection drops (node:http2 server)', () => {
   for (const mode of ['rst', 'destroy'] as const) {
     it(
       `${mode === 'rst' ? 'RST_STREAM INTERNAL_ERROR' : 'socket destroyed'} after 5 answers per stream: failures by status, the run goes on, reconciles`,
@@ -174,7 +176,7 @@ describe('abrupt stream resets and connection drops (node:http2 server)', () => 
   }
 });
 
-describe('a server that never answers', () => {
+describe.concurrent('a server that never answers', () => {
   it(
     'stream.timeout 300ms: unanswered requests end their streams as DEADLINE_EXCEEDED, re-opened, reconciled',
     async () => {
@@ -256,7 +258,7 @@ describe('a server that stops reading (HTTP/2 flow control)', () => {
   );
 });
 
-describe('a worker that crashes', () => {
+describe.concurrent('a worker that crashes', () => {
   it(
     'the heavy-template recipe (workerHeapMb 16, {{randomString 2000000}}): exit 8, the partial report names the workers and reconciles',
     async () => {
@@ -316,7 +318,7 @@ describe('a worker that crashes', () => {
   );
 });
 
-describe('Ctrl-C and SIGTERM through the CLI', () => {
+describe.concurrent('Ctrl-C and SIGTERM through the CLI', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(
       `${signal} mid-run: exit 130, the partial report is written and reconciles`,

@@ -149,7 +149,7 @@ describe('closed model', () => {
   it(
     'reports the uncorrected latency equal to the latency',
     async () => {
-      const report = await run({ load: { duration: '2s', streams: 4, connections: 1, workers: 1 } });
+      const report = await run({ load: { duration: '1s', streams: 4, connections: 1, workers: 1 } });
 
       expect(report.loadModel).toBe('closed');
       expect(report.counts.messagesReceived).toBeGreaterThan(0);
@@ -165,7 +165,8 @@ describe('closed model', () => {
   it(
     'sums intervals to the totals and opens exactly the configured connections',
     async () => {
-      const report = await run({ load: { duration: '3s', streams: 8, connections: 4, workers: 2 } });
+      // Two 1 s intervals: enough for the sums and for one interval to see all 4 connections.
+      const report = await run({ load: { duration: '2s', streams: 8, connections: 4, workers: 2 } });
 
       expect(report.counts.messagesReceived).toBeGreaterThan(0);
       expectIntervalsSumToTotals(report);
@@ -184,7 +185,7 @@ describe('warm-up', () => {
   it(
     'excludes the first second from every statistic',
     async () => {
-      const report = await run({ load: { warmup: '1s', duration: '3s', streams: 4, connections: 1, workers: 1 } });
+      const report = await run({ load: { warmup: '1s', duration: '2s', streams: 4, connections: 1, workers: 1 } });
 
       expect(report.warmupMs).toBe(1000);
       expect(report.counts.messagesReceived).toBeGreaterThan(0);
@@ -203,7 +204,8 @@ describe('per-message timeout', () => {
     'ends streams whose request goes unanswered as DEADLINE_EXCEEDED and re-opens them',
     async () => {
       server.setKnobs({ latencyMs: 60_000 });
-      const report = await run({ load: { duration: '2s', streams: 2, connections: 1, workers: 1 }, stream: { timeout: '200ms' } });
+      // 1 s is five 200 ms deadlines per stream.
+      const report = await run({ load: { duration: '1s', streams: 2, connections: 1, workers: 1 }, stream: { timeout: '200ms' } });
 
       expect(report.counts.messagesReceived).toBe(0);
       expect(report.statusCodes['DEADLINE_EXCEEDED']).toBeGreaterThanOrEqual(2);
