@@ -1,4 +1,4 @@
-import type { Report, ReportInterval } from '../report/report.js';
+import type { Report } from '../report/report.js';
 
 /** What the judge sees of an interleaved comparison: both sides on one timeline, and each round's two reports. */
 export interface JudgedRounds {
@@ -20,16 +20,13 @@ export function splitRounds(merged: Report): Report[] {
 
 /**
  * Keeps the intervals that are all measurement: drops those shorter than half the median
- * interval (the drain at the end of a round) and any that began before the warm-up ended (the
- * snapshot due when the warm-up ends can come a moment after it, and is then reported as a
- * measured interval holding no responses).
+ * interval (the drain at the end of a round). Warm-up time is in none of them: the workers
+ * start their measured intervals when the warm-up ends.
  */
 function fullIntervalsOnly(report: Report): Report {
   const lengths = report.intervals.map((i) => i.durationMs).sort((a, b) => a - b);
   const typicalMs = lengths[Math.floor(lengths.length / 2)] ?? 0;
-  // tMs − durationMs is the interval's nominal start (its index × the interval length), to rounding.
-  const startsInWarmup = (i: ReportInterval): boolean => i.tMs - i.durationMs < report.warmupMs - 5;
-  return { ...report, intervals: report.intervals.filter((i) => i.durationMs >= typicalMs / 2 && !startsInWarmup(i)) };
+  return { ...report, intervals: report.intervals.filter((i) => i.durationMs >= typicalMs / 2) };
 }
 
 /**

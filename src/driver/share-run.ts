@@ -61,9 +61,13 @@ export class ShareRun implements StreamOwner {
   private snapshotIndex = 0;
   private loadStartedAtMs = 0;
   private sendingEndedAtMs = 0;
-  /** The end of the warm-up, clock ms; Infinity until the load starts. */
+  /**
+   * The end of the warm-up, clock ms: what is sent from then on is measured. Infinity until the
+   * load starts and, with a warm-up, until endWarmup has closed the warm-up's last interval.
+   */
   measureFromMs = Infinity;
   private lastSnapshotAtMs = 0;
+  private stopSnapshots: (() => void) | undefined;
   private finish: ((result: WorkerResult) => void) | undefined;
 
   constructor(private readonly options: ShareRunOptions) {
@@ -118,10 +122,11 @@ export class ShareRun implements StreamOwner {
     this.monitor = new GeneratorMonitor(share.workerId);
     this.loadStartedAtMs = performance.now();
     this.lastSnapshotAtMs = this.loadStartedAtMs;
-    this.measureFromMs = this.loadStartedAtMs + share.warmupMs;
-    this.pacer?.loadStarted(this.loadStartedAtMs, this.measureFromMs);
-    this.timers.every(this.options.snapshotIntervalMs, this.takeSnapshot);
+    // The pacer's schedule counts its warm-up on the intended times, which never run late.
+    this.pacer?.loadStarted(this.loadStartedAtMs, this.loadStartedAtMs + share.warmupMs);
     if (share.warmupMs > 0) this.timers.after(share.warmupMs, this.endWarmup);
+    else this.measureFromMs = this.loadStartedAtMs;
+    this.stopSnapshots = this.timers.every(this.options.snapshotIntervalMs, this.takeSnapshot);
     // The open model stops at its deadline from its own timer (see OpenModelPacer).
     if (share.durationMs !== undefined && !this.pacer) this.timers.after(share.durationMs, () => this.stopSending());
     if (this.options.stream.timeoutMs !== undefined) {
@@ -211,7 +216,17 @@ export class ShareRun implements StreamOwner {
     else this.streamHasRoom(driver);
   }
 
+  /**
+   * Closes the warm-up's last interval and measures from this moment on, with the intervals
+   * restarted here: no measured interval holds warm-up time, and nothing measured lands in a
+   * warm-up interval (the timer fires a little after the planned end; the boundary is when it did).
+   */
   private readonly endWarmup = (): void => {
+    this.takeSnapshot();
+    this.measureFromMs = instantAfter(this.lastSnapshotAtMs);
+    this.lastSnapshotAtMs = this.measureFromMs;
+    this.stopSnapshots?.();
+    this.stopSnapshots = this.timers.every(this.options.snapshotIntervalMs, this.takeSnapshot);
     for (const driver of this.streams) {
       if (driver.measured) continue;
       driver.measured = true;
@@ -264,6 +279,7 @@ export class ShareRun implements StreamOwner {
       workerId: this.options.share.workerId,
       index: this.snapshotIndex++,
       durationMs: now - this.lastSnapshotAtMs,
+      endMs: this.sinceLoadStartMs(now),
       warmup: now < this.measureFromMs,
       activeStreams: this.streams.size,
       activeConnections: this.activeConnections,
@@ -311,4 +327,9 @@ export class ShareRun implements StreamOwner {
     });
     this.recorder.dispose();
   }
+}
+
+/** The next instant after `ms` the clock can tell apart: every send stamped so far is before it (clock ms are > 0). */
+function instantAfter(ms: number): number {
+  return ms * (1 + Number.EPSILON);
 }

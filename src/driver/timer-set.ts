@@ -11,9 +11,14 @@ export class TimerSet {
     this.timers.add(timer);
   }
 
-  /** Calls `callback` every `ms` until cleared. */
-  every(ms: number, callback: () => void): void {
-    this.timers.add(setInterval(callback, ms));
+  /** Calls `callback` every `ms` until cleared, or until the returned function is called. */
+  every(ms: number, callback: () => void): () => void {
+    const timer = setInterval(callback, ms);
+    this.timers.add(timer);
+    return () => {
+      clearInterval(timer);
+      this.timers.delete(timer);
+    };
   }
 
   clear(): void {

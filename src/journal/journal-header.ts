@@ -5,7 +5,7 @@ import type { LoadStart } from '../run/run-scenario.js';
 import { TOOL_VERSION } from '../tool-version.js';
 
 /** Bumped when a line of the journal changes meaning; `grpc-bench report` reads only its own. */
-export const JOURNAL_VERSION = 2;
+export const JOURNAL_VERSION = 3;
 
 /**
  * The first line of a run journal: everything buildReport needs besides the interval

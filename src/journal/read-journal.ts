@@ -46,6 +46,7 @@ const snapshotSchema = z.looseObject({
   workerId: z.number().int().nonnegative(),
   index: z.number().int().nonnegative(),
   durationMs: ms,
+  endMs: ms,
   warmup: z.boolean(),
   counters: z.looseObject(Object.fromEntries(counterKeys.map((key) => [key, count])) as Record<(typeof counterKeys)[number], typeof count>),
   statusCodes: z.record(z.string(), count),

@@ -23,7 +23,6 @@ export function reportFromJournal({ header, snapshots, cutLine }: ReadJournal): 
     startedAt: new Date(header.startedAt),
     results,
     snapshots,
-    snapshotIntervalMs: header.snapshotIntervalMs,
     partialReason: `rebuilt from the run journal: the run wrote no report (killed?); ${snapshots.length} interval snapshots, ${(measuredMs / 1000).toFixed(1)} s of load${lost}; no error details, stream statistics, generator or client memory figures`,
     workerErrors: [],
     processCpuUs: 0,

@@ -34,15 +34,15 @@ function measuredByIndex(snapshots: ReadonlyArray<IntervalSnapshot>): Array<[num
  * Sums the workers' interval snapshots by interval number. Every counter and histogram value
  * was sent in exactly one snapshot, so these sum to the run's totals.
  */
-export function buildIntervals(snapshots: ReadonlyArray<IntervalSnapshot>, snapshotIntervalMs: number): ReportInterval[] {
-  return measuredByIndex(snapshots).map(([index, group]) => {
+export function buildIntervals(snapshots: ReadonlyArray<IntervalSnapshot>): ReportInterval[] {
+  return measuredByIndex(snapshots).map(([, group]) => {
     const counters = emptyCounters();
     for (const snapshot of group) addCounters(counters, snapshot.counters);
     const histogram = mergeHistograms(group.map((s) => s.histogram));
     const durationMs = Math.max(...group.map((s) => s.durationMs));
     const summary = summarizeLatency(histogram);
     return {
-      tMs: Math.round(index * snapshotIntervalMs + durationMs),
+      tMs: Math.round(Math.max(...group.map((s) => s.endMs))),
       durationMs: Math.round(durationMs),
       messagesSent: counters.messagesSent,
       messagesReceived: counters.messagesReceived,
@@ -74,7 +74,6 @@ export interface BuildReportInput {
   startedAt: Date;
   results: ReadonlyArray<WorkerResult>;
   snapshots: ReadonlyArray<IntervalSnapshot>;
-  snapshotIntervalMs: number;
   partialReason?: string;
   workerErrors: string[];
   /** Process CPU time over the load, µs. */
@@ -99,18 +98,12 @@ function nonEmpty(encoded: ReadonlyArray<string | undefined>): string[] {
   return encoded.filter((h): h is string => h !== undefined && h !== '');
 }
 
-/**
- * Worker heaps summed per interval, timed at the interval's end (the latest worker's), in ms
- * since the load started: a worker's snapshot durations add up to its time since then.
- */
+/** Worker heaps summed per interval, timed at the interval's end (the latest worker's), in ms since the load started. */
 function workerHeapSamples(snapshots: ReadonlyArray<IntervalSnapshot>): MemorySample[] {
-  const elapsedByWorker = new Map<number, number>();
   const byIndex = new Map<number, MemorySample>();
-  for (const s of [...snapshots].sort((a, b) => a.index - b.index)) {
-    const endMs = (elapsedByWorker.get(s.workerId) ?? 0) + s.durationMs;
-    elapsedByWorker.set(s.workerId, endMs);
+  for (const s of snapshots) {
     const sample = byIndex.get(s.index) ?? { tMs: 0, bytes: 0 };
-    sample.tMs = Math.max(sample.tMs, endMs);
+    sample.tMs = Math.max(sample.tMs, s.endMs);
     sample.bytes += s.heapUsedBytes;
     byIndex.set(s.index, sample);
   }
@@ -157,7 +150,6 @@ function countSummary(histogram: ReturnType<typeof mergeHistograms>) {
 export function buildVersions(
   results: ReadonlyArray<WorkerResult>,
   snapshots: ReadonlyArray<IntervalSnapshot>,
-  snapshotIntervalMs: number,
   totalReceived: number,
 ): Record<string, VersionReport> {
   const labels = new Set(results.flatMap((r) => Object.keys(r.labels ?? {})));
@@ -166,10 +158,10 @@ export function buildVersions(
   for (const label of [...labels].sort()) {
     const histogram = mergeHistograms(results.map((r) => r.labels?.[label]?.histogram).filter((h): h is string => Boolean(h)));
     const received = results.reduce((sum, r) => sum + (r.labels?.[label]?.messagesReceived ?? 0), 0);
-    const intervals = groups.map(([index, group]) => {
+    const intervals = groups.map(([, group]) => {
       const durationMs = Math.max(...group.map((s) => s.durationMs));
       const parts = group.map((s) => s.labels?.[label]).filter((p): p is VersionPart => Boolean(p));
-      return versionInterval(index * snapshotIntervalMs + durationMs, durationMs, parts);
+      return versionInterval(Math.max(...group.map((s) => s.endMs)), durationMs, parts);
     });
     versions[label] = versionReport(histogram, received, totalReceived, intervals);
   }
@@ -294,8 +286,8 @@ export function buildReport(input: BuildReportInput): Report {
     },
     streams: { peakActive: peakActiveStreams },
     ...(input.peer ? { peerLimits: peerLimitsReport(input.peer, plan, results) } : {}),
-    intervals: buildIntervals(input.snapshots, input.snapshotIntervalMs),
-    ...(plan.split ? { versions: buildVersions(results, input.snapshots, input.snapshotIntervalMs, counters.messagesReceived) } : {}),
+    intervals: buildIntervals(input.snapshots),
+    ...(plan.split ? { versions: buildVersions(results, input.snapshots, counters.messagesReceived) } : {}),
     histogram: encodeHistogram(histogram),
     uncorrectedHistogram: encodeHistogram(uncorrected),
     workerErrors: input.workerErrors,

@@ -168,7 +168,6 @@ export async function runMeasuredLoad(load: MeasuredLoad, callbacks: LoadCallbac
     startedAt,
     results,
     snapshots,
-    snapshotIntervalMs,
     ...(partialReason === undefined ? {} : { partialReason }),
     workerErrors,
     processCpuUs: cpu.user + cpu.system,

@@ -150,6 +150,8 @@ export interface IntervalSnapshot {
   index: number;
   /** Length of this interval, ms (the last one is usually shorter). */
   durationMs: number;
+  /** End of this interval, ms since this worker's load started. */
+  endMs: number;
   /** The interval ended within the warm-up: it counts nothing and is left out of the report. */
   warmup: boolean;
   counters: WorkerCounters;

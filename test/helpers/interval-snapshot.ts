@@ -3,7 +3,7 @@ import { createLatencyHistogram, encodeHistogram } from '../../src/stats/latency
 
 const EMPTY_HISTOGRAM = encodeHistogram(createLatencyHistogram());
 
-/** A worker's interval snapshot that counted nothing, with the given fields set. */
+/** A worker's interval snapshot that counted nothing, with the given fields set (by default it ends where equal intervals before it would). */
 export function intervalSnapshot(fields: Pick<IntervalSnapshot, 'workerId' | 'index' | 'durationMs' | 'warmup'> & Partial<IntervalSnapshot>): IntervalSnapshot {
   return {
     type: 'interval',
@@ -15,6 +15,7 @@ export function intervalSnapshot(fields: Pick<IntervalSnapshot, 'workerId' | 'in
     inFlight: 0,
     heapUsedBytes: 0,
     eventLoopUtilization: 0,
+    endMs: (fields.index + 1) * fields.durationMs,
     ...fields,
   };
 }

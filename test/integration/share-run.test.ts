@@ -7,7 +7,8 @@ import { ShareRun } from '../../src/driver/share-run.js';
 import { constantSchedule, type Schedule } from '../../src/schedule/load-schedule.js';
 import { compileMessageTemplate } from '../../src/scenario/compile-message-template.js';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from '../../src/scenario/scenario-schema.js';
-import type { WorkerResult } from '../../src/types/worker-protocol.js';
+import type { IntervalSnapshot, WorkerResult } from '../../src/types/worker-protocol.js';
+import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
 import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
 
 /**
@@ -68,5 +69,60 @@ describe('ShareRun stopped while its connections are still connecting', () => {
 
     expect(result).toMatchObject({ elapsedMs: 0, unsentAtStop: 0 });
     expect(result.counters).toMatchObject({ messagesSent: 0, sendsDeferred: 0 });
+  });
+});
+
+/** One worker's share with a warm-up, run in this thread against the reference service. */
+describe('ShareRun with a warm-up', () => {
+  let server: OrderServerHandle;
+
+  beforeAll(async () => {
+    server = await startOrderServer({ port: 0 });
+  });
+
+  afterAll(async () => {
+    server.forceShutdown();
+  });
+
+  it.each([
+    ['a warm-up that is a whole number of intervals', 200],
+    ['a warm-up that ends inside an interval', 150],
+  ])('%s: measured intervals begin where the warm-up ended, one after another, and hold every measured message', async (_name, warmupMs) => {
+    const method = loadBidiMethod(ORDER_PROTO_PATH, [], 'pb.OrderService/CreateOrderStream');
+    const template = compileMessageTemplate({ user_id: 'u_1' });
+    const transport = createTransport('http2', { target: server.address, insecure: true, metadata: {}, maxReceiveMessageBytes: DEFAULT_MAX_RECEIVE_MESSAGE_BYTES, method, workerId: 0, requestTemplate: template });
+    const snapshots: IntervalSnapshot[] = [];
+    const run = new ShareRun({
+      share: { workerId: 0, streams: 2, connections: 1, firstStreamId: 0, streamIdStride: 2, durationMs: 450, workerCount: 1, warmupMs },
+      stream: { intervalMs: 0, window: 1 },
+      transport,
+      buildMessage: template.build,
+      snapshotIntervalMs: 100,
+      drainTimeoutMs: 1000,
+      connectTimeoutMs: 5000,
+      onSnapshot: (snapshot) => snapshots.push(snapshot),
+    });
+
+    const result = await run.run();
+
+    const warm = snapshots.filter((s) => s.warmup);
+    const measured = snapshots.filter((s) => !s.warmup);
+    expect(warm.length, 'the warm-up ends with an interval of its own').toBeGreaterThan(0);
+    expect(measured.length).toBeGreaterThan(0);
+    expect(warm.reduce((sum, s) => sum + s.counters.messagesReceived + s.counters.messagesSent, 0), 'warm-up intervals count no message').toBe(0);
+    // Node's timers keep a millisecond clock: the warm-up's may fire up to 1 ms before its time, never sooner.
+    expect(measured[0]!.endMs - measured[0]!.durationMs, 'no measured interval holds warm-up time').toBeGreaterThan(warmupMs - 1);
+    let startMs = warm.at(-1)!.endMs;
+    for (const s of measured) {
+      expect(s.endMs - s.durationMs).toBeCloseTo(startMs, 6);
+      startMs = s.endMs;
+    }
+    const sum = (key: 'messagesSent' | 'messagesReceived' | 'messagesFailed'): number => measured.reduce((total, s) => total + s.counters[key], 0);
+    expect({ sent: sum('messagesSent'), received: sum('messagesReceived'), failed: sum('messagesFailed') }).toEqual({
+      sent: result.counters.messagesSent,
+      received: result.counters.messagesReceived,
+      failed: result.counters.messagesFailed,
+    });
+    expect(result.counters.messagesSent).toBeGreaterThan(0);
   });
 });

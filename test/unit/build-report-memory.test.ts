@@ -7,8 +7,9 @@ import { memoryGrowth, type MemorySample } from '../../src/stats/memory-growth.j
 import { intervalSnapshot } from '../helpers/interval-snapshot.js';
 
 const MB = 1e6;
+// Every interval but the last is 500 ms long.
 const snapshot = (workerId: number, index: number, durationMs: number, heapUsedBytes: number, warmup: boolean): IntervalSnapshot =>
-  intervalSnapshot({ workerId, index, durationMs, heapUsedBytes, warmup });
+  intervalSnapshot({ workerId, index, durationMs, endMs: index * 500 + durationMs, heapUsedBytes, warmup });
 
 /** 1 s warm-up, then 4 s of load leaking 6 MB/min per worker, then shutdown. */
 function input(): BuildReportInput {
@@ -35,7 +36,6 @@ function input(): BuildReportInput {
     startedAt: new Date(0),
     results: [0, 1].map((workerId) => ({ ...emptyResult(workerId), elapsedMs: 5300, sendingMs: 5000 })),
     snapshots,
-    snapshotIntervalMs: 500,
     workerErrors: [],
     processCpuUs: 0,
     processWallMs: 6000,

@@ -10,6 +10,7 @@ const live: LiveFigures = {
   workerId: 0,
   index: 0,
   durationMs: 1000,
+  endMs: 1000,
   warmup: false,
   activeStreams: 1,
   activeConnections: 1,
