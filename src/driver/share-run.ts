@@ -1,4 +1,4 @@
-// Over 300 lines (313): the conductor wires connections, slots, budget, pacer and recorder; connection counting is the next piece to split out.
+// Over 300 lines (335): the conductor wires connections, slots, budget, pacer and recorder; connection counting is the next piece to split out.
 import { performance } from 'node:perf_hooks';
 import { valueAt } from '../schedule/load-schedule.js';
 import { splitEvenly } from '../schedule/split-evenly.js';
