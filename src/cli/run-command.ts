@@ -26,6 +26,12 @@ function splitPositionals(positionals: string[], cwd: string): { file?: string; 
   return result;
 }
 
+/** GRPC_BENCH_START_AT stands in for --start-at (one value for every pod of a Job); the flag wins. */
+function withStartAtEnv(flags: RunFlags): RunFlags {
+  const fromEnv = process.env['GRPC_BENCH_START_AT'];
+  return flags['start-at'] === undefined && fromEnv ? { ...flags, 'start-at': fromEnv } : flags;
+}
+
 /**
  * `grpc-bench run`: scenario → checks → load → report files. Returns the exit code; the
  * report is written even when the run was interrupted or a worker crashed.
@@ -52,7 +58,7 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
   });
   try {
     const { file, target } = splitPositionals(positionals, io.cwd);
-    const scenario = loadScenario({ ...(file === undefined ? {} : { file }), overrides: flagsToOverrides(flags, target, io.cwd), cwd: io.cwd });
+    const scenario = loadScenario({ ...(file === undefined ? {} : { file }), overrides: flagsToOverrides(withStartAtEnv(flags), target, io.cwd), cwd: io.cwd });
     if (scenario.compare) return await canaryRoundsCommand(scenario, io, controller.signal);
     const output = planOutput(scenario.output.formats, scenario.output.path, scenario.name, io.cwd);
 

@@ -117,6 +117,7 @@ export const RUN_FLAG_TABLE = [
     sets: 'monitor.metricsPort',
   },
   { flag: 'segment', type: 'string', describe: 'Run part i of n of the load, e.g. 2/3 (segment); join the parts with grpc-bench merge', sets: 'segment' },
+  { flag: 'start-at', type: 'string', describe: 'Begin the load at this wall-clock time, ISO-8601 UTC or +30s, after connecting (startAt; env GRPC_BENCH_START_AT)', sets: 'startAt' },
   {
     flag: 'threshold',
     type: 'string',

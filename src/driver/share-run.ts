@@ -1,4 +1,4 @@
-// Over 300 lines (335): the conductor wires connections, slots, budget, pacer and recorder; connection counting is the next piece to split out.
+// Over 300 lines (343): the conductor wires connections, slots, budget, pacer and recorder; connection counting is the next piece to split out.
 import { performance } from 'node:perf_hooks';
 import { valueAt } from '../schedule/load-schedule.js';
 import { splitEvenly } from '../schedule/split-evenly.js';
@@ -118,6 +118,13 @@ export class ShareRun implements StreamOwner {
     await Promise.allSettled(this.connections.map((c) => c.whenReady(connectTimeoutMs)));
     // Stopped while connecting: the share has already finished, with nothing measured.
     if (!this.finish) return;
+    // --start-at: every segment's workers begin at one wall-clock moment. performance.timeOrigin
+    // + performance.now() is epoch ms on this thread's clock.
+    if (share.startAtMs !== undefined) {
+      const waitMs = share.startAtMs - (performance.timeOrigin + performance.now());
+      if (waitMs > 0) await new Promise<void>((resolve) => this.timers.after(waitMs, resolve));
+      if (!this.finish) return;
+    }
     // Start-up (module loading, connecting) is not the generator's load: watch from here on.
     this.monitor = new GeneratorMonitor(share.workerId);
     this.loadStartedAtMs = performance.now();
@@ -313,6 +320,7 @@ export class ShareRun implements StreamOwner {
     const { scheduleLagP99Ms, refusedStreams, ...recorded } = this.recorder.result();
     finish({
       workerId: this.options.share.workerId,
+      ...(this.loadStartedAtMs === 0 ? {} : { loadStartedAtEpochMs: performance.timeOrigin + this.loadStartedAtMs }),
       ...recorded,
       unsentAtStop: this.pacer?.unsent ?? 0,
       ...(this.pacer ? { messagesScheduled: this.pacer.scheduled } : {}),

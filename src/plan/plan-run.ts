@@ -13,7 +13,7 @@ export { splitEvenly };
  * server's SETTINGS_MAX_CONCURRENT_STREAMS, when it advertises one. Pure: no clock, no I/O.
  */
 export function planRun(scenario: { load: PlannedLoad }, maxStreamsPerConnection?: number): WorkerShare[] {
-  const { streams, connections, workers, messages, durationMs, rateSchedule, streamSchedule, warmupMs } = scenario.load;
+  const { streams, connections, workers, messages, durationMs, rateSchedule, streamSchedule, warmupMs, startAtMs } = scenario.load;
   // A segment of a larger run (--segment i/n) numbers its streams within the whole run's.
   const streamIdStride = scenario.load.streamIdStride ?? streams;
   const streamShares = splitEvenly(streams, workers);
@@ -35,6 +35,7 @@ export function planRun(scenario: { load: PlannedLoad }, maxStreamsPerConnection
       ...(budgetShares ? { messageBudget: budgetShares[workerId]! } : {}),
       ...(durationMs === undefined ? {} : { durationMs }),
       ...(maxStreamsPerConnection === undefined ? {} : { maxStreamsPerConnection }),
+      ...(startAtMs === undefined ? {} : { startAtMs }),
     };
     firstStreamId += workerStreams;
     return share;

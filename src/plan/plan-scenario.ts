@@ -54,7 +54,7 @@ function planLoad(scenario: Pick<Scenario, 'load' | 'segment'>, options: PlanOpt
  * count is read only when `options.cpus` is not given).
  */
 export function planScenario(scenario: Scenario, options: PlanOptions = {}): RunPlan {
-  const load = planLoad(scenario, options);
+  const load = { ...planLoad(scenario, options), ...(scenario.startAt === undefined ? {} : { startAtMs: scenario.startAt }) };
   const shares = planRun({ load }, options.maxStreamsPerConnection);
   return {
     name: scenario.name,

@@ -31,6 +31,8 @@ export interface PlannedLoad {
    * reported interval lies wholly after it.
    */
   warmupMs: number;
+  /** --start-at: the wall-clock moment (epoch ms) every worker begins its load, once connected. */
+  startAtMs?: number;
   workerHeapMb?: number;
 }
 

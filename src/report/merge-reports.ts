@@ -3,13 +3,14 @@ import { mergePeerLimits } from './peer-limits-report.js';
 import { encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
 import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
 import { assessTargetRate } from './assess-generator.js';
+import { groupByWallClock } from './group-by-wall-clock.js';
 import { auxFigures } from './build-report.js';
 import type { Report, ReportInterval, RoundSpan, VersionReport } from './report.js';
 import { versionInterval, versionReport, type VersionInterval } from './version-report.js';
 
 /**
  * How reports combine. `segments`: parts of one run made at the same time (machines running
- * `--segment i/n`): counts add, intervals add up by their number, durations overlap.
+ * `--segment i/n`): counts add, intervals add up by wall-clock time (groupByWallClock), durations overlap.
  * `sequential`: runs one after another (interleaved canary rounds): counts add, intervals
  * follow each other, durations add.
  */
@@ -75,9 +76,7 @@ function mergeIntervals(reports: Report[], mode: MergeMode): ReportInterval[] {
     const offsets = sequentialOffsetsMs(reports);
     return reports.flatMap((report, k) => report.intervals.map((interval) => ({ ...interval, tMs: interval.tMs + offsets[k]! })));
   }
-  const byIndex = new Map<number, ReportInterval[]>();
-  for (const report of reports) report.intervals.forEach((interval, i) => byIndex.set(i, [...(byIndex.get(i) ?? []), interval]));
-  return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, group]) => mergeIntervalGroup(group, Math.max(...group.map((i) => i.tMs))));
+  return groupByWallClock(reports).map(({ tMs, group }) => mergeIntervalGroup(group, tMs));
 }
 
 function mergeVersions(reports: Report[], mode: MergeMode, totalReceived: number): Record<string, VersionReport> | undefined {
@@ -92,11 +91,8 @@ function mergeVersions(reports: Report[], mode: MergeMode, totalReceived: number
     if (mode === 'sequential') {
       intervals = parts.flatMap((p) => p.intervals);
     } else {
-      const byIndex = new Map<number, VersionInterval[]>();
-      for (const p of parts) p.intervals.forEach((interval, i) => byIndex.set(i, [...(byIndex.get(i) ?? []), interval]));
-      intervals = [...byIndex.values()].map((group) =>
-        versionInterval(Math.max(...group.map((g) => g.tMs)), Math.max(...group.map((g) => g.durationMs)), group),
-      );
+      const timed = reports.flatMap((r) => (r.versions?.[label] ? [{ startedAt: r.startedAt, intervals: r.versions[label].intervals }] : []));
+      intervals = groupByWallClock(timed).map(({ tMs, group }) => versionInterval(tMs, Math.max(...group.map((g) => g.durationMs)), group));
     }
     versions[label] = versionReport(histogram, received, totalReceived, intervals);
   }

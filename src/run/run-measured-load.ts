@@ -88,7 +88,8 @@ function untilForced<T>(work: Promise<T>, force: AbortSignal | undefined): Promi
 export async function runMeasuredLoad(load: MeasuredLoad, callbacks: LoadCallbacks): Promise<RunOutcome & { forced: boolean }> {
   const { plan, tasks } = load;
   const snapshotIntervalMs = tasks[0]!.snapshotIntervalMs;
-  const startedAt = new Date();
+  // --start-at: the workers hold their load until then, so the report's clock starts there.
+  const startedAt = new Date(Math.max(Date.now(), plan.load.startAtMs ?? 0));
   callbacks.onLoadStart?.({
     plan,
     target: load.target,
@@ -161,11 +162,14 @@ export async function runMeasuredLoad(load: MeasuredLoad, callbacks: LoadCallbac
           ? `threshold ${thresholdLabel(abortedBy)} failed during the run (abortOnFail)`
           : undefined;
   const loadSpan = loadSpanTracker.span(results);
+  // --start-at: the report says when the load really began (the first worker's start), so that
+  // merge lines the segments up on what happened, not on what was asked for.
+  const began = results.flatMap((r) => (r.loadStartedAtEpochMs === undefined ? [] : [r.loadStartedAtEpochMs]));
   const report = buildReport({
     plan,
     target: load.target,
     protoPath: load.protoPath,
-    startedAt,
+    startedAt: plan.load.startAtMs !== undefined && began.length ? new Date(Math.round(Math.min(...began))) : startedAt,
     results,
     snapshots,
     ...(partialReason === undefined ? {} : { partialReason }),

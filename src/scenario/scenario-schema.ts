@@ -8,6 +8,7 @@ import { runDurationMs, type ScenarioLoad } from './scenario-load.js';
 import type { StreamSettings } from '../types/stream-settings.js';
 import { MIN_TREND_SPAN_MS } from '../stats/memory-growth.js';
 import { parseSegment, segmentProblem } from './parse-segment.js';
+import { parseStartAt } from './parse-start-at.js';
 import { metadataProblems } from './metadata-problems.js';
 
 /**
@@ -235,6 +236,16 @@ export const scenarioSchema = z
         const segment = parseSegment(text);
         if (typeof segment !== 'string') return segment;
         ctx.addIssue({ code: 'custom', message: segment });
+        return z.NEVER;
+      })
+      .optional(),
+    /** Wall-clock start of the load (ISO-8601 UTC or "+30s"), so that every segment starts at once; epoch ms once parsed. */
+    startAt: z
+      .string({ error: 'expected an ISO-8601 UTC time or "+30s"' })
+      .transform((text, ctx) => {
+        const atMs = parseStartAt(text, Date.now());
+        if (typeof atMs === 'number') return atMs;
+        ctx.addIssue({ code: 'custom', message: atMs });
         return z.NEVER;
       })
       .optional(),

@@ -86,6 +86,8 @@ export interface WorkerShare {
    * carries more streams at once; the slots beyond it wait, neither active nor failed.
    */
   maxStreamsPerConnection?: number;
+  /** --start-at: begin the load at this wall-clock moment (epoch ms), once connected. */
+  startAtMs?: number;
 }
 
 export interface WorkerTask {
@@ -192,6 +194,8 @@ export type ControlMessage = { type: 'stop' };
 /** The task's return value: the worker's whole run. */
 export interface WorkerResult {
   workerId: number;
+  /** When this worker's load began, epoch ms (absent: it never began). */
+  loadStartedAtEpochMs?: number;
   counters: WorkerCounters;
   statusCodes: Record<string, number>;
   /** "STATUS: details" → count, capped in size by the worker. */
