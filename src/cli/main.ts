@@ -7,6 +7,7 @@ import { COMPARISON_FORMATS, compareCommand, type CompareFlags } from './compare
 import { DEFAULT_MERGE_FORMATS, mergeCommand, type MergeFlags } from './merge-command.js';
 import { DEFAULT_REPORT_FORMATS, reportCommand, type ReportFlags } from './report-command.js';
 import { runCommand } from './run-command.js';
+import { unknownArgumentMessage } from './unknown-argument-message.js';
 import { addRunOptions } from './run-options.js';
 import type { ServeFlags } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
@@ -15,6 +16,8 @@ const EPILOGUE = `Exit codes: ${[...new Set(Object.values(ERROR_CATALOGUE).map((
   .sort((a, b) => a - b)
   .map((code) => `${code} ${Object.entries(ERROR_CATALOGUE).filter(([, e]) => e.exitCode === code).map(([name]) => name).join('/')}`)
   .join(', ')}; 0 success.`;
+
+const COMMANDS = ['run', 'validate', 'serve', 'compare', 'merge', 'report'] as const;
 
 /**
  * Parses argv, runs one command, and maps any error to its exit code, printed once as one
@@ -31,9 +34,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((message, error) => {
       if (error) throw error;
-      usageError = message;
+      usageError = unknownArgumentMessage(message, {
+        command: COMMANDS.find((name) => name === argv[0]),
+        commands: COMMANDS,
+        // yargs keeps the current command's options there; its typings omit getOptions.
+        options: Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key),
+        argv,
+      });
       // Stops here: yargs would otherwise still run the command's handler without its arguments.
-      throw new BenchError('USAGE', message);
+      throw new BenchError('USAGE', usageError);
     })
     .command(
       'run [scenario] [target]',
@@ -138,7 +147,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         exitCode = await reportCommand(args as unknown as ReportFlags, io);
       },
     )
-    .demandCommand(1, 'Name a command: run, serve, compare, validate, merge or report')
+    .demandCommand(1, `Name a command: ${COMMANDS.join(', ')}`)
     .epilogue(EPILOGUE)
     .help();
 

@@ -23,4 +23,28 @@ describe.concurrent('a CLI that helps', () => {
     expect(total).not.toMatch(/\.\d{3} ms/);
     expect(result.stdout).toMatch(/Slowest:\s+\d+\.\d{3} ms/);
   });
+
+  it.each([
+    [['run', '--stream-duration', '5s'], '--stream-duration: unknown flag of run; did you mean --stream-call-duration (stream.duration)?'],
+    [['run', '--duraton', '5s'], '--duraton: unknown flag of run; did you mean -z (load.duration)?'],
+    [['validate', 'x.yaml', '--correlateby', 'id'], '--correlateby: unknown flag of validate; did you mean --correlate-by (stream.correlateBy)?'],
+    [['compare', 'a.json', 'b.json', '--alfa', '0.1'], '--alfa: unknown flag of compare; did you mean --alpha?'],
+    [['rnu'], 'rnu: unknown command; did you mean run?'],
+  ])('%j: one line naming what was given and the nearest valid name, exit 2', async (args, expected) => {
+    const result = await runCli(args, { cwd: tempDir() });
+
+    expect(result.code).toBe(2);
+    const lines = linesOf(result.stderr);
+    expect(lines, result.stderr).toHaveLength(1);
+    expect(lines[0]).toContain(expected);
+    expect(lines[0]).toMatch(/\[USAGE\]$/);
+    expect(result.stdout).toBe('');
+  });
+
+  it('suggests nothing for a name far from every flag', async () => {
+    const result = await runCli(['run', '--foo'], { cwd: tempDir() });
+
+    expect(result.code).toBe(2);
+    expect(linesOf(result.stderr)).toEqual(['grpc-bench: --foo: unknown flag of run (grpc-bench run --help lists them) [USAGE]']);
+  });
 });
