@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { linesOf, makeTempDir, runCli } from '../helpers/cli-process.js';
 
@@ -46,5 +48,17 @@ describe.concurrent('a CLI that helps', () => {
 
     expect(result.code).toBe(2);
     expect(linesOf(result.stderr)).toEqual(['grpc-bench: --foo: unknown flag of run (grpc-bench run --help lists them) [USAGE]']);
+  });
+
+  it.each(['validate', 'run'])('%s: an unknown scenario key names its file:line and the nearest keys, exit 3', async (command) => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'typo.yaml'), 'name: typo\nload:\n  duraton: 1s\nstream:\n  correlateby: request_id\n');
+
+    const result = await runCli([command, 'typo.yaml'], { cwd });
+
+    expect(result.code).toBe(3);
+    expect(linesOf(result.stderr)).toEqual([
+      'grpc-bench: typo.yaml: load: unknown key "duraton" at typo.yaml:3; did you mean duration?; stream: unknown key "correlateby" at typo.yaml:5; did you mean correlateBy? [SCENARIO_INVALID]',
+    ]);
   });
 });
