@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { BenchError } from '../errors/bench-error.js';
 import { thresholdsFailedMessage } from '../compare/evaluate-thresholds.js';
 import { planOutput } from '../reporters/plan-output.js';
+import { renderConsoleSummary } from '../reporters/console-reporter.js';
 import { writeReports } from '../reporters/write-reports.js';
 import { runScenario } from '../run/run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
@@ -90,6 +91,8 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
     }
     const { report, partialCode } = outcome;
     const written = writeReports(report, output, io.stdout);
+    // The terminal always gets the summary; stdout keeps only the formats asked for.
+    if (!output.console) io.stderr(renderConsoleSummary(report));
     // Kept only while the reports are not all written: then it is all that is left of the run.
     journal?.discard();
     for (const path of written) io.stderr(`report written: ${path}\n`);

@@ -61,4 +61,15 @@ describe.concurrent('a CLI that helps', () => {
       'grpc-bench: typo.yaml: load: unknown key "duraton" at typo.yaml:3; did you mean duration?; stream: unknown key "correlateby" at typo.yaml:5; did you mean correlateBy? [SCENARIO_INVALID]',
     ]);
   });
+
+  it('-O html,json still prints the summary, on stderr, and keeps stdout empty', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['run', '-n', '40', '-c', '2', '--workers', '1', '-O', 'html,json', '-o', join(cwd, 'out')], { cwd });
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^Summary:$/m);
+    expect(result.stderr).toMatch(/Messages\/sec: [\d,.]+/);
+    expect(result.stderr).toContain('report written:');
+  });
 });
