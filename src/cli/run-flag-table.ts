@@ -74,8 +74,8 @@ export const RUN_FLAG_TABLE = [
     describe: 'Name the server certificate must carry, instead of the host (tls.serverName)',
     sets: 'tls.serverName',
   },
-  { flag: 'proto', type: 'string', describe: 'The .proto file (default: bundled order.proto for embedded, server reflection otherwise)', sets: 'proto' },
-  { flag: 'import-paths', type: 'string', describe: 'Comma-separated proto import paths', sets: 'importPaths', convert: list },
+  { flag: 'proto', type: 'string', describe: 'The .proto file (default: bundled order.proto for embedded, server reflection otherwise)', sets: 'proto', convert: fromCwd },
+  { flag: 'import-paths', type: 'string', describe: 'Comma-separated proto import paths', sets: 'importPaths', convert: (text: string, context: FlagContext): string[] => list(text).map((dir) => fromCwd(dir, context)) },
   { flag: 'call', type: 'string', describe: 'package.Service/Method (default pb.OrderService/CreateOrderStream)', sets: 'call' },
   { flag: 'name', type: 'string', describe: 'Run name, used in report paths', sets: 'name' },
   {
