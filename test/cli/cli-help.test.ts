@@ -1,7 +1,21 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { linesOf, makeTempDir, runCli } from '../helpers/cli-process.js';
+
+const ORDER_PROTO = readFileSync(fileURLToPath(new URL('../../proto/order.proto', import.meta.url)), 'utf8');
+
+/**
+ * cwd/protos/order.proto importing "common/types.proto" from cwd/inc, and an empty scenario in
+ * cwd/scen: a folder other than the flags' paths are relative to.
+ */
+function protoLayout(cwd: string): void {
+  for (const dir of ['protos', 'inc/common', 'scen']) mkdirSync(join(cwd, dir), { recursive: true });
+  writeFileSync(join(cwd, 'protos/order.proto'), ORDER_PROTO.replace('package pb;', 'package pb;\nimport "common/types.proto";'));
+  writeFileSync(join(cwd, 'inc/common/types.proto'), 'syntax = "proto3";\npackage common;\nmessage Money { int64 units = 1; }\n');
+  writeFileSync(join(cwd, 'scen/empty.yaml'), 'name: paths\n');
+}
 
 const cleanups: Array<() => void> = [];
 
@@ -71,5 +85,41 @@ describe.concurrent('a CLI that helps', () => {
     expect(result.stderr).toMatch(/^Summary:$/m);
     expect(result.stderr).toMatch(/Messages\/sec: [\d,.]+/);
     expect(result.stderr).toContain('report written:');
+  });
+
+  it('--proto and --import-paths resolve against the working directory, with the scenario in another folder', async () => {
+    const cwd = tempDir();
+    protoLayout(cwd);
+
+    const result = await runCli(['validate', 'scen/empty.yaml', '--proto', 'protos/order.proto', '--import-paths', 'inc'], { cwd });
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^scen\/empty\.yaml: valid \(pb\.OrderService\/CreateOrderStream/);
+  });
+
+  it('proto and importPaths in a scenario resolve against its folder', async () => {
+    const cwd = tempDir();
+    protoLayout(cwd);
+    writeFileSync(join(cwd, 'scen/paths.yaml'), 'proto: ../protos/order.proto\nimportPaths: [../inc]\n');
+
+    const result = await runCli(['validate', 'scen/paths.yaml'], { cwd });
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it.each(['validate', 'run'])('%s: an import not found names the importing file, the import, the places tried and the fix, exit 4', async (command) => {
+    const cwd = tempDir();
+    protoLayout(cwd);
+
+    const result = await runCli([command, 'scen/empty.yaml', '--proto', 'protos/order.proto', '-n', '5'], { cwd });
+
+    expect(result.code).toBe(4);
+    const lines = linesOf(result.stderr);
+    expect(lines, result.stderr).toHaveLength(1);
+    expect(lines[0]).toContain(`proto: ${join(cwd, 'protos/order.proto')}: import "common/types.proto" not found; tried ${join(cwd, 'protos/common/types.proto')};`);
+    expect(lines[0]).toContain('--import-paths DIR or the scenario key importPaths [PROTO_INVALID]');
+    expect(lines[0]).not.toContain('ENOENT');
   });
 });
