@@ -1,6 +1,6 @@
 import { scenarioJsonSchema } from './scenario-json-schema.js';
 
-type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; additionalProperties?: JsonSchema | boolean };
+type JsonSchema = { default?: unknown; properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; additionalProperties?: JsonSchema | boolean };
 
 let root: JsonSchema | undefined;
 
@@ -24,8 +24,19 @@ function keysOf(schema: JsonSchema): string[] {
  * read from the one schema, so a mistyped key can be matched to the nearest valid one.
  */
 export function scenarioKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
+  return [...new Set(schemasAt(path).flatMap(keysOf))];
+}
+
+function schemasAt(path: ReadonlyArray<PropertyKey>): JsonSchema[] {
   root ??= scenarioJsonSchema() as JsonSchema;
   let schemas = [root];
   for (const key of path) schemas = schemas.flatMap((schema) => below(schema, key));
-  return [...new Set(schemas.flatMap(keysOf))];
+  return schemas;
+}
+
+/** The schema's default for the key at `path` (`['load', 'streams']` → 10), for `--help`; none for an empty map or list. */
+export function scenarioDefaultAt(path: ReadonlyArray<PropertyKey>): string | undefined {
+  const value = schemasAt(path).find((schema) => schema.default !== undefined)?.default;
+  if (value === undefined || (typeof value === 'object' && value !== null && Object.keys(value).length === 0)) return undefined;
+  return Array.isArray(value) ? value.join(',') : String(value);
 }

@@ -2,6 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RUN_FLAG_TABLE } from '../../src/cli/run-flag-table.js';
+import { RUN_FLAG_GROUPS } from '../../src/cli/run-flag-spec.js';
 import { linesOf, makeTempDir, runCli } from '../helpers/cli-process.js';
 
 const ORDER_PROTO = readFileSync(fileURLToPath(new URL('../../proto/order.proto', import.meta.url)), 'utf8');
@@ -121,5 +123,29 @@ describe.concurrent('a CLI that helps', () => {
     expect(lines[0]).toContain(`proto: ${join(cwd, 'protos/order.proto')}: import "common/types.proto" not found; tried ${join(cwd, 'protos/common/types.proto')};`);
     expect(lines[0]).toContain('--import-paths DIR or the scenario key importPaths [PROTO_INVALID]');
     expect(lines[0]).not.toContain('ENOENT');
+  });
+
+  it.each(['', 'run', 'validate', 'serve', 'compare', 'merge', 'report'])('%s --help has examples of the command', async (command) => {
+    const result = await runCli([...(command ? [command] : []), '--help'], { cwd: tempDir() });
+
+    expect(result.code, result.stderr).toBe(0);
+    const examples = result.stdout.slice(result.stdout.indexOf('\nExamples:\n'));
+    expect(examples).toMatch(new RegExp(`^  grpc-bench ${command || 'run'} `, 'm'));
+  });
+
+  it.each(['run', 'validate'])('%s --help lists every flag of the table under its group, with the scenario defaults', async (command) => {
+    const result = await runCli([command, '--help'], { cwd: tempDir() });
+
+    expect(result.code, result.stderr).toBe(0);
+    const headings = RUN_FLAG_GROUPS.map((group) => result.stdout.indexOf(`\n${group}:\n`));
+    expect(headings.every((at) => at > 0)).toBe(true);
+    expect([...headings].sort((a, b) => a - b)).toEqual(headings);
+    for (const spec of RUN_FLAG_TABLE) {
+      const shown = result.stdout.search(new RegExp(`^ +${spec.flag.length === 1 ? '-' : '--'}${spec.flag}\\b`, 'm'));
+      const group = RUN_FLAG_GROUPS.indexOf(spec.group);
+      expect(shown, spec.flag).toBeGreaterThan(headings[group]!);
+      if (group + 1 < headings.length) expect(shown, spec.flag).toBeLessThan(headings[group + 1]!);
+    }
+    expect(result.stdout).toMatch(/^  -c .*\[default: 10\]$/m);
   });
 });
