@@ -73,7 +73,7 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
         forceSignal: force.signal,
         onLoadStart: (start) => {
           loadStarted = true;
-          progress = createProgressDisplay(start.plan.load, io.stderrIsTTY, io.stderr);
+          progress = createProgressDisplay(start.plan.load, io.stderrIsTTY, io.stderr, io.stderrColumns);
           if (output.journal) journal = RunJournal.start(output.journal, start, (message) => io.stderr(`warning: ${message}\n`));
         },
         onSnapshot: (snapshot) => journal?.append(snapshot),
@@ -86,10 +86,12 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
       if (error instanceof BenchError) journal?.discard();
       throw error;
     } finally {
-      progress?.stop();
+      if (outcome === undefined) progress?.stop();
       journal?.close();
     }
     const { report, partialCode } = outcome;
+    // The last progress line shows the report's figures, so it agrees with the summary.
+    progress?.stop(report);
     const written = writeReports(report, output, io.stdout);
     // The terminal always gets the summary; stdout keeps only the formats asked for.
     if (!output.console) io.stderr(renderConsoleSummary(report));

@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RUN_FLAG_TABLE } from '../../src/cli/run-flag-table.js';
 import { RUN_FLAG_GROUPS } from '../../src/cli/run-flag-spec.js';
-import { linesOf, makeTempDir, runCli } from '../helpers/cli-process.js';
+import { BIN, linesOf, makeTempDir, runCli } from '../helpers/cli-process.js';
 
 const ORDER_PROTO = readFileSync(fileURLToPath(new URL('../../proto/order.proto', import.meta.url)), 'utf8');
 
@@ -148,4 +149,23 @@ describe.concurrent('a CLI that helps', () => {
     }
     expect(result.stdout).toMatch(/^  -c .*\[default: 10\]$/m);
   });
+
+  // A real terminal of 60 columns: util-linux's script(1) gives the CLI a pseudo-terminal.
+  it.skipIf(!existsSync('/usr/bin/script'))('the progress line fits a 60-column terminal and ends with the summary\'s msg/s', () => {
+    const cwd = tempDir();
+    const command = `stty cols 60; ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} run -z 2s -c 2 --workers 1 -O console`;
+    const result = spawnSync('/usr/bin/script', ['-qfec', command, '/dev/null'], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+
+    expect(result.status, result.stdout).toBe(0);
+    // Each redraw starts at column 1 (ESC[1G); what it shows is the text without the control sequences.
+    const frames = result.stdout
+      .split('\x1b[1G')
+      .slice(1)
+      .map((frame) => frame.replace(/\x1b(\[[0-9;?]*[A-Za-z]|[78])/g, '').split(/[\r\n]/)[0]!);
+    expect(frames.length).toBeGreaterThan(1);
+    for (const frame of frames) expect(frame.length, frame).toBeLessThan(60);
+    const summaryRate = /Messages\/sec: ([\d,.]+)/.exec(result.stdout)?.[1];
+    expect(summaryRate).toBeDefined();
+    expect(frames.at(-1)).toContain(`| ${summaryRate} msg/s`);
+  }, 70_000);
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fitFields } from '../../src/cli/progress-display.js';
 import { duration } from '../../src/reporters/format-units.js';
 
 describe('duration', () => {
@@ -12,5 +13,21 @@ describe('duration', () => {
     [125_040, '2 min 5.0 s'],
   ])('%d ms reads %s', (value, text) => {
     expect(duration(value)).toBe(text);
+  });
+});
+
+describe('fitFields', () => {
+  const items = ['1234 msg/s', 'P99 1.234 ms', '99 received'];
+
+  it('keeps whole fields that fit, in order', () => {
+    expect(fitFields(items, 100)).toBe('1234 msg/s, P99 1.234 ms, 99 received');
+    expect(fitFields(items, 30)).toBe('1234 msg/s, P99 1.234 ms');
+    expect(fitFields(items, 10)).toBe('1234 msg/s');
+  });
+
+  it('cuts the first field short when nothing else fits, never past the width', () => {
+    expect(fitFields(items, 6)).toBe('1234 …');
+    expect(fitFields(items, 1)).toBe('…');
+    expect(fitFields(items, 0)).toBe('');
   });
 });
