@@ -4,6 +4,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** Whether stderr is a terminal (progress bar vs periodic status lines). */
   stderrIsTTY: boolean;
+  /** The terminal's width, when stderr is one: the progress line is fitted to it. */
+  stderrColumns?: number | undefined;
   cwd: string;
   /** Subscribes to SIGINT/SIGTERM; returns an unsubscribe function. */
   onSignal(handler: (signal: string) => void): () => void;
@@ -14,6 +16,7 @@ export function processIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stderrColumns: process.stderr.columns,
     cwd: process.cwd(),
     onSignal(handler) {
       const listener = (signal: NodeJS.Signals): void => handler(signal);

@@ -7,6 +7,7 @@ import { COMPARISON_FORMATS, compareCommand, type CompareFlags } from './compare
 import { DEFAULT_MERGE_FORMATS, mergeCommand, type MergeFlags } from './merge-command.js';
 import { DEFAULT_REPORT_FORMATS, reportCommand, type ReportFlags } from './report-command.js';
 import { runCommand } from './run-command.js';
+import { unknownArgumentMessage } from './unknown-argument-message.js';
 import { addRunOptions } from './run-options.js';
 import type { ServeFlags } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
@@ -15,6 +16,8 @@ const EPILOGUE = `Exit codes: ${[...new Set(Object.values(ERROR_CATALOGUE).map((
   .sort((a, b) => a - b)
   .map((code) => `${code} ${Object.entries(ERROR_CATALOGUE).filter(([, e]) => e.exitCode === code).map(([name]) => name).join('/')}`)
   .join(', ')}; 0 success.`;
+
+const COMMANDS = ['run', 'validate', 'serve', 'compare', 'merge', 'report'] as const;
 
 /**
  * Parses argv, runs one command, and maps any error to its exit code, printed once as one
@@ -31,9 +34,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((message, error) => {
       if (error) throw error;
-      usageError = message;
+      usageError = unknownArgumentMessage(message, {
+        command: COMMANDS.find((name) => name === argv[0]),
+        commands: COMMANDS,
+        // yargs keeps the current command's options there; its typings omit getOptions.
+        options: Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key),
+        argv,
+      });
       // Stops here: yargs would otherwise still run the command's handler without its arguments.
-      throw new BenchError('USAGE', message);
+      throw new BenchError('USAGE', usageError);
     })
     .command(
       'run [scenario] [target]',
@@ -43,7 +52,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           y
             .positional('scenario', { type: 'string', describe: 'Scenario YAML file (optional)' })
             .positional('target', { type: 'string', describe: 'host:port, or "embedded" (default)' }),
-        ),
+        )
+          .example('$0 run scenarios/quickstart.yaml', 'A scenario against the embedded Order service')
+          .example('$0 run -c 50 --connections 4 -z 30s --insecure 127.0.0.1:50051', 'Flags alone, ghz-style')
+          .example('$0 run --baseline 127.0.0.1:50051 --candidate 127.0.0.1:50052 --insecure --rounds 5', 'A canary: interleaved rounds, judged like compare'),
       async (args) => {
         const positionals = [args.scenario, args.target].filter((p): p is string => typeof p === 'string');
         exitCode = await runCommand(positionals, args, io);
@@ -57,7 +69,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           y
             .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario YAML file' })
             .positional('target', { type: 'string', describe: 'host:port, or "embedded"; overrides the file, as for run' }),
-        ),
+        )
+          .example('$0 validate scenarios/quickstart.yaml', 'Every check run makes, without load')
+          .example('$0 validate scenarios/order-stream.yaml -c 100 --connections 4', 'The scenario with the flags laid over it'),
       (args) => {
         exitCode = validateCommand(args.scenario, args.target, args, io);
       },
@@ -92,7 +106,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .option('canary-work-us', { type: 'number', describe: "The canary's CPU time per request, µs" })
           .option('tls-cert', { type: 'string', describe: 'Serve TLS with this certificate file (PEM), with --tls-key' })
           .option('tls-key', { type: 'string', describe: 'Private key file (PEM) of --tls-cert' })
-          .option('tls-client-ca', { type: 'string', describe: 'Mutual TLS: require client certificates signed by this CA file (PEM)' }),
+          .option('tls-client-ca', { type: 'string', describe: 'Mutual TLS: require client certificates signed by this CA file (PEM)' })
+          .example('$0 serve --port 50052 --service-version v2 --latency 2ms --work-us 3', 'A slower v2 beside v1')
+          .example('$0 serve --leak-bytes 1024 --error-ratio 0.01', 'A leaking, failing version'),
       async (args) => {
         const { serveCommand } = await import('./serve-command.js');
         exitCode = await serveCommand(args as unknown as ServeFlags, io);
@@ -109,7 +125,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .option('alpha', { type: 'number', describe: 'Significance level (default 0.05); the ratio CI is at 1 − alpha' })
           .option('O', { alias: 'format', type: 'string', default: 'console', describe: `Output format: ${COMPARISON_FORMATS.join(', ')}` })
           .option('o', { alias: 'output', type: 'string', describe: 'Write the comparison to this file instead of stdout' })
-          .option('fail-on-inconclusive', { type: 'boolean', default: false, describe: 'Exit 99 when the verdict is inconclusive too' }),
+          .option('fail-on-inconclusive', { type: 'boolean', default: false, describe: 'Exit 99 when the verdict is inconclusive too' })
+          .example('$0 compare reports/v1.json reports/v2.json --max-regression p99=10%,messagesPerSec=5%', 'Judge v2 against v1'),
       async (args) => {
         exitCode = await compareCommand(args as unknown as CompareFlags, io);
       },
@@ -121,7 +138,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         y
           .positional('reports', { type: 'string', array: true, demandOption: true, describe: "The segments' report.json files" })
           .option('O', { alias: 'format', type: 'string', describe: `Report formats, comma-separated (default ${DEFAULT_MERGE_FORMATS})` })
-          .option('o', { alias: 'output', type: 'string', describe: 'Report file (one format) or directory; default reports/<name>-merged-<time>/' }),
+          .option('o', { alias: 'output', type: 'string', describe: 'Report file (one format) or directory; default reports/<name>-merged-<time>/' })
+          .example('$0 merge seg-1.json seg-2.json seg-3.json -o merged.json', 'The whole run of three segments'),
       async (args) => {
         exitCode = await mergeCommand(args as unknown as MergeFlags, io);
       },
@@ -133,12 +151,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         y
           .positional('source', { type: 'string', demandOption: true, describe: "A run's output directory, its journal.jsonl, or a report.json" })
           .option('O', { alias: 'format', type: 'string', describe: `Report formats, comma-separated (default ${DEFAULT_REPORT_FORMATS.report} for a report.json, ${DEFAULT_REPORT_FORMATS.journal} for a journal)` })
-          .option('o', { alias: 'output', type: 'string', describe: 'Report file (one format) or directory; default the directory of the source' }),
+          .option('o', { alias: 'output', type: 'string', describe: 'Report file (one format) or directory; default the directory of the source' })
+          .example('$0 report reports/run/report.json -O html,markdown', 'A saved report in other formats, beside it')
+          .example('$0 report reports/run/', 'Its report.json, or the journal of a killed run'),
       async (args) => {
         exitCode = await reportCommand(args as unknown as ReportFlags, io);
       },
     )
-    .demandCommand(1, 'Name a command: run, serve, compare, validate, merge or report')
+    .demandCommand(1, `Name a command: ${COMMANDS.join(', ')}`)
+    .example('$0 run scenarios/quickstart.yaml', 'A first run: the embedded Order service, 5 s')
+    .example('$0 <command> --help', "A command's flags, grouped, with defaults and examples")
     .epilogue(EPILOGUE)
     .help();
 

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { BenchError } from '../errors/bench-error.js';
 import { thresholdsFailedMessage } from '../compare/evaluate-thresholds.js';
 import { planOutput } from '../reporters/plan-output.js';
+import { renderConsoleSummary } from '../reporters/console-reporter.js';
 import { writeReports } from '../reporters/write-reports.js';
 import { runScenario } from '../run/run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
@@ -72,7 +73,7 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
         forceSignal: force.signal,
         onLoadStart: (start) => {
           loadStarted = true;
-          progress = createProgressDisplay(start.plan.load, io.stderrIsTTY, io.stderr);
+          progress = createProgressDisplay(start.plan.load, io.stderrIsTTY, io.stderr, io.stderrColumns);
           if (output.journal) journal = RunJournal.start(output.journal, start, (message) => io.stderr(`warning: ${message}\n`));
         },
         onSnapshot: (snapshot) => journal?.append(snapshot),
@@ -85,11 +86,15 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
       if (error instanceof BenchError) journal?.discard();
       throw error;
     } finally {
-      progress?.stop();
+      if (outcome === undefined) progress?.stop();
       journal?.close();
     }
     const { report, partialCode } = outcome;
+    // The last progress line shows the report's figures, so it agrees with the summary.
+    progress?.stop(report);
     const written = writeReports(report, output, io.stdout);
+    // The terminal always gets the summary; stdout keeps only the formats asked for.
+    if (!output.console) io.stderr(renderConsoleSummary(report));
     // Kept only while the reports are not all written: then it is all that is left of the run.
     journal?.discard();
     for (const path of written) io.stderr(`report written: ${path}\n`);

@@ -21,11 +21,16 @@ export interface FlagContext {
   cwd?: string | undefined;
 }
 
+/** The headings of `run --help`, in their order; every flag is under one. */
+export const RUN_FLAG_GROUPS = ['Load', 'Streams', 'Request', 'Connection and TLS', 'Reports', 'Thresholds and monitoring', 'Canary', 'Segments', 'ghz schedules'] as const;
+
 /** One `run`/`validate` flag: its yargs option and the scenario field it sets. */
 export interface RunFlagSpec {
   /** The option's name, as in ghz where ghz has the option. */
   readonly flag: string;
   readonly alias?: string;
+  /** Its heading in `--help`. */
+  readonly group: (typeof RUN_FLAG_GROUPS)[number];
   readonly type: 'number' | 'string' | 'boolean';
   readonly describe: string;
   readonly choices?: readonly string[];

@@ -3,6 +3,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { BenchError } from '../errors/bench-error.js';
 import { PROTO_LOADER_OPTIONS, type BidiMethod } from './bidi-method.js';
 import { convertRequestData } from './convert-request-data.js';
+import { findMissingProtoImport } from './missing-proto-import.js';
 import { requestMessageType } from './request-message-type.js';
 
 export { PROTO_LOADER_OPTIONS, type BidiMethod } from './bidi-method.js';
@@ -34,6 +35,13 @@ export function loadBidiMethod(protoPath: string, importPaths: string[], call: s
   try {
     pkg = protoLoader.loadSync(protoPath, { ...PROTO_LOADER_OPTIONS, includeDirs: importPaths });
   } catch (error) {
+    const missing = findMissingProtoImport(protoPath, importPaths);
+    if (missing) {
+      throw new BenchError(
+        'PROTO_INVALID',
+        `proto: ${missing.importingFile}: import "${missing.imported}" not found; tried ${missing.tried.join(', ')}; add the folder it is under with --import-paths DIR or the scenario key importPaths`,
+      );
+    }
     const reason = ((error as Error).message ?? String(error)).split('\n')[0];
     throw new BenchError('PROTO_INVALID', `proto: ${protoPath}: cannot parse: ${reason}`);
   }

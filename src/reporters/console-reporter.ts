@@ -2,7 +2,7 @@ import { thresholdActual } from '../compare/evaluate-thresholds.js';
 import type { MemoryGrowthReport, Report, ThresholdsReport } from '../report/report.js';
 import { trendShortfall } from '../stats/memory-growth.js';
 import { formatDurationMs } from '../scenario/parse-duration.js';
-import { count, ms, rate } from './format-units.js';
+import { count, duration, ms, rate } from './format-units.js';
 import { peerLimitsLines } from './peer-limits-lines.js';
 import type { Reporter } from './reporter.js';
 import { PROBE_MS, PROBE_WARMUP_MS } from '../plan/choose-worker-count.js';
@@ -81,7 +81,7 @@ function extraSections(report: Report): string[] {
         ? [NOT_MEASURED]
         : [
             `  time to first response: P50 ${ms(st.timeToFirstResponseMs.p50)}, P99 ${ms(st.timeToFirstResponseMs.p99)}`,
-            `  stream duration: P50 ${ms(st.durationMs.p50)}, max ${ms(st.durationMs.max)}; responses per stream: mean ${st.messagesPerStream.mean}, min ${st.messagesPerStream.min}, max ${st.messagesPerStream.max}`,
+            `  stream duration: P50 ${duration(st.durationMs.p50)}, max ${duration(st.durationMs.max)}; responses per stream: mean ${st.messagesPerStream.mean}, min ${st.messagesPerStream.min}, max ${st.messagesPerStream.max}`,
           ],
     ),
   );
@@ -126,7 +126,7 @@ export function renderConsoleSummary(report: Report): string {
     '',
     'Summary:',
     `  Count:        ${count(counts.messagesReceived)} responses to ${count(counts.messagesSent)} requests`,
-    `  Total:        ${ms(report.durationMs)}`,
+    `  Total:        ${duration(report.durationMs)}`,
     `  Slowest:      ${ms(latencyMs.max)}`,
     `  Fastest:      ${ms(latencyMs.min)}`,
     `  Average:      ${ms(latencyMs.mean)}`,

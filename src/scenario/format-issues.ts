@@ -1,6 +1,22 @@
 import { isSecretKey, REDACTED } from '../redact/redact-metadata.js';
 import type { z } from 'zod';
 import { METADATA_PATHS } from './metadata-problems.js';
+import { didYouMean, nearestNames } from './nearest-names.js';
+import { scenarioKeysAt } from './scenario-keys-at.js';
+
+/** Where a key was written (`bad.yaml:3`), when the file tells. */
+export type KeyLocator = (path: ReadonlyArray<PropertyKey>, key: string) => string | undefined;
+
+/** Unknown keys, each with where it was written and the nearest keys the mapping takes. */
+function unknownKeys(path: ReadonlyArray<PropertyKey>, keys: ReadonlyArray<string>, locate: KeyLocator | undefined): string {
+  const valid = scenarioKeysAt(path);
+  const shown = keys.map((key) => {
+    const where = locate?.(path, key);
+    return { text: `${showValue(key)}${where === undefined ? '' : ` at ${where}`}`, hint: didYouMean(nearestNames(key, valid)).slice(2) };
+  });
+  if (shown.length === 1) return `unknown key ${shown[0]!.text}${shown[0]!.hint ? `; ${shown[0]!.hint}` : ''}`;
+  return `unknown keys ${showList(shown.map(({ text, hint }) => (hint ? `${text} (${hint})` : text)))}`;
+}
 
 /** Reads the value at an issue's path, so the message can show what was given. */
 function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
@@ -50,14 +66,14 @@ function showPath(path: ReadonlyArray<PropertyKey>): string {
 
 /**
  * Turns every zod issue into `path: message, got value`, joined on one line, so a user
- * sees all problems of a scenario at once.
+ * sees all problems of a scenario at once; an unknown key gets its place and the nearest valid keys.
  */
-export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: unknown): string {
+export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: unknown, locate?: KeyLocator): string {
   return issues
     .map((issue) => {
       if (issue.code === 'unrecognized_keys') {
         const where = issue.path.length ? `${showPath(issue.path)}: ` : '';
-        return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${showList(issue.keys.map((k) => showValue(k)))}`;
+        return `${where}${unknownKeys(issue.path, issue.keys, locate)}`;
       }
       const where = issue.path.length ? showPath(issue.path) : '(top level)';
       const message = issue.message.replace(/^Invalid input: /, '');

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
-import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { BenchError } from '../errors/bench-error.js';
-import { formatIssues, showValue } from './format-issues.js';
+import { formatIssues, showValue, type KeyLocator } from './format-issues.js';
 import { readScenarioText } from './read-scenario-text.js';
 import { finishScenario, scenarioSchema, type Scenario, type ScenarioInput } from './scenario-schema.js';
 
@@ -31,7 +31,18 @@ export function mergeOverrides(base: unknown, overrides: Record<string, unknown>
   return merged;
 }
 
-function readYaml(file: string): unknown {
+/** The `file:line` of the key at `path` in the document, for error lines. */
+function keyLocator(file: string, document: Document, lineCounter: LineCounter): KeyLocator {
+  return (path, key) => {
+    const map = path.length ? document.getIn(path as unknown[], true) : document.contents;
+    if (!isMap(map)) return undefined;
+    const pair = map.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+    const offset = pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+    return offset === undefined ? undefined : `${file}:${lineCounter.linePos(offset).line}`;
+  };
+}
+
+function readYaml(file: string, shownAs: string): { content: unknown; locate: KeyLocator } {
   const text = readScenarioText(file);
   // Duplicate keys are found in one pass below: yaml's own check is quadratic in a mapping's size.
   const lineCounter = new LineCounter();
@@ -50,13 +61,14 @@ function readYaml(file: string): unknown {
     // e.g. aliases that expand too far
     throw new BenchError('SCENARIO_UNREADABLE', `${file}: cannot use the YAML: ${String((error as Error).message).split('\n')[0]}`);
   }
-  if (content === null || content === undefined) return {};
+  const locate = keyLocator(shownAs, document, lineCounter);
+  if (content === null || content === undefined) return { content: {}, locate };
   if (!isPlainObject(content)) {
     throw new BenchError('SCENARIO_INVALID', `${file}: expected a mapping of scenario keys at the top level, got ${Array.isArray(content) ? 'a list' : showValue(content)}`);
   }
   const cycle = findCycle(content, []);
   if (cycle) throw new BenchError('SCENARIO_INVALID', `${file}: ${cycle.join('.')}: an alias refers to a mapping or list that contains it; expected no cycles`);
-  return content;
+  return { content, locate };
 }
 
 /** The first key that a mapping holds twice, with its place (`line L, column C`). */
@@ -102,12 +114,12 @@ function findCycle(value: unknown, path: string[], ancestors = new Set<object>()
 export function loadScenario(options: LoadScenarioOptions = {}): Scenario {
   const cwd = options.cwd ?? process.cwd();
   const file = options.file === undefined ? undefined : resolve(cwd, options.file);
-  const fromFile = file === undefined ? {} : readYaml(file);
-  const input = mergeOverrides(fromFile, (options.overrides ?? {}) as Record<string, unknown>);
+  const fromFile = file === undefined ? undefined : readYaml(file, options.file!);
+  const input = mergeOverrides(fromFile?.content ?? {}, (options.overrides ?? {}) as Record<string, unknown>);
   const result = scenarioSchema.safeParse(input);
   if (!result.success) {
     const origin = options.file ?? 'flags';
-    throw new BenchError('SCENARIO_INVALID', `${origin}: ${formatIssues(result.error.issues, input)}`);
+    throw new BenchError('SCENARIO_INVALID', `${origin}: ${formatIssues(result.error.issues, input, fromFile?.locate)}`);
   }
   const baseDir = file === undefined ? cwd : dirname(file);
   return Object.freeze(finishScenario(result.data, baseDir, file));
