@@ -2,7 +2,7 @@ import type { ComparedRun, MetricComparison } from '../../compare/comparison.js'
 import type { Report } from '../../report/report.js';
 import { isSecretKey } from '../../redact/redact-metadata.js';
 import type { DescribedComparison } from '../described-comparison.js';
-import { count, rate } from '../format-units.js';
+import { count, metricFigure, rate } from '../format-units.js';
 import { html, type HtmlValue, type SafeHtml } from './escape-html.js';
 import { chartFigure } from './charts/chart-html.js';
 import { comparisonChartSpecs } from './charts/comparison-charts.js';
@@ -80,11 +80,6 @@ function runCard(role: string, name: string, report: Report): SafeHtml {
 
 const VERDICT_CLASS: Record<string, string> = { pass: 'good', fail: 'bad', inconclusive: 'warn' };
 
-function metricValue(value: number, unit: string): string {
-  if (unit === 'bytes/min') return `${(value / 1048576).toFixed(2)} MiB/min`;
-  return `${value.toLocaleString('en-US', { maximumFractionDigits: 3 })} ${unit}`;
-}
-
 function tolerance(m: MetricComparison): string {
   if (!m.tolerance) return '—';
   return m.tolerance.kind === 'relative' ? `${(m.tolerance.value * 100).toFixed(1)} % worse` : `${m.tolerance.value} pp worse`;
@@ -95,8 +90,8 @@ const intervalsUsed = (run: ComparedRun): string => `${run.intervalsUsed} of ${r
 function verdictSection(comparison: DescribedComparison): SafeHtml {
   const rows = comparison.metrics.map((m) => [
     m.label,
-    metricValue(m.baseline, m.unit),
-    metricValue(m.candidate, m.unit),
+    metricFigure(m.baseline, m.unit),
+    metricFigure(m.candidate, m.unit),
     tolerance(m),
     m.pValue === undefined ? '—' : m.pValue.toPrecision(2),
     html`<span class="${m.verdict === 'pass' ? 'pass' : m.verdict === 'info' ? '' : 'fail'}">${m.verdict}</span>`,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MemoryGrowthReport, Report } from '../../report/report.js';
 import { MIN_TREND_SAMPLES, MIN_TREND_SPAN_MS, trendShortfall } from '../../stats/memory-growth.js';
-import { count, ms, rate } from '../format-units.js';
+import { count, metricFigure, ms, rate } from '../format-units.js';
 import type { Reporter } from '../reporter.js';
 import { html, SafeHtml, type HtmlValue } from './escape-html.js';
 import { chartData, chartFigure } from './charts/chart-html.js';
@@ -172,7 +172,7 @@ function memorySection(report: Report, chart: ChartSpec | undefined): SafeHtml {
 function thresholdsSection(report: Report): SafeHtml | '' {
   const t = report.thresholds;
   if (!t) return '';
-  const rows = t.results.map((r) => [r.metric, r.condition, r.noData === undefined ? `${r.actual} ${r.unit}` : `no data: ${r.noData}`, `${r.limit} ${r.unit}`, html`<span class="${r.pass ? 'pass' : 'fail'}">${r.pass ? 'PASS' : 'FAIL'}</span>`, r.abortOnFail ? 'yes' : 'no']);
+  const rows = t.results.map((r) => [r.metric, r.condition, r.noData === undefined ? metricFigure(r.actual, r.unit) : `no data: ${r.noData}`, metricFigure(r.limit, r.unit), html`<span class="${r.pass ? 'pass' : 'fail'}">${r.pass ? 'PASS' : 'FAIL'}</span>`, r.abortOnFail ? 'yes' : 'no']);
   return section('thresholds', 'Thresholds', dataTable([{ label: 'metric' }, { label: 'condition' }, { label: 'actual', numeric: true }, { label: 'limit', numeric: true }, { label: 'verdict' }, { label: 'abort on fail' }], rows));
 }
 
@@ -185,6 +185,9 @@ function generatorSection(report: Report): SafeHtml {
   const verdicts = [...(g.saturated ? ['saturated'] : []), ...(g.targetRate && !g.targetRate.reached ? ['target rate not reached'] : [])];
   return section('generator', `Load generator${verdicts.length ? ` (${verdicts.join('; ')})` : ''}`, html`${g.targetRate ? html`<p>${g.targetRate.summary}.</p>` : ''}<p>Process CPU: ${g.processCpuPercent}% of one core.</p>${g.evidence.length ? html`<ul>${g.evidence.map((e) => html`<li>${e}</li>`)}</ul>` : ''}${workers}`);
 }
+
+/** A metrics URL's user and password never reach the page. */
+const withoutCredentials = (source: string): string => source.replace(/\/\/[^/@\s]+@/g, '//[redacted]@');
 
 function settingsSection(report: Report): SafeHtml {
   const s = report.settings;
@@ -205,6 +208,10 @@ function settingsSection(report: Report): SafeHtml {
     ['transport', s.transport ?? 'grpc-js'],
     ['proto', s.proto],
     ['warm-up', `${count(report.warmupMs)} ms`],
+    ['target rate (open model schedule)', report.generator.targetRate ? `${rate(report.generator.targetRate.scheduledPerSec)} msg/s scheduled, ${rate(report.generator.targetRate.sentPerSec)} msg/s sent` : '— (closed model)'],
+    ['target memory source', report.memory.target ? withoutCredentials(report.memory.target.source) : '— (not watched)'],
+    ['rounds (interleaved comparison)', report.rounds ? count(report.rounds.length) : '—'],
+    ['split by version', report.versions ? Object.keys(report.versions).join(', ') : '—'],
   ];
   const metadata = Object.entries(s.metadata);
   return section(

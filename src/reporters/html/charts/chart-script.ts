@@ -44,8 +44,8 @@ export const CHART_SCRIPT = `
         y: { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] },
       },
       axes: [
-        { label: spec.xLabel, values: (u, ticks) => ticks.map((t) => fmt(t)) },
-        { label: spec.yLabel, size: 70, values: (u, ticks) => ticks.map((t) => fmt(t)) },
+        { label: spec.xLabel, values: (u, ticks) => ticks.map((t) => (t == null ? '' : fmt(t))) },
+        { label: spec.yLabel, size: 70, values: (u, ticks) => ticks.map((t) => (t == null ? '' : fmt(t))) },
       ],
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
