@@ -236,7 +236,13 @@ describe('the HTML report in headless Chromium', () => {
     // Sides named by their routing metadata; hostile values stay text.
     const v1: Report = { ...baseline, settings: { ...baseline.settings, metadata: { 'x-version': 'v1', authorization: '[redacted]' } } };
     const v2: Report = { ...candidate, versions: undefined, settings: { ...candidate.settings, metadata: { 'x-version': HOSTILE_LABEL } } };
+    // v2 as two interleaved rounds 10 s apart: both shaded, no line across the time between them.
+    const second = candidate.intervals.map((i) => ({ ...i, tMs: i.tMs + 10_000 }));
+    const round = (firstInterval: number, offsetMs: number) => ({ startedAt: candidate.startedAt, firstInterval, intervalCount: candidate.intervals.length, offsetMs, durationMs: candidate.durationMs, warmupMs: 0 });
+    v2.intervals = [...candidate.intervals, ...second];
+    v2.rounds = [round(0, 0), round(candidate.intervals.length, 10_000)];
     const routed = await openPage(writePage('comparison-routed.html', renderComparisonHtml(v1, v2)));
+    await screenshot(routed.page, 'comparison-rounds.png');
     expect(await routed.page.locator('h1').textContent()).toBe(`Comparison: v1 vs ${HOSTILE_LABEL}`);
     expectChart(await chartShapes(routed.page), 'p99-compare', ['v1', HOSTILE_LABEL]);
     expect(await routed.page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
