@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Report, ReportInterval } from '../../src/report/report.js';
 import { jsonForScript } from '../../src/reporters/html/charts/chart-spec.js';
-import { intervalSeries, intervalTimes, runEndSec } from '../../src/reporters/html/charts/run-charts.js';
+import { intervalSeries, intervalTimes, runEndSec, throughputSpec } from '../../src/reporters/html/charts/run-charts.js';
 import { bytes, metricFigure } from '../../src/reporters/format-units.js';
 
 const interval = (tMs: number, durationMs: number, messagesPerSec: number): ReportInterval => ({
@@ -27,6 +27,13 @@ describe('chart data for the HTML pages', () => {
     const report = { intervals: [interval(1000, 1000, 10), interval(1400, 400, 10)] } as unknown as Report;
     expect(runEndSec(report)).toBe(1.4);
     expect(intervalSeries(report, (i) => i.messagesPerSec, { label: 'rate', color: '#000', unit: 'msg/s' }).y).toEqual([10, 10]);
+  });
+
+  it('draws no rate for a closing interval with no message either way (no cliff to 0)', () => {
+    const report = { intervals: [interval(1000, 1000, 10), interval(1018, 18, 0)] } as unknown as Report;
+    const received = throughputSpec(report).series[0]!;
+    expect(received.y).toEqual([10, null]);
+    expect(throughputSpec(report).xMax).toBe(1.018);
   });
 
   it('keeps hostile labels inert inside a JSON script element', () => {

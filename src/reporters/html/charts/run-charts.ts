@@ -54,11 +54,14 @@ function timeChart(report: Report, id: string, title: string, yLabel: string, se
   return { id, title, xLabel: TIME_LABEL, yLabel, series, xMax: runEndSec(report), bands: roundBands(report), ...(note ? { note } : {}) };
 }
 
+/** The closing interval after the load stopped, with no message either way: no rate to draw (a gap, not a cliff to 0). */
+const idleTail = (report: Report, i: ReportInterval): boolean => i === report.intervals.at(-1) && report.intervals.length > 1 && i.messagesSent === 0 && i.messagesReceived === 0;
+
 export function throughputSpec(report: Report): ChartSpec {
   return timeChart(report, 'throughput', 'Throughput over time', 'throughput (msg/s)', [
-    intervalSeries(report, (i) => i.messagesPerSec, { label: 'received', color: COLORS.blue, unit: 'msg/s' }),
-    intervalSeries(report, sentPerSec, { label: 'sent', color: COLORS.teal, dash: DASHES[1], unit: 'msg/s' }),
-  ], 'Each point is one interval’s rate over its real length, so the last, shorter interval is not a drop.');
+    intervalSeries(report, (i) => (idleTail(report, i) ? null : i.messagesPerSec), { label: 'received', color: COLORS.blue, unit: 'msg/s' }),
+    intervalSeries(report, (i) => (idleTail(report, i) ? null : sentPerSec(i)), { label: 'sent', color: COLORS.teal, dash: DASHES[1], unit: 'msg/s' }),
+  ], 'Each point is one interval’s rate over its real length, so the last, shorter interval is not a drop; a closing interval with no message either way is left undrawn.');
 }
 
 export function latencySpec(report: Report): ChartSpec {
