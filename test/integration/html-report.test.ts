@@ -259,6 +259,10 @@ describe('the HTML report in headless Chromium', () => {
     expect(await verdict.getAttribute('data-verdict')).toBe(comparison.verdict);
     expect(await verdict.textContent()).toBe(comparison.headline);
     expect(await judged.page.locator('#verdicts tbody tr').count()).toBe(comparison.metrics.length);
+    // Per metric the judged figures come first, the whole-run figures after them, labelled as such.
+    expect((await judged.page.locator('#verdicts th').allTextContents()).slice(1, 4)).toEqual(['baseline (judged)', 'candidate (judged)', 'whole run: baseline / candidate']);
+    const p99Row = judged.page.locator('#verdicts tbody tr', { hasText: /^P99(?!\.)/ }).first();
+    expect(await p99Row.locator('td').nth(3).textContent()).toBe(`${baseline.latencyMs.p99.toFixed(3)} ms / ${candidate.latencyMs.p99.toFixed(3)} ms`);
     await screenshot(judged.page, 'comparison.png');
     expect(judged.problems).toEqual([]);
     expect(judged.dialogs).toEqual([]);

@@ -87,11 +87,27 @@ function tolerance(m: MetricComparison): string {
 
 const intervalsUsed = (run: ComparedRun): string => `${run.intervalsUsed} of ${run.intervalsTotal} (${run.warmupIntervals} warm-up dropped)`;
 
-function verdictSection(comparison: DescribedComparison): SafeHtml {
+const LATENCY_KEYS = new Set(['p50', 'p90', 'p99', 'p999', 'mean']);
+
+/** The same metric over the whole run (every interval after the warm-up), where it differs from the judged figure. */
+function wholeRun(metric: string, report: Report): number | undefined {
+  if (LATENCY_KEYS.has(metric)) return report.latencyMs[metric as 'p50' | 'p90' | 'p99' | 'p999' | 'mean'];
+  if (metric === 'messagesPerSec') return report.throughput.messagesPerSec;
+  return undefined;
+}
+
+function wholeRunCell(m: MetricComparison, baseline: Report, candidate: Report): string {
+  const b = wholeRun(m.metric, baseline);
+  const c = wholeRun(m.metric, candidate);
+  return b === undefined || c === undefined ? '—' : `${metricFigure(b, m.unit)} / ${metricFigure(c, m.unit)}`;
+}
+
+function verdictSection(comparison: DescribedComparison, baseline: Report, candidate: Report): SafeHtml {
   const rows = comparison.metrics.map((m) => [
     m.label,
     metricFigure(m.baseline, m.unit),
     metricFigure(m.candidate, m.unit),
+    wholeRunCell(m, baseline, candidate),
     tolerance(m),
     m.pValue === undefined ? '—' : m.pValue.toPrecision(2),
     html`<span class="${m.verdict === 'pass' ? 'pass' : m.verdict === 'info' ? '' : 'fail'}">${m.verdict}</span>`,
@@ -102,7 +118,7 @@ function verdictSection(comparison: DescribedComparison): SafeHtml {
     'Statistical comparison',
     html`<div class="banner ${VERDICT_CLASS[comparison.verdict] ?? 'warn'}" data-banner="verdict" data-verdict="${comparison.verdict}">${comparison.headline}</div>
 ${comparison.notes.length ? html`<ul>${comparison.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
-${dataTable([{ label: 'metric' }, { label: 'baseline (judged)', numeric: true }, { label: 'candidate (judged)', numeric: true }, { label: 'tolerance', nowrap: true }, { label: 'p-value', numeric: true }, { label: 'verdict', nowrap: true }, { label: 'finding' }], rows)}
+${dataTable([{ label: 'metric' }, { label: 'baseline (judged)', numeric: true }, { label: 'candidate (judged)', numeric: true }, { label: 'whole run: baseline / candidate', numeric: true }, { label: 'tolerance', nowrap: true }, { label: 'p-value', numeric: true }, { label: 'verdict', nowrap: true }, { label: 'finding' }], rows)}
 <p class="note">Significance level ${comparison.alpha}; intervals used: ${intervalsUsed(comparison.baseline)} of the baseline, ${intervalsUsed(comparison.candidate)} of the candidate; ${
       comparison.design === 'rounds'
         ? `${comparison.rounds} interleaved rounds, each one ratio: t-test on the per-round log ratios with ${comparison.rounds - 1} degrees of freedom, t interval of the ratio`
@@ -121,7 +137,7 @@ export function renderComparisonHtml(baseline: Report, candidate: Report, compar
   const charts = comparisonChartSpecs({ name: names.baseline, report: baseline }, { name: names.candidate, report: candidate });
   const body = html`<header><h1>Comparison: ${names.baseline} vs ${names.candidate}</h1><p class="note">baseline ${baseline.name}, candidate ${candidate.name}</p></header>
 <div class="pair">${runCard('baseline', names.baseline, baseline)}${runCard('candidate', names.candidate, candidate)}</div>
-${comparison ? verdictSection(comparison) : ''}
+${comparison ? verdictSection(comparison, baseline, candidate) : ''}
 ${section('key-metrics', 'Whole-run figures (every interval after the warm-up; not what the comparison judged)', keyMetricsTable(baseline, candidate))}
 ${charts.map((spec) => section(spec.id, spec.title, chartFigure(spec)))}
 <footer>grpc-bench ${candidate.tool.version}. Time axes: seconds since each run's load started; shaded spans are rounds. Change = (candidate − baseline) / baseline. Drag across a chart to zoom, double-click to zoom out.</footer>`;
