@@ -59,8 +59,16 @@ export function buildIntervals(snapshots: ReadonlyArray<IntervalSnapshot>): Repo
       sendsDeferred: counters.sendsDeferred,
       maxEventLoopUtilization: Math.round(Math.max(...group.map((s) => s.eventLoopUtilization)) * 1000) / 1000,
       histogram: encodeHistogram(histogram),
+      statusCodes: intervalStatusCodes(group),
+      heapUsedBytes: group.reduce((sum, s) => sum + s.heapUsedBytes, 0),
     };
   });
+}
+
+function intervalStatusCodes(group: ReadonlyArray<IntervalSnapshot>): Record<string, number> {
+  const codes: Record<string, number> = {};
+  for (const snapshot of group) addInto(codes, snapshot.statusCodes);
+  return codes;
 }
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;

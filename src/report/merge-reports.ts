@@ -47,6 +47,7 @@ function mergeIntervalGroup(group: ReportInterval[], tMs: number): ReportInterva
     sendsDeferred: sum(group.map((i) => i.sendsDeferred)),
     maxEventLoopUtilization: Math.max(...group.map((i) => i.maxEventLoopUtilization)),
     histogram: encodeHistogram(histogram),
+    ...mergedIntervalExtras(group),
   };
 }
 
@@ -184,4 +185,16 @@ export function mergeReports(reports: Report[], mode: MergeMode): Report {
   if (versions) merged.versions = versions;
   else delete merged.versions;
   return merged;
+}
+
+/** Per-interval status codes and heap sums, kept only when every merged interval has them. */
+function mergedIntervalExtras(group: ReadonlyArray<ReportInterval>): Pick<ReportInterval, 'statusCodes' | 'heapUsedBytes'> {
+  const extras: Pick<ReportInterval, 'statusCodes' | 'heapUsedBytes'> = {};
+  if (group.every((i) => i.statusCodes)) {
+    const codes: Record<string, number> = {};
+    for (const i of group) for (const [name, n] of Object.entries(i.statusCodes!)) codes[name] = (codes[name] ?? 0) + n;
+    extras.statusCodes = codes;
+  }
+  if (group.every((i) => i.heapUsedBytes !== undefined)) extras.heapUsedBytes = sum(group.map((i) => i.heapUsedBytes!));
+  return extras;
 }

@@ -31,6 +31,10 @@ export interface ReportInterval {
   maxEventLoopUtilization: number;
   /** This interval's latencies (µs), HdrHistogram compressed base64. */
   histogram: string;
+  /** Streams that ended in this interval, by gRPC status name; absent in reports from before the field. */
+  statusCodes?: Record<string, number>;
+  /** Worker threads' V8 heaps in use at the end of the interval, summed, bytes; absent in reports from before the field. */
+  heapUsedBytes?: number;
 }
 
 /** One threshold of the scenario, checked against the finished run. */

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareReports } from '../../src/compare/compare-reports.js';
 import type { Report } from '../../src/report/report.js';
 import { describeComparison } from '../../src/reporters/described-comparison.js';
-import { renderComparisonHtml } from '../../src/reporters/html/comparison-html.js';
+import { renderComparisonHtml, sideName } from '../../src/reporters/html/comparison-html.js';
 import { htmlReporter } from '../../src/reporters/html/html-reporter.js';
 import { findReporter } from '../../src/reporters/reporter-registry.js';
 import { runScenario } from '../../src/run/run-scenario.js';
@@ -28,6 +28,7 @@ const COMPILED_WORKER = fileURLToPath(new URL('../../dist/src/pool/worker.js', i
 /** Pages and full-page screenshots land here for a person to look at; replaced on every run. */
 const OUTPUT_DIR = join(tmpdir(), 'grpc-bench-html-report');
 const HOSTILE_NAME = '<script>alert(1)</script>';
+const HOSTILE_LABEL = '</script><img src=x onerror=alert(1)>';
 
 interface OpenedPage {
   page: Page;
@@ -38,14 +39,15 @@ interface OpenedPage {
 
 interface ChartShape {
   id: string;
+  /** The uPlot canvas, px. */
   width: number;
   height: number;
-  /** Rendered length of each `path.line`, px. */
-  lineLengths: number[];
-  bars: number;
-  /** Rendered heights (vertical) or widths (horizontal) of the bars, px. */
-  barSizes: number[];
+  /** Series names in uPlot's legend, x first. */
+  legend: string[];
 }
+
+/** Pages and screenshots for a person to look at (not part of the repository). */
+const SHOTS_DIR = join(tmpdir(), 'shots-report');
 
 let context: BrowserContext;
 let userDataDir: string;
@@ -84,47 +86,34 @@ async function openPage(path: string): Promise<OpenedPage> {
 }
 
 function chartShapes(page: Page): Promise<ChartShape[]> {
-  return page.$$eval('svg[data-chart]', (svgs) =>
-    svgs.map((svg) => {
-      const box = svg.getBoundingClientRect();
-      const bars = [...svg.querySelectorAll<SVGRectElement>('rect.bar')];
-      const horizontal = svg.getAttribute('data-orientation') === 'horizontal';
+  return page.$$eval('[data-chart]', (hosts) =>
+    hosts.map((host) => {
+      const canvas = host.querySelector('canvas');
+      const box = canvas?.getBoundingClientRect();
       return {
-        id: svg.getAttribute('data-chart') ?? '',
-        width: box.width,
-        height: box.height,
-        lineLengths: [...svg.querySelectorAll<SVGPathElement>('path.line')].map((p) => p.getTotalLength()),
-        bars: bars.length,
-        barSizes: bars.map((b) => (horizontal ? b.getBoundingClientRect().width : b.getBoundingClientRect().height)),
+        id: host.getAttribute('data-chart') ?? '',
+        width: box?.width ?? 0,
+        height: box?.height ?? 0,
+        legend: [...host.querySelectorAll('.u-legend .u-series .u-label')].map((label) => label.textContent ?? ''),
       };
     }),
   );
 }
 
-function expectDrawn(shape: ChartShape | undefined, id: string): ChartShape {
+/** The chart is drawn by uPlot (a canvas of real size) with these series in its legend. */
+function expectChart(shapes: ChartShape[], id: string, series: string[]): void {
+  const shape = shapes.find((s) => s.id === id);
   expect(shape, `chart ${id} is on the page`).toBeDefined();
   expect(shape!.width, `chart ${id} has a width`).toBeGreaterThan(100);
   expect(shape!.height, `chart ${id} has a height`).toBeGreaterThan(50);
-  return shape!;
-}
-
-function expectLines(shapes: ChartShape[], id: string, lines: number): void {
-  const shape = expectDrawn(shapes.find((s) => s.id === id), id);
-  expect(shape.lineLengths, `chart ${id}: one line per series`).toHaveLength(lines);
-  for (const length of shape.lineLengths) expect(length, `chart ${id}: every line has length`).toBeGreaterThan(0);
-}
-
-function expectBars(shapes: ChartShape[], id: string, counts: number[]): void {
-  const shape = expectDrawn(shapes.find((s) => s.id === id), id);
-  expect(shape.bars, `chart ${id}: one bar per value`).toBe(counts.length);
-  counts.forEach((n, i) => {
-    if (n > 0) expect(shape.barSizes[i], `chart ${id}: bar ${i} (${n}) is visible`).toBeGreaterThan(0);
-  });
+  expect(shape!.legend.slice(1), `chart ${id}: its series`).toEqual(series);
 }
 
 async function screenshot(page: Page, file: string): Promise<void> {
   await page.mouse.move(0, 0);
   await page.screenshot({ path: join(OUTPUT_DIR, file), fullPage: true });
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(SHOTS_DIR, file), fullPage: true });
 }
 
 beforeAll(async () => {
@@ -156,24 +145,31 @@ describe('the HTML report in headless Chromium', () => {
     expect(htmlReporter.extension).toBe('html');
   });
 
-  it('draws every chart of a real run without script, console errors or requests', async () => {
+  it('draws every chart of a real run with uPlot, without console errors or requests', async () => {
     expect(baseline.intervals.length, 'the run produced intervals').toBeGreaterThanOrEqual(2);
     const markup = htmlReporter.render(baseline);
-    expect(markup).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    // The only address in the page is in uPlot's licence comment; the request listener proves nothing is fetched.
+    expect(markup).not.toMatch(/https?:\/\/(?!www\.w3\.org\/|github\.com\/leeoniya\/uPlot\b)/);
     const { page, problems, dialogs } = await openPage(writePage('report.html', markup));
 
     const shapes = await chartShapes(page);
-    expectLines(shapes, 'throughput', 2);
-    expectLines(shapes, 'latency-over-time', 2);
-    expectLines(shapes, 'activity', 2);
-    expectBars(shapes, 'latency-histogram', baseline.latencyBuckets.map((b) => b.count));
-    expectBars(shapes, 'status-codes', Object.values(baseline.statusCodes).sort((a, b) => b - a));
+    const statuses = [...new Set(baseline.intervals.flatMap((i) => Object.keys(i.statusCodes ?? {})))];
+    expect(statuses.length, 'intervals carry their stream-end status codes').toBeGreaterThan(0);
+    expect(shapes.map((s) => s.id)).toEqual(['throughput', 'latency-over-time', 'latency-histogram', 'errors-over-time', 'activity', 'memory-over-time']);
+    expectChart(shapes, 'throughput', ['received', 'sent']);
+    expectChart(shapes, 'latency-over-time', ['P50', 'P90', 'P99', 'P99.9']);
+    expectChart(shapes, 'latency-histogram', ['responses']);
+    expect(shapes.find((s) => s.id === 'errors-over-time')!.legend).toHaveLength(2 + statuses.length);
+    expectChart(shapes, 'activity', ['streams', 'connections']);
+    expectChart(shapes, 'memory-over-time', ['worker heaps (summed)', 'fitted slope']);
     expect(await page.locator('h1').textContent()).toBe(baseline.name);
     expect(await page.locator('[data-figure="P99"] .value').textContent()).toBe(`${baseline.latencyMs.p99.toFixed(3)}ms`);
 
-    // The one inline script is allowed by the page's policy and turns titles into hover tooltips.
-    await page.locator('svg[data-chart="throughput"] [data-series="1"] circle.point').first().hover();
-    await expect.poll(() => page.locator('.tip').textContent()).toMatch(/^sent at [\d.]+ s: [\d,.]+ msg\/s$/);
+    // Hovering the plot shows each series' value at that time, with its unit, in the legend.
+    const over = page.locator('[data-chart="throughput"] .u-over');
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+    await expect.poll(() => page.locator('[data-chart="throughput"] .u-legend .u-series').nth(2).locator('.u-value').textContent()).toMatch(/^[\d,.]+ msg\/s$/);
 
     await screenshot(page, 'report.png');
     expect(problems).toEqual([]);
@@ -190,6 +186,7 @@ describe('the HTML report in headless Chromium', () => {
       partial: true,
       partialReason: '<img src=y onerror=alert(4)>',
       statusCodes: { ...baseline.statusCodes, '<b>STATUS</b>': 1 },
+      intervals: baseline.intervals.map((i, n) => (n === 0 ? { ...i, statusCodes: { ...i.statusCodes, [HOSTILE_LABEL]: 1 } } : i)),
       errorDetails: { '<iframe src="javascript:alert(5)"></iframe>': 2 },
       settings: { ...baseline.settings, metadata: { '<i>key</i>': '</td><script>alert(6)</script>' }, proto: '<u>proto</u>' },
       thresholds: {
@@ -206,15 +203,16 @@ describe('the HTML report in headless Chromium', () => {
     expect(await page.title()).toContain(HOSTILE_NAME);
     const injected = await page.evaluate(() => ({
       scripts: document.scripts.length,
-      elements: document.querySelectorAll('img, iframe, object, video, marquee, b, i, u, br, main svg svg').length,
+      elements: document.querySelectorAll('img, iframe, object, video, marquee, b, i, u, br, svg').length,
       text: document.body.innerText,
     }));
-    expect(injected.scripts, 'only the page’s own script').toBe(1);
+    expect(injected.scripts, 'only the page’s own scripts: chart data, uPlot, the chart script').toBe(3);
     expect(injected.elements, 'no injected elements').toBe(0);
-    for (const literal of ['"><img src=x onerror=alert(2)>', '<iframe src="javascript:alert(5)"></iframe>', '</td><script>alert(6)</script>', '<video src=z onerror=alert(8)></video>', '<object data=x></object>']) {
+    for (const literal of ['"><img src=x onerror=alert(2)>', '<iframe src="javascript:alert(5)"></iframe>', '</td><script>alert(6)</script>', '<video src=z onerror=alert(8)></video>', '<object data=x></object>', '<b>STATUS</b>']) {
       expect(injected.text).toContain(literal);
     }
-    expectBars(await chartShapes(page), 'status-codes', Object.values(hostile.statusCodes).sort((a, b) => b - a));
+    const errors = (await chartShapes(page)).find((s) => s.id === 'errors-over-time')!;
+    expect(errors.legend, 'the hostile status name is a legend label, as text').toContain(`streams ended ${HOSTILE_LABEL}`);
     await expect.poll(() => page.locator('[data-banner="partial"]').textContent()).toContain('<img src=y onerror=alert(4)>');
     expect(dialogs, 'no dialog opened').toEqual([]);
     expect(problems).toEqual([]);
@@ -222,24 +220,49 @@ describe('the HTML report in headless Chromium', () => {
   });
 
   it('renders the comparison page from two reports, with and without a Comparison', async () => {
+    const names = [sideName(baseline), sideName(candidate)];
+    const sides = names[0] === names[1] ? [`baseline ${names[0]}`, `candidate ${names[1]}`] : names;
     const plain = await openPage(writePage('comparison-plain.html', renderComparisonHtml(baseline, candidate)));
     const plainShapes = await chartShapes(plain.page);
-    expectLines(plainShapes, 'throughput-compare', 2);
-    expectLines(plainShapes, 'p99-compare', 2);
+    expect(plainShapes.map((s) => s.id)).toEqual(['throughput-compare', 'p99-compare']);
+    expectChart(plainShapes, 'throughput-compare', sides);
+    expectChart(plainShapes, 'p99-compare', sides);
+    expect(await plain.page.locator('h1').textContent()).toBe(`Comparison: ${sides[0]} vs ${sides[1]}`);
     expect(await plain.page.locator('#key-metrics tbody tr').count()).toBeGreaterThanOrEqual(10);
     expect(await plain.page.locator('[data-banner="verdict"]').count()).toBe(0);
     expect(plain.problems).toEqual([]);
     await plain.page.close();
 
+    // Sides named by their routing metadata; hostile values stay text.
+    const v1: Report = { ...baseline, settings: { ...baseline.settings, metadata: { 'x-version': 'v1', authorization: '[redacted]' } } };
+    const v2: Report = { ...candidate, versions: undefined, settings: { ...candidate.settings, metadata: { 'x-version': HOSTILE_LABEL } } };
+    // v2 as two interleaved rounds 10 s apart: both shaded, no line across the time between them.
+    const second = candidate.intervals.map((i) => ({ ...i, tMs: i.tMs + 10_000 }));
+    const round = (firstInterval: number, offsetMs: number) => ({ startedAt: candidate.startedAt, firstInterval, intervalCount: candidate.intervals.length, offsetMs, durationMs: candidate.durationMs, warmupMs: 0 });
+    v2.intervals = [...candidate.intervals, ...second];
+    v2.rounds = [round(0, 0), round(candidate.intervals.length, 10_000)];
+    const routed = await openPage(writePage('comparison-routed.html', renderComparisonHtml(v1, v2)));
+    await screenshot(routed.page, 'comparison-rounds.png');
+    expect(await routed.page.locator('h1').textContent()).toBe(`Comparison: v1 vs ${HOSTILE_LABEL}`);
+    expectChart(await chartShapes(routed.page), 'p99-compare', ['v1', HOSTILE_LABEL]);
+    expect(await routed.page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+    expect(routed.dialogs).toEqual([]);
+    expect(routed.problems).toEqual([]);
+    await routed.page.close();
+
     const comparison = describeComparison(compareReports(baseline, candidate, { maxRegression: {} }));
     const judged = await openPage(writePage('comparison.html', renderComparisonHtml(baseline, candidate, comparison)));
     const shapes = await chartShapes(judged.page);
-    expectLines(shapes, 'throughput-compare', 2);
-    expectLines(shapes, 'p99-compare', 2);
+    expectChart(shapes, 'throughput-compare', sides);
+    expectChart(shapes, 'p99-compare', sides);
     const verdict = judged.page.locator('[data-banner="verdict"]');
     expect(await verdict.getAttribute('data-verdict')).toBe(comparison.verdict);
     expect(await verdict.textContent()).toBe(comparison.headline);
     expect(await judged.page.locator('#verdicts tbody tr').count()).toBe(comparison.metrics.length);
+    // Per metric the judged figures come first, the whole-run figures after them, labelled as such.
+    expect((await judged.page.locator('#verdicts th').allTextContents()).slice(1, 4)).toEqual(['baseline (judged)', 'candidate (judged)', 'whole run: baseline / candidate']);
+    const p99Row = judged.page.locator('#verdicts tbody tr', { hasText: /^P99(?!\.)/ }).first();
+    expect(await p99Row.locator('td').nth(3).textContent()).toBe(`${baseline.latencyMs.p99.toFixed(3)} ms / ${candidate.latencyMs.p99.toFixed(3)} ms`);
     await screenshot(judged.page, 'comparison.png');
     expect(judged.problems).toEqual([]);
     expect(judged.dialogs).toEqual([]);

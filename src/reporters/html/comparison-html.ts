@@ -1,9 +1,12 @@
 import type { ComparedRun, MetricComparison } from '../../compare/comparison.js';
 import type { Report } from '../../report/report.js';
+import { isSecretKey } from '../../redact/redact-metadata.js';
 import type { DescribedComparison } from '../described-comparison.js';
-import { count, rate } from '../format-units.js';
+import { count, metricFigure, rate } from '../format-units.js';
 import { html, type HtmlValue, type SafeHtml } from './escape-html.js';
-import { COLORS, dataTable, htmlDocument, latencyChart, section, seconds, throughputChart } from './html-reporter.js';
+import { chartFigure } from './charts/chart-html.js';
+import { comparisonChartSpecs } from './charts/comparison-charts.js';
+import { dataTable, htmlDocument, section, seconds } from './html-reporter.js';
 
 interface KeyMetric {
   label: string;
@@ -49,20 +52,33 @@ function keyMetricsTable(baseline: Report, candidate: Report): SafeHtml {
   return dataTable([{ label: 'metric' }, { label: 'unit' }, { label: 'baseline', numeric: true }, { label: 'candidate', numeric: true }, { label: 'change (% of baseline)', numeric: true }], rows);
 }
 
-function runCard(role: string, report: Report): SafeHtml {
+/** Metadata keys that route a request to a version (canary headers). */
+const ROUTING_KEY = /version|canary|route|routing|track|variant|subset|cohort|served/i;
+
+/**
+ * A side's name by version: the one version its responses reported (served_by), else its routing
+ * metadata's value, else the run's name.
+ */
+export function sideName(report: Report): string {
+  const versions = Object.keys(report.versions ?? {});
+  if (versions.length === 1) return versions[0]!;
+  const routing = Object.entries(report.settings.metadata).filter(([key]) => ROUTING_KEY.test(key) && !isSecretKey(key));
+  if (routing.length) return routing.map(([, value]) => value).join(' ');
+  return report.name;
+}
+
+function runCard(role: string, name: string, report: Report): SafeHtml {
+  const metadata = Object.entries(report.settings.metadata);
+  const versions = Object.entries(report.versions ?? {});
   const banners: HtmlValue[] = [
     report.partial && html`<div class="banner bad" data-banner="partial"><strong>Partial run:</strong> ${report.partialReason ?? 'the run did not reach its planned end'}</div>`,
     report.generator.saturated && html`<div class="banner warn" data-banner="saturated"><strong>Load generator saturated:</strong> latencies include its own queueing.</div>`,
   ];
-  return section(`run-${role}`, role, html`<dl class="meta"><dt>name</dt><dd>${report.name}</dd><dt>target</dt><dd>${report.target}</dd><dt>call</dt><dd>${report.call}</dd><dt>started</dt><dd>${report.startedAt}</dd><dt>load duration</dt><dd>${seconds(report.durationMs)} s</dd><dt>load model</dt><dd>${report.loadModel}</dd><dt>streams / connections</dt><dd>${count(report.settings.streams)} / ${count(report.settings.connections)}</dd></dl>${banners}`);
+  return section(`run-${role}`, `${role}: ${name}`, html`<dl class="meta"><dt>name</dt><dd>${report.name}</dd>${versions.length ? html`<dt>served by</dt><dd>${versions.map(([v, r]) => `${v} (${(r.share * 100).toFixed(1)} %)`).join(', ')}</dd>` : ''}<dt>target</dt><dd>${report.target}</dd><dt>call</dt><dd>${report.call}</dd><dt>started</dt><dd>${report.startedAt}</dd><dt>load duration</dt><dd>${seconds(report.durationMs)} s</dd><dt>load model</dt><dd>${report.loadModel}</dd><dt>streams / connections</dt><dd>${count(report.settings.streams)} / ${count(report.settings.connections)}</dd></dl>
+<h3>Routing metadata</h3>${metadata.length ? dataTable([{ label: 'key' }, { label: 'value (secret-looking keys redacted)' }], metadata) : html`<p class="note">No request metadata.</p>`}${banners}`);
 }
 
 const VERDICT_CLASS: Record<string, string> = { pass: 'good', fail: 'bad', inconclusive: 'warn' };
-
-function metricValue(value: number, unit: string): string {
-  if (unit === 'bytes/min') return `${(value / 1048576).toFixed(2)} MiB/min`;
-  return `${value.toLocaleString('en-US', { maximumFractionDigits: 3 })} ${unit}`;
-}
 
 function tolerance(m: MetricComparison): string {
   if (!m.tolerance) return '—';
@@ -71,11 +87,27 @@ function tolerance(m: MetricComparison): string {
 
 const intervalsUsed = (run: ComparedRun): string => `${run.intervalsUsed} of ${run.intervalsTotal} (${run.warmupIntervals} warm-up dropped)`;
 
-function verdictSection(comparison: DescribedComparison): SafeHtml {
+const LATENCY_KEYS = new Set(['p50', 'p90', 'p99', 'p999', 'mean']);
+
+/** The same metric over the whole run (every interval after the warm-up), where it differs from the judged figure. */
+function wholeRun(metric: string, report: Report): number | undefined {
+  if (LATENCY_KEYS.has(metric)) return report.latencyMs[metric as 'p50' | 'p90' | 'p99' | 'p999' | 'mean'];
+  if (metric === 'messagesPerSec') return report.throughput.messagesPerSec;
+  return undefined;
+}
+
+function wholeRunCell(m: MetricComparison, baseline: Report, candidate: Report): string {
+  const b = wholeRun(m.metric, baseline);
+  const c = wholeRun(m.metric, candidate);
+  return b === undefined || c === undefined ? '—' : `${metricFigure(b, m.unit)} / ${metricFigure(c, m.unit)}`;
+}
+
+function verdictSection(comparison: DescribedComparison, baseline: Report, candidate: Report): SafeHtml {
   const rows = comparison.metrics.map((m) => [
     m.label,
-    metricValue(m.baseline, m.unit),
-    metricValue(m.candidate, m.unit),
+    metricFigure(m.baseline, m.unit),
+    metricFigure(m.candidate, m.unit),
+    wholeRunCell(m, baseline, candidate),
     tolerance(m),
     m.pValue === undefined ? '—' : m.pValue.toPrecision(2),
     html`<span class="${m.verdict === 'pass' ? 'pass' : m.verdict === 'info' ? '' : 'fail'}">${m.verdict}</span>`,
@@ -86,7 +118,7 @@ function verdictSection(comparison: DescribedComparison): SafeHtml {
     'Statistical comparison',
     html`<div class="banner ${VERDICT_CLASS[comparison.verdict] ?? 'warn'}" data-banner="verdict" data-verdict="${comparison.verdict}">${comparison.headline}</div>
 ${comparison.notes.length ? html`<ul>${comparison.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
-${dataTable([{ label: 'metric' }, { label: 'baseline', numeric: true }, { label: 'candidate', numeric: true }, { label: 'tolerance', nowrap: true }, { label: 'p-value', numeric: true }, { label: 'verdict', nowrap: true }, { label: 'finding' }], rows)}
+${dataTable([{ label: 'metric' }, { label: 'baseline (judged)', numeric: true }, { label: 'candidate (judged)', numeric: true }, { label: 'whole run: baseline / candidate', numeric: true }, { label: 'tolerance', nowrap: true }, { label: 'p-value', numeric: true }, { label: 'verdict', nowrap: true }, { label: 'finding' }], rows)}
 <p class="note">Significance level ${comparison.alpha}; intervals used: ${intervalsUsed(comparison.baseline)} of the baseline, ${intervalsUsed(comparison.candidate)} of the candidate; ${
       comparison.design === 'rounds'
         ? `${comparison.rounds} interleaved rounds, each one ratio: t-test on the per-round log ratios with ${comparison.rounds - 1} degrees of freedom, t interval of the ratio`
@@ -100,18 +132,14 @@ ${dataTable([{ label: 'metric' }, { label: 'baseline', numeric: true }, { label:
  * and, when a Comparison is given, its statistical verdicts. Works from the two Reports alone.
  */
 export function renderComparisonHtml(baseline: Report, candidate: Report, comparison?: DescribedComparison): string {
-  const body = html`<header><h1>Comparison: ${baseline.name} vs ${candidate.name}</h1></header>
-<div class="pair">${runCard('baseline', baseline)}${runCard('candidate', candidate)}</div>
-${comparison ? verdictSection(comparison) : ''}
-${section('key-metrics', 'Key metrics', keyMetricsTable(baseline, candidate))}
-${section('throughput-compare', 'Throughput over time', throughputChart('throughput-compare', [
-    { label: `baseline: ${baseline.name}`, report: baseline, color: COLORS.blue },
-    { label: `candidate: ${candidate.name}`, report: candidate, color: COLORS.orange, dashed: true },
-  ]))}
-${section('p99-compare', 'P99 latency over time', latencyChart('p99-compare', [
-    { label: `baseline: ${baseline.name}`, report: baseline, color: COLORS.blue, percentile: 'p99Ms' },
-    { label: `candidate: ${candidate.name}`, report: candidate, color: COLORS.orange, dashed: true, percentile: 'p99Ms' },
-  ]))}
-<footer>grpc-bench ${candidate.tool.version}. Time axes: seconds since each run's load started. Change = (candidate − baseline) / baseline.</footer>`;
-  return htmlDocument(`${baseline.name} vs ${candidate.name} — grpc-bench comparison`, body);
+  const names = { baseline: sideName(baseline), candidate: sideName(candidate) };
+  if (names.baseline === names.candidate) Object.assign(names, { baseline: `baseline ${names.baseline}`, candidate: `candidate ${names.candidate}` });
+  const charts = comparisonChartSpecs({ name: names.baseline, report: baseline }, { name: names.candidate, report: candidate });
+  const body = html`<header><h1>Comparison: ${names.baseline} vs ${names.candidate}</h1><p class="note">baseline ${baseline.name}, candidate ${candidate.name}</p></header>
+<div class="pair">${runCard('baseline', names.baseline, baseline)}${runCard('candidate', names.candidate, candidate)}</div>
+${comparison ? verdictSection(comparison, baseline, candidate) : ''}
+${section('key-metrics', 'Whole-run figures (every interval after the warm-up; not what the comparison judged)', keyMetricsTable(baseline, candidate))}
+${charts.map((spec) => section(spec.id, spec.title, chartFigure(spec)))}
+<footer>grpc-bench ${candidate.tool.version}. Time axes: seconds since each run's load started; shaded spans are rounds. Change = (candidate − baseline) / baseline. Drag across a chart to zoom, double-click to zoom out.</footer>`;
+  return htmlDocument(`${names.baseline} vs ${names.candidate} — grpc-bench comparison`, body, charts);
 }

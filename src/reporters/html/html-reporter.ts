@@ -1,20 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { MemoryGrowthReport, Report } from '../../report/report.js';
 import { MIN_TREND_SAMPLES, MIN_TREND_SPAN_MS, trendShortfall } from '../../stats/memory-growth.js';
-import { count, ms, rate } from '../format-units.js';
+import { count, metricFigure, ms, rate } from '../format-units.js';
 import type { Reporter } from '../reporter.js';
 import { html, SafeHtml, type HtmlValue } from './escape-html.js';
-import { svgBarChart } from './svg-bar-chart.js';
-import { svgLineChart, type Point } from './svg-line-chart.js';
-
-export const COLORS = {
-  blue: '#2563eb',
-  orange: '#ea580c',
-  purple: '#7c3aed',
-  teal: '#0d9488',
-  green: '#16a34a',
-  red: '#dc2626',
-} as const;
+import { chartData, chartFigure } from './charts/chart-html.js';
+import { CHART_SCRIPT, UPLOT_CSS, UPLOT_JS } from './charts/chart-script.js';
+import type { ChartSpec } from './charts/chart-spec.js';
+import { activitySpec, errorsSpec, histogramSpec, latencySpec, memorySpec, throughputSpec } from './charts/run-charts.js';
 
 const STYLE = `
 :root{--fg:#1d2433;--muted:#5b6475;--line:#d8dde6;--bg:#f5f6f8;--card:#fff;--bad:#b42318;--warn:#93370d;--good:#067647}
@@ -41,11 +34,9 @@ section{background:var(--card);border:1px solid var(--line);border-radius:8px;pa
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:16px}
 .pair>section{margin:0}
 @media (max-width:860px){.pair{grid-template-columns:1fr}}
-svg.chart{display:block;width:100%;height:auto;font:11px system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",Arial,sans-serif}
-svg .grid{stroke:#e9ecf1}svg .axis{stroke:#8a93a3}svg .tick{fill:var(--muted)}
-svg .axis-title,svg .legend text,svg .bar-value{fill:var(--fg);font-size:12px}
-svg .empty{fill:var(--muted);font-size:14px}
-svg .point:hover,svg .bar:hover{opacity:.75}
+.chart-box{margin:0}.chart-box figcaption{font-weight:600;margin:0 0 6px}
+.chart{min-height:280px;width:100%}
+.uplot .u-legend{font-size:12px;text-align:left}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
 th{color:var(--muted);font-weight:600;font-size:12px}
@@ -53,39 +44,21 @@ th{color:var(--muted);font-weight:600;font-size:12px}
 th{white-space:nowrap}
 .pass{color:var(--good);font-weight:600}.fail{color:var(--bad);font-weight:600}
 .note{color:var(--muted);margin:8px 0 0}
-.tip{position:absolute;pointer-events:none;background:#1d2433;color:#fff;padding:4px 8px;border-radius:4px;font-size:12px;white-space:nowrap;z-index:10}
 footer{color:var(--muted);font-size:12px;margin:20px 0 0}
-`;
-
-/** Hover tooltips from `data-tip`; the charts are complete without it (native `<title>` tooltips). */
-const SCRIPT = `
-(() => {
-  const tip = document.createElement('div');
-  tip.className = 'tip';
-  tip.hidden = true;
-  document.body.append(tip);
-  for (const title of document.querySelectorAll('[data-tip] > title')) title.remove();
-  document.addEventListener('pointermove', (event) => {
-    const target = event.target instanceof Element ? event.target.closest('[data-tip]') : null;
-    tip.hidden = !target;
-    if (!target) return;
-    tip.textContent = target.getAttribute('data-tip');
-    tip.style.left = (event.pageX + 12) + 'px';
-    tip.style.top = (event.pageY + 12) + 'px';
-  });
-})();
 `;
 
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
-/** The policy admits only our own style and script, by hash: injected markup could not run or load anything. */
-const CONTENT_SECURITY_POLICY = `default-src 'none'; style-src ${sha256(STYLE)}; script-src ${sha256(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
+const PAGE_STYLE = UPLOT_CSS + STYLE;
 
-/** A whole self-contained page: inline style and script, nothing fetched, opens offline. */
-export function htmlDocument(title: string, body: SafeHtml): string {
+/** The policy admits only our own style and scripts (uPlot and the chart script), by hash: injected markup could not run or load anything. */
+const CONTENT_SECURITY_POLICY = `default-src 'none'; style-src ${sha256(PAGE_STYLE)}; script-src ${sha256(UPLOT_JS)} ${sha256(CHART_SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
+
+/** A whole self-contained page: inline style, uPlot and the charts' data, nothing fetched, opens offline. */
+export function htmlDocument(title: string, body: SafeHtml, charts: readonly ChartSpec[] = []): string {
   const page = html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${title}</title><style>${new SafeHtml(STYLE)}</style></head>
-<body><main>${body}</main><script>${new SafeHtml(SCRIPT)}</script></body></html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${title}</title><style>${new SafeHtml(PAGE_STYLE)}</style></head>
+<body><main>${body}</main>${chartData(charts)}<script>${new SafeHtml(UPLOT_JS)}</script><script>${new SafeHtml(CHART_SCRIPT)}</script></body></html>
 `;
   return page.markup;
 }
@@ -114,34 +87,7 @@ export function section(id: string, title: string, content: HtmlValue): SafeHtml
   return html`<section id="${id}"><h2>${title}</h2>${content}</section>`;
 }
 
-/** One value per interval, at the interval's end in seconds since the load started. */
-export function intervalSeries(report: Report, pick: (interval: Report['intervals'][number]) => number): Point[] {
-  return report.intervals.map((interval) => ({ x: interval.tMs / 1000, y: pick(interval) }));
-}
-
 export const seconds = (durationMs: number): string => (durationMs / 1000).toLocaleString('en-US', { maximumFractionDigits: 2 });
-
-const TIME_AXIS = { label: 'time since load start', unit: 's' };
-const MS_AXIS = { label: 'latency', unit: 'ms' };
-
-export function throughputChart(id: string, series: { label: string; report: Report; color: string; dashed?: boolean; sent?: boolean }[]): SafeHtml {
-  return svgLineChart(
-    series.map((s) => ({
-      label: s.label,
-      color: s.color,
-      dashed: s.dashed,
-      points: intervalSeries(s.report, (i) => (s.sent ? (i.durationMs > 0 ? (i.messagesSent * 1000) / i.durationMs : 0) : i.messagesPerSec)),
-    })),
-    { id, title: 'Throughput over time', x: TIME_AXIS, y: { label: 'throughput', unit: 'msg/s' } },
-  );
-}
-
-export function latencyChart(id: string, series: { label: string; report: Report; color: string; dashed?: boolean; percentile: 'p50Ms' | 'p99Ms' }[]): SafeHtml {
-  return svgLineChart(
-    series.map((s) => ({ label: s.label, color: s.color, dashed: s.dashed, points: intervalSeries(s.report, (i) => i[s.percentile]) })),
-    { id, title: 'Latency over time', x: TIME_AXIS, y: MS_AXIS },
-  );
-}
 
 function header(report: Report): SafeHtml {
   const g = report.generator;
@@ -174,32 +120,37 @@ ${figure('connections', count(report.connections.peakActive), 'peak open', `${co
 </div>`;
 }
 
-function latencySection(report: Report): SafeHtml {
+function latencySection(report: Report, histogram: ChartSpec): SafeHtml {
   const l = report.latencyMs;
   const stats: [string, number][] = [['min', l.min], ['mean', l.mean], ['P10', l.p10], ['P25', l.p25], ['P50', l.p50], ['P75', l.p75], ['P90', l.p90], ['P95', l.p95], ['P99', l.p99], ['P99.9', l.p999], ['max', l.max]];
-  const histogram = svgBarChart(
-    report.latencyBuckets.map((b) => ({ label: `≤${b.upToMs.toFixed(3)}`, value: b.count, color: COLORS.blue, tip: `≤ ${ms(b.upToMs)}: ${count(b.count)} responses` })),
-    { id: 'latency-histogram', title: 'Response-time histogram', category: { label: 'latency, bucket upper bound', unit: 'ms' }, value: { label: 'responses', unit: 'count', integer: true, unitOnTicks: false } },
-  );
   const distribution = dataTable(
     stats.map(([label]) => ({ label: `${label} (ms)`, numeric: true })),
     [stats.map(([, value]) => value.toFixed(3))],
   );
-  return section('histogram', 'Response-time histogram and latency distribution', html`${histogram}<h3>Latency distribution</h3>${distribution}`);
+  return section('histogram', 'Response-time histogram and latency distribution', html`${chartFigure(histogram)}<h3>Latency distribution</h3>${distribution}`);
 }
 
 function statusSection(report: Report): SafeHtml {
   const entries = Object.entries(report.statusCodes).sort((a, b) => b[1] - a[1]);
-  const chart = svgBarChart(
-    entries.map(([status, n]) => ({ label: status, value: n, color: status === 'OK' ? COLORS.green : COLORS.red })),
-    { id: 'status-codes', title: 'Stream outcomes by gRPC status', category: { label: 'gRPC status', unit: 'name' }, value: { label: 'streams ended', unit: 'count', integer: true, unitOnTicks: false }, horizontal: true },
-  );
-  return section('status-codes', 'Status codes (streams)', chart);
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  const table = dataTable([{ label: 'gRPC status' }, { label: 'streams ended', numeric: true }, { label: 'share (%)', numeric: true }], entries.map(([status, n]) => [status, count(n), total ? ((n / total) * 100).toFixed(1) : '0.0']));
+  return section('status-codes', 'Status codes (streams)', html`<div data-status-table>${table}</div>`);
 }
 
 const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
 
-function memorySection(report: Report): SafeHtml {
+/** The leak call-out in words: the heap slope when it can be judged, else why not. */
+export function leakVerdict(g: MemoryGrowthReport): string {
+  const shortfall = trendShortfall(g);
+  if (shortfall !== undefined) return `No memory trend judged: fewer than ${MIN_TREND_SAMPLES} samples or less than ${MIN_TREND_SPAN_MS / 1000} s of load sampled.`;
+  const perMin = g.growthBytesPerMin / 1048576;
+  const steady = g.r2 >= 0.8 && perMin > 0;
+  return steady
+    ? `Possible leak: the worker heaps grew ${perMin.toFixed(2)} MiB/min, a steady rise (fit r² ${g.r2.toFixed(2)}).`
+    : `No leak seen: heap growth ${perMin.toFixed(2)} MiB/min with fit r² ${g.r2.toFixed(2)} (not a steady rise).`;
+}
+
+function memorySection(report: Report, chart: ChartSpec | undefined): SafeHtml {
   const rows: [string, MemoryGrowthReport][] = [['client worker heaps (summed)', report.memory.clientHeap]];
   // A report rebuilt from a run journal has no client memory samples: no row of zeros.
   if (!report.notMeasured?.includes('clientMemory')) rows.unshift(['client resident set size', report.memory.client]);
@@ -214,14 +165,14 @@ function memorySection(report: Report): SafeHtml {
   return section(
     'memory',
     'Memory',
-    html`${table}<p class="note">The report keeps memory as growth summaries (least-squares slope over the samples taken while the load ran), not per-interval samples, so no memory-over-time chart is drawn. "no trend": fewer than ${MIN_TREND_SAMPLES} samples or less than ${MIN_TREND_SPAN_MS / 1000} s of load sampled, where start-up growth would pass for a leak (report.json keeps the slope).</p>`,
+    html`${chart ? chartFigure(chart) : html`<p class="note">This report has no per-interval heap samples, so no memory-over-time chart is drawn.</p>`}${table}<p class="note">Growth: least-squares slope over the samples taken while the load ran (client resident set size and the target are kept as growth summaries, not per interval). "no trend": fewer than ${MIN_TREND_SAMPLES} samples or less than ${MIN_TREND_SPAN_MS / 1000} s of load sampled, where start-up growth would pass for a leak (report.json keeps the slope).</p>`,
   );
 }
 
 function thresholdsSection(report: Report): SafeHtml | '' {
   const t = report.thresholds;
   if (!t) return '';
-  const rows = t.results.map((r) => [r.metric, r.condition, r.noData === undefined ? `${r.actual} ${r.unit}` : `no data: ${r.noData}`, `${r.limit} ${r.unit}`, html`<span class="${r.pass ? 'pass' : 'fail'}">${r.pass ? 'PASS' : 'FAIL'}</span>`, r.abortOnFail ? 'yes' : 'no']);
+  const rows = t.results.map((r) => [r.metric, r.condition, r.noData === undefined ? metricFigure(r.actual, r.unit) : `no data: ${r.noData}`, metricFigure(r.limit, r.unit), html`<span class="${r.pass ? 'pass' : 'fail'}">${r.pass ? 'PASS' : 'FAIL'}</span>`, r.abortOnFail ? 'yes' : 'no']);
   return section('thresholds', 'Thresholds', dataTable([{ label: 'metric' }, { label: 'condition' }, { label: 'actual', numeric: true }, { label: 'limit', numeric: true }, { label: 'verdict' }, { label: 'abort on fail' }], rows));
 }
 
@@ -234,6 +185,9 @@ function generatorSection(report: Report): SafeHtml {
   const verdicts = [...(g.saturated ? ['saturated'] : []), ...(g.targetRate && !g.targetRate.reached ? ['target rate not reached'] : [])];
   return section('generator', `Load generator${verdicts.length ? ` (${verdicts.join('; ')})` : ''}`, html`${g.targetRate ? html`<p>${g.targetRate.summary}.</p>` : ''}<p>Process CPU: ${g.processCpuPercent}% of one core.</p>${g.evidence.length ? html`<ul>${g.evidence.map((e) => html`<li>${e}</li>`)}</ul>` : ''}${workers}`);
 }
+
+/** A metrics URL's user and password never reach the page. */
+const withoutCredentials = (source: string): string => source.replace(/\/\/[^/@\s]+@/g, '//[redacted]@');
 
 function settingsSection(report: Report): SafeHtml {
   const s = report.settings;
@@ -254,6 +208,10 @@ function settingsSection(report: Report): SafeHtml {
     ['transport', s.transport ?? 'grpc-js'],
     ['proto', s.proto],
     ['warm-up', `${count(report.warmupMs)} ms`],
+    ['target rate (open model schedule)', report.generator.targetRate ? `${rate(report.generator.targetRate.scheduledPerSec)} msg/s scheduled, ${rate(report.generator.targetRate.sentPerSec)} msg/s sent` : '— (closed model)'],
+    ['target memory source', report.memory.target ? withoutCredentials(report.memory.target.source) : '— (not watched)'],
+    ['rounds (interleaved comparison)', report.rounds ? count(report.rounds.length) : '—'],
+    ['split by version', report.versions ? Object.keys(report.versions).join(', ') : '—'],
   ];
   const metadata = Object.entries(s.metadata);
   return section(
@@ -268,29 +226,25 @@ function errorsSection(report: Report): SafeHtml {
   return section('errors', 'Error details', entries.length ? dataTable([{ label: 'status: details' }, { label: 'count', numeric: true }], entries.map(([detail, n]) => [detail, count(n)])) : html`<p class="note">No errors.</p>`);
 }
 
-/** The run as one self-contained HTML page: figures, SVG charts drawn here, and tables. */
+/** The run's charts, as data for the page script (and for any page that reuses it). */
+export function runChartSpecs(report: Report): { throughput: ChartSpec; latency: ChartSpec; errors: ChartSpec; activity: ChartSpec; memory?: ChartSpec; histogram: ChartSpec } {
+  const memory = memorySpec(report, leakVerdict(report.memory.clientHeap));
+  return { throughput: throughputSpec(report), latency: latencySpec(report), errors: errorsSpec(report), activity: activitySpec(report), ...(memory ? { memory } : {}), histogram: histogramSpec(report) };
+}
+
+/** The run as one self-contained HTML page: figures, uPlot charts (zoom by dragging, values on hover) and tables. */
 export function renderHtmlReport(report: Report): string {
+  const c = runChartSpecs(report);
   const body = html`${header(report)}${keyFigures(report)}
-${section('throughput', 'Throughput over time', throughputChart('throughput', [
-    { label: 'received', report, color: COLORS.blue },
-    { label: 'sent', report, color: COLORS.teal, dashed: true, sent: true },
-  ]))}
-${section('latency-over-time', 'P50 and P99 latency over time', latencyChart('latency-over-time', [
-    { label: 'P50', report, color: COLORS.blue, percentile: 'p50Ms' },
-    { label: 'P99', report, color: COLORS.orange, percentile: 'p99Ms' },
-  ]))}
-${latencySection(report)}
+${section('throughput', 'Throughput over time', chartFigure(c.throughput))}
+${section('latency-over-time', 'Latency percentiles over time', chartFigure(c.latency))}
+${latencySection(report, c.histogram)}
+${section('errors-over-time', 'Errors and status codes over time', chartFigure(c.errors))}
 ${statusSection(report)}
-${section('activity', 'Active streams and connections over time', svgLineChart(
-    [
-      { label: 'streams', color: COLORS.purple, points: intervalSeries(report, (i) => i.activeStreams) },
-      { label: 'connections', color: COLORS.teal, points: intervalSeries(report, (i) => i.activeConnections) },
-    ],
-    { id: 'activity', title: 'Active streams and connections', x: TIME_AXIS, y: { label: 'open at interval end', unit: 'count', integer: true, unitOnTicks: false } },
-  ))}
-${memorySection(report)}${thresholdsSection(report)}${generatorSection(report)}${settingsSection(report)}${errorsSection(report)}
-<footer>grpc-bench ${report.tool.version}, report schema ${report.schemaVersion}. Latencies in milliseconds at microsecond resolution; intervals end at the time shown.</footer>`;
-  return htmlDocument(`${report.name} — grpc-bench report`, body);
+${section('activity', 'Active streams and connections over time', chartFigure(c.activity))}
+${memorySection(report, c.memory)}${thresholdsSection(report)}${generatorSection(report)}${settingsSection(report)}${errorsSection(report)}
+<footer>grpc-bench ${report.tool.version}, report schema ${report.schemaVersion}. Latencies in milliseconds at microsecond resolution; intervals end at the time shown. Drag across a chart to zoom, double-click to zoom out.</footer>`;
+  return htmlDocument(`${report.name} — grpc-bench report`, body, Object.values(c));
 }
 
 export const htmlReporter: Reporter = { name: 'html', extension: 'html', render: renderHtmlReport };

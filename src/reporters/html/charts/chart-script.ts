@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** uPlot's browser build and stylesheet, inlined so the page fetches nothing. */
+export const UPLOT_JS = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
+export const UPLOT_CSS = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
+
+/**
+ * The browser side: reads every `<script type="application/json" data-charts>` element (an array
+ * of ChartSpec) and draws each spec with uPlot into `<div data-chart="id">`. Labels reach the
+ * page only as text (uPlot sets textContent), never as markup.
+ */
+export const CHART_SCRIPT = `
+(() => {
+  const fmt = (v, unit) => v == null ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: 3 }) + (unit ? ' ' + unit : '');
+  const bandsPlugin = (bands) => ({
+    hooks: {
+      drawClear: (u) => {
+        const ctx = u.ctx;
+        ctx.save();
+        bands.forEach((b, i) => {
+          const x0 = u.valToPos(b.from, 'x', true);
+          const x1 = u.valToPos(b.to, 'x', true);
+          ctx.fillStyle = i % 2 ? 'rgba(37,99,235,0.07)' : 'rgba(234,88,12,0.07)';
+          ctx.fillRect(x0, u.bbox.top, Math.max(x1 - x0, 1), u.bbox.height);
+          ctx.fillStyle = '#5b6475';
+          ctx.font = (11 * devicePixelRatio) + 'px sans-serif';
+          ctx.fillText(b.label, x0 + 3 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
+        });
+        ctx.restore();
+      },
+    },
+  });
+  const draw = (spec, host) => {
+    const width = Math.max(host.clientWidth, 320);
+    const bars = uPlot.paths.bars({ size: [0.8, 40] });
+    const opts = {
+      width,
+      height: 280,
+      scales: {
+        x: spec.xLog ? { time: false, distr: 3, log: 10 } : { time: false, range: (u, min, max) => [Math.min(0, min), spec.xMax ?? max] },
+        y: { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] },
+      },
+      axes: [
+        { label: spec.xLabel, values: (u, ticks) => ticks.map((t) => (t == null ? '' : fmt(t))) },
+        { label: spec.yLabel, size: 70, values: (u, ticks) => ticks.map((t) => (t == null ? '' : fmt(t))) },
+      ],
+      legend: { live: true },
+      cursor: { drag: { x: true, y: false } },
+      series: [
+        { label: spec.xLabel, value: (u, v) => fmt(v) },
+        ...spec.series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          fill: s.bars ? s.color + '99' : undefined,
+          width: 2,
+          dash: s.dash,
+          spanGaps: false,
+          points: { show: false },
+          paths: s.bars ? bars : undefined,
+          value: (u, v) => fmt(v, s.unit),
+        })),
+      ],
+      plugins: spec.bands && spec.bands.length ? [bandsPlugin(spec.bands)] : [],
+    };
+    host.textContent = '';
+    const plot = new uPlot(opts, uPlot.join(spec.series.map((s) => [s.x, s.y])), host);
+    host.dataset.drawn = 'true';
+    return plot;
+  };
+  for (const element of document.querySelectorAll('script[type="application/json"][data-charts]')) {
+    for (const spec of JSON.parse(element.textContent)) {
+      const host = document.querySelector('[data-chart="' + CSS.escape(spec.id) + '"]');
+      if (host) draw(spec, host);
+    }
+  }
+})();
+`;

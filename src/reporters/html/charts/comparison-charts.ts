@@ -1,0 +1,39 @@
+import type { Report } from '../../../report/report.js';
+import { COLORS, DASHES, type ChartSeriesSpec, type ChartSpec } from './chart-spec.js';
+import { intervalPercentiles, intervalSeries, intervalTimes, roundBands, runEndSec, TIME_LABEL } from './run-charts.js';
+
+export interface ComparedSide {
+  /** How the side is named on the page: `v1`. */
+  name: string;
+  report: Report;
+}
+
+function bands(baseline: ComparedSide, candidate: ComparedSide): ChartSpec['bands'] {
+  return [
+    ...(roundBands(baseline.report) ?? []).map((b) => ({ ...b, label: `${baseline.name} ${b.label}` })),
+    ...(roundBands(candidate.report) ?? []).map((b) => ({ ...b, label: `${candidate.name} ${b.label}` })),
+  ];
+}
+
+const xMax = (a: Report, b: Report): number | undefined => {
+  const ends = [runEndSec(a), runEndSec(b)].filter((v): v is number => v !== undefined);
+  return ends.length ? Math.max(...ends) : undefined;
+};
+
+/** Both sides' throughput and per-interval P99 on one time axis; rounds shaded, gaps between rounds left open. */
+export function comparisonChartSpecs(baseline: ComparedSide, candidate: ComparedSide): ChartSpec[] {
+  const sides = [
+    { side: baseline, color: COLORS.blue, dash: DASHES[0] },
+    { side: candidate, color: COLORS.orange, dash: DASHES[1] },
+  ];
+  const common = { xLabel: TIME_LABEL, xMax: xMax(baseline.report, candidate.report), bands: bands(baseline, candidate) };
+  const p99 = sides.map(({ side, color, dash }): ChartSeriesSpec => {
+    const { x, keep } = intervalTimes(side.report);
+    const values = intervalPercentiles(side.report).p99;
+    return { label: side.name, color, dash, unit: 'ms', x, y: keep.map((i) => (i === null ? null : values[i]!)) };
+  });
+  return [
+    { id: 'throughput-compare', title: 'Throughput over time', yLabel: 'received (msg/s)', ...common, series: sides.map(({ side, color, dash }) => intervalSeries(side.report, (i) => i.messagesPerSec, { label: side.name, color, dash, unit: 'msg/s' })) },
+    { id: 'p99-compare', title: 'P99 latency over time (each interval’s own P99)', yLabel: 'latency (ms)', ...common, series: p99 },
+  ];
+}

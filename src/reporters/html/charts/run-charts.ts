@@ -1,0 +1,120 @@
+import type { Report, ReportInterval } from '../../../report/report.js';
+import { decodeHistogram } from '../../../stats/latency-histogram.js';
+import { summarizeLatency } from '../../../stats/summarize-latency.js';
+import { COLORS, DASHES, type ChartBand, type ChartSeriesSpec, type ChartSpec } from './chart-spec.js';
+import { logLatencyBuckets } from './log-latency-buckets.js';
+
+export const TIME_LABEL = 'time since load start (s)';
+
+/** Interval ends in seconds; a null after each round's last interval, so the gap to the next round is not drawn as a line. */
+export function intervalTimes(report: Report): { x: number[]; keep: (number | null)[] } {
+  const x: number[] = [];
+  const keep: (number | null)[] = [];
+  const roundEnds = new Set((report.rounds ?? []).slice(0, -1).map((r) => r.firstInterval + r.intervalCount - 1));
+  report.intervals.forEach((interval, i) => {
+    x.push(interval.tMs / 1000);
+    keep.push(i);
+    if (roundEnds.has(i)) {
+      const next = report.intervals[i + 1];
+      x.push(next ? (interval.tMs + (next.tMs - next.durationMs)) / 2000 : interval.tMs / 1000 + 0.001);
+      keep.push(null);
+    }
+  });
+  return { x, keep };
+}
+
+/** One value per interval (null: no value), with the gaps between rounds. */
+export function intervalSeries(report: Report, pick: (interval: ReportInterval) => number | null, style: Omit<ChartSeriesSpec, 'x' | 'y'>): ChartSeriesSpec {
+  const { x, keep } = intervalTimes(report);
+  return { ...style, x, y: keep.map((i) => (i === null ? null : pick(report.intervals[i]!))) };
+}
+
+export const sentPerSec = (i: ReportInterval): number => (i.durationMs > 0 ? Math.round((i.messagesSent * 100_000) / i.durationMs) / 100 : 0);
+
+/** Each interval's percentiles (ms) from its own HDR histogram; null where it had no responses. */
+export function intervalPercentiles(report: Report): { p50: (number | null)[]; p90: (number | null)[]; p99: (number | null)[]; p999: (number | null)[] } {
+  const out = { p50: [] as (number | null)[], p90: [] as (number | null)[], p99: [] as (number | null)[], p999: [] as (number | null)[] };
+  for (const interval of report.intervals) {
+    const histogram = decodeHistogram(interval.histogram);
+    const summary = summarizeLatency(histogram);
+    histogram.destroy();
+    for (const key of ['p50', 'p90', 'p99', 'p999'] as const) out[key].push(summary.count ? summary[key] : null);
+  }
+  return out;
+}
+
+/** The run's real end, s: the last interval's end, not a rounded-up tick. */
+export const runEndSec = (report: Report): number | undefined => (report.intervals.length ? report.intervals.at(-1)!.tMs / 1000 : undefined);
+
+export function roundBands(report: Report): ChartBand[] {
+  return (report.rounds ?? []).map((r, i) => ({ from: r.offsetMs / 1000, to: (r.offsetMs + r.durationMs) / 1000, label: `round ${i + 1}` }));
+}
+
+function timeChart(report: Report, id: string, title: string, yLabel: string, series: ChartSeriesSpec[], note?: string): ChartSpec {
+  return { id, title, xLabel: TIME_LABEL, yLabel, series, xMax: runEndSec(report), bands: roundBands(report), ...(note ? { note } : {}) };
+}
+
+/** The closing interval after the load stopped, with no message either way: no rate to draw (a gap, not a cliff to 0). */
+const idleTail = (report: Report, i: ReportInterval): boolean => i === report.intervals.at(-1) && report.intervals.length > 1 && i.messagesSent === 0 && i.messagesReceived === 0;
+
+export function throughputSpec(report: Report): ChartSpec {
+  return timeChart(report, 'throughput', 'Throughput over time', 'throughput (msg/s)', [
+    intervalSeries(report, (i) => (idleTail(report, i) ? null : i.messagesPerSec), { label: 'received', color: COLORS.blue, unit: 'msg/s' }),
+    intervalSeries(report, (i) => (idleTail(report, i) ? null : sentPerSec(i)), { label: 'sent', color: COLORS.teal, dash: DASHES[1], unit: 'msg/s' }),
+  ], 'Each point is one interval’s rate over its real length, so the last, shorter interval is not a drop; a closing interval with no message either way is left undrawn.');
+}
+
+export function latencySpec(report: Report): ChartSpec {
+  const p = intervalPercentiles(report);
+  const { x, keep } = intervalTimes(report);
+  const lines = [['P50', p.p50, COLORS.blue], ['P90', p.p90, COLORS.teal], ['P99', p.p99, COLORS.orange], ['P99.9', p.p999, COLORS.red]] as const;
+  const series = lines.map(([label, values, color], n): ChartSeriesSpec => ({ label, color, dash: DASHES[n], unit: 'ms', x, y: keep.map((i) => (i === null ? null : values[i]!)) }));
+  return timeChart(report, 'latency-over-time', 'Latency percentiles over time', 'latency (ms)', series, 'Percentiles of each interval’s own responses; no point where an interval had none.');
+}
+
+export function errorsSpec(report: Report): ChartSpec {
+  const names = [...new Set(report.intervals.flatMap((i) => Object.keys(i.statusCodes ?? {})))].sort((a, b) => (a === 'OK' ? -1 : b === 'OK' ? 1 : a.localeCompare(b)));
+  const palette = [COLORS.purple, COLORS.orange, COLORS.pink, COLORS.grey, COLORS.teal];
+  const statusSeries = names.map((name, n) =>
+    intervalSeries(report, (i) => (i.statusCodes ? (i.statusCodes[name] ?? 0) : null), { label: `streams ended ${name}`, color: name === 'OK' ? COLORS.green : palette[n % palette.length]!, dash: DASHES[(n + 1) % DASHES.length], unit: 'streams' }),
+  );
+  return timeChart(report, 'errors-over-time', 'Errors and stream-end status codes over time', 'per interval (count)', [
+    intervalSeries(report, (i) => i.errors, { label: 'errors', color: COLORS.red, unit: 'events' }),
+    ...statusSeries,
+  ], names.length ? undefined : 'This report has no per-interval status codes; only errors are drawn.');
+}
+
+export function activitySpec(report: Report): ChartSpec {
+  return timeChart(report, 'activity', 'Active streams and connections over time', 'open at interval end (count)', [
+    intervalSeries(report, (i) => i.activeStreams, { label: 'streams', color: COLORS.purple, unit: 'streams' }),
+    intervalSeries(report, (i) => i.activeConnections, { label: 'connections', color: COLORS.teal, dash: DASHES[1], unit: 'connections' }),
+  ]);
+}
+
+const MIB = 1048576;
+
+/** Worker heaps per interval with the report's fitted slope drawn through their mean; null without samples. */
+export function memorySpec(report: Report, leakVerdict: string): ChartSpec | undefined {
+  const samples = report.intervals.filter((i) => i.heapUsedBytes !== undefined);
+  if (samples.length < 2) return undefined;
+  const meanT = samples.reduce((s, i) => s + i.tMs, 0) / samples.length;
+  const meanB = samples.reduce((s, i) => s + i.heapUsedBytes!, 0) / samples.length;
+  const slopePerMs = report.memory.clientHeap.growthBytesPerMin / 60_000;
+  const mib = (bytes: number): number => Math.round((bytes / MIB) * 1000) / 1000;
+  return timeChart(report, 'memory-over-time', 'Client worker heaps over time', 'heap in use (MiB)', [
+    intervalSeries(report, (i) => (i.heapUsedBytes === undefined ? null : mib(i.heapUsedBytes)), { label: 'worker heaps (summed)', color: COLORS.purple, unit: 'MiB' }),
+    intervalSeries(report, (i) => mib(meanB + slopePerMs * (i.tMs - meanT)), { label: 'fitted slope', color: COLORS.grey, dash: DASHES[1], unit: 'MiB' }),
+  ], leakVerdict);
+}
+
+export function histogramSpec(report: Report): ChartSpec {
+  const buckets = logLatencyBuckets(report.histogram);
+  return {
+    id: 'latency-histogram',
+    title: 'Response-time histogram (log latency axis)',
+    xLabel: 'latency, bucket upper bound (ms, log scale)',
+    yLabel: 'responses (count)',
+    xLog: true,
+    series: [{ label: 'responses', color: COLORS.blue, unit: 'responses', bars: true, x: buckets.map((b) => b.upToMs), y: buckets.map((b) => b.count) }],
+  };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { Report, ReportInterval } from '../../src/report/report.js';
+import { jsonForScript } from '../../src/reporters/html/charts/chart-spec.js';
+import { intervalSeries, intervalTimes, runEndSec, throughputSpec } from '../../src/reporters/html/charts/run-charts.js';
+import { bytes, metricFigure } from '../../src/reporters/format-units.js';
+
+const interval = (tMs: number, durationMs: number, messagesPerSec: number): ReportInterval => ({
+  tMs, durationMs, messagesSent: 0, messagesReceived: 0, messagesFailed: 0, errors: 0, streamsOpened: 0, streamsCompleted: 0, streamsFailed: 0,
+  messagesPerSec, p50Ms: 0, p99Ms: 0, activeStreams: 0, activeConnections: 0, sendsDeferred: 0, maxEventLoopUtilization: 0, histogram: '',
+});
+
+describe('chart data for the HTML pages', () => {
+  it('leaves a gap (null) between rounds instead of a line across them', () => {
+    const report = {
+      intervals: [interval(1000, 1000, 10), interval(2000, 1000, 12), interval(11_000, 1000, 11), interval(12_000, 1000, 13)],
+      rounds: [
+        { startedAt: '', firstInterval: 0, intervalCount: 2, offsetMs: 0, durationMs: 2000, warmupMs: 0 },
+        { startedAt: '', firstInterval: 2, intervalCount: 2, offsetMs: 10_000, durationMs: 2000, warmupMs: 0 },
+      ],
+    } as unknown as Report;
+    expect(intervalTimes(report).x).toEqual([1, 2, 6, 11, 12]);
+    const series = intervalSeries(report, (i) => i.messagesPerSec, { label: 'rate', color: '#000', unit: 'msg/s' });
+    expect(series.y).toEqual([10, 12, null, 11, 13]);
+  });
+
+  it('ends the time axis at the last, shorter interval’s real end', () => {
+    const report = { intervals: [interval(1000, 1000, 10), interval(1400, 400, 10)] } as unknown as Report;
+    expect(runEndSec(report)).toBe(1.4);
+    expect(intervalSeries(report, (i) => i.messagesPerSec, { label: 'rate', color: '#000', unit: 'msg/s' }).y).toEqual([10, 10]);
+  });
+
+  it('draws no rate for a closing interval with no message either way (no cliff to 0)', () => {
+    const report = { intervals: [interval(1000, 1000, 10), interval(1018, 18, 0)] } as unknown as Report;
+    const received = throughputSpec(report).series[0]!;
+    expect(received.y).toEqual([10, null]);
+    expect(throughputSpec(report).xMax).toBe(1.018);
+  });
+
+  it('keeps hostile labels inert inside a JSON script element', () => {
+    const json = jsonForScript([{ label: '</script><img src=x onerror=alert(1)>' }]);
+    expect(json).not.toMatch(/[<>]/);
+    expect(JSON.parse(json)).toEqual([{ label: '</script><img src=x onerror=alert(1)>' }]);
+  });
+
+  it('writes threshold figures in their own units', () => {
+    expect(metricFigure(432998034.3688523, 'bytes/min')).toBe('413 MiB/min');
+    expect(metricFigure(1.5, 'ms')).toBe('1.500 ms');
+    expect(metricFigure(1234.5, 'msg/s')).toBe('1,234.50 msg/s');
+    expect(metricFigure(2.5, '%')).toBe('2.5 %');
+    expect(bytes(512)).toBe('512 B');
+    expect(bytes(1536)).toBe('1.50 KiB');
+  });
+});
