@@ -1,0 +1,101 @@
+import { createLatencyHistogram, decodeHistogram, type LatencyHistogram } from '../stats/latency-histogram.js';
+import type { IntervalSnapshot } from '../types/worker-protocol.js';
+
+/** One interval of the run, every worker merged: what the live dashboard draws. */
+export interface LiveInterval {
+  /** Interval number since the load started, from 0. */
+  index: number;
+  /** End of the interval, s since the load started (the latest worker's end). */
+  endS: number;
+  /** The longest worker's interval, ms; the last one is usually shorter, so rates use it. */
+  durationMs: number;
+  /** The interval ended within the warm-up (the report leaves it out). */
+  warmup: boolean;
+  sentPerSec: number;
+  receivedPerSec: number;
+  /** Null when no response came in the interval. */
+  p50Ms: number | null;
+  p90Ms: number | null;
+  p99Ms: number | null;
+  errors: number;
+  activeStreams: number;
+  activeConnections: number;
+  /** Workers whose snapshot of this interval is in (fewer than all only for a worker that ended early). */
+  workers: number;
+}
+
+interface Pending {
+  snapshots: IntervalSnapshot[];
+  histogram: LatencyHistogram;
+}
+
+const percentileMs = (histogram: LatencyHistogram, p: number): number | null =>
+  histogram.totalCount > 0 ? histogram.getValueAtPercentile(p) / 1000 : null;
+
+/**
+ * Merges the workers' interval snapshots by interval number: an interval is complete once every
+ * worker has sent it (their histograms added losslessly), then `add` returns it. `flush` returns
+ * the ones a worker never finished (it crashed or ended early), at the end of the run.
+ * Holds only the intervals still waiting for a worker, so memory stays bounded by the workers' skew.
+ */
+export class LiveIntervalMerger {
+  // Keyed by warm-up and number: the intervals restart at 0 when the warm-up ends.
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(private readonly workerCount: number) {}
+
+  add(snapshot: IntervalSnapshot): LiveInterval | undefined {
+    const key = `${snapshot.warmup ? 'w' : 'm'}${snapshot.index}`;
+    let entry = this.pending.get(key);
+    if (!entry) this.pending.set(key, (entry = { snapshots: [], histogram: createLatencyHistogram() }));
+    entry.snapshots.push(snapshot);
+    entry.histogram.add(decodeHistogram(snapshot.histogram));
+    if (entry.snapshots.length < this.workerCount) return undefined;
+    this.pending.delete(key);
+    return mergeEntry(snapshot.index, entry);
+  }
+
+  /** The incomplete intervals, in order; the merger is empty afterwards. */
+  flush(): LiveInterval[] {
+    const rest = [...this.pending.values()]
+      .map((entry) => mergeEntry(entry.snapshots[0]!.index, entry))
+      .sort((a, b) => a.endS - b.endS);
+    this.pending.clear();
+    return rest;
+  }
+}
+
+function mergeEntry(index: number, { snapshots, histogram }: Pending): LiveInterval {
+  let sent = 0;
+  let received = 0;
+  let errors = 0;
+  let activeStreams = 0;
+  let activeConnections = 0;
+  let durationMs = 0;
+  let endMs = 0;
+  for (const s of snapshots) {
+    sent += s.counters.messagesSent;
+    received += s.counters.messagesReceived;
+    errors += s.counters.errors;
+    activeStreams += s.activeStreams;
+    activeConnections += s.activeConnections;
+    durationMs = Math.max(durationMs, s.durationMs);
+    endMs = Math.max(endMs, s.endMs);
+  }
+  const perSec = (count: number): number => (durationMs > 0 ? (count * 1000) / durationMs : 0);
+  return {
+    index,
+    endS: endMs / 1000,
+    durationMs,
+    warmup: snapshots.every((s) => s.warmup),
+    sentPerSec: perSec(sent),
+    receivedPerSec: perSec(received),
+    p50Ms: percentileMs(histogram, 50),
+    p90Ms: percentileMs(histogram, 90),
+    p99Ms: percentileMs(histogram, 99),
+    errors,
+    activeStreams,
+    activeConnections,
+    workers: snapshots.length,
+  };
+}
