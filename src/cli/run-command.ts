@@ -84,7 +84,7 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
         forceSignal: force.signal,
         onLoadStart: (start) => {
           loadStarted = true;
-          dashboard?.loadStarted(start.workerIds.length);
+          dashboard?.loadStarted(start.workerIds.length, start.snapshotIntervalMs);
           progress = createProgressDisplay(start.plan.load, io.stderrIsTTY, io.stderr);
           if (output.journal) journal = RunJournal.start(output.journal, start, (message) => io.stderr(`warning: ${message}\n`));
         },

@@ -3,7 +3,8 @@
  * #dashboard-charts JSON), fed by the /events stream. Everything it shows goes in as text
  * (textContent), never as markup. After each redraw of the throughput chart it sets
  * `data-drawn-intervals` on <body> to the intervals drawn, and `data-final` once the final
- * figures are shown, so a test observes the page rather than the clock.
+ * figures are shown, so a test observes the page rather than the clock. A partial interval
+ * (the short one at the drain) is counted but not drawn: its rate would fall as a false cliff.
  */
 export const DASHBOARD_SCRIPT = String.raw`
 (() => {
@@ -11,6 +12,8 @@ export const DASHBOARD_SCRIPT = String.raw`
   const body = document.body;
   const status = document.getElementById('status');
   const xs = [];
+  let received = 0;
+  let partial = 0;
   const columns = {};
   const charts = specs.map((spec) => {
     const holder = document.createElement('section');
@@ -35,9 +38,12 @@ export const DASHBOARD_SCRIPT = String.raw`
     for (const { spec, chart } of charts) chart.setData([xs].concat(spec.series.map((s) => columns[s.field])));
   };
   const addInterval = (interval) => {
+    received += 1;
+    if (interval.partial) return void (partial += 1);
     xs.push(interval.endS);
     for (const field of Object.keys(columns)) columns[field].push(interval[field]);
   };
+  const intervalsText = () => received + ' intervals' + (partial ? ' (' + partial + ' partial, not drawn)' : '');
   const fmt = (value, digits) => (typeof value === 'number' ? value.toLocaleString('en-US', { maximumFractionDigits: digits }) : '—');
   const showFinal = (final) => {
     const rows = [
@@ -64,11 +70,11 @@ export const DASHBOARD_SCRIPT = String.raw`
   events.addEventListener('interval', (event) => {
     addInterval(JSON.parse(event.data));
     redraw();
-    status.textContent = 'running: ' + xs.length + ' intervals';
+    status.textContent = 'running: ' + intervalsText();
   });
   events.addEventListener('final', (event) => {
     showFinal(JSON.parse(event.data));
-    status.textContent = 'run ended: ' + xs.length + ' intervals; the final figures are below';
+    status.textContent = 'run ended: ' + intervalsText() + '; the final figures are below';
     // The server closes once the reports are written: do not reconnect to it.
     events.close();
   });

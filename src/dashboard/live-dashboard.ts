@@ -7,8 +7,8 @@ import { finalFigures } from './final-figures.js';
 /** `run --dashboard`: the workers' snapshots in, merged intervals and the final figures out to the pages. */
 export interface LiveDashboard {
   url: string;
-  /** The measured load starts with this many workers; the snapshots before it (probes) are not shown. */
-  loadStarted(workerCount: number): void;
+  /** The measured load starts with this many workers, a snapshot every `intervalMs`; snapshots before it (probes) are not shown. */
+  loadStarted(workerCount: number, intervalMs: number): void;
   addSnapshot(snapshot: IntervalSnapshot): void;
   /** The run's report is built: the intervals no worker completed, then the final figures. */
   finish(report: Report): void;
@@ -21,8 +21,8 @@ export async function startLiveDashboard(runName: string, port: number): Promise
   let merger: LiveIntervalMerger | undefined;
   return {
     url: server.url,
-    loadStarted(workerCount) {
-      merger = new LiveIntervalMerger(workerCount);
+    loadStarted(workerCount, intervalMs) {
+      merger = new LiveIntervalMerger(workerCount, intervalMs);
     },
     addSnapshot(snapshot) {
       const interval = merger?.add(snapshot);

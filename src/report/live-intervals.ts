@@ -11,6 +11,8 @@ export interface LiveInterval {
   durationMs: number;
   /** The interval ended within the warm-up (the report leaves it out). */
   warmup: boolean;
+  /** Shorter than 90 % of the planned interval (the last one, at the drain): its rates are not comparable. */
+  partial: boolean;
   sentPerSec: number;
   receivedPerSec: number;
   /** Null when no response came in the interval. */
@@ -42,7 +44,11 @@ export class LiveIntervalMerger {
   // Keyed by warm-up and number: the intervals restart at 0 when the warm-up ends.
   private readonly pending = new Map<string, Pending>();
 
-  constructor(private readonly workerCount: number) {}
+  /** `intervalMs`: the planned interval length (the snapshot period). */
+  constructor(
+    private readonly workerCount: number,
+    private readonly intervalMs: number,
+  ) {}
 
   add(snapshot: IntervalSnapshot): LiveInterval | undefined {
     const key = `${snapshot.warmup ? 'w' : 'm'}${snapshot.index}`;
@@ -52,20 +58,20 @@ export class LiveIntervalMerger {
     entry.histogram.add(decodeHistogram(snapshot.histogram));
     if (entry.snapshots.length < this.workerCount) return undefined;
     this.pending.delete(key);
-    return mergeEntry(snapshot.index, entry);
+    return mergeEntry(snapshot.index, entry, this.intervalMs);
   }
 
   /** The incomplete intervals, in order; the merger is empty afterwards. */
   flush(): LiveInterval[] {
     const rest = [...this.pending.values()]
-      .map((entry) => mergeEntry(entry.snapshots[0]!.index, entry))
+      .map((entry) => mergeEntry(entry.snapshots[0]!.index, entry, this.intervalMs))
       .sort((a, b) => a.endS - b.endS);
     this.pending.clear();
     return rest;
   }
 }
 
-function mergeEntry(index: number, { snapshots, histogram }: Pending): LiveInterval {
+function mergeEntry(index: number, { snapshots, histogram }: Pending, intervalMs: number): LiveInterval {
   let sent = 0;
   let received = 0;
   let errors = 0;
@@ -88,6 +94,7 @@ function mergeEntry(index: number, { snapshots, histogram }: Pending): LiveInter
     endS: endMs / 1000,
     durationMs,
     warmup: snapshots.every((s) => s.warmup),
+    partial: durationMs < 0.9 * intervalMs,
     sentPerSec: perSec(sent),
     receivedPerSec: perSec(received),
     p50Ms: percentileMs(histogram, 50),

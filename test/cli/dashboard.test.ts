@@ -146,7 +146,7 @@ describe('run --dashboard', () => {
   it('shows a hostile run name as text, and a page opened late gets the intervals it missed', async () => {
     const dashboard = await startLiveDashboard(HOSTILE_NAME, 0);
     try {
-      dashboard.loadStarted(1);
+      dashboard.loadStarted(1, 1000);
       for (let index = 0; index < 4; index++) dashboard.addSnapshot(intervalSnapshot({ workerId: 0, index, durationMs: 1000, warmup: false, counters: { ...emptyCounters(), messagesSent: 10 * index, messagesReceived: 10 * index }, activeStreams: 2, activeConnections: 1 }));
       const { page, problems, dialogs } = await observedPage(dashboard.url);
       await page.goto(dashboard.url, { waitUntil: 'load' });
