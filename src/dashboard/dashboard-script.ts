@@ -28,7 +28,7 @@ export const DASHBOARD_SCRIPT = String.raw`
       width: Math.min(900, document.documentElement.clientWidth - 40),
       height: 220,
       scales: { x: { time: false } },
-      axes: [{ label: 'time since the load started (s)' }, { label: spec.unit }],
+      axes: [{ label: 'time since the load started (s)' }, { label: spec.unit, size: 70 }],
       series: [{ label: 's' }].concat(spec.series.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, spanGaps: false }))),
       hooks,
     }, [xs].concat(spec.series.map((s) => columns[s.field])), holder);
