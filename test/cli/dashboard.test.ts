@@ -9,7 +9,7 @@ import { startLiveDashboard } from '../../src/dashboard/live-dashboard.js';
 import { emptyCounters } from '../../src/types/worker-protocol.js';
 import { intervalSnapshot } from '../helpers/interval-snapshot.js';
 import { syntheticReport } from '../helpers/synthetic-report.js';
-import { collectExit, linesOf, makeTempDir, runCli, spawnCli } from '../helpers/cli-process.js';
+import { collectExit, linesOf, makeTempDir, runCli, spawnCli, startServeChild } from '../helpers/cli-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -168,6 +168,19 @@ describe('run --dashboard', () => {
       await dashboard.close();
     }
   }, 60_000);
+
+  it('a canary comparison with --dashboard runs without one and says so', async () => {
+    const server = await startServeChild();
+    try {
+      const result = await runCli(['run', '--baseline', server.address, '--candidate', server.address, '--insecure', '--rounds', '2', '-z', '1s', '-c', '2', '--dashboard', '-o', join(temp.dir, 'canary')], { cwd: temp.dir, timeoutMs: 90_000 });
+      // The verdict (pass, inconclusive or, by chance, a regression) is not what this checks.
+      expect([0, 99], result.stderr).toContain(result.code);
+      expect(result.stderr).toContain('warning: --dashboard (monitor.dashboardPort) is not available for canary comparisons; running without it');
+      expect(result.stderr).not.toMatch(/^dashboard: /m);
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
 
   it('refuses a port that is not a number with one line naming the field, before any load', async () => {
     const result = await runCli(['validate', 'ok.yaml', '--dashboard=abc'], { cwd: temp.dir });
