@@ -1,4 +1,6 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import net from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +60,19 @@ function otherLocalAddresses(): string[] {
   return ['127.0.0.2', ...external];
 }
 
+/** The URL the run prints on stderr as `dashboard: URL`. */
+function dashboardUrl(child: ChildProcess): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stderr!.on('data', (chunk: Buffer | string) => {
+      seen += String(chunk);
+      const match = /^dashboard: (http:\/\/\S+)$/m.exec(seen);
+      if (match) resolve(match[1]!);
+    });
+    child.once('close', () => reject(new Error(`run ended before printing the dashboard URL: ${seen}`)));
+  });
+}
+
 interface ObservedPage {
   page: Page;
   /** Console errors, page errors, requests to anything but the dashboard. */
@@ -86,15 +101,7 @@ describe('run --dashboard', () => {
   it('serves on 127.0.0.1 a page that draws each interval while the run goes and the final figures at the end, then closes', async () => {
     const child = spawnCli(['run', '--dashboard=0', '-z', '6s', '-c', '4', '--connections', '2', '--workers', '2', '--name', 'dashboard-live', '-O', 'json', '-o', join(temp.dir, 'run.json')], { cwd: temp.dir, timeoutMs: 90_000 });
     const exited = collectExit(child);
-    const url = await new Promise<string>((resolve, reject) => {
-      let seen = '';
-      child.stderr!.on('data', (chunk: Buffer | string) => {
-        seen += String(chunk);
-        const match = /^dashboard: (http:\/\/\S+)$/m.exec(seen);
-        if (match) resolve(match[1]!);
-      });
-      child.once('close', () => reject(new Error(`run ended before printing the dashboard URL: ${seen}`)));
-    });
+    const url = await dashboardUrl(child);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const port = Number(new URL(url).port);
     expect(port).toBeGreaterThan(0);
@@ -180,6 +187,29 @@ describe('run --dashboard', () => {
     } finally {
       await server.stop();
     }
+  }, 120_000);
+
+  it('an interrupted run still sends its final figures, marked partial, then closes', async () => {
+    const child = spawnCli(['run', '--dashboard', '-z', '60s', '-c', '2', '--workers', '1', '-O', 'json', '-o', join(temp.dir, 'interrupted.json')], { cwd: temp.dir, timeoutMs: 90_000 });
+    const exited = collectExit(child);
+    const url = await dashboardUrl(child);
+    let events = '';
+    const final = new Promise<{ partial: boolean }>((resolve, reject) => {
+      get(`${url}events`, (response) => {
+        response.setEncoding('utf8').on('data', (chunk: string) => {
+          events += chunk;
+          // The first interval is in: the load runs; stop it as a user would.
+          if (events.includes('event: interval') && !child.killed) child.kill('SIGINT');
+          const match = /event: final\ndata: (.*)\n\n/.exec(events);
+          if (match) resolve(JSON.parse(match[1]!) as { partial: boolean });
+        });
+        response.once('end', () => reject(new Error(`the stream ended without the final figures: ${events.slice(-300)}`)));
+      }).once('error', reject);
+    });
+    expect((await final).partial).toBe(true);
+    const result = await exited;
+    expect(result.code, result.stderr).toBe(130);
+    expect(linesOf(result.stderr)).toContain(`dashboard closed: ${url}`);
   }, 120_000);
 
   it('refuses a port that is not a number with one line naming the field, before any load', async () => {
