@@ -25,8 +25,7 @@ export async function startLiveDashboard(runName: string, port: number): Promise
       merger = new LiveIntervalMerger(workerCount, intervalMs);
     },
     addSnapshot(snapshot) {
-      const interval = merger?.add(snapshot);
-      if (interval) server.addInterval(interval);
+      for (const interval of merger?.add(snapshot) ?? []) server.addInterval(interval);
     },
     finish(report) {
       for (const interval of merger?.flush() ?? []) server.addInterval(interval);

@@ -34,11 +34,14 @@ interface Pending {
 const percentileMs = (histogram: LatencyHistogram, p: number): number | null =>
   histogram.totalCount > 0 ? histogram.getValueAtPercentile(p) / 1000 : null;
 
+/** A worker this many intervals behind the latest snapshot has stopped (crashed, or its share ended). */
+const STALE_INTERVALS = 3;
+
 /**
  * Merges the workers' interval snapshots by interval number: an interval is complete once every
- * worker has sent it (their histograms added losslessly), then `add` returns it. `flush` returns
- * the ones a worker never finished (it crashed or ended early), at the end of the run.
- * Holds only the intervals still waiting for a worker, so memory stays bounded by the workers' skew.
+ * worker has sent it (their histograms added losslessly), then `add` returns it. One that a worker
+ * never completes goes out incomplete once the others are STALE_INTERVALS ahead, and `flush`
+ * returns the rest at the end of the run; so it holds only a few intervals, however long the run.
  */
 export class LiveIntervalMerger {
   // Keyed by warm-up and number: the intervals restart at 0 when the warm-up ends.
@@ -50,15 +53,23 @@ export class LiveIntervalMerger {
     private readonly intervalMs: number,
   ) {}
 
-  add(snapshot: IntervalSnapshot): LiveInterval | undefined {
+  /** The intervals this snapshot completes or leaves behind, in time order (usually none or one). */
+  add(snapshot: IntervalSnapshot): LiveInterval[] {
     const key = `${snapshot.warmup ? 'w' : 'm'}${snapshot.index}`;
     let entry = this.pending.get(key);
     if (!entry) this.pending.set(key, (entry = { snapshots: [], histogram: createLatencyHistogram() }));
     entry.snapshots.push(snapshot);
     entry.histogram.add(decodeHistogram(snapshot.histogram));
-    if (entry.snapshots.length < this.workerCount) return undefined;
-    this.pending.delete(key);
-    return mergeEntry(snapshot.index, entry, this.intervalMs);
+    const staleBeforeMs = snapshot.endMs - STALE_INTERVALS * this.intervalMs;
+    const out: LiveInterval[] = [];
+    for (const [pendingKey, pending] of this.pending) {
+      const complete = pending.snapshots.length >= this.workerCount;
+      const stale = pending.snapshots.every((s) => s.endMs < staleBeforeMs);
+      if (!complete && !stale) continue;
+      this.pending.delete(pendingKey);
+      out.push(mergeEntry(pending.snapshots[0]!.index, pending, this.intervalMs));
+    }
+    return out.sort((a, b) => a.endS - b.endS);
   }
 
   /** The incomplete intervals, in order; the merger is empty afterwards. */
