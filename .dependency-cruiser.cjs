@@ -12,7 +12,7 @@ const LAYERS = [
   ['pool'],
   ['monitor', 'target'],
   ['report'],
-  ['reporters', 'compare'],
+  ['reporters', 'compare', 'dashboard'],
   ['run'],
   ['journal'],
   ['cli'],

@@ -6,6 +6,7 @@ import { planOutput } from '../reporters/plan-output.js';
 import { renderConsoleSummary } from '../reporters/console-reporter.js';
 import { writeReports } from '../reporters/write-reports.js';
 import { runScenario } from '../run/run-scenario.js';
+import { startLiveDashboard, type LiveDashboard } from '../dashboard/live-dashboard.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { RunJournal } from '../journal/run-journal.js';
 import { canaryRoundsCommand } from './canary-rounds-command.js';
@@ -47,6 +48,8 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
   const force = new AbortController();
   let loadStarted = false;
   let signals = 0;
+  // Up from before the load until the reports are written (or the run fails).
+  let dashboard: LiveDashboard | undefined;
   const unsubscribe = io.onSignal((signal) => {
     signals += 1;
     if (signals === 1) {
@@ -60,8 +63,17 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
   try {
     const { file, target } = splitPositionals(positionals, io.cwd);
     const scenario = loadScenario({ ...(file === undefined ? {} : { file }), overrides: flagsToOverrides(withStartAtEnv(flags), target, io.cwd), cwd: io.cwd });
-    if (scenario.compare) return await canaryRoundsCommand(scenario, io, controller.signal);
+    if (scenario.compare) {
+      if (scenario.monitor.dashboardPort !== undefined) io.stderr('warning: --dashboard (monitor.dashboardPort) is not available for canary comparisons; running without it\n');
+      return await canaryRoundsCommand(scenario, io, controller.signal);
+    }
     const output = planOutput(scenario.output.formats, scenario.output.path, scenario.name, io.cwd);
+    if (scenario.monitor.dashboardPort !== undefined) {
+      dashboard = await startLiveDashboard(scenario.name, scenario.monitor.dashboardPort).catch((error: Error) => {
+        throw new BenchError('SERVER_START_FAILED', `dashboard: port ${scenario.monitor.dashboardPort}: ${error.message}`);
+      });
+      io.stderr(`dashboard: ${dashboard.url}\n`);
+    }
 
     // Created when the load starts, so that lines printed before it (probes) precede the bar.
     let progress: ProgressDisplay | undefined;
@@ -73,10 +85,14 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
         forceSignal: force.signal,
         onLoadStart: (start) => {
           loadStarted = true;
+          dashboard?.loadStarted(start.workerIds.length, start.snapshotIntervalMs);
           progress = createProgressDisplay(start.plan.load, io.stderrIsTTY, io.stderr, io.stderrColumns);
           if (output.journal) journal = RunJournal.start(output.journal, start, (message) => io.stderr(`warning: ${message}\n`));
         },
-        onSnapshot: (snapshot) => journal?.append(snapshot),
+        onSnapshot: (snapshot) => {
+          journal?.append(snapshot);
+          dashboard?.addSnapshot(snapshot);
+        },
         onProgress: (status) => progress?.update(status),
         onMetricsUrl: (url) => io.stderr(`live metrics: ${url}\n`),
         onWorkerProbe: (probe) => io.stderr(workerProbeLine(probe)),
@@ -98,6 +114,7 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
     // Kept only while the reports are not all written: then it is all that is left of the run.
     journal?.discard();
     for (const path of written) io.stderr(`report written: ${path}\n`);
+    dashboard?.finish(report);
     if (report.generator.saturated) {
       io.stderr(`warning: the load generator was saturated; latencies include its own queueing (${report.generator.evidence[0]})\n`);
     }
@@ -112,5 +129,9 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
     return 0;
   } finally {
     unsubscribe();
+    if (dashboard) {
+      await dashboard.close();
+      io.stderr(`dashboard closed: ${dashboard.url}\n`);
+    }
   }
 }

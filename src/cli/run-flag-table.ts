@@ -116,6 +116,14 @@ export const RUN_FLAG_TABLE = [
     describe: 'Serve live grpc_bench_* metrics on 127.0.0.1:<port>/metrics during the run; 0 picks a free one (monitor.metricsPort)',
     sets: 'monitor.metricsPort',
   },
+  {
+    flag: 'dashboard', group: 'Thresholds and monitoring',
+    type: 'string',
+    // Bare --dashboard: a free port. A number as a number; other text as given (the scenario check then names it).
+    coerce: (text: string): number | string => (text.trim() === '' ? 0 : Number.isNaN(Number(text)) ? text : Number(text)),
+    describe: 'Serve a live dashboard (charts per interval, final figures) on http://127.0.0.1:<port>/ during the run; bare or 0: a free port; write --dashboard=PORT before a positional (monitor.dashboardPort)',
+    sets: 'monitor.dashboardPort',
+  },
   { flag: 'segment', group: 'Segments', type: 'string', describe: 'Run part i of n of the load, e.g. 2/3 (segment); join the parts with grpc-bench merge', sets: 'segment' },
   { flag: 'start-at', group: 'Segments', type: 'string', describe: 'Begin the load at this wall-clock time, ISO-8601 UTC or +30s, after connecting (startAt; env GRPC_BENCH_START_AT)', sets: 'startAt' },
   {

@@ -19,7 +19,7 @@ export const ERROR_CATALOGUE = {
   OUTPUT_UNWRITABLE: { exitCode: 6, summary: 'a report file cannot be written' },
   ALL_REQUESTS_FAILED: { exitCode: 7, summary: 'the run finished but no response succeeded' },
   WORKER_CRASHED: { exitCode: 8, summary: 'a worker thread crashed; the partial report was written' },
-  SERVER_START_FAILED: { exitCode: 9, summary: 'the reference service could not start (port in use?)' },
+  SERVER_START_FAILED: { exitCode: 9, summary: 'the reference service, the live metrics endpoint or the dashboard could not start (port in use?)' },
   THRESHOLDS_FAILED: { exitCode: 99, summary: 'one or more thresholds failed' },
   REGRESSION_DETECTED: { exitCode: 99, summary: 'compare found a regression beyond tolerance' },
   INTERRUPTED: { exitCode: 130, summary: 'interrupted by SIGINT/SIGTERM; the partial report was written if the load had started' },

@@ -185,6 +185,8 @@ const monitorSchema = z.strictObject({
   metricsUrl: z.url({ error: 'expected an http(s) URL' }).optional(),
   /** Serve grpc-bench's own live metrics at http://127.0.0.1:<port>/metrics during the run; 0 picks a free port. */
   metricsPort: z.number({ error: 'expected a port number' }).int('expected a whole number').min(0, 'must be 0..65535').max(65535, 'must be 0..65535').optional(),
+  /** Serve the live dashboard at http://127.0.0.1:<port>/ during the run (`run` only); 0 picks a free port. */
+  dashboardPort: z.number({ error: 'expected a port number' }).int('expected a whole number').min(0, 'must be 0..65535').max(65535, 'must be 0..65535').optional(),
   /** Memory sampling period. */
   interval: positiveDuration.default(500),
 });
@@ -309,7 +311,7 @@ export interface Scenario extends Omit<ParsedScenario, 'load' | 'stream' | 'moni
   sourceFile?: string;
   load: ScenarioLoad;
   stream: StreamSettings;
-  monitor: { pid?: number; metricsUrl?: string; intervalMs: number; metricsPort?: number };
+  monitor: { pid?: number; metricsUrl?: string; intervalMs: number; metricsPort?: number; dashboardPort?: number };
 }
 
 /** Applies the defaults that depend on other fields, and names durations by their unit. */
@@ -342,6 +344,7 @@ export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFi
       ...(monitor.pid === undefined ? {} : { pid: monitor.pid }),
       ...(monitor.metricsUrl === undefined ? {} : { metricsUrl: monitor.metricsUrl }),
       ...(monitor.metricsPort === undefined ? {} : { metricsPort: monitor.metricsPort }),
+      ...(monitor.dashboardPort === undefined ? {} : { dashboardPort: monitor.dashboardPort }),
       intervalMs: monitor.interval,
     },
   };

@@ -1,0 +1,35 @@
+import type { Report } from '../report/report.js';
+
+/** The run's final figures, as the dashboard shows them once the report is built. */
+export interface FinalFigures {
+  partial: boolean;
+  partialReason?: string;
+  durationMs: number;
+  messagesSent: number;
+  messagesReceived: number;
+  messagesPerSec: number;
+  sentPerSec: number;
+  errors: number;
+  streamsFailed: number;
+  latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
+  /** Absent without thresholds. */
+  thresholdsPassed?: boolean;
+}
+
+/** What of the Report the dashboard's final section shows (the same figures as the summary). */
+export function finalFigures(report: Report): FinalFigures {
+  const { p50, p90, p99, p999, max } = report.latencyMs;
+  return {
+    partial: report.partial,
+    ...(report.partialReason === undefined ? {} : { partialReason: report.partialReason }),
+    durationMs: report.durationMs,
+    messagesSent: report.counts.messagesSent,
+    messagesReceived: report.counts.messagesReceived,
+    messagesPerSec: report.throughput.messagesPerSec,
+    sentPerSec: report.throughput.sentPerSec,
+    errors: report.counts.errors,
+    streamsFailed: report.counts.streamsFailed,
+    latencyMs: { p50, p90, p99, p999, max },
+    ...(report.thresholds ? { thresholdsPassed: report.thresholds.passed } : {}),
+  };
+}

@@ -1,0 +1,119 @@
+import { createLatencyHistogram, decodeHistogram, type LatencyHistogram } from '../stats/latency-histogram.js';
+import type { IntervalSnapshot } from '../types/worker-protocol.js';
+
+/** One interval of the run, every worker merged: what the live dashboard draws. */
+export interface LiveInterval {
+  /** Interval number since the load started, from 0. */
+  index: number;
+  /** End of the interval, s since the load started (the latest worker's end). */
+  endS: number;
+  /** The longest worker's interval, ms; the last one is usually shorter, so rates use it. */
+  durationMs: number;
+  /** The interval ended within the warm-up (the report leaves it out). */
+  warmup: boolean;
+  /** Shorter than 90 % of the planned interval (the last one, at the drain): its rates are not comparable. */
+  partial: boolean;
+  sentPerSec: number;
+  receivedPerSec: number;
+  /** Null when no response came in the interval. */
+  p50Ms: number | null;
+  p90Ms: number | null;
+  p99Ms: number | null;
+  errors: number;
+  activeStreams: number;
+  activeConnections: number;
+  /** Workers whose snapshot of this interval is in (fewer than all only for a worker that ended early). */
+  workers: number;
+}
+
+interface Pending {
+  snapshots: IntervalSnapshot[];
+  histogram: LatencyHistogram;
+}
+
+const percentileMs = (histogram: LatencyHistogram, p: number): number | null =>
+  histogram.totalCount > 0 ? histogram.getValueAtPercentile(p) / 1000 : null;
+
+/** A worker this many intervals behind the latest snapshot has stopped (crashed, or its share ended). */
+const STALE_INTERVALS = 3;
+
+/**
+ * Merges the workers' interval snapshots by interval number: an interval is complete once every
+ * worker has sent it (their histograms added losslessly), then `add` returns it. One that a worker
+ * never completes goes out incomplete once the others are STALE_INTERVALS ahead, and `flush`
+ * returns the rest at the end of the run; so it holds only a few intervals, however long the run.
+ */
+export class LiveIntervalMerger {
+  // Keyed by warm-up and number: the intervals restart at 0 when the warm-up ends.
+  private readonly pending = new Map<string, Pending>();
+
+  /** `intervalMs`: the planned interval length (the snapshot period). */
+  constructor(
+    private readonly workerCount: number,
+    private readonly intervalMs: number,
+  ) {}
+
+  /** The intervals this snapshot completes or leaves behind, in time order (usually none or one). */
+  add(snapshot: IntervalSnapshot): LiveInterval[] {
+    const key = `${snapshot.warmup ? 'w' : 'm'}${snapshot.index}`;
+    let entry = this.pending.get(key);
+    if (!entry) this.pending.set(key, (entry = { snapshots: [], histogram: createLatencyHistogram() }));
+    entry.snapshots.push(snapshot);
+    entry.histogram.add(decodeHistogram(snapshot.histogram));
+    const staleBeforeMs = snapshot.endMs - STALE_INTERVALS * this.intervalMs;
+    const out: LiveInterval[] = [];
+    for (const [pendingKey, pending] of this.pending) {
+      const complete = pending.snapshots.length >= this.workerCount;
+      const stale = pending.snapshots.every((s) => s.endMs < staleBeforeMs);
+      if (!complete && !stale) continue;
+      this.pending.delete(pendingKey);
+      out.push(mergeEntry(pending.snapshots[0]!.index, pending, this.intervalMs));
+    }
+    return out.sort((a, b) => a.endS - b.endS);
+  }
+
+  /** The incomplete intervals, in order; the merger is empty afterwards. */
+  flush(): LiveInterval[] {
+    const rest = [...this.pending.values()]
+      .map((entry) => mergeEntry(entry.snapshots[0]!.index, entry, this.intervalMs))
+      .sort((a, b) => a.endS - b.endS);
+    this.pending.clear();
+    return rest;
+  }
+}
+
+function mergeEntry(index: number, { snapshots, histogram }: Pending, intervalMs: number): LiveInterval {
+  let sent = 0;
+  let received = 0;
+  let errors = 0;
+  let activeStreams = 0;
+  let activeConnections = 0;
+  let durationMs = 0;
+  let endMs = 0;
+  for (const s of snapshots) {
+    sent += s.counters.messagesSent;
+    received += s.counters.messagesReceived;
+    errors += s.counters.errors;
+    activeStreams += s.activeStreams;
+    activeConnections += s.activeConnections;
+    durationMs = Math.max(durationMs, s.durationMs);
+    endMs = Math.max(endMs, s.endMs);
+  }
+  const perSec = (count: number): number => (durationMs > 0 ? (count * 1000) / durationMs : 0);
+  return {
+    index,
+    endS: endMs / 1000,
+    durationMs,
+    warmup: snapshots.every((s) => s.warmup),
+    partial: durationMs < 0.9 * intervalMs,
+    sentPerSec: perSec(sent),
+    receivedPerSec: perSec(received),
+    p50Ms: percentileMs(histogram, 50),
+    p90Ms: percentileMs(histogram, 90),
+    p99Ms: percentileMs(histogram, 99),
+    errors,
+    activeStreams,
+    activeConnections,
+    workers: snapshots.length,
+  };
+}

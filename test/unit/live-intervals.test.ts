@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { LiveIntervalMerger } from '../../src/report/live-intervals.js';
+import { createLatencyHistogram, encodeHistogram, recordLatencyUs } from '../../src/stats/latency-histogram.js';
+import { emptyCounters } from '../../src/types/worker-protocol.js';
+import { intervalSnapshot } from '../helpers/interval-snapshot.js';
+
+function histogramOf(latenciesUs: number[]): string {
+  const histogram = createLatencyHistogram();
+  for (const us of latenciesUs) recordLatencyUs(histogram, us);
+  return encodeHistogram(histogram);
+}
+
+describe('LiveIntervalMerger', () => {
+  it('returns an interval once every worker sent it, with counts summed and percentiles of the merged histogram', () => {
+    const merger = new LiveIntervalMerger(2, 500);
+    const counters = { ...emptyCounters(), messagesSent: 100, messagesReceived: 90, errors: 1 };
+    // Worker 0 answers in 1 ms, worker 1 in 10 ms: the merged P50 lies in the first, P99 in the second.
+    const first = intervalSnapshot({ workerId: 0, index: 0, durationMs: 500, warmup: false, counters, histogram: histogramOf(Array(90).fill(1000)), activeStreams: 3, activeConnections: 1 });
+    const second = intervalSnapshot({ workerId: 1, index: 0, durationMs: 500, warmup: false, counters, histogram: histogramOf(Array(90).fill(10_000)), activeStreams: 2, activeConnections: 1 });
+    expect(merger.add(first)).toEqual([]);
+    const [merged, ...more] = merger.add(second);
+    expect(more).toEqual([]);
+    expect(merged!).toMatchObject({ index: 0, endS: 0.5, sentPerSec: 400, receivedPerSec: 360, errors: 2, activeStreams: 5, activeConnections: 2, workers: 2, warmup: false, partial: false });
+    expect(merged!.p50Ms).toBeCloseTo(1, 2);
+    expect(merged!.p99Ms).toBeCloseTo(10, 1);
+    expect(merger.flush()).toEqual([]);
+  });
+
+  it('keeps warm-up and measured intervals of the same number apart, and flushes what a worker never sent, in time order', () => {
+    const merger = new LiveIntervalMerger(2, 1000);
+    expect(merger.add(intervalSnapshot({ workerId: 0, index: 0, durationMs: 1000, warmup: true }))).toEqual([]);
+    expect(merger.add(intervalSnapshot({ workerId: 0, index: 0, durationMs: 50, warmup: false, endMs: 1050 }))).toEqual([]);
+    const rest = merger.flush();
+    // The 50 ms one (a drain's last interval) is partial.
+    expect(rest.map((i) => [i.warmup, i.endS, i.workers, i.p50Ms, i.partial])).toEqual([[true, 1, 1, null, false], [false, 1.05, 1, null, true]]);
+    expect(merger.flush()).toEqual([]);
+  });
+
+  it('lets an interval go incomplete once the other workers are three intervals past it (a worker that stopped)', () => {
+    const merger = new LiveIntervalMerger(2, 1000);
+    expect(merger.add(intervalSnapshot({ workerId: 1, index: 0, durationMs: 1000, warmup: false }))).toEqual([]);
+    // Worker 1 stops; worker 0 goes on.
+    expect(merger.add(intervalSnapshot({ workerId: 0, index: 0, durationMs: 1000, warmup: false })).map((i) => [i.index, i.workers])).toEqual([[0, 2]]);
+    for (const index of [1, 2, 3, 4]) expect(merger.add(intervalSnapshot({ workerId: 0, index, durationMs: 1000, warmup: false }))).toEqual([]);
+    // At 6 s, interval 1 (ended at 2 s) is more than three intervals behind; interval 2 not yet.
+    expect(merger.add(intervalSnapshot({ workerId: 0, index: 5, durationMs: 1000, warmup: false })).map((i) => [i.index, i.workers])).toEqual([[1, 1]]);
+    expect(merger.flush().map((i) => i.index)).toEqual([2, 3, 4, 5]);
+  });
+});
