@@ -64,7 +64,7 @@ export async function probeTarget(target: string, security: ConnectionSecurity, 
     const reason = attempt.reason === undefined ? '' : ` (${attempt.reason})`;
     if (attempt.permanent === 'connection refused') throw new BenchError('TARGET_UNREACHABLE', `target ${target}: connection refused${reason}; is it running, on this port?`);
     if (attempt.permanent === 'not an HTTP/2 server') {
-      const protocolHint = security.insecure ? 'does it expect TLS (drop insecure)?' : 'does it serve TLS (insecure: true for plaintext)?';
+      const protocolHint = security.insecure ? 'does it expect TLS?' : 'does it serve TLS (insecure: true for plaintext)?';
       throw new BenchError('TARGET_UNREACHABLE', `target ${target}: not an HTTP/2 server${reason}; is it a gRPC server, and ${protocolHint}`);
     }
     const hint = security.insecure ? 'is it running, and does it expect TLS?' : 'is it running, and does it serve TLS (use insecure: true for plaintext)?';

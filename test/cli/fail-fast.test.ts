@@ -1,8 +1,10 @@
 import http from 'node:http';
 import net from 'node:net';
+import tls from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closedPort, linesOf, makeTempDir, runCli, type CliResult } from '../helpers/cli-process.js';
 import { startSilentTcpServer } from '../helpers/silent-servers.js';
+import { makeTestCerts } from '../helpers/test-certs.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterAll(async () => {
@@ -25,6 +27,16 @@ function http1Server(): Promise<string> {
 /** Accepts TCP and closes at once, before any HTTP/2 SETTINGS. */
 function closingServer(): Promise<string> {
   return listen(net.createServer((socket) => socket.destroy()));
+}
+
+/** A TLS server (HTTP/2 offered by ALPN): a plaintext client's preface is not a TLS handshake. */
+function tlsServer(): Promise<string> {
+  const temp = makeTempDir('grpc-bench-fail-fast-certs-');
+  cleanups.push(temp.remove);
+  const certs = makeTestCerts(temp.dir);
+  const server = tls.createServer({ cert: certs.serverCert, key: certs.serverKey, ALPNProtocols: ['h2'] }, (socket) => socket.on('error', () => {}));
+  server.on('tlsClientError', () => {});
+  return listen(server);
 }
 
 function runAgainst(target: string, transport: string): Promise<CliResult> {
@@ -65,6 +77,13 @@ describe.concurrent('a target that cannot work fails at once, naming why', () =>
       const line = failureLine(await runAgainst(target, transport));
       expect(line).toContain(`target ${target}: not an HTTP/2 server`);
       expect(line).not.toContain('no connection within');
+    });
+
+    it(`${transport}: a TLS server asked for plaintext is "not an HTTP/2 server"`, async () => {
+      const target = await tlsServer();
+      const line = failureLine(await runAgainst(target, transport));
+      expect(line).toContain(`target ${target}: not an HTTP/2 server`);
+      expect(line).toContain('does it expect TLS?');
     });
   }
 
