@@ -6,6 +6,7 @@ import { parseStatusName } from '../grpc/status-names.js';
 import type { ServiceKnobs } from '../target/service-knobs.js';
 import type { CliIo } from './cli-io.js';
 import { serveTlsFromFlags } from './serve-tls-flags.js';
+import { watchParent } from './watch-parent.js';
 
 export interface ServeFlags {
   port: number;
@@ -87,8 +88,13 @@ function portFlag(flag: string, port: number | undefined): number | undefined {
   return port;
 }
 
-/** `grpc-bench serve`: the reference Order service in the foreground until SIGINT/SIGTERM. */
+/**
+ * `grpc-bench serve`: the reference Order service in the foreground until SIGINT/SIGTERM, or
+ * until the process that started it exits (`npx … & kill $!` kills npx, not this process).
+ */
 export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number> {
+  // Read first: the parent may already be gone by the time the service is listening.
+  const parentPid = process.ppid;
   const port = portFlag('port', flags.port)!;
   const metricsPort = portFlag('metrics-port', flags['metrics-port']);
   const knobs = knobsFromFlags(flags, '');
@@ -122,6 +128,11 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
     if (error instanceof RangeError) throw new BenchError('USAGE', `serve: ${error.message}`);
     throw new BenchError('SERVER_START_FAILED', `serve: ${(error as Error).message}`);
   }
+  const unwatch = watchParent(parentPid, () => {
+    io.stdout(`order service: its parent process ${parentPid} exited\n`);
+    void serving.handle.shutdown();
+  });
   await serving.closed;
+  unwatch();
   return 0;
 }

@@ -35,3 +35,18 @@ export function tidyConnectionError(details: string): string | undefined {
 export function isTlsFailure(reason: string): boolean {
   return /certificate|SSL|TLS|altname|self[- ]signed|wrong version number|packet length|handshake|issuer/i.test(reason);
 }
+
+/** A connection failure that retrying cannot mend, named by its cause. */
+export type PermanentFailure = 'connection refused' | 'not an HTTP/2 server';
+
+/**
+ * Refused, or the peer answered with something that is not HTTP/2 (HTTP/1.1 bytes, a TLS
+ * alert, a close before the SETTINGS frame): the connect timeout would only delay the same
+ * answer. A silent peer gives no reason and is not one of these.
+ */
+export function permanentFailure(reason: string): PermanentFailure | undefined {
+  if (/ECONNREFUSED/.test(reason)) return 'connection refused';
+  // grpc-js: "Protocol error" for bytes that are not HTTP/2, "Failed to connect" for a close before SETTINGS.
+  if (/Protocol error|Failed to connect|ECONNRESET|socket hang up|SETTINGS/i.test(reason)) return 'not an HTTP/2 server';
+  return undefined;
+}

@@ -1,10 +1,10 @@
-// Over 300 lines (343): the conductor wires connections, slots, budget, pacer and recorder; connection counting is the next piece to split out.
+// Over 300 lines (346): the conductor wires connections, slots, budget, pacer and recorder; connection counting is the next piece to split out.
 import { performance } from 'node:perf_hooks';
 import { valueAt } from '../schedule/load-schedule.js';
 import { splitEvenly } from '../schedule/split-evenly.js';
 import type { MessageFactory } from '../scenario/compile-message-template.js';
 import type { IntervalSnapshot, SplitSettings, StreamSettings, WorkerCounters, WorkerResult, WorkerShare } from '../types/worker-protocol.js';
-import { GeneratorMonitor } from './generator-monitor.js';
+import { GeneratorMonitor, generatorCountingFromMs } from './generator-monitor.js';
 import { OpenModelPacer } from './open-model-pacer.js';
 import type { SendTimes } from './pending-requests.js';
 import { routedMetadata } from './routed-metadata.js';
@@ -127,6 +127,8 @@ export class ShareRun implements StreamOwner {
     }
     // Start-up (module loading, connecting) is not the generator's load: watch from here on.
     this.monitor = new GeneratorMonitor(share.workerId);
+    const monitor = this.monitor;
+    this.timers.after(generatorCountingFromMs(share.warmupMs), () => monitor.startCounting());
     this.loadStartedAtMs = performance.now();
     this.lastSnapshotAtMs = this.loadStartedAtMs;
     // The pacer's schedule counts its warm-up on the intended times, which never run late.
@@ -155,6 +157,7 @@ export class ShareRun implements StreamOwner {
     if (!this.sending) return;
     this.sending = false;
     this.sendingEndedAtMs = performance.now();
+    this.monitor?.sendingStopped();
     // Open model: what fell due since the last tick joins the backlog; the backlog is what stays unsent.
     this.pacer?.stop(this.sendingEndedAtMs);
     for (const stream of this.streams) stream.stopSending();

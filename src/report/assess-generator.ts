@@ -1,5 +1,6 @@
 import type { GeneratorHealth } from '../types/worker-protocol.js';
 import type { GeneratorReport, TargetRateReport } from './report.js';
+import { GENERATOR_SETTLE_MS } from '../driver/generator-monitor.js';
 
 /** A worker whose event loop stalls this long (p99) delays requests by about as much. */
 export const SATURATED_LOOP_DELAY_P99_MS = 10;
@@ -42,11 +43,20 @@ export const NEGLIGIBLE_SHARE_OF_P99 = 0.05;
  * Decides whether the load generator itself was the bottleneck. Rules (documented in docs/load-models.md):
  * any worker's event-loop delay p99 ≥ 10 ms and ≥ 5 % of the measured latency P99; in the open
  * model also requests going out p99 late by as much while a stream had room, or a worker busy
- * ≥ 95 % of the run. Open model: also whether the target rate was reached (assessTargetRate). Pure.
+ * ≥ 95 % of the run. The event-loop figures count from max(warm-up, 1 s) after a worker's load
+ * started (JIT warm-up is not saturation); a worker whose load ended before that (countedMs 0) is
+ * not judged by them. Open model: also whether the target rate was reached (assessTargetRate). Pure.
  */
 export function assessGenerator(evidence: GeneratorEvidence): GeneratorReport {
   const findings: string[] = [];
+  const judged = evidence.workers.filter((w) => w.countedMs !== 0);
   for (const w of evidence.workers) {
+    if (w.countedMs === 0) {
+      if (evidence.openModel && (w.scheduleLagP99Ms ?? 0) >= Math.max(SATURATED_LOOP_DELAY_P99_MS, NEGLIGIBLE_SHARE_OF_P99 * evidence.latencyP99Ms)) {
+        findings.push(`worker ${w.workerId}: requests went out p99 ${(w.scheduleLagP99Ms ?? 0).toFixed(1)} ms late although a stream had room (the generator could not keep the schedule)`);
+      }
+      continue;
+    }
     const limitMs = Math.max(SATURATED_LOOP_DELAY_P99_MS, NEGLIGIBLE_SHARE_OF_P99 * evidence.latencyP99Ms);
     if (w.eventLoopDelayP99Ms >= limitMs) {
       findings.push(`worker ${w.workerId}: event-loop delay p99 ${w.eventLoopDelayP99Ms.toFixed(1)} ms ≥ ${limitMs.toFixed(1)} ms (requests waited in the generator)`);
@@ -60,9 +70,12 @@ export function assessGenerator(evidence: GeneratorEvidence): GeneratorReport {
   }
   const processCpuPercent = evidence.durationMs > 0 ? Math.round((evidence.processCpuUs / 10 / evidence.durationMs) * 10) / 10 : 0;
   const saturated = findings.length > 0;
-  if (!saturated) {
-    const worst = Math.max(0, ...evidence.workers.map((w) => w.eventLoopDelayP99Ms));
-    findings.push(`event-loop delay p99 at most ${worst.toFixed(1)} ms on every worker (limit ${SATURATED_LOOP_DELAY_P99_MS} ms)`);
+  if (!saturated && judged.length === 0) {
+    findings.push(`event-loop figures not judged: the load ended before they start counting (max(warm-up, ${GENERATOR_SETTLE_MS / 1000} s) after it began)`);
+  } else if (!saturated) {
+    const worst = Math.max(0, ...judged.map((w) => w.eventLoopDelayP99Ms));
+    const which = judged.length === evidence.workers.length ? 'every worker' : `${judged.length} of ${evidence.workers.length} workers (the others' load ended before the figures count)`;
+    findings.push(`event-loop delay p99 at most ${worst.toFixed(1)} ms on ${which} (limit ${SATURATED_LOOP_DELAY_P99_MS} ms)`);
   }
   return {
     saturated,

@@ -1,13 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import { channelSecurity, type ConnectionSecurity } from '../driver/channel-credentials.js';
-import { isTlsFailure, lastConnectionError } from '../driver/connection-failure.js';
+import { isTlsFailure, lastConnectionError, permanentFailure, type PermanentFailure } from '../driver/connection-failure.js';
 import { BenchError } from '../errors/bench-error.js';
 
-type Attempt = { ready: true } | { ready: false; reason: string | undefined; tls: boolean };
+type Attempt = { ready: true } | { ready: false; reason: string | undefined; tls: boolean; permanent?: PermanentFailure };
 
 /**
- * Waits for the channel to be READY until the deadline; a TLS failure ends the wait at once,
- * since retrying the same handshake cannot succeed.
+ * Waits for the channel to be READY until the deadline; a TLS failure, a refused connection or
+ * a peer that does not speak HTTP/2 ends the wait at once, since retrying cannot succeed.
  */
 function awaitReady(client: grpc.Client, deadline: number): Promise<Attempt> {
   const channel = client.getChannel();
@@ -26,6 +26,7 @@ function awaitReady(client: grpc.Client, deadline: number): Promise<Attempt> {
       }
       void lastConnectionError(client).then((reason) => {
         if (reason !== undefined && isTlsFailure(reason)) resolve({ ready: false, reason, tls: true });
+        else if (reason !== undefined && permanentFailure(reason)) resolve({ ready: false, reason, tls: false, permanent: permanentFailure(reason)! });
         else wait(state);
       });
     };
@@ -61,6 +62,11 @@ export async function probeTarget(target: string, security: ConnectionSecurity, 
     if (attempt.ready) return;
     if (attempt.tls) throw new BenchError('TARGET_UNREACHABLE', `target ${target}: TLS handshake failed: ${attempt.reason}; ${tlsHint(attempt.reason!)}`);
     const reason = attempt.reason === undefined ? '' : ` (${attempt.reason})`;
+    if (attempt.permanent === 'connection refused') throw new BenchError('TARGET_UNREACHABLE', `target ${target}: connection refused${reason}; is it running, on this port?`);
+    if (attempt.permanent === 'not an HTTP/2 server') {
+      const protocolHint = security.insecure ? 'does it expect TLS?' : 'does it serve TLS (insecure: true for plaintext)?';
+      throw new BenchError('TARGET_UNREACHABLE', `target ${target}: not an HTTP/2 server${reason}; is it a gRPC server, and ${protocolHint}`);
+    }
     const hint = security.insecure ? 'is it running, and does it expect TLS?' : 'is it running, and does it serve TLS (use insecure: true for plaintext)?';
     throw new BenchError('TARGET_UNREACHABLE', `target ${target}: no connection within ${timeoutMs} ms${reason}; ${hint}`);
   } finally {

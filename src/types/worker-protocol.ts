@@ -177,13 +177,18 @@ export interface IntervalSnapshot {
 /** How hard the worker itself had to work: the evidence for a saturated load generator. */
 export interface GeneratorHealth {
   workerId: number;
-  /** Share of the run the event loop was busy (≈ the thread's CPU), 0..1. */
+  /** Share of the counted time the event loop was busy (≈ the thread's CPU), 0..1. */
   eventLoopUtilization: number;
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
   eventLoopDelayMeanMs: number;
-  /** Busy time of the event loop over the run, ms. */
+  /** Busy time of the event loop over the whole load, ms. */
   busyMs: number;
+  /**
+   * How long the event-loop figures above cover, ms: from max(warm-up, 1 s) after the worker's
+   * load started to its end; 0 when the load ended first (nothing to judge). Absent in older reports.
+   */
+  countedMs?: number;
   /** Open model: P99 of how late requests went out while a stream had room for them, ms (0 in the closed model). */
   scheduleLagP99Ms?: number;
 }
