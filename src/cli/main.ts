@@ -78,7 +78,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     )
     .command(
       'serve',
-      'Serve the reference Order service (v1/v2 knobs) until SIGINT/SIGTERM',
+      'Serve the reference Order service (v1/v2 knobs) until SIGINT/SIGTERM or until the process that started it exits',
       (y) =>
         y
           .option('port', { type: 'number', default: 50051, describe: 'TCP port; 0 picks a free one' })
