@@ -29,11 +29,14 @@ describe('chart data for the HTML pages', () => {
     expect(intervalSeries(report, (i) => i.messagesPerSec, { label: 'rate', color: '#000', unit: 'msg/s' }).y).toEqual([10, 10]);
   });
 
-  it('draws no rate for a closing interval with no message either way (no cliff to 0)', () => {
-    const report = { intervals: [interval(1000, 1000, 10), interval(1018, 18, 0)] } as unknown as Report;
-    const received = throughputSpec(report).series[0]!;
-    expect(received.y).toEqual([10, null]);
+  it('draws no rate for the closing drain interval, in which nothing was sent (no cliff), but draws a short one that sent', () => {
+    const drain = { ...interval(1018, 18, 444.44), messagesReceived: 8 };
+    const report = { intervals: [{ ...interval(1000, 1000, 10), messagesSent: 10 }, drain] } as unknown as Report;
+    expect(throughputSpec(report).series[0]!.y).toEqual([10, null]);
+    expect(throughputSpec(report).series[1]!.y).toEqual([10, null]);
     expect(throughputSpec(report).xMax).toBe(1.018);
+    const stillSending = { intervals: [report.intervals[0], { ...drain, messagesSent: 8 }] } as unknown as Report;
+    expect(throughputSpec(stillSending).series[0]!.y).toEqual([10, 444.44]);
   });
 
   it('keeps hostile labels inert inside a JSON script element', () => {

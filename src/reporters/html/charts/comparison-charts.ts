@@ -1,6 +1,6 @@
 import type { Report } from '../../../report/report.js';
 import { COLORS, DASHES, type ChartSeriesSpec, type ChartSpec } from './chart-spec.js';
-import { intervalPercentiles, intervalSeries, intervalTimes, roundBands, runEndSec, TIME_LABEL } from './run-charts.js';
+import { drawnReceivedRate, intervalPercentiles, intervalSeries, intervalTimes, roundBands, runEndSec, TIME_LABEL } from './run-charts.js';
 
 export interface ComparedSide {
   /** How the side is named on the page: `v1`. */
@@ -33,7 +33,7 @@ export function comparisonChartSpecs(baseline: ComparedSide, candidate: Compared
     return { label: side.name, color, dash, unit: 'ms', x, y: keep.map((i) => (i === null ? null : values[i]!)) };
   });
   return [
-    { id: 'throughput-compare', title: 'Throughput over time', yLabel: 'received (msg/s)', ...common, series: sides.map(({ side, color, dash }) => intervalSeries(side.report, (i) => i.messagesPerSec, { label: side.name, color, dash, unit: 'msg/s' })) },
+    { id: 'throughput-compare', title: 'Throughput over time', yLabel: 'received (msg/s)', ...common, series: sides.map(({ side, color, dash }) => intervalSeries(side.report, (i) => drawnReceivedRate(side.report, i), { label: side.name, color, dash, unit: 'msg/s' })) },
     { id: 'p99-compare', title: 'P99 latency over time (each interval’s own P99)', yLabel: 'latency (ms)', ...common, series: p99 },
   ];
 }

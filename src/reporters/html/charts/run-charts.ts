@@ -54,14 +54,26 @@ function timeChart(report: Report, id: string, title: string, yLabel: string, se
   return { id, title, xLabel: TIME_LABEL, yLabel, series, xMax: runEndSec(report), bands: roundBands(report), ...(note ? { note } : {}) };
 }
 
-/** The closing interval after the load stopped, with no message either way: no rate to draw (a gap, not a cliff to 0). */
-const idleTail = (report: Report, i: ReportInterval): boolean => i === report.intervals.at(-1) && report.intervals.length > 1 && i.messagesSent === 0 && i.messagesReceived === 0;
+/**
+ * The closing interval of the run, or of a round, in which nothing was sent: the drain of the last replies, a few
+ * ms long. Its rate says nothing of the load's throughput, so it is left undrawn (not a cliff); its messages are in
+ * the totals.
+ */
+function isDrain(report: Report, interval: ReportInterval): boolean {
+  if (interval.messagesSent !== 0 || report.intervals.length < 2) return false;
+  const index = report.intervals.indexOf(interval);
+  const closing = new Set([report.intervals.length - 1, ...(report.rounds ?? []).map((r) => r.firstInterval + r.intervalCount - 1)]);
+  return closing.has(index);
+}
+
+/** An interval's received rate as the charts draw it: null for a drain interval. */
+export const drawnReceivedRate = (report: Report, interval: ReportInterval): number | null => (isDrain(report, interval) ? null : interval.messagesPerSec);
 
 export function throughputSpec(report: Report): ChartSpec {
   return timeChart(report, 'throughput', 'Throughput over time', 'throughput (msg/s)', [
-    intervalSeries(report, (i) => (idleTail(report, i) ? null : i.messagesPerSec), { label: 'received', color: COLORS.blue, unit: 'msg/s' }),
-    intervalSeries(report, (i) => (idleTail(report, i) ? null : sentPerSec(i)), { label: 'sent', color: COLORS.teal, dash: DASHES[1], unit: 'msg/s' }),
-  ], 'Each point is one interval’s rate over its real length, so the last, shorter interval is not a drop; a closing interval with no message either way is left undrawn.');
+    intervalSeries(report, (i) => drawnReceivedRate(report, i), { label: 'received', color: COLORS.blue, unit: 'msg/s' }),
+    intervalSeries(report, (i) => (isDrain(report, i) ? null : sentPerSec(i)), { label: 'sent', color: COLORS.teal, dash: DASHES[1], unit: 'msg/s' }),
+  ], 'Each point is one interval’s rate over its real length, so a shorter interval is not a drop; the closing interval of the run or of a round in which nothing was sent (the drain of the last replies) is counted in the totals but not drawn.');
 }
 
 export function latencySpec(report: Report): ChartSpec {
