@@ -82,7 +82,7 @@ export async function runInterleaved(
         };
         let outcome;
         try {
-          outcome = await runScenario(sideScenario, { ...options, workerPool, snapshotIntervalMs, plan: planOptions });
+          outcome = await runScenario(sideScenario, { ...options, workerPool, snapshotIntervalMs, plan: planOptions, splitByServedBy: true });
         } catch (error) {
           // Interrupted before this side's load started: the rounds so far are still judged.
           if (!(error instanceof BenchError && error.code === 'INTERRUPTED')) throw error;

@@ -10,6 +10,7 @@ import type { Scenario } from '../scenario/scenario-schema.js';
 import type { OrderServerHandle } from '../target/start-order-server.js';
 import type { CallSettings, SplitSettings } from '../types/worker-protocol.js';
 import { checkMethod, checkScenario } from './check-scenario.js';
+import { splitByServedBy } from './split-by-served-by.js';
 import { checkPeerLimits } from './check-peer-limits.js';
 import { startLiveMetrics, type LiveMetrics } from './live-metrics.js';
 import { probeTarget } from './probe-target.js';
@@ -31,6 +32,8 @@ export interface RunOptions extends LoadCallbacks {
   onMetricsUrl?: (url: string) => void;
   /** `load.workers: auto`: called after each probe run, before the measured run starts. */
   onWorkerProbe?: (probe: WorkerProbe) => void;
+  /** A canary side: with no split asked for, split the results by the response's served_by when it has one (see splitByServedBy). */
+  splitByServedBy?: boolean;
   /** Decisions the caller has made for the plan (the rounds of a comparison: their warm-up, the worker count). */
   plan?: Omit<PlanOptions, 'maxStreamsPerConnection'>;
 }
@@ -54,7 +57,8 @@ export { resolveProtoPath } from './check-scenario.js';
  * (planScenario), run the workers, merge what they measured into one Report. Failed RPCs are data in the
  * report; only problems that prevent a valid report throw (as BenchError).
  */
-export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunOutcome> {
+export async function runScenario(asGiven: Scenario, options: RunOptions = {}): Promise<RunOutcome> {
+  let scenario = asGiven;
   const snapshotIntervalMs = options.snapshotIntervalMs ?? 1000;
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
   const checked = checkScenario(scenario);
@@ -84,6 +88,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const peer = await unlessAborted(checkPeerLimits(scenario, target, call, security, connectTimeoutMs), options.signal, interruptedWhile(`reading the settings of target ${target}`));
     let descriptorSet: string | undefined;
     let reflectedData: Record<string, unknown> | undefined;
+    let responseFields = checked.method?.responseFields ?? [];
     if (!checked.data) {
       // No proto and a real target: the target describes the method itself.
       const reflected = await unlessAborted(
@@ -93,7 +98,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       );
       reflectedData = checkMethod(scenario, reflected.method);
       descriptorSet = reflected.descriptorSet;
+      responseFields = reflected.method.responseFields;
     }
+    if (options.splitByServedBy) scenario = splitByServedBy(scenario, responseFields);
     const requestData = checked.data ?? reflectedData!;
     if (scenario.monitor.metricsPort !== undefined) {
       liveMetrics = await startLiveMetrics(scenario.name, scenario.monitor.metricsPort).catch((error: Error) => {

@@ -135,6 +135,10 @@ describe('interleaved rounds through the CLI (grpc-bench run --baseline --candid
     return { code: result.code, stdout: result.stdout, stderr: result.stderr, comparison };
   }
 
+  /** The versions that answered one side of a run (its report's `versions`). */
+  const servedBy = (name: string, side: 'baseline' | 'candidate'): string[] =>
+    Object.keys((JSON.parse(readFileSync(join(temp.dir, name, `${side}.json`), 'utf8')) as Report).versions ?? {});
+
   it('v1 against v2 (+2 ms per request): a regression at P50, exit 99', async () => {
     const { code, stderr, comparison } = await rounds(v1, v2, 'v1-v2', [], 5, '1s');
 
@@ -146,6 +150,10 @@ describe('interleaved rounds through the CLI (grpc-bench run --baseline --candid
     expect(comparison.metrics.find((m) => m.metric === 'p50')?.verdict).toBe('fail');
     expect(stderr).toMatch(/\[REGRESSION_DETECTED\]$/m);
     expect(code, stderr).toBe(99);
+    // No split was asked for: each side is split by the served_by its responses carry, and the page is named by it.
+    expect(servedBy('v1-v2', 'baseline')).toEqual(['v1']);
+    expect(servedBy('v1-v2', 'candidate')).toEqual(['v2']);
+    expect(readFileSync(join(temp.dir, 'v1-v2', 'comparison.html'), 'utf8')).toContain('<h1>Comparison: v1 vs v2</h1>');
   }, 70_000);
 
   it('one address behind a header route: the candidate side carries the routing header and is found slower, exit 99', async () => {
@@ -159,6 +167,8 @@ describe('interleaved rounds through the CLI (grpc-bench run --baseline --candid
     const baseline = JSON.parse(readFileSync(join(temp.dir, 'header-routed', 'baseline.json'), 'utf8')) as Report;
     expect(candidate.settings.metadata).toEqual({ [ROUTE_HEADER.name]: ROUTE_HEADER.value });
     expect(baseline.settings.metadata).toEqual({});
+    expect(servedBy('header-routed', 'baseline'), 'the route sends the unrouted side to v1').toEqual(['v1']);
+    expect(servedBy('header-routed', 'candidate'), 'and the routed side to v2').toEqual(['v2']);
     expect(code, stderr).toBe(99);
   }, 70_000);
 

@@ -8,11 +8,14 @@ export interface ComparedSide {
   report: Report;
 }
 
+/** Round N of both sides as one band, from the earlier start to the later end: the sides' rounds share a time axis, and two labels on one band would overlap. */
 function bands(baseline: ComparedSide, candidate: ComparedSide): ChartSpec['bands'] {
-  return [
-    ...(roundBands(baseline.report) ?? []).map((b) => ({ ...b, label: `${baseline.name} ${b.label}` })),
-    ...(roundBands(candidate.report) ?? []).map((b) => ({ ...b, label: `${candidate.name} ${b.label}` })),
-  ];
+  const a = roundBands(baseline.report);
+  const b = roundBands(candidate.report);
+  return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => {
+    const sides = [a[i], b[i]].filter((band) => band !== undefined);
+    return { from: Math.min(...sides.map((band) => band.from)), to: Math.max(...sides.map((band) => band.to)), label: `round ${i + 1}` };
+  });
 }
 
 const xMax = (a: Report, b: Report): number | undefined => {
