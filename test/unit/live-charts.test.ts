@@ -57,4 +57,10 @@ describe('liveCharts', () => {
     ]);
     expect(activity!.series.map((s) => s.y)).toEqual([[4, 4, 4, 0], [2, 2, 2, 0]]);
   });
+
+  it('does not say the status codes are missing while no stream has ended yet', () => {
+    const [, , errors] = liveCharts(liveIntervals().slice(0, 2));
+    expect(errors!.series.map((s) => s.label)).toEqual(['errors']);
+    expect(errors!.note).toBeUndefined();
+  });
 });

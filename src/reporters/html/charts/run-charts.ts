@@ -113,7 +113,7 @@ export function errorsSpec(report: ChartRun): ChartSpec {
   return timeChart(report, 'errors-over-time', 'Errors and stream-end status codes over time', 'per interval (count)', [
     intervalSeries(report, (i) => i.errors, { label: 'errors', color: COLORS.red, unit: 'events' }),
     ...statusSeries,
-  ], names.length ? undefined : 'This report has no per-interval status codes; only errors are drawn.');
+  ], report.intervals.some((i) => i.statusCodes) ? undefined : 'This report has no per-interval status codes; only errors are drawn.');
 }
 
 export function activitySpec(report: ChartRun): ChartSpec {
