@@ -14,8 +14,6 @@ export interface LiveInterval extends Pick<ReportInterval, 'durationMs' | 'messa
   tMs: number;
   /** The interval ended within the warm-up (the report leaves it out). */
   warmup: boolean;
-  /** Shorter than 90 % of the planned interval (the last one, at the drain). */
-  partial: boolean;
   /** Streams that ended in the interval, by gRPC status name, summed over the workers. */
   statusCodes: Record<string, number>;
   /** Workers whose snapshot of this interval is in (fewer than all only for a worker that ended early). */
@@ -62,7 +60,7 @@ export class LiveIntervalMerger {
       const stale = pending.snapshots.every((s) => s.endMs < staleBeforeMs);
       if (!complete && !stale) continue;
       this.pending.delete(pendingKey);
-      out.push(mergeEntry(pending.snapshots[0]!.index, pending, this.intervalMs));
+      out.push(mergeEntry(pending.snapshots[0]!.index, pending));
     }
     return out.sort((a, b) => a.tMs - b.tMs);
   }
@@ -70,14 +68,14 @@ export class LiveIntervalMerger {
   /** The incomplete intervals, in order; the merger is empty afterwards. */
   flush(): LiveInterval[] {
     const rest = [...this.pending.values()]
-      .map((entry) => mergeEntry(entry.snapshots[0]!.index, entry, this.intervalMs))
+      .map((entry) => mergeEntry(entry.snapshots[0]!.index, entry))
       .sort((a, b) => a.tMs - b.tMs);
     this.pending.clear();
     return rest;
   }
 }
 
-function mergeEntry(index: number, { snapshots, histogram }: Pending, intervalMs: number): LiveInterval {
+function mergeEntry(index: number, { snapshots, histogram }: Pending): LiveInterval {
   let sent = 0;
   let received = 0;
   let errors = 0;
@@ -105,7 +103,6 @@ function mergeEntry(index: number, { snapshots, histogram }: Pending, intervalMs
     tMs: endMs,
     durationMs,
     warmup: snapshots.every((s) => s.warmup),
-    partial: durationMs < 0.9 * intervalMs,
     messagesSent: sent,
     messagesReceived: received,
     // Rounded as the report rounds it.
