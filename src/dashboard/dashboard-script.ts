@@ -1,49 +1,44 @@
 /**
- * The page's own script, run in the browser: one uPlot chart per ChartSpec (read from the
- * #dashboard-charts JSON), fed by the /events stream. Everything it shows goes in as text
+ * The page's own script, run in the browser after CHART_SCRIPT: each `interval` event of /events
+ * holds the charts as they stand (the run report's ChartSpecs), drawn with the report's own code
+ * (`grpcBenchCharts.show`, which only hands uPlot the new data when the series are the same); the
+ * `final` event shows the final figures and the report's charts. Everything it shows goes in as text
  * (textContent), never as markup. After each redraw of the throughput chart it sets
- * `data-drawn-intervals` on <body> to the intervals drawn, and `data-final` once the final
- * figures are shown, so a test observes the page rather than the clock. A partial interval
- * (the short one at the drain) is counted but not drawn: its rate would fall as a false cliff.
+ * `data-drawn-intervals` on <body> to the intervals drawn, and `data-final` once the final figures
+ * are shown, so a test observes the page rather than the clock.
  */
 export const DASHBOARD_SCRIPT = String.raw`
 (() => {
-  const specs = JSON.parse(document.getElementById('dashboard-charts').textContent);
   const body = document.body;
   const status = document.getElementById('status');
-  const xs = [];
+  const charts = document.getElementById('charts');
   let received = 0;
-  let partial = 0;
-  const columns = {};
-  const charts = specs.map((spec) => {
-    const holder = document.createElement('section');
-    holder.className = 'chart';
-    const heading = document.createElement('h2');
-    heading.textContent = spec.title + ' (' + spec.unit + ')';
-    holder.appendChild(heading);
-    document.getElementById('charts').appendChild(holder);
-    for (const s of spec.series) columns[s.field] = columns[s.field] || [];
-    const hooks = spec.id === 'throughput' ? { draw: [(u) => { body.dataset.drawnIntervals = String(u.data[0].length); }] } : {};
-    const chart = new uPlot({
-      width: Math.min(900, document.documentElement.clientWidth - 40),
-      height: 220,
-      scales: { x: { time: false } },
-      axes: [{ label: 'time since the load started (s)' }, { label: spec.unit, size: 70 }],
-      series: [{ label: 's' }].concat(spec.series.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, spanGaps: false }))),
-      hooks,
-    }, [xs].concat(spec.series.map((s) => columns[s.field])), holder);
-    return { spec, chart };
-  });
-  const redraw = () => {
-    for (const { spec, chart } of charts) chart.setData([xs].concat(spec.series.map((s) => columns[s.field])));
+  let warmup = 0;
+  const counted = (plot) => { body.dataset.drawnIntervals = String(plot.data[0].length); };
+  const hostOf = (spec) => {
+    let host = charts.querySelector('[data-chart="' + CSS.escape(spec.id) + '"]');
+    if (!host) {
+      const box = document.createElement('figure');
+      box.className = 'chart-box';
+      const heading = document.createElement('h2');
+      host = document.createElement('div');
+      host.className = 'chart';
+      host.dataset.chart = spec.id;
+      host.setAttribute('role', 'img');
+      const note = document.createElement('p');
+      note.className = 'note';
+      box.append(heading, host, note);
+      charts.appendChild(box);
+    }
+    host.setAttribute('aria-label', spec.title);
+    host.parentElement.querySelector('h2').textContent = spec.title;
+    host.parentElement.querySelector('.note').textContent = spec.note || '';
+    return host;
   };
-  const addInterval = (interval) => {
-    received += 1;
-    if (interval.partial) return void (partial += 1);
-    xs.push(interval.endS);
-    for (const field of Object.keys(columns)) columns[field].push(interval[field]);
+  const showCharts = (specs) => {
+    for (const spec of specs) grpcBenchCharts.show(spec, hostOf(spec), spec.id === 'throughput' ? counted : undefined);
   };
-  const intervalsText = () => received + ' intervals' + (partial ? ' (' + partial + ' partial, not drawn)' : '');
+  const intervalsText = () => received + ' intervals' + (warmup ? ' (' + warmup + ' in the warm-up, not drawn)' : '');
   const fmt = (value, digits) => (typeof value === 'number' ? value.toLocaleString('en-US', { maximumFractionDigits: digits }) : '—');
   const showFinal = (final) => {
     const rows = [
@@ -64,17 +59,21 @@ export const DASHBOARD_SCRIPT = String.raw`
       tr.insertCell().textContent = value;
     }
     document.getElementById('final').hidden = false;
-    body.dataset.final = '1';
   };
   const events = new EventSource('events');
   events.addEventListener('interval', (event) => {
-    addInterval(JSON.parse(event.data));
-    redraw();
+    const update = JSON.parse(event.data);
+    received = update.intervals;
+    warmup = update.warmupIntervals;
+    showCharts(update.charts);
     status.textContent = 'running: ' + intervalsText();
   });
   events.addEventListener('final', (event) => {
-    showFinal(JSON.parse(event.data));
-    status.textContent = 'run ended: ' + intervalsText() + '; the final figures are below';
+    const final = JSON.parse(event.data);
+    showFinal(final);
+    showCharts(final.charts);
+    body.dataset.final = '1';
+    status.textContent = 'run ended: ' + intervalsText() + '; the final figures and the report’s charts are below';
     // The server closes once the reports are written: do not reconnect to it.
     events.close();
   });

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LiveInterval } from '../report/live-intervals.js';
 import { dashboardCsp, dashboardPage } from './dashboard-page.js';
 import type { FinalFigures } from './final-figures.js';
+import type { LiveChartsUpdate } from './live-charts.js';
 
 /** The live dashboard of one run, serving on 127.0.0.1 until closed. */
 export interface DashboardServer {
   /** e.g. 'http://127.0.0.1:5665/'. */
   url: string;
-  /** Sends an interval to every open page and keeps it for pages that open later. */
-  addInterval(interval: LiveInterval): void;
+  /** Sends the charts as they stand to every open page and keeps them (only the latest) for pages that open later. */
+  update(update: LiveChartsUpdate): void;
   /** Sends the final figures; pages that open later get them too. */
   finish(final: FinalFigures): void;
   /** Ends every open event stream and stops listening. */
@@ -18,18 +18,17 @@ export interface DashboardServer {
 }
 
 const HOST = '127.0.0.1';
-/** Intervals kept for pages that open late: an hour at the default 1 s interval; older ones are dropped. */
-export const KEPT_INTERVALS = 3600;
-
 const sseEvent = (name: string, data: unknown): string => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 
 /**
- * Serves the dashboard page at / and its server-sent events at /events (an `interval` event per
- * merged interval, a `final` event with the final figures) on 127.0.0.1:`port` (0: a free port).
+ * Serves the dashboard page at / and its server-sent events at /events (an `interval` event with
+ * the whole charts after each merged interval, a `final` event with the final figures and the
+ * report's charts) on 127.0.0.1:`port` (0: a free port).
  * Rejects if the port cannot be bound.
  */
 export async function startDashboardServer(runName: string, port: number): Promise<DashboardServer> {
-  const kept: string[] = [];
+  // Each event holds the whole picture, so a late page needs only the latest.
+  let latest = '';
   let final: string | undefined;
   const streams = new Set<ServerResponse>();
   const server = createServer((request, response) => {
@@ -47,8 +46,8 @@ export async function startDashboardServer(runName: string, port: number): Promi
       response.end(dashboardPage(runName, nonce));
     } else if (path === '/events') {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-      // A late page first gets what it missed, then the live stream.
-      response.write(kept.join('') + (final ?? ''));
+      // A late page first gets the picture so far, then the live stream.
+      response.write(latest + (final ?? ''));
       streams.add(response);
       response.once('close', () => streams.delete(response));
     } else {
@@ -67,11 +66,9 @@ export async function startDashboardServer(runName: string, port: number): Promi
   };
   return {
     url: `http://${HOST}:${(server.address() as AddressInfo).port}/`,
-    addInterval(interval) {
-      const text = sseEvent('interval', interval);
-      kept.push(text);
-      if (kept.length > KEPT_INTERVALS) kept.shift();
-      broadcast(text);
+    update(update) {
+      latest = sseEvent('interval', update);
+      broadcast(latest);
     },
     finish(figures) {
       final = sseEvent('final', figures);

@@ -1,27 +1,21 @@
-import { createLatencyHistogram, decodeHistogram, type LatencyHistogram } from '../stats/latency-histogram.js';
+import { createLatencyHistogram, decodeHistogram, encodeHistogram, type LatencyHistogram } from '../stats/latency-histogram.js';
 import type { IntervalSnapshot } from '../types/worker-protocol.js';
+import type { ReportInterval } from './report.js';
 
-/** One interval of the run, every worker merged: what the live dashboard draws. */
-export interface LiveInterval {
+/**
+ * One interval of the run, every worker merged: what the live dashboard draws. It carries the
+ * ReportInterval fields the report's time charts read, so the dashboard draws them with the
+ * report's own chart builders.
+ */
+export interface LiveInterval extends Pick<ReportInterval, 'durationMs' | 'messagesSent' | 'messagesReceived' | 'messagesPerSec' | 'errors' | 'activeStreams' | 'activeConnections' | 'histogram' | 'heapUsedBytes'> {
   /** Interval number since the load started, from 0. */
   index: number;
-  /** End of the interval, s since the load started (the latest worker's end). */
-  endS: number;
-  /** The longest worker's interval, ms; the last one is usually shorter, so rates use it. */
-  durationMs: number;
+  /** End of the interval, ms since the load started (the latest worker's end). `durationMs` is the longest worker's interval (the last one is usually shorter, so rates use it). */
+  tMs: number;
   /** The interval ended within the warm-up (the report leaves it out). */
   warmup: boolean;
-  /** Shorter than 90 % of the planned interval (the last one, at the drain): its rates are not comparable. */
-  partial: boolean;
-  sentPerSec: number;
-  receivedPerSec: number;
-  /** Null when no response came in the interval. */
-  p50Ms: number | null;
-  p90Ms: number | null;
-  p99Ms: number | null;
-  errors: number;
-  activeStreams: number;
-  activeConnections: number;
+  /** Streams that ended in the interval, by gRPC status name, summed over the workers. */
+  statusCodes: Record<string, number>;
   /** Workers whose snapshot of this interval is in (fewer than all only for a worker that ended early). */
   workers: number;
 }
@@ -30,9 +24,6 @@ interface Pending {
   snapshots: IntervalSnapshot[];
   histogram: LatencyHistogram;
 }
-
-const percentileMs = (histogram: LatencyHistogram, p: number): number | null =>
-  histogram.totalCount > 0 ? histogram.getValueAtPercentile(p) / 1000 : null;
 
 /** A worker this many intervals behind the latest snapshot has stopped (crashed, or its share ended). */
 const STALE_INTERVALS = 3;
@@ -59,7 +50,9 @@ export class LiveIntervalMerger {
     let entry = this.pending.get(key);
     if (!entry) this.pending.set(key, (entry = { snapshots: [], histogram: createLatencyHistogram() }));
     entry.snapshots.push(snapshot);
-    entry.histogram.add(decodeHistogram(snapshot.histogram));
+    const decoded = decodeHistogram(snapshot.histogram);
+    entry.histogram.add(decoded);
+    decoded.destroy();
     const staleBeforeMs = snapshot.endMs - STALE_INTERVALS * this.intervalMs;
     const out: LiveInterval[] = [];
     for (const [pendingKey, pending] of this.pending) {
@@ -67,53 +60,59 @@ export class LiveIntervalMerger {
       const stale = pending.snapshots.every((s) => s.endMs < staleBeforeMs);
       if (!complete && !stale) continue;
       this.pending.delete(pendingKey);
-      out.push(mergeEntry(pending.snapshots[0]!.index, pending, this.intervalMs));
+      out.push(mergeEntry(pending.snapshots[0]!.index, pending));
     }
-    return out.sort((a, b) => a.endS - b.endS);
+    return out.sort((a, b) => a.tMs - b.tMs);
   }
 
   /** The incomplete intervals, in order; the merger is empty afterwards. */
   flush(): LiveInterval[] {
     const rest = [...this.pending.values()]
-      .map((entry) => mergeEntry(entry.snapshots[0]!.index, entry, this.intervalMs))
-      .sort((a, b) => a.endS - b.endS);
+      .map((entry) => mergeEntry(entry.snapshots[0]!.index, entry))
+      .sort((a, b) => a.tMs - b.tMs);
     this.pending.clear();
     return rest;
   }
 }
 
-function mergeEntry(index: number, { snapshots, histogram }: Pending, intervalMs: number): LiveInterval {
+function mergeEntry(index: number, { snapshots, histogram }: Pending): LiveInterval {
   let sent = 0;
   let received = 0;
   let errors = 0;
   let activeStreams = 0;
   let activeConnections = 0;
+  let heapUsedBytes = 0;
   let durationMs = 0;
   let endMs = 0;
+  const statusCodes: Record<string, number> = {};
   for (const s of snapshots) {
     sent += s.counters.messagesSent;
     received += s.counters.messagesReceived;
     errors += s.counters.errors;
     activeStreams += s.activeStreams;
     activeConnections += s.activeConnections;
+    heapUsedBytes += s.heapUsedBytes;
     durationMs = Math.max(durationMs, s.durationMs);
     endMs = Math.max(endMs, s.endMs);
+    for (const [name, n] of Object.entries(s.statusCodes)) statusCodes[name] = (statusCodes[name] ?? 0) + n;
   }
-  const perSec = (count: number): number => (durationMs > 0 ? (count * 1000) / durationMs : 0);
+  const encoded = encodeHistogram(histogram);
+  histogram.destroy();
   return {
     index,
-    endS: endMs / 1000,
+    tMs: endMs,
     durationMs,
     warmup: snapshots.every((s) => s.warmup),
-    partial: durationMs < 0.9 * intervalMs,
-    sentPerSec: perSec(sent),
-    receivedPerSec: perSec(received),
-    p50Ms: percentileMs(histogram, 50),
-    p90Ms: percentileMs(histogram, 90),
-    p99Ms: percentileMs(histogram, 99),
+    messagesSent: sent,
+    messagesReceived: received,
+    // Rounded as the report rounds it.
+    messagesPerSec: durationMs > 0 ? Math.round((received * 100_000) / durationMs) / 100 : 0,
+    histogram: encoded,
     errors,
+    statusCodes,
     activeStreams,
     activeConnections,
+    heapUsedBytes,
     workers: snapshots.length,
   };
 }

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import net from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -73,6 +73,16 @@ function dashboardUrl(child: ChildProcess): Promise<string> {
   });
 }
 
+const TIME_AXIS = 'time since load start (s)';
+
+/** In the page: each chart drawn, by its id, with its legend's labels (the x axis first). */
+function chartsShown(): { id: string; labels: string[] }[] {
+  return [...document.querySelectorAll<HTMLElement>('[data-chart]')].map((host) => ({
+    id: host.dataset['chart']!,
+    labels: [...host.querySelectorAll('.u-legend .u-label')].map((label) => label.textContent ?? ''),
+  }));
+}
+
 interface ObservedPage {
   page: Page;
   /** Console errors, page errors, requests to anything but the dashboard. */
@@ -99,7 +109,7 @@ async function observedPage(url: string): Promise<ObservedPage> {
 
 describe('run --dashboard', () => {
   it('serves on 127.0.0.1 a page that draws each interval while the run goes and the final figures at the end, then closes', async () => {
-    const child = spawnCli(['run', '--dashboard=0', '-z', '6s', '-c', '4', '--connections', '2', '--workers', '2', '--name', 'dashboard-live', '-O', 'json', '-o', join(temp.dir, 'run.json')], { cwd: temp.dir, timeoutMs: 90_000 });
+    const child = spawnCli(['run', '--dashboard=0', '-z', '6s', '-c', '4', '--connections', '2', '--workers', '2', '--name', 'dashboard-live', '-O', 'json,html', '-o', join(temp.dir, 'live')], { cwd: temp.dir, timeoutMs: 90_000 });
     const exited = collectExit(child);
     const url = await dashboardUrl(child);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
@@ -117,6 +127,12 @@ describe('run --dashboard', () => {
     // Three intervals drawn while the run still goes: the final figures have not come yet.
     await page.waitForFunction(() => Number(document.body.dataset['drawnIntervals']) >= 3, undefined, { timeout: 60_000 });
     expect(await page.evaluate(() => document.body.dataset['final'] ?? null), 'drawn before the run ended').toBeNull();
+    // While the run goes: the report's time charts (memory and the latency histogram come with the report).
+    expect(await page.evaluate(chartsShown)).toEqual(expect.arrayContaining([
+      { id: 'throughput', labels: [TIME_AXIS, 'received', 'sent'] },
+      { id: 'latency-over-time', labels: [TIME_AXIS, 'P50', 'P90', 'P99', 'P99.9'] },
+    ]));
+    expect((await page.evaluate(chartsShown)).map((c) => c.id)).toEqual(['throughput', 'latency-over-time', 'errors-over-time', 'activity']);
     await page.screenshot({ path: join(SHOTS_DIR, 'dashboard-running.png'), fullPage: true });
 
     await page.waitForFunction(() => document.body.dataset['final'] === '1', undefined, { timeout: 60_000 });
@@ -125,6 +141,12 @@ describe('run --dashboard', () => {
     expect(linesOf(result.stderr)).toContain(`dashboard closed: ${url}`);
     await page.screenshot({ path: join(SHOTS_DIR, 'dashboard-final.png'), fullPage: true });
 
+    // At the end: the HTML report's charts, every one, with the same series.
+    const reportPage = readFileSync(join(temp.dir, 'live', 'report.html'), 'utf8');
+    const reportCharts = (JSON.parse(/<script type="application\/json" data-charts>(.*?)<\/script>/s.exec(reportPage)![1]!) as { id: string; xLabel: string; series: { label: string }[] }[])
+      .map((spec) => ({ id: spec.id, labels: [spec.xLabel, ...spec.series.map((series) => series.label)] }));
+    expect(reportCharts.length).toBeGreaterThanOrEqual(5);
+    expect(await page.evaluate(chartsShown)).toEqual(reportCharts);
     const shown = await page.evaluate(() => ({
       title: document.title,
       drawn: Number(document.body.dataset['drawnIntervals']),
@@ -140,7 +162,7 @@ describe('run --dashboard', () => {
     expect(shown.title).toBe('grpc-bench live: dashboard-live');
     expect(dialogs).toEqual([]);
     expect(shown.drawn).toBeGreaterThanOrEqual(3);
-    expect(shown.painted).toHaveLength(4);
+    expect(shown.painted).toHaveLength(reportCharts.length);
     for (const painted of shown.painted) expect(painted).toBeGreaterThan(0);
     expect(shown.finalRows.some((row) => row.startsWith('messages sent / received'))).toBe(true);
     expect(problems).toEqual([]);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Report, ReportInterval } from '../../src/report/report.js';
 import { jsonForScript } from '../../src/reporters/html/charts/chart-spec.js';
-import { intervalSeries, intervalTimes, runEndSec, throughputSpec } from '../../src/reporters/html/charts/run-charts.js';
+import { activitySpec, errorsSpec, intervalSeries, intervalTimes, latencySpec, runEndSec, throughputSpec } from '../../src/reporters/html/charts/run-charts.js';
 import { bytes, metricFigure } from '../../src/reporters/format-units.js';
+import { syntheticReport } from '../helpers/synthetic-report.js';
 
 const interval = (tMs: number, durationMs: number, messagesPerSec: number): ReportInterval => ({
   tMs, durationMs, messagesSent: 0, messagesReceived: 0, messagesFailed: 0, errors: 0, streamsOpened: 0, streamsCompleted: 0, streamsFailed: 0,
@@ -37,6 +38,14 @@ describe('chart data for the HTML pages', () => {
     expect(throughputSpec(report).xMax).toBe(1.018);
     const stillSending = { intervals: [report.intervals[0], { ...drain, messagesSent: 8 }] } as unknown as Report;
     expect(throughputSpec(stillSending).series[0]!.y).toEqual([10, 444.44]);
+  });
+
+  it('builds the time charts from the intervals alone (as the live dashboard has them), as from the whole report', () => {
+    const report = syntheticReport([{ latenciesMs: [1, 2, 3] }, { latenciesMs: [4, 5, 6] }, { latenciesMs: [] }]);
+    const run = { intervals: report.intervals.map(({ tMs, durationMs, messagesSent, messagesPerSec, errors, activeStreams, activeConnections, histogram, statusCodes, heapUsedBytes }) => ({ tMs, durationMs, messagesSent, messagesPerSec, errors, activeStreams, activeConnections, histogram, statusCodes, heapUsedBytes })) };
+    for (const spec of [throughputSpec, latencySpec, errorsSpec, activitySpec]) expect(spec(run)).toEqual(spec(report));
+    // An interval with no responses has no percentile (a gap, not 0).
+    expect(latencySpec(run).series.map((s) => s.y[2])).toEqual([null, null, null, null]);
   });
 
   it('keeps hostile labels inert inside a JSON script element', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LiveIntervalMerger } from '../../src/report/live-intervals.js';
-import { createLatencyHistogram, encodeHistogram, recordLatencyUs } from '../../src/stats/latency-histogram.js';
+import { createLatencyHistogram, decodeHistogram, encodeHistogram, recordLatencyUs } from '../../src/stats/latency-histogram.js';
 import { emptyCounters } from '../../src/types/worker-protocol.js';
 import { intervalSnapshot } from '../helpers/interval-snapshot.js';
 
@@ -11,18 +11,23 @@ function histogramOf(latenciesUs: number[]): string {
 }
 
 describe('LiveIntervalMerger', () => {
-  it('returns an interval once every worker sent it, with counts summed and percentiles of the merged histogram', () => {
+  it('returns an interval once every worker sent it, with counts, status codes and heaps summed and the histograms merged', () => {
     const merger = new LiveIntervalMerger(2, 500);
     const counters = { ...emptyCounters(), messagesSent: 100, messagesReceived: 90, errors: 1 };
     // Worker 0 answers in 1 ms, worker 1 in 10 ms: the merged P50 lies in the first, P99 in the second.
-    const first = intervalSnapshot({ workerId: 0, index: 0, durationMs: 500, warmup: false, counters, histogram: histogramOf(Array(90).fill(1000)), activeStreams: 3, activeConnections: 1 });
-    const second = intervalSnapshot({ workerId: 1, index: 0, durationMs: 500, warmup: false, counters, histogram: histogramOf(Array(90).fill(10_000)), activeStreams: 2, activeConnections: 1 });
+    const first = intervalSnapshot({ workerId: 0, index: 0, durationMs: 500, warmup: false, counters, histogram: histogramOf(Array(90).fill(1000)), activeStreams: 3, activeConnections: 1, statusCodes: { OK: 2 }, heapUsedBytes: 1000 });
+    const second = intervalSnapshot({ workerId: 1, index: 0, durationMs: 500, warmup: false, counters, histogram: histogramOf(Array(90).fill(10_000)), activeStreams: 2, activeConnections: 1, statusCodes: { OK: 1, UNAVAILABLE: 1 }, heapUsedBytes: 500 });
     expect(merger.add(first)).toEqual([]);
     const [merged, ...more] = merger.add(second);
     expect(more).toEqual([]);
-    expect(merged!).toMatchObject({ index: 0, endS: 0.5, sentPerSec: 400, receivedPerSec: 360, errors: 2, activeStreams: 5, activeConnections: 2, workers: 2, warmup: false, partial: false });
-    expect(merged!.p50Ms).toBeCloseTo(1, 2);
-    expect(merged!.p99Ms).toBeCloseTo(10, 1);
+    expect(merged!).toMatchObject({ index: 0, tMs: 500, durationMs: 500, messagesSent: 200, messagesReceived: 180, messagesPerSec: 360, errors: 2, activeStreams: 5, activeConnections: 2, workers: 2, warmup: false });
+    expect(merged!.statusCodes).toEqual({ OK: 3, UNAVAILABLE: 1 });
+    expect(merged!.heapUsedBytes).toBe(1500);
+    const histogram = decodeHistogram(merged!.histogram);
+    expect(histogram.totalCount).toBe(180);
+    expect(histogram.getValueAtPercentile(50) / 1000).toBeCloseTo(1, 2);
+    expect(histogram.getValueAtPercentile(99) / 1000).toBeCloseTo(10, 1);
+    histogram.destroy();
     expect(merger.flush()).toEqual([]);
   });
 
@@ -31,8 +36,7 @@ describe('LiveIntervalMerger', () => {
     expect(merger.add(intervalSnapshot({ workerId: 0, index: 0, durationMs: 1000, warmup: true }))).toEqual([]);
     expect(merger.add(intervalSnapshot({ workerId: 0, index: 0, durationMs: 50, warmup: false, endMs: 1050 }))).toEqual([]);
     const rest = merger.flush();
-    // The 50 ms one (a drain's last interval) is partial.
-    expect(rest.map((i) => [i.warmup, i.endS, i.workers, i.p50Ms, i.partial])).toEqual([[true, 1, 1, null, false], [false, 1.05, 1, null, true]]);
+    expect(rest.map((i) => [i.warmup, i.tMs, i.durationMs, i.workers])).toEqual([[true, 1000, 1000, 1], [false, 1050, 50, 1]]);
     expect(merger.flush()).toEqual([]);
   });
 

@@ -10,17 +10,19 @@ export const UPLOT_CSS = readFileSync(require.resolve('uplot/dist/uPlot.min.css'
 /**
  * The browser side: reads every `<script type="application/json" data-charts>` element (an array
  * of ChartSpec) and draws each spec with uPlot into `<div data-chart="id">`. Labels reach the
- * page only as text (uPlot sets textContent), never as markup.
+ * page only as text (uPlot sets textContent), never as markup. `grpcBenchCharts.show(spec, host,
+ * onDraw)` is the same drawing for the live dashboard: called again for a host with the same series,
+ * it only hands uPlot the new data (setData); `onDraw(plot)` runs after each redraw.
  */
 export const CHART_SCRIPT = `
 (() => {
   const fmt = (v, unit) => v == null ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: 3 }) + (unit ? ' ' + unit : '');
-  const bandsPlugin = (bands) => ({
+  const bandsPlugin = (spec) => ({
     hooks: {
       drawClear: (u) => {
         const ctx = u.ctx;
         ctx.save();
-        bands.forEach((b, i) => {
+        (spec.bands || []).forEach((b, i) => {
           const x0 = u.valToPos(b.from, 'x', true);
           const x1 = u.valToPos(b.to, 'x', true);
           ctx.fillStyle = i % 2 ? 'rgba(37,99,235,0.07)' : 'rgba(234,88,12,0.07)';
@@ -33,7 +35,7 @@ export const CHART_SCRIPT = `
       },
     },
   });
-  const draw = (spec, host) => {
+  const draw = (spec, host, onDraw) => {
     const width = Math.max(host.clientWidth, 320);
     const bars = uPlot.paths.bars({ size: [0.8, 40] });
     const opts = {
@@ -63,17 +65,33 @@ export const CHART_SCRIPT = `
           value: (u, v) => fmt(v, s.unit),
         })),
       ],
-      plugins: spec.bands && spec.bands.length ? [bandsPlugin(spec.bands)] : [],
+      plugins: spec.bands && spec.bands.length ? [bandsPlugin(spec)] : [],
+      hooks: onDraw ? { draw: [onDraw] } : {},
     };
     host.textContent = '';
     const plot = new uPlot(opts, uPlot.join(spec.series.map((s) => [s.x, s.y])), host);
     host.dataset.drawn = 'true';
     return plot;
   };
+  const shown = new WeakMap();
+  const show = (spec, host, onDraw) => {
+    const key = JSON.stringify([spec.xLog, spec.series.map((s) => [s.label, s.color, s.dash, s.bars, s.unit])]);
+    const last = shown.get(host);
+    if (last && last.key === key) {
+      // The closures of the drawn chart (x range, bands) read this object: give it the new figures.
+      Object.assign(last.spec, spec);
+      last.plot.setData(uPlot.join(spec.series.map((s) => [s.x, s.y])));
+      return;
+    }
+    // A series came or went (a new status code): uPlot's series are fixed, so the chart is drawn anew.
+    if (last) last.plot.destroy();
+    shown.set(host, { key, spec, plot: draw(spec, host, onDraw) });
+  };
+  window.grpcBenchCharts = { show };
   for (const element of document.querySelectorAll('script[type="application/json"][data-charts]')) {
     for (const spec of JSON.parse(element.textContent)) {
       const host = document.querySelector('[data-chart="' + CSS.escape(spec.id) + '"]');
-      if (host) draw(spec, host);
+      if (host) show(spec, host);
     }
   }
 })();
