@@ -8,6 +8,7 @@ import { redactMetadata } from '../redact/redact-metadata.js';
 import { TOOL_VERSION } from '../tool-version.js';
 import { memoryGrowth, type MemorySample, type MemorySeries, type TimeSpan } from '../stats/memory-growth.js';
 import { assessGenerator } from './assess-generator.js';
+import { withMemorySamples } from './interval-memory.js';
 import { peerLimitsReport } from './peer-limits-report.js';
 import type { PeerSettings } from '../driver/peer-settings.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportInterval, type VersionReport } from './report.js';
@@ -89,10 +90,11 @@ export interface BuildReportInput {
   /** Wall time over which processCpuUs was measured (start-up included), ms. */
   processWallMs: number;
   /**
-   * The grpc-bench process's RSS; its growth is fitted on the span the load ran (after the
+   * The grpc-bench process's RSS, sampled on the intervals' clock (ms since the load started); its growth is fitted on the span the load ran (after the
    * warm-up, until sending stopped) when the caller knows it, else on every sample.
    */
   clientRss: MemorySeries;
+  /** On the intervals' clock, as clientRss. */
   targetMemory?: MemorySeries & { source: string };
   /** `load.workers: auto`: the probes and the count they chose. */
   workerChoice?: WorkerCountChoice;
@@ -294,7 +296,7 @@ export function buildReport(input: BuildReportInput): Report {
     },
     streams: { peakActive: peakActiveStreams },
     ...(input.peer ? { peerLimits: peerLimitsReport(input.peer, plan, results) } : {}),
-    intervals: buildIntervals(input.snapshots),
+    intervals: withMemorySamples(buildIntervals(input.snapshots), { clientRss: input.clientRss.samples, ...(input.targetMemory ? { target: input.targetMemory.samples } : {}) }),
     ...(plan.split ? { versions: buildVersions(results, input.snapshots, counters.messagesReceived) } : {}),
     histogram: encodeHistogram(histogram),
     uncorrectedHistogram: encodeHistogram(uncorrected),

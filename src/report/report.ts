@@ -35,6 +35,10 @@ export interface ReportInterval {
   statusCodes?: Record<string, number>;
   /** Worker threads' V8 heaps in use at the end of the interval, summed, bytes; absent in reports from before the field. */
   heapUsedBytes?: number;
+  /** The grpc-bench process's resident set size, the sample nearest the interval's end, bytes; absent without client samples. */
+  clientRssBytes?: number;
+  /** The target's memory (as `memory.target.source` says), the sample nearest the interval's end, bytes; absent when the target was not watched. */
+  targetMemoryBytes?: number;
 }
 
 /** One threshold of the scenario, checked against the finished run. */

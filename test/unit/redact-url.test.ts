@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { redactUrl } from '../../src/redact/redact-url.js';
+
+describe('redactUrl', () => {
+  it('hides the user, the password and secret-looking query values, keeping the rest', () => {
+    expect(redactUrl('http://scraper:hunter2@10.0.0.5:9100/metrics?job=order&token=abc123&api_key=k9')).toBe(
+      'http://[redacted]@10.0.0.5:9100/metrics?job=order&token=[redacted]&api_key=[redacted]',
+    );
+  });
+
+  it('leaves a URL without secrets as it was written', () => {
+    expect(redactUrl('http://127.0.0.1:9100/metrics?job=order')).toBe('http://127.0.0.1:9100/metrics?job=order');
+  });
+
+  it('still hides credentials in a text that is not a URL', () => {
+    expect(redactUrl('//user:pw@host:1/metrics x')).toBe('//[redacted]@host:1/metrics x');
+  });
+});
