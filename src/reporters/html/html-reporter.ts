@@ -7,7 +7,9 @@ import { html, SafeHtml, type HtmlValue } from './escape-html.js';
 import { chartData, chartFigure } from './charts/chart-html.js';
 import { CHART_SCRIPT, UPLOT_CSS, UPLOT_JS } from './charts/chart-script.js';
 import type { ChartSpec } from './charts/chart-spec.js';
-import { activitySpec, errorsSpec, histogramSpec, latencySpec, memorySpec, throughputSpec } from './charts/run-charts.js';
+import { activitySpec, errorsSpec, histogramSpec, latencySpec, throughputSpec } from './charts/run-charts.js';
+import { memorySpec } from './charts/memory-chart.js';
+import { looksLikeLeak, memoryProcesses, memoryVerdict } from '../memory-verdict.js';
 
 const STYLE = `
 :root{--fg:#1d2433;--muted:#5b6475;--line:#d8dde6;--bg:#f5f6f8;--card:#fff;--bad:#b42318;--warn:#93370d;--good:#067647}
@@ -101,6 +103,7 @@ ${report.partial ? html`<div class="banner bad" data-banner="partial"><strong>Pa
 ${g.saturated ? html`<div class="banner warn" data-banner="saturated"><strong>Load generator saturated:</strong> latencies include its own queueing.<ul>${g.evidence.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
 ${g.targetRate && !g.targetRate.reached ? html`<div class="banner warn" data-banner="target-rate"><strong>Open model:</strong> ${g.targetRate.summary}</div>` : ''}
 ${t ? html`<div class="banner ${t.passed ? 'good' : 'bad'}" data-banner="thresholds"><strong>Thresholds ${t.passed ? 'passed' : 'failed'}:</strong> ${t.results.filter((r) => r.pass).length} of ${t.results.length} passed${t.abortedBy ? html`; the run was stopped early by ${t.abortedBy}` : ''}.</div>` : ''}
+${memoryProcesses(report).filter((p) => looksLikeLeak(p.growth)).map((p) => html`<div class="banner bad" data-banner="memory-leak"><strong>Memory:</strong> ${memoryVerdict(p.name, p.growth)}</div>`)}
 ${report.workerErrors.length ? html`<div class="banner bad" data-banner="worker-errors"><strong>Worker errors:</strong><ul>${report.workerErrors.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
 </header>`;
 }
@@ -139,17 +142,6 @@ function statusSection(report: Report): SafeHtml {
 
 const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
 
-/** The leak call-out in words: the heap slope when it can be judged, else why not. */
-export function leakVerdict(g: MemoryGrowthReport): string {
-  const shortfall = trendShortfall(g);
-  if (shortfall !== undefined) return `No memory trend judged: fewer than ${MIN_TREND_SAMPLES} samples or less than ${MIN_TREND_SPAN_MS / 1000} s of load sampled.`;
-  const perMin = g.growthBytesPerMin / 1048576;
-  const steady = g.r2 >= 0.8 && perMin > 0;
-  return steady
-    ? `Possible leak: the worker heaps grew ${perMin.toFixed(2)} MiB/min, a steady rise (fit r² ${g.r2.toFixed(2)}).`
-    : `No leak seen: heap growth ${perMin.toFixed(2)} MiB/min with fit r² ${g.r2.toFixed(2)} (not a steady rise).`;
-}
-
 function memorySection(report: Report, chart: ChartSpec | undefined): SafeHtml {
   const rows: [string, MemoryGrowthReport][] = [['client worker heaps (summed)', report.memory.clientHeap]];
   // A report rebuilt from a run journal has no client memory samples: no row of zeros.
@@ -162,10 +154,11 @@ function memorySection(report: Report, chart: ChartSpec | undefined): SafeHtml {
       return [label, mib(g.startBytes), mib(g.peakBytes), mib(g.endBytes), judged ? mib(g.growthBytesPerMin) : 'no trend', judged ? g.r2.toFixed(2) : '', count(g.samples)];
     }),
   );
+  const verdicts = html`<ul data-memory-verdicts>${memoryProcesses(report).map((p) => html`<li class="${looksLikeLeak(p.growth) ? 'fail' : ''}">${memoryVerdict(p.name, p.growth)}</li>`)}</ul>`;
   return section(
     'memory',
     'Memory',
-    html`${chart ? chartFigure(chart) : html`<p class="note">This report has no per-interval heap samples, so no memory-over-time chart is drawn.</p>`}${table}<p class="note">Growth: least-squares slope over the samples taken while the load ran (client resident set size and the target are kept as growth summaries, not per interval). "no trend": fewer than ${MIN_TREND_SAMPLES} samples or less than ${MIN_TREND_SPAN_MS / 1000} s of load sampled, where start-up growth would pass for a leak (report.json keeps the slope).</p>`,
+    html`${verdicts}${chart ? chartFigure(chart) : html`<p class="note">This report has no per-interval memory readings, so no memory-over-time chart is drawn.</p>`}${table}<p class="note">Growth: least-squares slope over the samples taken while the load ran. "no trend": fewer than ${MIN_TREND_SAMPLES} samples or less than ${MIN_TREND_SPAN_MS / 1000} s of load sampled, where start-up growth would pass for a leak (report.json keeps the slope).</p>`,
   );
 }
 
@@ -228,7 +221,7 @@ function errorsSection(report: Report): SafeHtml {
 
 /** The run's charts, as data for the page script (and for any page that reuses it). */
 export function runChartSpecs(report: Report): { throughput: ChartSpec; latency: ChartSpec; errors: ChartSpec; activity: ChartSpec; memory?: ChartSpec; histogram: ChartSpec } {
-  const memory = memorySpec(report, leakVerdict(report.memory.clientHeap));
+  const memory = memorySpec(report);
   return { throughput: throughputSpec(report), latency: latencySpec(report), errors: errorsSpec(report), activity: activitySpec(report), ...(memory ? { memory } : {}), histogram: histogramSpec(report) };
 }
 
