@@ -22,3 +22,8 @@ export function redactUrl(text: string): string {
   if (hasCredentials) shown = shown.replace('//', `//${REDACTED}@`);
   return shown;
 }
+
+/** Every URL inside a text (a memory source: "URL (metric name)") passed through redactUrl. */
+export function redactUrlsInText(text: string): string {
+  return text.replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, (url) => redactUrl(url));
+}

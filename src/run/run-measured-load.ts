@@ -177,6 +177,7 @@ export async function runMeasuredLoad(load: MeasuredLoad, callbacks: LoadCallbac
     processCpuUs: cpu.user + cpu.system,
     processWallMs: performance.now() - wallAtStartMs,
     clientRss: rssSeries(memory.client, loadSpan, plan.load.warmupMs),
+    monitor: plan.monitor,
     ...(load.workerChoice ? { workerChoice: load.workerChoice } : {}),
     ...(load.peer ? { peer: load.peer } : {}),
     ...(memory.target ? { targetMemory: { source: memory.target.source, ...rssSeries(memory.target.sampler, loadSpan, plan.load.warmupMs) } } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from '../../src/redact/redact-url.js';
+import { redactUrl, redactUrlsInText } from '../../src/redact/redact-url.js';
 
 describe('redactUrl', () => {
   it('hides the user, the password and secret-looking query values, keeping the rest', () => {
@@ -14,5 +14,9 @@ describe('redactUrl', () => {
 
   it('still hides credentials in a text that is not a URL', () => {
     expect(redactUrl('//user:pw@host:1/metrics x')).toBe('//[redacted]@host:1/metrics x');
+  });
+
+  it('redacts a URL inside a text and keeps the words around it', () => {
+    expect(redactUrlsInText('http://u:p@h:9/metrics?secret=s (process_resident_memory_bytes)')).toBe('http://[redacted]@h:9/metrics?secret=[redacted] (process_resident_memory_bytes)');
   });
 });

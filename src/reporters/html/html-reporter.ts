@@ -9,6 +9,8 @@ import { CHART_SCRIPT, UPLOT_CSS, UPLOT_JS } from './charts/chart-script.js';
 import type { ChartSpec } from './charts/chart-spec.js';
 import { activitySpec, errorsSpec, histogramSpec, latencySpec, throughputSpec } from './charts/run-charts.js';
 import { memorySpec } from './charts/memory-chart.js';
+import { describeSchedule } from '../describe-schedule.js';
+import { redactUrl, redactUrlsInText } from '../../redact/redact-url.js';
 import { looksLikeLeak, memoryProcesses, memoryVerdict } from '../memory-verdict.js';
 
 const STYLE = `
@@ -179,9 +181,6 @@ function generatorSection(report: Report): SafeHtml {
   return section('generator', `Load generator${verdicts.length ? ` (${verdicts.join('; ')})` : ''}`, html`${g.targetRate ? html`<p>${g.targetRate.summary}.</p>` : ''}<p>Process CPU: ${g.processCpuPercent}% of one core.</p>${g.evidence.length ? html`<ul>${g.evidence.map((e) => html`<li>${e}</li>`)}</ul>` : ''}${workers}`);
 }
 
-/** A metrics URL's user and password never reach the page. */
-const withoutCredentials = (source: string): string => source.replace(/\/\/[^/@\s]+@/g, '//[redacted]@');
-
 function settingsSection(report: Report): SafeHtml {
   const s = report.settings;
   const optional = (v: number | string | undefined, unit = ''): string => (v === undefined ? '—' : `${typeof v === 'number' ? count(v) : v}${unit}`);
@@ -202,9 +201,18 @@ function settingsSection(report: Report): SafeHtml {
     ['proto', s.proto],
     ['warm-up', `${count(report.warmupMs)} ms`],
     ['target rate (open model schedule)', report.generator.targetRate ? `${rate(report.generator.targetRate.scheduledPerSec)} msg/s scheduled, ${rate(report.generator.targetRate.sentPerSec)} msg/s sent` : '— (closed model)'],
-    ['target memory source', report.memory.target ? withoutCredentials(report.memory.target.source) : '— (not watched)'],
+    ['rate schedule (as planned)', s.rateSchedule ? describeSchedule(s.rateSchedule, 'msg/s') : '—'],
+    ['stream schedule (as planned)', s.streamSchedule ? describeSchedule(s.streamSchedule, 'streams') : '—'],
+    ['target memory source', report.memory.target ? redactUrlsInText(report.memory.target.source) : '— (not watched)'],
+    ['target metrics URL (monitor.metricsUrl)', s.monitor?.metricsUrl ? redactUrl(s.monitor.metricsUrl) : '—'],
+    ['target pid (monitor.pid)', s.monitor?.pid === undefined ? '—' : String(s.monitor.pid)],
+    ['memory sampling interval', s.monitor ? `${count(s.monitor.intervalMs)} ms` : '—'],
+    ['live metrics port (monitor.metricsPort)', s.monitor?.metricsPort === undefined ? '—' : String(s.monitor.metricsPort)],
+    ['thresholds (as written)', s.thresholds?.length ? s.thresholds.map((t) => `${t.metric} ${t.condition}${t.abortOnFail ? ' (abort on fail)' : ''}`).join('; ') : '—'],
     ['rounds (interleaved comparison)', report.rounds ? count(report.rounds.length) : '—'],
-    ['split by version', report.versions ? Object.keys(report.versions).join(', ') : '—'],
+    ['split by (split.by)', s.split ? s.split.by : '—'],
+    ['split: versions seen', report.versions ? Object.keys(report.versions).join(', ') : '—'],
+    ['routed streams (split.routed)', s.split?.routed ? `${(s.split.routed.share * 100).toLocaleString('en-US', { maximumFractionDigits: 1 })} % of streams carry ${Object.entries(s.split.routed.metadata).map(([k, v]) => `${k}: ${v}`).join(', ')}` : '—'],
   ];
   const metadata = Object.entries(s.metadata);
   return section(
