@@ -148,7 +148,7 @@ function memorySection(report: Report, chart: ChartSpec | undefined): SafeHtml {
   const rows: [string, MemoryGrowthReport][] = [['client worker heaps (summed)', report.memory.clientHeap]];
   // A report rebuilt from a run journal has no client memory samples: no row of zeros.
   if (!report.notMeasured?.includes('clientMemory')) rows.unshift(['client resident set size', report.memory.client]);
-  if (report.memory.target) rows.push([`target (${report.memory.target.source})`, report.memory.target]);
+  if (report.memory.target) rows.push([`target (${redactUrlsInText(report.memory.target.source)})`, report.memory.target]);
   const table = dataTable(
     [{ label: 'process' }, { label: 'start (MiB)', numeric: true }, { label: 'peak (MiB)', numeric: true }, { label: 'end (MiB)', numeric: true }, { label: 'growth (MiB/min)', numeric: true }, { label: 'fit r²', numeric: true }, { label: 'samples', numeric: true }],
     rows.map(([label, g]) => {
