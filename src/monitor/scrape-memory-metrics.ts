@@ -17,7 +17,7 @@ function total(samples: PrometheusSample[] | undefined): number | undefined {
 }
 
 /**
- * Fetches a Prometheus text exposition from `url` and reads the target's memory:
+ * Fetches a Prometheus text exposition from `url` (a `user:password@` in it is sent as basic auth) and reads the target's memory:
  * `rssBytes` from process_resident_memory_bytes, `heapBytes` from
  * go_memstats_heap_alloc_bytes or else nodejs_heap_size_used_bytes (each summed over
  * its label sets).
@@ -28,10 +28,18 @@ function total(samples: PrometheusSample[] | undefined): number | undefined {
  */
 export async function scrapeMemoryMetrics(url: string, timeoutMs: number): Promise<ScrapedMemory | undefined> {
   const target = new URL(url);
+  // fetch refuses a URL with credentials in it: they go as HTTP basic auth instead.
+  const headers: Record<string, string> = { accept: 'text/plain;version=0.0.4;q=1, */*;q=0.1' };
+  if (target.username !== '' || target.password !== '') {
+    const userPass = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
+    headers['authorization'] = `Basic ${Buffer.from(userPass).toString('base64')}`;
+    target.username = '';
+    target.password = '';
+  }
   let body: string;
   try {
     const response = await fetch(target, {
-      headers: { accept: 'text/plain;version=0.0.4;q=1, */*;q=0.1' },
+      headers,
       signal: AbortSignal.timeout(timeoutMs),
     });
     if (!response.ok) {

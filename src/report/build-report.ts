@@ -1,13 +1,13 @@
-// Over 300 lines: the one place where workers' results become a Report — counts, latency, generator, memory, intervals and versions.
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
 import { addCounters, emptyCounters, type IntervalSnapshot, type WorkerResult } from '../types/worker-protocol.js';
-import type { ReportPlan } from '../plan/run-plan.js';
+import type { MonitorPlan, ReportPlan } from '../plan/run-plan.js';
 import { encodeHistogram, mergeHistograms, type LatencyHistogram } from '../stats/latency-histogram.js';
 import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
-import { redactMetadata } from '../redact/redact-metadata.js';
 import { TOOL_VERSION } from '../tool-version.js';
 import { memoryGrowth, type MemorySample, type MemorySeries, type TimeSpan } from '../stats/memory-growth.js';
 import { assessGenerator } from './assess-generator.js';
+import { withMemorySamples } from './interval-memory.js';
+import { reportSettings } from './report-settings.js';
 import { peerLimitsReport } from './peer-limits-report.js';
 import type { PeerSettings } from '../driver/peer-settings.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportInterval, type VersionReport } from './report.js';
@@ -89,15 +89,18 @@ export interface BuildReportInput {
   /** Wall time over which processCpuUs was measured (start-up included), ms. */
   processWallMs: number;
   /**
-   * The grpc-bench process's RSS; its growth is fitted on the span the load ran (after the
+   * The grpc-bench process's RSS, sampled on the intervals' clock (ms since the load started); its growth is fitted on the span the load ran (after the
    * warm-up, until sending stopped) when the caller knows it, else on every sample.
    */
   clientRss: MemorySeries;
+  /** On the intervals' clock, as clientRss. */
   targetMemory?: MemorySeries & { source: string };
   /** `load.workers: auto`: the probes and the count they chose. */
   workerChoice?: WorkerCountChoice;
   /** The server's SETTINGS as read before load. */
   peer?: PeerSettings;
+  /** How memory was watched; absent when not known (a report rebuilt from a run journal). */
+  monitor?: MonitorPlan;
   /** Figures the caller had no measurement of (a report rebuilt from a run journal): zeros stand in for them. */
   notMeasured?: NonNullable<Report['notMeasured']>;
 }
@@ -215,23 +218,7 @@ export function buildReport(input: BuildReportInput): Report {
     durationMs: Math.round(durationMs),
     partial: input.partialReason !== undefined,
     ...(input.partialReason === undefined ? {} : { partialReason: input.partialReason }),
-    settings: {
-      streams: plan.load.streams,
-      connections: plan.load.connections,
-      workers: plan.load.workers,
-      ...(input.workerChoice ? { workerChoice: input.workerChoice } : {}),
-      ...(plan.load.durationMs === undefined ? {} : { durationMs: plan.load.durationMs }),
-      ...(plan.load.messages === undefined ? {} : { messages: plan.load.messages }),
-      stream: { ...plan.stream },
-      insecure: plan.insecure,
-      transport: plan.transport,
-      maxReceiveMessageBytes: plan.maxReceiveMessageBytes,
-      metadata: redactMetadata(plan.metadata),
-      proto: input.protoPath,
-      ...(plan.tls && !plan.insecure ? { tls: { ...plan.tls } } : {}),
-      // As written, so that `grpc-bench merge` can judge the merged segments again.
-      ...(plan.thresholds.length ? { thresholds: plan.thresholds.map(({ metric, condition, abortOnFail }) => ({ metric, condition, abortOnFail })) } : {}),
-    },
+    settings: reportSettings(plan, input.protoPath, input.workerChoice, input.monitor),
     counts: {
       streamsOpened: counters.streamsOpened,
       streamsCompleted: counters.streamsCompleted,
@@ -294,7 +281,7 @@ export function buildReport(input: BuildReportInput): Report {
     },
     streams: { peakActive: peakActiveStreams },
     ...(input.peer ? { peerLimits: peerLimitsReport(input.peer, plan, results) } : {}),
-    intervals: buildIntervals(input.snapshots),
+    intervals: withMemorySamples(buildIntervals(input.snapshots), { clientRss: input.clientRss.samples, ...(input.targetMemory ? { target: input.targetMemory.samples } : {}) }),
     ...(plan.split ? { versions: buildVersions(results, input.snapshots, counters.messagesReceived) } : {}),
     histogram: encodeHistogram(histogram),
     uncorrectedHistogram: encodeHistogram(uncorrected),

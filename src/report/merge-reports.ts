@@ -187,14 +187,22 @@ export function mergeReports(reports: Report[], mode: MergeMode): Report {
   return merged;
 }
 
-/** Per-interval status codes and heap sums, kept only when every merged interval has them. */
-function mergedIntervalExtras(group: ReadonlyArray<ReportInterval>): Pick<ReportInterval, 'statusCodes' | 'heapUsedBytes'> {
-  const extras: Pick<ReportInterval, 'statusCodes' | 'heapUsedBytes'> = {};
+type IntervalExtras = Pick<ReportInterval, 'statusCodes' | 'heapUsedBytes' | 'clientRssBytes' | 'targetMemoryBytes'>;
+
+/**
+ * Per-interval status codes and memory, kept only when every merged interval has them. Each
+ * segment is its own grpc-bench process, so heaps and client RSS add up (the whole generator's
+ * memory); every segment watched the same target, so its readings are not added: the highest is kept.
+ */
+function mergedIntervalExtras(group: ReadonlyArray<ReportInterval>): IntervalExtras {
+  const extras: IntervalExtras = {};
   if (group.every((i) => i.statusCodes)) {
     const codes: Record<string, number> = {};
     for (const i of group) for (const [name, n] of Object.entries(i.statusCodes!)) codes[name] = (codes[name] ?? 0) + n;
     extras.statusCodes = codes;
   }
   if (group.every((i) => i.heapUsedBytes !== undefined)) extras.heapUsedBytes = sum(group.map((i) => i.heapUsedBytes!));
+  if (group.every((i) => i.clientRssBytes !== undefined)) extras.clientRssBytes = sum(group.map((i) => i.clientRssBytes!));
+  if (group.every((i) => i.targetMemoryBytes !== undefined)) extras.targetMemoryBytes = Math.max(...group.map((i) => i.targetMemoryBytes!));
   return extras;
 }

@@ -35,6 +35,10 @@ export interface ReportInterval {
   statusCodes?: Record<string, number>;
   /** Worker threads' V8 heaps in use at the end of the interval, summed, bytes; absent in reports from before the field. */
   heapUsedBytes?: number;
+  /** The grpc-bench process's resident set size, the sample nearest the interval's end, bytes; absent without client samples. */
+  clientRssBytes?: number;
+  /** The target's memory (as `memory.target.source` says), the sample nearest the interval's end, bytes; absent when the target was not watched. */
+  targetMemoryBytes?: number;
 }
 
 /** One threshold of the scenario, checked against the finished run. */
@@ -143,6 +147,20 @@ export interface ReportSettings {
   tls?: { cacert?: string; cert?: string; key?: string; serverName?: string };
   /** The scenario's thresholds as written, so that `grpc-bench merge` can judge the merged report again. */
   thresholds?: Array<{ metric: string; condition: string; abortOnFail: boolean }>;
+  /** Open model: the message rate as planned for this process (msg/s; a segment's share); absent in the closed model and in older reports. */
+  rateSchedule?: ReportSchedule;
+  /** `load.stages` with `streams`: the active streams as planned; absent without. */
+  streamSchedule?: ReportSchedule;
+  /** `split`: the response field or `header:<name>` the results are split by, and the streams given routing metadata (secret-looking values redacted). */
+  split?: { by: string; routed?: { share: number; metadata: Record<string, string> } };
+  /** How memory was watched: the target's pid or metrics URL (user, password and secret-looking query values redacted), the sampling period and the live metrics port; absent in older reports and in reports rebuilt from a journal. */
+  monitor?: { pid?: number; metricsUrl?: string; intervalMs: number; metricsPort?: number };
+}
+
+/** A load schedule as the report keeps it: from `initial`, each stage ramps or holds to `value`; a stage without `durationMs` lasts to the end of the run. */
+export interface ReportSchedule {
+  initial: number;
+  stages: Array<{ durationMs?: number; value: number; ramp: boolean }>;
 }
 
 /** The server's HTTP/2 SETTINGS, read once before load, and how far they held the run's concurrency back. */

@@ -1,3 +1,4 @@
+import { redactUrlsInText } from '../redact/redact-url.js';
 import { thresholdActual } from '../compare/evaluate-thresholds.js';
 import type { MemoryGrowthReport, Report, ThresholdsReport } from '../report/report.js';
 import { trendShortfall } from '../stats/memory-growth.js';
@@ -90,7 +91,7 @@ function extraSections(report: Report): string[] {
     missing.has('clientMemory') ? `  client RSS: ${NOT_MEASURED.trim()}` : growthLine('client RSS', report.memory.client),
     growthLine('client worker heaps', report.memory.clientHeap),
   ];
-  if (report.memory.target) memory.push(growthLine(`target (${report.memory.target.source})`, report.memory.target));
+  if (report.memory.target) memory.push(growthLine(`target (${redactUrlsInText(report.memory.target.source)})`, report.memory.target));
   lines.push(...section('Memory', memory));
   const g = report.generator;
   const missedRate = g.targetRate && !g.targetRate.reached ? `TARGET RATE NOT REACHED (limited by the ${g.targetRate.limitedBy})` : undefined;

@@ -176,10 +176,11 @@ export async function runMeasuredLoad(load: MeasuredLoad, callbacks: LoadCallbac
     workerErrors,
     processCpuUs: cpu.user + cpu.system,
     processWallMs: performance.now() - wallAtStartMs,
-    clientRss: rssSeries(memory.client, loadSpan),
+    clientRss: rssSeries(memory.client, loadSpan, plan.load.warmupMs),
+    monitor: plan.monitor,
     ...(load.workerChoice ? { workerChoice: load.workerChoice } : {}),
     ...(load.peer ? { peer: load.peer } : {}),
-    ...(memory.target ? { targetMemory: { source: memory.target.source, ...rssSeries(memory.target.sampler, loadSpan) } } : {}),
+    ...(memory.target ? { targetMemory: { source: memory.target.source, ...rssSeries(memory.target.sampler, loadSpan, plan.load.warmupMs) } } : {}),
   });
   const judged = plan.thresholds.length ? { ...report, thresholds: evaluateThresholds(report, plan.thresholds, abortedBy) } : report;
   return { report: judged, ...(partialCode ? { partialCode } : {}), forced };

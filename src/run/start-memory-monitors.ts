@@ -1,4 +1,5 @@
 import { MemorySampler } from '../monitor/memory-sampler.js';
+import { redactUrl } from '../redact/redact-url.js';
 import { createTargetMemoryProbe } from '../monitor/target-memory-probe.js';
 import type { MonitorPlan } from '../plan/run-plan.js';
 import type { MemorySeries, TimeSpan } from '../stats/memory-growth.js';
@@ -25,7 +26,7 @@ export function startMemoryMonitors(monitor: MonitorPlan, embedded: OrderServerH
     ...(monitor.metricsUrl === undefined ? {} : { metricsUrl: monitor.metricsUrl }),
   });
   if (probe) {
-    const source = monitor.pid !== undefined ? `pid ${monitor.pid} (/proc RSS)` : `${monitor.metricsUrl} (process_resident_memory_bytes)`;
+    const source = monitor.pid !== undefined ? `pid ${monitor.pid} (/proc RSS)` : `${redactUrl(monitor.metricsUrl!)} (process_resident_memory_bytes)`;
     target = { source, sampler: new MemorySampler(probe, { intervalMs }) };
   } else if (embedded) {
     const embeddedProbe = async () => {
@@ -46,11 +47,18 @@ export function startMemoryMonitors(monitor: MonitorPlan, embedded: OrderServerH
 }
 
 /**
- * A sampler's RSS samples, to be fitted on `loadSpan` (given on the sampler's clock, i.e.
- * performance.now by default), moved to the samples' time base: ms since the sampler started.
+ * A sampler's RSS samples moved to the report's clock, ms since the load started (the last
+ * worker's load start, `warmupMs` before `loadSpan.fromMs`), so that each interval can carry the
+ * sample nearest its end; fitted on `loadSpan` (given on the sampler's clock, performance.now by
+ * default). Without a load span (no interval arrived) the samples count from the sampler's start.
  */
-export function rssSeries(sampler: MemorySampler, loadSpan: TimeSpan | undefined): MemorySeries {
+export function rssSeries(sampler: MemorySampler, loadSpan: TimeSpan | undefined, warmupMs: number): MemorySeries {
   const samples = sampler.rssSamples();
   if (!loadSpan) return { samples };
-  return { samples, fitSpan: { fromMs: loadSpan.fromMs - sampler.startedAtMs, toMs: loadSpan.toMs - sampler.startedAtMs } };
+  const loadStartMs = loadSpan.fromMs - warmupMs;
+  const shiftMs = sampler.startedAtMs - loadStartMs;
+  return {
+    samples: samples.map((s) => ({ tMs: s.tMs + shiftMs, bytes: s.bytes })),
+    fitSpan: { fromMs: warmupMs, toMs: loadSpan.toMs - loadStartMs },
+  };
 }

@@ -161,7 +161,9 @@ describe('the HTML report in headless Chromium', () => {
     expectChart(shapes, 'latency-histogram', ['responses']);
     expect(shapes.find((s) => s.id === 'errors-over-time')!.legend).toHaveLength(2 + statuses.length);
     expectChart(shapes, 'activity', ['streams', 'connections']);
-    expectChart(shapes, 'memory-over-time', ['worker heaps (summed)', 'fitted slope']);
+    // A 3 s run: every slope is drawn but too short to judge.
+    const short = (name: string): string[] => [name, `${name} fitted slope (too short to judge)`];
+    expectChart(shapes, 'memory-over-time', [...short('Target memory'), ...short('Client RSS'), ...short('Client worker heaps')]);
     expect(await page.locator('h1').textContent()).toBe(baseline.name);
     expect(await page.locator('[data-figure="P99"] .value').textContent()).toBe(`${baseline.latencyMs.p99.toFixed(3)}ms`);
 
@@ -174,6 +176,50 @@ describe('the HTML report in headless Chromium', () => {
     await screenshot(page, 'report.png');
     expect(problems).toEqual([]);
     expect(dialogs).toEqual([]);
+    await page.close();
+  });
+
+  it('calls out a leaking target above its memory chart and shows every setting, the metrics URL redacted', async () => {
+    const MIB = 1048576;
+    const RAW_URL = 'http://scraper:hunter2@127.0.0.1:9100/metrics?job=order&token=abc123';
+    // The figures of a 35 s run against a leaking v2 (the verdict needs 30 s of load; this run's own intervals carry the series).
+    const leaking: Report = {
+      ...baseline,
+      intervals: baseline.intervals.map((i, n) => ({ ...i, targetMemoryBytes: (200 + 7 * n) * MIB })),
+      memory: {
+        ...baseline.memory,
+        target: { source: `${RAW_URL} (process_resident_memory_bytes)`, startBytes: 200 * MIB, peakBytes: 440 * MIB, endBytes: 440 * MIB, growthBytesPerMin: 433_000_000, r2: 0.97, samples: 70, fittedSamples: 70, fittedSpanMs: 35_000 },
+      },
+      settings: {
+        ...baseline.settings,
+        rateSchedule: { initial: 0, stages: [{ durationMs: 5000, value: 100, ramp: true }, { durationMs: 30_000, value: 100, ramp: false }] },
+        split: { by: 'served_by', routed: { share: 0.1, metadata: { 'x-version': 'v2', authorization: '[redacted]' } } },
+        monitor: { metricsUrl: RAW_URL, intervalMs: 500 },
+        thresholds: [{ metric: 'targetMemoryGrowth', condition: '<10MB/min', abortOnFail: true }],
+      },
+    };
+    const markup = htmlReporter.render(leaking);
+    expect(markup).not.toMatch(/hunter2|abc123/);
+    const { page, problems } = await openPage(writePage('report-leak.html', markup));
+
+    const verdict = 'Target memory grows 412.94 MiB/min (r² 0.97): possible leak.';
+    expect(await page.locator('[data-banner="memory-leak"]').textContent()).toBe(`Memory: ${verdict}`);
+    expect(await page.locator('[data-memory-verdicts] li').first().textContent()).toBe(verdict);
+    const memory = (await chartShapes(page)).find((s) => s.id === 'memory-over-time')!;
+    expect(memory.legend.slice(1, 3)).toEqual(['Target memory', 'Target memory fitted slope']);
+    expect(memory.width).toBeGreaterThan(100);
+
+    const setting = async (name: string): Promise<string | null> => page.locator('#settings tr', { has: page.locator('td', { hasText: name }) }).first().locator('td').nth(1).textContent();
+    expect(await setting('target metrics URL')).toBe('http://[redacted]@127.0.0.1:9100/metrics?job=order&token=[redacted]');
+    expect(await setting('target memory source')).toBe('http://[redacted]@127.0.0.1:9100/metrics?job=order&token=[redacted] (process_resident_memory_bytes)');
+    expect(await setting('rate schedule (as planned)')).toBe('ramp from 0 to 100 msg/s over 5.00 s, then 100 msg/s for 30.00 s');
+    expect(await setting('split by (split.by)')).toBe('served_by');
+    expect(await setting('routed streams (split.routed)')).toBe('10 % of streams carry x-version: v2, authorization: [redacted]');
+    expect(await setting('thresholds (as written)')).toBe('targetMemoryGrowth <10MB/min (abort on fail)');
+    expect(await setting('memory sampling interval')).toBe('500 ms');
+    expect(await page.evaluate(() => document.body.innerText)).not.toMatch(/hunter2|abc123/);
+    await screenshot(page, 'report-leak.png');
+    expect(problems).toEqual([]);
     await page.close();
   });
 

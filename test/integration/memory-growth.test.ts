@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
+import { memorySpec } from '../../src/reporters/html/charts/memory-chart.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, type DeepPartial } from '../../src/scenario/load-scenario.js';
 import type { ScenarioInput } from '../../src/scenario/scenario-schema.js';
@@ -118,6 +119,11 @@ describe.runIf(process.platform === 'linux')('target memory growth', () => {
       expect(v2Slope).toBeGreaterThan(5 * Math.max(v1Slope, MIB));
       // Retained, not transient: the service ends the run well above where it started.
       expect(v2Report.memory.target!.endBytes - v2Report.memory.target!.startBytes).toBeGreaterThan(0.25 * LEAK_BYTES_PER_REQUEST * RATE * 4);
+      // Every interval carries the target reading nearest its end: the retained leak shows from the first interval to the last.
+      const readings = v2Report.intervals.map((i) => i.targetMemoryBytes);
+      expect(readings.every((bytes) => bytes !== undefined)).toBe(true);
+      expect(readings.at(-1)! - readings[0]!).toBeGreaterThan(0.25 * LEAK_BYTES_PER_REQUEST * RATE * 2);
+      expect(memorySpec(v2Report)!.series.map((series) => series.label).slice(0, 2)).toEqual(['Target memory', 'Target memory fitted slope (too short to judge)']);
     },
     60_000,
   );
@@ -135,6 +141,8 @@ describe.runIf(process.platform === 'linux')('target memory growth', () => {
 
       expect(report.memory.target).toBeDefined();
       expect(report.memory.target!.source).toContain(served.metricsUrl!);
+      expect(report.settings.monitor).toEqual({ metricsUrl: served.metricsUrl, intervalMs: 200 });
+      expect(report.intervals.every((i) => i.targetMemoryBytes !== undefined && i.clientRssBytes !== undefined)).toBe(true);
       expect(report.memory.target!.samples).toBeGreaterThan(3);
       expect(report.memory.target!.startBytes).toBeGreaterThan(0);
       expect(report.memory.client.samples).toBeGreaterThan(3);

@@ -66,4 +66,17 @@ describe('buildReport memory figures', () => {
       expect(figures).toMatchObject({ startBytes: 50 * MB, peakBytes: 154 * MB, endBytes: 90 * MB, samples: 8 });
     }
   });
+
+  it('gives each interval the client RSS and target memory sample nearest its end, and none when the series is empty', () => {
+    const built = input();
+    built.targetMemory = { source: 'test', samples: [{ tMs: 900, bytes: 7 }, { tMs: 3100, bytes: 9 }] };
+    const intervals = buildReport(built).intervals;
+    // Intervals end at 1000, 1500 … 5000 and 5300 ms; RSS samples at 1000, 2000 … 5000 and 5500 ms; a tie takes the earlier.
+    expect(intervals.map((i) => i.tMs)).toEqual([1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 5300]);
+    expect(intervals.map((i) => i.clientRssBytes)).toEqual([150, 150, 151, 151, 152, 152, 153, 153, 154, 90].map((m) => m * MB));
+    expect(intervals.map((i) => i.targetMemoryBytes)).toEqual([7, 7, 7, 9, 9, 9, 9, 9, 9, 9]);
+
+    const unwatched = buildReport({ ...input(), clientRss: { samples: [] }, targetMemory: undefined }).intervals[0]!;
+    expect('clientRssBytes' in unwatched || 'targetMemoryBytes' in unwatched).toBe(false);
+  });
 });

@@ -26,4 +26,12 @@ describe('console summary: memory growth', () => {
   it('gives the slope, r² and sample count from enough samples over enough load', () => {
     expect(clientRssLine(MIN_TREND_SAMPLES, MIN_TREND_SPAN_MS)).toContain('growth 280.0 MiB/min (r² 0.94, 10 samples)');
   });
+
+  it('names a metrics-URL target without its credentials, even from a report written before they were redacted', () => {
+    const report = syntheticReport([{ latenciesMs: latencySpread(2) }]);
+    report.memory.target = { ...report.memory.client, source: 'http://scraper:hunter2@10.0.0.5:9100/metrics?token=abc123 (process_resident_memory_bytes)' };
+    const summary = renderConsoleSummary(report);
+    expect(summary).toContain('target (http://[redacted]@10.0.0.5:9100/metrics?token=[redacted] (process_resident_memory_bytes))');
+    expect(summary).not.toMatch(/hunter2|abc123/);
+  });
 });

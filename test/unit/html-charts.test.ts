@@ -4,6 +4,9 @@ import { jsonForScript } from '../../src/reporters/html/charts/chart-spec.js';
 import { activitySpec, errorsSpec, intervalSeries, intervalTimes, latencySpec, runEndSec, throughputSpec } from '../../src/reporters/html/charts/run-charts.js';
 import { bytes, metricFigure } from '../../src/reporters/format-units.js';
 import { syntheticReport } from '../helpers/synthetic-report.js';
+import { memorySpec } from '../../src/reporters/html/charts/memory-chart.js';
+import { memoryVerdict } from '../../src/reporters/memory-verdict.js';
+import type { MemoryGrowth } from '../../src/stats/memory-growth.js';
 
 const interval = (tMs: number, durationMs: number, messagesPerSec: number): ReportInterval => ({
   tMs, durationMs, messagesSent: 0, messagesReceived: 0, messagesFailed: 0, errors: 0, streamsOpened: 0, streamsCompleted: 0, streamsFailed: 0,
@@ -61,5 +64,52 @@ describe('chart data for the HTML pages', () => {
     expect(metricFigure(2.5, '%')).toBe('2.5 %');
     expect(bytes(512)).toBe('512 B');
     expect(bytes(1536)).toBe('1.50 KiB');
+  });
+
+  describe('memory over time', () => {
+    const MIB = 1048576;
+    const growth = (growthBytesPerMin: number, r2: number, fittedSamples = 40, fittedSpanMs = 39_000): MemoryGrowth => ({
+      startBytes: 0, peakBytes: 0, endBytes: 0, growthBytesPerMin, r2, samples: fittedSamples, fittedSamples, fittedSpanMs,
+    });
+    // Target +60 MiB/min (1 MiB/s) from 100 MiB, client RSS flat at 50 MiB, heaps +0.5 MiB/s from 10 MiB.
+    const intervals = [1000, 2000, 3000].map((tMs) => ({
+      ...interval(tMs, 1000, 10),
+      targetMemoryBytes: (100 + (tMs / 1000 - 1)) * MIB,
+      clientRssBytes: 50 * MIB,
+      heapUsedBytes: (10 + 0.5 * (tMs / 1000 - 1)) * MIB,
+    }));
+    const report = {
+      intervals,
+      memory: { target: { source: 'pid 7', ...growth(60 * MIB, 0.97) }, client: growth(0, 0), clientHeap: growth(30 * MIB, 0.99, 4, 3000) },
+    } as unknown as Report;
+
+    it('draws target, client RSS and worker heaps in MiB, the target first, each with its fitted slope through its mean', () => {
+      const spec = memorySpec(report)!;
+      expect(spec.series.map((s) => s.label)).toEqual([
+        'Target memory', 'Target memory fitted slope', 'Client RSS', 'Client RSS fitted slope', 'Client worker heaps', 'Client worker heaps fitted slope (too short to judge)',
+      ]);
+      expect(spec.series[0]!.y).toEqual([100, 101, 102]);
+      // Slope 1 MiB/s through the mean (2 s, 101 MiB): the readings lie on it.
+      expect(spec.series[1]!.y).toEqual([100, 101, 102]);
+      expect(spec.series[1]!.dash).toBeDefined();
+      expect(spec.series[3]!.y).toEqual([50, 50, 50]);
+      expect(spec.series[5]!.y).toEqual([10, 10.5, 11]);
+      expect(spec.series[0]!.x).toEqual([1, 2, 3]);
+    });
+
+    it('draws only the series an old report has, and no chart without two readings', () => {
+      const old = { ...report, memory: { ...report.memory, target: undefined }, intervals: intervals.map(({ targetMemoryBytes: _t, clientRssBytes: _c, ...rest }) => rest) } as unknown as Report;
+      expect(memorySpec(old)!.series.map((s) => s.label)).toEqual(['Client worker heaps', 'Client worker heaps fitted slope (too short to judge)']);
+      const none = { ...old, intervals: old.intervals.map(({ heapUsedBytes: _h, ...rest }) => rest) } as unknown as Report;
+      expect(memorySpec(none)).toBeUndefined();
+    });
+
+    it('calls a steady rise a possible leak and says why there is no trend otherwise', () => {
+      expect(memoryVerdict('Target memory', growth(433_000_000, 0.97))).toBe('Target memory grows 412.94 MiB/min (r² 0.97): possible leak.');
+      expect(memoryVerdict('Client RSS', growth(2 * MIB, 0.1))).toBe('Client RSS: no trend — 2.00 MiB/min (r² 0.10), not a steady rise.');
+      expect(memoryVerdict('Client worker heaps', growth(30 * MIB, 0.99, 4, 3000))).toBe(
+        'Client worker heaps: no trend judged — 4 samples while the load ran (10 or more needed: run longer).',
+      );
+    });
   });
 });

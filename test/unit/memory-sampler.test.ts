@@ -136,18 +136,19 @@ describe('MemorySampler', () => {
     expect(sampler.rssSamples().map((s) => s.bytes)).toEqual([1, 2]);
   });
 
-  it('gives the load span in sample time: rssSeries shifts it by the clock reading at start()', async () => {
+  it('moves the samples and the load span to the load clock: ms since the load started (warm-up before the span)', async () => {
     const sampler = new MemorySampler(async () => ({ rssBytes: 1 }), { intervalMs: 250, nowMs: Date.now });
     sampler.start();
     await vi.advanceTimersByTimeAsync(500);
     await sampler.stop();
 
     expect(sampler.startedAtMs).toBe(1_000_000);
-    expect(rssSeries(sampler, { fromMs: 1_000_100, toMs: 1_000_400 })).toEqual({
-      samples: sampler.rssSamples(),
-      fitSpan: { fromMs: 100, toMs: 400 },
-    });
-    expect(rssSeries(sampler, undefined)).toEqual({ samples: sampler.rssSamples() });
+    // The load started 50 ms after the sampler: a 50 ms warm-up ended at 1_000_100.
+    const series = rssSeries(sampler, { fromMs: 1_000_100, toMs: 1_000_400 }, 50);
+    expect(series.fitSpan).toEqual({ fromMs: 50, toMs: 350 });
+    expect(series.samples.map((s) => s.tMs)).toEqual(sampler.rssSamples().map((s) => s.tMs - 50));
+    expect(series.samples[0]).toEqual({ tMs: -50, bytes: 1 });
+    expect(rssSeries(sampler, undefined, 50)).toEqual({ samples: sampler.rssSamples() });
   });
 
   it('rejects a non-positive interval', () => {

@@ -62,6 +62,21 @@ describe('mergeSegmentReports', () => {
     expect(report.thresholds?.passed).toBe(false);
   });
 
+  it('adds the segments’ client RSS per interval but keeps the one target’s highest reading, never a sum', () => {
+    const withMemory = (part: SegmentReportFile, rss: number, target: number): SegmentReportFile => ({
+      ...part,
+      report: { ...part.report, intervals: part.report.intervals.map((i) => ({ ...i, clientRssBytes: rss, targetMemoryBytes: target })) },
+    });
+    // Both segments started at the same second, so their intervals line up one to one.
+    const one = withMemory(segment(1, 2, 10, { startedAt: '2026-01-01T00:00:01.000Z' }), 100, 5000);
+    const two = withMemory(segment(2, 2, 10, { startedAt: '2026-01-01T00:00:01.000Z' }), 40, 5200);
+    const { report } = mergeSegmentReports([one, two]);
+    expect(report.intervals.map((i) => [i.clientRssBytes, i.targetMemoryBytes])).toEqual([[140, 5200], [140, 5200]]);
+    // An old segment without the fields: the merged intervals have none rather than a partial sum.
+    const old = segment(2, 2, 10, { startedAt: '2026-01-01T00:00:01.000Z' });
+    expect(mergeSegmentReports([one, old]).report.intervals.every((i) => i.clientRssBytes === undefined && i.targetMemoryBytes === undefined)).toBe(true);
+  });
+
   it('warns about missing segments and marks the merged report partial', () => {
     const { report, warnings } = mergeSegmentReports([segment(1, 3, 10), segment(3, 3, 10)]);
     expect(warnings).toEqual(['segment 2 of 3 missing: the merged report covers 2 of 3 segments, not the whole run']);

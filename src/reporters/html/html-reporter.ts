@@ -7,7 +7,11 @@ import { html, SafeHtml, type HtmlValue } from './escape-html.js';
 import { chartData, chartFigure } from './charts/chart-html.js';
 import { CHART_SCRIPT, UPLOT_CSS, UPLOT_JS } from './charts/chart-script.js';
 import type { ChartSpec } from './charts/chart-spec.js';
-import { activitySpec, errorsSpec, histogramSpec, latencySpec, memorySpec, throughputSpec } from './charts/run-charts.js';
+import { activitySpec, errorsSpec, histogramSpec, latencySpec, throughputSpec } from './charts/run-charts.js';
+import { memorySpec } from './charts/memory-chart.js';
+import { describeSchedule } from '../describe-schedule.js';
+import { redactUrl, redactUrlsInText } from '../../redact/redact-url.js';
+import { looksLikeLeak, memoryProcesses, memoryVerdict } from '../memory-verdict.js';
 
 const STYLE = `
 :root{--fg:#1d2433;--muted:#5b6475;--line:#d8dde6;--bg:#f5f6f8;--card:#fff;--bad:#b42318;--warn:#93370d;--good:#067647}
@@ -101,6 +105,7 @@ ${report.partial ? html`<div class="banner bad" data-banner="partial"><strong>Pa
 ${g.saturated ? html`<div class="banner warn" data-banner="saturated"><strong>Load generator saturated:</strong> latencies include its own queueing.<ul>${g.evidence.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
 ${g.targetRate && !g.targetRate.reached ? html`<div class="banner warn" data-banner="target-rate"><strong>Open model:</strong> ${g.targetRate.summary}</div>` : ''}
 ${t ? html`<div class="banner ${t.passed ? 'good' : 'bad'}" data-banner="thresholds"><strong>Thresholds ${t.passed ? 'passed' : 'failed'}:</strong> ${t.results.filter((r) => r.pass).length} of ${t.results.length} passed${t.abortedBy ? html`; the run was stopped early by ${t.abortedBy}` : ''}.</div>` : ''}
+${memoryProcesses(report).filter((p) => looksLikeLeak(p.growth)).map((p) => html`<div class="banner bad" data-banner="memory-leak"><strong>Memory:</strong> ${memoryVerdict(p.name, p.growth)}</div>`)}
 ${report.workerErrors.length ? html`<div class="banner bad" data-banner="worker-errors"><strong>Worker errors:</strong><ul>${report.workerErrors.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
 </header>`;
 }
@@ -139,22 +144,11 @@ function statusSection(report: Report): SafeHtml {
 
 const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
 
-/** The leak call-out in words: the heap slope when it can be judged, else why not. */
-export function leakVerdict(g: MemoryGrowthReport): string {
-  const shortfall = trendShortfall(g);
-  if (shortfall !== undefined) return `No memory trend judged: fewer than ${MIN_TREND_SAMPLES} samples or less than ${MIN_TREND_SPAN_MS / 1000} s of load sampled.`;
-  const perMin = g.growthBytesPerMin / 1048576;
-  const steady = g.r2 >= 0.8 && perMin > 0;
-  return steady
-    ? `Possible leak: the worker heaps grew ${perMin.toFixed(2)} MiB/min, a steady rise (fit r² ${g.r2.toFixed(2)}).`
-    : `No leak seen: heap growth ${perMin.toFixed(2)} MiB/min with fit r² ${g.r2.toFixed(2)} (not a steady rise).`;
-}
-
 function memorySection(report: Report, chart: ChartSpec | undefined): SafeHtml {
   const rows: [string, MemoryGrowthReport][] = [['client worker heaps (summed)', report.memory.clientHeap]];
   // A report rebuilt from a run journal has no client memory samples: no row of zeros.
   if (!report.notMeasured?.includes('clientMemory')) rows.unshift(['client resident set size', report.memory.client]);
-  if (report.memory.target) rows.push([`target (${report.memory.target.source})`, report.memory.target]);
+  if (report.memory.target) rows.push([`target (${redactUrlsInText(report.memory.target.source)})`, report.memory.target]);
   const table = dataTable(
     [{ label: 'process' }, { label: 'start (MiB)', numeric: true }, { label: 'peak (MiB)', numeric: true }, { label: 'end (MiB)', numeric: true }, { label: 'growth (MiB/min)', numeric: true }, { label: 'fit r²', numeric: true }, { label: 'samples', numeric: true }],
     rows.map(([label, g]) => {
@@ -162,10 +156,11 @@ function memorySection(report: Report, chart: ChartSpec | undefined): SafeHtml {
       return [label, mib(g.startBytes), mib(g.peakBytes), mib(g.endBytes), judged ? mib(g.growthBytesPerMin) : 'no trend', judged ? g.r2.toFixed(2) : '', count(g.samples)];
     }),
   );
+  const verdicts = html`<ul data-memory-verdicts>${memoryProcesses(report).map((p) => html`<li class="${looksLikeLeak(p.growth) ? 'fail' : ''}">${memoryVerdict(p.name, p.growth)}</li>`)}</ul>`;
   return section(
     'memory',
     'Memory',
-    html`${chart ? chartFigure(chart) : html`<p class="note">This report has no per-interval heap samples, so no memory-over-time chart is drawn.</p>`}${table}<p class="note">Growth: least-squares slope over the samples taken while the load ran (client resident set size and the target are kept as growth summaries, not per interval). "no trend": fewer than ${MIN_TREND_SAMPLES} samples or less than ${MIN_TREND_SPAN_MS / 1000} s of load sampled, where start-up growth would pass for a leak (report.json keeps the slope).</p>`,
+    html`${verdicts}${chart ? chartFigure(chart) : html`<p class="note">This report has no per-interval memory readings, so no memory-over-time chart is drawn.</p>`}${table}<p class="note">Growth: least-squares slope over the samples taken while the load ran. "no trend": fewer than ${MIN_TREND_SAMPLES} samples or less than ${MIN_TREND_SPAN_MS / 1000} s of load sampled, where start-up growth would pass for a leak (report.json keeps the slope).</p>`,
   );
 }
 
@@ -185,9 +180,6 @@ function generatorSection(report: Report): SafeHtml {
   const verdicts = [...(g.saturated ? ['saturated'] : []), ...(g.targetRate && !g.targetRate.reached ? ['target rate not reached'] : [])];
   return section('generator', `Load generator${verdicts.length ? ` (${verdicts.join('; ')})` : ''}`, html`${g.targetRate ? html`<p>${g.targetRate.summary}.</p>` : ''}<p>Process CPU: ${g.processCpuPercent}% of one core.</p>${g.evidence.length ? html`<ul>${g.evidence.map((e) => html`<li>${e}</li>`)}</ul>` : ''}${workers}`);
 }
-
-/** A metrics URL's user and password never reach the page. */
-const withoutCredentials = (source: string): string => source.replace(/\/\/[^/@\s]+@/g, '//[redacted]@');
 
 function settingsSection(report: Report): SafeHtml {
   const s = report.settings;
@@ -209,9 +201,18 @@ function settingsSection(report: Report): SafeHtml {
     ['proto', s.proto],
     ['warm-up', `${count(report.warmupMs)} ms`],
     ['target rate (open model schedule)', report.generator.targetRate ? `${rate(report.generator.targetRate.scheduledPerSec)} msg/s scheduled, ${rate(report.generator.targetRate.sentPerSec)} msg/s sent` : '— (closed model)'],
-    ['target memory source', report.memory.target ? withoutCredentials(report.memory.target.source) : '— (not watched)'],
+    ['rate schedule (as planned)', s.rateSchedule ? describeSchedule(s.rateSchedule, 'msg/s') : '—'],
+    ['stream schedule (as planned)', s.streamSchedule ? describeSchedule(s.streamSchedule, 'streams') : '—'],
+    ['target memory source', report.memory.target ? redactUrlsInText(report.memory.target.source) : '— (not watched)'],
+    ['target metrics URL (monitor.metricsUrl)', s.monitor?.metricsUrl ? redactUrl(s.monitor.metricsUrl) : '—'],
+    ['target pid (monitor.pid)', s.monitor?.pid === undefined ? '—' : String(s.monitor.pid)],
+    ['memory sampling interval', s.monitor ? `${count(s.monitor.intervalMs)} ms` : '—'],
+    ['live metrics port (monitor.metricsPort)', s.monitor?.metricsPort === undefined ? '—' : String(s.monitor.metricsPort)],
+    ['thresholds (as written)', s.thresholds?.length ? s.thresholds.map((t) => `${t.metric} ${t.condition}${t.abortOnFail ? ' (abort on fail)' : ''}`).join('; ') : '—'],
     ['rounds (interleaved comparison)', report.rounds ? count(report.rounds.length) : '—'],
-    ['split by version', report.versions ? Object.keys(report.versions).join(', ') : '—'],
+    ['split by (split.by)', s.split ? s.split.by : '—'],
+    ['split: versions seen', report.versions ? Object.keys(report.versions).join(', ') : '—'],
+    ['routed streams (split.routed)', s.split?.routed ? `${(s.split.routed.share * 100).toLocaleString('en-US', { maximumFractionDigits: 1 })} % of streams carry ${Object.entries(s.split.routed.metadata).map(([k, v]) => `${k}: ${v}`).join(', ')}` : '—'],
   ];
   const metadata = Object.entries(s.metadata);
   return section(
@@ -228,7 +229,7 @@ function errorsSection(report: Report): SafeHtml {
 
 /** The run's charts, as data for the page script (and for any page that reuses it). */
 export function runChartSpecs(report: Report): { throughput: ChartSpec; latency: ChartSpec; errors: ChartSpec; activity: ChartSpec; memory?: ChartSpec; histogram: ChartSpec } {
-  const memory = memorySpec(report, leakVerdict(report.memory.clientHeap));
+  const memory = memorySpec(report);
   return { throughput: throughputSpec(report), latency: latencySpec(report), errors: errorsSpec(report), activity: activitySpec(report), ...(memory ? { memory } : {}), histogram: histogramSpec(report) };
 }
 

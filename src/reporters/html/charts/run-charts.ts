@@ -70,7 +70,7 @@ export function roundBands(report: ChartRun): ChartBand[] {
   return (report.rounds ?? []).map((r, i) => ({ from: r.offsetMs / 1000, to: (r.offsetMs + r.durationMs) / 1000, label: `round ${i + 1}` }));
 }
 
-function timeChart(report: ChartRun, id: string, title: string, yLabel: string, series: ChartSeriesSpec[], note?: string): ChartSpec {
+export function timeChart(report: ChartRun, id: string, title: string, yLabel: string, series: ChartSeriesSpec[], note?: string): ChartSpec {
   return { id, title, xLabel: TIME_LABEL, yLabel, series, xMax: runEndSec(report), bands: roundBands(report), ...(note ? { note } : {}) };
 }
 
@@ -121,22 +121,6 @@ export function activitySpec(report: ChartRun): ChartSpec {
     intervalSeries(report, (i) => i.activeStreams, { label: 'streams', color: COLORS.purple, unit: 'streams' }),
     intervalSeries(report, (i) => i.activeConnections, { label: 'connections', color: COLORS.teal, dash: DASHES[1], unit: 'connections' }),
   ]);
-}
-
-const MIB = 1048576;
-
-/** Worker heaps per interval with the report's fitted slope drawn through their mean; null without samples. */
-export function memorySpec(report: Report, leakVerdict: string): ChartSpec | undefined {
-  const samples = report.intervals.filter((i) => i.heapUsedBytes !== undefined);
-  if (samples.length < 2) return undefined;
-  const meanT = samples.reduce((s, i) => s + i.tMs, 0) / samples.length;
-  const meanB = samples.reduce((s, i) => s + i.heapUsedBytes!, 0) / samples.length;
-  const slopePerMs = report.memory.clientHeap.growthBytesPerMin / 60_000;
-  const mib = (bytes: number): number => Math.round((bytes / MIB) * 1000) / 1000;
-  return timeChart(report, 'memory-over-time', 'Client worker heaps over time', 'heap in use (MiB)', [
-    intervalSeries(report, (i) => (i.heapUsedBytes === undefined ? null : mib(i.heapUsedBytes)), { label: 'worker heaps (summed)', color: COLORS.purple, unit: 'MiB' }),
-    intervalSeries(report, (i) => mib(meanB + slopePerMs * (i.tMs - meanT)), { label: 'fitted slope', color: COLORS.grey, dash: DASHES[1], unit: 'MiB' }),
-  ], leakVerdict);
 }
 
 export function histogramSpec(report: Report): ChartSpec {

@@ -1,0 +1,49 @@
+import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
+import type { MonitorPlan, ReportPlan } from '../plan/run-plan.js';
+import { redactMetadata } from '../redact/redact-metadata.js';
+import { redactUrl } from '../redact/redact-url.js';
+import type { Schedule } from '../types/schedule.js';
+import type { ReportSchedule, ReportSettings } from './report.js';
+
+/** An open-ended last stage (Infinity ms, which JSON cannot hold) is kept without a duration. */
+function reportSchedule(schedule: Schedule): ReportSchedule {
+  return {
+    initial: schedule.initial,
+    stages: schedule.stages.map(({ durationMs, value, ramp }) => (Number.isFinite(durationMs) ? { durationMs, value, ramp } : { value, ramp })),
+  };
+}
+
+function monitorSettings(monitor: MonitorPlan): NonNullable<ReportSettings['monitor']> {
+  return {
+    ...(monitor.pid === undefined ? {} : { pid: monitor.pid }),
+    ...(monitor.metricsUrl === undefined ? {} : { metricsUrl: redactUrl(monitor.metricsUrl) }),
+    intervalMs: monitor.intervalMs,
+    ...(monitor.metricsPort === undefined ? {} : { metricsPort: monitor.metricsPort }),
+  };
+}
+
+/** Every setting of the plan that shaped the run, secrets redacted: the report's `settings`. */
+export function reportSettings(plan: ReportPlan, protoPath: string, workerChoice?: WorkerCountChoice, monitor?: MonitorPlan): ReportSettings {
+  const { split } = plan;
+  return {
+    streams: plan.load.streams,
+    connections: plan.load.connections,
+    workers: plan.load.workers,
+    ...(workerChoice ? { workerChoice } : {}),
+    ...(plan.load.durationMs === undefined ? {} : { durationMs: plan.load.durationMs }),
+    ...(plan.load.messages === undefined ? {} : { messages: plan.load.messages }),
+    stream: { ...plan.stream },
+    insecure: plan.insecure,
+    transport: plan.transport,
+    maxReceiveMessageBytes: plan.maxReceiveMessageBytes,
+    metadata: redactMetadata(plan.metadata),
+    proto: protoPath,
+    ...(plan.tls && !plan.insecure ? { tls: { ...plan.tls } } : {}),
+    // As written, so that `grpc-bench merge` can judge the merged segments again.
+    ...(plan.thresholds.length ? { thresholds: plan.thresholds.map(({ metric, condition, abortOnFail }) => ({ metric, condition, abortOnFail })) } : {}),
+    ...(plan.load.rateSchedule ? { rateSchedule: reportSchedule(plan.load.rateSchedule) } : {}),
+    ...(plan.load.streamSchedule ? { streamSchedule: reportSchedule(plan.load.streamSchedule) } : {}),
+    ...(split ? { split: { by: split.by, ...(split.routed ? { routed: { share: split.routed.share, metadata: redactMetadata(split.routed.metadata) } } : {}) } } : {}),
+    ...(monitor ? { monitor: monitorSettings(monitor) } : {}),
+  };
+}
