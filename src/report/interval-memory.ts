@@ -1,13 +1,26 @@
 import type { MemorySample } from '../stats/memory-growth.js';
 import type { ReportInterval } from './report.js';
 
-/** The bytes of the sample nearest `tMs` (the earlier one on a tie); undefined without samples. */
+/**
+ * The bytes of the sample nearest `tMs` (the earlier one on a tie); undefined without samples.
+ * `samples` in time order (as a sampler keeps them): a binary search, so an hour of intervals stays cheap.
+ */
 export function nearestSampleBytes(samples: ReadonlyArray<MemorySample>, tMs: number): number | undefined {
-  let best: MemorySample | undefined;
-  for (const sample of samples) {
-    if (!best || Math.abs(sample.tMs - tMs) < Math.abs(best.tMs - tMs) || (Math.abs(sample.tMs - tMs) === Math.abs(best.tMs - tMs) && sample.tMs < best.tMs)) best = sample;
+  if (samples.length === 0) return undefined;
+  // The first sample at or after tMs …
+  let low = 0;
+  let high = samples.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (samples[mid]!.tMs < tMs) low = mid + 1;
+    else high = mid;
   }
-  return best?.bytes;
+  const after = samples[low];
+  const before = samples[low - 1];
+  // … or the one before it, when that is as near or nearer.
+  if (!after) return before!.bytes;
+  if (!before) return after.bytes;
+  return tMs - before.tMs <= after.tMs - tMs ? before.bytes : after.bytes;
 }
 
 /**

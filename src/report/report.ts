@@ -1,3 +1,4 @@
+// Over 300 lines: the one Report type, each field documented where it is declared (each shape declared once).
 import type { StreamSettings } from '../types/stream-settings.js';
 import type { MemoryGrowth } from '../stats/memory-growth.js';
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';

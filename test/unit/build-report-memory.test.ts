@@ -5,6 +5,7 @@ import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { planScenario } from '../../src/plan/plan-scenario.js';
 import { memoryGrowth, type MemorySample } from '../../src/stats/memory-growth.js';
 import { intervalSnapshot } from '../helpers/interval-snapshot.js';
+import { nearestSampleBytes } from '../../src/report/interval-memory.js';
 
 const MB = 1e6;
 // Every interval but the last is 500 ms long.
@@ -78,5 +79,13 @@ describe('buildReport memory figures', () => {
 
     const unwatched = buildReport({ ...input(), clientRss: { samples: [] }, targetMemory: undefined }).intervals[0]!;
     expect('clientRssBytes' in unwatched || 'targetMemoryBytes' in unwatched).toBe(false);
+  });
+});
+
+describe('nearestSampleBytes', () => {
+  const samples = [{ tMs: -100, bytes: 1 }, { tMs: 500, bytes: 2 }, { tMs: 1000, bytes: 3 }];
+  it('takes the sample nearest in time, the earlier on a tie, and the ends beyond the samples', () => {
+    expect([-500, 199, 200, 201, 750, 751, 5000].map((t) => nearestSampleBytes(samples, t))).toEqual([1, 1, 1, 2, 2, 3, 3]);
+    expect(nearestSampleBytes([], 0)).toBeUndefined();
   });
 });
