@@ -1,15 +1,14 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compareReports } from '../compare/compare-reports.js';
 import { parseTolerances } from '../compare/parse-tolerances.js';
 import { BenchError } from '../errors/bench-error.js';
-import { cannotWriteError } from '../reporters/cannot-write-error.js';
+import { claimReportDir } from '../reporters/claim-report-dir.js';
 import { renderComparisonConsole } from '../reporters/comparison-console.js';
 import { renderComparisonMarkdown } from '../reporters/comparison-markdown.js';
 import { describeComparison } from '../reporters/described-comparison.js';
 import { renderComparisonHtml } from '../reporters/html/comparison-html.js';
 import { jsonReporter } from '../reporters/json-reporter.js';
-import { pathTimestamp } from '../reporters/path-timestamp.js';
+import { ensureWritableDir } from '../reporters/ensure-writable-dir.js';
 import { writeFileAtomic } from '../reporters/write-file-atomic.js';
 import { redactMetadata } from '../redact/redact-metadata.js';
 import { runInterleaved } from '../run/run-interleaved.js';
@@ -30,12 +29,8 @@ function sideLabel(side: string, target: string, metadata: Record<string, string
 export async function canaryRoundsCommand(scenario: Scenario, io: CliIo, signal: AbortSignal): Promise<number> {
   const plan = scenario.compare!;
   const maxRegression = plan.maxRegression === undefined ? {} : parseTolerances(plan.maxRegression);
-  const dir = resolve(io.cwd, scenario.output.path ?? join('reports', `${scenario.name}-${pathTimestamp(new Date())}`));
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw cannotWriteError('output', `to ${dir}`, error);
-  }
+  const dir = scenario.output.path === undefined ? claimReportDir(resolve(io.cwd, 'reports'), scenario.name, new Date()) : resolve(io.cwd, scenario.output.path);
+  if (scenario.output.path !== undefined) ensureWritableDir(dir, 'output');
   const outcome = await runInterleaved(scenario, {
     signal,
     onWorkerProbe: (probe) => io.stderr(workerProbeLine(probe)),

@@ -1,5 +1,6 @@
 import { relative, resolve } from 'node:path';
-import { ensureWritableDir, planOutput } from '../reporters/plan-output.js';
+import { ensureWritableDir } from '../reporters/ensure-writable-dir.js';
+import { planOutput } from '../reporters/plan-output.js';
 import { checkHeaderListSize, DEFAULT_HEADER_LIST_LIMIT_BYTES } from '../run/check-header-list-size.js';
 import { checkScenario, type CheckedScenario } from '../run/check-scenario.js';
 import { requestMetadataSets } from '../run/request-metadata-sets.js';

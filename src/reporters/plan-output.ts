@@ -1,11 +1,11 @@
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { BenchError } from '../errors/bench-error.js';
 import { cannotWriteError } from './cannot-write-error.js';
-import { pathTimestamp } from './path-timestamp.js';
+import { claimReportDir } from './claim-report-dir.js';
 import { findReporter } from './reporter-registry.js';
 import type { Reporter } from './reporter.js';
-import { tempPathIn } from './write-file-atomic.js';
+import { ensureWritableDir } from './ensure-writable-dir.js';
 
 export interface OutputPlan {
   /** Print the console summary to stdout. */
@@ -21,51 +21,6 @@ export interface OutputPlan {
 
 /** The run journal's name in a report directory. */
 export const JOURNAL_FILE = 'journal.jsonl';
-
-/**
- * Creates a file in `dir` and removes it again: the permission bits say yes to root everywhere,
- * and /proc or a read-only mount refuse only an actual file. Reports are written the same way
- * (a temporary file, then a rename), so this is the check that counts.
- */
-function tryTempFile(dir: string): void {
-  const probe = tempPathIn(dir, 'grpc-bench-check');
-  closeSync(openSync(probe, 'wx'));
-  rmSync(probe, { force: true });
-}
-
-/**
- * Creates `dir` level by level from its nearest existing ancestor and checks it can be written.
- * (A recursive mkdir never returns for some paths under /proc, so each level is made by hand.)
- * `create: false` only checks: the nearest existing ancestor must be a writable directory in which
- * the first missing level can be made (it is made and removed again; nothing is left behind).
- */
-export function ensureWritableDir(dir: string, what: string, create = true): void {
-  const missing: string[] = [];
-  let existing = dir;
-  while (!existsSync(existing)) {
-    missing.unshift(existing);
-    const parent = dirname(existing);
-    if (parent === existing) break;
-    existing = parent;
-  }
-  try {
-    if (!statSync(existing).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    accessSync(existing, constants.W_OK);
-    if (!create) {
-      if (missing.length) {
-        mkdirSync(missing[0]!);
-        rmdirSync(missing[0]!);
-      } else {
-        tryTempFile(existing);
-      }
-      return;
-    }
-    for (const level of missing) mkdirSync(level);
-    tryTempFile(dir);
-  } catch (error) {
-    throw cannotWriteError(what, `to ${dir}`, error);
-  }
-}
 
 function checkWritableFile(path: string): void {
   try {
@@ -103,8 +58,8 @@ export function planOutput(formats: string[], path: string | undefined, name: st
     if (!existing || existing.isFile()) plan.journal = `${target}.journal.jsonl`;
     return plan;
   }
-  const dir = target ?? resolve(cwd, 'reports', `${name}-${pathTimestamp(now)}`);
-  ensureWritableDir(dir, 'output', create);
+  const dir = target ?? claimReportDir(resolve(cwd, 'reports'), name, now, create);
+  if (target !== undefined) ensureWritableDir(dir, 'output', create);
   for (const reporter of fileReporters) plan.files.push({ reporter, path: join(dir, `report.${reporter.extension}`) });
   plan.journal = join(dir, JOURNAL_FILE);
   return plan;
