@@ -118,7 +118,7 @@ function verdictSection(comparison: DescribedComparison, baseline: Report, candi
     'Statistical comparison',
     html`<div class="banner ${VERDICT_CLASS[comparison.verdict] ?? 'warn'}" data-banner="verdict" data-verdict="${comparison.verdict}">${comparison.headline}</div>
 ${comparison.notes.length ? html`<ul>${comparison.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
-${dataTable([{ label: 'metric' }, { label: 'baseline (judged)', numeric: true }, { label: 'candidate (judged)', numeric: true }, { label: 'whole run: baseline / candidate', numeric: true }, { label: 'tolerance', nowrap: true }, { label: 'p-value', numeric: true }, { label: 'verdict', nowrap: true }, { label: 'finding' }], rows)}
+${dataTable([{ label: 'metric', nowrap: true }, { label: 'baseline (judged)', numeric: true }, { label: 'candidate (judged)', numeric: true }, { label: 'whole run: baseline / candidate', numeric: true }, { label: 'tolerance', nowrap: true }, { label: 'p-value', numeric: true }, { label: 'verdict', nowrap: true }, { label: 'finding' }], rows)}
 <p class="note">Significance level ${comparison.alpha}; intervals used: ${intervalsUsed(comparison.baseline)} of the baseline, ${intervalsUsed(comparison.candidate)} of the candidate; ${
       comparison.design === 'rounds'
         ? `${comparison.rounds} interleaved rounds, each one ratio: t-test on the per-round log ratios with ${comparison.rounds - 1} degrees of freedom, t interval of the ratio`
