@@ -17,6 +17,20 @@ const TYPED_PROTOS = ['typed.proto', 'typed-legacy.proto'];
 /** A scenario on test/fixtures/typed.proto whose data is `data` (YAML lines under `data:`). */
 const typed = (data: string): string => `proto: typed.proto\ncall: typed.TypedService/Exchange\ndata:\n${data}`;
 
+/** The first two steps of the reservation flow (docs/flows.md), YAML lines under `steps:`. */
+const ORDER_STEPS = [
+  '    - send: order',
+  '      message: { user_id: "u_{{streamId}}", items: [{ sku_id: s_001, count: 1 }] }',
+  '    - await: reserved',
+  '      until: { status: RESERVED }',
+  '      within: 500ms',
+  '      capture: { reservation: reservation_id }',
+  '      checks: { reserved: { reservation_id: { present: true } } }',
+  '',
+].join('\n');
+/** A scenario whose stream runs a flow of `steps` (YAML lines under `steps:`). */
+const flow = (steps: string): string => `stream:\n  correlateBy: request_id\n  flow:\n    steps:\n${steps.replace(/^ {4}/gm, '      ')}`;
+
 /** Scenario files (and what they refer to), written once into the working directory. */
 const FILES: Record<string, string | Buffer> = {
   'ok.yaml': 'name: ok\n',
@@ -71,6 +85,16 @@ const FILES: Record<string, string | Buffer> = {
   'metadata-reserved.yaml': 'metadata:\n  grpc-timeout: 1S\n',
   'routed-bad-key.yaml': 'split:\n  by: served_by\n  routed:\n    share: 0.5\n    metadata:\n      "X Y": "1"\n',
   'metadata-big.yaml': `metadata:\n  x-big: ${'a'.repeat(100_000)}\n`,
+  'flow-ok.yaml': flow(ORDER_STEPS),
+  'flow-unknown-step-field.yaml': flow(ORDER_STEPS.replace('within: 500ms', 'wthin: 500ms')),
+  'flow-no-step-kind.yaml': flow(`${ORDER_STEPS}    - sned: confirm\n`),
+  'flow-capture-missing-field.yaml': flow(ORDER_STEPS.replace('reservation: reservation_id', 'reservation: reservation_number')),
+  'flow-await-missing-field.yaml': flow(ORDER_STEPS.replace('until: { status: RESERVED }', 'until: { state: RESERVED }')),
+  'flow-until-nested-message.yaml': flow(ORDER_STEPS.replace('until: { status: RESERVED }', 'until: { status: RESERVED, stock: RESERVED }')),
+  'flow-variable-before-capture.yaml': flow(ORDER_STEPS.replace('user_id: "u_{{streamId}}"', 'user_id: "{{reservation}}"')),
+  'flow-send-field.yaml': flow(`${ORDER_STEPS}    - send: confirm\n      message: { kind: CONFIRM, reservation: "{{reservation}}" }\n`),
+  'flow-threshold-unknown-step.yaml': `${flow(ORDER_STEPS)}thresholds:\n  step.confirm.p99: "<20ms"\n`,
+  'flow-threshold-statistic.yaml': `${flow(ORDER_STEPS)}thresholds:\n  checks.reserved.ratio: ">99%"\n`,
   'metadata-big-secret.yaml': `metadata:\n  authorization: "Bearer ${'k'.repeat(100_000)}"\n`,
 };
 
@@ -157,6 +181,16 @@ const CASES: Case[] = [
   { name: 'the same key twice in -m', args: ['validate', 'ok.yaml', '-m', '{"X-Id":"1","x-id":"2"}'], code: 'SCENARIO_INVALID', exit: 3, names: ['metadata.x-id', 'the same key as "X-Id"'] },
   { name: '100 KB metadata value', args: ['validate', 'metadata-big.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['metadata-big.yaml', 'metadata: the request headers come to 100,', 'the largest "x-big" with 100,', 'expected at most 8,192 bytes'] },
   { name: '100 KB secret metadata value', args: ['validate', 'metadata-big-secret.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['metadata-big-secret.yaml', 'the largest "authorization" with 100,', 'expected at most 8,192 bytes'], hidden: ['kkkkkk', 'Bearer'] },
+  { name: 'flow: unknown step field', args: ['validate', 'flow-unknown-step-field.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['flow-unknown-step-field.yaml', 'stream.flow.steps.1: unknown key "wthin"', 'within'] },
+  { name: 'flow: a step of no known kind', args: ['validate', 'flow-no-step-kind.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['stream.flow.steps.2', 'expected one of send, await, pause, repeat', 'sned'] },
+  { name: 'flow: capture of a field the response lacks', args: ['validate', 'flow-capture-missing-field.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['flow-capture-missing-field.yaml', 'stream.flow.steps.1.capture.reservation', '"reservation_number" is not a field of pb.CreateOrderResponse', 'reservation_id'] },
+  { name: 'flow: await on a field the response lacks', args: ['validate', 'flow-await-missing-field.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['stream.flow.steps.1.until.state', '"state" is not a field of pb.CreateOrderResponse'] },
+  { name: 'flow: await comparing a message field', args: ['validate', 'flow-until-nested-message.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['stream.flow.steps.1.until.stock', 'message field (pb.StockUpdate)', 'stock.sku_id'] },
+  { name: 'flow: variable used before it is captured', args: ['validate', 'flow-variable-before-capture.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['flow-variable-before-capture.yaml', 'stream.flow.steps.0.message.user_id', '{{reservation}} is used before it is captured', 'await "reserved"'] },
+  { name: 'flow: a send message field the request lacks', args: ['validate', 'flow-send-field.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['flow-send-field.yaml', 'stream.flow.steps.2.message', 'unknown field "reservation"', 'reservation_id'] },
+  { name: 'flow: threshold on a step the flow lacks', args: ['validate', 'flow-threshold-unknown-step.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['thresholds.step.confirm.p99', 'expected an await step of the flow (reserved)', '"confirm"'] },
+  { name: 'flow: threshold with an unknown check statistic', args: ['validate', 'flow-threshold-statistic.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['thresholds.checks.reserved.ratio', 'rate, passes, fails', '"ratio"'] },
+  { name: 'run refuses a valid flow (not yet executed)', args: ['run', 'flow-ok.yaml', '-O', 'console'], code: 'SCENARIO_INVALID', exit: 3, names: ['flow-ok.yaml', 'stream.flow: flows are validated but not yet executed'] },
   { name: 'compare with one report (yargs stops before the handler)', args: ['compare', 'a.json'], code: 'USAGE', exit: 2, names: ['non-option arguments: got 1, need at least 2'] },
   { name: 'validate without a file (yargs stops before the handler)', args: ['validate'], code: 'USAGE', exit: 2, names: ['non-option arguments: got 0, need at least 1'] },
 ];
