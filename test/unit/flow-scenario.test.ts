@@ -6,19 +6,10 @@ import { runScenario } from '../../src/run/run-scenario.js';
 import { compileMessageTemplate } from '../../src/scenario/compile-message-template.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { parseFlowThreshold, ThresholdError } from '../../src/scenario/parse-threshold.js';
+import { benchErrorOf } from '../helpers/bench-error-of.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../scenarios/reservation-flow.yaml', import.meta.url));
 
-/** Runs `fn`, which must throw a BenchError, and returns its message. */
-function problemOf(fn: () => unknown): BenchError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BenchError);
-    return error as BenchError;
-  }
-  throw new Error('expected a BenchError, but nothing was thrown');
-}
 
 const order = { send: 'order', message: { user_id: 'u_{{streamId}}' } };
 const reserved = { await: 'reserved', until: { status: 'RESERVED' }, within: '500ms', capture: { reservation: 'reservation_id' } };
@@ -47,7 +38,7 @@ describe('scenario flows', () => {
   });
 
   it('lists every problem the schema sees at once, each by its path', () => {
-    const { message, code } = problemOf(withFlow([{ ...order, mesage: {} }, { ...reserved, within: 'soon' }, { pause: '1ms', send: 'x' }, { repeat: 0, steps: [] }]));
+    const { message, code } = benchErrorOf(withFlow([{ ...order, mesage: {} }, { ...reserved, within: 'soon' }, { pause: '1ms', send: 'x' }, { repeat: 0, steps: [] }]));
 
     expect(code).toBe('SCENARIO_INVALID');
     expect(message).toContain('stream.flow.steps.0: unknown key "mesage"; did you mean message?');
@@ -61,15 +52,15 @@ describe('scenario flows', () => {
     expect(() => withFlow([order, reserved, confirm, decided])()).not.toThrow();
     expect(() => withFlow([{ repeat: 2, steps: [order, reserved, confirm] }, { ...confirm, send: 'confirm-again' }])()).not.toThrow();
 
-    const inLoop = problemOf(withFlow([{ repeat: 2, steps: [order, confirm, reserved] }])).message;
+    const inLoop = benchErrorOf(withFlow([{ repeat: 2, steps: [order, confirm, reserved] }])).message;
     expect(inLoop).toContain('stream.flow.steps.0.steps.1.message.reservation_id: {{reservation}} is used before it is captured (await "reserved" captures it later)');
-    const never = problemOf(withFlow([order, { ...confirm, message: { reservation_id: '{{reservaton}}' } }, reserved])).message;
+    const never = benchErrorOf(withFlow([order, { ...confirm, message: { reservation_id: '{{reservaton}}' } }, reserved])).message;
     expect(never).toContain('stream.flow.steps.1.message.reservation_id: expected a built-in template');
     expect(never).toContain('got {{reservaton}}');
   });
 
   it('refuses step and check names used twice, and flow settings that do not combine', () => {
-    const { message } = problemOf(
+    const { message } = benchErrorOf(
       withFlow([order, reserved, { ...decided, await: 'reserved' }, { ...decided, checks: { confirmed: { status: 'REJECTED' } } }], {
         stream: { flow: { steps: [order, reserved, { ...decided, await: 'reserved' }, { ...decided, checks: { confirmed: { status: 'REJECTED' } } }] }, window: 2, interval: '1ms' },
         load: { messages: 10 },
@@ -84,7 +75,7 @@ describe('scenario flows', () => {
   });
 
   it('checks awaits, checks, captures and unsolicited against the response message, and sends against the request', () => {
-    const fields = problemOf(() =>
+    const fields = benchErrorOf(() =>
       checkScenario(
         withFlow([order, { ...reserved, until: { status: 3, 'stock.available': 5, 'stock.colour': 'x' }, capture: { s: 'stock', r: 'reservation_id' } }, decided], {})(),
       ),
@@ -95,7 +86,7 @@ describe('scenario flows', () => {
     expect(fields.message).toContain('stream.flow.steps.1.until.stock.colour: "stock.colour" is not a field of pb.StockUpdate, which has sku_id, available');
     expect(fields.message).toContain('stream.flow.steps.1.capture.s: "stock" is a message field');
 
-    const sent = problemOf(() => checkScenario(withFlow([order, reserved, { ...confirm, message: { kind: 'CONFIRMED', reservation_id: '{{reservation}}' } }])()));
+    const sent = benchErrorOf(() => checkScenario(withFlow([order, reserved, { ...confirm, message: { kind: 'CONFIRMED', reservation_id: '{{reservation}}' } }])()));
     expect(sent.code).toBe('MESSAGE_INVALID');
     expect(sent.message).toContain('stream.flow.steps.2.message.kind: "CONFIRMED" is not a value of enum pb.RequestKind');
   });
@@ -120,14 +111,14 @@ describe('scenario flows', () => {
     ['step.confirm.p42', '<1ms', 'expected one of p50, p90, p95, p99, p999, max, mean, count, timeouts, got "p42"'],
     ['checks.confirmed.rate', '<20ms', 'a percentage'],
   ])('refuses the flow threshold %s: %s', (metric, condition, problem) => {
-    const error = problemOf(() => parseFlowThreshold(metric, condition));
+    const error = benchErrorOf(() => parseFlowThreshold(metric, condition));
     expect(error).toBeInstanceOf(ThresholdError);
     expect(error.message).toContain(`thresholds.${metric}`);
     expect(error.message).toContain(problem);
   });
 
   it('a flow threshold without a flow is refused', () => {
-    const { message } = problemOf(() => loadScenario({ overrides: { thresholds: { 'checks.confirmed.rate': '>99%' } } as never }));
+    const { message } = benchErrorOf(() => loadScenario({ overrides: { thresholds: { 'checks.confirmed.rate': '>99%' } } as never }));
 
     expect(message).toContain('thresholds.checks.confirmed.rate: names a flow\'s check, but the scenario has no stream.flow');
   });
