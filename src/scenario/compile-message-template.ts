@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BenchError } from '../errors/bench-error.js';
 import { showValue } from './format-issues.js';
+import { TEMPLATE_TAG } from './template-tags.js';
 
 /** What a template can refer to when one request message is built. */
 export interface TemplateContext {
@@ -25,7 +26,6 @@ export interface CompiledMessage {
 
 type Piece = string | ((context: TemplateContext) => string | number);
 
-const TEMPLATE_TAG = /\{\{\s*([^}]*?)\s*\}\}/g;
 const HAS_TEMPLATE_TAG = /\{\{\s*([^}]*?)\s*\}\}/;
 
 /** Whether building a message rewrites this string (it holds at least one tag). */
@@ -44,14 +44,6 @@ function randomString(length: number): string {
 
 export function requestIdOf(context: TemplateContext): string {
   return `${context.workerId}-${context.streamId}-${context.messageIndex}`;
-}
-
-/** The tags every template knows; a flow's captured variables come on top. */
-export const BUILT_IN_TAGS: ReadonlyArray<string> = ['requestId', 'streamId', 'workerId', 'messageIndex', 'uuid', 'timestamp', 'randomInt', 'randomString'];
-
-/** The name of every tag in `text` (`{{randomInt 1 5}}` → randomInt), in order. */
-export function templateTagNames(text: string): string[] {
-  return [...text.matchAll(TEMPLATE_TAG)].map((match) => match[1]!.split(/\s+/)[0]!);
 }
 
 function compileTag(tag: string, where: string, variables: ReadonlySet<string>): (context: TemplateContext) => string | number {

@@ -1,4 +1,4 @@
-import { BUILT_IN_TAGS, templateTagNames } from './compile-message-template.js';
+import { BUILT_IN_TAGS, templateTagNames } from './template-tags.js';
 import type { AwaitStep, Flow, FlowStep, SendStep } from './flow-schema.js';
 import type { FlowThresholdCondition } from './parse-threshold.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BUILT_IN_TAGS } from './compile-message-template.js';
+import { BUILT_IN_TAGS } from './template-tags.js';
 import { positiveDurationSchema, positiveIntSchema } from './duration-schema.js';
 
 /**
