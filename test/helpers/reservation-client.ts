@@ -19,6 +19,8 @@ export interface ReservationRun {
   confirm?: boolean;
   /** Half-closes only once this many STOCK_UPDATE pushes arrived (default 0). */
   pushesBeforeEnd?: number;
+  /** Request headers of the stream (a canary route's header, say). */
+  metadata?: grpc.Metadata;
 }
 
 export function confirmRequest(requestId: string, reservationId: string): CreateOrderRequest {
@@ -31,7 +33,7 @@ export function confirmRequest(requestId: string, reservationId: string): Create
  * (CONFIRMED/REJECTED, or RESERVED when not confirming) and enough pushes have arrived.
  */
 export function runReservationStream(client: OrderClient, run: ReservationRun): Promise<ReservationOutcome> {
-  const call = client.createOrderStream();
+  const call = client.createOrderStream(run.metadata);
   const outcome = collectStream(call);
   const byStatus: Record<string, number> = {};
   const confirmedIds: string[] = [];
