@@ -190,6 +190,7 @@ const CASES: Case[] = [
   { name: 'flow: a send message field the request lacks', args: ['validate', 'flow-send-field.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['flow-send-field.yaml', 'stream.flow.steps.2.message', 'unknown field "reservation"', 'reservation_id'] },
   { name: 'flow: threshold on a step the flow lacks', args: ['validate', 'flow-threshold-unknown-step.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['thresholds.step.confirm.p99', 'expected an await step of the flow (reserved)', '"confirm"'] },
   { name: 'flow: threshold with an unknown check statistic', args: ['validate', 'flow-threshold-statistic.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['thresholds.checks.reserved.ratio', 'rate, passes, fails', '"ratio"'] },
+  { name: 'flow: --threshold on a step the flow lacks', args: ['validate', 'flow-ok.yaml', '--threshold', 'step.decided.p99<20ms'], code: 'SCENARIO_INVALID', exit: 3, names: ['flow-ok.yaml', 'thresholds.step.decided.p99', '"decided"'] },
   { name: 'run refuses a valid flow (not yet executed)', args: ['run', 'flow-ok.yaml', '-O', 'console'], code: 'SCENARIO_INVALID', exit: 3, names: ['flow-ok.yaml', 'stream.flow: flows are validated but not yet executed'] },
   { name: 'compare with one report (yargs stops before the handler)', args: ['compare', 'a.json'], code: 'USAGE', exit: 2, names: ['non-option arguments: got 1, need at least 2'] },
   { name: 'validate without a file (yargs stops before the handler)', args: ['validate'], code: 'USAGE', exit: 2, names: ['non-option arguments: got 0, need at least 1'] },

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parseThresholdFlags } from '../../src/cli/parse-threshold-flags.js';
 import { BenchError } from '../../src/errors/bench-error.js';
 import { checkScenario } from '../../src/run/check-scenario.js';
 import { runScenario } from '../../src/run/run-scenario.js';
@@ -115,6 +116,10 @@ describe('scenario flows', () => {
     expect(error).toBeInstanceOf(ThresholdError);
     expect(error.message).toContain(`thresholds.${metric}`);
     expect(error.message).toContain(problem);
+  });
+
+  it('--threshold takes flow names', () => {
+    expect(parseThresholdFlags(['step.confirm-2.p99<20ms', 'checks.confirmed.rate >99%'])).toEqual({ 'step.confirm-2.p99': '<20ms', 'checks.confirmed.rate': '>99%' });
   });
 
   it('a flow threshold without a flow is refused', () => {
