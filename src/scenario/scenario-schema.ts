@@ -5,7 +5,7 @@ import { DEFAULT_ABORT_AFTER_MS, isFlowThresholdName, parseFlowThreshold, parseT
 import { flowSchema, type Flow } from './flow-schema.js';
 import { flowScenarioProblems } from './flow-scenario-problems.js';
 import { formatDurationMs } from './parse-duration.js';
-import { durationSchema, positiveDurationSchema, positiveIntSchema } from './duration-schema.js';
+import { durationSchema as duration, positiveDurationSchema as positiveDuration, positiveIntSchema as positiveInt } from './duration-schema.js';
 import { parseByteSize } from './parse-byte-size.js';
 import { runDurationMs, type ScenarioLoad } from './scenario-load.js';
 import type { StreamSettings } from '../types/stream-settings.js';
@@ -13,14 +13,6 @@ import { MIN_TREND_SPAN_MS } from '../stats/memory-growth.js';
 import { parseSegment, segmentProblem } from './parse-segment.js';
 import { parseStartAt } from './parse-start-at.js';
 import { metadataProblems } from './metadata-problems.js';
-
-/**
- * The one scenario schema. YAML files and CLI flags both end up here; the types used by the
- * rest of the pipeline are inferred from it. Durations are strings in the file and
- * milliseconds (`…Ms`) after parsing.
- */
-const duration = durationSchema;
-const positiveDuration = positiveDurationSchema;
 
 /** gRPC's default limit on one received message: 4 MiB. */
 export const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -38,8 +30,6 @@ const messageSize = z
     }
     return bytes;
   });
-
-const positiveInt = positiveIntSchema;
 
 /** `pkg.Service/Method` or `pkg.Service.Method`. */
 const callName = z.string().regex(/^[A-Za-z_][\w.]*[./][A-Za-z_]\w*$/, 'expected "package.Service/Method"');
@@ -205,6 +195,11 @@ const outputSchema = z.strictObject({
   path: z.string().min(1).optional(),
 });
 
+/**
+ * The one scenario schema. YAML files and CLI flags both end up here; the types used by the
+ * rest of the pipeline are inferred from it. Durations are strings in the file and
+ * milliseconds (`…Ms`) after parsing.
+ */
 export const scenarioSchema = z
   .strictObject({
     name: z.string().min(1).regex(/^[\w.-]+$/, 'expected letters, digits, ".", "_" or "-"').default('grpc-bench'),
