@@ -19,6 +19,7 @@ describe('grpc-bench serve --protocol reservation', () => {
       '--canary', '--canary-header', 'x-user-group=testers', '--canary-protocol', 'reservation', '--canary-reject-ratio', '0',
     ]);
     children.push(child);
+    expect(child.readyLine).toContain('(reservation protocol: v1, v2)');
     const client = openOrderClient(child.address);
     clients.push(client);
     const toCanary = new grpc.Metadata();
