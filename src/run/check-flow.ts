@@ -3,6 +3,7 @@ import type { BidiMethod } from '../driver/bidi-method.js';
 import { convertRequestData } from '../driver/convert-request-data.js';
 import { BenchError } from '../errors/bench-error.js';
 import { compileMessageTemplate } from '../scenario/compile-message-template.js';
+import { templateTagNames } from '../scenario/template-tags.js';
 import { isAwait, isSend, placedSteps, type ScenarioPath } from '../scenario/flow-problems.js';
 import type { FieldCondition, ResponsePredicate } from '../scenario/flow-schema.js';
 import type { Scenario, ScenarioFlow } from '../scenario/scenario-schema.js';
@@ -30,6 +31,9 @@ function fieldAt(type: protobuf.Type, path: string): protobuf.Field | string {
 
 /** Why `value` can never be the value of `field` as a response decodes (enums as names, 64-bit integers as text), if so. */
 function valueProblem(field: protobuf.Field, value: string | number | boolean): string | undefined {
+  if (typeof value === 'string' && templateTagNames(value).length > 0) {
+    return field.type === 'string' ? undefined : `${JSON.stringify(value)}: a captured variable is text, so it compares only with a string field, the field is ${field.type}`;
+  }
   const type = field.resolvedType;
   if (type instanceof protobuf.Enum) {
     return typeof value === 'string' && Object.hasOwn(type.values, value) ? undefined : `${JSON.stringify(value)} is not a value of enum ${type.fullName.replace(/^\./, '')} (${Object.keys(type.values).join(', ')})`;

@@ -42,44 +42,67 @@ function tagsIn(value: unknown, path: ScenarioPath): Array<{ name: string; text:
   return Object.entries(value).flatMap(([key, child]) => tagsIn(child, [...path, Array.isArray(value) ? Number(key) : key]));
 }
 
+/** Where a flow's {{tags}} are checked: a send's message takes built-in templates too, a condition only variables. */
+interface TagRules {
+  builtIns: boolean;
+  captured: ReadonlySet<string>;
+  /** Each variable and the first await that captures it. */
+  capturedBy: ReadonlyMap<string, string>;
+}
+
+function tagProblems(value: unknown, path: ScenarioPath, rules: TagRules): FlowProblem[] {
+  const allowed = rules.builtIns ? `a built-in template (${BUILT_IN_TAGS.join(', ')}) or a variable` : 'a variable';
+  return tagsIn(value, path).flatMap((tag) => {
+    if ((rules.builtIns && BUILT_IN_TAGS.includes(tag.name)) || rules.captured.has(tag.name)) return [];
+    const by = rules.capturedBy.get(tag.name);
+    const problem = by
+      ? `{{${tag.name}}} is used before it is captured (await "${by}" captures it later): expected a variable captured by an earlier await, got ${JSON.stringify(tag.text)}`
+      : `expected ${allowed} captured by an earlier await (${rules.captured.size ? [...rules.captured].join(', ') : 'none so far'}), got {{${tag.name}}}`;
+    return [{ path: tag.path, problem }];
+  });
+}
+
+/** Each name at most once: `kind` says what it names, `where` what a name is at. */
+function duplicateProblem(names: Map<string, ScenarioPath>, name: string, where: ScenarioPath, kind: 'step' | 'check'): FlowProblem[] {
+  const first = names.get(name);
+  if (first === undefined) {
+    names.set(name, where);
+    return [];
+  }
+  return [{ path: where, problem: `expected a ${kind} name of its own (thresholds refer to ${kind}s by name), got "${name}", the name of ${first.join('.')} too` }];
+}
+
 /**
- * The flow's own problems, before any proto is read: step names and check names used twice, and
- * a send whose message uses a {{variable}} no earlier await has captured (each flow run starts
- * with none; a repeat's body is checked as its first pass runs it).
+ * The flow's own problems, before any proto is read: step names and check names used twice, a
+ * {{variable}} in a send's message or an await's conditions that no earlier await has captured
+ * (each flow run starts with none; a repeat's body is checked as its first pass runs it), and
+ * any template in `unsolicited` (which belongs to no flow run).
  */
 export function flowProblems(flow: Flow): FlowProblem[] {
-  const problems: FlowProblem[] = [];
   const placed = placedSteps(flow.steps);
-  const stepNames = new Map<string, ScenarioPath>();
-  const checkNames = new Map<string, ScenarioPath>();
   const capturedBy = new Map<string, string>();
   for (const { step } of placed) if (isAwait(step)) for (const variable of Object.keys(step.capture ?? {})) if (!capturedBy.has(variable)) capturedBy.set(variable, step.await);
   const captured = new Set<string>();
+  const stepNames = new Map<string, ScenarioPath>();
+  const checkNames = new Map<string, ScenarioPath>();
+  const problems: FlowProblem[] = tagsIn(flow.unsolicited ?? {}, [...FLOW_PATH, 'unsolicited']).map((tag) => ({
+    path: tag.path,
+    problem: `expected plain values (unsolicited responses belong to no flow run, so no variable applies), got {{${tag.name}}}`,
+  }));
   for (const { step, path } of placed) {
-    const name = isSend(step) ? step.send : isAwait(step) ? step.await : undefined;
-    if (name !== undefined) {
-      const first = stepNames.get(name);
-      if (first) problems.push({ path: [...path, isSend(step) ? 'send' : 'await'], problem: `expected a step name of its own (thresholds refer to steps by name), got "${name}", the name of ${first.join('.')} too` });
-      else stepNames.set(name, path);
-    }
     if (isSend(step)) {
-      for (const tag of tagsIn(step.message ?? {}, [...path, 'message'])) {
-        if (BUILT_IN_TAGS.includes(tag.name) || captured.has(tag.name)) continue;
-        const by = capturedBy.get(tag.name);
-        const problem = by
-          ? `{{${tag.name}}} is used before it is captured (await "${by}" captures it later): expected a variable captured by an earlier await, got ${JSON.stringify(tag.text)}`
-          : `expected a built-in template (${BUILT_IN_TAGS.join(', ')}) or a variable captured by an earlier await (${captured.size ? [...captured].join(', ') : 'none so far'}), got {{${tag.name}}}`;
-        problems.push({ path: tag.path, problem });
-      }
+      problems.push(...duplicateProblem(stepNames, step.send, [...path, 'send'], 'step'));
+      problems.push(...tagProblems(step.message ?? {}, [...path, 'message'], { builtIns: true, captured, capturedBy }));
     }
-    if (isAwait(step)) {
-      for (const variable of Object.keys(step.capture ?? {})) captured.add(variable);
-      for (const check of Object.keys(step.checks ?? {})) {
-        const first = checkNames.get(check);
-        if (first) problems.push({ path: [...path, 'checks', check], problem: `expected a check name of its own (thresholds refer to checks by name), got "${check}", the name of ${first.join('.')} too` });
-        else checkNames.set(check, [...path, 'checks', check]);
-      }
+    if (!isAwait(step)) continue;
+    problems.push(...duplicateProblem(stepNames, step.await, [...path, 'await'], 'step'));
+    // The await's own captures come from the response its conditions match: not usable in them.
+    problems.push(...tagProblems(step.until, [...path, 'until'], { builtIns: false, captured, capturedBy }));
+    for (const [check, condition] of Object.entries(step.checks ?? {})) {
+      problems.push(...duplicateProblem(checkNames, check, [...path, 'checks', check], 'check'));
+      problems.push(...tagProblems(condition, [...path, 'checks', check], { builtIns: false, captured, capturedBy }));
     }
+    for (const variable of Object.keys(step.capture ?? {})) captured.add(variable);
   }
   return problems;
 }

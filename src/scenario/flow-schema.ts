@@ -19,7 +19,7 @@ const fieldPath = z.string().regex(/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/, 'expected 
 // Described one by one so that the JSON Schema keeps an anyOf (strict validators refuse a list of types).
 const scalar = z.union([z.string().meta({ description: 'equal to this text (or enum name)' }), z.number().meta({ description: 'equal to this number' }), z.boolean().meta({ description: 'equal to this bool' })]);
 
-/** What one field must be: this value, one of these values, or present (set) / absent. */
+/** What one field must be: this value, one of these values, or present (set) / absent; text may hold captured {{variables}}. */
 const fieldCondition = z.union([scalar, z.array(scalar).min(1, 'expected at least one value'), z.strictObject({ present: z.boolean() })], {
   error: 'expected a value (equal to), a list of values (one of) or { present: true } / { present: false }',
 });

@@ -60,6 +60,22 @@ describe('scenario flows', () => {
     expect(never).toContain('got {{reservaton}}');
   });
 
+  it('takes captured variables in conditions of later awaits only, and none in unsolicited', () => {
+    const sameReservation = { ...decided, checks: { same: { reservation_id: '{{reservation}}' } } };
+    expect(() => withFlow([order, reserved, confirm, sameReservation])()).not.toThrow();
+
+    const { message } = benchErrorOf(
+      withFlow([order, { ...reserved, until: { reservation_id: '{{reservation}}' } }, confirm, { ...decided, until: { status: '{{requestId}}' } }], {
+        stream: { correlateBy: 'request_id', flow: { unsolicited: { status: '{{reservation}}' }, steps: [order, { ...reserved, until: { reservation_id: '{{reservation}}' } }, confirm, { ...decided, until: { status: '{{requestId}}' } }] } },
+      }),
+    );
+    expect(message).toContain('stream.flow.unsolicited.status: expected plain values');
+    expect(message).toContain('stream.flow.steps.1.until.reservation_id: {{reservation}} is used before it is captured');
+    expect(message).toContain('stream.flow.steps.3.until.status: expected a variable captured by an earlier await (reservation), got {{requestId}}');
+    const typed = benchErrorOf(() => checkScenario(withFlow([order, reserved, confirm, { ...decided, checks: { n: { 'stock.available': '{{reservation}}' } } }])()));
+    expect(typed.message).toContain('stream.flow.steps.3.checks.n.stock.available: "{{reservation}}": a captured variable is text, so it compares only with a string field, the field is int32');
+  });
+
   it('refuses step and check names used twice, and flow settings that do not combine', () => {
     const { message } = benchErrorOf(
       withFlow([order, reserved, { ...decided, await: 'reserved' }, { ...decided, checks: { confirmed: { status: 'REJECTED' } } }], {
