@@ -10,6 +10,7 @@ import type { Scenario } from '../scenario/scenario-schema.js';
 import type { OrderServerHandle } from '../target/start-order-server.js';
 import type { CallSettings, SplitSettings } from '../types/worker-protocol.js';
 import { checkMethod, checkScenario } from './check-scenario.js';
+import { refuseUnexecutedFlow } from './refuse-unexecuted-flow.js';
 import { splitByServedBy } from './split-by-served-by.js';
 import { checkPeerLimits } from './check-peer-limits.js';
 import { startLiveMetrics, type LiveMetrics } from './live-metrics.js';
@@ -53,16 +54,6 @@ function splitSettings(plan: Pick<RunPlan, 'split'>): { split?: SplitSettings } 
 export { resolveProtoPath } from './check-scenario.js';
 
 /**
- * The stream driver does not execute flows yet: a scenario with one is refused, once its checks
- * have passed, rather than run as if the flow were not there.
- */
-function refuseFlow(scenario: Scenario): void {
-  if (scenario.flow === undefined) return;
-  const origin = scenario.sourceFile ?? 'flags';
-  throw new BenchError('SCENARIO_INVALID', `${origin}: stream.flow: flows are validated but not yet executed, so run cannot send this scenario (grpc-bench validate checks it)`);
-}
-
-/**
  * The pipeline of one run: check the call and the target before any load, plan the run
  * (planScenario), run the workers, merge what they measured into one Report. Failed RPCs are data in the
  * report; only problems that prevent a valid report throw (as BenchError).
@@ -71,9 +62,9 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
   let scenario = asGiven;
   const snapshotIntervalMs = options.snapshotIntervalMs ?? 1000;
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+  refuseUnexecutedFlow(scenario);
   const checked = checkScenario(scenario);
   const { protoPath, importPaths, call } = checked;
-  refuseFlow(scenario);
 
   let embedded: OrderServerHandle | undefined;
   let target = scenario.target;
