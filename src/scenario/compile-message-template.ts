@@ -26,7 +26,8 @@ export interface CompiledMessage {
 
 type Piece = string | ((context: TemplateContext) => string | number);
 
-const HAS_TEMPLATE_TAG = /\{\{\s*([^}]*?)\s*\}\}/;
+// Not global: test() on a global pattern would carry lastIndex from one string to the next.
+const HAS_TEMPLATE_TAG = new RegExp(TEMPLATE_TAG.source);
 
 /** Whether building a message rewrites this string (it holds at least one tag). */
 export function hasTemplate(text: string): boolean {
