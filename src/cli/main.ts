@@ -92,6 +92,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .option('grace', { type: 'string', default: '5s', describe: 'Grace period for in-flight streams on shutdown' })
           .option('metrics-port', { type: 'number', describe: 'Serve Prometheus /metrics over HTTP on this port; 0 picks a free one' })
           .option('work-us', { type: 'number', default: 0, describe: 'CPU time spent per request, µs (a busy loop)' })
+          .option('protocol', { type: 'string', default: 'echo', describe: 'echo: one answer per request; reservation: ACCEPTED, RESERVED, then CONFIRMED/REJECTED on a CONFIRM, with stock pushes' })
+          .option('stage-delays', { type: 'string', describe: 'Reservation protocol: delay before ACCEPTED, RESERVED and the decision ("1ms,5ms,2ms", or one for all)' })
+          .option('reject-ratio', { type: 'number', describe: 'Reservation protocol: share (0-1) of confirms answered REJECTED (seeded draws)' })
+          .option('reject-seed', { type: 'number', describe: 'Reservation protocol: seed of the reject draws (default 1)' })
+          .option('push-rate', { type: 'number', describe: 'Reservation protocol: unsolicited STOCK_UPDATE pushes per second per stream (max 1000)' })
           .option('stall', { type: 'string', describe: 'Hold every answer for this long, once (see --stall-after)' })
           .option('stall-after', { type: 'string', default: '0ms', describe: 'When the one-off --stall starts, after start-up' })
           .option('canary', { type: 'boolean', default: false, describe: 'Serve a canary version beside the stable one, routed like an Envoy route' })
@@ -104,11 +109,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .option('canary-error-code', { type: 'string', describe: "The canary's error status" })
           .option('canary-leak-bytes', { type: 'number', describe: "The canary's leak per request" })
           .option('canary-work-us', { type: 'number', describe: "The canary's CPU time per request, µs" })
+          .option('canary-protocol', { type: 'string', describe: "The canary's protocol" })
+          .option('canary-stage-delays', { type: 'string', describe: "The canary's stage delays" })
+          .option('canary-reject-ratio', { type: 'number', describe: "The canary's reject share" })
+          .option('canary-reject-seed', { type: 'number', describe: "The canary's reject seed" })
+          .option('canary-push-rate', { type: 'number', describe: "The canary's pushes per second per stream" })
           .option('tls-cert', { type: 'string', describe: 'Serve TLS with this certificate file (PEM), with --tls-key' })
           .option('tls-key', { type: 'string', describe: 'Private key file (PEM) of --tls-cert' })
           .option('tls-client-ca', { type: 'string', describe: 'Mutual TLS: require client certificates signed by this CA file (PEM)' })
           .example('$0 serve --port 50052 --service-version v2 --latency 2ms --work-us 3', 'A slower v2 beside v1')
-          .example('$0 serve --leak-bytes 1024 --error-ratio 0.01', 'A leaking, failing version'),
+          .example('$0 serve --leak-bytes 1024 --error-ratio 0.01', 'A leaking, failing version')
+          .example('$0 serve --protocol reservation --stage-delays 1ms,5ms,2ms --reject-ratio 0.1 --push-rate 20', 'The reservation protocol with stock pushes'),
       async (args) => {
         const { serveCommand } = await import('./serve-command.js');
         exitCode = await serveCommand(args as unknown as ServeFlags, io);

@@ -6,6 +6,7 @@ import { planOutput } from '../reporters/plan-output.js';
 import { renderConsoleSummary } from '../reporters/console-reporter.js';
 import { writeReports } from '../reporters/write-reports.js';
 import { runScenario } from '../run/run-scenario.js';
+import { refuseUnexecutedFlow } from '../run/refuse-unexecuted-flow.js';
 import { startLiveDashboard, type LiveDashboard } from '../dashboard/live-dashboard.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { RunJournal } from '../journal/run-journal.js';
@@ -63,6 +64,7 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
   try {
     const { file, target } = splitPositionals(positionals, io.cwd);
     const scenario = loadScenario({ ...(file === undefined ? {} : { file }), overrides: flagsToOverrides(withStartAtEnv(flags), target, io.cwd), cwd: io.cwd });
+    refuseUnexecutedFlow(scenario);
     if (scenario.compare) {
       if (scenario.monitor.dashboardPort !== undefined) io.stderr('warning: --dashboard (monitor.dashboardPort) is not available for canary comparisons; running without it\n');
       return await canaryRoundsCommand(scenario, io, controller.signal);

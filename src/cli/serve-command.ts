@@ -3,7 +3,7 @@ import { parseDurationMs } from '../scenario/parse-duration.js';
 import { parseHeaderMatch } from '../target/canary-router.js';
 import { serveOrderService, type ServeOrderServiceOptions } from '../target/serve-order-service.js';
 import { parseStatusName } from '../grpc/status-names.js';
-import type { ServiceKnobs } from '../target/service-knobs.js';
+import { MAX_PUSH_RATE_PER_SEC, ORDER_PROTOCOLS, type OrderProtocol, type ServiceKnobs, type StageDelaysMs } from '../target/service-knobs.js';
 import type { CliIo } from './cli-io.js';
 import { serveTlsFromFlags } from './serve-tls-flags.js';
 import { watchParent } from './watch-parent.js';
@@ -21,6 +21,11 @@ export interface ServeFlags {
   /** Absent unless --metrics-port was given. */
   'metrics-port'?: number;
   'work-us'?: number;
+  protocol?: string;
+  'stage-delays'?: string;
+  'reject-ratio'?: number;
+  'reject-seed'?: number;
+  'push-rate'?: number;
   stall?: string;
   'stall-after': string;
   canary: boolean;
@@ -33,6 +38,11 @@ export interface ServeFlags {
   'canary-error-code'?: string;
   'canary-leak-bytes'?: number;
   'canary-work-us'?: number;
+  'canary-protocol'?: string;
+  'canary-stage-delays'?: string;
+  'canary-reject-ratio'?: number;
+  'canary-reject-seed'?: number;
+  'canary-push-rate'?: number;
   'tls-cert'?: string;
   'tls-key'?: string;
   'tls-client-ca'?: string;
@@ -42,6 +52,45 @@ function durationFlag(flag: string, text: string): number {
   const ms = parseDurationMs(text);
   if (ms === undefined) throw new BenchError('USAGE', `--${flag}: expected a duration such as "2ms" or "1s", got "${text}"`);
   return ms;
+}
+
+/** `--stage-delays`: one duration for every stage, or three (ACCEPTED, RESERVED, the decision) joined by commas. */
+function stageDelaysFlag(flag: string, text: string): StageDelaysMs {
+  const parts = text.split(',').map((part) => part.trim());
+  const ms = parts.map((part) => parseDurationMs(part));
+  if ((parts.length !== 1 && parts.length !== 3) || ms.some((value) => value === undefined)) {
+    throw new BenchError('USAGE', `--${flag}: expected one duration or three joined by commas (before ACCEPTED, RESERVED, CONFIRMED/REJECTED) such as "1ms,5ms,2ms", got "${text}"`);
+  }
+  const [accepted, reserved = accepted, decided = accepted] = ms as number[];
+  return { accepted: accepted!, reserved, decided };
+}
+
+/** The reservation protocol's flags of one version. */
+function protocolKnobsFromFlags(get: <T>(name: string) => T | undefined, prefix: string): Partial<ServiceKnobs> {
+  const knobs: Partial<ServiceKnobs> = {};
+  const protocol = get<string>('protocol');
+  if (protocol !== undefined) {
+    if (!(ORDER_PROTOCOLS as ReadonlyArray<string>).includes(protocol)) throw new BenchError('USAGE', `--${prefix}protocol: expected one of ${ORDER_PROTOCOLS.join(', ')}, got "${protocol}"`);
+    knobs.protocol = protocol as OrderProtocol;
+  }
+  const stageDelays = get<string>('stage-delays');
+  if (stageDelays !== undefined) knobs.stageDelaysMs = stageDelaysFlag(`${prefix}stage-delays`, stageDelays);
+  const rejectRatio = get<number>('reject-ratio');
+  if (rejectRatio !== undefined) {
+    if (!(rejectRatio >= 0 && rejectRatio <= 1)) throw new BenchError('USAGE', `--${prefix}reject-ratio: expected a number from 0 to 1, got ${rejectRatio}`);
+    knobs.rejectRatio = rejectRatio;
+  }
+  const rejectSeed = get<number>('reject-seed');
+  if (rejectSeed !== undefined) {
+    if (!Number.isSafeInteger(rejectSeed)) throw new BenchError('USAGE', `--${prefix}reject-seed: expected a whole number, got ${rejectSeed}`);
+    knobs.rejectSeed = rejectSeed;
+  }
+  const pushRate = get<number>('push-rate');
+  if (pushRate !== undefined) {
+    if (!(pushRate >= 0 && pushRate <= MAX_PUSH_RATE_PER_SEC)) throw new BenchError('USAGE', `--${prefix}push-rate: expected pushes per second per stream from 0 to ${MAX_PUSH_RATE_PER_SEC}, got ${pushRate}`);
+    knobs.pushRatePerSec = pushRate;
+  }
+  return knobs;
 }
 
 /** The knob flags of one version; `prefix` is '' for the stable version, 'canary-' for the canary. */
@@ -78,7 +127,7 @@ function knobsFromFlags(flags: ServeFlags, prefix: '' | 'canary-'): Partial<Serv
     if (!Number.isFinite(workUs) || workUs < 0) throw new BenchError('USAGE', `--${prefix}work-us: expected a number of µs ≥ 0 such as 1.5, got ${workUs}`);
     knobs.workUs = workUs;
   }
-  return knobs;
+  return { ...knobs, ...protocolKnobsFromFlags(get, prefix) };
 }
 
 function portFlag(flag: string, port: number | undefined): number | undefined {

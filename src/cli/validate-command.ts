@@ -30,6 +30,10 @@ export function describeScenario(scenario: Scenario, checked: CheckedScenario, c
   if (load.rateSchedule) parts.push(load.rateSchedule.stages.length > 1 ? 'rate schedule' : `${load.rateSchedule.initial} msg/s`);
   if (load.warmupMs > 0) parts.push(`warm-up ${formatDurationMs(load.warmupMs)}`);
   if (scenario.thresholds.length) parts.push(plural(scenario.thresholds.length, 'threshold'));
+  if (scenario.flow) {
+    const thresholds = scenario.flow.thresholds.length ? ` and ${plural(scenario.flow.thresholds.length, 'flow threshold')}` : '';
+    parts.push(`a flow of ${plural(scenario.flow.steps.length, 'step')}${thresholds}, validated but not yet executed by run`);
+  }
   if (!checked.method) parts.push('the method and data are checked against server reflection at run time');
   return parts.join(', ');
 }

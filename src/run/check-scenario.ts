@@ -7,6 +7,7 @@ import type { Scenario } from '../scenario/scenario-schema.js';
 import { ORDER_PROTO_PATH } from '../target/order-proto-path.js';
 import type { TlsMaterial } from '../types/worker-protocol.js';
 import { readTlsFiles } from './read-tls-files.js';
+import { checkFlow, checkFlowTemplates } from './check-flow.js';
 
 /** What the checks resolved, so the run does not load the proto twice. */
 export interface CheckedScenario {
@@ -53,7 +54,7 @@ export function resolveProtoPath(scenario: Pick<Scenario, 'proto' | 'baseDir' | 
 const SAMPLE_CONTEXT = { workerId: 0, streamId: 0, messageIndex: 0 };
 
 /**
- * The checks that need the method: request data, correlateBy and split.by against its
+ * The checks that need the method: request data, correlateBy, split.by and the flow against its
  * messages. Returns the request data converted for the method (what the workers are given),
  * after one message rendered from it went through the method's serializer.
  */
@@ -67,13 +68,14 @@ export function checkMethod(scenario: Scenario, method: BidiMethod): Record<stri
   } catch (error) {
     throw new BenchError('MESSAGE_INVALID', `data: a message rendered from it does not encode: ${(error as Error).message}`);
   }
+  if (scenario.flow) checkFlow({ ...scenario, flow: scenario.flow }, method);
   return data;
 }
 
 /**
  * Every check of a validated scenario that needs no connection: the proto and the bidi
- * method in it, the request data against the request message, correlateBy and split.by
- * against both messages (after connecting, when the method comes from server reflection),
+ * method in it, the request data against the request message, correlateBy, split.by and the
+ * flow's steps against both messages (after connecting, when the method comes from server reflection),
  * the message templates, the canary tolerances and the TLS files. `run` calls it
  * before any load; `validate` calls it and stops there. Throws BenchError, its line led by the
  * scenario file when there is one (as the schema's errors are).
@@ -99,6 +101,7 @@ function checkCall(scenario: Scenario): CheckedScenario {
   }
   // Template syntax first: a bad tag is named as such, whichever field holds it.
   compileMessageTemplate(scenario.data, scenario.stream.correlateBy);
+  if (scenario.flow) checkFlowTemplates(scenario.flow, scenario.stream.correlateBy);
   const data = method ? checkMethod(scenario, method) : undefined;
   if (scenario.compare?.maxRegression !== undefined) parseTolerances(scenario.compare.maxRegression);
   const tls = readTlsFiles(scenario);

@@ -10,6 +10,7 @@ import type { Scenario } from '../scenario/scenario-schema.js';
 import type { OrderServerHandle } from '../target/start-order-server.js';
 import type { CallSettings, SplitSettings } from '../types/worker-protocol.js';
 import { checkMethod, checkScenario } from './check-scenario.js';
+import { refuseUnexecutedFlow } from './refuse-unexecuted-flow.js';
 import { splitByServedBy } from './split-by-served-by.js';
 import { checkPeerLimits } from './check-peer-limits.js';
 import { startLiveMetrics, type LiveMetrics } from './live-metrics.js';
@@ -61,6 +62,7 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
   let scenario = asGiven;
   const snapshotIntervalMs = options.snapshotIntervalMs ?? 1000;
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+  refuseUnexecutedFlow(scenario);
   const checked = checkScenario(scenario);
   const { protoPath, importPaths, call } = checked;
 

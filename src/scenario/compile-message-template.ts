@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BenchError } from '../errors/bench-error.js';
 import { showValue } from './format-issues.js';
+import { TEMPLATE_TAG } from './template-tags.js';
 
 /** What a template can refer to when one request message is built. */
 export interface TemplateContext {
@@ -9,6 +10,8 @@ export interface TemplateContext {
   streamId: number;
   /** Message number within its stream, from 0. */
   messageIndex: number;
+  /** A flow's captured values by variable name, for the {{name}} tags of its sends. */
+  variables?: Readonly<Record<string, string>>;
 }
 
 export type MessageFactory = (context: TemplateContext) => Record<string, unknown>;
@@ -23,8 +26,8 @@ export interface CompiledMessage {
 
 type Piece = string | ((context: TemplateContext) => string | number);
 
-const TEMPLATE_TAG = /\{\{\s*([^}]*?)\s*\}\}/g;
-const HAS_TEMPLATE_TAG = /\{\{\s*([^}]*?)\s*\}\}/;
+// Not global: test() on a global pattern would carry lastIndex from one string to the next.
+const HAS_TEMPLATE_TAG = new RegExp(TEMPLATE_TAG.source);
 
 /** Whether building a message rewrites this string (it holds at least one tag). */
 export function hasTemplate(text: string): boolean {
@@ -44,8 +47,9 @@ export function requestIdOf(context: TemplateContext): string {
   return `${context.workerId}-${context.streamId}-${context.messageIndex}`;
 }
 
-function compileTag(tag: string, where: string): (context: TemplateContext) => string | number {
+function compileTag(tag: string, where: string, variables: ReadonlySet<string>): (context: TemplateContext) => string | number {
   const [name, ...args] = tag.split(/\s+/);
+  if (name !== undefined && args.length === 0 && variables.has(name)) return (c) => c.variables?.[name] ?? '';
   switch (name) {
     case 'requestId':
       return requestIdOf;
@@ -77,19 +81,19 @@ function compileTag(tag: string, where: string): (context: TemplateContext) => s
     default:
       throw new BenchError(
         'TEMPLATE_INVALID',
-        `${where}: unknown template ${showValue(`{{${tag}}}`)}; expected one of requestId, streamId, workerId, messageIndex, uuid, timestamp, randomInt LOW HIGH, randomString LENGTH`,
+        `${where}: unknown template ${showValue(`{{${tag}}}`)}; expected one of requestId, streamId, workerId, messageIndex, uuid, timestamp, randomInt LOW HIGH, randomString LENGTH${variables.size ? `, or a captured variable (${[...variables].join(', ')})` : ''}`,
       );
   }
 }
 
 /** Splits one string into literal and template pieces; a lone "{{" or "}}" is an error. */
-function compileString(text: string, where: string): Piece[] | undefined {
+function compileString(text: string, where: string, variables: ReadonlySet<string>): Piece[] | undefined {
   const pieces: Piece[] = [];
   let last = 0;
   let dynamic = false;
   for (const match of text.matchAll(TEMPLATE_TAG)) {
     pieces.push(text.slice(last, match.index));
-    pieces.push(compileTag(match[1]!, where));
+    pieces.push(compileTag(match[1]!, where, variables));
     dynamic = true;
     last = match.index! + match[0].length;
   }
@@ -101,9 +105,9 @@ function compileString(text: string, where: string): Piece[] | undefined {
   return dynamic ? pieces.filter((p) => p !== '') : undefined;
 }
 
-function compileValue(value: unknown, where: string): ((c: TemplateContext) => unknown) | undefined {
+function compileValue(value: unknown, where: string, variables: ReadonlySet<string>): ((c: TemplateContext) => unknown) | undefined {
   if (typeof value === 'string') {
-    const pieces = compileString(value, where);
+    const pieces = compileString(value, where, variables);
     if (!pieces) return undefined;
     // A string that is exactly one tag keeps the tag's type (a number stays a number).
     if (pieces.length === 1 && typeof pieces[0] === 'function') return pieces[0];
@@ -115,12 +119,12 @@ function compileValue(value: unknown, where: string): ((c: TemplateContext) => u
     };
   }
   if (Array.isArray(value)) {
-    const items = value.map((item, i) => compileValue(item, `${where}[${i}]`));
+    const items = value.map((item, i) => compileValue(item, `${where}[${i}]`, variables));
     if (items.every((f) => f === undefined)) return undefined;
     return (c) => items.map((f, i) => (f ? f(c) : value[i]));
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([k, v]) => [k, v, compileValue(v, `${where}.${k}`)] as const);
+    const entries = Object.entries(value).map(([k, v]) => [k, v, compileValue(v, `${where}.${k}`, variables)] as const);
     const dynamic = entries.filter((e): e is readonly [string, unknown, (c: TemplateContext) => unknown] => e[2] !== undefined);
     if (!dynamic.length) return undefined;
     // Static fields are copied from one base object; only templated ones are rebuilt per message.
@@ -136,13 +140,17 @@ function compileValue(value: unknown, where: string): ((c: TemplateContext) => u
   return undefined;
 }
 
+const NO_VARIABLES: ReadonlySet<string> = new Set();
+
 /**
  * Compiles the scenario's `data` once, so building a message per send is a few closure calls.
  * `correlateBy`: that request field is filled with {{requestId}} unless the data sets it.
+ * `variables`: names a flow has captured by then, usable as {{name}} (from the context's
+ * `variables`); `where` names the data in error lines (a flow step's message, say).
  */
-export function compileMessageTemplate(data: Record<string, unknown>, correlateBy?: string): CompiledMessage {
+export function compileMessageTemplate(data: Record<string, unknown>, correlateBy?: string, variables: ReadonlySet<string> = NO_VARIABLES, where = 'data'): CompiledMessage {
   const withId = correlateBy && !(correlateBy in data) ? { ...data, [correlateBy]: '{{requestId}}' } : data;
-  const build = compileValue(withId, 'data');
+  const build = compileValue(withId, where, variables);
   if (!build) return { build: () => withId, isStatic: true, data: withId };
   return { build: build as MessageFactory, isStatic: false, data: withId };
 }

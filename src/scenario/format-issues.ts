@@ -76,6 +76,11 @@ export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: unk
         return `${where}${unknownKeys(issue.path, issue.keys, locate)}`;
       }
       const where = issue.path.length ? showPath(issue.path) : '(top level)';
+      if (issue.code === 'invalid_key') {
+        // A map's key failed its own schema: say what the key must be, not only that it is wrong.
+        const reasons = issue.issues.map((inner) => inner.message.replace(/^Invalid input: /, '')).join(', ');
+        return `${where}: the key ${showValue(issue.path[issue.path.length - 1])} ${reasons}`;
+      }
       const message = issue.message.replace(/^Invalid input: /, '');
       const gotAt = message.indexOf(', got ');
       // A message that quotes a long given value itself shows it cut short, like every other.

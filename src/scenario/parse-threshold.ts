@@ -132,7 +132,11 @@ export function parseThreshold(metric: string, condition: string): ThresholdCond
   if (!isMetric(metric)) {
     throw new ThresholdError(metric, `unknown metric; expected one of ${THRESHOLD_METRICS.join(', ')}, got ${JSON.stringify(metric)}`);
   }
-  const kind: MetricKind = METRICS[metric];
+  return { metric, ...parseCondition(metric, METRICS[metric], condition) };
+}
+
+/** The operator and the limit in the kind's canonical unit; throws ThresholdError naming `thresholds.<metric>`. */
+function parseCondition(metric: string, kind: MetricKind, condition: string): { operator: ThresholdOperator; limit: number; unit: ThresholdUnit } {
   const got = `got ${JSON.stringify(condition)}`;
   const match = CONDITION_PATTERN.exec(condition);
   const suffix = match?.[3] ?? '';
@@ -145,5 +149,48 @@ export function parseThreshold(metric: string, condition: string): ThresholdCond
   if (max !== undefined && written > max) {
     throw new ThresholdError(metric, `must be at most ${max}${suffix}: expected ${kind.expected}, ${got}`);
   }
-  return { metric, operator: match[1] as ThresholdOperator, limit: tidy(written * factor), unit: kind.unit };
+  return { operator: match[1] as ThresholdOperator, limit: tidy(written * factor), unit: kind.unit };
+}
+
+/** What a threshold may judge of a flow's await step (`step.confirm.p99`) or of a named check (`checks.confirmed.rate`). */
+const FLOW_STATISTICS = {
+  step: { p50: LATENCY, p90: LATENCY, p95: LATENCY, p99: LATENCY, p999: LATENCY, max: LATENCY, mean: LATENCY, count: COUNT, timeouts: COUNT },
+  checks: { rate: PERCENT, passes: COUNT, fails: COUNT },
+} as const satisfies Record<string, Record<string, MetricKind>>;
+
+export type FlowThresholdSubject = keyof typeof FLOW_STATISTICS;
+
+/** A flow threshold's condition parsed; `name` is the await step's or the check's. */
+export interface FlowThresholdCondition {
+  subject: FlowThresholdSubject;
+  name: string;
+  statistic: string;
+  operator: ThresholdOperator;
+  limit: number;
+  unit: ThresholdUnit;
+}
+
+/** Whether a threshold's name is about a flow (`step.…` or `checks.…`) rather than the whole run. */
+export function isFlowThresholdName(metric: string): boolean {
+  return /^(step|checks)\./.test(metric);
+}
+
+/**
+ * `step.<await>.<statistic>` or `checks.<check>.<statistic>` with its condition. Pure. Throws
+ * ThresholdError naming `thresholds.<metric>`; whether the step or check exists is the flow's
+ * business (checked with the scenario).
+ */
+export function parseFlowThreshold(metric: string, condition: string): FlowThresholdCondition {
+  const match = /^(step|checks)\.([A-Za-z_][\w-]*)\.([A-Za-z0-9]+)$/.exec(metric);
+  const subject = match?.[1] as FlowThresholdSubject | undefined;
+  const statistics = subject === undefined ? undefined : (FLOW_STATISTICS[subject] as Readonly<Record<string, MetricKind>>);
+  if (match === null || subject === undefined || statistics === undefined) {
+    throw new ThresholdError(metric, `expected step.<await step>.<${Object.keys(FLOW_STATISTICS.step).join('|')}> or checks.<check>.<${Object.keys(FLOW_STATISTICS.checks).join('|')}>, got ${JSON.stringify(metric)}`);
+  }
+  const statistic = match[3]!;
+  const kind = Object.hasOwn(statistics, statistic) ? statistics[statistic] : undefined;
+  if (kind === undefined) {
+    throw new ThresholdError(metric, `unknown ${subject === 'step' ? 'step' : 'check'} statistic; expected one of ${Object.keys(statistics).join(', ')}, got ${JSON.stringify(statistic)}`);
+  }
+  return { subject, name: match[2]!, statistic, ...parseCondition(metric, kind, condition) };
 }

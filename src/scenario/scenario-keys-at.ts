@@ -1,11 +1,18 @@
 import { scenarioJsonSchema } from './scenario-json-schema.js';
 
-type JsonSchema = { default?: unknown; properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; additionalProperties?: JsonSchema | boolean };
+type JsonSchema = { $ref?: string; $defs?: Record<string, JsonSchema>; default?: unknown; properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; additionalProperties?: JsonSchema | boolean };
 
 let root: JsonSchema | undefined;
 
+/** A schema with its `$ref` (to the root's `$defs`, as recursive parts such as a flow's steps are) followed. */
+function resolved(schema: JsonSchema): JsonSchema {
+  const name = schema.$ref?.startsWith('#/$defs/') ? schema.$ref.slice('#/$defs/'.length) : undefined;
+  return name === undefined ? schema : (root?.$defs?.[name] ?? schema);
+}
+
 /** The schemas a value at `key` below `schema` may match (a union holds several). */
-function below(schema: JsonSchema, key: PropertyKey): JsonSchema[] {
+function below(given: JsonSchema, key: PropertyKey): JsonSchema[] {
+  const schema = resolved(given);
   const branches = [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])];
   if (branches.length) return branches.flatMap((branch) => below(branch, key));
   if (typeof key === 'number' || /^\d+$/.test(String(key))) return schema.items ? [schema.items] : [];
@@ -14,7 +21,8 @@ function below(schema: JsonSchema, key: PropertyKey): JsonSchema[] {
   return typeof schema.additionalProperties === 'object' ? [schema.additionalProperties] : [];
 }
 
-function keysOf(schema: JsonSchema): string[] {
+function keysOf(given: JsonSchema): string[] {
+  const schema = resolved(given);
   const branches = [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])];
   return [...Object.keys(schema.properties ?? {}), ...branches.flatMap(keysOf)];
 }

@@ -1,8 +1,11 @@
 // Over 300 lines: the one schema of the scenario file, each section with its docs, and the cross-field checks.
 import { z } from 'zod';
 import { REPORT_FORMATS } from '../types/report-formats.js';
-import { DEFAULT_ABORT_AFTER_MS, parseThreshold, ThresholdError, type ParsedThreshold } from './parse-threshold.js';
-import { formatDurationMs, parseDurationMs } from './parse-duration.js';
+import { DEFAULT_ABORT_AFTER_MS, isFlowThresholdName, parseFlowThreshold, parseThreshold, ThresholdError, type FlowThresholdCondition, type ParsedThreshold } from './parse-threshold.js';
+import { flowSchema, type Flow } from './flow-schema.js';
+import { flowScenarioProblems } from './flow-scenario-problems.js';
+import { formatDurationMs } from './parse-duration.js';
+import { durationSchema as duration, positiveDurationSchema as positiveDuration, positiveIntSchema as positiveInt } from './duration-schema.js';
 import { parseByteSize } from './parse-byte-size.js';
 import { runDurationMs, type ScenarioLoad } from './scenario-load.js';
 import type { StreamSettings } from '../types/stream-settings.js';
@@ -10,25 +13,6 @@ import { MIN_TREND_SPAN_MS } from '../stats/memory-growth.js';
 import { parseSegment, segmentProblem } from './parse-segment.js';
 import { parseStartAt } from './parse-start-at.js';
 import { metadataProblems } from './metadata-problems.js';
-
-/**
- * The one scenario schema. YAML files and CLI flags both end up here; the types used by the
- * rest of the pipeline are inferred from it. Durations are strings in the file and
- * milliseconds (`…Ms`) after parsing.
- */
-const duration = z
-  .string({ error: 'expected a duration string such as "10s" or "250ms"' })
-  .transform((text, ctx) => {
-    const ms = parseDurationMs(text);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'expected a duration such as "10s" or "250ms"' });
-      return z.NEVER;
-    }
-    return ms;
-  });
-
-/** A duration that must be longer than zero (a run, a stream's life, a timeout, a sampling period). */
-const positiveDuration = duration.refine((ms) => ms > 0, { error: 'must be longer than 0' });
 
 /** gRPC's default limit on one received message: 4 MiB. */
 export const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -46,8 +30,6 @@ const messageSize = z
     }
     return bytes;
   });
-
-const positiveInt = z.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be ≥ 1');
 
 /** `pkg.Service/Method` or `pkg.Service.Method`. */
 const callName = z.string().regex(/^[A-Za-z_][\w.]*[./][A-Za-z_]\w*$/, 'expected "package.Service/Method"');
@@ -98,6 +80,8 @@ const streamSchema = z.strictObject({
   correlateBy: z.string().regex(/^[A-Za-z_]\w*$/, 'expected a field name').optional(),
   /** Per-message timeout: a request unanswered this long ends its stream as DEADLINE_EXCEEDED. */
   timeout: positiveDuration.optional(),
+  /** What each stream says and waits for, step by step, instead of one answer per request (docs/flows.md). */
+  flow: flowSchema.optional(),
 });
 
 const splitSchema = z.strictObject({
@@ -127,12 +111,21 @@ const thresholdSchema = z.preprocess(
   ),
 );
 
+/** A threshold on a flow's step or check (`step.confirm.p99`), as written and parsed. */
+export interface FlowThreshold extends FlowThresholdCondition {
+  condition: string;
+  abortOnFail: boolean;
+  abortAfterMs: number;
+}
+
 /**
  * metric → condition; parsed here so a bad one is reported with every other problem, before
- * any load. Each entry is checked on its own, so one malformed entry hides no other.
+ * any load. Each entry is checked on its own, so one malformed entry hides no other. Flow
+ * thresholds (`step.…`, `checks.…`) are kept apart: the run's report has no figures for them yet.
  */
 const thresholdsSchema = z.record(z.string(), z.unknown()).transform((entries, ctx) => {
   const parsed: ParsedThreshold[] = [];
+  const flow: FlowThreshold[] = [];
   for (const [metric, value] of Object.entries(entries)) {
     const entry = thresholdSchema.safeParse(value);
     if (!entry.success) {
@@ -141,13 +134,14 @@ const thresholdsSchema = z.record(z.string(), z.unknown()).transform((entries, c
     }
     const { condition, abortOnFail, abortAfter } = entry.data;
     try {
-      parsed.push({ ...parseThreshold(metric, condition), condition, abortOnFail, abortAfterMs: abortAfter });
+      if (isFlowThresholdName(metric)) flow.push({ ...parseFlowThreshold(metric, condition), condition, abortOnFail, abortAfterMs: abortAfter });
+      else parsed.push({ ...parseThreshold(metric, condition), condition, abortOnFail, abortAfterMs: abortAfter });
     } catch (error) {
       if (!(error instanceof ThresholdError)) throw error;
       ctx.addIssue({ code: 'custom', path: [metric], message: error.problem });
     }
   }
-  return parsed;
+  return { metrics: parsed, flow };
 });
 
 const compareSchema = z.strictObject({
@@ -201,6 +195,11 @@ const outputSchema = z.strictObject({
   path: z.string().min(1).optional(),
 });
 
+/**
+ * The one scenario schema. YAML files and CLI flags both end up here; the types used by the
+ * rest of the pipeline are inferred from it. Durations are strings in the file and
+ * milliseconds (`…Ms`) after parsing.
+ */
 export const scenarioSchema = z
   .strictObject({
     name: z.string().min(1).regex(/^[\w.-]+$/, 'expected letters, digits, ".", "_" or "-"').default('grpc-bench'),
@@ -254,6 +253,7 @@ export const scenarioSchema = z
   })
   .superRefine((scenario, ctx) => {
     for (const { path, problem } of metadataProblems(scenario)) ctx.addIssue({ code: 'custom', path, message: problem });
+    for (const { path, problem } of flowScenarioProblems(scenario)) ctx.addIssue({ code: 'custom', path, message: problem });
     const openModel = scenario.load.rate !== undefined || Boolean(scenario.load.stages?.some((s) => s.rate !== undefined));
     if (openModel && scenario.stream.interval > 0) {
       ctx.addIssue({ code: 'custom', path: ['stream', 'interval'], message: 'cannot be combined with a rate (the open model paces sends by rate)' });
@@ -287,7 +287,7 @@ export const scenarioSchema = z
     }
     const runMs = runDurationMs({ durationMs: scenario.load.duration, stages: scenario.load.stages?.map((s) => ({ durationMs: s.duration })), messages: scenario.load.messages });
     for (const metric of ['clientMemoryGrowth', 'targetMemoryGrowth'] as const) {
-      if (runMs === undefined || runMs - scenario.load.warmup >= MIN_TREND_SPAN_MS || !scenario.thresholds.some((t) => t.metric === metric)) continue;
+      if (runMs === undefined || runMs - scenario.load.warmup >= MIN_TREND_SPAN_MS || !scenario.thresholds.metrics.some((t) => t.metric === metric)) continue;
       ctx.addIssue({
         code: 'custom',
         path: ['thresholds', metric],
@@ -295,7 +295,7 @@ export const scenarioSchema = z
       });
     }
     const watchesTarget = scenario.target === 'embedded' || scenario.monitor.pid !== undefined || scenario.monitor.metricsUrl !== undefined;
-    if (!watchesTarget && scenario.thresholds.some((t) => t.metric === 'targetMemoryGrowth')) {
+    if (!watchesTarget && scenario.thresholds.metrics.some((t) => t.metric === 'targetMemoryGrowth')) {
       ctx.addIssue({ code: 'custom', path: ['thresholds', 'targetMemoryGrowth'], message: "needs the target's memory: set monitor.pid or monitor.metricsUrl" });
     }
   });
@@ -304,7 +304,7 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ParsedScenario = z.output<typeof scenarioSchema>;
 
 /** A scenario after validation and defaults; frozen, never mutated. */
-export interface Scenario extends Omit<ParsedScenario, 'load' | 'stream' | 'monitor'> {
+export interface Scenario extends Omit<ParsedScenario, 'load' | 'stream' | 'monitor' | 'thresholds'> {
   /** Where relative paths (proto) resolve from: the scenario file's directory or the cwd. */
   baseDir: string;
   /** The scenario file, when there is one (for error messages). */
@@ -312,13 +312,23 @@ export interface Scenario extends Omit<ParsedScenario, 'load' | 'stream' | 'moni
   load: ScenarioLoad;
   stream: StreamSettings;
   monitor: { pid?: number; metricsUrl?: string; intervalMs: number; metricsPort?: number; dashboardPort?: number };
+  /** CI perf gate over the whole run's figures. */
+  thresholds: ParsedThreshold[];
+  /** `stream.flow`, with the thresholds on its steps and checks; validated, not yet executed by `run`. */
+  flow?: ScenarioFlow;
+}
+
+export interface ScenarioFlow extends Flow {
+  thresholds: FlowThreshold[];
 }
 
 /** Applies the defaults that depend on other fields, and names durations by their unit. */
 export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFile?: string): Scenario {
-  const { load, stream, monitor } = parsed;
+  const { load, stream, monitor, thresholds } = parsed;
   return {
     ...parsed,
+    thresholds: thresholds.metrics,
+    ...(stream.flow === undefined ? {} : { flow: { ...stream.flow, thresholds: thresholds.flow } }),
     baseDir,
     ...(sourceFile === undefined ? {} : { sourceFile }),
     load: {

@@ -1,42 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Metadata, type ServerDuplexStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { CreateOrderRequest, CreateOrderResponse } from './order-messages.js';
 import type { ServerCounters } from './server-counters.js';
 import { statusName } from '../grpc/status-names.js';
 import { DEFAULT_KNOBS, mergeKnobs, type ServiceKnobs } from './service-knobs.js';
+import { createRejectDraw, type RejectDraw } from './reject-draw.js';
+import { doRequestWork, nextId } from './request-work.js';
+import { serveReservationStream, type ReservationService } from './reservation-stream.js';
 
-/** Buffers retained forever by the `leakBytes` knob; shared by every service in the process. */
-const leaked: Buffer[] = [];
-let leakedByteCount = 0;
-
-/** Bytes held by the deliberate `leakBytes` leak since the process started. */
-export function retainedLeakBytes(): number {
-  return leakedByteCount;
-}
-
-function leak(bytes: number): void {
-  if (bytes <= 0) return;
-  leaked.push(Buffer.alloc(bytes));
-  leakedByteCount += bytes;
-}
-
-/** Burns CPU on this thread for `us` microseconds: the cost of real per-request work. */
-function spin(us: number): void {
-  const until = performance.now() + us / 1000;
-  while (performance.now() < until) {
-    // busy by design
-  }
-}
-
-/** Order ids are unique per process run: a random prefix plus a sequence number. */
-const orderIdPrefix = randomBytes(4).toString('hex');
-let orderSequence = 0;
-
-function nextOrderId(): string {
-  orderSequence += 1;
-  return `ord-${orderIdPrefix}-${orderSequence}`;
-}
+export { retainedLeakBytes } from './request-work.js';
 
 /** Response header carrying the version that serves the stream (the same as `served_by`). */
 export const SERVED_BY_HEADER = 'x-served-by';
@@ -60,7 +32,8 @@ interface PendingAnswer {
 }
 
 /**
- * The CreateOrderStream handler. Per request: wait latencyMs + U[0, jitterMs] (no timer at
+ * The CreateOrderStream handler. A stream opened while `protocol` is 'reservation' speaks the
+ * reservation protocol (reservation-stream.ts); otherwise, the echo protocol: per request: wait latencyMs + U[0, jitterMs] (no timer at
  * all when that is zero), then answer once, or with probability errorRatio end the stream
  * with errorCode instead. Answers leave in request order. After the client half-closes the
  * stream ends OK once every pending answer has been written.
@@ -68,6 +41,13 @@ interface PendingAnswer {
 export function createOrderService(counters: ServerCounters, initial: Partial<ServiceKnobs> = {}): OrderService {
   let current: ServiceKnobs = mergeKnobs(DEFAULT_KNOBS, initial);
   let stallUntilMs = 0;
+  let rejectDraw: { seed: number; draw: RejectDraw } = { seed: current.rejectSeed, draw: createRejectDraw(current.rejectSeed) };
+  const reservationService: ReservationService = {
+    counters,
+    knobs: () => current,
+    drawReject: (ratio) => rejectDraw.draw(ratio),
+    stallLeftMs: () => stallUntilMs - performance.now(),
+  };
 
   function createOrderStream(call: ServerDuplexStream<CreateOrderRequest, CreateOrderResponse>): void {
     counters.recordStreamOpened(call.getPeer());
@@ -75,6 +55,10 @@ export function createOrderService(counters: ServerCounters, initial: Partial<Se
     const headers = new Metadata();
     headers.set(SERVED_BY_HEADER, current.version);
     call.sendMetadata(headers);
+    if (current.protocol === 'reservation') {
+      serveReservationStream(call, reservationService);
+      return;
+    }
     const queue: PendingAnswer[] = [];
     let halfClosed = false;
     let finished = false;
@@ -113,8 +97,7 @@ export function createOrderService(counters: ServerCounters, initial: Partial<Se
       counters.recordMessageReceived();
       if (finished) return;
       const knobs = current;
-      leak(knobs.leakBytes);
-      if (knobs.workUs > 0) spin(knobs.workUs);
+      doRequestWork(knobs);
       const entry: PendingAnswer = {
         ready: false,
         timer: undefined,
@@ -129,7 +112,7 @@ export function createOrderService(counters: ServerCounters, initial: Partial<Se
                 kind: 'answer',
                 response: {
                   request_id: request.request_id,
-                  order_id: nextOrderId(),
+                  order_id: nextId('ord'),
                   status: 'CREATED',
                   served_by: knobs.version,
                 },
@@ -167,6 +150,7 @@ export function createOrderService(counters: ServerCounters, initial: Partial<Se
     knobs: () => ({ ...current }),
     setKnobs: (partial) => {
       current = mergeKnobs(current, partial);
+      if (current.rejectSeed !== rejectDraw.seed) rejectDraw = { seed: current.rejectSeed, draw: createRejectDraw(current.rejectSeed) };
     },
     stall: (ms) => {
       stallUntilMs = performance.now() + ms;

@@ -84,7 +84,9 @@ export async function serveOrderService(options: ServeOrderServiceOptions): Prom
 
   const metricsNote = started.metricsUrl === undefined ? '' : ` (metrics ${started.metricsUrl})`;
   const versions = started.canary ? `${started.knobs().version}+${started.canary.knobs().version} (canary)` : started.knobs().version;
+  const reserving = [started.knobs(), ...(started.canary ? [started.canary.knobs()] : [])].filter((knobs) => knobs.protocol === 'reservation').map((knobs) => knobs.version);
+  const protocolNote = reserving.length ? ` (reservation protocol: ${reserving.join(', ')})` : '';
   const tlsNote = options.tls ? (options.tls.clientCa === undefined ? ' (TLS)' : ' (mutual TLS)') : '';
-  options.log(`order service ${versions} listening on ${started.address}${tlsNote}${metricsNote}`);
+  options.log(`order service ${versions} listening on ${started.address}${protocolNote}${tlsNote}${metricsNote}`);
   return { handle, closed };
 }

@@ -17,6 +17,20 @@ export interface ServerCountersSnapshot {
   connectionsSeen: number;
   /** Streams opened and not yet completed, cancelled or errored. */
   activeStreams: number;
+  /** Reservation protocol: ORDER requests received. */
+  ordersReceived: number;
+  /** Reservation protocol: responses sent by status (ACCEPTED, RESERVED, CONFIRMED, …), pushes included. */
+  responsesByStatus: Record<string, number>;
+  /** Reservation protocol: CONFIRM requests naming a reservation the stream holds. */
+  confirmsValid: number;
+  /** Reservation protocol: CONFIRM requests naming no reservation the stream holds (answered INVALID_RESERVATION). */
+  confirmsInvalid: number;
+  /** Reservation protocol: unsolicited STOCK_UPDATE messages sent. */
+  pushesSent: number;
+  /** Reservations held now, over every stream (released by a confirm, by the stream's end, or when a stream holds too many). */
+  reservationsHeld: number;
+  /** Reservations dropped unconfirmed because their stream held the most it may (the oldest go first). */
+  reservationsExpired: number;
 }
 
 /** Live counters: the service records into it; readers take a `snapshot()`. */
@@ -28,6 +42,14 @@ export interface ServerCounters {
   recordMessageReceived(): void;
   recordMessageSent(): void;
   recordErrorSent(code: number): void;
+  recordOrderReceived(): void;
+  /** One response of the reservation protocol sent, by its status; call recordMessageSent too. */
+  recordStatusSent(status: string): void;
+  recordConfirm(valid: boolean): void;
+  recordPushSent(): void;
+  /** Reservations held changed by `delta`: +1 when one is taken, -n when n are released. */
+  recordReservationsHeld(delta: number): void;
+  recordReservationExpired(): void;
 }
 
 export function createServerCounters(): ServerCounters {
@@ -40,6 +62,13 @@ export function createServerCounters(): ServerCounters {
   let messagesSent = 0;
   let errorsSent = 0;
   let activeStreams = 0;
+  const responsesByStatus: Record<string, number> = {};
+  let ordersReceived = 0;
+  let confirmsValid = 0;
+  let confirmsInvalid = 0;
+  let pushesSent = 0;
+  let reservationsHeld = 0;
+  let reservationsExpired = 0;
 
   return {
     snapshot: () => ({
@@ -52,6 +81,13 @@ export function createServerCounters(): ServerCounters {
       errorsByStatus: { ...errorsByStatus },
       connectionsSeen: peers.size,
       activeStreams,
+      ordersReceived,
+      responsesByStatus: { ...responsesByStatus },
+      confirmsValid,
+      confirmsInvalid,
+      pushesSent,
+      reservationsHeld,
+      reservationsExpired,
     }),
     recordStreamOpened: (peer) => {
       peers.add(peer);
@@ -78,6 +114,25 @@ export function createServerCounters(): ServerCounters {
       errorsByStatus[name] = (errorsByStatus[name] ?? 0) + 1;
       activeStreams -= 1;
     },
+    recordOrderReceived: () => {
+      ordersReceived += 1;
+    },
+    recordStatusSent: (status) => {
+      responsesByStatus[status] = (responsesByStatus[status] ?? 0) + 1;
+    },
+    recordConfirm: (valid) => {
+      if (valid) confirmsValid += 1;
+      else confirmsInvalid += 1;
+    },
+    recordPushSent: () => {
+      pushesSent += 1;
+    },
+    recordReservationsHeld: (delta) => {
+      reservationsHeld += delta;
+    },
+    recordReservationExpired: () => {
+      reservationsExpired += 1;
+    },
   };
 }
 
@@ -91,5 +146,11 @@ export function teeCounters(...targets: ServerCounters[]): ServerCounters {
     recordMessageReceived: () => targets.forEach((t) => t.recordMessageReceived()),
     recordMessageSent: () => targets.forEach((t) => t.recordMessageSent()),
     recordErrorSent: (code) => targets.forEach((t) => t.recordErrorSent(code)),
+    recordOrderReceived: () => targets.forEach((t) => t.recordOrderReceived()),
+    recordStatusSent: (status) => targets.forEach((t) => t.recordStatusSent(status)),
+    recordConfirm: (valid) => targets.forEach((t) => t.recordConfirm(valid)),
+    recordPushSent: () => targets.forEach((t) => t.recordPushSent()),
+    recordReservationsHeld: (delta) => targets.forEach((t) => t.recordReservationsHeld(delta)),
+    recordReservationExpired: () => targets.forEach((t) => t.recordReservationExpired()),
   };
 }

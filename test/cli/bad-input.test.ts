@@ -1,4 +1,4 @@
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,20 @@ const NOT_BIDI_PROTO = fileURLToPath(new URL('../fixtures/not-bidi.proto', impor
 const TYPED_PROTOS = ['typed.proto', 'typed-legacy.proto'];
 /** A scenario on test/fixtures/typed.proto whose data is `data` (YAML lines under `data:`). */
 const typed = (data: string): string => `proto: typed.proto\ncall: typed.TypedService/Exchange\ndata:\n${data}`;
+
+/** The first two steps of the reservation flow (docs/flows.md), YAML lines under `steps:`. */
+const ORDER_STEPS = [
+  '    - send: order',
+  '      message: { user_id: "u_{{streamId}}", items: [{ sku_id: s_001, count: 1 }] }',
+  '    - await: reserved',
+  '      until: { status: RESERVED }',
+  '      within: 500ms',
+  '      capture: { reservation: reservation_id }',
+  '      checks: { reserved: { reservation_id: { present: true } } }',
+  '',
+].join('\n');
+/** A scenario whose stream runs a flow of `steps` (YAML lines under `steps:`). */
+const flow = (steps: string): string => `stream:\n  correlateBy: request_id\n  flow:\n    steps:\n${steps.replace(/^ {4}/gm, '      ')}`;
 
 /** Scenario files (and what they refer to), written once into the working directory. */
 const FILES: Record<string, string | Buffer> = {
@@ -71,6 +85,16 @@ const FILES: Record<string, string | Buffer> = {
   'metadata-reserved.yaml': 'metadata:\n  grpc-timeout: 1S\n',
   'routed-bad-key.yaml': 'split:\n  by: served_by\n  routed:\n    share: 0.5\n    metadata:\n      "X Y": "1"\n',
   'metadata-big.yaml': `metadata:\n  x-big: ${'a'.repeat(100_000)}\n`,
+  'flow-ok.yaml': flow(ORDER_STEPS),
+  'flow-unknown-step-field.yaml': flow(ORDER_STEPS.replace('within: 500ms', 'wthin: 500ms')),
+  'flow-no-step-kind.yaml': flow(`${ORDER_STEPS}    - sned: confirm\n`),
+  'flow-capture-missing-field.yaml': flow(ORDER_STEPS.replace('reservation: reservation_id', 'reservation: reservation_number')),
+  'flow-await-missing-field.yaml': flow(ORDER_STEPS.replace('until: { status: RESERVED }', 'until: { state: RESERVED }')),
+  'flow-until-nested-message.yaml': flow(ORDER_STEPS.replace('until: { status: RESERVED }', 'until: { status: RESERVED, stock: RESERVED }')),
+  'flow-variable-before-capture.yaml': flow(ORDER_STEPS.replace('user_id: "u_{{streamId}}"', 'user_id: "{{reservation}}"')),
+  'flow-send-field.yaml': flow(`${ORDER_STEPS}    - send: confirm\n      message: { kind: CONFIRM, reservation: "{{reservation}}" }\n`),
+  'flow-threshold-unknown-step.yaml': `${flow(ORDER_STEPS)}thresholds:\n  step.confirm.p99: "<20ms"\n`,
+  'flow-threshold-statistic.yaml': `${flow(ORDER_STEPS)}thresholds:\n  checks.reserved.ratio: ">99%"\n`,
   'metadata-big-secret.yaml': `metadata:\n  authorization: "Bearer ${'k'.repeat(100_000)}"\n`,
 };
 
@@ -142,6 +166,9 @@ const CASES: Case[] = [
   { name: 'bad threshold condition', args: ['validate', 'bad-threshold.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['bad-threshold.yaml', 'thresholds.p99', '"fast"'] },
   { name: 'bad --threshold flag', args: ['validate', 'ok.yaml', '--threshold', 'p99 is fast'], code: 'USAGE', exit: 2, names: ['--threshold', '"p99 is fast"'] },
   { name: 'serve --work-us=-1', args: ['serve', '--work-us=-1'], code: 'USAGE', exit: 2, names: ['--work-us', 'µs ≥ 0', 'got -1'] },
+  { name: 'serve --protocol chat', args: ['serve', '--protocol', 'chat'], code: 'USAGE', exit: 2, names: ['--protocol', 'echo, reservation', '"chat"'] },
+  { name: 'serve --stage-delays with two delays', args: ['serve', '--stage-delays', '1ms,2ms'], code: 'USAGE', exit: 2, names: ['--stage-delays', 'three joined by commas', '"1ms,2ms"'] },
+  { name: 'serve --canary-push-rate 5000', args: ['serve', '--canary', '--canary-push-rate', '5000'], code: 'USAGE', exit: 2, names: ['--canary-push-rate', 'from 0 to 1000', 'got 5000'] },
   { name: 'serve --leak-bytes=1.5', args: ['serve', '--leak-bytes=1.5'], code: 'USAGE', exit: 2, names: ['--leak-bytes', 'whole number ≥ 0', 'got 1.5'] },
   { name: 'bad --candidate-metadata JSON (value not echoed)', args: ['validate', 'ok.yaml', '--baseline', '127.0.0.1:1', '--candidate', '127.0.0.1:1', '--candidate-metadata', 'token=abc'], code: 'USAGE', exit: 2, names: ['--candidate-metadata', 'not valid JSON', 'value not shown'] },
   { name: 'compare.baselineMetadata -bin value not base64', args: ['validate', 'ok.yaml', '--baseline', '127.0.0.1:1', '--candidate', '127.0.0.1:1', '--baseline-metadata', '{"trace-bin":"%%%"}'], code: 'SCENARIO_INVALID', exit: 3, names: ['compare.baselineMetadata.trace-bin', 'base64'] },
@@ -154,6 +181,18 @@ const CASES: Case[] = [
   { name: 'the same key twice in -m', args: ['validate', 'ok.yaml', '-m', '{"X-Id":"1","x-id":"2"}'], code: 'SCENARIO_INVALID', exit: 3, names: ['metadata.x-id', 'the same key as "X-Id"'] },
   { name: '100 KB metadata value', args: ['validate', 'metadata-big.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['metadata-big.yaml', 'metadata: the request headers come to 100,', 'the largest "x-big" with 100,', 'expected at most 8,192 bytes'] },
   { name: '100 KB secret metadata value', args: ['validate', 'metadata-big-secret.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['metadata-big-secret.yaml', 'the largest "authorization" with 100,', 'expected at most 8,192 bytes'], hidden: ['kkkkkk', 'Bearer'] },
+  { name: 'flow: unknown step field', args: ['validate', 'flow-unknown-step-field.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['flow-unknown-step-field.yaml', 'stream.flow.steps.1: unknown key "wthin"', 'within'] },
+  { name: 'flow: a step of no known kind', args: ['validate', 'flow-no-step-kind.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['stream.flow.steps.2', 'expected one of send, await, pause, repeat', 'sned'] },
+  { name: 'flow: capture of a field the response lacks', args: ['validate', 'flow-capture-missing-field.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['flow-capture-missing-field.yaml', 'stream.flow.steps.1.capture.reservation', '"reservation_number" is not a field of pb.CreateOrderResponse', 'reservation_id'] },
+  { name: 'flow: await on a field the response lacks', args: ['validate', 'flow-await-missing-field.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['stream.flow.steps.1.until.state', '"state" is not a field of pb.CreateOrderResponse'] },
+  { name: 'flow: await comparing a message field', args: ['validate', 'flow-until-nested-message.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['stream.flow.steps.1.until.stock', 'message field (pb.StockUpdate)', 'stock.sku_id'] },
+  { name: 'flow: variable used before it is captured', args: ['validate', 'flow-variable-before-capture.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['flow-variable-before-capture.yaml', 'stream.flow.steps.0.message.user_id', '{{reservation}} is used before it is captured', 'await "reserved"'] },
+  { name: 'flow: a send message field the request lacks', args: ['validate', 'flow-send-field.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['flow-send-field.yaml', 'stream.flow.steps.2.message', 'unknown field "reservation"', 'reservation_id'] },
+  { name: 'flow: threshold on a step the flow lacks', args: ['validate', 'flow-threshold-unknown-step.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['thresholds.step.confirm.p99', 'expected an await step of the flow (reserved)', '"confirm"'] },
+  { name: 'flow: threshold with an unknown check statistic', args: ['validate', 'flow-threshold-statistic.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['thresholds.checks.reserved.ratio', 'rate, passes, fails', '"ratio"'] },
+  { name: 'flow: --threshold on a step the flow lacks', args: ['validate', 'flow-ok.yaml', '--threshold', 'step.decided.p99<20ms'], code: 'SCENARIO_INVALID', exit: 3, names: ['flow-ok.yaml', 'thresholds.step.decided.p99', '"decided"'] },
+  { name: 'run refuses a valid flow (not yet executed)', args: ['run', 'flow-ok.yaml', '-O', 'console'], code: 'SCENARIO_INVALID', exit: 3, names: ['flow-ok.yaml', 'stream.flow: flows are validated but not yet executed'] },
+  { name: 'run refuses a canary comparison with a flow', args: ['run', 'flow-ok.yaml', '--baseline', '127.0.0.1:1', '--candidate', '127.0.0.1:1'], code: 'SCENARIO_INVALID', exit: 3, names: ['flow-ok.yaml', 'stream.flow: flows are validated but not yet executed'] },
   { name: 'compare with one report (yargs stops before the handler)', args: ['compare', 'a.json'], code: 'USAGE', exit: 2, names: ['non-option arguments: got 1, need at least 2'] },
   { name: 'validate without a file (yargs stops before the handler)', args: ['validate'], code: 'USAGE', exit: 2, names: ['non-option arguments: got 0, need at least 1'] },
 ];
@@ -205,6 +244,19 @@ describe('bad input: one clean line and the documented exit code', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('empty.yaml: valid (pb.OrderService/CreateOrderStream, target embedded, 10 streams over 1 connection, 1 worker, 10s)\n');
+  });
+
+  it('run refusing a flow writes nothing: no report directory', async () => {
+    const temp = makeTempDir('grpc-bench-flow-refused-');
+    try {
+      copyFileSync(join(cwd, 'flow-ok.yaml'), join(temp.dir, 'flow-ok.yaml'));
+      const result = await runCli(['run', 'flow-ok.yaml'], { cwd: temp.dir });
+
+      expect(result.code, result.stderr).toBe(3);
+      expect(readdirSync(temp.dir)).toEqual(['flow-ok.yaml']);
+    } finally {
+      temp.remove();
+    }
   });
 
   it.concurrent.each([

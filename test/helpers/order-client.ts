@@ -19,7 +19,8 @@ function clientConstructor(definition: grpc.GrpcObject, dottedName: string): Cli
 
 export interface OrderClient {
   client: grpc.Client;
-  createOrderStream(): grpc.ClientDuplexStream<CreateOrderRequest, CreateOrderResponse>;
+  /** A new stream, with `metadata` as its request headers when given. */
+  createOrderStream(metadata?: grpc.Metadata): grpc.ClientDuplexStream<CreateOrderRequest, CreateOrderResponse>;
   close(): void;
 }
 
@@ -29,8 +30,8 @@ export function openOrderClient(address: string, channelOptions: grpc.ChannelOpt
   const client = new Client(address, grpc.credentials.createInsecure(), channelOptions);
   return {
     client,
-    createOrderStream: () =>
-      (client as unknown as { CreateOrderStream(): grpc.ClientDuplexStream<CreateOrderRequest, CreateOrderResponse> }).CreateOrderStream(),
+    createOrderStream: (metadata) =>
+      (client as unknown as { CreateOrderStream(metadata?: grpc.Metadata): grpc.ClientDuplexStream<CreateOrderRequest, CreateOrderResponse> }).CreateOrderStream(metadata),
     close: () => client.close(),
   };
 }

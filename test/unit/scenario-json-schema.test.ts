@@ -58,6 +58,9 @@ describe('scenario JSON Schema', () => {
     ['a zero count', { load: { streams: 0 } }],
     ['a fractional count', { stream: { window: 1.5 } }],
     ['a bad call name', { call: 'no-slash' }],
+    ['an unknown flow step field', { stream: { flow: { steps: [{ send: 'order', mesage: {} }] } } }],
+    ['a flow step of two kinds', { stream: { flow: { steps: [{ send: 'order', pause: '1ms' }] } } }],
+    ['a flow await without within', { stream: { flow: { steps: [{ await: 'reserved', until: { status: 'RESERVED' } }] } } }],
   ])('rejects %s, as the zod schema does', (_what, document) => {
     const validate = compileCommitted();
 

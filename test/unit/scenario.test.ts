@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flagsToOverrides } from '../../src/cli/flags-to-overrides.js';
-import { BenchError } from '../../src/errors/bench-error.js';
 import { compileMessageTemplate, type TemplateContext } from '../../src/scenario/compile-message-template.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { planScenario } from '../../src/plan/plan-scenario.js';
 import { parseByteSize } from '../../src/scenario/parse-byte-size.js';
 import { parseDurationMs } from '../../src/scenario/parse-duration.js';
 import { makeTempDir } from '../helpers/cli-process.js';
+import { benchErrorOf } from '../helpers/bench-error-of.js';
 
 let dir: string;
 let removeDir: () => void;
@@ -28,16 +28,6 @@ function writeScenario(name: string, text: string): string {
   return name;
 }
 
-/** Runs `fn`, which must throw a BenchError, and returns that error. */
-function benchErrorOf(fn: () => unknown): BenchError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BenchError);
-    return error as BenchError;
-  }
-  throw new Error('expected a BenchError, but nothing was thrown');
-}
 
 const GOOD_SCENARIO = `
 name: order-stream

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { flagsToOverrides } from '../../src/cli/flags-to-overrides.js';
-import { BenchError } from '../../src/errors/bench-error.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { planScenario } from '../../src/plan/plan-scenario.js';
+import { benchErrorOf } from '../helpers/bench-error-of.js';
 
-function errorOf(fn: () => unknown): BenchError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BenchError);
-    return error as BenchError;
-  }
-  throw new Error('expected a BenchError, but nothing was thrown');
-}
 
 const load = { streams: 10, connections: 3, workers: 2, messages: 100 };
 
@@ -40,14 +31,14 @@ describe('scenario segment', () => {
     ['two of three', 'segment: expected "i/n" such as "1/3" (part i of n, from 1), got "two of three"'],
     ['1/4', 'segment: 4 segments need at least 4 connections (one per segment), but load.connections is 3, got "1/4"'],
   ])('%j is refused with one line naming segment', (segment, expected) => {
-    const error = errorOf(() => loadScenario({ overrides: { load, segment } }));
+    const error = benchErrorOf(() => loadScenario({ overrides: { load, segment } }));
     expect(error.code).toBe('SCENARIO_INVALID');
     expect(error.message).toBe(`flags: ${expected}`);
     expect(error.message).not.toContain('\n');
   });
 
   it('a budget smaller than the segment count is refused', () => {
-    const error = errorOf(() => loadScenario({ overrides: { load: { streams: 4, connections: 4, messages: 3 }, segment: '1/4' } }));
+    const error = benchErrorOf(() => loadScenario({ overrides: { load: { streams: 4, connections: 4, messages: 3 }, segment: '1/4' } }));
     expect(error.message).toContain('segment: 4 segments need at least 4 messages (one per segment), but load.messages is 3');
   });
 });

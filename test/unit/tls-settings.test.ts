@@ -2,11 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flagsToOverrides } from '../../src/cli/flags-to-overrides.js';
-import { BenchError } from '../../src/errors/bench-error.js';
 import { checkScenario, resolveProtoPath } from '../../src/run/check-scenario.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
 import { makeTempDir } from '../helpers/cli-process.js';
+import { benchErrorOf } from '../helpers/bench-error-of.js';
 
 let temp: { dir: string; remove(): void };
 
@@ -16,15 +16,6 @@ beforeEach(() => {
 
 afterEach(() => temp.remove());
 
-function errorOf(fn: () => unknown): BenchError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BenchError);
-    return error as BenchError;
-  }
-  throw new Error('expected a BenchError');
-}
 
 describe('tls settings', () => {
   it('without TLS flags there is no tls, so --insecure alone stays valid', () => {
@@ -42,7 +33,7 @@ describe('tls settings', () => {
     ['cert without key', { target: '127.0.0.1:1', tls: { cert: 'client.pem' } }, 'tls.key: tls.cert and tls.key go together'],
     ['tls for the embedded target', { tls: { cacert: 'ca.pem' } }, 'tls: the embedded target is plaintext'],
   ])('%s is a scenario error', (_name, overrides, message) => {
-    const error = errorOf(() => loadScenario({ overrides, cwd: temp.dir }));
+    const error = benchErrorOf(() => loadScenario({ overrides, cwd: temp.dir }));
     expect(error.code).toBe('SCENARIO_INVALID');
     expect(error.message).toContain(message);
   });
@@ -50,7 +41,7 @@ describe('tls settings', () => {
   it('a file that is not PEM is named with its field', () => {
     writeFileSync(join(temp.dir, 'ca.pem'), 'not a certificate\n');
     const scenario = loadScenario({ overrides: { target: '127.0.0.1:1', tls: { cacert: 'ca.pem' } }, cwd: temp.dir });
-    const error = errorOf(() => checkScenario(scenario));
+    const error = benchErrorOf(() => checkScenario(scenario));
     expect(error.code).toBe('TLS_FILE_UNREADABLE');
     expect(error.message).toContain(`tls.cacert: ${join(temp.dir, 'ca.pem')} is not a PEM certificate`);
   });

@@ -1,0 +1,31 @@
+import type { Flow } from './flow-schema.js';
+import { flowProblems, flowThresholdProblem, type FlowProblem } from './flow-problems.js';
+import type { FlowThresholdCondition } from './parse-threshold.js';
+
+/** The parts of a parsed scenario a flow is checked with. */
+interface FlowScenario {
+  stream: { flow?: Flow; interval: number; messages?: number | undefined; window: number; correlateBy?: string | undefined };
+  load: { messages?: number | undefined };
+  thresholds: { flow: ReadonlyArray<FlowThresholdCondition & { statistic: string }> };
+}
+
+/**
+ * Every problem of `stream.flow` that needs no proto: its own (flowProblems), the stream and
+ * load settings it cannot be combined with, and flow thresholds whose step or check it lacks.
+ */
+export function flowScenarioProblems(scenario: FlowScenario): FlowProblem[] {
+  const { flow } = scenario.stream;
+  const thresholdProblems = scenario.thresholds.flow.flatMap((threshold) => {
+    const problem = flowThresholdProblem(threshold, flow);
+    return problem === undefined ? [] : [{ path: ['thresholds', `${threshold.subject}.${threshold.name}.${threshold.statistic}`], problem }];
+  });
+  if (flow === undefined) return thresholdProblems;
+  const problems = [...flowProblems(flow), ...thresholdProblems];
+  if (scenario.stream.interval > 0) problems.push({ path: ['stream', 'interval'], problem: 'cannot be combined with stream.flow (a pause step waits between steps)' });
+  if (scenario.stream.messages !== undefined) problems.push({ path: ['stream', 'messages'], problem: "cannot be combined with stream.flow (a flow's stream lives for stream.duration or the run)" });
+  if (scenario.load.messages !== undefined) problems.push({ path: ['load', 'messages'], problem: 'cannot be combined with stream.flow (a flow runs for load.duration)' });
+  if (scenario.stream.window > 1 && scenario.stream.correlateBy === undefined) {
+    problems.push({ path: ['stream', 'window'], problem: `expected stream.correlateBy with stream.window above 1, so that each response finds its flow run, got window ${scenario.stream.window} and no correlateBy` });
+  }
+  return problems;
+}
