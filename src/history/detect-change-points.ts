@@ -1,0 +1,74 @@
+import { eDivisiveSplit } from './e-divisive-split.js';
+import { welchTTest } from './welch-t-test.js';
+
+export interface ChangePointOptions {
+  /** The largest p-value of Welch's t-test between the segments either side for a change to count. */
+  maxPValue: number;
+  /** The smallest relative change of the mean that counts, as a fraction (0.05 = 5 %). */
+  minMagnitude: number;
+  /** The smallest absolute change of the mean that counts, in the values' unit. */
+  minAbsolute: number;
+  /** The fewest values a segment may have (≥ 2): a change needs this many values after it to be found. */
+  minSegment: number;
+}
+
+export const DEFAULT_CHANGE_POINT_OPTIONS: ChangePointOptions = { maxPValue: 0.001, minMagnitude: 0.05, minAbsolute: 0, minSegment: 3 };
+
+/** A change of the mean: `values[index]` is the first value after it. */
+export interface DetectedChange {
+  index: number;
+  /** Means of the segments before and after, as far as the neighbouring change points. */
+  meanBefore: number;
+  meanAfter: number;
+  /** (after − before) / |before|; null when the mean before is 0. */
+  relativeChange: number | null;
+  /** Welch's t-test between those two segments. */
+  pValue: number;
+}
+
+function tested(values: readonly number[], from: number, index: number, to: number): DetectedChange {
+  const { meanBefore, meanAfter, pValue } = welchTTest(values, from, index, index, to);
+  return { index, meanBefore, meanAfter, relativeChange: meanBefore === 0 ? null : (meanAfter - meanBefore) / Math.abs(meanBefore), pValue };
+}
+
+function counts(change: DetectedChange, options: ChangePointOptions): boolean {
+  const absolute = Math.abs(change.meanAfter - change.meanBefore);
+  const relativeEnough = change.relativeChange === null ? absolute > 0 : Math.abs(change.relativeChange) >= options.minMagnitude;
+  return change.pValue <= options.maxPValue && absolute >= options.minAbsolute && relativeEnough;
+}
+
+/** Each change point re-tested between its neighbours (the series' ends or the next change points). */
+function retest(values: readonly number[], indexes: readonly number[]): DetectedChange[] {
+  return indexes.map((index, i) => tested(values, i === 0 ? 0 : indexes[i - 1]!, index, i === indexes.length - 1 ? values.length : indexes[i + 1]!));
+}
+
+/**
+ * Change points of the mean of `values` (in time order): E-divisive means finds the best split
+ * of a segment, Welch's t-test between its two sides decides whether it counts (as Hunter and
+ * Apache Otava replaced the random permutation test, so the same series always gives the same
+ * answer), and each side is split again. Then every change point is tested again between its
+ * neighbours, and the weakest that no longer counts is dropped, until all count. Pure and
+ * deterministic; O(k²) per scanned segment of k values.
+ */
+export function detectChangePoints(values: readonly number[], options: ChangePointOptions = DEFAULT_CHANGE_POINT_OPTIONS): DetectedChange[] {
+  const found: number[] = [];
+  const segments: Array<[number, number]> = [[0, values.length]];
+  while (segments.length) {
+    const [from, to] = segments.pop()!;
+    const split = eDivisiveSplit(values, from, to, options.minSegment);
+    if (!split || !counts(tested(values, from, split.index, to), options)) continue;
+    found.push(split.index);
+    segments.push([from, split.index], [split.index, to]);
+  }
+  let indexes = found.sort((a, b) => a - b);
+  for (;;) {
+    const changes = retest(values, indexes);
+    const failing = changes.filter((change) => !counts(change, options));
+    if (!failing.length) return changes;
+    // The weakest goes first: the largest p-value, then the smallest change, then the earliest.
+    const weakest = failing.reduce((worst, change) =>
+      change.pValue > worst.pValue || (change.pValue === worst.pValue && Math.abs(change.meanAfter - change.meanBefore) < Math.abs(worst.meanAfter - worst.meanBefore)) ? change : worst,
+    );
+    indexes = indexes.filter((index) => index !== weakest.index);
+  }
+}

@@ -1,0 +1,53 @@
+import jStat from 'jstat';
+import { detectChangePoints, type DetectedChange } from './detect-change-points.js';
+import type { ChangePoint, Finding, HistoryOptions } from './history-analysis.js';
+import type { HistoryMetricSpec } from './history-metrics.js';
+import { segmentMoments } from './welch-t-test.js';
+
+type Judged = Omit<Finding, 'seriesKey' | 'metric' | 'label' | 'unit'>;
+
+const kindOf = (spec: HistoryMetricSpec, before: number, after: number): ChangePoint['kind'] => ((after > before) === (spec.worse === 'up') ? 'regression' : 'improvement');
+
+const bigEnough = (spec: HistoryMetricSpec, options: HistoryOptions, before: number, after: number): boolean => {
+  const absolute = Math.abs(after - before);
+  return absolute >= spec.minAbsolute && (before === 0 ? absolute > 0 : absolute / Math.abs(before) >= options.minMagnitude);
+};
+
+/**
+ * The newest value alone against the stable segment before it (from `from` to the value before
+ * the newest): outside the segment's prediction interval at the gate's p-value, and big enough.
+ * The p-value is that of the newest value under the segment's Student t prediction.
+ */
+function suspected(spec: HistoryMetricSpec, options: HistoryOptions, xs: readonly number[], from: number): Omit<Judged, 'firstRun' | 'lastGoodRun' | 'runsSince'> | undefined {
+  const newest = xs[xs.length - 1]!;
+  const { n, mean, variance } = segmentMoments(xs, from, xs.length - 1);
+  if (n < options.minSegment || !bigEnough(spec, options, mean, newest)) return undefined;
+  const scale = Math.sqrt(variance * (1 + 1 / n));
+  const pValue = scale > 0 ? 2 * (1 - jStat.studentt.cdf(Math.abs(newest - mean) / scale, n - 1)) : newest === mean ? 1 : 0;
+  if (pValue > options.maxPValue) return undefined;
+  return { kind: kindOf(spec, mean, newest), status: 'suspected', before: mean, after: newest, relativeChange: mean === 0 ? null : (newest - mean) / Math.abs(mean), pValue };
+}
+
+/**
+ * One metric of one series: its change points (over the runs that have a value) and what they
+ * say about the newest run. Confirmed: the last change point began within `recentRuns` runs of
+ * the newest. Otherwise suspected, when the newest run alone is outside what the segment since
+ * the last change point predicts. No finding when the newest run has no value.
+ */
+export function judgeNewestRun(spec: HistoryMetricSpec, values: readonly (number | null)[], options: HistoryOptions): { changePoints: ChangePoint[]; finding?: Judged } {
+  const present = values.flatMap((value, runIndex) => (value === null ? [] : [runIndex]));
+  const xs = present.map((runIndex) => values[runIndex]!);
+  const detected: DetectedChange[] = detectChangePoints(xs, { ...options, minAbsolute: spec.minAbsolute });
+  const changePoints: ChangePoint[] = detected.map((c) => ({ runIndex: present[c.index]!, meanBefore: c.meanBefore, meanAfter: c.meanAfter, relativeChange: c.relativeChange, pValue: c.pValue, kind: kindOf(spec, c.meanBefore, c.meanAfter) }));
+  if (values.length === 0 || values[values.length - 1] === null) return { changePoints };
+  const last = detected[detected.length - 1];
+  if (last && xs.length - last.index <= options.recentRuns) {
+    const change = changePoints[changePoints.length - 1]!;
+    return {
+      changePoints,
+      finding: { kind: change.kind, status: 'confirmed', before: change.meanBefore, after: change.meanAfter, relativeChange: change.relativeChange, pValue: change.pValue, firstRun: change.runIndex, lastGoodRun: present[last.index - 1]!, runsSince: xs.length - last.index },
+    };
+  }
+  const alone = suspected(spec, options, xs, last?.index ?? 0);
+  return alone ? { changePoints, finding: { ...alone, firstRun: present[present.length - 1]!, lastGoodRun: present[present.length - 2]!, runsSince: 1 } } : { changePoints };
+}

@@ -1,0 +1,32 @@
+import jStat from 'jstat';
+
+/** Mean and sample variance (n − 1) of `values[from, to)`. */
+export function segmentMoments(values: ArrayLike<number>, from: number, to: number): { n: number; mean: number; variance: number } {
+  const n = to - from;
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += values[i]!;
+  const mean = n > 0 ? sum / n : NaN;
+  let squares = 0;
+  for (let i = from; i < to; i++) squares += (values[i]! - mean) ** 2;
+  return { n, mean, variance: n > 1 ? squares / (n - 1) : 0 };
+}
+
+/**
+ * Welch's two-sided t-test that `values[a0, a1)` and `values[b0, b1)` share a mean (variances
+ * not assumed equal). Deterministic: the same segments always give the same p-value. Two
+ * segments without spread are told apart by their means alone (p 0 when they differ, 1 when not).
+ */
+export function welchTTest(values: ArrayLike<number>, a0: number, a1: number, b0: number, b1: number): { meanBefore: number; meanAfter: number; pValue: number } {
+  const a = segmentMoments(values, a0, a1);
+  const b = segmentMoments(values, b0, b1);
+  const se2a = a.variance / a.n;
+  const se2b = b.variance / b.n;
+  const se2 = se2a + se2b;
+  if (!(se2 > 0)) return { meanBefore: a.mean, meanAfter: b.mean, pValue: a.mean === b.mean ? 1 : 0 };
+  const t = (b.mean - a.mean) / Math.sqrt(se2);
+  // Welch–Satterthwaite degrees of freedom; a side of one value adds no variance term.
+  const dofDenominator = (a.n > 1 ? se2a ** 2 / (a.n - 1) : 0) + (b.n > 1 ? se2b ** 2 / (b.n - 1) : 0);
+  const dof = se2 ** 2 / dofDenominator;
+  const pValue = Math.min(1, 2 * (1 - jStat.studentt.cdf(Math.abs(t), dof)));
+  return { meanBefore: a.mean, meanAfter: b.mean, pValue };
+}
