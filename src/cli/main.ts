@@ -172,7 +172,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
                 .positional('dir', { type: 'string', demandOption: true, describe: 'The history directory (run --history DIR)' })
                 .option('O', { alias: 'format', type: 'string', default: 'console', describe: `Output formats, comma-separated: ${Object.keys(HISTORY_FORMATS).join(', ')}; more than one needs -o` })
                 .option('o', { alias: 'output', type: 'string', describe: 'A directory for history.<ext> files (console still prints), or a file for one format' })
-                .option('max-p', { type: 'number', default: HISTORY_DEFAULTS.maxPValue, describe: "A change counts when Welch's t-test between the segments gives p at most this" })
+                .option('max-p', { type: 'number', default: HISTORY_DEFAULTS.maxPValue, describe: "A change counts when Student's t-test between the segments gives p at most this" })
                 .option('min-change', { type: 'string', default: `${HISTORY_DEFAULTS.minMagnitude * 100}%`, describe: 'A change counts when the mean moves at least this much' })
                 .option('min-runs', { type: 'number', default: HISTORY_DEFAULTS.minSegment, describe: 'Runs needed on each side of a change point (a change is confirmed once this many runs follow it)' })
                 .option('recent', { type: 'number', default: HISTORY_DEFAULTS.recentRuns, describe: 'A confirmed change is new (and fails the gate) while it began within this many newest runs' })

@@ -1,8 +1,8 @@
 import { eDivisiveSplit } from './e-divisive-split.js';
-import { welchTTest } from './welch-t-test.js';
+import { studentTTest } from './student-t-test.js';
 
 export interface ChangePointOptions {
-  /** The largest p-value of Welch's t-test between the segments either side for a change to count. */
+  /** The largest p-value of Student's t-test between the segments either side for a change to count. */
   maxPValue: number;
   /** The smallest relative change of the mean that counts, as a fraction (0.05 = 5 %). */
   minMagnitude: number;
@@ -22,12 +22,27 @@ export interface DetectedChange {
   meanAfter: number;
   /** (after − before) / |before|; null when the mean before is 0. */
   relativeChange: number | null;
-  /** Welch's t-test between those two segments. */
+  /** Student's t-test between those two segments. */
   pValue: number;
 }
 
+/**
+ * Besides the whole series, windows of this many runs, overlapping by half, are searched: a
+ * change that is undone a few runs later (a bump) cancels out in the whole series' best split
+ * but not in a window. 20 kept the false alarms of generated flat series where they were and
+ * found a 10-run bump in 94 % of tries instead of 8 % (bench/history-eval.ts).
+ */
+const WINDOW_RUNS = 20;
+
+/** The whole series, then windows of `size` runs overlapping by half: a short-lived change hides in the whole but not in a window. */
+function windows(length: number, size: number): Array<[number, number]> {
+  const spans: Array<[number, number]> = [[0, length]];
+  if (size > 0) for (let from = 0; from + size < length; from += Math.floor(size / 2)) spans.push([from, from + size]);
+  return spans;
+}
+
 function tested(values: readonly number[], from: number, index: number, to: number): DetectedChange {
-  const { meanBefore, meanAfter, pValue } = welchTTest(values, from, index, index, to);
+  const { meanBefore, meanAfter, pValue } = studentTTest(values, from, index, index, to);
   return { index, meanBefore, meanAfter, relativeChange: meanBefore === 0 ? null : (meanAfter - meanBefore) / Math.abs(meanBefore), pValue };
 }
 
@@ -44,23 +59,24 @@ function retest(values: readonly number[], indexes: readonly number[]): Detected
 
 /**
  * Change points of the mean of `values` (in time order): E-divisive means finds the best split
- * of a segment, Welch's t-test between its two sides decides whether it counts (as Hunter and
- * Apache Otava replaced the random permutation test, so the same series always gives the same
- * answer), and each side is split again. Then every change point is tested again between its
+ * of a segment (the whole series, and windows of WINDOW_RUNS runs), Student's t-test between
+ * its two sides decides whether it counts (as Hunter and Apache Otava replaced the random
+ * permutation test, so the same series always gives the same answer), and each side is split
+ * again. Then every change point is tested again between its
  * neighbours, and the weakest that no longer counts is dropped, until all count. Pure and
  * deterministic; O(k²) per scanned segment of k values.
  */
 export function detectChangePoints(values: readonly number[], options: ChangePointOptions = DEFAULT_CHANGE_POINT_OPTIONS): DetectedChange[] {
-  const found: number[] = [];
-  const segments: Array<[number, number]> = [[0, values.length]];
+  const found = new Set<number>();
+  const segments: Array<[number, number]> = windows(values.length, WINDOW_RUNS);
   while (segments.length) {
     const [from, to] = segments.pop()!;
     const split = eDivisiveSplit(values, from, to, options.minSegment);
     if (!split || !counts(tested(values, from, split.index, to), options)) continue;
-    found.push(split.index);
+    found.add(split.index);
     segments.push([from, split.index], [split.index, to]);
   }
-  let indexes = found.sort((a, b) => a - b);
+  let indexes = [...found].sort((a, b) => a - b);
   for (;;) {
     const changes = retest(values, indexes);
     const failing = changes.filter((change) => !counts(change, options));

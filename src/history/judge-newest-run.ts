@@ -2,7 +2,7 @@ import jStat from 'jstat';
 import { detectChangePoints, type DetectedChange } from './detect-change-points.js';
 import type { ChangePoint, Finding, HistoryOptions } from './history-analysis.js';
 import type { HistoryMetricSpec } from './history-metrics.js';
-import { segmentMoments } from './welch-t-test.js';
+import { segmentMoments } from './student-t-test.js';
 
 type Judged = Omit<Finding, 'seriesKey' | 'metric' | 'label' | 'unit'>;
 

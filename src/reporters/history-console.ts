@@ -9,7 +9,7 @@ export function seriesOf(analysis: HistoryAnalysis, finding: Finding): SeriesTre
 
 /** How the history was judged, in one sentence under the tables. */
 export function historyMethod(o: HistoryOptions): string {
-  return `E-divisive means with Welch's t-test: a change counts at p ≤ ${o.maxPValue} and ≥ ${(o.minMagnitude * 100).toFixed(1)} %, with ≥ ${o.minSegment} runs on each side; new while it began within the last ${o.recentRuns} runs.`;
+  return `E-divisive means with Student's t-test: a change counts at p ≤ ${o.maxPValue} and ≥ ${(o.minMagnitude * 100).toFixed(1)} %, with ≥ ${o.minSegment} runs on each side; new while it began within the last ${o.recentRuns} runs.`;
 }
 
 /** The gate's verdict in one line. */
