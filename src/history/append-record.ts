@@ -1,4 +1,4 @@
-import { linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchError } from '../errors/bench-error.js';
 import { tempPathIn } from '../reporters/write-file-atomic.js';
@@ -9,6 +9,17 @@ export interface AppendedRecord {
   path: string;
   /** The store already held this run (same id): nothing was written. */
   duplicate: boolean;
+}
+
+/** A hard link fails when `path` exists; a file system without hard links gets a rename (the name is the run's own). */
+function linkWithoutOverwrite(temp: string, path: string): void {
+  try {
+    linkSync(temp, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+    renameSync(temp, path);
+  }
 }
 
 const errorText = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
@@ -29,12 +40,15 @@ export function appendRecord(dir: string, record: RunRecord): AppendedRecord {
     const temp = tempPathIn(dir, name);
     try {
       writeFileSync(temp, `${JSON.stringify(record)}\n`, { flag: 'wx' });
-      linkSync(temp, path);
+      linkWithoutOverwrite(temp, path);
+    } catch (error) {
+      // Another writer linked the same run first.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && (error as NodeJS.ErrnoException).syscall === 'link') return { path, duplicate: true };
+      throw error;
     } finally {
       rmSync(temp, { force: true });
     }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { path, duplicate: true };
     throw new BenchError('HISTORY_UNWRITABLE', `history: ${dir}: cannot append the run's record (${errorText(error)}); expected a writable directory`);
   }
   return { path, duplicate: false };
