@@ -8,8 +8,8 @@ export function relativeText(relativeChange: number | null): string {
   return `${percent >= 0 ? '+' : ''}${percent.toFixed(1)} %`;
 }
 
-/** A p-value that stays readable at 1e-12. */
-export const pText = (pValue: number): string => (pValue >= 0.001 ? pValue.toFixed(3) : pValue.toExponential(1));
+/** A p-value that stays readable at 1e-12; below 1e-15 the t distribution's tail is under double precision. */
+export const pText = (pValue: number): string => (pValue >= 0.001 ? pValue.toFixed(3) : pValue < 1e-15 ? '< 1e-15' : pValue.toExponential(1));
 
 /** `commit=abc123, branch=main`, or the run's start when it has no tags. */
 export function runTags(run: HistoryRun): string {

@@ -51,7 +51,10 @@ export const CHART_SCRIPT = `
           ctx.moveTo(x, u.bbox.top);
           ctx.lineTo(x, u.bbox.top + u.bbox.height);
           ctx.stroke();
-          ctx.fillText(m.label, x + 4 * devicePixelRatio, u.bbox.top + (12 + 13 * (i % 3)) * devicePixelRatio);
+          // A caption near the right edge goes to the left of its line, so it is not cut off.
+          const right = x > u.bbox.left + u.bbox.width * 0.6;
+          ctx.textAlign = right ? 'right' : 'left';
+          ctx.fillText(m.label, x + (right ? -4 : 4) * devicePixelRatio, u.bbox.top + (12 + 13 * (i % 3)) * devicePixelRatio);
         });
         ctx.restore();
       },
