@@ -79,7 +79,9 @@ export function detectChangePoints(values: readonly number[], options: ChangePoi
   let indexes = [...found].sort((a, b) => a - b);
   for (;;) {
     const changes = retest(values, indexes);
-    const failing = changes.filter((change) => !counts(change, options));
+    // Change points found in different windows may lie closer than minSegment: the closer one then fails too.
+    const bounds = [0, ...indexes, values.length];
+    const failing = changes.filter((change, i) => !counts(change, options) || bounds[i + 1]! - bounds[i]! < options.minSegment || bounds[i + 2]! - bounds[i + 1]! < options.minSegment);
     if (!failing.length) return changes;
     // The weakest goes first: the largest p-value, then the smallest change, then the earliest.
     const weakest = failing.reduce((worst, change) =>
