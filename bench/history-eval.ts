@@ -3,7 +3,7 @@
  * generated histories (bench/history-series.ts, seeded: the table is the same on every machine).
  *
  * Each setting is tried on HISTORY_EVAL_TRIES (default 200) series of a latency-like metric
- * (worse = up) with relative normal noise, optional outliers (5 % of runs at 1.5–3 × the mean)
+ * (P99: worse = up, judged on the logarithms) with log-normal noise of the given coefficient of variation, optional outliers (5 % of runs at 1.5–3 × the mean)
  * and planted steps. Columns:
  * - found, 20 runs after: the share of series of 60 runs (step at run 40) whose planted change
  *   points were each found within ±2 runs, with no other change point;
@@ -14,10 +14,14 @@
  */
 import { analyseHistory, DEFAULT_HISTORY_OPTIONS } from '../src/history/analyse-history.js';
 import { detectChangePoints } from '../src/history/detect-change-points.js';
+import { HISTORY_METRICS } from '../src/history/history-metrics.js';
 import { generateSeries, type SeriesShape } from './history-series.js';
 import { syntheticRecord } from './history-records.js';
 
 const TRIES = Number(process.env['HISTORY_EVAL_TRIES'] ?? 200);
+/** The detector as the gate runs it for P99. */
+const P99 = HISTORY_METRICS.find((m) => m.metric === 'p99')!;
+const LATENCY = { ...DEFAULT_HISTORY_OPTIONS, minAbsolute: P99.minAbsolute, logScale: P99.logScale };
 
 interface Setting {
   label: string;
@@ -35,7 +39,7 @@ function stepsAt(setting: Setting, at: number): SeriesShape['steps'] {
 }
 
 function foundExactly(values: number[], planted: readonly number[]): boolean {
-  const found = detectChangePoints(values).map((c) => c.index);
+  const found = detectChangePoints(values, LATENCY).map((c) => c.index);
   return found.length === planted.length && planted.every((at, i) => Math.abs(found[i]! - at) <= 2);
 }
 
@@ -61,7 +65,7 @@ function evaluate(setting: Setting, index: number): string[] {
       if (gateFindings(short).confirmed) gated += 1;
     } else {
       const flat = generateSeries({ ...shape, runs: 60, steps: [] }, seed);
-      if (detectChangePoints(flat).length) anyChange += 1;
+      if (detectChangePoints(flat, LATENCY).length) anyChange += 1;
       if (gateFindings(flat).fails) failedNights += 1;
     }
   }

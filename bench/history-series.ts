@@ -24,7 +24,7 @@ export interface SeriesShape {
   runs: number;
   /** The mean before any step. */
   base: number;
-  /** Standard deviation of a run's value, as a fraction of its mean (0.05 = 5 %). */
+  /** Standard deviation of a run's value, as a fraction of its mean (0.05 = 5 %): log-normal noise. */
   noise: number;
   /** Relative steps of the mean: at run `at` the mean is multiplied by (1 + by). */
   steps: ReadonlyArray<{ at: number; by: number }>;
@@ -38,11 +38,13 @@ export function generateSeries(shape: SeriesShape, seed: number): number[] {
   const normal = normalFrom(uniform);
   const values: number[] = [];
   let mean = shape.base;
+  // Log-normal noise with the asked coefficient of variation and mean: run-to-run noise of latency and
+  // throughput is multiplicative and skewed (one night at 2× the usual, none at 0).
+  const sigma = Math.sqrt(Math.log(1 + shape.noise * shape.noise));
   for (let run = 0; run < shape.runs; run++) {
     for (const step of shape.steps) if (step.at === run) mean *= 1 + step.by;
     const outlier = uniform() < shape.outliers;
-    const value = outlier ? mean * (1.5 + 1.5 * uniform()) : mean * (1 + shape.noise * normal());
-    values.push(Math.max(value, mean * 0.01));
+    values.push(outlier ? mean * (1.5 + 1.5 * uniform()) : mean * Math.exp(sigma * normal() - (sigma * sigma) / 2));
   }
   return values;
 }

@@ -64,6 +64,7 @@ function optionsFrom(flags: HistoryFlags): HistoryOptions {
   for (const [flag, value, least] of [['--min-runs', flags['min-runs'], 2], ['--recent', flags.recent, 1]] as const) {
     if (!(Number.isInteger(value) && value >= least)) throw new BenchError('USAGE', `${flag}: expected a whole number ≥ ${least}, got ${value}`);
   }
+  if (flags.recent < flags['min-runs']) throw new BenchError('USAGE', `--recent: ${flags.recent} runs is fewer than --min-runs (${flags['min-runs']}): a change needs that many runs after it to be found, so none would ever be confirmed`);
   return { maxPValue: maxP, minMagnitude: parseMinChange(flags['min-change']), minSegment: flags['min-runs'], recentRuns: flags.recent, failOnSuspected: flags['fail-on-suspected'] };
 }
 

@@ -1,5 +1,5 @@
 import jStat from 'jstat';
-import { detectChangePoints, type DetectedChange } from './detect-change-points.js';
+import { detectChangePoints, judgedValues, type DetectedChange } from './detect-change-points.js';
 import type { ChangePoint, Finding, HistoryOptions } from './history-analysis.js';
 import type { HistoryMetricSpec } from './history-metrics.js';
 import { segmentMoments } from './student-t-test.js';
@@ -20,10 +20,14 @@ const bigEnough = (spec: HistoryMetricSpec, options: HistoryOptions, before: num
  */
 function suspected(spec: HistoryMetricSpec, options: HistoryOptions, xs: readonly number[], from: number): Omit<Judged, 'firstRun' | 'lastGoodRun' | 'runsSince'> | undefined {
   const newest = xs[xs.length - 1]!;
-  const { n, mean, variance } = segmentMoments(xs, from, xs.length - 1);
+  const { n, mean } = segmentMoments(xs, from, xs.length - 1);
   if (n < options.minSegment || !bigEnough(spec, options, mean, newest)) return undefined;
-  const scale = Math.sqrt(variance * (1 + 1 / n));
-  const pValue = scale > 0 ? 2 * (1 - jStat.studentt.cdf(Math.abs(newest - mean) / scale, n - 1)) : newest === mean ? 1 : 0;
+  // The prediction on the scale the changes are tested on (logarithms for latency and throughput).
+  const judged = judgedValues(xs.slice(from), spec.logScale);
+  const segment = segmentMoments(judged, 0, judged.length - 1);
+  const scale = Math.sqrt(segment.variance * (1 + 1 / n));
+  const distance = Math.abs(judged[judged.length - 1]! - segment.mean);
+  const pValue = scale > 0 ? 2 * (1 - jStat.studentt.cdf(distance / scale, n - 1)) : distance === 0 ? 1 : 0;
   if (pValue > options.maxPValue) return undefined;
   return { kind: kindOf(spec, mean, newest), status: 'suspected', before: mean, after: newest, relativeChange: mean === 0 ? null : (newest - mean) / Math.abs(mean), pValue };
 }
@@ -37,7 +41,7 @@ function suspected(spec: HistoryMetricSpec, options: HistoryOptions, xs: readonl
 export function judgeNewestRun(spec: HistoryMetricSpec, values: readonly (number | null)[], options: HistoryOptions): { changePoints: ChangePoint[]; finding?: Judged } {
   const present = values.flatMap((value, runIndex) => (value === null ? [] : [runIndex]));
   const xs = present.map((runIndex) => values[runIndex]!);
-  const detected: DetectedChange[] = detectChangePoints(xs, { ...options, minAbsolute: spec.minAbsolute });
+  const detected: DetectedChange[] = detectChangePoints(xs, { ...options, minAbsolute: spec.minAbsolute, logScale: spec.logScale });
   const changePoints: ChangePoint[] = detected.map((c) => ({ runIndex: present[c.index]!, meanBefore: c.meanBefore, meanAfter: c.meanAfter, relativeChange: c.relativeChange, pValue: c.pValue, kind: kindOf(spec, c.meanBefore, c.meanAfter) }));
   if (values.length === 0 || values[values.length - 1] === null) return { changePoints };
   const last = detected[detected.length - 1];

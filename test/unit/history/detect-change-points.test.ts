@@ -133,3 +133,23 @@ describe('detectChangePoints, a case found by a property run', () => {
     expect(detectChangePoints(x).map((c) => c.index)).toEqual([before]);
   });
 });
+
+describe('detectChangePoints on logarithms (latency, throughput)', () => {
+  // messages/s of 10 one-second runs against serve v1, then 5 against a v2 with --latency 1ms, on a busy shared machine.
+  const RATE = [17052.1, 34968.5, 6053.67, 42445.78, 40986.73, 39004.14, 16137.28, 7589.18, 21442.9, 16096.69, 383.3, 520.35, 592.11, 2308.81, 2318.04];
+
+  it('finds a step between a noisy fast segment and a quiet slow one, which the raw values hide', () => {
+    expect(detectChangePoints(RATE)).toEqual([]);
+    const [change] = detectChangePoints(RATE, { ...DEFAULT_CHANGE_POINT_OPTIONS, logScale: true });
+    expect(change!.index).toBe(10);
+    // Means and the relative change stay in msg/s.
+    expect(change!.meanBefore).toBeCloseTo(24177.7, 0);
+    expect(change!.meanAfter).toBeCloseTo(1224.52, 1);
+  });
+
+  it('falls back to the raw values when one is not positive', () => {
+    const withZero = [...RATE.slice(0, 14), 0];
+    expect(() => detectChangePoints(withZero, { ...DEFAULT_CHANGE_POINT_OPTIONS, logScale: true })).not.toThrow();
+    expect(detectChangePoints(withZero, { ...DEFAULT_CHANGE_POINT_OPTIONS, logScale: true })).toEqual(detectChangePoints(withZero));
+  });
+});

@@ -62,6 +62,14 @@ describe('grpc-bench history', () => {
     expect(JSON.parse(readFileSync(join(dir, 'trend', 'history.json'), 'utf8'))).toMatchObject({ kind: 'grpc-bench-history', verdict: 'pass' });
   });
 
+  it('writes one format to a file path', async () => {
+    writeHistory(0);
+    const result = await cli(['history', 'perf-history', '-O', 'html', '-o', 'trend.html']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`history written: ${join(dir, 'trend.html')}`);
+    expect(readFileSync(join(dir, 'trend.html'), 'utf8')).toMatch(/^<!doctype html>/);
+  });
+
   it('skips a corrupt record with a warning naming it, and still judges the rest', async () => {
     const history = writeHistory(0);
     writeFileSync(join(history, '20270101T000000Z-broken-0000000000000000.json'), '{"kind":"grpc-bench-run-record",');
@@ -76,6 +84,7 @@ describe('grpc-bench history', () => {
     expect(await cli(['history', 'perf-history', '--min-change', 'lots'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--min-change: expected a percentage such as 5%, got "lots"') });
     expect(await cli(['history', 'perf-history', '-O', 'pdf'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--format: expected history formats') });
     expect(await cli(['history', 'perf-history', '-O', 'json,html'])).toMatchObject({ code: 2, stderr: expect.stringContaining('needs -o/--output') });
+    expect(await cli(['history', 'perf-history', '--recent', '2'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--recent: 2 runs is fewer than --min-runs (3)') });
     expect(await cli(['history', 'import', 'perf-history', 'nope.json'])).toMatchObject({ code: 3, stderr: expect.stringContaining('[REPORT_INVALID]') });
     writeFileSync(join(dir, 'empty'), '');
     expect(await cli(['run', '--history', 'empty', '-z', '1s'])).toMatchObject({ code: 3, stderr: expect.stringMatching(/^grpc-bench: output.history: .*empty: not a directory; .* \[HISTORY_INVALID\]\n$/) });
