@@ -1,5 +1,5 @@
 import { eDivisiveSplit } from './e-divisive-split.js';
-import { segmentMoments, studentTTest } from './student-t-test.js';
+import { segmentMoments, studentTTest, winsorized } from './student-t-test.js';
 
 export interface ChangePointOptions {
   /** The largest p-value of Student's t-test between the segments either side for a change to count. */
@@ -53,7 +53,9 @@ export function judgedValues(values: readonly number[], logScale: boolean | unde
 }
 
 function tested(values: readonly number[], judged: readonly number[], from: number, index: number, to: number): DetectedChange {
-  const { pValue } = studentTTest(judged, from, index, index, to);
+  // Each side's outliers are clipped before the test: one night at 3× would otherwise swell the spread and hide a step.
+  const clipped = [...winsorized(judged, from, index), ...winsorized(judged, index, to)];
+  const { pValue } = studentTTest(clipped, 0, index - from, index - from, to - from);
   const meanBefore = segmentMoments(values, from, index).mean;
   const meanAfter = segmentMoments(values, index, to).mean;
   return { index, meanBefore, meanAfter, relativeChange: meanBefore === 0 ? null : (meanAfter - meanBefore) / Math.abs(meanBefore), pValue };
@@ -73,7 +75,7 @@ function retest(values: readonly number[], judged: readonly number[], indexes: r
 /**
  * Change points of the mean of `values` (in time order): E-divisive means finds the best split
  * of a segment (the whole series, and windows of WINDOW_RUNS runs), Student's t-test between
- * its two sides decides whether it counts (as Hunter and Apache Otava replaced the random
+ * its two sides (each side's outliers clipped to its median ± 3 robust standard deviations) decides whether it counts (as Hunter and Apache Otava replaced the random
  * permutation test, so the same series always gives the same answer), and each side is split
  * again. Then every change point is tested again between its
  * neighbours, and the weakest that no longer counts is dropped, until all count. Pure and

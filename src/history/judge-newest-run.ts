@@ -2,7 +2,7 @@ import jStat from 'jstat';
 import { detectChangePoints, judgedValues, type DetectedChange } from './detect-change-points.js';
 import type { ChangePoint, Finding, HistoryOptions } from './history-analysis.js';
 import type { HistoryMetricSpec } from './history-metrics.js';
-import { segmentMoments } from './student-t-test.js';
+import { segmentMoments, winsorized } from './student-t-test.js';
 
 type Judged = Omit<Finding, 'seriesKey' | 'metric' | 'label' | 'unit'>;
 
@@ -24,7 +24,8 @@ function suspected(spec: HistoryMetricSpec, options: HistoryOptions, xs: readonl
   if (n < options.minSegment || !bigEnough(spec, options, mean, newest)) return undefined;
   // The prediction on the scale the changes are tested on (logarithms for latency and throughput).
   const judged = judgedValues(xs.slice(from), spec.logScale);
-  const segment = segmentMoments(judged, 0, judged.length - 1);
+  // The segment's outliers clipped as the change-point test clips them; the newest run is not.
+  const segment = segmentMoments(winsorized(judged, 0, judged.length - 1), 0, judged.length - 1);
   const scale = Math.sqrt(segment.variance * (1 + 1 / n));
   const distance = Math.abs(judged[judged.length - 1]! - segment.mean);
   const pValue = scale > 0 ? 2 * (1 - jStat.studentt.cdf(distance / scale, n - 1)) : distance === 0 ? 1 : 0;

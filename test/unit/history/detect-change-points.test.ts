@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateSeries } from '../../../bench/history-series.js';
 import { DEFAULT_CHANGE_POINT_OPTIONS, detectChangePoints } from '../../../src/history/detect-change-points.js';
 import { eDivisiveSplit } from '../../../src/history/e-divisive-split.js';
-import { studentTTest } from '../../../src/history/student-t-test.js';
+import { studentTTest, winsorized } from '../../../src/history/student-t-test.js';
 
 /**
  * Properties over noisy series are run from a fixed seed: noise can, rarely (about 1 series in
@@ -151,5 +151,19 @@ describe('detectChangePoints on logarithms (latency, throughput)', () => {
     const withZero = [...RATE.slice(0, 14), 0];
     expect(() => detectChangePoints(withZero, { ...DEFAULT_CHANGE_POINT_OPTIONS, logScale: true })).not.toThrow();
     expect(detectChangePoints(withZero, { ...DEFAULT_CHANGE_POINT_OPTIONS, logScale: true })).toEqual(detectChangePoints(withZero));
+  });
+});
+
+describe('outliers', () => {
+  it('a night at 3× the rest neither hides a step nor becomes one', () => {
+    const x = generateSeries({ runs: 30, base: 1, noise: 0.05, steps: [{ at: 20, by: 0.2 }], outliers: 0 }, 31);
+    x[5] = 3;
+    x[24] = 3.6;
+    expect(detectChangePoints(x, { ...DEFAULT_CHANGE_POINT_OPTIONS, logScale: true }).map((c) => c.index)).toEqual([20]);
+  });
+
+  it('winsorizing clips to the median ± 3 robust standard deviations and leaves a spread-free segment alone', () => {
+    expect(winsorized([1, 1.1, 0.9, 1, 10], 0, 5)).toEqual([1, 1.1, 0.9, 1, 1 + 3 * 1.4826 * 0.1]);
+    expect(winsorized([2, 2, 2, 9], 0, 4)).toEqual([2, 2, 2, 9]);
   });
 });
