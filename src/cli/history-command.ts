@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { loadReportFile } from '../compare/load-report-file.js';
 import { BenchError } from '../errors/bench-error.js';
-import { analyseHistory, DEFAULT_HISTORY_OPTIONS } from '../history/analyse-history.js';
+import { analyseHistory } from '../history/analyse-history.js';
 import { appendRecord } from '../history/append-record.js';
 import type { HistoryAnalysis, HistoryOptions } from '../history/history-analysis.js';
 import { readHistory } from '../history/read-history.js';
@@ -132,4 +132,3 @@ export function historyImportCommand(flags: HistoryImportFlags, io: CliIo): numb
   return 0;
 }
 
-export const HISTORY_DEFAULTS = DEFAULT_HISTORY_OPTIONS;
