@@ -74,11 +74,11 @@ function retest(values: readonly number[], judged: readonly number[], indexes: r
 
 /**
  * Change points of the mean of `values` (in time order): E-divisive means finds the best split
- * of a segment (the whole series, and windows of WINDOW_RUNS runs), Student's t-test between
- * its two sides (each side's outliers clipped to its median ± 3 robust standard deviations) decides whether it counts (as Hunter and Apache Otava replaced the random
- * permutation test, so the same series always gives the same answer), and each side is split
- * again. Then every change point is tested again between its
- * neighbours, and the weakest that no longer counts is dropped, until all count. Pure and
+ * of a segment (the whole series, and windows of WINDOW_RUNS runs); Student's t-test between its
+ * two sides, each side's outliers clipped (see winsorized), decides whether it counts — as Hunter
+ * and Apache Otava replaced the random permutation test, so the same series always gives the
+ * same answer — and each side is split again. Then every change point is tested again between
+ * its neighbours, and the weakest that no longer counts is dropped, until all count. Pure and
  * deterministic; O(k²) per scanned segment of k values.
  */
 export function detectChangePoints(values: readonly number[], options: ChangePointOptions = DEFAULT_CHANGE_POINT_OPTIONS): DetectedChange[] {
