@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +90,27 @@ describe('history gate over real runs against serve', () => {
     const gate = await runCli(['history', imported, ...GATE, '-O', 'json']);
     expect(gate.code).toBe(99);
     expect(JSON.parse(gate.stdout).findings).toContainEqual(expect.objectContaining({ metric: 'p50', status: 'confirmed', firstRun: V1_RUNS }));
+  });
+
+  it('records each version of a split run as its own series', async () => {
+    const canary = await startServeChild(['--canary', '--canary-header', 'x-user-group=internal-testers', '--canary-latency', '1ms']);
+    try {
+      const scenario = join(work, 'split.yaml');
+      writeFileSync(scenario, `name: history-split\ntarget: ${canary.address}\ninsecure: true\nproto: ${join(process.cwd(), 'proto/order.proto')}\nload: { streams: 4, connections: 1, workers: 1, duration: 1s }\nsplit:\n  by: served_by\n  routed: { share: 0.5, metadata: { x-user-group: internal-testers } }\n`);
+      const history = join(work, 'split-history');
+      const result = await runCli(['run', scenario, '-O', 'json', '-o', join(work, 'split.json'), '--history', history, '--tag', 'commit=split']);
+      expect(result.code, result.stderr).toBe(0);
+      const [record] = readHistory(history).records;
+      expect(record!.series.map((s) => s.version)).toEqual(['v1', 'v2']);
+      for (const series of record!.series) expect(series.metrics.p50).toBeGreaterThan(0);
+      // v2 answers 1 ms later.
+      expect(record!.series[1]!.metrics.p50!).toBeGreaterThan(record!.series[0]!.metrics.p50!);
+      const gate = await runCli(['history', history, '-O', 'json']);
+      expect(gate.code, gate.stderr).toBe(0);
+      expect(JSON.parse(gate.stdout).series.map((s: { key: string }) => s.key)).toEqual(['history-split · pb.OrderService/CreateOrderStream · v1', 'history-split · pb.OrderService/CreateOrderStream · v2']);
+    } finally {
+      await canary.stop();
+    }
   });
 
   it('keeps both records when two processes append at once', async () => {
