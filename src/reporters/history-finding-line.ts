@@ -11,10 +11,13 @@ export function relativeText(relativeChange: number | null): string {
 /** A p-value that stays readable at 1e-12; below 1e-15 the t distribution's tail is under double precision. */
 export const pText = (pValue: number): string => (pValue >= 0.001 ? pValue.toFixed(3) : pValue < 1e-15 ? '< 1e-15' : pValue.toExponential(1));
 
-/** `commit=abc123, branch=main`, or the run's start when it has no tags. */
+/** Control characters (a terminal escape, a line break) in a tag shown as "?": a record cannot restyle the terminal or forge a line. */
+const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+
+/** `commit=abc123, branch=main`, or "no tags". */
 export function runTags(run: HistoryRun): string {
   const tags = Object.entries(run.tags);
-  return tags.length ? tags.map(([key, value]) => `${key}=${value}`).join(', ') : 'no tags';
+  return tags.length ? tags.map(([key, value]) => `${printable(key)}=${printable(value)}`).join(', ') : 'no tags';
 }
 
 /** `run 11 of 15 (2026-12-07T02:17:00.000Z; commit=abc123)`: runs are counted from 1, oldest first. */

@@ -103,6 +103,14 @@ describe('analyseHistory: the gate on the newest run', () => {
     );
   });
 
+  it('shows a tag with control characters without them', () => {
+    const records = [...flat(20, 22), ...flat(4, 23, 3)].map((p99, index) => syntheticRecord({ index, metrics: { p99 }, tags: { commit: `c${index}\u001b[31m\nforged line` } }));
+    const analysis = analyseHistory(records);
+    const line = findingLine(analysis.findings[0]!, analysis.series[0]!);
+    expect(line).toContain('commit=c20?[31m?forged line');
+    expect(line).not.toMatch(/[\u0000-\u001f]/);
+  });
+
   it('counts a run recorded twice once', () => {
     const records = history(flat(10, 21));
     expect(analyseHistory([...records, records[3]!]).series[0]!.runs).toHaveLength(10);
