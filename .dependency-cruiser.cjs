@@ -12,7 +12,7 @@ const LAYERS = [
   ['pool'],
   ['monitor', 'target'],
   ['report'],
-  ['reporters', 'compare', 'dashboard'],
+  ['reporters', 'compare', 'dashboard', 'history'],
   ['run'],
   ['journal'],
   ['cli'],

@@ -6,6 +6,8 @@ import { processIo, type CliIo } from './cli-io.js';
 import { COMPARISON_FORMATS, compareCommand, type CompareFlags } from './compare-command.js';
 import { DEFAULT_MERGE_FORMATS, mergeCommand, type MergeFlags } from './merge-command.js';
 import { DEFAULT_REPORT_FORMATS, reportCommand, type ReportFlags } from './report-command.js';
+import { DEFAULT_HISTORY_OPTIONS as HISTORY_DEFAULTS } from '../history/analyse-history.js';
+import { HISTORY_FORMATS, historyCommand, historyImportCommand, type HistoryFlags, type HistoryImportFlags } from './history-command.js';
 import { runCommand } from './run-command.js';
 import { unknownArgumentMessage } from './unknown-argument-message.js';
 import { addRunOptions } from './run-options.js';
@@ -17,7 +19,7 @@ const EPILOGUE = `Exit codes: ${[...new Set(Object.values(ERROR_CATALOGUE).map((
   .map((code) => `${code} ${Object.entries(ERROR_CATALOGUE).filter(([, e]) => e.exitCode === code).map(([name]) => name).join('/')}`)
   .join(', ')}; 0 success.`;
 
-const COMMANDS = ['run', 'validate', 'serve', 'compare', 'merge', 'report'] as const;
+const COMMANDS = ['run', 'validate', 'serve', 'compare', 'merge', 'report', 'history'] as const;
 
 /**
  * Parses argv, runs one command, and maps any error to its exit code, printed once as one
@@ -168,6 +170,44 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       async (args) => {
         exitCode = await reportCommand(args as unknown as ReportFlags, io);
       },
+    )
+    .command(
+      'history',
+      'Judge a run history (run --history DIR): trends and change points per series and metric; exit 99 on a new regression. history import adds saved reports',
+      (y) =>
+        y
+          .command(
+            '$0 <dir>',
+            'Trends and change points of every series in the history directory; the newest run of each judged',
+            (h) =>
+              h
+                .positional('dir', { type: 'string', demandOption: true, describe: 'The history directory (run --history DIR)' })
+                .option('O', { alias: 'format', type: 'string', default: 'console', describe: `Output formats, comma-separated: ${Object.keys(HISTORY_FORMATS).join(', ')}; more than one needs -o` })
+                .option('o', { alias: 'output', type: 'string', describe: 'A directory for history.<ext> files (console still prints), or a file for one format' })
+                .option('max-p', { type: 'number', default: HISTORY_DEFAULTS.maxPValue, describe: "A change counts when Student's t-test between the segments gives p at most this" })
+                .option('min-change', { type: 'string', default: `${HISTORY_DEFAULTS.minMagnitude * 100}%`, describe: 'A change counts when the mean moves at least this much' })
+                .option('min-runs', { type: 'number', default: HISTORY_DEFAULTS.minSegment, describe: 'Runs needed on each side of a change point (a change is confirmed once this many runs follow it)' })
+                .option('recent', { type: 'number', default: HISTORY_DEFAULTS.recentRuns, describe: 'A confirmed change is new (and fails the gate) while it began within this many newest runs' })
+                .option('fail-on-suspected', { type: 'boolean', default: false, describe: 'Exit 99 on a suspected regression too (the newest run alone outside what its segment predicts)' })
+                .example('$0 history perf-history/', 'Table of trends and change points; exit 99 on a new regression')
+                .example('$0 history perf-history/ -O html,markdown -o reports/trend', 'A trend page and a CI step summary'),
+            (args) => {
+              exitCode = historyCommand(args as unknown as HistoryFlags, io);
+            },
+          )
+          .command(
+            'import <dir> <reports..>',
+            'Add saved report.json files to the history directory (created if missing); a run already there is not added twice',
+            (h) =>
+              h
+                .positional('dir', { type: 'string', demandOption: true, describe: 'The history directory' })
+                .positional('reports', { type: 'string', array: true, demandOption: true, describe: 'report.json files of grpc-bench run' })
+                .option('tag', { type: 'string', describe: 'A tag kept with each imported record, key=value; repeatable' })
+                .example('$0 history import perf-history/ old-reports/*.json --tag branch=main', 'Start a history from reports on disk'),
+            (args) => {
+              exitCode = historyImportCommand(args as unknown as HistoryImportFlags, io);
+            },
+          ),
     )
     .demandCommand(1, `Name a command: ${COMMANDS.join(', ')}`)
     .example('$0 run scenarios/quickstart.yaml', 'A first run: the embedded Order service, 5 s')

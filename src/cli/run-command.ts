@@ -10,6 +10,7 @@ import { refuseUnexecutedFlow } from '../run/refuse-unexecuted-flow.js';
 import { startLiveDashboard, type LiveDashboard } from '../dashboard/live-dashboard.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { RunJournal } from '../journal/run-journal.js';
+import { appendRunHistory, checkHistoryDir } from './append-run-history.js';
 import { canaryRoundsCommand } from './canary-rounds-command.js';
 import type { CliIo } from './cli-io.js';
 import { createProgressDisplay, workerProbeLine, type ProgressDisplay } from './progress-display.js';
@@ -65,7 +66,9 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
     const { file, target } = splitPositionals(positionals, io.cwd);
     const scenario = loadScenario({ ...(file === undefined ? {} : { file }), overrides: flagsToOverrides(withStartAtEnv(flags), target, io.cwd), cwd: io.cwd });
     refuseUnexecutedFlow(scenario);
+    checkHistoryDir(scenario.output.history, io.cwd);
     if (scenario.compare) {
+      if (scenario.output.history !== undefined) io.stderr('warning: --history (output.history) records single runs, not canary comparisons; this comparison is not recorded\n');
       if (scenario.monitor.dashboardPort !== undefined) io.stderr('warning: --dashboard (monitor.dashboardPort) is not available for canary comparisons; running without it\n');
       return await canaryRoundsCommand(scenario, io, controller.signal);
     }
@@ -116,6 +119,7 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
     // Kept only while the reports are not all written: then it is all that is left of the run.
     journal?.discard();
     for (const path of written) io.stderr(`report written: ${path}\n`);
+    appendRunHistory(report, scenario.output, io);
     dashboard?.finish(report);
     if (report.generator.saturated) {
       io.stderr(`warning: the load generator was saturated; latencies include its own queueing (${report.generator.evidence[0]})\n`);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { REPORT_FORMATS } from '../reporters/reporter-registry.js';
 import { parseJsonFlag } from './parse-json-flag.js';
+import { parseTagFlags } from './parse-tag-flags.js';
 import { parseThresholdFlags } from './parse-threshold-flags.js';
 import type { FlagContext, RunFlagSpec } from './run-flag-spec.js';
 import { scheduleFlagOverrides } from './schedule-flag-overrides.js';
@@ -87,6 +88,15 @@ export const RUN_FLAG_TABLE = [
     convert: (text: string) => text.split(',').map((format) => format.trim()).filter(Boolean),
   },
   { flag: 'o', group: 'Reports', alias: 'output', type: 'string', describe: 'Report file (one format) or directory; default reports/<name>-<time>/', sets: 'output.path' },
+  { flag: 'history', group: 'Reports', type: 'string', describe: "Append the finished run's record to this history directory (output.history); judge it with grpc-bench history", sets: 'output.history', convert: fromCwd },
+  {
+    flag: 'tag', group: 'Reports',
+    type: 'string',
+    repeatable: true,
+    describe: "A tag kept with the run's history record, e.g. commit=3f9c0a1; repeatable (output.tags.<key>)",
+    sets: 'output.tags',
+    convert: parseTagFlags,
+  },
   { flag: 'baseline', group: 'Canary', type: 'string', describe: 'Canary comparison: the stable target (with --candidate; compare.baseline)', sets: 'compare.baseline' },
   { flag: 'candidate', group: 'Canary', type: 'string', describe: 'Canary comparison: the target under test (compare.candidate)', sets: 'compare.candidate' },
   { flag: 'rounds', group: 'Canary', type: 'number', describe: 'Canary comparison: interleaved rounds A B A B … (compare.rounds, default 5)', sets: 'compare.rounds' },

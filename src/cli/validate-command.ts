@@ -8,6 +8,7 @@ import { loadScenario } from '../scenario/load-scenario.js';
 import { planScenario } from '../plan/plan-scenario.js';
 import { formatDurationMs } from '../scenario/parse-duration.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
+import { checkHistoryDir } from './append-run-history.js';
 import type { CliIo } from './cli-io.js';
 import { flagsToOverrides } from './flags-to-overrides.js';
 import type { RunFlags } from './run-flags.js';
@@ -51,6 +52,7 @@ export function validateCommand(file: string | undefined, target: string | undef
     ensureWritableDir(resolve(io.cwd, scenario.output.path ?? 'reports'), 'output', false);
   } else {
     planOutput(scenario.output.formats, scenario.output.path, scenario.name, io.cwd, new Date(), false);
+    checkHistoryDir(scenario.output.history, io.cwd);
   }
   const checked = checkScenario(scenario);
   // No connection here: the server's own header-list limit is checked by `run` once connected.

@@ -193,6 +193,10 @@ const outputSchema = z.strictObject({
   formats: z.array(reportFormat).min(1).default(['console', 'json']),
   /** A file (one format) or a directory; default `reports/<name>-<timestamp>/`. */
   path: z.string().min(1).optional(),
+  /** A run history directory: the finished run's record is appended there (see `grpc-bench history`). */
+  history: z.string().min(1).optional(),
+  /** Tags kept with the run's history record, e.g. { commit: "3f9c0a1" }. */
+  tags: z.record(z.string().regex(/^[\w.-]+$/, 'expected letters, digits, ".", "_" or "-"'), z.string()).default({}),
 });
 
 /**

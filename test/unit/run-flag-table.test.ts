@@ -18,6 +18,7 @@ const SAMPLES: Record<string, string[]> = {
   'baseline-metadata': ['{"x-side":"a"}'],
   'candidate-metadata': ['{"x-side":"b"}'],
   threshold: ['p99<50ms'],
+  tag: ['commit=3f9c0a1'],
 };
 
 /** "-c" or "--workers", as typed. */

@@ -35,6 +35,31 @@ export const CHART_SCRIPT = `
       },
     },
   });
+  const markersPlugin = (spec) => ({
+    hooks: {
+      draw: (u) => {
+        const ctx = u.ctx;
+        ctx.save();
+        ctx.strokeStyle = '#dc2626';
+        ctx.fillStyle = '#dc2626';
+        ctx.lineWidth = 2 * devicePixelRatio;
+        ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+        ctx.font = (11 * devicePixelRatio) + 'px sans-serif';
+        spec.markers.forEach((m, i) => {
+          const x = u.valToPos(m.x, 'x', true);
+          ctx.beginPath();
+          ctx.moveTo(x, u.bbox.top);
+          ctx.lineTo(x, u.bbox.top + u.bbox.height);
+          ctx.stroke();
+          // A caption near the right edge goes to the left of its line, so it is not cut off.
+          const right = x > u.bbox.left + u.bbox.width * 0.6;
+          ctx.textAlign = right ? 'right' : 'left';
+          ctx.fillText(m.label, x + (right ? -4 : 4) * devicePixelRatio, u.bbox.top + (12 + 13 * (i % 3)) * devicePixelRatio);
+        });
+        ctx.restore();
+      },
+    },
+  });
   const draw = (spec, host, onDraw) => {
     const width = Math.max(host.clientWidth, 320);
     const bars = uPlot.paths.bars({ size: [0.8, 40] });
@@ -52,7 +77,7 @@ export const CHART_SCRIPT = `
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
       series: [
-        { label: spec.xLabel, value: (u, v) => fmt(v) },
+        { label: spec.xLabel, value: (u, v, si, i) => (spec.xNames && i != null && spec.xNames[i] != null ? spec.xNames[i] : fmt(v)) },
         ...spec.series.map((s) => ({
           label: s.label,
           stroke: s.color,
@@ -60,12 +85,12 @@ export const CHART_SCRIPT = `
           width: 2,
           dash: s.dash,
           spanGaps: false,
-          points: { show: false },
+          points: { show: !!s.points, size: 6 },
           paths: s.bars ? bars : undefined,
           value: (u, v) => fmt(v, s.unit),
         })),
       ],
-      plugins: spec.bands && spec.bands.length ? [bandsPlugin(spec)] : [],
+      plugins: [...(spec.bands && spec.bands.length ? [bandsPlugin(spec)] : []), ...(spec.markers && spec.markers.length ? [markersPlugin(spec)] : [])],
       hooks: onDraw ? { draw: [onDraw] } : {},
     };
     host.textContent = '';
@@ -75,7 +100,7 @@ export const CHART_SCRIPT = `
   };
   const shown = new WeakMap();
   const show = (spec, host, onDraw) => {
-    const key = JSON.stringify([spec.xLog, spec.series.map((s) => [s.label, s.color, s.dash, s.bars, s.unit])]);
+    const key = JSON.stringify([spec.xLog, spec.series.map((s) => [s.label, s.color, s.dash, s.bars, s.unit, s.points])]);
     const last = shown.get(host);
     if (last && last.key === key) {
       // The closures of the drawn chart (x range, bands) read this object: give it the new figures.

@@ -12,6 +12,8 @@ export interface ChartSeriesSpec {
   unit: string;
   /** Drawn as bars (histograms). */
   bars?: boolean;
+  /** Draw a dot at each value (sparse series such as runs over time). */
+  points?: boolean;
   /** This series' own x values, ascending (series of one chart may differ: the browser joins them). */
   x: number[];
   /** One value per x; null = no value (not 0), drawn as a gap. */
@@ -22,6 +24,12 @@ export interface ChartSeriesSpec {
 export interface ChartBand {
   from: number;
   to: number;
+  label: string;
+}
+
+/** A vertical line at `x` with a caption (a change point). */
+export interface ChartMarker {
+  x: number;
   label: string;
 }
 
@@ -36,6 +44,9 @@ export interface ChartSpec {
   xLog?: boolean;
   series: ChartSeriesSpec[];
   bands?: ChartBand[];
+  markers?: ChartMarker[];
+  /** What the legend shows for the hovered x instead of its number, one per x of the (joined) series: a run's tags. */
+  xNames?: string[];
   /** The x axis ends here (the run's real end), not at a rounded-up tick. */
   xMax?: number;
   /** One sentence under the chart (a leak called out, what a line means). */
