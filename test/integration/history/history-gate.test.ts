@@ -70,7 +70,7 @@ describe('history gate over real runs against serve', () => {
     expect(rate.changePoints).toMatchObject([{ runIndex: V1_RUNS, kind: 'regression' }]);
     expect(analysis.findings).toContainEqual(expect.objectContaining({ metric: 'p50', kind: 'regression', status: 'confirmed', firstRun: V1_RUNS, lastGoodRun: V1_RUNS - 1 }));
     // The one line names the metric, its size, the runs and their commits.
-    expect(gate.stderr).toMatch(/regression confirmed: history-gate · pb\.OrderService\/CreateOrderStream: P50 [\d.]+ ms → [\d.]+ ms \(\+\d+\.\d %, p [\d.e-]+\), from run 11 of 15 \([^)]*commit=v2-0\) on, 5 runs; last run before: run 10 of 15 \([^)]*commit=v1-9\)/);
+    expect(gate.stderr).toMatch(/regression confirmed: history-gate · pb\.OrderService\/CreateOrderStream: P50 [\d.]+ ms → [\d.]+ ms \(\+\d+\.\d %, p (< )?[\d.e-]+\), from run 11 of 15 \([^)]*commit=v2-0\) on, 5 runs; last run before: run 10 of 15 \([^)]*commit=v1-9\)/);
     expect(readFileSync(join(work, 'trend', 'history.md'), 'utf8')).toContain('## grpc-bench history: ❌ FAIL');
     expect(readFileSync(join(work, 'trend', 'history.html'), 'utf8')).toContain('data-chart="history-0-p50"');
   });
