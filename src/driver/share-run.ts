@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { valueAt } from '../schedule/load-schedule.js';
 import { splitEvenly } from '../schedule/split-evenly.js';
 import type { MessageFactory } from '../scenario/compile-message-template.js';
+import type { CallKind } from '../types/call-kind.js';
 import type { IntervalSnapshot, SplitSettings, StreamSettings, WorkerCounters, WorkerResult, WorkerShare } from '../types/worker-protocol.js';
 import { GeneratorMonitor, generatorCountingFromMs } from './generator-monitor.js';
 import { OpenModelPacer } from './open-model-pacer.js';
@@ -21,6 +22,8 @@ export interface ShareRunOptions {
   stream: StreamSettings;
   transport: Transport;
   buildMessage: MessageFactory;
+  /** The method's kind: how each call (stream) sends and what its responses answer; default bidi. */
+  kind?: CallKind;
   snapshotIntervalMs: number;
   drainTimeoutMs: number;
   connectTimeoutMs: number;
@@ -56,6 +59,8 @@ export class ShareRun implements StreamOwner {
   private monitor: GeneratorMonitor | undefined;
   /** Calls (streams) this share may still open: load.calls' share, Infinity without it. */
   private callsLeft: number;
+  /** Calls (streams) this share opened so far. */
+  private callsOpened = 0;
   private sending = true;
   private stoppedEarly = false;
   private activeConnections = 0;
@@ -224,7 +229,7 @@ export class ShareRun implements StreamOwner {
     const streamId = this.slots.nextStreamId(slot);
     const connection = this.connections[this.slots.connectionOf(slot)]!;
     const selfPaced = this.pacer === undefined;
-    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this, selfPaced, routedMetadata(this.options.split, share.firstStreamId + slot));
+    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this, selfPaced, routedMetadata(this.options.split, share.firstStreamId + slot), this.options.kind, this.callsOpened++);
     if (performance.now() >= this.measureFromMs) {
       driver.measured = true;
       this.counters.streamsOpened++;

@@ -52,6 +52,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       stream,
       transport,
       buildMessage: template.build,
+      kind,
       snapshotIntervalMs: task.snapshotIntervalMs,
       drainTimeoutMs: task.drainTimeoutMs,
       connectTimeoutMs: task.connectTimeoutMs,
