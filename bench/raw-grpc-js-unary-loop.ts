@@ -15,7 +15,7 @@ import * as hdr from 'hdr-histogram-js';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import type { RawLoopResult } from './raw-grpc-js-loop.js';
+import { rawLoopResult } from './raw-loop-result.js';
 
 const CONNECT_TIMEOUT_MS = 5000;
 
@@ -73,17 +73,7 @@ async function main(): Promise<void> {
       next();
     });
   await Promise.all(Array.from({ length: callerCount }, (_, i) => caller(i)));
-  const cpu = process.cpuUsage(startCpu);
-  const result: RawLoopResult = {
-    messages: calls,
-    elapsedMs: endMs - startMs,
-    cpuUserUs: cpu.user,
-    cpuSystemUs: cpu.system,
-    rssBytes: process.memoryUsage.rss(),
-    p50Ms: histogram.getValueAtPercentile(50) / 1000,
-    p99Ms: histogram.getValueAtPercentile(99) / 1000,
-    errors,
-  };
+  const result = rawLoopResult(calls, endMs - startMs, startCpu, histogram, errors);
   for (const client of clients) client.close();
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
