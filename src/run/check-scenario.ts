@@ -51,7 +51,7 @@ export function resolveProtoPath(scenario: Pick<Scenario, 'proto' | 'baseDir' | 
 }
 
 /** A context for the one message rendered to check that templated data encodes. */
-const SAMPLE_CONTEXT = { workerId: 0, streamId: 0, messageIndex: 0 };
+const SAMPLE_CONTEXT = { workerId: 0, streamId: 0, messageIndex: 0, callIndex: 0 };
 
 /**
  * The checks that need the method: request data, correlateBy and split.by against its
