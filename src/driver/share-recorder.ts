@@ -30,6 +30,7 @@ export type RecordedResult = Pick<
   | 'streamFirstResponseHistogram'
   | 'streamDurationHistogram'
   | 'messagesPerStreamHistogram'
+  | 'callLatencyHistogram'
   | 'inFlightAtStop'
 > & { scheduleLagP99Ms: number; refusedStreams: number };
 
@@ -67,6 +68,8 @@ export class ShareRecorder {
   private readonly streamFirstResponseUs = this.recordingHistogram();
   private readonly streamDurationUs = this.recordingHistogram();
   private readonly messagesPerStream = this.recordingHistogram();
+  /** Every call that ended with a status: from when it began (see StreamOutcome) to its status, µs. */
+  private readonly callLatencyUs = this.recordingHistogram();
   private readonly labels = new Map<string, LabelLatencies>();
   private inFlightAtStop = 0;
   private refusedStreams = 0;
@@ -117,6 +120,7 @@ export class ShareRecorder {
       this.counters.streamsCancelled++;
       this.inFlightAtStop += unanswered;
     } else {
+      recordLatencyUs(this.callLatencyUs, (outcome.endedAtMs - outcome.callStartedAtMs) * 1000);
       this.counters.messagesFailed += unanswered;
       this.statusCodes[statusName] = (this.statusCodes[statusName] ?? 0) + 1;
       this.intervalStatusCodes[statusName] = (this.intervalStatusCodes[statusName] ?? 0) + 1;
@@ -184,6 +188,7 @@ export class ShareRecorder {
       streamFirstResponseHistogram: encodeHistogram(this.streamFirstResponseUs),
       streamDurationHistogram: encodeHistogram(this.streamDurationUs),
       messagesPerStreamHistogram: encodeHistogram(this.messagesPerStream),
+      callLatencyHistogram: encodeHistogram(this.callLatencyUs),
       scheduleLagP99Ms: this.scheduleLagUs.totalCount ? Math.round(this.scheduleLagUs.getValueAtPercentile(99)) / 1000 : 0,
       inFlightAtStop: this.inFlightAtStop,
       refusedStreams: this.refusedStreams,

@@ -9,6 +9,7 @@ import type { TaskWithoutPort } from '../pool/run-workers.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { OrderServerHandle } from '../target/start-order-server.js';
 import type { CallSettings, SplitSettings } from '../types/worker-protocol.js';
+import type { RequestData } from '../types/call-kind.js';
 import { checkMethod, checkScenario } from './check-scenario.js';
 import { refuseUnexecutedFlow } from './refuse-unexecuted-flow.js';
 import { splitByServedBy } from './split-by-served-by.js';
@@ -89,8 +90,9 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
     await unlessAborted(probeTarget(target, security, connectTimeoutMs), options.signal, interruptedWhile(`connecting to target ${target}`));
     const peer = await unlessAborted(checkPeerLimits(scenario, target, call, security, connectTimeoutMs), options.signal, interruptedWhile(`reading the settings of target ${target}`));
     let descriptorSet: string | undefined;
-    let reflectedData: Record<string, unknown> | undefined;
+    let reflectedData: RequestData | undefined;
     let responseFields = checked.method?.responseFields ?? [];
+    let kind = checked.method?.kind;
     if (!checked.data) {
       // No proto and a real target: the target describes the method itself.
       const reflected = await unlessAborted(
@@ -101,6 +103,7 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
       reflectedData = checkMethod(scenario, reflected.method);
       descriptorSet = reflected.descriptorSet;
       responseFields = reflected.method.responseFields;
+      kind = reflected.method.kind;
     }
     if (options.splitByServedBy) scenario = splitByServedBy(scenario, responseFields);
     const requestData = checked.data ?? reflectedData!;
@@ -111,7 +114,9 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
       options.onMetricsUrl?.(liveMetrics.url);
     }
     const planOptions: PlanOptions = { ...options.plan, ...(peer?.maxConcurrentStreams === undefined ? {} : { maxStreamsPerConnection: peer.maxConcurrentStreams }) };
-    let plan = planScenario(scenario, planOptions);
+    // The method's kind is known only now (the proto, or server reflection once connected).
+    const withKind = (planned: RunPlan): RunPlan => (kind === undefined ? planned : { ...planned, callKind: kind });
+    let plan = withKind(planScenario(scenario, planOptions));
     const callSettings: CallSettings = {
       ...security,
       target,
@@ -122,6 +127,7 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
       call,
       metadata: plan.metadata,
       data: requestData,
+      ...(kind === undefined ? {} : { kind }),
       maxReceiveMessageBytes: plan.maxReceiveMessageBytes,
       ...splitSettings(plan),
     };
@@ -140,7 +146,7 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
         options.signal,
         interruptedWhile('probing worker counts (load.workers: auto)'),
       );
-      plan = planScenario(scenario, { ...planOptions, workers: workerChoice.workers });
+      plan = withKind(planScenario(scenario, { ...planOptions, workers: workerChoice.workers }));
     }
     const outcome = await runMeasuredLoad({
       plan,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BenchError } from '../errors/bench-error.js';
 import { showValue } from './format-issues.js';
 import { TEMPLATE_TAG } from './template-tags.js';
+import type { RequestData } from '../types/call-kind.js';
 
 /** What a template can refer to when one request message is built. */
 export interface TemplateContext {
@@ -10,6 +11,8 @@ export interface TemplateContext {
   streamId: number;
   /** Message number within its stream, from 0. */
   messageIndex: number;
+  /** Calls (streams) this worker opened before this one (default 0): picks a data list's message per call. */
+  callIndex?: number;
   /** A flow's captured values by variable name, for the {{name}} tags of its sends. */
   variables?: Readonly<Record<string, string>>;
 }
@@ -153,4 +156,26 @@ export function compileMessageTemplate(data: Record<string, unknown>, correlateB
   const build = compileValue(withId, where, variables);
   if (!build) return { build: () => withId, isStatic: true, data: withId };
   return { build: build as MessageFactory, isStatic: false, data: withId };
+}
+
+/** Request data compiled: how each message is built, and the one template when the data is one message (for splicing). */
+export interface CompiledRequestData {
+  build: MessageFactory;
+  /** Absent for a list of messages: each is encoded as built. */
+  single?: CompiledMessage;
+}
+
+/**
+ * Compiles `data`, one message or a list. A list is picked from round-robin: by message index
+ * within the call when `perCall` is false (client streaming and bidi send it in order), by the
+ * worker's call number when true (unary and server streaming send one per call).
+ */
+export function compileRequestData(data: RequestData, correlateBy: string | undefined, perCall: boolean): CompiledRequestData {
+  if (!Array.isArray(data)) {
+    const single = compileMessageTemplate(data, correlateBy);
+    return { build: single.build, single };
+  }
+  const builds = data.map((message, i) => compileMessageTemplate(message, correlateBy, NO_VARIABLES, `data[${i}]`).build);
+  const count = builds.length;
+  return { build: perCall ? (c) => builds[(c.callIndex ?? 0) % count]!(c) : (c) => builds[c.messageIndex % count]!(c) };
 }
