@@ -7,6 +7,8 @@ import { COMPARISON_FORMATS, compareCommand, type CompareFlags } from './compare
 import { DEFAULT_MERGE_FORMATS, mergeCommand, type MergeFlags } from './merge-command.js';
 import { DEFAULT_REPORT_FORMATS, reportCommand, type ReportFlags } from './report-command.js';
 import { runCommand } from './run-command.js';
+import { addGhzOptions, ghzCommand } from './ghz-command.js';
+import { normaliseGhzArgv } from './ghz-argv.js';
 import { unknownArgumentMessage } from './unknown-argument-message.js';
 import { addRunOptions } from './run-options.js';
 import type { ServeFlags } from './serve-command.js';
@@ -17,13 +19,15 @@ const EPILOGUE = `Exit codes: ${[...new Set(Object.values(ERROR_CATALOGUE).map((
   .map((code) => `${code} ${Object.entries(ERROR_CATALOGUE).filter(([, e]) => e.exitCode === code).map(([name]) => name).join('/')}`)
   .join(', ')}; 0 success.`;
 
-const COMMANDS = ['run', 'validate', 'serve', 'compare', 'merge', 'report'] as const;
+const COMMANDS = ['run', 'validate', 'ghz', 'serve', 'compare', 'merge', 'report'] as const;
 
 /**
  * Parses argv, runs one command, and maps any error to its exit code, printed once as one
  * line on stderr. The only place that knows about exit codes.
  */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(given: string[], io: CliIo): Promise<number> {
+  // ghz's docs spell long flags with one dash: `ghz -insecure -proto x.proto`.
+  const argv = given[0] === 'ghz' ? ['ghz', ...normaliseGhzArgv(given.slice(1))] : given;
   let exitCode = 0;
   let usageError: string | undefined;
   const parser = yargs(argv)
@@ -74,6 +78,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .example('$0 validate scenarios/order-stream.yaml -c 100 --connections 4', 'The scenario with the flags laid over it'),
       (args) => {
         exitCode = validateCommand(args.scenario, args.target, args, io);
+      },
+    )
+    .command(
+      'ghz [host]',
+      "Run ghz's command line or config file as it is: its flags, defaults, templates and output formats; calls counted as ghz counts them",
+      (y) =>
+        addGhzOptions(y.positional('host', { type: 'string', describe: 'host:port of the target (or host in the --config file)' }))
+          .example("$0 ghz --insecure --proto ./greeter.proto --call helloworld.Greeter.SayHello -d '{\"name\":\"Joe\"}' -n 2000 -c 20 0.0.0.0:50051", 'ghz\'s own example, unchanged')
+          .example('$0 ghz -insecure -proto ./x.proto -call a.B.C 127.0.0.1:50051', "ghz's one-dash spelling")
+          .example('$0 ghz --config ./ghz.toml -O json -o report.json', 'A ghz config file (JSON, TOML or YAML), its report as ghz writes it'),
+      async (args) => {
+        exitCode = await ghzCommand(args as Record<string, unknown>, io);
       },
     )
     .command(

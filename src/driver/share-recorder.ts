@@ -1,5 +1,6 @@
 import { createLatencyHistogram, disposeHistograms, encodeHistogram, recordLatencyUs, type LatencyHistogram } from '../stats/latency-histogram.js';
 import { addCounters, emptyCounters, type IntervalSnapshot, type LabelledLatencies, type WorkerCounters, type WorkerResult } from '../types/worker-protocol.js';
+import { CallReservoir } from '../stats/call-reservoir.js';
 import { ErrorTally } from './error-tally.js';
 import type { SendTimes } from './pending-requests.js';
 import { REFUSED_STREAM_DETAILS } from './refused-stream.js';
@@ -30,6 +31,7 @@ export type RecordedResult = Pick<
   | 'streamFirstResponseHistogram'
   | 'streamDurationHistogram'
   | 'messagesPerStreamHistogram'
+  | 'callSample'
   | 'inFlightAtStop'
 > & { scheduleLagP99Ms: number; refusedStreams: number };
 
@@ -66,6 +68,8 @@ export class ShareRecorder {
   readonly scheduleLagUs = this.recordingHistogram();
   private readonly streamFirstResponseUs = this.recordingHistogram();
   private readonly streamDurationUs = this.recordingHistogram();
+  /** ghz's per-call details, bounded: a uniform sample of the measured calls. */
+  private readonly calls = new CallReservoir();
   private readonly messagesPerStream = this.recordingHistogram();
   private readonly labels = new Map<string, LabelLatencies>();
   private inFlightAtStop = 0;
@@ -131,6 +135,14 @@ export class ShareRecorder {
     }
     if (outcome.firstResponseMs !== undefined) recordLatencyUs(this.streamFirstResponseUs, outcome.firstResponseMs * 1000);
     recordLatencyUs(this.streamDurationUs, (outcome.endedAtMs - outcome.openedAtMs) * 1000);
+    if (!outcome.cancelledByUs) {
+      this.calls.offer({
+        endedAtEpochMs: performance.timeOrigin + outcome.endedAtMs,
+        durationUs: Math.round((outcome.endedAtMs - outcome.openedAtMs) * 1000),
+        status: statusName,
+        error: statusName === 'OK' ? '' : outcome.details,
+      });
+    }
     this.messagesPerStream.recordValue(Math.max(outcome.received, 0));
   }
 
@@ -183,6 +195,7 @@ export class ShareRecorder {
       ...(this.options.labelled ? { labels: this.labelledTotals() } : {}),
       streamFirstResponseHistogram: encodeHistogram(this.streamFirstResponseUs),
       streamDurationHistogram: encodeHistogram(this.streamDurationUs),
+      callSample: this.calls.sample(),
       messagesPerStreamHistogram: encodeHistogram(this.messagesPerStream),
       scheduleLagP99Ms: this.scheduleLagUs.totalCount ? Math.round(this.scheduleLagUs.getValueAtPercentile(99)) / 1000 : 0,
       inFlightAtStop: this.inFlightAtStop,

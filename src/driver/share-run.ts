@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { valueAt } from '../schedule/load-schedule.js';
 import { splitEvenly } from '../schedule/split-evenly.js';
-import type { MessageFactory } from '../scenario/compile-message-template.js';
+import type { MessageFactory, MetadataFactory } from '../scenario/compile-message-template.js';
 import type { IntervalSnapshot, SplitSettings, StreamSettings, WorkerCounters, WorkerResult, WorkerShare } from '../types/worker-protocol.js';
 import { GeneratorMonitor, generatorCountingFromMs } from './generator-monitor.js';
 import { OpenModelPacer } from './open-model-pacer.js';
@@ -21,6 +21,8 @@ export interface ShareRunOptions {
   stream: StreamSettings;
   transport: Transport;
   buildMessage: MessageFactory;
+  /** Metadata values with templates, rendered for each stream as it opens (laid over the call's metadata). */
+  streamMetadata?: MetadataFactory;
   snapshotIntervalMs: number;
   drainTimeoutMs: number;
   connectTimeoutMs: number;
@@ -215,7 +217,10 @@ export class ShareRun implements StreamOwner {
     const streamId = this.slots.nextStreamId(slot);
     const connection = this.connections[this.slots.connectionOf(slot)]!;
     const selfPaced = this.pacer === undefined;
-    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this, selfPaced, routedMetadata(this.options.split, share.firstStreamId + slot));
+    const routed = routedMetadata(this.options.split, share.firstStreamId + slot);
+    const rendered = this.options.streamMetadata?.({ workerId: share.workerId, streamId, messageIndex: 0 });
+    const metadata = rendered ? { ...routed, ...rendered } : routed;
+    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this, selfPaced, metadata);
     if (performance.now() >= this.measureFromMs) {
       driver.measured = true;
       this.counters.streamsOpened++;

@@ -1,5 +1,5 @@
 import { isBenchError, type SerializedError } from '../errors/bench-error.js';
-import { compileMessageTemplate } from '../scenario/compile-message-template.js';
+import { compileMessageTemplate, compileMetadataTemplate } from '../scenario/compile-message-template.js';
 import { createTransport } from '../driver/create-transport.js';
 import { loadBidiMethod, loadBidiMethodFromDescriptorSet } from '../driver/load-method.js';
 import { ShareRun } from '../driver/share-run.js';
@@ -27,6 +27,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
         ? loadBidiMethod(protoPath ?? '', task.call.importPaths, task.call.call)
         : loadBidiMethodFromDescriptorSet(Buffer.from(descriptorSet, 'base64'), task.call.call, `target ${task.call.target} (server reflection)`);
     const template = compileMessageTemplate(task.call.data, task.stream.correlateBy);
+    const streamMetadata = compileMetadataTemplate(task.call.metadata);
     assertSendableMetadata('metadata', task.call.metadata);
     if (task.call.split) assertSendableMetadata('split.routed.metadata', task.call.split.routedMetadata);
     const transport = createTransport(task.call.transport, {
@@ -48,6 +49,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       stream: task.stream,
       transport,
       buildMessage: template.build,
+      ...(streamMetadata ? { streamMetadata } : {}),
       snapshotIntervalMs: task.snapshotIntervalMs,
       drainTimeoutMs: task.drainTimeoutMs,
       connectTimeoutMs: task.connectTimeoutMs,

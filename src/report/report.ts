@@ -4,6 +4,7 @@ import type { MemoryGrowth } from '../stats/memory-growth.js';
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
 import type { GeneratorHealth } from '../types/worker-protocol.js';
 import type { HistogramBucket, LatencySummaryMs } from '../stats/summarize-latency.js';
+import type { CallSample } from '../types/worker-protocol.js';
 
 /** Bumped whenever a field changes meaning or is removed; additions keep the version. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -188,6 +189,17 @@ export interface PeerLimitsReport {
   };
 }
 
+/** What ghz's report formats need beyond the figures, set by `grpc-bench ghz`. */
+export interface GhzRunInfo {
+  /** ghz's settings by their names (flags and config file merged; secret-looking metadata values redacted). */
+  options: Record<string, unknown>;
+  tags?: Record<string, string>;
+  /** The calls asked for (`-n`), when a count was asked for. */
+  callsPlanned?: number;
+  /** `--skipFirst`: the first N calls (in time order) of the sample are left out of `details`. */
+  skipFirst: number;
+}
+
 /** Everything one run measured. Reporters render it; compare and gate read it back from JSON. */
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
@@ -262,6 +274,13 @@ export interface Report {
   };
   /** ghz-style response-time histogram (equal-width buckets, ms). */
   latencyBuckets: HistogramBucket[];
+  /**
+   * A uniform random sample of the finished calls (streams; CALL_SAMPLE_SIZE at most, however long
+   * the run): ghz's per-call `details`. Absent in reports from before the field.
+   */
+  callSample?: CallSample;
+  /** `grpc-bench ghz`: ghz's settings as given, for the `options` and `tags` of ghz's report formats. */
+  ghz?: GhzRunInfo;
   /** Stream outcomes by gRPC status name. */
   statusCodes: Record<string, number>;
   /** Warm-up excluded from every statistic, ms. */

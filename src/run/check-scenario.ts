@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parseTolerances } from '../compare/parse-tolerances.js';
 import { checkRequestData, loadBidiMethod, normaliseCallName, type BidiMethod } from '../driver/load-method.js';
 import { BenchError } from '../errors/bench-error.js';
-import { compileMessageTemplate } from '../scenario/compile-message-template.js';
+import { compileMessageTemplate, compileMetadataTemplate } from '../scenario/compile-message-template.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { ORDER_PROTO_PATH } from '../target/order-proto-path.js';
 import type { TlsMaterial } from '../types/worker-protocol.js';
@@ -99,6 +99,7 @@ function checkCall(scenario: Scenario): CheckedScenario {
   }
   // Template syntax first: a bad tag is named as such, whichever field holds it.
   compileMessageTemplate(scenario.data, scenario.stream.correlateBy);
+  compileMetadataTemplate(scenario.metadata);
   const data = method ? checkMethod(scenario, method) : undefined;
   if (scenario.compare?.maxRegression !== undefined) parseTolerances(scenario.compare.maxRegression);
   const tls = readTlsFiles(scenario);

@@ -197,6 +197,26 @@ export interface GeneratorHealth {
 export type ControlMessage = { type: 'stop' };
 
 /** The task's return value: the worker's whole run. */
+/** One finished call (a stream), as ghz's `details` list it. */
+export interface CallRecord {
+  /** When the call ended, epoch ms. */
+  endedAtEpochMs: number;
+  durationUs: number;
+  /** gRPC status name (`OK`, `UNAVAILABLE`). */
+  status: string;
+  /** The status details of a failed call; empty for OK. */
+  error: string;
+}
+
+/** A bounded sample of calls: `kept` is a uniform random sample (reservoir) of the `seen` calls. */
+export interface CallSample {
+  seen: number;
+  kept: CallRecord[];
+}
+
+/** At most this many calls are kept per worker and in a report, whatever the run's length: memory stays bounded. */
+export const CALL_SAMPLE_SIZE = 2_000;
+
 export interface WorkerResult {
   workerId: number;
   /** When this worker's load began, epoch ms (absent: it never began). */
@@ -219,6 +239,8 @@ export interface WorkerResult {
   streamFirstResponseHistogram: string;
   streamDurationHistogram: string;
   messagesPerStreamHistogram: string;
+  /** A uniform sample of this worker's finished calls (streams), at most CALL_SAMPLE_SIZE: ghz's per-call `details`. */
+  callSample?: CallSample;
   generator: GeneratorHealth;
   /** Requests still unanswered when the worker stopped (cancelled at the drain timeout). */
   inFlightAtStop: number;

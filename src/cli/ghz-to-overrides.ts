@@ -1,0 +1,245 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { BenchError } from '../errors/bench-error.js';
+import type { DeepPartial } from '../scenario/load-scenario.js';
+import { parseDurationMs } from '../scenario/parse-duration.js';
+import type { ScenarioInput } from '../scenario/scenario-schema.js';
+import { showValue } from '../scenario/format-issues.js';
+import { translateGhzTemplates } from '../scenario/translate-ghz-templates.js';
+import type { GhzRunInfo } from '../report/report.js';
+import { ghzFormat } from './ghz-formats.js';
+import { ghzOptionsEcho } from './ghz-options-echo.js';
+import type { GhzOptions } from './ghz-flag-table.js';
+import { ghzScheduleToStages, mergeStages, type GhzSchedule } from './ghz-schedules.js';
+import { parseJsonFlag } from './parse-json-flag.js';
+
+/** What `grpc-bench ghz` runs: the scenario overrides and what only the front-end needs. */
+export interface GhzPlan {
+  /** The scenario, in the shape loadScenario lays over an empty file. */
+  overrides: DeepPartial<ScenarioInput>;
+  /** grpc-bench reporter names (ghz's names translated). */
+  formats: string[];
+  /** The report file; none: standard output, as ghz. */
+  outputPath?: string;
+  connectTimeoutMs: number;
+  exitZeroOnErrors: boolean;
+  /** What ghz's report formats show beyond the figures (Report.ghz). */
+  report: GhzRunInfo;
+  /** One line each: flags accepted that do nothing here, or that ghz itself ignores. */
+  warnings: string[];
+}
+
+/** Where calls are counted onto the scenario. A call of a bidi method is one stream of `perCall` messages until `load.calls` exists. */
+function callLoad(calls: number | undefined, perCall: number | undefined): { load: Record<string, unknown>; stream: Record<string, unknown> } {
+  return {
+    load: calls === undefined || perCall === undefined ? {} : { messages: calls * perCall },
+    stream: perCall === undefined ? {} : { messages: perCall },
+  };
+}
+
+/** A calls/s figure as the scenario's rate: messages/s while a call is `perCall` messages. */
+const callRate = (callsPerSec: number, perCall: number | undefined): number => callsPerSec * (perCall ?? 1);
+
+/** The last value when a flag was given twice (yargs gives an array; ghz keeps the last). */
+function last<T>(value: T | T[]): T {
+  return Array.isArray(value) ? value[value.length - 1]! : value;
+}
+
+function durationText(flag: string, value: unknown): string | undefined {
+  if (value === undefined || value === '' || value === 0 || value === '0') return undefined;
+  const text = String(value);
+  const ms = parseDurationMs(text);
+  if (ms === undefined) throw new BenchError('USAGE', `--${flag}: expected a duration such as "10s" or "500ms", got ${showValue(text)}`);
+  return ms === 0 ? undefined : text;
+}
+
+/** A JSON value given as text (a flag) or already parsed (a config file). */
+function jsonValue(flag: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch (error) {
+    throw new BenchError('USAGE', `--${flag}: not valid JSON (${(error as Error).message}), got ${showValue(value.slice(0, 60))}`);
+  }
+}
+
+function stringMap(flag: string, value: unknown, secret: boolean): Record<string, string> {
+  const object = typeof value === 'string' ? parseJsonFlag(`--${flag}`, value, secret) : value;
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) throw new BenchError('USAGE', `--${flag}: expected a JSON object of strings`);
+  for (const [key, item] of Object.entries(object)) {
+    if (typeof item !== 'string') throw new BenchError('USAGE', `--${flag}: ${key}: expected a string value${secret ? '' : `, got ${showValue(item)}`}`);
+  }
+  return object as Record<string, string>;
+}
+
+function readJsonFile(flag: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new BenchError('USAGE', `--${flag}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export interface GhzInput {
+  cwd: string;
+  /** Standard input, read once when `-d @` or `-b` asks for it. */
+  readStdin: () => Buffer;
+}
+
+/** Request data: -d (or '@' for stdin), else -D, else the config's object; ghz's one-element array is its element. */
+function requestData(options: GhzOptions, input: GhzInput): unknown {
+  const data = options.data;
+  if (data === '@') return jsonValue('data', input.readStdin().toString('utf8'));
+  if (data !== undefined) return jsonValue('data', data);
+  if (options['data-file'] !== undefined) return jsonValue('data-file', readJsonFile('data-file', resolve(input.cwd, String(options['data-file']))));
+  return undefined;
+}
+
+const TLS_FLAGS = ['cacert', 'cert', 'key', 'cname'] as const;
+
+/**
+ * ghz's settings (flags over config over ghz's defaults) → the one Scenario, as overrides, plus
+ * what the ghz front-end needs. The one place that decides what each ghz setting means here.
+ * Throws USAGE (or TEMPLATE_INVALID) with one line naming the flag.
+ */
+export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
+  const o = Object.fromEntries(Object.entries(options).map(([key, value]) => [key, last(value)])) as GhzOptions;
+  const warnings: string[] = [];
+  const call = o.call === undefined ? undefined : String(o.call);
+  const names = { call: call ?? '' };
+  const templates = !o['disable-template-data'];
+  const functions = !o['disable-template-functions'];
+
+  const givenData = requestData(o, input);
+  let data = givenData;
+  if (data !== undefined && (data === null || typeof data !== 'object')) throw new BenchError('USAGE', `--data: expected a JSON object or an array of objects, got ${showValue(data)}`);
+  if (Array.isArray(data) && data.length === 0) throw new BenchError('USAGE', '--data: an empty array has no message to send; give at least one');
+  if (data !== undefined && templates) data = translateGhzTemplates(data, names, 'data', functions);
+  const messagesInData = Array.isArray(data) ? data.length : 1;
+  if (Array.isArray(data) && data.length === 1) data = data[0];
+
+  let metadata: Record<string, string> | undefined;
+  if (o.metadata !== undefined) metadata = stringMap('metadata', o.metadata, true);
+  else if (o['metadata-file'] !== undefined) metadata = stringMap('metadata-file', readJsonFile('metadata-file', resolve(input.cwd, String(o['metadata-file']))), true);
+  const givenMetadata = metadata;
+  if (metadata && templates) metadata = translateGhzTemplates(metadata, names, 'metadata', functions);
+
+  // Messages per call: ghz sends the data array once, or --stream-call-count messages; with only --stream-call-duration it is open.
+  const streamCount = typeof o['stream-call-count'] === 'number' && o['stream-call-count'] > 0 ? o['stream-call-count'] : undefined;
+  const streamDuration = durationText('stream-call-duration', o['stream-call-duration']);
+  const perCall = streamCount ?? (streamDuration === undefined ? messagesInData : undefined);
+
+  const durationZ = durationText('duration', o.duration);
+  const maxDuration = durationText('max-duration', o['max-duration']);
+  const calls = durationZ === undefined ? Number(o.total ?? 200) : undefined;
+  if (calls !== undefined && perCall === undefined) {
+    warnings.push(`-n ${calls}: with --stream-call-duration and no --stream-call-count the call count is not enforced here yet; the run ends with -x/-z`);
+  }
+
+  const schedule = (family: 'load' | 'concurrency', scale: (value: number) => number): GhzSchedule => {
+    const number = (key: string): number | undefined => (typeof o[key as keyof GhzOptions] === 'number' ? scale(o[key as keyof GhzOptions] as number) : undefined);
+    return {
+      schedule: String(o[`${family}-schedule`] ?? 'const'),
+      start: number(`${family}-start`),
+      end: number(`${family}-end`),
+      step: number(`${family}-step`),
+      stepDuration: durationText(`${family}-step-duration`, o[`${family}-step-duration`]),
+      maxDuration: durationText(`${family}-max-duration`, o[`${family}-max-duration`]),
+    };
+  };
+  const stages = mergeStages(
+    ghzScheduleToStages('--load', schedule('load', (rate) => callRate(rate, perCall)), true),
+    ghzScheduleToStages('--concurrency', schedule('concurrency', (count) => count), true),
+  );
+  const rps = typeof o.rps === 'number' && o.rps > 0 ? callRate(o.rps, perCall) : undefined;
+  if (o.async && rps === undefined && !stages.stages) warnings.push('--async without --rps: calls in flight stay at -c here (ghz sends without waiting)');
+
+  const { load: countLoad, stream: countStream } = callLoad(calls, perCall);
+  // A schedule's stages would end the run at their total; -n (or -x) ends it as in ghz.
+  const runFor = durationZ ?? maxDuration ?? (stages.stages ? '24h' : undefined);
+  const concurrency = Number(o.concurrency ?? 50);
+  const connections = Number(o.connections ?? 1);
+  const load = {
+    ...countLoad,
+    streams: stages.streams ?? concurrency,
+    connections,
+    ...(runFor === undefined ? {} : { duration: runFor }),
+    ...(rps === undefined && stages.rate === undefined ? {} : { rate: stages.rate ?? rps }),
+    ...(stages.stages ? { stages: stages.stages } : {}),
+    ...(typeof o.cpus === 'number' && o.cpus > 0 ? { workers: Math.min(o.cpus, connections) } : {}),
+  };
+  const timeout = durationText('timeout', o.timeout ?? '20s');
+  const stream = {
+    ...countStream,
+    ...(streamDuration === undefined ? {} : { duration: streamDuration }),
+    ...(durationText('stream-interval', o['stream-interval']) === undefined ? {} : { interval: o['stream-interval'] }),
+    ...(timeout === undefined ? {} : { timeout }),
+  };
+
+  const insecure = Boolean(o.insecure);
+  const tlsGiven = TLS_FLAGS.filter((flag) => o[flag] !== undefined && o[flag] !== '');
+  if (insecure && tlsGiven.length) warnings.push(`--insecure: plaintext; ${tlsGiven.map((f) => `--${f}`).join(', ')} ignored, as ghz ignores them`);
+  const tls = !insecure && tlsGiven.length
+    ? {
+        ...(o.cacert ? { cacert: String(o.cacert) } : {}),
+        ...(o.cert ? { cert: String(o.cert) } : {}),
+        ...(o.key ? { key: String(o.key) } : {}),
+        ...(o.cname ? { serverName: String(o.cname) } : {}),
+      }
+    : undefined;
+
+  const proto = o.proto === undefined || o.proto === '' ? undefined : resolve(input.cwd, String(o.proto));
+  const listed = Array.isArray(o['import-paths']) ? o['import-paths'].map(String) : typeof o['import-paths'] === 'string' ? o['import-paths'].split(',') : [];
+  // ghz adds the working directory and the proto's own directory to the import paths.
+  const importPaths = [...new Set([...listed.filter(Boolean).map((dir) => resolve(input.cwd, dir)), input.cwd, ...(proto ? [dirname(proto)] : [])])];
+
+  for (const [flag, what] of [
+    ['enable-compression', 'requests are not compressed'],
+    ['lb-strategy', 'one address, no client load balancing'],
+    ['debug', 'no debug log is written'],
+    ['skipTLS', 'the server certificate is verified'],
+    ['authority', 'the :authority is the target (or --cname)'],
+    ['keepalive', 'no keepalive pings are sent'],
+    ['reflect-metadata', 'the reflection request carries no metadata'],
+    ['max-send-message-size', 'requests are not limited in size'],
+  ] as const) {
+    if (o[flag] !== undefined && o[flag] !== false && o[flag] !== '') warnings.push(`--${flag}: not applied by grpc-bench (${what})`);
+  }
+  if (o['duration-stop'] !== undefined && o['duration-stop'] !== 'wait' && durationZ !== undefined) {
+    warnings.push(`--duration-stop ${String(o['duration-stop'])}: grpc-bench lets in-flight calls finish and counts them (as wait)`);
+  }
+
+  const host = String(o.host ?? '').replace(/^(grpc|dns):\/{2,3}/, '');
+  if (!host) throw new BenchError('USAGE', 'ghz: name the target host:port (the last argument, or host in the --config file)');
+  const format = ghzFormat(String(o.format ?? 'summary'));
+  const name = typeof o.name === 'string' && o.name !== '' ? o.name.replace(/[^\w.-]+/g, '-') : undefined;
+  return {
+    overrides: {
+      target: host,
+      ...(name === undefined ? {} : { name }),
+      ...(call === undefined ? {} : { call }),
+      ...(proto === undefined ? {} : { proto }),
+      importPaths,
+      insecure,
+      ...(o.transport === undefined ? {} : { transport: String(o.transport) as 'grpc-js' | 'http2' }),
+      ...(tls ? { tls } : {}),
+      maxReceiveMessageSize: o['max-recv-message-size'] === undefined ? 2 ** 31 - 1 : String(o['max-recv-message-size']),
+      ...(metadata ? { metadata } : {}),
+      ...(data === undefined ? {} : { data: data as Record<string, unknown> }),
+      load,
+      stream,
+      output: { formats: [format] },
+    } as DeepPartial<ScenarioInput>,
+    formats: [format],
+    ...(o.output === undefined || o.output === '' ? {} : { outputPath: resolve(input.cwd, String(o.output)) }),
+    connectTimeoutMs: parseDurationMs(durationText('connect-timeout', o['connect-timeout'] ?? '10s') ?? '10s')!,
+    exitZeroOnErrors: Boolean(o['exit-zero-on-errors']),
+    report: {
+      options: ghzOptionsEcho({ ...o, host }, { data: givenData, ...(givenMetadata ? { metadata: givenMetadata } : {}), importPaths }),
+      ...(o.tags === undefined ? {} : { tags: stringMap('tags', o.tags, false) }),
+      ...(calls === undefined ? {} : { callsPlanned: calls }),
+      skipFirst: typeof o.skipFirst === 'number' ? o.skipFirst : 0,
+    },
+    warnings,
+  };
+}
