@@ -29,11 +29,15 @@ export interface GhzPlan {
   warnings: string[];
 }
 
-/** Where calls are counted onto the scenario. A call of a bidi method is one stream of `perCall` messages until `load.calls` exists. */
-function callLoad(calls: number | undefined, perCall: number | undefined): { load: Record<string, unknown>; stream: Record<string, unknown> } {
+/**
+ * Where ghz's counts land on the scenario: -n is load.calls (RPCs; the engine ends a bidi or
+ * client-streaming call after the data's messages, as ghz does); --stream-call-count is
+ * stream.messages.
+ */
+function callLoad(calls: number | undefined, messagesPerCall: number | undefined): { load: Record<string, unknown>; stream: Record<string, unknown> } {
   return {
-    load: calls === undefined || perCall === undefined ? {} : { messages: calls * perCall },
-    stream: perCall === undefined ? {} : { messages: perCall },
+    load: calls === undefined ? {} : { calls },
+    stream: messagesPerCall === undefined ? {} : { messages: messagesPerCall },
   };
 }
 
@@ -116,7 +120,6 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
   if (Array.isArray(data) && data.length === 0) throw new BenchError('USAGE', '--data: an empty array has no message to send; give at least one');
   if (data !== undefined && templates) data = translateGhzTemplates(data, names, 'data', functions);
   const messagesInData = Array.isArray(data) ? data.length : 1;
-  if (Array.isArray(data) && data.length === 1) data = data[0];
 
   let metadata: Record<string, string> | undefined;
   if (o.metadata !== undefined) metadata = stringMap('metadata', o.metadata, true);
@@ -132,9 +135,6 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
   const durationZ = durationText('duration', o.duration);
   const maxDuration = durationText('max-duration', o['max-duration']);
   const calls = durationZ === undefined ? Number(o.total ?? 200) : undefined;
-  if (calls !== undefined && perCall === undefined) {
-    warnings.push(`-n ${calls}: with --stream-call-duration and no --stream-call-count the call count is not enforced here yet; the run ends with -x/-z`);
-  }
 
   const schedule = (family: 'load' | 'concurrency', scale: (value: number) => number): GhzSchedule => {
     const number = (key: string): number | undefined => (typeof o[key as keyof GhzOptions] === 'number' ? scale(o[key as keyof GhzOptions] as number) : undefined);
@@ -154,7 +154,7 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
   const rps = typeof o.rps === 'number' && o.rps > 0 ? callRate(o.rps, perCall) : undefined;
   if (o.async && rps === undefined && !stages.stages) warnings.push('--async without --rps: calls in flight stay at -c here (ghz sends without waiting)');
 
-  const { load: countLoad, stream: countStream } = callLoad(calls, perCall);
+  const { load: countLoad, stream: countStream } = callLoad(calls, streamCount);
   // A schedule's stages would end the run at their total; -n (or -x) ends it as in ghz.
   const runFor = durationZ ?? maxDuration ?? (stages.stages ? '24h' : undefined);
   const concurrency = Number(o.concurrency ?? 50);

@@ -25,6 +25,7 @@ const secretJson =
 export const RUN_FLAG_TABLE = [
   { flag: 'c', group: 'Load', type: 'number', describe: 'Concurrent streams (load.streams)', sets: 'load.streams' },
   { flag: 'n', group: 'Load', type: 'number', describe: 'Total request messages (load.messages)', sets: 'load.messages' },
+  { flag: 'calls', group: 'Load', type: 'number', describe: 'Total calls (RPCs) across all streams, as ghz -n counts them (load.calls)', sets: 'load.calls' },
   { flag: 'z', group: 'Load', type: 'string', describe: 'Run duration, e.g. 10s (load.duration)', sets: 'load.duration' },
   { flag: 'connections', group: 'Load', type: 'number', describe: 'HTTP/2 connections, ≤ streams (load.connections)', sets: 'load.connections' },
   {
@@ -44,9 +45,9 @@ export const RUN_FLAG_TABLE = [
     flag: 'd', group: 'Request',
     alias: 'data',
     type: 'string',
-    describe: 'Request message as JSON; strings may hold {{templates}}',
+    describe: 'Request message as JSON, or a JSON list of the messages of one call; strings may hold {{templates}}',
     sets: 'data',
-    convert: (text: string) => parseJsonFlag('-d/--data', text),
+    convert: (text: string) => parseJsonFlag('-d/--data', text, false, true),
   },
   { flag: 'm', group: 'Request', alias: 'metadata', type: 'string', describe: 'Request metadata as a JSON object', sets: 'metadata', convert: secretJson('-m/--metadata') },
   { flag: 'insecure', group: 'Connection and TLS', type: 'boolean', describe: 'Plaintext (no TLS); TLS with verification is the default', sets: 'insecure' },

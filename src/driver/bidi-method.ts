@@ -1,3 +1,4 @@
+import type { CallKind } from '../types/call-kind.js';
 import type * as protoLoader from '@grpc/proto-loader';
 
 /** proto-loader options used everywhere: field names exactly as in the .proto. */
@@ -9,9 +10,12 @@ export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
   oneofs: true,
 };
 
+/** A method of any kind (the name stays from when only bidi methods were driven). */
 export interface BidiMethod {
   /** "/package.Service/Method", the HTTP/2 :path. */
   path: string;
+  /** From the proto's requestStream and responseStream. */
+  kind: CallKind;
   definition: protoLoader.MethodDefinition<object, object>;
   /** Top-level field names of the request and response messages. */
   requestFields: string[];

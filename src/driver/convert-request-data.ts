@@ -180,12 +180,12 @@ export function convertMessage(type: protobuf.Type, value: unknown, where: strin
 }
 
 /**
- * Checks `data` against the method's request message and converts it (see above); throws
- * MESSAGE_INVALID naming every problem by its path (the first few, and how many more).
+ * Checks `data` (at `where`: `data`, or `data[2]` in a list) against the method's request message
+ * and converts it (see above); throws MESSAGE_INVALID naming every problem by its path (the first few, and how many more).
  */
-export function convertRequestData(method: BidiMethod, data: Message): Message {
+export function convertRequestData(method: BidiMethod, data: Message, where = 'data'): Message {
   const ctx: ConvertContext = { info: requestMessageType(method), frozen: false, problems: [], convertMessage, convertSingle };
-  const converted = convertMessage(ctx.info.type, data, 'data', ctx);
+  const converted = convertMessage(ctx.info.type, data, where, ctx);
   if (ctx.problems.length) {
     const shown = ctx.problems.slice(0, SHOWN_PROBLEMS).join('; ');
     const more = ctx.problems.length - SHOWN_PROBLEMS;

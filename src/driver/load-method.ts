@@ -5,6 +5,7 @@ import { PROTO_LOADER_OPTIONS, type BidiMethod } from './bidi-method.js';
 import { convertRequestData } from './convert-request-data.js';
 import { findMissingProtoImport } from './missing-proto-import.js';
 import { requestMessageType } from './request-message-type.js';
+import { callKindOf, callKindWords, type RequestData } from '../types/call-kind.js';
 
 export { PROTO_LOADER_OPTIONS, type BidiMethod } from './bidi-method.js';
 
@@ -26,7 +27,7 @@ function fieldNames(type: object): string[] {
 }
 
 /**
- * Loads a .proto and finds one bidirectional-streaming method. Every failure is a BenchError
+ * Loads a .proto and finds one method (unary, client, server or bidi streaming). Every failure is a BenchError
  * naming the file and what was expected.
  */
 export function loadBidiMethod(protoPath: string, importPaths: string[], call: string): BidiMethod {
@@ -63,7 +64,7 @@ export function loadBidiMethodFromDescriptorSet(descriptorSet: Buffer, call: str
   return { ...findBidiMethod(pkg, call, source), typeSource: { descriptorSet } };
 }
 
-/** Finds one bidirectional-streaming method in a loaded package; `source` names the proto in errors. */
+/** Finds one method, of any kind, in a loaded package; `source` names the proto in errors. */
 export function findBidiMethod(pkg: protoLoader.PackageDefinition, call: string, source: string): Omit<BidiMethod, 'typeSource'> {
   const [serviceName, methodName] = splitCallName(call);
   const service = pkg[serviceName];
@@ -81,12 +82,13 @@ export function findBidiMethod(pkg: protoLoader.PackageDefinition, call: string,
       `call: method "${methodName}" is not in service ${serviceName}; it has ${Object.keys(service).join(', ')}`,
     );
   }
-  if (!definition.requestStream || !definition.responseStream) {
-    const kind = definition.requestStream ? 'client streaming' : definition.responseStream ? 'server streaming' : 'unary';
-    throw new BenchError('METHOD_NOT_BIDI', `call: ${serviceName}/${methodName} is ${kind}; grpc-bench drives bidirectional streaming methods only`);
+  const kind = callKindOf(Boolean(definition.requestStream), Boolean(definition.responseStream));
+  if (kind !== 'bidi') {
+    throw new BenchError('METHOD_NOT_BIDI', `call: ${serviceName}/${methodName} is ${callKindWords(kind)}; grpc-bench drives bidirectional streaming methods only`);
   }
   return {
     path: definition.path,
+    kind,
     definition,
     requestFields: fieldNames(definition.requestType.type),
     responseFields: fieldNames(definition.responseType.type),
@@ -99,17 +101,22 @@ export function findBidiMethod(pkg: protoLoader.PackageDefinition, call: string,
  * a string field when the template compiler is to fill it with {{requestId}}. What it
  * returns is what every worker builds its messages from.
  */
-export function checkRequestData(method: BidiMethod, data: Record<string, unknown>, correlateBy?: string): Record<string, unknown> {
+export function checkRequestData(method: BidiMethod, data: RequestData, correlateBy?: string): RequestData {
+  if (Array.isArray(data)) return data.map((message, i) => checkRequestMessage(method, message, `data[${i}]`, correlateBy));
+  return checkRequestMessage(method, data, 'data', correlateBy);
+}
+
+function checkRequestMessage(method: BidiMethod, data: Record<string, unknown>, where: string, correlateBy?: string): Record<string, unknown> {
   if (correlateBy !== undefined && (!method.requestFields.includes(correlateBy) || !method.responseFields.includes(correlateBy))) {
     throw new BenchError(
       'SCENARIO_INVALID',
       `stream.correlateBy: "${correlateBy}" must be a field of both the request (${method.requestFields.join(', ')}) and the response (${method.responseFields.join(', ')})`,
     );
   }
-  const converted = convertRequestData(method, data);
+  const converted = convertRequestData(method, data, where);
   const filled = correlateBy === undefined || correlateBy in converted ? undefined : requestMessageType(method).type.fields[correlateBy];
   if (filled && (filled.type !== 'string' || filled.repeated)) {
-    throw new BenchError('SCENARIO_INVALID', `stream.correlateBy: "${correlateBy}" is a ${filled.repeated ? 'repeated ' : ''}${filled.type} field; the data does not set it, and only a string field can be filled with {{requestId}}`);
+    throw new BenchError('SCENARIO_INVALID', `stream.correlateBy: "${correlateBy}" is a ${filled.repeated ? 'repeated ' : ''}${filled.type} field; ${where} does not set it, and only a string field can be filled with {{requestId}}`);
   }
   return converted;
 }

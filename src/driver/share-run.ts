@@ -56,6 +56,8 @@ export class ShareRun implements StreamOwner {
   /** Slots that should hold a stream now: all of them, or what the active-stream schedule asks for. */
   private activeSlotTarget: number;
   private monitor: GeneratorMonitor | undefined;
+  /** Calls (streams) this share may still open: load.calls' share, Infinity without it. */
+  private callsLeft: number;
   private sending = true;
   private stoppedEarly = false;
   private activeConnections = 0;
@@ -86,6 +88,7 @@ export class ShareRun implements StreamOwner {
     this.recorder = new ShareRecorder({ uncorrected: share.rateSchedule !== undefined, labelled: Boolean(options.split), redactDetails: options.redactDetails });
     this.counters = this.recorder.counters;
     this.activeSlotTarget = share.streams;
+    this.callsLeft = share.callBudget ?? Infinity;
     if (share.rateSchedule) {
       this.pacer = new OpenModelPacer({
         rateSchedule: share.rateSchedule,
@@ -148,7 +151,7 @@ export class ShareRun implements StreamOwner {
       this.timers.every(STREAM_SCHEDULE_TICK_MS, this.followStreamSchedule);
     }
     // Never more streams than messages left to send: an empty stream would count as completed.
-    for (let slot = 0; slot < this.activeSlotTarget && this.sending && this.budget.hasLeft; slot++) if (this.slots.allowed(slot)) this.openStream(slot);
+    for (let slot = 0; slot < this.activeSlotTarget && this.mayOpen(); slot++) if (this.slots.allowed(slot)) this.openStream(slot);
     if (this.pacer && this.sending) this.pacer.start();
     this.finishIfIdle();
   }
@@ -195,9 +198,14 @@ export class ShareRun implements StreamOwner {
     const slot = this.slots.ended(driver, statusName === 'OK' || outcome.received > 0);
     if (driver.measured) this.recorder.recordStreamEnd(outcome);
     else if (unanswered > 0) this.counters.messagesFailed += unanswered; // sent after warm-up on a warm-up stream
-    // With the message budget spent there is nothing left to send: no new stream.
-    if (this.sending && this.budget.hasLeft && slot < this.activeSlotTarget) this.reopen(slot);
+    // With the message or call budget spent there is nothing left to send: no new stream.
+    if (this.mayOpen() && slot < this.activeSlotTarget) this.reopen(slot);
     this.finishIfIdle();
+  }
+
+  /** Whether a new stream (call) may open: sending, with messages and calls left. */
+  private mayOpen(): boolean {
+    return this.sending && this.budget.hasLeft && this.callsLeft > 0;
   }
 
   private reopen(slot: number): void {
@@ -207,13 +215,14 @@ export class ShareRun implements StreamOwner {
       return;
     }
     this.timers.after(waitMs, () => {
-      if (this.sending && !this.slots.isOpen(slot) && slot < this.activeSlotTarget) this.openStream(slot);
+      if (this.mayOpen() && !this.slots.isOpen(slot) && slot < this.activeSlotTarget) this.openStream(slot);
       this.finishIfIdle();
     });
   }
 
   private openStream(slot: number): void {
     const { share, stream, buildMessage } = this.options;
+    this.callsLeft--;
     const streamId = this.slots.nextStreamId(slot);
     const connection = this.connections[this.slots.connectionOf(slot)]!;
     const selfPaced = this.pacer === undefined;
@@ -266,7 +275,7 @@ export class ShareRun implements StreamOwner {
     if (!this.sending) return;
     const target = this.slotTargetAt(performance.now() - this.loadStartedAtMs);
     this.activeSlotTarget = target;
-    for (let slot = 0; slot < target; slot++) if (!this.slots.isOpen(slot) && this.slots.allowed(slot)) this.openStream(slot);
+    for (let slot = 0; slot < target && this.mayOpen(); slot++) if (!this.slots.isOpen(slot) && this.slots.allowed(slot)) this.openStream(slot);
     for (const driver of this.streams) if (this.slots.slotHeldBy(driver) >= target) driver.stopSending();
   };
 
@@ -313,7 +322,7 @@ export class ShareRun implements StreamOwner {
 
   private finishIfIdle(): void {
     if (!this.finish || this.streams.size > 0) return;
-    if (this.sending && this.budget.hasLeft) {
+    if (this.mayOpen()) {
       // Between stream generations (a back-off) or with every slot scheduled off: keep going.
       return;
     }

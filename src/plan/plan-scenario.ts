@@ -25,8 +25,8 @@ function planLoad(scenario: Pick<Scenario, 'load' | 'segment'>, options: PlanOpt
   const slots = Math.max(load.streams, ...stages.map((s) => s.streams ?? 0));
   const chooseWorkers = load.workers === 'auto' && options.workers === undefined;
   const wanted = options.workers ?? (typeof load.workers === 'number' ? load.workers : (options.cpus ?? availableParallelism()));
-  // A worker needs a connection, a stream and at least one message to send.
-  const workers = Math.min(wanted, load.connections, slots, load.messages ?? Infinity);
+  // A worker needs a connection, a stream, at least one message to send and one call to make.
+  const workers = Math.min(wanted, load.connections, slots, load.messages ?? Infinity, load.calls ?? Infinity);
   const rateSchedule = buildSchedule(load.rate, stages.map((s) => ({ durationMs: s.durationMs, value: s.rate, ramp: s.ramp })), durationMs);
   const streamSchedule = stages.some((s) => s.streams !== undefined)
     ? buildSchedule(load.streams, stages.map((s) => ({ durationMs: s.durationMs, value: s.streams, ramp: s.ramp })), durationMs)
@@ -39,6 +39,7 @@ function planLoad(scenario: Pick<Scenario, 'load' | 'segment'>, options: PlanOpt
     ...(chooseWorkers ? { chooseWorkers } : {}),
     ...(durationMs === undefined ? {} : { durationMs }),
     ...(load.messages === undefined ? {} : { messages: load.messages }),
+    ...(load.calls === undefined ? {} : { calls: load.calls }),
     ...(rateSchedule ? { rateSchedule } : {}),
     ...(streamSchedule ? { streamSchedule } : {}),
     warmupMs,

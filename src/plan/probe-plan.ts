@@ -5,11 +5,11 @@ import type { RunPlan } from './run-plan.js';
 /**
  * The plan a probe of `load.workers: auto` runs: the same call, streams, connections, transport
  * and stream settings on `workers` threads, closed model, for PROBE_MS. Schedules, the message
- * budget and thresholds are left out: a probe measures what each worker count can deliver, not
+ * and call budgets and thresholds are left out: a probe measures what each worker count can deliver, not
  * the run's plan. Pure.
  */
 export function probePlan(plan: RunPlan, workers: number): RunPlan {
-  const { rateSchedule: _rate, streamSchedule: _streams, messages: _messages, chooseWorkers: _choose, ...load } = plan.load;
+  const { rateSchedule: _rate, streamSchedule: _streams, messages: _messages, calls: _calls, chooseWorkers: _choose, ...load } = plan.load;
   const probeLoad = { ...load, workers, durationMs: PROBE_MS, warmupMs: PROBE_WARMUP_MS };
   const shares = planRun({ load: probeLoad }, plan.shares[0]?.maxStreamsPerConnection);
   return { ...plan, thresholds: [], load: probeLoad, shares };

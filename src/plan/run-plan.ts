@@ -17,6 +17,8 @@ export interface PlannedLoad {
   /** The send window; undefined when only a message count bounds the run. */
   durationMs?: number;
   messages?: number;
+  /** Calls (RPCs) in the whole run (this segment's share); each stream a slot opens is one call. */
+  calls?: number;
   /** Open model: messages/s over time across all workers. Absent: closed model. */
   rateSchedule?: Schedule;
   /** Active streams over time; absent: all slots for the whole run. */

@@ -5,7 +5,7 @@ import { splitEvenly } from '../schedule/split-evenly.js';
 import type { PlannedLoad } from './run-plan.js';
 
 /**
- * The load segment `index` of `count` runs: streams, connections and the message budget split
+ * The load segment `index` of `count` runs: streams, connections and the message and call budgets split
  * evenly with the remainders on the first segments (as the plan splits a run over workers),
  * so the segments' shares sum exactly to the whole run. The open model's rate schedule and the
  * active-stream schedule are scaled by the segment's share of the streams (the stream
@@ -29,13 +29,15 @@ export function segmentShare(load: PlannedLoad, index: number, count: number): P
   const connections = splitEvenly(load.connections, count)[at]!;
   const share = streams / load.streams;
   const messages = load.messages === undefined ? undefined : splitEvenly(load.messages, count)[at]!;
+  const calls = load.calls === undefined ? undefined : splitEvenly(load.calls, count)[at]!;
   const { rateSchedule, streamSchedule } = load;
   return {
     ...load,
     streams,
     connections,
-    workers: Math.min(load.workers, connections, streams, messages ?? Infinity),
+    workers: Math.min(load.workers, connections, streams, messages ?? Infinity, calls ?? Infinity),
     ...(messages === undefined ? {} : { messages }),
+    ...(calls === undefined ? {} : { calls }),
     ...(rateSchedule ? { rateSchedule: scaleSchedule(rateSchedule, share) } : {}),
     ...(streamSchedule ? { streamSchedule: scaleSchedule(streamSchedule, share) } : {}),
     firstStreamId: (load.firstStreamId ?? 0) + streamShares.slice(0, at).reduce((sum, n) => sum + n, 0),

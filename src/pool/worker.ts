@@ -1,8 +1,10 @@
 import { isBenchError, type SerializedError } from '../errors/bench-error.js';
-import { compileMessageTemplate, compileMetadataTemplate } from '../scenario/compile-message-template.js';
+import { compileMetadataTemplate, compileRequestData } from '../scenario/compile-message-template.js';
 import { createTransport } from '../driver/create-transport.js';
 import { loadBidiMethod, loadBidiMethodFromDescriptorSet } from '../driver/load-method.js';
 import { ShareRun } from '../driver/share-run.js';
+import { callStreamSettings } from '../driver/call-stream-settings.js';
+import { requestMessages } from '../types/call-kind.js';
 import { assertSendableMetadata } from '../driver/assert-sendable-metadata.js';
 import { secretRedactor } from '../redact/redact-secret-text.js';
 import { enableFastRecording } from '../stats/latency-histogram.js';
@@ -26,7 +28,9 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       descriptorSet === undefined
         ? loadBidiMethod(protoPath ?? '', task.call.importPaths, task.call.call)
         : loadBidiMethodFromDescriptorSet(Buffer.from(descriptorSet, 'base64'), task.call.call, `target ${task.call.target} (server reflection)`);
-    const template = compileMessageTemplate(task.call.data, task.stream.correlateBy);
+    const kind = task.call.kind ?? 'bidi';
+    const template = compileRequestData(task.call.data, task.stream.correlateBy, kind === 'unary' || kind === 'serverStreaming');
+    const stream = callStreamSettings(kind, task.stream, requestMessages(task.call.data).length, share.callBudget !== undefined);
     const streamMetadata = compileMetadataTemplate(task.call.metadata);
     assertSendableMetadata('metadata', task.call.metadata);
     if (task.call.split) assertSendableMetadata('split.routed.metadata', task.call.split.routedMetadata);
@@ -41,12 +45,12 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       ...(task.call.split?.field ? { splitField: task.call.split.field } : {}),
       ...(task.call.split?.header ? { splitHeader: task.call.split.header } : {}),
       workerId: share.workerId,
-      requestTemplate: template,
+      ...(template.single ? { requestTemplate: template.single } : {}),
     });
     const run = new ShareRun({
       share,
       ...(task.call.split ? { split: task.call.split } : {}),
-      stream: task.stream,
+      stream,
       transport,
       buildMessage: template.build,
       ...(streamMetadata ? { streamMetadata } : {}),

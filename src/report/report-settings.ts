@@ -32,6 +32,7 @@ export function reportSettings(plan: ReportPlan, protoPath: string, workerChoice
     ...(workerChoice ? { workerChoice } : {}),
     ...(plan.load.durationMs === undefined ? {} : { durationMs: plan.load.durationMs }),
     ...(plan.load.messages === undefined ? {} : { messages: plan.load.messages }),
+    ...(plan.load.calls === undefined ? {} : { calls: plan.load.calls }),
     stream: { ...plan.stream },
     insecure: plan.insecure,
     transport: plan.transport,

@@ -134,6 +134,8 @@ export interface ReportSettings {
   workerChoice?: WorkerCountChoice;
   durationMs?: number;
   messages?: number;
+  /** `load.calls`: the calls (RPCs) this process was to make; absent without a count. */
+  calls?: number;
   /** The scenario's `stream` section, ms (`timeoutMs` since the per-message timeout is kept). */
   stream: StreamSettings;
   insecure: boolean;

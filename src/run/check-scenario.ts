@@ -2,10 +2,11 @@ import { isAbsolute, resolve } from 'node:path';
 import { parseTolerances } from '../compare/parse-tolerances.js';
 import { checkRequestData, loadBidiMethod, normaliseCallName, type BidiMethod } from '../driver/load-method.js';
 import { BenchError } from '../errors/bench-error.js';
-import { compileMessageTemplate, compileMetadataTemplate } from '../scenario/compile-message-template.js';
+import { compileMessageTemplate, compileMetadataTemplate, compileRequestData } from '../scenario/compile-message-template.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { ORDER_PROTO_PATH } from '../target/order-proto-path.js';
 import type { TlsMaterial } from '../types/worker-protocol.js';
+import { requestMessages, type RequestData } from '../types/call-kind.js';
 import { readTlsFiles } from './read-tls-files.js';
 
 /** What the checks resolved, so the run does not load the proto twice. */
@@ -23,7 +24,7 @@ export interface CheckedScenario {
   /** The scenario's TLS files, read and checked (PEM text). */
   tls?: TlsMaterial;
   /** The request data converted for the method (checkMethod); absent with server reflection until then. */
-  data?: Record<string, unknown>;
+  data?: RequestData;
 }
 
 /** Nesting of the request data beyond what protobuf decoders accept (and what templates compile). */
@@ -57,16 +58,19 @@ const SAMPLE_CONTEXT = { workerId: 0, streamId: 0, messageIndex: 0 };
  * messages. Returns the request data converted for the method (what the workers are given),
  * after one message rendered from it went through the method's serializer.
  */
-export function checkMethod(scenario: Scenario, method: BidiMethod): Record<string, unknown> {
+export function checkMethod(scenario: Scenario, method: BidiMethod): RequestData {
   const data = checkRequestData(method, scenario.data, scenario.stream.correlateBy);
   if (scenario.split && !scenario.split.by.startsWith('header:') && !method.responseFields.includes(scenario.split.by)) {
     throw new BenchError('SCENARIO_INVALID', `split.by: "${scenario.split.by}" is not a field of the response message; it has ${method.responseFields.join(', ')}`);
   }
-  try {
-    method.definition.requestSerialize(compileMessageTemplate(data, scenario.stream.correlateBy).build({ ...SAMPLE_CONTEXT }));
-  } catch (error) {
-    throw new BenchError('MESSAGE_INVALID', `data: a message rendered from it does not encode: ${(error as Error).message}`);
-  }
+  requestMessages(data).forEach((message, i) => {
+    try {
+      method.definition.requestSerialize(compileMessageTemplate(message, scenario.stream.correlateBy).build({ ...SAMPLE_CONTEXT }));
+    } catch (error) {
+      const where = Array.isArray(data) ? `data[${i}]` : 'data';
+      throw new BenchError('MESSAGE_INVALID', `${where}: a message rendered from it does not encode: ${(error as Error).message}`);
+    }
+  });
   return data;
 }
 
@@ -98,7 +102,7 @@ function checkCall(scenario: Scenario): CheckedScenario {
     throw new BenchError('MESSAGE_INVALID', `${where}: nested more than ${MAX_DATA_DEPTH} levels deep; expected at most ${MAX_DATA_DEPTH} (protobuf's decoding limit)`);
   }
   // Template syntax first: a bad tag is named as such, whichever field holds it.
-  compileMessageTemplate(scenario.data, scenario.stream.correlateBy);
+  compileRequestData(scenario.data, scenario.stream.correlateBy, false);
   compileMetadataTemplate(scenario.metadata);
   const data = method ? checkMethod(scenario, method) : undefined;
   if (scenario.compare?.maxRegression !== undefined) parseTolerances(scenario.compare.maxRegression);

@@ -9,6 +9,7 @@ import type { TaskWithoutPort } from '../pool/run-workers.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { OrderServerHandle } from '../target/start-order-server.js';
 import type { CallSettings, SplitSettings } from '../types/worker-protocol.js';
+import type { RequestData } from '../types/call-kind.js';
 import { checkMethod, checkScenario } from './check-scenario.js';
 import { splitByServedBy } from './split-by-served-by.js';
 import { checkPeerLimits } from './check-peer-limits.js';
@@ -87,8 +88,9 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
     await unlessAborted(probeTarget(target, security, connectTimeoutMs), options.signal, interruptedWhile(`connecting to target ${target}`));
     const peer = await unlessAborted(checkPeerLimits(scenario, target, call, security, connectTimeoutMs), options.signal, interruptedWhile(`reading the settings of target ${target}`));
     let descriptorSet: string | undefined;
-    let reflectedData: Record<string, unknown> | undefined;
+    let reflectedData: RequestData | undefined;
     let responseFields = checked.method?.responseFields ?? [];
+    let kind = checked.method?.kind;
     if (!checked.data) {
       // No proto and a real target: the target describes the method itself.
       const reflected = await unlessAborted(
@@ -99,6 +101,7 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
       reflectedData = checkMethod(scenario, reflected.method);
       descriptorSet = reflected.descriptorSet;
       responseFields = reflected.method.responseFields;
+      kind = reflected.method.kind;
     }
     if (options.splitByServedBy) scenario = splitByServedBy(scenario, responseFields);
     const requestData = checked.data ?? reflectedData!;
@@ -120,6 +123,7 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
       call,
       metadata: plan.metadata,
       data: requestData,
+      ...(kind === undefined ? {} : { kind }),
       maxReceiveMessageBytes: plan.maxReceiveMessageBytes,
       ...splitSettings(plan),
     };

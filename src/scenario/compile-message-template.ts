@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BenchError } from '../errors/bench-error.js';
 import { showValue } from './format-issues.js';
+import type { RequestData } from '../types/call-kind.js';
 
 /** What a template can refer to when one request message is built. */
 export interface TemplateContext {
@@ -149,11 +150,33 @@ function compileValue(value: unknown, where: string): ((c: TemplateContext) => u
  * Compiles the scenario's `data` once, so building a message per send is a few closure calls.
  * `correlateBy`: that request field is filled with {{requestId}} unless the data sets it.
  */
-export function compileMessageTemplate(data: Record<string, unknown>, correlateBy?: string): CompiledMessage {
+export function compileMessageTemplate(data: Record<string, unknown>, correlateBy?: string, where = 'data'): CompiledMessage {
   const withId = correlateBy && !(correlateBy in data) ? { ...data, [correlateBy]: '{{requestId}}' } : data;
-  const build = compileValue(withId, 'data');
+  const build = compileValue(withId, where);
   if (!build) return { build: () => withId, isStatic: true, data: withId };
   return { build: build as MessageFactory, isStatic: false, data: withId };
+}
+
+/** Request data compiled: how each message is built, and the one template when the data is one message (for splicing). */
+export interface CompiledRequestData {
+  build: MessageFactory;
+  /** Absent for a list of messages: each is encoded as built. */
+  single?: CompiledMessage;
+}
+
+/**
+ * Compiles `data`, one message or a list. A list is picked from round-robin: by message index
+ * within the call when `perCall` is false (client streaming and bidi send it in order), by call
+ * (the stream id, unique in the run) when true (unary and server streaming send one per call).
+ */
+export function compileRequestData(data: RequestData, correlateBy: string | undefined, perCall: boolean): CompiledRequestData {
+  if (!Array.isArray(data)) {
+    const single = compileMessageTemplate(data, correlateBy);
+    return { build: single.build, single };
+  }
+  const builds = data.map((message, i) => compileMessageTemplate(message, correlateBy, `data[${i}]`).build);
+  const count = builds.length;
+  return { build: perCall ? (c) => builds[c.streamId % count]!(c) : (c) => builds[c.messageIndex % count]!(c) };
 }
 
 /** Per-stream metadata: the keys whose values hold templates, rendered when a stream opens. */

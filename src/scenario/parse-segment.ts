@@ -24,13 +24,16 @@ export function parseSegment(text: string): Segment | string {
  * Why a run cannot be split into `count` segments, or undefined when it can: every segment
  * needs at least one connection (hence one stream) and, with a message budget, one message.
  */
-export function segmentProblem(load: { streams: number; connections: number; messages?: number | undefined }, count: number): string | undefined {
+export function segmentProblem(load: { streams: number; connections: number; messages?: number | undefined; calls?: number | undefined }, count: number): string | undefined {
   if (count > load.connections) {
     return `${count} segments need at least ${count} connections (one per segment), but load.connections is ${load.connections}`;
   }
   if (count > load.streams) return `${count} segments need at least ${count} streams (one per segment), but load.streams is ${load.streams}`;
   if (load.messages !== undefined && count > load.messages) {
     return `${count} segments need at least ${count} messages (one per segment), but load.messages is ${load.messages}`;
+  }
+  if (load.calls !== undefined && count > load.calls) {
+    return `${count} segments need at least ${count} calls (one per segment), but load.calls is ${load.calls}`;
   }
   return undefined;
 }

@@ -20,15 +20,22 @@ export interface ScenarioLoad {
   workers?: number | 'auto';
   durationMs?: number;
   messages?: number;
+  /** Total calls (RPCs) across all stream slots. */
+  calls?: number;
   rate?: number;
   stages?: ScenarioStage[];
   warmupMs: number;
   workerHeapMb?: number;
 }
 
-/** The run's length: load.duration, else the stages' total, else 10 s unless a message count bounds the run; ms. */
-export function runDurationMs(load: { durationMs?: number | undefined; stages?: ReadonlyArray<{ durationMs: number }> | undefined; messages?: number | undefined }): number | undefined {
+/** The run's length: load.duration, else the stages' total, else 10 s unless a message or call count bounds the run; ms. */
+export function runDurationMs(load: {
+  durationMs?: number | undefined;
+  stages?: ReadonlyArray<{ durationMs: number }> | undefined;
+  messages?: number | undefined;
+  calls?: number | undefined;
+}): number | undefined {
   if (load.durationMs !== undefined) return load.durationMs;
   if (load.stages?.length) return load.stages.reduce((sum, s) => sum + s.durationMs, 0);
-  return load.messages === undefined ? 10_000 : undefined;
+  return load.messages === undefined && load.calls === undefined ? 10_000 : undefined;
 }

@@ -75,6 +75,8 @@ const loadSchema = z.strictObject({
   duration: positiveDuration.optional(),
   /** Total request messages to send across all streams. */
   messages: positiveInt.optional(),
+  /** Total calls (RPCs, one stream each) across all stream slots, as ghz's -n counts them. */
+  calls: positiveInt.optional(),
   /** Open model: target messages/s across all streams, on an absolute schedule. */
   rate: positiveNumber.optional(),
   /** Ramp stages for rate and/or streams; their total is the run's duration unless `duration` is set. */
@@ -219,8 +221,15 @@ export const scenarioSchema = z
     /** TLS files (PEM), relative to the scenario file, and the name the server certificate must carry. */
     tls: tlsSchema.optional(),
     metadata: z.record(z.string(), z.string()).default({}),
-    /** The request message; string values may hold templates such as {{requestId}}. */
-    data: z.record(z.string(), z.unknown()).default({}),
+    /**
+     * The request message, or a list of them: the messages of one call in order (unary and server
+     * streaming take one per call, round-robin); string values may hold templates such as {{requestId}}.
+     */
+    data: z
+      .union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown())).min(1, 'expected at least one message')], {
+        error: 'expected a message object, or a list of message objects',
+      })
+      .default({}),
     load: loadSchema.prefault({}),
     stream: streamSchema.prefault({}),
     output: outputSchema.prefault({}),
@@ -270,8 +279,8 @@ export const scenarioSchema = z
     }
     if (scenario.segment) {
       const slots = Math.max(scenario.load.streams, ...(scenario.load.stages ?? []).map((s) => s.streams ?? 0));
-      const { connections, messages } = scenario.load;
-      const problem = segmentProblem({ streams: slots, connections, ...(messages === undefined ? {} : { messages }) }, scenario.segment.count);
+      const { connections, messages, calls } = scenario.load;
+      const problem = segmentProblem({ streams: slots, connections, ...(messages === undefined ? {} : { messages }), ...(calls === undefined ? {} : { calls }) }, scenario.segment.count);
       if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['segment'], message: problem });
       if (scenario.compare) ctx.addIssue({ code: 'custom', path: ['segment'], message: 'cannot be combined with compare (merge the segments, then compare the merged reports)' });
     }
@@ -285,7 +294,7 @@ export const scenarioSchema = z
     if (tlsGiven && scenario.target === 'embedded' && !scenario.compare) {
       ctx.addIssue({ code: 'custom', path: ['tls'], message: 'the embedded target is plaintext; tls needs a host:port target' });
     }
-    const runMs = runDurationMs({ durationMs: scenario.load.duration, stages: scenario.load.stages?.map((s) => ({ durationMs: s.duration })), messages: scenario.load.messages });
+    const runMs = runDurationMs({ durationMs: scenario.load.duration, stages: scenario.load.stages?.map((s) => ({ durationMs: s.duration })), messages: scenario.load.messages, calls: scenario.load.calls });
     for (const metric of ['clientMemoryGrowth', 'targetMemoryGrowth'] as const) {
       if (runMs === undefined || runMs - scenario.load.warmup >= MIN_TREND_SPAN_MS || !scenario.thresholds.some((t) => t.metric === metric)) continue;
       ctx.addIssue({
@@ -327,6 +336,7 @@ export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFi
       ...(load.workers === undefined ? {} : { workers: load.workers }),
       ...(load.duration === undefined ? {} : { durationMs: load.duration }),
       ...(load.messages === undefined ? {} : { messages: load.messages }),
+      ...(load.calls === undefined ? {} : { calls: load.calls }),
       ...(load.rate === undefined ? {} : { rate: load.rate }),
       ...(load.stages ? { stages: load.stages.map((s) => ({ durationMs: s.duration, ...(s.rate === undefined ? {} : { rate: s.rate }), ...(s.streams === undefined ? {} : { streams: s.streams }), ramp: s.ramp })) } : {}),
       warmupMs: load.warmup,

@@ -4,6 +4,7 @@
  */
 import type { SerializedError } from '../errors/bench-error.js';
 import type { Schedule } from './schedule.js';
+import type { CallKind, RequestData } from './call-kind.js';
 import type { StreamSettings } from './stream-settings.js';
 
 /** What every worker needs to know about the call; the same for all workers of a run. */
@@ -26,8 +27,11 @@ export interface CallSettings {
   /**
    * The request data as checked and converted for the method (convert-request-data.ts): what
    * protobufjs's fromObject encodes exactly as meant, templates left in place; bytes as base64.
+   * A list: the messages of one call in order.
    */
-  data: Record<string, unknown>;
+  data: RequestData;
+  /** The method's kind, as the proto or server reflection describes it; absent means bidi. */
+  kind?: CallKind;
   split?: SplitSettings;
   /** A response message larger than this ends its stream RESOURCE_EXHAUSTED, bytes. */
   maxReceiveMessageBytes: number;
@@ -72,6 +76,8 @@ export interface WorkerShare {
   streamIdStride: number;
   /** Request messages this worker may send in total; undefined = no count limit. */
   messageBudget?: number;
+  /** Calls (RPCs, one stream each) this worker may make in total; undefined = no count limit. */
+  callBudget?: number;
   /** Send window, from the worker's start; undefined = until the budget is spent or stop. */
   durationMs?: number;
   /** Open model: this worker's part of the rate schedule (messages/s). Absent: closed model. */

@@ -99,7 +99,7 @@ describe('loadScenario', () => {
     const scenario = loadScenario({ file, cwd: dir });
 
     expect(Object.keys(scenario.data)).toHaveLength(30_000);
-    expect(scenario.data['k29999']).toBe(29_999);
+    expect((scenario.data as Record<string, unknown>)['k29999']).toBe(29_999);
   });
 
   it('fills in defaults when nothing is given', () => {
@@ -130,6 +130,27 @@ describe('loadScenario', () => {
     expect(load.durationMs).toBeUndefined();
     expect(load.messages).toBe(500);
     expect(load.workers).toBe(3);
+  });
+
+  it('a call count alone means no default duration, splits over the workers exactly, and caps them', () => {
+    const scenario = loadScenario({ cwd: dir, overrides: { load: { calls: 7, streams: 20, connections: 10, workers: 16 } } });
+    const plan = planScenario(scenario);
+    expect(plan.load.durationMs).toBeUndefined();
+    expect(plan.load.calls).toBe(7);
+    expect(plan.load.workers).toBe(7);
+    expect(plan.shares.map((s) => s.callBudget)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    const two = planScenario(loadScenario({ cwd: dir, overrides: { load: { calls: 2001, streams: 20, connections: 2, workers: 2 } } }));
+    expect(two.shares.map((s) => s.callBudget)).toEqual([1001, 1000]);
+  });
+
+  it('takes data as a list of messages, and refuses an empty list or a list of non-objects by path', () => {
+    const file = writeScenario('list.yaml', 'data:\n  - user_id: a\n  - user_id: b\n');
+    expect(loadScenario({ file, cwd: dir }).data).toEqual([{ user_id: 'a' }, { user_id: 'b' }]);
+    for (const [name, text] of [['empty-list.yaml', 'data: []\n'], ['numbers.yaml', 'data: [1, 2]\n'], ['calls-zero.yaml', 'load:\n  calls: 0\n']] as const) {
+      const error = benchErrorOf(() => loadScenario({ file: writeScenario(name, text), cwd: dir }));
+      expect(error.code).toBe('SCENARIO_INVALID');
+      expect(error.message).toMatch(name === 'calls-zero.yaml' ? /load\.calls: [^;]*≥ 1/ : /data/);
+    }
   });
 
   it('reports every problem at once, each with its path and the value given, on one line', () => {
