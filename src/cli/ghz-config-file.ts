@@ -33,7 +33,14 @@ function parseConfig(file: string, text: string): unknown {
  */
 export function readGhzConfigFile(file: string, cwd: string): GhzOptions {
   const path = resolve(cwd, file);
-  const content = parseConfig(file, readScenarioText(path));
+  let text: string;
+  try {
+    text = readScenarioText(path);
+  } catch (error) {
+    if (error instanceof BenchError) throw new BenchError(error.code, error.message.replace(path, file).replace('the scenario', 'the config file'));
+    throw error;
+  }
+  const content = parseConfig(file, text);
   if (content === null || typeof content !== 'object' || Array.isArray(content)) {
     throw new BenchError('SCENARIO_INVALID', `${file}: expected an object of ghz settings at the top level, got ${showValue(content)}`);
   }

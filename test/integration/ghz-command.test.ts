@@ -1,0 +1,242 @@
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/cli-io.js';
+import { main } from '../../src/cli/main.js';
+import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
+import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
+import type { ServiceKnobs } from '../../src/target/service-knobs.js';
+import { makeTempDir } from '../helpers/cli-process.js';
+import { makeTestCertificates, type TestCertificates } from '../helpers/test-certificates.js';
+
+const CALL = 'pb.OrderService/CreateOrderStream';
+const temp = makeTempDir('grpc-bench-ghz-');
+const servers: OrderServerHandle[] = [];
+let certs: TestCertificates;
+
+beforeAll(() => {
+  certs = makeTestCertificates(temp.dir);
+  // The seeds' layout: ./api/order.proto and ./cert/*, relative to where ghz runs.
+  mkdirSync(join(temp.dir, 'api'));
+  copyFileSync(ORDER_PROTO_PATH, join(temp.dir, 'api', 'order.proto'));
+  mkdirSync(join(temp.dir, 'cert'));
+  copyFileSync(certs.client.cert, join(temp.dir, 'cert', 'client.crt'));
+  copyFileSync(certs.client.key, join(temp.dir, 'cert', 'client.key'));
+  copyFileSync(certs.ca, join(temp.dir, 'cert', 'ca.crt'));
+});
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.shutdown(0)));
+});
+afterAll(() => temp.remove());
+
+/** The reference service, its streams in flight watched from the server's own counters. */
+async function orderServer(options: { knobs?: Partial<ServiceKnobs>; tls?: { cert: string; key: string; clientCa?: string } } = {}): Promise<OrderServerHandle & { peakInFlight(): number }> {
+  const server = await startOrderServer({ port: 0, ...options });
+  servers.push(server);
+  let peak = 0;
+  const opened = server.counters.recordStreamOpened.bind(server.counters);
+  server.counters.recordStreamOpened = (peer) => {
+    opened(peer);
+    peak = Math.max(peak, server.counters.snapshot().activeStreams);
+  };
+  return Object.assign(server, { peakInFlight: () => peak });
+}
+
+/** `grpc-bench ghz ARGS` in-process: its exit code and output. */
+async function ghz(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    stderrIsTTY: false,
+    cwd: temp.dir,
+    readStdin: () => Buffer.from(stdin),
+    onSignal: () => () => undefined,
+  };
+  const code = await main(['ghz', ...args], io);
+  return { code, stdout, stderr };
+}
+
+/** The one error line of a failed command. */
+function oneLine(stderr: string): string {
+  const lines = stderr.split('\n').filter(Boolean);
+  expect(lines).toHaveLength(1);
+  return lines[0]!;
+}
+
+/**
+ * ghz's JSON report, field by field, from its docs (output page, sample pretty.json) and its
+ * report type: durations are integer nanoseconds, histogram marks seconds.
+ */
+const GHZ_JSON_SHAPE = {
+  date: 'string', endReason: 'string', options: 'object', count: 'integer', total: 'integer', average: 'integer', fastest: 'integer',
+  slowest: 'integer', rps: 'number', errorDistribution: 'object', statusCodeDistribution: 'object', latencyDistribution: 'array',
+  histogram: 'array', details: 'array',
+} as const;
+const LATENCY_SHAPE = { percentage: 'integer', latency: 'integer' } as const;
+const BUCKET_SHAPE = { mark: 'number', count: 'integer', frequency: 'number' } as const;
+const DETAIL_SHAPE = { timestamp: 'string', latency: 'integer', error: 'string', status: 'string' } as const;
+
+function typeOf(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (Number.isInteger(value)) return 'integer';
+  return value === null ? 'null' : typeof value;
+}
+
+function expectShape(value: Record<string, unknown>, shape: Record<string, string>): void {
+  for (const [key, type] of Object.entries(shape)) expect([key, type === 'number' && typeOf(value[key]) === 'integer' ? 'number' : typeOf(value[key])]).toEqual([key, type]);
+}
+
+describe('grpc-bench ghz: ghz command lines against the reference service', () => {
+  it("ghz's custom-parameters example (-n 2000 -c 20): exactly 2,000 calls, at most 20 in flight, by the server's counters", async () => {
+    const server = await orderServer();
+    const result = await ghz(['--insecure', '--proto', ORDER_PROTO_PATH, '--call', CALL, '-d', '{"user_id":"Joe"}', '-n', '2000', '-c', '20', server.address]);
+
+    expect(result.code).toBe(0);
+    expect(server.counters.snapshot()).toMatchObject({ streamsOpened: 2000, streamsCompleted: 2000, messagesReceived: 2000 });
+    expect(server.peakInFlight()).toBeLessThanOrEqual(20);
+    expect(result.stdout).toMatch(/^Summary:\n {2}Count:\t2000\n {2}Total:\t[\d.]+ m?s\n/m);
+    expect(result.stdout).toMatch(/^Status code distribution:\n {2}\[OK\] {3}2000 responses\n/m);
+  }, 60_000);
+
+  it("the simple example in ghz's one-dash spelling, ghz's defaults (-n 200 -c 50), -O json in ghz's shape and units", async () => {
+    const server = await orderServer();
+    const result = await ghz(['-insecure', '-proto', ORDER_PROTO_PATH, '-call', 'pb.OrderService.CreateOrderStream', '-d', '{"user_id":"Joe"}', '-O', 'json', server.address]);
+
+    expect(result.code).toBe(0);
+    expect(server.counters.snapshot().streamsOpened).toBe(200);
+    expect(server.peakInFlight()).toBeLessThanOrEqual(50);
+    const report = JSON.parse(result.stdout) as Record<string, unknown> & { latencyDistribution: Array<Record<string, unknown>>; histogram: Array<Record<string, unknown> & { count: number }>; details: Array<Record<string, unknown>> };
+    expectShape(report, GHZ_JSON_SHAPE);
+    for (const entry of report.latencyDistribution) expectShape(entry, LATENCY_SHAPE);
+    for (const bucket of report.histogram) expectShape(bucket, BUCKET_SHAPE);
+    for (const detail of report.details) expectShape(detail, DETAIL_SHAPE);
+    expect(report).toMatchObject({ endReason: 'normal', count: 200, statusCodeDistribution: { OK: 200 }, errorDistribution: {} });
+    expect(report.options).toMatchObject({ call: 'pb.OrderService.CreateOrderStream', total: 200, concurrency: 50, insecure: true, timeout: 20_000_000_000 });
+    expect(report.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(report.latencyDistribution.map((d) => d.percentage)).toEqual([10, 25, 50, 75, 90, 95, 99]);
+    expect(report.histogram).toHaveLength(11);
+    expect(report.histogram.reduce((sum, b) => sum + b.count, 0)).toBe(200);
+    expect(report.details).toHaveLength(200);
+    expect(report['grpcBench']).toMatchObject({ messagesSent: 200, messagesReceived: 200, details: { calls: 200, kept: 200 } });
+  }, 60_000);
+
+  it("the examples' metadata templates are rendered per call, a data array is one call's messages", async () => {
+    const seen: Array<{ traceId: string; timestamp: string }> = [];
+    let messages = 0;
+    const definition = grpc.loadPackageDefinition(loadSync(ORDER_PROTO_PATH, { keepCase: true }));
+    const service = (definition['pb'] as Record<string, { service: grpc.ServiceDefinition }>)['OrderService']!.service;
+    const server = new grpc.Server();
+    server.addService(service, {
+      CreateOrderStream: (call: grpc.ServerDuplexStream<{ request_id: string }, object>) => {
+        seen.push({ traceId: String(call.metadata.get('trace_id')[0]), timestamp: String(call.metadata.get('timestamp')[0]) });
+        call.on('data', (request) => {
+          messages++;
+          call.write({ request_id: request.request_id, status: 'OK' });
+        });
+        call.on('end', () => call.end());
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
+    try {
+      const result = await ghz([
+        '--insecure', '--proto', ORDER_PROTO_PATH, '--call', CALL, '-n', '30', '-c', '3',
+        '-d', '[{"user_id":"Joe"},{"user_id":"Kate"},{"user_id":"Sara"}]',
+        '-m', '{"trace_id":"{{.RequestNumber}}", "timestamp":"{{.TimestampUnix}}"}', `127.0.0.1:${port}`,
+      ]);
+      expect(result.code).toBe(0);
+    } finally {
+      server.forceShutdown();
+    }
+    expect(seen).toHaveLength(30);
+    expect(messages).toBe(90);
+    expect(new Set(seen.map((s) => s.traceId)).size).toBe(30);
+    for (const { traceId, timestamp } of seen) {
+      expect(traceId).toMatch(/^\d+$/);
+      expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(86_400);
+    }
+  }, 60_000);
+
+  it('a TOML config file with paths relative to it, flags over it, the report written by -o', async () => {
+    const server = await orderServer();
+    mkdirSync(join(temp.dir, 'conf', 'protos'), { recursive: true });
+    copyFileSync(ORDER_PROTO_PATH, join(temp.dir, 'conf', 'protos', 'order.proto'));
+    writeFileSync(join(temp.dir, 'conf', 'ghz.toml'), [
+      'total = 120', 'concurrency = 30', 'proto = "protos/order.proto"', `call = "${CALL}"`, `host = "${server.address}"`,
+      'insecure = true', 'format = "pretty"', '[data]', 'user_id = "u_{{.RequestNumber}}"',
+    ].join('\n'));
+
+    const result = await ghz(['--config', 'conf/ghz.toml', '-c', '4', '-o', 'out/report.json']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(server.counters.snapshot().streamsOpened).toBe(120);
+    expect(server.peakInFlight()).toBeLessThanOrEqual(4);
+    const report = JSON.parse(readFileSync(join(temp.dir, 'out', 'report.json'), 'utf8')) as { count: number; options: Record<string, unknown> };
+    expect(report.count).toBe(120);
+    expect(report.options).toMatchObject({ concurrency: 4, total: 120, proto: join(temp.dir, 'conf', 'protos', 'order.proto') });
+  }, 60_000);
+});
+
+describe("grpc-bench ghz: the seeds' command (mutual TLS, 500 streams), shortened", () => {
+  const seedsArgs = (port: number, streamFlag: string): string[] => [
+    '--call', CALL, '--proto', './api/order.proto', '--cert', './cert/client.crt', '--key', './cert/client.key', '--cacert', './cert/ca.crt',
+    '-d', '{"user_id":"u_123","items":[{"sku_id":"s_001","count":1}]}', '-n', '1000', '-c', '500', streamFlag, '100ms', `grpc://localhost:${port}`,
+  ];
+
+  it('as written (--stream-duration): one line naming --stream-call-duration, exit 2', async () => {
+    const result = await ghz(['--insecure', ...seedsArgs(1, '--stream-duration')]);
+    expect(result.code).toBe(2);
+    expect(oneLine(result.stderr)).toBe('grpc-bench: --stream-duration: unknown flag of ghz; did you mean --stream-call-duration? (grpc-bench ghz --help lists them) [USAGE]');
+  });
+
+  it('with the flag spelt right and without --insecure: 1,000 calls over mutual TLS, at most 500 in flight', async () => {
+    const server = await orderServer({ tls: { cert: certs.pem(certs.server.cert), key: certs.pem(certs.server.key), clientCa: certs.pem(certs.ca) } });
+    const result = await ghz([...seedsArgs(server.port, '--stream-call-duration'), '-O', 'json']);
+
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { count: number; statusCodeDistribution: Record<string, number> };
+    expect(report.count).toBe(1000);
+    expect(report.statusCodeDistribution).toEqual({ OK: 1000 });
+    expect(server.counters.snapshot().streamsOpened).toBe(1000);
+    expect(server.peakInFlight()).toBeLessThanOrEqual(500);
+  }, 60_000);
+
+  it('with --insecure, as ghz: plaintext, the TLS files ignored with a warning', async () => {
+    const server = await orderServer();
+    const result = await ghz(['--insecure', ...seedsArgs(server.port, '--stream-call-duration').slice(0, -6), '-n', '50', '-c', '10', '--stream-call-duration', '50ms', `grpc://localhost:${server.port}`]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('warning: --insecure: plaintext; --cacert, --cert, --key ignored, as ghz ignores them');
+    expect(server.counters.snapshot().streamsOpened).toBe(50);
+  }, 60_000);
+});
+
+describe('grpc-bench ghz: exit codes and bad input', () => {
+  it("every call failing: grpc-bench's exit 7, or ghz's 0 with --exit-zero-on-errors; ghz's error texts in the report", async () => {
+    const server = await orderServer({ knobs: { errorRatio: 1, errorCode: 14 } });
+    // Few calls: grpc-bench backs off re-opening after failed calls in a row (ghz does not).
+    const args = ['--insecure', '--call', CALL, '--proto', ORDER_PROTO_PATH, '-n', '8', '-c', '4', '-O', 'json', server.address];
+    const honest = await ghz(args);
+    expect(honest.code).toBe(7);
+    const asGhz = await ghz([...args, '--exit-zero-on-errors']);
+    expect(asGhz.code).toBe(0);
+    const report = JSON.parse(asGhz.stdout) as { count: number; statusCodeDistribution: Record<string, number>; errorDistribution: Record<string, number> };
+    expect(report.statusCodeDistribution).toEqual({ Unavailable: 8 });
+    expect(Object.keys(report.errorDistribution).every((text) => text.startsWith('rpc error: code = Unavailable desc = '))).toBe(true);
+    expect(Object.values(report.errorDistribution).reduce((a, b) => a + b, 0)).toBe(8);
+  }, 60_000);
+
+  it.each([
+    [['--concurency', '5', '127.0.0.1:1'], /^grpc-bench: --concurency: unknown flag of ghz; did you mean --concurrency\?/],
+    [['-O', 'yaml', '--call', CALL, '127.0.0.1:1'], /^grpc-bench: -O\/--format: unknown format "yaml"/],
+    [['--call', CALL], /^grpc-bench: ghz: name the target host:port/],
+    [['--config', 'missing.json'], /^grpc-bench: missing\.json: cannot read the config file: no such file \[SCENARIO_UNREADABLE\]$/],
+  ])('%j: one line', async (args, line) => {
+    const result = await ghz(args);
+    expect(result.code).not.toBe(0);
+    expect(oneLine(result.stderr)).toMatch(line);
+  });
+});
