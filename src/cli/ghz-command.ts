@@ -5,7 +5,10 @@ import { loadScenario } from '../scenario/load-scenario.js';
 import type { CliIo } from './cli-io.js';
 import { readGhzConfigFile } from './ghz-config-file.js';
 import { GHZ_FLAG_GROUPS, GHZ_FLAG_TABLE, type GhzFlagSpec, type GhzOptions } from './ghz-flag-table.js';
-import { ghzToOverrides } from './ghz-to-overrides.js';
+import { ghzToOverrides, type GhzPlan } from './ghz-to-overrides.js';
+import { BenchError } from '../errors/bench-error.js';
+import { decodeBinaryRequests } from '../driver/decode-binary-requests.js';
+import { checkScenario } from '../run/check-scenario.js';
 import { runLoadedScenario } from './run-command.js';
 
 /** ghz's flags as yargs options: no yargs defaults (a config file fills what flags leave), ghz's default shown. */
@@ -30,6 +33,20 @@ function givenFlags(args: Record<string, unknown>): GhzOptions {
   return given as GhzOptions;
 }
 
+/** -b/-B: the serialized messages as request data, decoded with the request type of the proto or protoset. */
+function binaryRequestData(plan: GhzPlan, io: CliIo): Array<Record<string, unknown>> {
+  const source = plan.binary?.file ?? 'standard input (-b)';
+  let bytes: Buffer;
+  try {
+    bytes = plan.binary?.file === undefined ? (io.readStdin ?? (() => readFileSync(0)))() : readFileSync(plan.binary.file);
+  } catch (error) {
+    throw new BenchError('USAGE', `-B/--binary-file: cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const { method } = checkScenario(loadScenario({ overrides: plan.overrides, cwd: io.cwd }));
+  if (!method) throw new BenchError('USAGE', '-b/-B: binary call data needs --proto or --protoset to decode it (server reflection comes too late here)');
+  return decodeBinaryRequests(bytes, method, source);
+}
+
 /**
  * `grpc-bench ghz [flags] [host]`: ghz's command line and config files, mapped onto one
  * scenario (ghzToOverrides) and run by the same pipeline as `run`; the report in ghz's format
@@ -42,6 +59,7 @@ export async function ghzCommand(args: Record<string, unknown>, io: CliIo): Prom
   const options: GhzOptions = { ...config, ...flags, ...(host === undefined ? {} : { host }) };
   const plan = ghzToOverrides(options, { cwd: io.cwd, readStdin: io.readStdin ?? (() => readFileSync(0)) });
   for (const warning of plan.warnings) io.stderr(`warning: ${warning}\n`);
+  if (plan.binary) plan.overrides = { ...plan.overrides, data: binaryRequestData(plan, io) };
   return runLoadedScenario(() => loadScenario({ overrides: plan.overrides, cwd: io.cwd }), io, {
     connectTimeoutMs: plan.connectTimeoutMs,
     // ghz prints its report on stdout unless -o names a file.

@@ -25,6 +25,8 @@ export interface GhzPlan {
   exitZeroOnErrors: boolean;
   /** What ghz's report formats show beyond the figures (Report.ghz). */
   report: GhzRunInfo;
+  /** -b (standard input) or -B (a file, absolute): serialized request messages, decoded by the command once the method is known. */
+  binary?: { file?: string };
   /** One line each: flags accepted that do nothing here, or that ghz itself ignores. */
   warnings: string[];
 }
@@ -99,7 +101,7 @@ function requestData(options: GhzOptions, input: GhzInput): unknown {
   return undefined;
 }
 
-const TLS_FLAGS = ['cacert', 'cert', 'key', 'cname'] as const;
+const TLS_FLAGS = ['cacert', 'cert', 'key', 'cname', 'skipTLS'] as const;
 
 /**
  * ghz's settings (flags over config over ghz's defaults) → the one Scenario, as overrides, plus
@@ -177,7 +179,7 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
   };
 
   const insecure = Boolean(o.insecure);
-  const tlsGiven = TLS_FLAGS.filter((flag) => o[flag] !== undefined && o[flag] !== '');
+  const tlsGiven = TLS_FLAGS.filter((flag) => o[flag] !== undefined && o[flag] !== '' && o[flag] !== false);
   if (insecure && tlsGiven.length) warnings.push(`--insecure: plaintext; ${tlsGiven.map((f) => `--${f}`).join(', ')} ignored, as ghz ignores them`);
   const tls = !insecure && tlsGiven.length
     ? {
@@ -185,10 +187,15 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
         ...(o.cert ? { cert: String(o.cert) } : {}),
         ...(o.key ? { key: String(o.key) } : {}),
         ...(o.cname ? { serverName: String(o.cname) } : {}),
+        ...(o.skipTLS ? { skipVerify: true } : {}),
       }
     : undefined;
 
   const proto = o.proto === undefined || o.proto === '' ? undefined : resolve(input.cwd, String(o.proto));
+  // ghz: --proto wins over --protoset.
+  const protoset = proto === undefined && o.protoset !== undefined && o.protoset !== '' ? resolve(input.cwd, String(o.protoset)) : undefined;
+  const binaryFile = o['binary-file'] === undefined || o['binary-file'] === '' ? undefined : resolve(input.cwd, String(o['binary-file']));
+  const binary = givenData === undefined && (o.binary === true || binaryFile !== undefined) ? { ...(binaryFile === undefined ? {} : { file: binaryFile }) } : undefined;
   const listed = Array.isArray(o['import-paths']) ? o['import-paths'].map(String) : typeof o['import-paths'] === 'string' ? o['import-paths'].split(',') : [];
   // ghz adds the working directory and the proto's own directory to the import paths.
   const importPaths = [...new Set([...listed.filter(Boolean).map((dir) => resolve(input.cwd, dir)), input.cwd, ...(proto ? [dirname(proto)] : [])])];
@@ -197,7 +204,6 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
     ['enable-compression', 'requests are not compressed'],
     ['lb-strategy', 'one address, no client load balancing'],
     ['debug', 'no debug log is written'],
-    ['skipTLS', 'the server certificate is verified'],
     ['authority', 'the :authority is the target (or --cname)'],
     ['keepalive', 'no keepalive pings are sent'],
     ['reflect-metadata', 'the reflection request carries no metadata'],
@@ -219,6 +225,7 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
       ...(name === undefined ? {} : { name }),
       ...(call === undefined ? {} : { call }),
       ...(proto === undefined ? {} : { proto }),
+      ...(protoset === undefined ? {} : { protoset }),
       importPaths,
       insecure,
       ...(o.transport === undefined ? {} : { transport: String(o.transport) as 'grpc-js' | 'http2' }),
@@ -234,6 +241,7 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
     ...(o.output === undefined || o.output === '' ? {} : { outputPath: resolve(input.cwd, String(o.output)) }),
     connectTimeoutMs: parseDurationMs(durationText('connect-timeout', o['connect-timeout'] ?? '10s') ?? '10s')!,
     exitZeroOnErrors: Boolean(o['exit-zero-on-errors']),
+    ...(binary ? { binary } : {}),
     report: {
       options: ghzOptionsEcho({ ...o, host }, { data: givenData, ...(givenMetadata ? { metadata: givenMetadata } : {}), importPaths }),
       ...(o.tags === undefined ? {} : { tags: stringMap('tags', o.tags, false) }),

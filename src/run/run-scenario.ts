@@ -87,7 +87,7 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
     const security: ConnectionSecurity = insecure || !checked.tls ? { insecure } : { insecure, tls: checked.tls };
     await unlessAborted(probeTarget(target, security, connectTimeoutMs), options.signal, interruptedWhile(`connecting to target ${target}`));
     const peer = await unlessAborted(checkPeerLimits(scenario, target, call, security, connectTimeoutMs), options.signal, interruptedWhile(`reading the settings of target ${target}`));
-    let descriptorSet: string | undefined;
+    let descriptorSet: string | undefined = checked.descriptorSet;
     let reflectedData: RequestData | undefined;
     let responseFields = checked.method?.responseFields ?? [];
     let kind = checked.method?.kind;

@@ -178,6 +178,8 @@ const tlsSchema = z.strictObject({
   key: z.string().min(1).optional(),
   /** The name the server certificate must carry, instead of the target's host (also SNI and :authority). */
   serverName: z.string().min(1).optional(),
+  /** Accept any server certificate, unverified (ghz's --skipTLS): for test servers only. */
+  skipVerify: z.boolean().optional(),
 });
 
 const monitorSchema = z.strictObject({
@@ -210,6 +212,8 @@ export const scenarioSchema = z
     target: z.string().min(1).default('embedded'),
     /** Path to the .proto file, relative to the scenario file. Default: the bundled order.proto for embedded, server reflection otherwise. */
     proto: z.string().min(1).optional(),
+    /** A compiled FileDescriptorSet (`protoc --descriptor_set_out`, ghz's --protoset), relative to the scenario file; `proto` wins. */
+    protoset: z.string().min(1).optional(),
     /** Import paths for the proto, relative to the scenario file. */
     importPaths: z.array(z.string()).default([]),
     call: callName.default('pb.OrderService/CreateOrderStream'),

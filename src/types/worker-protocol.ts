@@ -46,6 +46,8 @@ export interface TlsMaterial {
   privateKey?: string;
   /** The name the server certificate must carry (SNI and :authority too), instead of the target's host. */
   serverName?: string;
+  /** Accept any server certificate: TLS without verification of its chain or name (ghz's --skipTLS). */
+  skipVerify?: boolean;
 }
 
 export interface SplitSettings {

@@ -2,18 +2,20 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
+import protobuf from 'protobufjs';
+import descriptor from 'protobufjs/ext/descriptor/index.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/cli-io.js';
-import { main } from '../../src/cli/main.js';
 import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
 import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
 import type { ServiceKnobs } from '../../src/target/service-knobs.js';
 import { makeTempDir } from '../helpers/cli-process.js';
+import { runInProcess, type InProcessResult } from '../helpers/in-process-cli.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/test-certificates.js';
 
 const CALL = 'pb.OrderService/CreateOrderStream';
 const temp = makeTempDir('grpc-bench-ghz-');
 const servers: OrderServerHandle[] = [];
+const closers: Array<() => void> = [];
 let certs: TestCertificates;
 
 beforeAll(() => {
@@ -28,6 +30,7 @@ beforeAll(() => {
 });
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.shutdown(0)));
+  for (const close of closers.splice(0)) close();
 });
 afterAll(() => temp.remove());
 
@@ -44,21 +47,30 @@ async function orderServer(options: { knobs?: Partial<ServiceKnobs>; tls?: { cer
   return Object.assign(server, { peakInFlight: () => peak });
 }
 
-/** `grpc-bench ghz ARGS` in-process: its exit code and output. */
-async function ghz(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    stderrIsTTY: false,
-    cwd: temp.dir,
-    readStdin: () => Buffer.from(stdin),
-    onSignal: () => () => undefined,
-  };
-  const code = await main(['ghz', ...args], io);
-  return { code, stdout, stderr };
+/** A plain grpc-js Order service that keeps each call's metadata and every request's user_id. */
+async function recordingServer(): Promise<{ address: string; calls: Array<{ traceId: string; timestamp: string; userIds: string[] }> }> {
+  const calls: Array<{ traceId: string; timestamp: string; userIds: string[] }> = [];
+  const definition = grpc.loadPackageDefinition(loadSync(ORDER_PROTO_PATH, { keepCase: true }));
+  const service = (definition['pb'] as Record<string, { service: grpc.ServiceDefinition }>)['OrderService']!.service;
+  const server = new grpc.Server();
+  server.addService(service, {
+    CreateOrderStream: (call: grpc.ServerDuplexStream<{ request_id: string; user_id: string }, object>) => {
+      const userIds: string[] = [];
+      calls.push({ traceId: String(call.metadata.get('trace_id')[0]), timestamp: String(call.metadata.get('timestamp')[0]), userIds });
+      call.on('data', (request) => {
+        userIds.push(request.user_id);
+        call.write({ request_id: request.request_id, status: 'OK' });
+      });
+      call.on('end', () => call.end());
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
+  closers.push(() => server.forceShutdown());
+  return { address: `127.0.0.1:${port}`, calls };
 }
+
+/** `grpc-bench ghz ARGS` in-process: its exit code and output. */
+const ghz = (args: string[], stdin = ''): Promise<InProcessResult> => runInProcess(['ghz', ...args], temp.dir, stdin);
 
 /** The one error line of a failed command. */
 function oneLine(stderr: string): string {
@@ -125,39 +137,38 @@ describe('grpc-bench ghz: ghz command lines against the reference service', () =
   }, 60_000);
 
   it("the examples' metadata templates are rendered per call, a data array is one call's messages", async () => {
-    const seen: Array<{ traceId: string; timestamp: string }> = [];
-    let messages = 0;
-    const definition = grpc.loadPackageDefinition(loadSync(ORDER_PROTO_PATH, { keepCase: true }));
-    const service = (definition['pb'] as Record<string, { service: grpc.ServiceDefinition }>)['OrderService']!.service;
-    const server = new grpc.Server();
-    server.addService(service, {
-      CreateOrderStream: (call: grpc.ServerDuplexStream<{ request_id: string }, object>) => {
-        seen.push({ traceId: String(call.metadata.get('trace_id')[0]), timestamp: String(call.metadata.get('timestamp')[0]) });
-        call.on('data', (request) => {
-          messages++;
-          call.write({ request_id: request.request_id, status: 'OK' });
-        });
-        call.on('end', () => call.end());
-      },
-    });
-    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
-    try {
-      const result = await ghz([
-        '--insecure', '--proto', ORDER_PROTO_PATH, '--call', CALL, '-n', '30', '-c', '3',
-        '-d', '[{"user_id":"Joe"},{"user_id":"Kate"},{"user_id":"Sara"}]',
-        '-m', '{"trace_id":"{{.RequestNumber}}", "timestamp":"{{.TimestampUnix}}"}', `127.0.0.1:${port}`,
-      ]);
-      expect(result.code).toBe(0);
-    } finally {
-      server.forceShutdown();
-    }
-    expect(seen).toHaveLength(30);
-    expect(messages).toBe(90);
-    expect(new Set(seen.map((s) => s.traceId)).size).toBe(30);
-    for (const { traceId, timestamp } of seen) {
+    const server = await recordingServer();
+    const result = await ghz([
+      '--insecure', '--proto', ORDER_PROTO_PATH, '--call', CALL, '-n', '30', '-c', '3',
+      '-d', '[{"user_id":"Joe"},{"user_id":"Kate"},{"user_id":"Sara"}]',
+      '-m', '{"trace_id":"{{.RequestNumber}}", "timestamp":"{{.TimestampUnix}}"}', server.address,
+    ]);
+    expect(result.code).toBe(0);
+    expect(server.calls).toHaveLength(30);
+    for (const call of server.calls) expect(call.userIds).toEqual(['Joe', 'Kate', 'Sara']);
+    expect(new Set(server.calls.map((s) => s.traceId)).size).toBe(30);
+    for (const { traceId, timestamp } of server.calls) {
       expect(traceId).toMatch(/^\d+$/);
       expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(86_400);
     }
+  }, 60_000);
+
+  it("ghz's binary-data and protoset examples: -B length-delimited messages decoded with --protoset's descriptors", async () => {
+    const server = await recordingServer();
+    const root = protobuf.loadSync(ORDER_PROTO_PATH);
+    const protoset = join(temp.dir, 'bundle.protoset');
+    writeFileSync(protoset, descriptor.FileDescriptorSet.encode((root as unknown as { toDescriptor(syntax: string): protobuf.Message }).toDescriptor('proto3')).finish());
+    const request = root.lookupType('pb.CreateOrderRequest');
+    const writer = protobuf.Writer.create();
+    // protobufjs names fields in lowerCamelCase unless told to keep their case.
+    for (const userId of ['Alice', 'Bob']) request.encodeDelimited(request.create({ userId }), writer);
+    writeFileSync(join(temp.dir, 'requests.bin'), writer.finish());
+
+    const result = await ghz(['--insecure', '--protoset', './bundle.protoset', '--call', CALL, '-B', './requests.bin', '-n', '10', '-c', '2', server.address]);
+
+    expect(result.code).toBe(0);
+    expect(server.calls).toHaveLength(10);
+    for (const call of server.calls) expect(call.userIds).toEqual(['Alice', 'Bob']);
   }, 60_000);
 
   it('a TOML config file with paths relative to it, flags over it, the report written by -o', async () => {
