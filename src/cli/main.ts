@@ -50,7 +50,7 @@ export async function main(given: string[], io: CliIo): Promise<number> {
     })
     .command(
       'run [scenario] [target]',
-      'Load-test a bidi streaming method (the embedded Order service by default)',
+      'Load-test a gRPC method of any kind: unary, client, server or bidi streaming (the embedded Order service by default)',
       (y) =>
         addRunOptions(
           y

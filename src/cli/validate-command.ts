@@ -1,3 +1,4 @@
+import { callKindWords } from '../types/call-kind.js';
 import { relative, resolve } from 'node:path';
 import { ensureWritableDir } from '../reporters/ensure-writable-dir.js';
 import { planOutput } from '../reporters/plan-output.js';
@@ -19,7 +20,7 @@ function plural(count: number, noun: string): string {
 /** One line about what the scenario would do: call, target, load, thresholds. */
 export function describeScenario(scenario: Scenario, checked: CheckedScenario, cwd: string): string {
   const { load } = planScenario(scenario);
-  const parts = [checked.call];
+  const parts = [checked.method && checked.method.kind !== 'bidi' ? `${checked.call} (${callKindWords(checked.method.kind)})` : checked.call];
   if (checked.method && scenario.proto !== undefined && checked.protoPath !== undefined) parts.push(`proto ${relative(cwd, checked.protoPath) || checked.protoPath}`);
   if (checked.tls) parts.push('TLS files read');
   parts.push(scenario.compare ? `baseline ${scenario.compare.baseline} vs candidate ${scenario.compare.candidate}, ${plural(scenario.compare.rounds, 'round')}` : `target ${scenario.target}`);
@@ -27,6 +28,7 @@ export function describeScenario(scenario: Scenario, checked: CheckedScenario, c
   parts.push(load.chooseWorkers ? `workers chosen by probes (up to ${load.workers})` : plural(load.workers, 'worker'));
   if (load.durationMs !== undefined) parts.push(formatDurationMs(load.durationMs));
   if (load.messages !== undefined) parts.push(plural(load.messages, 'message'));
+  if (load.calls !== undefined) parts.push(plural(load.calls, 'call'));
   if (load.rateSchedule) parts.push(load.rateSchedule.stages.length > 1 ? 'rate schedule' : `${load.rateSchedule.initial} msg/s`);
   if (load.warmupMs > 0) parts.push(`warm-up ${formatDurationMs(load.warmupMs)}`);
   if (scenario.thresholds.length) parts.push(plural(scenario.thresholds.length, 'threshold'));

@@ -94,6 +94,10 @@ class GrpcJsStream implements BidiStream {
     return this.call.write(message);
   }
 
+  sendLast(message: Record<string, unknown>): void {
+    this.call.end(message);
+  }
+
   halfClose(): void {
     this.call.end();
   }

@@ -73,6 +73,11 @@ export class Http2GrpcStream implements BidiStream, GrpcMessageSink {
     return this.stream.write(this.context.frame(message));
   }
 
+  sendLast(message: Record<string, unknown>): void {
+    if (this.finished || this.stream.destroyed || this.stream.writableEnded) return;
+    this.stream.end(this.context.frame(message));
+  }
+
   halfClose(): void {
     if (!this.finished && !this.stream.writableEnded) this.stream.end();
   }
@@ -230,6 +235,8 @@ export class FailedStream implements BidiStream {
   send(): boolean {
     return true;
   }
+
+  sendLast(): void {}
 
   halfClose(): void {}
 

@@ -5,7 +5,7 @@ import { PROTO_LOADER_OPTIONS, type BidiMethod } from './bidi-method.js';
 import { convertRequestData } from './convert-request-data.js';
 import { findMissingProtoImport } from './missing-proto-import.js';
 import { requestMessageType } from './request-message-type.js';
-import { callKindOf, callKindWords, type RequestData } from '../types/call-kind.js';
+import { callKindOf, type RequestData } from '../types/call-kind.js';
 
 export { PROTO_LOADER_OPTIONS, type BidiMethod } from './bidi-method.js';
 
@@ -82,13 +82,9 @@ export function findBidiMethod(pkg: protoLoader.PackageDefinition, call: string,
       `call: method "${methodName}" is not in service ${serviceName}; it has ${Object.keys(service).join(', ')}`,
     );
   }
-  const kind = callKindOf(Boolean(definition.requestStream), Boolean(definition.responseStream));
-  if (kind !== 'bidi') {
-    throw new BenchError('METHOD_NOT_BIDI', `call: ${serviceName}/${methodName} is ${callKindWords(kind)}; grpc-bench drives bidirectional streaming methods only`);
-  }
   return {
     path: definition.path,
-    kind,
+    kind: callKindOf(Boolean(definition.requestStream), Boolean(definition.responseStream)),
     definition,
     requestFields: fieldNames(definition.requestType.type),
     responseFields: fieldNames(definition.responseType.type),

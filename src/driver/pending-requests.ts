@@ -115,3 +115,43 @@ export class KeyedPending implements PendingRequests {
     this.intended.clear();
   }
 }
+
+/**
+ * Client streaming: every request of the call waits for the one response, which answers them
+ * all. Only the first request's times are kept (the call's latency counts from it) and a count:
+ * memory stays constant however many requests a call sends.
+ */
+export class WholeCallPending implements PendingRequests {
+  private intendedAtMs = 0;
+  private sentAtMs = Infinity;
+  size = 0;
+
+  add(_key: string | undefined, intendedAtMs: number, sentAtMs: number): void {
+    if (this.size++ > 0) return;
+    this.intendedAtMs = intendedAtMs;
+    this.sentAtMs = sentAtMs;
+  }
+
+  /** The response answers the whole call: every waiting request is taken. */
+  take(_key: string | undefined, into: SendTimes): boolean {
+    if (this.size === 0) return false;
+    into.intendedAtMs = this.intendedAtMs;
+    into.sentAtMs = this.sentAtMs;
+    this.clear();
+    return true;
+  }
+
+  oldestSentAtMs(): number {
+    return this.sentAtMs;
+  }
+
+  /** All of the call's requests or none: a call counts from its first request. */
+  countSentSince(ms: number): number {
+    return this.sentAtMs >= ms ? this.size : 0;
+  }
+
+  clear(): void {
+    this.size = 0;
+    this.sentAtMs = Infinity;
+  }
+}

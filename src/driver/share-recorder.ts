@@ -32,6 +32,7 @@ export type RecordedResult = Pick<
   | 'streamDurationHistogram'
   | 'messagesPerStreamHistogram'
   | 'callSample'
+  | 'callLatencyHistogram'
   | 'inFlightAtStop'
 > & { scheduleLagP99Ms: number; refusedStreams: number };
 
@@ -71,6 +72,8 @@ export class ShareRecorder {
   /** ghz's per-call details, bounded: a uniform sample of the measured calls. */
   private readonly calls = new CallReservoir();
   private readonly messagesPerStream = this.recordingHistogram();
+  /** Every call that ended with a status: from when it began (see StreamOutcome) to its status, µs. */
+  private readonly callLatencyUs = this.recordingHistogram();
   private readonly labels = new Map<string, LabelLatencies>();
   private inFlightAtStop = 0;
   private refusedStreams = 0;
@@ -121,6 +124,9 @@ export class ShareRecorder {
       this.counters.streamsCancelled++;
       this.inFlightAtStop += unanswered;
     } else {
+      const callLatencyUs = (outcome.endedAtMs - outcome.callStartedAtMs) * 1000;
+      recordLatencyUs(this.callLatencyUs, callLatencyUs);
+      this.calls.offer({ endedAtEpochMs: performance.timeOrigin + outcome.endedAtMs, durationUs: Math.round(callLatencyUs), status: statusName, error: statusName === 'OK' ? '' : outcome.details });
       this.counters.messagesFailed += unanswered;
       this.statusCodes[statusName] = (this.statusCodes[statusName] ?? 0) + 1;
       this.intervalStatusCodes[statusName] = (this.intervalStatusCodes[statusName] ?? 0) + 1;
@@ -135,14 +141,6 @@ export class ShareRecorder {
     }
     if (outcome.firstResponseMs !== undefined) recordLatencyUs(this.streamFirstResponseUs, outcome.firstResponseMs * 1000);
     recordLatencyUs(this.streamDurationUs, (outcome.endedAtMs - outcome.openedAtMs) * 1000);
-    if (!outcome.cancelledByUs) {
-      this.calls.offer({
-        endedAtEpochMs: performance.timeOrigin + outcome.endedAtMs,
-        durationUs: Math.round((outcome.endedAtMs - outcome.openedAtMs) * 1000),
-        status: statusName,
-        error: statusName === 'OK' ? '' : outcome.details,
-      });
-    }
     this.messagesPerStream.recordValue(Math.max(outcome.received, 0));
   }
 
@@ -197,6 +195,7 @@ export class ShareRecorder {
       streamDurationHistogram: encodeHistogram(this.streamDurationUs),
       callSample: this.calls.sample(),
       messagesPerStreamHistogram: encodeHistogram(this.messagesPerStream),
+      callLatencyHistogram: encodeHistogram(this.callLatencyUs),
       scheduleLagP99Ms: this.scheduleLagUs.totalCount ? Math.round(this.scheduleLagUs.getValueAtPercentile(99)) / 1000 : 0,
       inFlightAtStop: this.inFlightAtStop,
       refusedStreams: this.refusedStreams,

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { valueAt } from '../schedule/load-schedule.js';
 import { splitEvenly } from '../schedule/split-evenly.js';
 import type { MessageFactory, MetadataFactory } from '../scenario/compile-message-template.js';
+import type { CallKind } from '../types/call-kind.js';
 import type { IntervalSnapshot, SplitSettings, StreamSettings, WorkerCounters, WorkerResult, WorkerShare } from '../types/worker-protocol.js';
 import { GeneratorMonitor, generatorCountingFromMs } from './generator-monitor.js';
 import { OpenModelPacer } from './open-model-pacer.js';
@@ -23,6 +24,8 @@ export interface ShareRunOptions {
   buildMessage: MessageFactory;
   /** Metadata values with templates, rendered for each stream as it opens (laid over the call's metadata). */
   streamMetadata?: MetadataFactory;
+  /** The method's kind: how each call (stream) sends and what its responses answer; default bidi. */
+  kind?: CallKind;
   snapshotIntervalMs: number;
   drainTimeoutMs: number;
   connectTimeoutMs: number;
@@ -58,6 +61,8 @@ export class ShareRun implements StreamOwner {
   private monitor: GeneratorMonitor | undefined;
   /** Calls (streams) this share may still open: load.calls' share, Infinity without it. */
   private callsLeft: number;
+  /** Calls (streams) this share opened so far. */
+  private callsOpened = 0;
   private sending = true;
   private stoppedEarly = false;
   private activeConnections = 0;
@@ -229,7 +234,7 @@ export class ShareRun implements StreamOwner {
     const routed = routedMetadata(this.options.split, share.firstStreamId + slot);
     const rendered = this.options.streamMetadata?.({ workerId: share.workerId, streamId, messageIndex: 0 });
     const metadata = rendered ? { ...routed, ...rendered } : routed;
-    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this, selfPaced, metadata);
+    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this, selfPaced, metadata, this.options.kind, this.callsOpened++);
     if (performance.now() >= this.measureFromMs) {
       driver.measured = true;
       this.counters.streamsOpened++;

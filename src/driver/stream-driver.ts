@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { MessageFactory, TemplateContext } from '../scenario/compile-message-template.js';
 import type { StreamSettings } from '../types/worker-protocol.js';
-import { InOrderPending, KeyedPending, type PendingRequests, type SendTimes } from './pending-requests.js';
+import type { CallKind } from '../types/call-kind.js';
+import { InOrderPending, KeyedPending, WholeCallPending, type PendingRequests, type SendTimes } from './pending-requests.js';
 import type { BidiStream, Connection, StreamEvents } from './transport.js';
 
 /** What a stream asks of the run that owns it. */
@@ -30,15 +31,25 @@ export interface StreamOutcome {
   endedAtMs: number;
   /** Time from the stream's first request to its first response, ms; undefined without one. */
   firstResponseMs: number | undefined;
+  /**
+   * When the call began, for its whole-call latency: its first request's due time in the open
+   * model (coordinated omission), its opening in the closed model.
+   */
+  callStartedAtMs: number;
 }
 
 const scratchTimes: SendTimes = { intendedAtMs: 0, sentAtMs: 0 };
 
 /**
- * Drives one bidi stream. Closed model (`selfPaced`): keeps up to `window` requests in flight
+ * Drives one call, a stream of any kind. Closed model (`selfPaced`): keeps up to `window` requests in flight
  * and pauses `intervalMs` between sends. Open model: the owner's schedule calls `sendScheduled`
  * while `hasRoom()`. Either way the stream half-closes when its message count or lifetime is
  * reached (or the run stops sending), and reports its outcome once the server ends it.
+ *
+ * By kind: unary, server and client streaming half-close with their last request (unary and
+ * server streaming send one). A client-streaming response answers all the call's requests and
+ * counts from the first; a server-streaming call's first response counts from its request, each
+ * later one from the response before it (the gap between messages).
  */
 export class StreamDriver implements StreamEvents {
   private readonly stream: BidiStream;
@@ -46,6 +57,12 @@ export class StreamDriver implements StreamEvents {
   private readonly context: TemplateContext;
   readonly openedAtMs = performance.now();
   private firstSentAtMs = 0;
+  private callStartedAtMs = NaN;
+  /** Server streaming: when the last response arrived (the next one's latency counts from it). */
+  private lastResponseAtMs = NaN;
+  /** Not bidi: the last request goes out with the half-close. */
+  private readonly halfClosesWithLast: boolean;
+  private readonly streamsResponses: boolean;
   private firstResponseMs: number | undefined;
   private sent = 0;
   private received = 0;
@@ -70,9 +87,13 @@ export class StreamDriver implements StreamEvents {
     private readonly owner: StreamOwner,
     private readonly selfPaced: boolean,
     metadata?: Record<string, string>,
+    kind: CallKind = 'bidi',
+    callIndex = 0,
   ) {
-    this.pending = settings.correlateBy === undefined ? new InOrderPending() : new KeyedPending();
-    this.context = { workerId, streamId, messageIndex: 0 };
+    this.pending = kind === 'clientStreaming' ? new WholeCallPending() : settings.correlateBy === undefined ? new InOrderPending() : new KeyedPending();
+    this.halfClosesWithLast = kind !== 'bidi';
+    this.streamsResponses = kind === 'serverStreaming';
+    this.context = { workerId, streamId, messageIndex: 0, callIndex };
     this.deadlineMs = settings.durationMs === undefined ? Infinity : this.openedAtMs + settings.durationMs;
     this.stream = connection.openStream(this, metadata);
     if (settings.durationMs !== undefined) this.lifetimeTimer = setTimeout(this.stopSending, settings.durationMs);
@@ -133,6 +154,10 @@ export class StreamDriver implements StreamEvents {
 
   onResponse(key: string | undefined, label: string | undefined): void {
     if (!this.pending.take(key, scratchTimes)) {
+      if (this.streamsResponses && this.received > 0) {
+        this.recordNextMessage(label);
+        return;
+      }
       this.owner.countUnmatched();
       // Half-closed with every request answered: the stream has nothing left to wait for, and
       // a server that keeps answering must not hold the run until the drain timeout.
@@ -141,9 +166,20 @@ export class StreamDriver implements StreamEvents {
     }
     const now = performance.now();
     if (this.received++ === 0) this.firstResponseMs = now - this.firstSentAtMs;
+    this.lastResponseAtMs = now;
     this.owner.recordResponse(scratchTimes, now, label);
     if (this.selfPaced) this.pump();
     else if (this.hasRoom()) this.owner.streamHasRoom(this);
+  }
+
+  /** Server streaming, after the first response: latency is the gap since the previous message. */
+  private recordNextMessage(label: string | undefined): void {
+    const now = performance.now();
+    this.received++;
+    scratchTimes.intendedAtMs = this.lastResponseAtMs;
+    scratchTimes.sentAtMs = this.lastResponseAtMs;
+    this.lastResponseAtMs = now;
+    this.owner.recordResponse(scratchTimes, now, label);
   }
 
   onDrain(): void {
@@ -168,6 +204,7 @@ export class StreamDriver implements StreamEvents {
       openedAtMs: this.openedAtMs,
       endedAtMs: performance.now(),
       firstResponseMs: this.firstResponseMs,
+      callStartedAtMs: Number.isNaN(this.callStartedAtMs) ? this.openedAtMs : this.callStartedAtMs,
     });
   }
 
@@ -208,9 +245,20 @@ export class StreamDriver implements StreamEvents {
     const key = this.settings.correlateBy === undefined ? undefined : String(message[this.settings.correlateBy]);
     // Building the message is the generator's own work: the clock starts after it.
     const sentAtMs = performance.now();
-    if (this.sent++ === 0) this.firstSentAtMs = sentAtMs;
-    this.pending.add(key, Number.isNaN(intendedAtMs) ? sentAtMs : Math.min(intendedAtMs, sentAtMs), sentAtMs);
+    const dueAtMs = Number.isNaN(intendedAtMs) ? sentAtMs : Math.min(intendedAtMs, sentAtMs);
+    if (this.sent++ === 0) {
+      this.firstSentAtMs = sentAtMs;
+      this.callStartedAtMs = Number.isNaN(intendedAtMs) ? this.openedAtMs : dueAtMs;
+    }
+    this.pending.add(key, dueAtMs, sentAtMs);
     this.owner.countSent(sentAtMs);
+    if (this.halfClosesWithLast && this.settings.messages !== undefined && this.sent >= this.settings.messages) {
+      // One write for the last request and the half-close (one DATA frame with END_STREAM on http2).
+      this.halfClosed = true;
+      this.clearTimers();
+      this.stream.sendLast(message);
+      return;
+    }
     if (!this.stream.send(message)) this.backpressured = true;
   }
 

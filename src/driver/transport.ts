@@ -18,6 +18,8 @@ export interface StreamEvents {
 export interface BidiStream {
   /** Sends one request; false when the transport wants the caller to wait for `onDrain`. */
   send(message: Record<string, unknown>): boolean;
+  /** Sends the call's last request and half-closes, in one write where the wire allows it. */
+  sendLast(message: Record<string, unknown>): void;
   /** Half-closes the sending side; responses still arrive. */
   halfClose(): void;
   /** Cancels the stream; `onEnd` follows with CANCELLED. */

@@ -12,7 +12,6 @@ export const ERROR_CATALOGUE = {
   TLS_FILE_UNREADABLE: { exitCode: 3, summary: 'a TLS certificate or key file cannot be read or is not PEM' },
   PROTO_INVALID: { exitCode: 4, summary: 'the .proto file is missing or cannot be parsed' },
   METHOD_NOT_FOUND: { exitCode: 4, summary: 'the service or method is not in the proto' },
-  METHOD_NOT_BIDI: { exitCode: 4, summary: 'the method is not bidirectional streaming' },
   MESSAGE_INVALID: { exitCode: 4, summary: 'the request data does not fit the request message' },
   REFLECTION_FAILED: { exitCode: 4, summary: 'no proto was given and the target does not answer server reflection' },
   TARGET_UNREACHABLE: { exitCode: 5, summary: 'the target cannot be connected to' },

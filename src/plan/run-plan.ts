@@ -3,6 +3,7 @@ import type { Segment } from '../scenario/parse-segment.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { Schedule } from '../types/schedule.js';
 import type { StreamSettings } from '../types/stream-settings.js';
+import type { CallKind } from '../types/call-kind.js';
 import type { WorkerShare } from '../types/worker-protocol.js';
 
 /** The load as it will run: machine defaults applied, schedules built, this segment's share taken; ms. */
@@ -67,6 +68,8 @@ export interface RunPlan {
   /** The TLS files as named in the scenario (never their contents). */
   tls?: Scenario['tls'];
   split?: Scenario['split'];
+  /** The method's kind, once the proto or server reflection told it (after planning); absent: bidi. */
+  callKind?: CallKind;
   load: PlannedLoad;
   stream: StreamSettings;
   monitor: MonitorPlan;

@@ -54,6 +54,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       transport,
       buildMessage: template.build,
       ...(streamMetadata ? { streamMetadata } : {}),
+      kind,
       snapshotIntervalMs: task.snapshotIntervalMs,
       drainTimeoutMs: task.drainTimeoutMs,
       connectTimeoutMs: task.connectTimeoutMs,

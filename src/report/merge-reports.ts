@@ -5,6 +5,7 @@ import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
 import { assessTargetRate } from './assess-generator.js';
 import { groupByWallClock } from './group-by-wall-clock.js';
 import { auxFigures } from './build-report.js';
+import { callsReport } from './calls-report.js';
 import type { Report, ReportInterval, RoundSpan, VersionReport } from './report.js';
 import { versionInterval, versionReport, type VersionInterval } from './version-report.js';
 
@@ -113,6 +114,7 @@ export function mergeReports(reports: Report[], mode: MergeMode): Report {
   const uncorrected = mergeHistograms(reports.map((r) => r.uncorrectedHistogram ?? r.histogram));
   const durationMs = mode === 'segments' ? Math.max(...reports.map((r) => r.durationMs)) : sum(reports.map((r) => r.durationMs));
   const counts = { ...first.counts };
+  const statusCodes = reports.reduce((acc, r) => addInto(acc, r.statusCodes), {} as Record<string, number>);
   for (const key of Object.keys(counts) as (keyof Report['counts'])[]) counts[key] = sum(reports.map((r) => r.counts[key] ?? 0));
   const sentSeconds = sum(reports.map((r) => (r.throughput.sentPerSec > 0 ? r.counts.messagesSent / r.throughput.sentPerSec : 0)));
   const sendingSeconds = mode === 'segments' ? Math.max(...reports.map((r) => (r.throughput.sentPerSec > 0 ? r.counts.messagesSent / r.throughput.sentPerSec : 0))) : sentSeconds;
@@ -143,7 +145,8 @@ export function mergeReports(reports: Report[], mode: MergeMode): Report {
       streamDuration: mergeHistograms(reports.map((r) => r.auxHistograms.streamDuration)),
       messagesPerStream: mergeHistograms(reports.map((r) => r.auxHistograms.messagesPerStream)),
     }),
-    statusCodes: reports.reduce((acc, r) => addInto(acc, r.statusCodes), {} as Record<string, number>),
+    statusCodes,
+    ...(reports.every((r) => r.calls) ? { calls: callsReport(first.calls!.kind, statusCodes, mergeHistograms(reports.map((r) => r.calls!.histogram)), durationMs) } : {}),
     errorDetails: reports.reduce((acc, r) => addInto(acc, r.errorDetails), {} as Record<string, number>),
     connections: {
       opened: sum(reports.map((r) => r.connections.opened)),

@@ -3,6 +3,7 @@ import type { StreamSettings } from '../types/stream-settings.js';
 import type { MemoryGrowth } from '../stats/memory-growth.js';
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
 import type { GeneratorHealth } from '../types/worker-protocol.js';
+import type { CallKind } from '../types/call-kind.js';
 import type { HistogramBucket, LatencySummaryMs } from '../stats/summarize-latency.js';
 import type { CallSample } from '../types/worker-protocol.js';
 
@@ -283,8 +284,10 @@ export interface Report {
   callSample?: CallSample;
   /** `grpc-bench ghz`: ghz's settings as given, for the `options` and `tags` of ghz's report formats. */
   ghz?: GhzRunInfo;
-  /** Stream outcomes by gRPC status name. */
+  /** Stream (call) outcomes by gRPC status name. */
   statusCodes: Record<string, number>;
+  /** Calls: their kind, count, rate and whole-call latency; absent in reports from before calls were counted. */
+  calls?: CallsReport;
   /** Warm-up excluded from every statistic, ms. */
   warmupMs: number;
   /** "STATUS: details" → count. */
@@ -317,6 +320,26 @@ export interface Report {
 }
 
 export type NotMeasured = 'streamStats' | 'clientMemory' | 'generatorHealth';
+
+/**
+ * Calls (RPCs): each stream is one call of the method's kind. The figures ghz reports (count,
+ * average, fastest, slowest, rps, status code distribution) derive from these and `statusCodes`.
+ */
+export interface CallsReport {
+  /** The method's kind, from the proto or server reflection. */
+  kind: CallKind;
+  /** Calls that ended with a status after the warm-up, OK or not: the sum of `statusCodes` (calls grpc-bench cancelled at the drain are `counts.streamsCancelled`). */
+  count: number;
+  /** `count` per second of load time (`durationMs`), calls/s. */
+  perSec: number;
+  /**
+   * Each counted call, whole: from its start to its status. The start is when its first request
+   * was due in the open model (coordinated omission corrected), when it opened in the closed model.
+   */
+  latencyMs: LatencySummaryMs;
+  /** The HDR histogram behind latencyMs (µs, compressed base64), so reports merge losslessly. */
+  histogram: string;
+}
 
 /** One round of an interleaved comparison inside a merged report. */
 export interface RoundSpan {

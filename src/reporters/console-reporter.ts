@@ -5,6 +5,7 @@ import { trendShortfall } from '../stats/memory-growth.js';
 import { formatDurationMs } from '../scenario/parse-duration.js';
 import { count, duration, ms, rate } from './format-units.js';
 import { peerLimitsLines } from './peer-limits-lines.js';
+import { callRows, messageLatencyMeaning } from './describe-calls.js';
 import type { Reporter } from './reporter.js';
 import { PROBE_MS, PROBE_WARMUP_MS } from '../plan/choose-worker-count.js';
 
@@ -132,6 +133,8 @@ export function renderConsoleSummary(report: Report): string {
     `  Fastest:      ${ms(latencyMs.min)}`,
     `  Average:      ${ms(latencyMs.mean)}`,
     `  Messages/sec: ${rate(report.throughput.messagesPerSec)}`,
+    ...(report.calls ? [`  Latency:      ${messageLatencyMeaning(report.calls.kind)}`] : []),
+    ...(report.calls ? section('Calls', callRows(report).map(([label, value]) => `  ${`${label}:`.padEnd(22)}${value}`)) : []),
     ...section('Response time histogram', histogramLines(report)),
     ...section('Latency distribution', distributionLines(report)),
     ...section('Streams', [
@@ -144,7 +147,7 @@ export function renderConsoleSummary(report: Report): string {
     ...section('Connections', [
       `  opened ${count(report.connections.opened)}, closed ${count(report.connections.closed)}, peak active ${count(report.connections.peakActive)}`,
     ]),
-    ...section('Status code distribution (streams)', tally(report.statusCodes)),
+    ...section('Status code distribution (calls)', tally(report.statusCodes)),
   ];
   if (counts.errors) lines.push(...section('Error distribution', tally(report.errorDetails)));
   lines.push(...extraSections(report));

@@ -18,6 +18,8 @@ const COLUMNS: ReadonlyArray<[string, (i: ReportInterval) => number]> = [
   ['active_streams', (i) => i.activeStreams],
   ['active_connections', (i) => i.activeConnections],
   ['sends_deferred', (i) => i.sendsDeferred],
+  // Calls that ended in the interval, with a status (OK or not).
+  ['calls_ended', (i) => Object.values(i.statusCodes ?? {}).reduce((sum, n) => sum + n, 0)],
 ];
 
 /** RFC 4180: a field holding a comma, a double quote or a line break is quoted, quotes doubled. */

@@ -103,13 +103,16 @@ function ghzLatencyDistribution(encoded: string): GhzReport['latencyDistribution
 export const DETAILS_POLICY = 'a uniform random sample of the calls that ended (reservoir sampling, at most 2,000 per worker and per report, merged in proportion to each worker\'s calls), in time order; ghz keeps every call';
 
 /**
- * The ghz report of a grpc-bench run: calls are streams (ghz counts a bidi call as one),
- * their latency the stream's life. One function, so every ghz format agrees.
+ * The ghz report of a grpc-bench run, from its per-call figures (`calls`: a stream is one call,
+ * as ghz counts it; each call's latency from its start, its due time in the open model, to its
+ * status). One function, so every ghz format agrees.
  */
 export function toGhzReport(report: Report): GhzReport {
   const ghz = report.ghz;
-  const perCall = report.streamStats.durationMs;
-  const count = report.counts.streamsCompleted + report.counts.streamsFailed;
+  // Reports from before calls were counted: a call is a stream, its latency the stream's life.
+  const perCall = report.calls?.latencyMs ?? report.streamStats.durationMs;
+  const perCallHistogram = report.calls?.histogram ?? report.auxHistograms.streamDuration;
+  const count = report.calls?.count ?? report.counts.streamsCompleted + report.counts.streamsFailed;
   const totalNs = nsFromMs(report.durationMs);
   const endedAtMs = Date.parse(report.startedAt) + report.warmupMs + report.durationMs;
   const sample = report.callSample ?? { seen: 0, kept: [] };
@@ -129,8 +132,8 @@ export function toGhzReport(report: Report): GhzReport {
     rps: totalNs > 0 ? count / (totalNs / 1e9) : 0,
     errorDistribution: Object.fromEntries(Object.entries(report.errorDetails).map(([detail, n]) => [goErrorText(detail), n])),
     statusCodeDistribution: Object.fromEntries(Object.entries(report.statusCodes).map(([status, n]) => [goStatusName(status), n])),
-    latencyDistribution: ghzLatencyDistribution(report.auxHistograms.streamDuration),
-    histogram: ghzHistogram(report.auxHistograms.streamDuration, perCall.count),
+    latencyDistribution: ghzLatencyDistribution(perCallHistogram),
+    histogram: ghzHistogram(perCallHistogram, perCall.count),
     details: kept.length
       ? kept.map((call) => ({ timestamp: rfc3339Nano(call.endedAtEpochMs), latency: nsFromUs(call.durationUs), error: call.error, status: goStatusName(call.status) }))
       : null,

@@ -37,6 +37,20 @@ function intervalFields(i: ReportInterval): Field[] {
   ];
 }
 
+/** Calls: their count, rate and whole-call latency (none for a report from before calls were counted). */
+function callFields(report: Report): Field[] {
+  const calls = report.calls;
+  if (!calls) return [];
+  return [
+    ['calls', calls.count, 'integer'],
+    ['calls_per_sec', calls.perSec, 'float'],
+    ['call_mean_ms', calls.latencyMs.mean, 'float'],
+    ['call_p50_ms', calls.latencyMs.p50, 'float'],
+    ['call_p99_ms', calls.latencyMs.p99, 'float'],
+    ['call_max_ms', calls.latencyMs.max, 'float'],
+  ];
+}
+
 function summaryFields(report: Report): Field[] {
   const { counts, latencyMs } = report;
   return [
@@ -62,6 +76,7 @@ function summaryFields(report: Report): Field[] {
     ['p999_ms', latencyMs.p999, 'float'],
     ['max_ms', latencyMs.max, 'float'],
     ['partial', report.partial, 'boolean'],
+    ...callFields(report),
   ];
 }
 

@@ -1,6 +1,7 @@
 import type { Report, ThresholdResult } from '../report/report.js';
 import { count, ms, rate } from './format-units.js';
 import { peerLimitsLines } from './peer-limits-lines.js';
+import { callRows, messageLatencyMeaning } from './describe-calls.js';
 import type { Reporter } from './reporter.js';
 
 /**
@@ -34,6 +35,8 @@ function summaryTable(report: Report): string[] {
     ['P99.9', ms(latencyMs.p999)],
     ['streams', `${count(counts.streamsOpened)} opened, ${count(counts.streamsCompleted)} completed, ${count(counts.streamsFailed)} failed, ${count(counts.streamsCancelled)} cancelled`],
     ['connections', `${count(report.connections.opened)} opened, ${count(report.connections.peakActive)} peak active`],
+    ...(report.calls ? [['latency', md(messageLatencyMeaning(report.calls.kind))]] : []),
+    ...callRows(report).map(([label, value]) => [md(label), md(value)]),
   ]);
 }
 
@@ -71,9 +74,9 @@ export function renderMarkdown(report: Report): string {
     '',
     ...summaryTable(report),
     '',
-    '### Status codes (streams)',
+    '### Status codes (calls)',
     '',
-    ...tallyTable(['status', 'streams'], report.statusCodes),
+    ...tallyTable(['status', 'calls'], report.statusCodes),
   ];
   if (Object.keys(report.errorDetails).length) lines.push('', '### Errors', '', ...tallyTable(['error', 'count'], report.errorDetails));
   const thresholds = report.thresholds;

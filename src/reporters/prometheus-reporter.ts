@@ -50,7 +50,7 @@ function metrics(report: Report): Metric[] {
     {
       name: 'status_total',
       type: 'counter',
-      help: 'Stream outcomes by gRPC status name.',
+      help: 'Stream (call) outcomes by gRPC status name.',
       samples: Object.entries(report.statusCodes).map(([code, n]) => ({ labels: [['code', code]], value: n })),
     },
     { name: 'throughput_messages_per_second', type: 'gauge', help: 'Responses received per second of load time.', samples: one(report.throughput.messagesPerSec) },
@@ -60,6 +60,17 @@ function metrics(report: Report): Metric[] {
       help: 'Response latency quantiles over the whole run.',
       samples: QUANTILES.map(([quantile, key]) => ({ labels: [['quantile', quantile]], value: Math.round(report.latencyMs[key] * 1000) / 1e6 })),
     },
+    ...(report.calls
+      ? [
+          { name: 'calls_total', type: 'counter', help: 'Calls (RPCs) that ended with a status, OK or not.', samples: one(report.calls.count) } satisfies Metric,
+          {
+            name: 'call_latency_seconds',
+            type: 'gauge',
+            help: 'Whole-call latency quantiles over the whole run, from each call\'s start to its status.',
+            samples: QUANTILES.map(([quantile, key]) => ({ labels: [['quantile', quantile]], value: Math.round(report.calls!.latencyMs[key] * 1000) / 1e6 })),
+          } satisfies Metric,
+        ]
+      : []),
     { name: 'duration_seconds', type: 'gauge', help: 'Load time after the warm-up, to the last stream ended (drain included).', samples: one(report.durationMs / 1000) },
     { name: 'connections_opened_total', type: 'counter', help: 'HTTP/2 connections that became ready.', samples: one(report.connections.opened) },
     { name: 'partial', type: 'gauge', help: '1 when the run did not reach its planned end, else 0.', samples: one(report.partial ? 1 : 0) },

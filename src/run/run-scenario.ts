@@ -112,7 +112,9 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
       options.onMetricsUrl?.(liveMetrics.url);
     }
     const planOptions: PlanOptions = { ...options.plan, ...(peer?.maxConcurrentStreams === undefined ? {} : { maxStreamsPerConnection: peer.maxConcurrentStreams }) };
-    let plan = planScenario(scenario, planOptions);
+    // The method's kind is known only now (the proto, or server reflection once connected).
+    const withKind = (planned: RunPlan): RunPlan => (kind === undefined ? planned : { ...planned, callKind: kind });
+    let plan = withKind(planScenario(scenario, planOptions));
     const callSettings: CallSettings = {
       ...security,
       target,
@@ -142,7 +144,7 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
         options.signal,
         interruptedWhile('probing worker counts (load.workers: auto)'),
       );
-      plan = planScenario(scenario, { ...planOptions, workers: workerChoice.workers });
+      plan = withKind(planScenario(scenario, { ...planOptions, workers: workerChoice.workers }));
     }
     const outcome = await runMeasuredLoad({
       plan,

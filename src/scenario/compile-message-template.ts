@@ -10,6 +10,8 @@ export interface TemplateContext {
   streamId: number;
   /** Message number within its stream, from 0. */
   messageIndex: number;
+  /** Calls (streams) this worker opened before this one (default 0): picks a data list's message per call. */
+  callIndex?: number;
 }
 
 export type MessageFactory = (context: TemplateContext) => Record<string, unknown>;
@@ -166,8 +168,8 @@ export interface CompiledRequestData {
 
 /**
  * Compiles `data`, one message or a list. A list is picked from round-robin: by message index
- * within the call when `perCall` is false (client streaming and bidi send it in order), by call
- * (the stream id, unique in the run) when true (unary and server streaming send one per call).
+ * within the call when `perCall` is false (client streaming and bidi send it in order), by the
+ * worker's call number when true (unary and server streaming send one per call).
  */
 export function compileRequestData(data: RequestData, correlateBy: string | undefined, perCall: boolean): CompiledRequestData {
   if (!Array.isArray(data)) {
@@ -176,7 +178,7 @@ export function compileRequestData(data: RequestData, correlateBy: string | unde
   }
   const builds = data.map((message, i) => compileMessageTemplate(message, correlateBy, `data[${i}]`).build);
   const count = builds.length;
-  return { build: perCall ? (c) => builds[c.streamId % count]!(c) : (c) => builds[c.messageIndex % count]!(c) };
+  return { build: perCall ? (c) => builds[(c.callIndex ?? 0) % count]!(c) : (c) => builds[c.messageIndex % count]!(c) };
 }
 
 /** Per-stream metadata: the keys whose values hold templates, rendered when a stream opens. */

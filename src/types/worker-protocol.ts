@@ -249,6 +249,8 @@ export interface WorkerResult {
   messagesPerStreamHistogram: string;
   /** A uniform sample of this worker's finished calls (streams), at most CALL_SAMPLE_SIZE: ghz's per-call `details`. */
   callSample?: CallSample;
+  /** Per call (stream) that ended with a status: from its start (its first request's due time in the open model) to its status, µs. */
+  callLatencyHistogram: string;
   generator: GeneratorHealth;
   /** Requests still unanswered when the worker stopped (cancelled at the drain timeout). */
   inFlightAtStop: number;
@@ -291,6 +293,7 @@ export function emptyResult(workerId: number): WorkerResult {
     streamFirstResponseHistogram: '',
     streamDurationHistogram: '',
     messagesPerStreamHistogram: '',
+    callLatencyHistogram: '',
     generator: { workerId, eventLoopUtilization: 0, eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, eventLoopDelayMeanMs: 0, busyMs: 0 },
     inFlightAtStop: 0,
     peakActiveConnections: 0,

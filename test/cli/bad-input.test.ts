@@ -98,9 +98,6 @@ const CASES: Case[] = [
   { name: 'unparsable proto', args: ['validate', 'broken-proto.yaml'], code: 'PROTO_INVALID', exit: 4, names: ['broken-proto.yaml', 'proto', 'broken.proto', 'cannot parse'] },
   { name: 'unknown service', args: ['validate', 'unknown-service.yaml'], code: 'METHOD_NOT_FOUND', exit: 4, names: ['unknown-service.yaml', 'call', '"pb.NoSuchService"'] },
   { name: 'unknown method', args: ['validate', 'unknown-method.yaml'], code: 'METHOD_NOT_FOUND', exit: 4, names: ['unknown-method.yaml', 'call', '"NoSuchMethod"', 'CreateOrderStream'] },
-  { name: 'unary method', args: ['validate', 'unary.yaml'], code: 'METHOD_NOT_BIDI', exit: 4, names: ['unary.yaml', 'call', 'shapes.ShapeService/Measure is unary'] },
-  { name: 'server-streaming method', args: ['validate', 'server-streaming.yaml'], code: 'METHOD_NOT_BIDI', exit: 4, names: ['server-streaming.yaml', 'call', 'shapes.ShapeService/Watch is server streaming'] },
-  { name: 'client-streaming method', args: ['validate', 'client-streaming.yaml'], code: 'METHOD_NOT_BIDI', exit: 4, names: ['client-streaming.yaml', 'call', 'shapes.ShapeService/Upload is client streaming'] },
   { name: 'unknown template {{nope}}', args: ['validate', 'unknown-template.yaml'], code: 'TEMPLATE_INVALID', exit: 3, names: ['unknown-template.yaml', 'data.user_id', '{{nope}}'] },
   { name: 'unbalanced {{', args: ['validate', 'unbalanced-template.yaml'], code: 'TEMPLATE_INVALID', exit: 3, names: ['unbalanced-template.yaml', 'data.user_id', 'u_{{requestId'] },
   { name: 'data field not in the message', args: ['validate', 'data-field.yaml'], code: 'MESSAGE_INVALID', exit: 4, names: ['data-field.yaml', 'data', '"colour"'] },
@@ -199,6 +196,17 @@ describe('bad input: one clean line and the documented exit code', () => {
     for (const secret of hidden ?? []) expect(result.stdout + result.stderr).not.toContain(secret);
   });
 
+  it.concurrent.each([
+    ['unary.yaml', 'shapes.ShapeService/Measure (unary)'],
+    ['server-streaming.yaml', 'shapes.ShapeService/Watch (server streaming)'],
+    ['client-streaming.yaml', 'shapes.ShapeService/Upload (client streaming)'],
+  ])('a method of every kind is valid, its kind named (%s)', async (file, named) => {
+    const result = await runCli(['validate', file], { cwd });
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`${file}: valid (${named}, proto not-bidi.proto`);
+  });
+
   it('an empty file is a valid scenario: every key takes its default', async () => {
     const result = await runCli(['validate', 'empty.yaml'], { cwd });
 
@@ -210,7 +218,6 @@ describe('bad input: one clean line and the documented exit code', () => {
   it.concurrent.each([
     ['unknown template', 'unknown-template.yaml', 'TEMPLATE_INVALID'],
     ['data field', 'data-field.yaml', 'MESSAGE_INVALID'],
-    ['not bidi', 'server-streaming.yaml', 'METHOD_NOT_BIDI'],
     ['TLS file', 'tls-missing.yaml', 'TLS_FILE_UNREADABLE'],
     ['int64 out of range', 'data-int64.yaml', 'MESSAGE_INVALID'],
     ['Timestamp', 'data-timestamp.yaml', 'MESSAGE_INVALID'],

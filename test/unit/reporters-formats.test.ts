@@ -39,7 +39,7 @@ const NASTY = 'a"b<c>&d|e,f g=h\\i\nj';
 const NASTY_ONE_LINE = NASTY.replace('\n', ' ');
 
 const CSV_HEADER =
-  't_ms,duration_ms,messages_sent,messages_received,messages_failed,errors,streams_opened,streams_completed,streams_failed,messages_per_sec,p50_ms,p99_ms,active_streams,active_connections,sends_deferred';
+  't_ms,duration_ms,messages_sent,messages_received,messages_failed,errors,streams_opened,streams_completed,streams_failed,messages_per_sec,p50_ms,p99_ms,active_streams,active_connections,sends_deferred,calls_ended';
 const CSV_FIELDS: Array<keyof ReportInterval> = [
   'tMs', 'durationMs', 'messagesSent', 'messagesReceived', 'messagesFailed', 'errors', 'streamsOpened', 'streamsCompleted',
   'streamsFailed', 'messagesPerSec', 'p50Ms', 'p99Ms', 'activeStreams', 'activeConnections', 'sendsDeferred',
@@ -132,7 +132,8 @@ function checkCsv(text: string, intervals: ReportInterval[]): void {
   const rows = parseCsv(text, { relax_column_count: false, relax_quotes: false }) as string[][];
   expect(rows[0]!.join(',')).toBe(CSV_HEADER);
   expect(rows.length - 1).toBe(intervals.length);
-  intervals.forEach((interval, i) => expect(rows[i + 1]!.map(Number)).toEqual(CSV_FIELDS.map((f) => interval[f])));
+  const callsEnded = (interval: ReportInterval): number => Object.values(interval.statusCodes ?? {}).reduce((sum, n) => sum + n, 0);
+  intervals.forEach((interval, i) => expect(rows[i + 1]!.map(Number)).toEqual([...CSV_FIELDS.map((f) => interval[f]), callsEnded(interval)]));
 }
 
 function checkInfluxIntervals(text: string, source: Report): void {
@@ -262,7 +263,8 @@ describe('report formats', () => {
     expect(title.startsWith('## grpc-bench: ')).toBe(true);
     expect(unescapeMarkdown(title.slice('## grpc-bench: '.length))).toBe(NASTY_ONE_LINE);
     const [summary, statuses, errors, thresholds] = tables;
-    expect(summary!.map((row) => tableCells(row)[0])).toEqual(['metric', '---', 'messages sent', 'messages received', 'messages failed', 'errors', 'throughput', 'P50', 'P90', 'P99', 'P99.9', 'streams', 'connections']);
+    expect(summary!.map((row) => tableCells(row)[0])).toEqual(['metric', '---', 'messages sent', 'messages received', 'messages failed', 'errors', 'throughput', 'P50', 'P90', 'P99', 'P99.9', 'streams', 'connections', 'latency', 'kind', 'calls', 'calls/sec', 'per call', 'per call percentiles']);
+    expect(tableCells(summary!.find((row) => tableCells(row)[0] === 'kind')!)[1]).toBe('bidirectional streaming');
     expect(statuses!.slice(2).map((row) => tableCells(row)[0])).toEqual(Object.keys(report.statusCodes));
     expect(errors!.slice(2).map((row) => unescapeMarkdown(tableCells(row)[0]!))).toContain(`UNAVAILABLE: ${NASTY_ONE_LINE}`);
     expect(thresholds!.slice(2).map((row) => tableCells(row)[0])).toEqual(['✅', '❌', '❌']);

@@ -28,6 +28,7 @@ const outcome = (statusName: string, details = '', extra: Partial<StreamOutcome>
   openedAtMs: 0,
   endedAtMs: 20,
   firstResponseMs: 2,
+  callStartedAtMs: 0,
   ...extra,
 });
 

@@ -10,6 +10,7 @@ import type { ChartSpec } from './charts/chart-spec.js';
 import { activitySpec, errorsSpec, histogramSpec, latencySpec, throughputSpec } from './charts/run-charts.js';
 import { memorySpec } from './charts/memory-chart.js';
 import { describeSchedule } from '../describe-schedule.js';
+import { callRows, messageLatencyMeaning } from '../describe-calls.js';
 import { redactUrl, redactUrlsInText } from '../../redact/redact-url.js';
 import { looksLikeLeak, memoryProcesses, memoryVerdict } from '../memory-verdict.js';
 
@@ -132,14 +133,22 @@ function latencySection(report: Report, histogram: ChartSpec): SafeHtml {
     stats.map(([label]) => ({ label: `${label} (ms)`, numeric: true })),
     [stats.map(([, value]) => value.toFixed(3))],
   );
-  return section('histogram', 'Response-time histogram and latency distribution', html`${chartFigure(histogram)}<h3>Latency distribution</h3>${distribution}`);
+  const meaning = report.calls ? html`<p class="note" data-latency-meaning>Latency of ${messageLatencyMeaning(report.calls.kind)}.</p>` : '';
+  return section('histogram', 'Response-time histogram and latency distribution', html`${meaning}${chartFigure(histogram)}<h3>Latency distribution</h3>${distribution}`);
 }
 
 function statusSection(report: Report): SafeHtml {
   const entries = Object.entries(report.statusCodes).sort((a, b) => b[1] - a[1]);
   const total = entries.reduce((sum, [, n]) => sum + n, 0);
-  const table = dataTable([{ label: 'gRPC status' }, { label: 'streams ended', numeric: true }, { label: 'share (%)', numeric: true }], entries.map(([status, n]) => [status, count(n), total ? ((n / total) * 100).toFixed(1) : '0.0']));
-  return section('status-codes', 'Status codes (streams)', html`<div data-status-table>${table}</div>`);
+  const table = dataTable([{ label: 'gRPC status' }, { label: 'calls ended', numeric: true }, { label: 'share (%)', numeric: true }], entries.map(([status, n]) => [status, count(n), total ? ((n / total) * 100).toFixed(1) : '0.0']));
+  return section('status-codes', 'Status codes (calls)', html`<div data-status-table>${table}</div>`);
+}
+
+/** Calls: kind, count, rate and whole-call latency; nothing for a report from before calls were counted. */
+function callsSection(report: Report): SafeHtml | '' {
+  const rows = callRows(report);
+  if (!rows.length) return '';
+  return section('calls', 'Calls', html`<div data-calls-table>${dataTable([{ label: 'figure' }, { label: 'value' }], rows)}</div><p class="note">A call is one RPC (one stream); its latency runs from its start to its status.</p>`);
 }
 
 const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
@@ -191,6 +200,7 @@ function settingsSection(report: Report): SafeHtml {
     ['workers', count(s.workers)],
     ['duration', optional(s.durationMs, ' ms')],
     ['messages (whole run)', optional(s.messages)],
+    ['calls (whole run)', optional(s.calls)],
     ['messages per stream', optional(s.stream.messages)],
     ['stream lifetime', optional(s.stream.durationMs, ' ms')],
     ['interval between sends', `${count(s.stream.intervalMs)} ms`],
@@ -242,6 +252,7 @@ ${section('latency-over-time', 'Latency percentiles over time', chartFigure(c.la
 ${latencySection(report, c.histogram)}
 ${section('errors-over-time', 'Errors and status codes over time', chartFigure(c.errors))}
 ${statusSection(report)}
+${callsSection(report)}
 ${section('activity', 'Active streams and connections over time', chartFigure(c.activity))}
 ${memorySection(report, c.memory)}${thresholdsSection(report)}${generatorSection(report)}${settingsSection(report)}${errorsSection(report)}
 <footer>grpc-bench ${report.tool.version}, report schema ${report.schemaVersion}. Latencies in milliseconds at microsecond resolution; intervals end at the time shown. Drag across a chart to zoom, double-click to zoom out.</footer>`;

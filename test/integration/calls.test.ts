@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/report/report.js';
+import { runScenario } from '../../src/run/run-scenario.js';
+import { loadScenario, type DeepPartial } from '../../src/scenario/load-scenario.js';
+import type { ScenarioInput } from '../../src/scenario/scenario-schema.js';
+import { CALLS_PROTO_PATH, startCallsServer, type CallsServerCounts, type CallsServerHandle } from '../helpers/calls-server.js';
+
+/**
+ * Every kind of call on both transports against a server that counts what it sees: a count of
+ * calls (`load.calls`) makes exactly that many, never more in flight than `load.streams`, and the
+ * report's calls, messages and statuses match the server's own counts. What each case saw is
+ * kept per transport and compared at the end: both transports must agree.
+ */
+const TRANSPORTS = ['grpc-js', 'http2'] as const;
+type TransportName = (typeof TRANSPORTS)[number];
+const seen: Record<TransportName, Record<string, unknown>> = { 'grpc-js': {}, http2: {} };
+
+const CALLS = 2000;
+const STREAMS = 20;
+
+let server: CallsServerHandle;
+beforeAll(async () => {
+  server = await startCallsServer();
+});
+afterAll(() => server.close());
+
+/** Runs against a fresh count: returns the report and what the server saw during this run alone. */
+async function run(transport: TransportName, overrides: DeepPartial<ScenarioInput>): Promise<{ report: Report; served: CallsServerCounts }> {
+  server.resetPeak();
+  const before = server.counts();
+  const scenario = loadScenario({
+    overrides: { name: `calls-${transport}`, target: server.address, insecure: true, transport, proto: CALLS_PROTO_PATH, ...overrides, load: { streams: STREAMS, connections: 2, workers: 2, calls: CALLS, ...overrides.load } },
+  });
+  const { report, partialCode } = await runScenario(scenario, { snapshotIntervalMs: 250 });
+  expect(partialCode).toBeUndefined();
+  const after = server.counts();
+  const served: CallsServerCounts = {
+    ...after,
+    calls: Object.fromEntries(Object.entries(after.calls).map(([method, n]) => [method, n - (before.calls[method] ?? 0)])),
+    okCalls: after.okCalls - before.okCalls,
+    failedCalls: after.failedCalls - before.failedCalls,
+    requests: after.requests - before.requests,
+    replies: after.replies - before.replies,
+  };
+  return { report, served };
+}
+
+/** Calls, statuses and the report's own identities. */
+function expectCalls(report: Report, served: CallsServerCounts, method: string): void {
+  const c = report.counts;
+  expect(served.calls[method]).toBe(CALLS);
+  expect(served.peakInFlight).toBeLessThanOrEqual(STREAMS);
+  expect(report.calls?.count).toBe(CALLS);
+  expect(report.calls?.latencyMs.count).toBe(CALLS);
+  expect(c.streamsOpened).toBe(CALLS);
+  expect(c.streamsOpened).toBe(c.streamsCompleted + c.streamsFailed + c.streamsCancelled);
+  expect(c.messagesSent).toBe(served.requests);
+  expect(c.messagesReceived).toBe(served.replies);
+  expect(report.streams.peakActive).toBeLessThanOrEqual(STREAMS);
+  expect(report.calls!.latencyMs.min).toBeGreaterThan(0);
+}
+
+describe.each(TRANSPORTS)('transport %s', (transport) => {
+  const record = (name: string, value: unknown): void => {
+    seen[transport][name] = value;
+  };
+
+  it('unary: exactly load.calls calls, one request and one response each, list data round-robin with statuses counted per call', async () => {
+    const { report, served } = await run(transport, {
+      call: 'calls.CallService/Unary',
+      data: [{ id: 'a' }, { id: 'b' }, { id: 'c', fail_code: 9 }, { id: 'd' }],
+    });
+    expectCalls(report, served, 'Unary');
+    expect(report.calls?.kind).toBe('unary');
+    expect(report.counts.messagesSent).toBe(CALLS);
+    // Each worker's calls 0…999 pick data[n mod 4]: a quarter fail.
+    expect(report.statusCodes).toEqual({ OK: 1500, FAILED_PRECONDITION: 500 });
+    expect(served.failedCalls).toBe(500);
+    expect(report.counts.messagesReceived).toBe(1500);
+    expect(report.counts.messagesFailed).toBe(500);
+    expect(report.latencyMs.count).toBe(1500);
+    record('unary', { statusCodes: report.statusCodes, counts: report.counts, errorDetails: report.errorDetails });
+  });
+
+  it('client streaming: each call sends the data list in order, one response answers it, latency from its first request', async () => {
+    const { report, served } = await run(transport, { call: 'calls.CallService/Upload', data: [{ id: 'x' }, { id: 'y' }, { id: 'z' }] });
+    expectCalls(report, served, 'Upload');
+    expect(report.calls?.kind).toBe('clientStreaming');
+    expect(report.counts.messagesSent).toBe(3 * CALLS);
+    expect(report.counts.messagesReceived).toBe(CALLS);
+    expect(report.counts.messagesFailed).toBe(0);
+    expect(report.counts.errors).toBe(0);
+    expect(report.statusCodes).toEqual({ OK: CALLS });
+    expect(report.latencyMs.count).toBe(CALLS);
+    record('clientStreaming', { statusCodes: report.statusCodes, counts: report.counts });
+  });
+
+  it('server streaming: one request per call, every message counted, the first from the request and the rest as gaps', async () => {
+    const { report, served } = await run(transport, { call: 'calls.CallService/Watch', data: { id: 'w', replies: 5 } });
+    expectCalls(report, served, 'Watch');
+    expect(report.calls?.kind).toBe('serverStreaming');
+    expect(report.counts.messagesSent).toBe(CALLS);
+    expect(report.counts.messagesReceived).toBe(5 * CALLS);
+    expect(report.counts.errors).toBe(0);
+    expect(report.latencyMs.count).toBe(5 * CALLS);
+    expect(report.streamStats.timeToFirstResponseMs.count).toBe(CALLS);
+    expect(report.streamStats.messagesPerStream).toMatchObject({ min: 5, max: 5 });
+    record('serverStreaming', { statusCodes: report.statusCodes, counts: report.counts });
+  });
+
+  it('bidi: with a count of calls, each stream sends the data list and ends', async () => {
+    const { report, served } = await run(transport, { call: 'calls.CallService/Chat', data: [{ id: 'p' }, { id: 'q' }] });
+    expectCalls(report, served, 'Chat');
+    expect(report.calls?.kind).toBe('bidi');
+    expect(report.counts.messagesSent).toBe(2 * CALLS);
+    expect(report.counts.messagesReceived).toBe(2 * CALLS);
+    expect(report.statusCodes).toEqual({ OK: CALLS });
+    record('bidi', { statusCodes: report.statusCodes, counts: report.counts });
+  });
+
+  it('open model: unary calls paced at a rate, whole-call latency counted from when each was due', async () => {
+    const { report, served } = await run(transport, { call: 'calls.CallService/Unary', data: { id: 'r' }, load: { calls: 300, rate: 600, streams: 4, connections: 2 } });
+    expect(served.calls['Unary']).toBe(300);
+    expect(served.peakInFlight).toBeLessThanOrEqual(4);
+    expect(report.loadModel).toBe('open');
+    expect(report.calls?.count).toBe(300);
+    expect(report.statusCodes).toEqual({ OK: 300 });
+    // Counted from when each call was due: never shorter than from when its request went out.
+    expect(report.calls!.latencyMs.max).toBeGreaterThanOrEqual(report.latencyUncorrectedMs.max);
+    record('open', { statusCodes: report.statusCodes, sent: report.counts.messagesSent });
+  });
+});
+
+describe('both transports', () => {
+  it('saw the same counts, statuses and errors in every case', () => {
+    const strip = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (key, v) => (['connectionsOpened', 'connectionsClosed'].includes(key) ? undefined : v)));
+    expect(Object.keys(seen.http2).sort()).toEqual(Object.keys(seen['grpc-js']).sort());
+    expect(strip(seen.http2)).toEqual(strip(seen['grpc-js']));
+  });
+});
