@@ -9,6 +9,7 @@ import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
 import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
 import type { ServiceKnobs } from '../../src/target/service-knobs.js';
 import { makeTempDir } from '../helpers/cli-process.js';
+import { CALLS_PROTO_PATH, startCallsServer, type CallsServerHandle } from '../helpers/calls-server.js';
 import { runInProcess, type InProcessResult } from '../helpers/in-process-cli.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/test-certificates.js';
 
@@ -189,6 +190,49 @@ describe('grpc-bench ghz: ghz command lines against the reference service', () =
     const report = JSON.parse(readFileSync(join(temp.dir, 'out', 'report.json'), 'utf8')) as { count: number; options: Record<string, unknown> };
     expect(report.count).toBe(120);
     expect(report.options).toMatchObject({ concurrency: 4, total: 120, proto: join(temp.dir, 'conf', 'protos', 'order.proto') });
+  }, 60_000);
+});
+
+describe('grpc-bench ghz: unary, client-streaming and server-streaming calls (the examples page)', () => {
+  let calls: CallsServerHandle;
+  beforeAll(async () => {
+    calls = await startCallsServer();
+  });
+  afterAll(() => calls.close());
+  const base = (method: string): string[] => ['--insecure', '--proto', CALLS_PROTO_PATH, '--call', `calls.CallService.${method}`];
+
+  it('unary, -n 2000 -c 20: exactly 2,000 calls, at most 20 in flight, by the server\'s counts', async () => {
+    calls.resetPeak();
+    const before = calls.counts();
+    const result = await ghz([...base('Unary'), '-d', '{"id":"Joe"}', '-n', '2000', '-c', '20', '-O', 'json', calls.address]);
+
+    expect(result.code).toBe(0);
+    const after = calls.counts();
+    expect((after.calls['Unary'] ?? 0) - (before.calls['Unary'] ?? 0)).toBe(2000);
+    expect(after.peakInFlight).toBeLessThanOrEqual(20);
+    expect(JSON.parse(result.stdout)).toMatchObject({ count: 2000, endReason: 'normal', statusCodeDistribution: { OK: 2000 } });
+  }, 60_000);
+
+  it("client streaming with the example's data array: every call sends the array, then closes and receives", async () => {
+    const before = calls.counts();
+    const result = await ghz([...base('Upload'), '-d', '[{"id":"Joe"},{"id":"Kate"},{"id":"Sara"}]', '-n', '40', '-c', '4', '-O', 'json', calls.address]);
+
+    expect(result.code).toBe(0);
+    const after = calls.counts();
+    expect((after.calls['Upload'] ?? 0) - (before.calls['Upload'] ?? 0)).toBe(40);
+    expect(after.requests - before.requests).toBe(120);
+    expect(JSON.parse(result.stdout)).toMatchObject({ count: 40 });
+  }, 60_000);
+
+  it('server streaming: one request per call, every reply received', async () => {
+    const before = calls.counts();
+    const result = await ghz([...base('Watch'), '-d', '{"id":"w","replies":5}', '-n', '30', '-c', '3', '-O', 'json', calls.address]);
+
+    expect(result.code).toBe(0);
+    const after = calls.counts();
+    expect((after.calls['Watch'] ?? 0) - (before.calls['Watch'] ?? 0)).toBe(30);
+    expect(after.replies - before.replies).toBe(150);
+    expect(JSON.parse(result.stdout)).toMatchObject({ count: 30, grpcBench: { messagesReceived: 150 } });
   }, 60_000);
 });
 
