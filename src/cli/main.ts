@@ -85,6 +85,9 @@ export async function main(given: string[], io: CliIo): Promise<number> {
       "Run ghz's command line or config file as it is: its flags, defaults, templates and output formats; calls counted as ghz counts them",
       (y) =>
         addGhzOptions(y.positional('host', { type: 'string', describe: 'host:port of the target (or host in the --config file)' }))
+          // ghz's -h and -v.
+          .alias('help', 'h')
+          .alias('version', 'v')
           .example("$0 ghz --insecure --proto ./greeter.proto --call helloworld.Greeter.SayHello -d '{\"name\":\"Joe\"}' -n 2000 -c 20 0.0.0.0:50051", 'ghz\'s own example, unchanged')
           .example('$0 ghz -insecure -proto ./x.proto -call a.B.C 127.0.0.1:50051', "ghz's one-dash spelling")
           .example('$0 ghz --config ./ghz.toml -O json -o report.json', 'A ghz config file (JSON, TOML or YAML), its report as ghz writes it'),

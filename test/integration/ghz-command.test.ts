@@ -284,6 +284,15 @@ describe('grpc-bench ghz: exit codes and bad input', () => {
     expect(Object.values(report.errorDistribution).reduce((a, b) => a + b, 0)).toBe(8);
   }, 60_000);
 
+  it('--skipTLS: a server whose certificate no CA given verifies is reached; without it, exit 5', async () => {
+    const server = await orderServer({ tls: { cert: certs.pem(certs.server.cert), key: certs.pem(certs.server.key) } });
+    const args = ['--call', CALL, '--proto', ORDER_PROTO_PATH, '-n', '20', '-c', '2', '-O', 'json', server.address];
+    expect((await ghz(args)).code).toBe(5);
+    const skipped = await ghz([...args, '--skipTLS']);
+    expect(skipped.code).toBe(0);
+    expect(JSON.parse(skipped.stdout)).toMatchObject({ count: 20, statusCodeDistribution: { OK: 20 }, options: { skipTLS: true } });
+  }, 60_000);
+
   it.each([
     [['--concurency', '5', '127.0.0.1:1'], /^grpc-bench: --concurency: unknown flag of ghz; did you mean --concurrency\?/],
     [['-O', 'yaml', '--call', CALL, '127.0.0.1:1'], /^grpc-bench: -O\/--format: unknown format "yaml"/],
