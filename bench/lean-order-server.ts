@@ -1,6 +1,6 @@
 /**
- * Benchmark target that costs little CPU per message: pb.OrderService/CreateOrderStream served
- * straight on node:http2, without a gRPC library. The reference service (grpc-js) spends about
+ * Benchmark target that costs little CPU per message: pb.OrderService/CreateOrderStream (and its
+ * unary twin pb.OrderUnaryService/CreateOrder) served straight on node:http2, without a gRPC library. The reference service (grpc-js) spends about
  * 11 µs of CPU per message and, on a 2-core machine, saturates its core before a lean client
  * does — every client then measures the server. This one answers each request with its
  * request_id followed by fixed order_id, status and served_by fields, so clients that
@@ -15,7 +15,8 @@ import { constants, createServer, type ServerHttp2Stream } from 'node:http2';
 import { readVarint } from '../src/driver/protobuf-wire-bytes.js';
 import { onStopRequest } from './stop-signals.js';
 
-const METHOD_PATH = '/pb.OrderService/CreateOrderStream';
+/** The bidi method, and its unary twin (bench/order-unary.proto): each request is answered the same way. */
+const METHOD_PATHS = new Set(['/pb.OrderService/CreateOrderStream', '/pb.OrderUnaryService/CreateOrder']);
 /** CreateOrderResponse fields 2–4 (order_id, status, served_by), encoded once. */
 const RESPONSE_TAIL = Buffer.concat([field(2, 'ord-lean'), field(3, 'CREATED'), field(4, 'v1')]);
 const RESPONSE_HEADERS = { [constants.HTTP2_HEADER_STATUS]: 200, [constants.HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc' };
@@ -61,7 +62,7 @@ function responseFrame(requestId: Buffer): Buffer {
 }
 
 function serveStream(stream: ServerHttp2Stream, path: string | undefined): void {
-  if (path !== METHOD_PATH) {
+  if (path === undefined || !METHOD_PATHS.has(path)) {
     stream.respond({ ...RESPONSE_HEADERS, 'grpc-status': '12', 'grpc-message': `unknown method ${path}` }, { endStream: true });
     return;
   }

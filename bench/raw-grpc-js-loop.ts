@@ -16,23 +16,12 @@ import * as hdr from 'hdr-histogram-js';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import { rawLoopResult } from './raw-loop-result.js';
 
 const DRAIN_TIMEOUT_MS = 5000;
 const CONNECT_TIMEOUT_MS = 5000;
 
-export interface RawLoopResult {
-  /** Responses received. */
-  messages: number;
-  /** First write to the end of the last stream, ms. */
-  elapsedMs: number;
-  /** process.cpuUsage() over the same window (load only, without start-up), µs. */
-  cpuUserUs: number;
-  cpuSystemUs: number;
-  rssBytes: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-}
+export type { RawLoopResult } from './raw-loop-result.js';
 
 type Request = { request_id: string; user_id: string; items: Array<{ sku_id: string; count: number }> };
 type Call = grpc.ClientDuplexStream<Request, unknown>;
@@ -156,18 +145,7 @@ async function main(): Promise<void> {
     endMs = performance.now();
     for (const call of calls) call.cancel();
   }
-  const cpu = process.cpuUsage(startCpu);
-
-  const result: RawLoopResult = {
-    messages,
-    elapsedMs: endMs - startMs,
-    cpuUserUs: cpu.user,
-    cpuSystemUs: cpu.system,
-    rssBytes: process.memoryUsage.rss(),
-    p50Ms: histogram.getValueAtPercentile(50) / 1000,
-    p99Ms: histogram.getValueAtPercentile(99) / 1000,
-    errors: errors + (drained ? 0 : open),
-  };
+  const result = rawLoopResult(messages, endMs - startMs, startCpu, histogram, errors + (drained ? 0 : open));
   for (const client of clients) client.close();
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

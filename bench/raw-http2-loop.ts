@@ -19,7 +19,7 @@ import * as http2 from 'node:http2';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { RawLoopResult } from './raw-grpc-js-loop.js';
+import { rawLoopResult } from './raw-loop-result.js';
 
 const DRAIN_TIMEOUT_MS = 5000;
 const CONNECT_TIMEOUT_MS = 5000;
@@ -187,19 +187,8 @@ async function main(): Promise<void> {
     endMs = performance.now();
     for (const stream of streams) if (!stream.closed) stream.close(http2.constants.NGHTTP2_CANCEL);
   }
-  const cpu = process.cpuUsage(startCpu);
-
-  const result: RawLoopResult = {
-    messages,
-    elapsedMs: endMs - startMs,
-    cpuUserUs: cpu.user,
-    cpuSystemUs: cpu.system,
-    rssBytes: process.memoryUsage.rss(),
-    p50Ms: histogram.getValueAtPercentile(50) / 1000,
-    p99Ms: histogram.getValueAtPercentile(99) / 1000,
-    // Streams that closed with a status other than OK, plus those still open after the drain.
-    errors: failedStreams,
-  };
+  // Streams that closed with a status other than OK, plus those still open after the drain.
+  const result = rawLoopResult(messages, endMs - startMs, startCpu, histogram, failedStreams);
   for (const session of sessions) session.close();
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

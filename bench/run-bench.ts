@@ -12,6 +12,10 @@
  *   raw http2           bench/raw-http2-loop.ts (node:http2 alone, pre-encoded request, no decode)
  *   grpc-bench http2    the CLI with --transport http2 (skipped, with a note, when this build lacks it)
  *
+ * The unary case (id u…, e.g. u1x16w1) calls pb.OrderUnaryService/CreateOrder (bench/order-unary.proto)
+ * instead: S callers each making one call after another, grpc-bench on both transports beside
+ * bench/raw-grpc-js-unary-loop.ts (@grpc/grpc-js's makeUnaryRequest alone); its figures are calls/s.
+ *
  * Every client run is its own process, all measured the same way by GNU time: user + system
  * CPU seconds and peak RSS of the whole process, start-up included. A near-empty run of each
  * side measures its start-up CPU, which is also shown subtracted. The sides alternate within
@@ -80,6 +84,8 @@ type RequestKind = keyof typeof REQUESTS;
 interface BenchCase {
   connections: number;
   streams: number;
+  /** Unary calls (S callers, one call after another) instead of bidi ping-pong streams. */
+  unary?: boolean;
   /** grpc-bench worker threads (`auto`: grpc-bench probes and picks); the raw loops are always one thread. */
   workers: number | 'auto';
   note?: string;
@@ -91,12 +97,13 @@ const ALL_CASES: BenchCase[] = [
   { connections: 4, streams: 64, workers: 1 },
   { connections: 4, streams: 64, workers: 2 },
   { connections: 1, streams: 500, workers: 1, note: 'like ghz -c 500' },
+  { connections: 1, streams: 16, workers: 1, unary: true, note: 'unary calls, like ghz -c 16' },
 ];
 
-const caseId = (c: BenchCase): string => `${c.connections}x${c.streams}w${c.workers}`;
-const caseLabel = (c: BenchCase): string => `${c.connections} conn × ${c.streams} streams`;
+const caseId = (c: BenchCase): string => `${c.unary ? 'u' : ''}${c.connections}x${c.streams}w${c.workers}`;
+const caseLabel = (c: BenchCase): string => `${c.connections} conn × ${c.streams} ${c.unary ? 'unary callers' : 'streams'}`;
 
-type SideId = 'rawGrpcJs' | 'grpcBenchGrpcJs' | 'rawHttp2' | 'grpcBenchHttp2';
+type SideId = 'rawGrpcJs' | 'grpcBenchGrpcJs' | 'rawHttp2' | 'grpcBenchHttp2' | 'rawGrpcJsUnary';
 
 interface Side {
   id: SideId;
@@ -104,14 +111,20 @@ interface Side {
   /** The raw loop's compiled script, or the grpc-bench transport. */
   loop?: string;
   transport?: 'grpc-js' | 'http2';
+  /** Runs only in unary cases (true) or only in bidi ones (false); both when absent. */
+  unary?: boolean;
 }
 
 const SIDES: Side[] = [
-  { id: 'rawGrpcJs', label: 'raw grpc-js', loop: 'raw-grpc-js-loop.js' },
+  { id: 'rawGrpcJs', label: 'raw grpc-js', loop: 'raw-grpc-js-loop.js', unary: false },
   { id: 'grpcBenchGrpcJs', label: 'grpc-bench grpc-js', transport: 'grpc-js' },
-  { id: 'rawHttp2', label: 'raw http2', loop: 'raw-http2-loop.js' },
+  { id: 'rawHttp2', label: 'raw http2', loop: 'raw-http2-loop.js', unary: false },
   { id: 'grpcBenchHttp2', label: 'grpc-bench http2', transport: 'http2' },
+  { id: 'rawGrpcJsUnary', label: 'raw grpc-js unary', loop: 'raw-grpc-js-unary-loop.js', unary: true },
 ];
+
+/** The sides a case runs. */
+const sidesOf = (c: BenchCase, sides: Side[]): Side[] => sides.filter((side) => side.unary === undefined || side.unary === Boolean(c.unary));
 
 interface RatioSpec {
   id: string;
@@ -135,6 +148,9 @@ const RATIOS: RatioSpec[] = [
     judged: (c) => c.connections === 4 && c.streams === 64,
   },
   { id: 'rawHttp2OverRawGrpcJs', label: 'raw http2 / raw grpc-js', numerator: 'rawHttp2', denominator: 'rawGrpcJs' },
+  // Unary cases: calls/s over the raw grpc-js unary loop's.
+  { id: 'grpcBenchGrpcJsOverRawUnary', label: 'gb grpc-js / raw grpc-js unary', numerator: 'grpcBenchGrpcJs', denominator: 'rawGrpcJsUnary' },
+  { id: 'grpcBenchHttp2OverRawUnary', label: 'gb http2 / raw grpc-js unary', numerator: 'grpcBenchHttp2', denominator: 'rawGrpcJsUnary' },
 ];
 
 interface Sample {
@@ -347,7 +363,9 @@ async function runGrpcBench(side: Side, c: BenchCase, round: number, ctx: RunCon
     GRPC_BENCH_BIN, 'run', ctx.address,
     '--insecure',
     // The lean server does not answer server reflection.
-    '--proto', join(ROOT, 'proto', 'order.proto'),
+    ...(c.unary
+      ? ['--proto', join(ROOT, 'bench', 'order-unary.proto'), '--import-paths', join(ROOT, 'proto'), '--call', 'pb.OrderUnaryService/CreateOrder']
+      : ['--proto', join(ROOT, 'proto', 'order.proto')]),
     ...(passTransport ? ['--transport', side.transport!] : []),
     '-c', String(c.streams),
     '--connections', String(c.connections),
@@ -621,6 +639,22 @@ function printAutoResults(autoResults: AutoResult[], results: CaseResult[]): voi
   }
 }
 
+/** The closing note of each unary case: calls/s of each side and grpc-bench's ratios to the raw unary loop. */
+function printUnaryNote(results: CaseResult[]): void {
+  for (const r of results.filter((result) => result.id.startsWith('u'))) {
+    const callsPerSec = (side: SideId): string => `${int(r.medians[side]?.messagesPerSec ?? NaN)} calls/s`;
+    const ratio = (id: string): string => {
+      const paired = r.ratios[id]?.pairedThroughput.median;
+      return paired !== undefined && Number.isFinite(paired) ? `${paired.toFixed(2)}×` : '–';
+    };
+    process.stdout.write(
+      `\nunary (${caseLabel(r)}, median over rounds): grpc-bench http2 ${callsPerSec('grpcBenchHttp2')}, grpc-bench grpc-js ${callsPerSec('grpcBenchGrpcJs')}, ` +
+        `raw grpc-js unary loop ${callsPerSec('rawGrpcJsUnary')}; paired ratios to the raw loop: http2 ${ratio('grpcBenchHttp2OverRawUnary')}, grpc-js ${ratio('grpcBenchGrpcJsOverRawUnary')}; ` +
+        `http2 / grpc-js ${ratio('grpcBenchHttp2OverGrpcBenchGrpcJs')}\n`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const seconds = envNumber('BENCH_SECONDS', 5);
   const rounds = Math.max(1, Math.floor(envNumber('BENCH_ROUNDS', 2)));
@@ -630,11 +664,13 @@ async function main(): Promise<void> {
   const request = (process.env['BENCH_REQUEST'] || 'template') as RequestKind;
   if (!(request in REQUESTS)) throw new Error(`BENCH_REQUEST: expected "template" or "static", got "${request}"`);
   const wanted = process.env['BENCH_CASES']?.split(',').map((s) => s.trim()).filter(Boolean);
-  const cases = wanted?.length
-    ? ALL_CASES.filter((c) => wanted.some((w) => (w.includes('w') ? caseId(c) === w : caseId(c).startsWith(`${w}w`))))
-    : ALL_CASES;
-  if (cases.length === 0) throw new Error(`BENCH_CASES: none of ${wanted?.join(', ')} is one of ${ALL_CASES.map(caseId).join(', ')}`);
   const serverKind = benchServerKind();
+  // The unary twin of the Order method is served by the lean server only.
+  const available = ALL_CASES.filter((c) => !c.unary || serverKind === 'lean');
+  const cases = wanted?.length
+    ? available.filter((c) => wanted.some((w) => (w.includes('w') ? caseId(c) === w : caseId(c).startsWith(`${w}w`))))
+    : available;
+  if (cases.length === 0) throw new Error(`BENCH_CASES: none of ${wanted?.join(', ')} is one of ${available.map(caseId).join(', ')} (${serverKind} server)`);
   const entries = [GRPC_BENCH_BIN, join(DIST_BENCH, BENCH_SERVERS[serverKind]), ...SIDES.filter((s) => s.loop).map((s) => join(DIST_BENCH, s.loop!))];
   for (const entry of entries) {
     if (!existsSync(entry)) throw new Error(`${entry} not found: run "npm run build" first (npm run bench does)`);
@@ -642,7 +678,8 @@ async function main(): Promise<void> {
 
   const hasHttp2 = grpcBenchHasHttp2Transport();
   const http2Note = hasHttp2 ? undefined : 'grpc-bench http2 skipped: this build of grpc-bench has no `--transport http2` (run --help lists no such choice)';
-  const sides = SIDES.filter((s) => hasHttp2 || s.id !== 'grpcBenchHttp2');
+  // Only the sides some chosen case runs (a raw loop's start-up is measured only when it runs).
+  const sides = SIDES.filter((s) => (hasHttp2 || s.id !== 'grpcBenchHttp2') && cases.some((c) => sidesOf(c, [s]).length));
 
   const scratch = mkdtempSync(join(tmpdir(), 'grpc-bench-bench-'));
   const useTime = await detectGnuTime(scratch);
@@ -681,25 +718,26 @@ async function main(): Promise<void> {
     }
     for (const c of cases) {
       const samples: Partial<Record<SideId, Sample[]>> = {};
+      const caseSides = sidesOf(c, sides);
       for (let round = 1; round <= rounds; round++) {
         // Reversed every other round: no side always runs first after a case change or last before the next.
-        const order = round % 2 === 1 ? sides : [...sides].reverse();
+        const order = round % 2 === 1 ? caseSides : [...caseSides].reverse();
         const got = new Map<SideId, Sample>();
         for (const side of order) {
           const sample = await runSide(side, c, round);
           got.set(side.id, sample);
           (samples[side.id] ??= []).push(sample);
         }
-        const figures = sides.map((side) => {
+        const figures = caseSides.map((side) => {
           const s = got.get(side.id)!;
           return `${side.label} ${s.error ? 'ERROR' : int(s.messagesPerSec)}`;
         });
         process.stdout.write(
-          `${caseLabel(c).padEnd(22)} w${c.workers} round ${round} (loadavg ${fixed(got.get(order[0]!.id)!.loadAvgBefore?.[0], 2)}): ${figures.join(' · ')} msg/s\n`,
+          `${caseLabel(c).padEnd(22)} w${c.workers} round ${round} (loadavg ${fixed(got.get(order[0]!.id)!.loadAvgBefore?.[0], 2)}): ${figures.join(' · ')} ${c.unary ? 'calls' : 'msg'}/s\n`,
         );
       }
       const medians: Partial<Record<SideId, SideSummary>> = {};
-      for (const side of sides) medians[side.id] = summarize(samples[side.id]!);
+      for (const side of caseSides) medians[side.id] = summarize(samples[side.id]!);
       results.push({
         id: caseId(c),
         connections: c.connections,
@@ -720,6 +758,7 @@ async function main(): Promise<void> {
 
   printTables(results, ctx, sides, http2Note);
   printAutoResults(autoResults, results);
+  printUnaryNote(results);
   process.stdout.write(`loadavg at start ${loadText(loadAtStart)}, at end ${loadText(loadAtEnd)}\n`);
   const reportsDir = join(ROOT, 'reports');
   mkdirSync(reportsDir, { recursive: true });

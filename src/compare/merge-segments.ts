@@ -95,6 +95,8 @@ export function mergeSegmentReports(parts: ReadonlyArray<SegmentReportFile>): Me
   merged.target = [...new Set(ordered.map((r) => r.target))].join(', ');
   const budgets = ordered.map((r) => r.settings.messages);
   if (budgets.every((m): m is number => m !== undefined)) merged.settings.messages = budgets.reduce((a, b) => a + b, 0);
+  const callBudgets = ordered.map((r) => r.settings.calls);
+  if (callBudgets.every((m): m is number => m !== undefined)) merged.settings.calls = callBudgets.reduce((a, b) => a + b, 0);
   if (missing.length) {
     merged.partial = true;
     merged.partialReason = [missingText, merged.partialReason].filter(Boolean).join('; ');

@@ -51,6 +51,8 @@ export class Http2GrpcStream implements BidiStream, GrpcMessageSink {
   private broken = false;
   private streamError: (Error & { code?: string }) | undefined;
   private finished = false;
+  /** The response side ended (END_STREAM received). */
+  private readEnded = false;
 
   constructor(
     private readonly stream: ClientHttp2Stream,
@@ -170,6 +172,7 @@ export class Http2GrpcStream implements BidiStream, GrpcMessageSink {
   };
 
   private readonly handleEnd = (): void => {
+    this.readEnded = true;
     if (this.status !== undefined) this.finish();
   };
 
@@ -210,7 +213,10 @@ export class Http2GrpcStream implements BidiStream, GrpcMessageSink {
       details = 'stream ended inside a message';
     }
     // The status ends the call; a side still open is closed so the session forgets the stream.
-    if (!this.stream.closed) this.stream.close(constants.NGHTTP2_NO_ERROR);
+    // Both sides ended (a unary call, a drained half-closed stream): the stream is closed by the
+    // protocol already, and a reset would reach the server as a frame on a closed stream, which
+    // Node's server counts as invalid (after 1,000 it ends the session with GOAWAY).
+    if (!this.stream.closed && !(this.readEnded && this.stream.writableEnded)) this.stream.close(constants.NGHTTP2_NO_ERROR);
     this.events.onEnd(statusName(code), details);
   }
 }

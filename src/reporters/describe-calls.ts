@@ -21,11 +21,13 @@ export function callRows(report: Report): Array<[label: string, value: string]> 
   const calls = report.calls;
   if (!calls) return [];
   const l = calls.latencyMs;
+  // A report rebuilt from a run journal counts calls by status but has no per-call latencies.
+  const none = report.notMeasured?.includes('streamStats') ? 'not measured (a run journal does not hold them)' : 'no call ended';
   return [
     ['kind', callKindWords(calls.kind)],
     ['calls', `${count(calls.count)} ended (${count(report.statusCodes['OK'] ?? 0)} OK)`],
     ['calls/sec', rate(calls.perSec)],
-    ['per call', l.count ? `fastest ${ms(l.min)}, average ${ms(l.mean)}, slowest ${ms(l.max)}` : 'no call ended'],
+    ['per call', l.count ? `fastest ${ms(l.min)}, average ${ms(l.mean)}, slowest ${ms(l.max)}` : none],
     ['per call percentiles', l.count ? `P50 ${ms(l.p50)}, P90 ${ms(l.p90)}, P99 ${ms(l.p99)}, P99.9 ${ms(l.p999)}` : '—'],
   ];
 }

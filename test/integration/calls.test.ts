@@ -66,14 +66,18 @@ describe.each(TRANSPORTS)('transport %s', (transport) => {
   };
 
   it('unary: exactly load.calls calls, one request and one response each, list data round-robin with statuses counted per call', async () => {
+    // One connection carries all 2,000: a client that resets streams the server already closed
+    // would be sent away (GOAWAY) after 1,000 of them and reconnect.
     const { report, served } = await run(transport, {
       call: 'calls.CallService/Unary',
       data: [{ id: 'a' }, { id: 'b' }, { id: 'c', fail_code: 9 }, { id: 'd' }],
+      load: { connections: 1, workers: 1 },
     });
     expectCalls(report, served, 'Unary');
+    expect(report.connections.opened).toBe(1);
     expect(report.calls?.kind).toBe('unary');
     expect(report.counts.messagesSent).toBe(CALLS);
-    // Each worker's calls 0…999 pick data[n mod 4]: a quarter fail.
+    // Calls 0…1999 pick data[n mod 4]: a quarter fail.
     expect(report.statusCodes).toEqual({ OK: 1500, FAILED_PRECONDITION: 500 });
     expect(served.failedCalls).toBe(500);
     expect(report.counts.messagesReceived).toBe(1500);

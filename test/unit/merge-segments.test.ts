@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BenchError } from '../../src/errors/bench-error.js';
 import { mergeSegmentReports, type SegmentReportFile } from '../../src/compare/merge-segments.js';
 import type { Report } from '../../src/report/report.js';
-import { mergeHistograms } from '../../src/stats/latency-histogram.js';
+import { createLatencyHistogram, encodeHistogram, mergeHistograms, recordLatencyUs } from '../../src/stats/latency-histogram.js';
 import { summarizeLatency } from '../../src/stats/summarize-latency.js';
 import { latencySpread, syntheticReport } from '../helpers/synthetic-report.js';
 
@@ -17,7 +17,10 @@ function segment(index: number, count: number, centerMs: number, patch: Partial<
     startedAt: `2026-01-01T00:00:0${index}.000Z`,
   });
   report.segment = { index, count };
-  report.settings = { ...report.settings, messages: 150, thresholds: THRESHOLDS };
+  report.settings = { ...report.settings, messages: 150, calls: 8, thresholds: THRESHOLDS };
+  const callLatency = createLatencyHistogram();
+  for (const ms of latencySpread(centerMs * 2, 8)) recordLatencyUs(callLatency, ms * 1000);
+  report.calls = { kind: 'unary', count: 8, perSec: 8, latencyMs: summarizeLatency(callLatency), histogram: encodeHistogram(callLatency) };
   return { file: `seg-${index}.json`, report: { ...report, ...patch } };
 }
 
@@ -42,6 +45,11 @@ describe('mergeSegmentReports', () => {
     expect(report.partial).toBe(false);
     expect(report.counts.messagesSent).toBe(450);
     expect(report.settings.messages).toBe(450);
+    expect(report.settings.calls).toBe(24);
+    // Calls: counted from the merged status codes, their latencies merged losslessly.
+    expect(report.calls?.kind).toBe('unary');
+    expect(report.calls?.count).toBe(Object.values(report.statusCodes).reduce((a, b) => a + b, 0));
+    expect(report.calls?.latencyMs).toEqual(summarizeLatency(mergeHistograms(parts.map((p) => p.report.calls!.histogram))));
     expect(report.settings.streams).toBe(24);
     expect(report.startedAt).toBe('2026-01-01T00:00:01.000Z');
     // The segments started 1 s apart: their 1 s intervals line up by wall-clock time, not by number.
