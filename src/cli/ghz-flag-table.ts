@@ -63,7 +63,7 @@ export const GHZ_FLAG_TABLE = [
   { flag: 'format', short: 'O', type: 'string', default: 'summary', group: 'Reports', describe: "ghz's summary, csv, json, pretty, html, influx-summary, influx-details, prometheus, or a grpc-bench format" },
   { flag: 'name', type: 'string', group: 'Reports', describe: 'Name of the run' },
   { flag: 'tags', type: 'string', group: 'Reports', describe: 'JSON object of string tags, kept in the report' },
-  { flag: 'count-errors', type: 'boolean', group: 'Reports', describe: 'Count failed calls in the latency figures too (they always are here)' },
+  { flag: 'count-errors', type: 'boolean', group: 'Reports', describe: 'Count failed calls in fastest, slowest, the histogram and the latency distribution too (the average always counts them, as in ghz)' },
   { flag: 'config', type: 'string', group: 'Reports', describe: "A ghz config file (JSON, TOML or YAML); its paths are relative to it; flags win over it" },
   { flag: 'exit-zero-on-errors', type: 'boolean', group: 'Reports', describe: "grpc-bench only: exit 0 when calls failed, as ghz does (default: grpc-bench's exit codes)" },
   { flag: 'transport', type: 'string', group: 'Connection and TLS', describe: 'grpc-bench only: grpc-js (default) or http2' },

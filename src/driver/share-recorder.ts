@@ -33,6 +33,7 @@ export type RecordedResult = Pick<
   | 'messagesPerStreamHistogram'
   | 'callSample'
   | 'callLatencyHistogram'
+  | 'okCallLatencyHistogram'
   | 'inFlightAtStop'
 > & { scheduleLagP99Ms: number; refusedStreams: number };
 
@@ -74,6 +75,8 @@ export class ShareRecorder {
   private readonly messagesPerStream = this.recordingHistogram();
   /** Every call that ended with a status: from when it began (see StreamOutcome) to its status, µs. */
   private readonly callLatencyUs = this.recordingHistogram();
+  /** The same for the calls that ended OK: ghz's default latency figures leave failed calls out. */
+  private readonly okCallLatencyUs = this.recordingHistogram();
   private readonly labels = new Map<string, LabelLatencies>();
   private inFlightAtStop = 0;
   private refusedStreams = 0;
@@ -126,6 +129,7 @@ export class ShareRecorder {
     } else {
       const callLatencyUs = (outcome.endedAtMs - outcome.callStartedAtMs) * 1000;
       recordLatencyUs(this.callLatencyUs, callLatencyUs);
+      if (statusName === 'OK') recordLatencyUs(this.okCallLatencyUs, callLatencyUs);
       this.calls.offer({ endedAtEpochMs: performance.timeOrigin + outcome.endedAtMs, durationUs: Math.round(callLatencyUs), status: statusName, error: statusName === 'OK' ? '' : outcome.details });
       this.counters.messagesFailed += unanswered;
       this.statusCodes[statusName] = (this.statusCodes[statusName] ?? 0) + 1;
@@ -196,6 +200,7 @@ export class ShareRecorder {
       callSample: this.calls.sample(),
       messagesPerStreamHistogram: encodeHistogram(this.messagesPerStream),
       callLatencyHistogram: encodeHistogram(this.callLatencyUs),
+      okCallLatencyHistogram: encodeHistogram(this.okCallLatencyUs),
       scheduleLagP99Ms: this.scheduleLagUs.totalCount ? Math.round(this.scheduleLagUs.getValueAtPercentile(99)) / 1000 : 0,
       inFlightAtStop: this.inFlightAtStop,
       refusedStreams: this.refusedStreams,

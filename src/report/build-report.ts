@@ -276,7 +276,13 @@ export function buildReport(input: BuildReportInput): Report {
     latencyBuckets: bucketize(histogram),
     callSample: mergeCallSamples(results.flatMap((r) => (r.callSample ? [r.callSample] : []))),
     statusCodes,
-    calls: callsReport(plan.callKind ?? 'bidi', statusCodes, mergeHistograms(nonEmpty(results.map((r) => r.callLatencyHistogram))), durationMs),
+    calls: callsReport(
+      plan.callKind ?? 'bidi',
+      statusCodes,
+      mergeHistograms(nonEmpty(results.map((r) => r.callLatencyHistogram))),
+      durationMs,
+      mergeHistograms(nonEmpty(results.map((r) => r.okCallLatencyHistogram))),
+    ),
     errorDetails,
     connections: {
       opened: counters.connectionsOpened,

@@ -339,6 +339,8 @@ export interface CallsReport {
   latencyMs: LatencySummaryMs;
   /** The HDR histogram behind latencyMs (µs, compressed base64), so reports merge losslessly. */
   histogram: string;
+  /** The same for the calls that ended OK only (ghz's latency figures without --count-errors); absent in older reports. */
+  okHistogram?: string;
 }
 
 /** One round of an interleaved comparison inside a merged report. */

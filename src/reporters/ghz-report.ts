@@ -1,6 +1,6 @@
 import type { Report } from '../report/report.js';
 import { decodeHistogram, forEachRecordedValue } from '../stats/latency-histogram.js';
-import type { LatencySummaryMs } from '../stats/summarize-latency.js';
+import { summarizeLatency, type LatencySummaryMs } from '../stats/summarize-latency.js';
 
 /**
  * ghz's report, in its field names, order, types and units (its docs' output page and its JSON):
@@ -31,7 +31,7 @@ export interface GhzReport {
   tags?: Record<string, string>;
   grpcBench: {
     tool: Report['tool'];
-    /** ghz's figures above are per call (a stream is one call). */
+    /** Every call that ended with a status, OK or not (ghz's figures above leave failed calls out unless --count-errors). */
     perCallLatencyMs: LatencySummaryMs;
     /** Every response of every stream, from its request (HDR, P50 … P99.9). */
     perMessageLatencyMs: LatencySummaryMs;
@@ -110,8 +110,12 @@ export const DETAILS_POLICY = 'a uniform random sample of the calls that ended (
 export function toGhzReport(report: Report): GhzReport {
   const ghz = report.ghz;
   // Reports from before calls were counted: a call is a stream, its latency the stream's life.
-  const perCall = report.calls?.latencyMs ?? report.streamStats.durationMs;
-  const perCallHistogram = report.calls?.histogram ?? report.auxHistograms.streamDuration;
+  const allCalls = report.calls?.latencyMs ?? report.streamStats.durationMs;
+  const allHistogram = report.calls?.histogram ?? report.auxHistograms.streamDuration;
+  // As ghz: fastest, slowest, histogram and distribution from the OK calls unless --count-errors; the average from all.
+  const okOnly = report.calls?.okHistogram !== undefined && !ghz?.options['count-errors'];
+  const shownHistogram = okOnly ? report.calls!.okHistogram! : allHistogram;
+  const shown = okOnly ? summarizeLatency(decodeHistogram(shownHistogram)) : allCalls;
   const count = report.calls?.count ?? report.counts.streamsCompleted + report.counts.streamsFailed;
   const totalNs = nsFromMs(report.durationMs);
   const endedAtMs = Date.parse(report.startedAt) + report.warmupMs + report.durationMs;
@@ -126,21 +130,21 @@ export function toGhzReport(report: Report): GhzReport {
     options: ghz?.options ?? { call: report.call, host: report.target },
     count,
     total: totalNs,
-    average: nsFromMs(perCall.mean),
-    fastest: nsFromMs(perCall.min),
-    slowest: nsFromMs(perCall.max),
+    average: nsFromMs(allCalls.mean),
+    fastest: nsFromMs(shown.min),
+    slowest: nsFromMs(shown.max),
     rps: totalNs > 0 ? count / (totalNs / 1e9) : 0,
     errorDistribution: Object.fromEntries(Object.entries(report.errorDetails).map(([detail, n]) => [goErrorText(detail), n])),
     statusCodeDistribution: Object.fromEntries(Object.entries(report.statusCodes).map(([status, n]) => [goStatusName(status), n])),
-    latencyDistribution: ghzLatencyDistribution(perCallHistogram),
-    histogram: ghzHistogram(perCallHistogram, perCall.count),
+    latencyDistribution: ghzLatencyDistribution(shownHistogram),
+    histogram: ghzHistogram(shownHistogram, shown.count),
     details: kept.length
       ? kept.map((call) => ({ timestamp: rfc3339Nano(call.endedAtEpochMs), latency: nsFromUs(call.durationUs), error: call.error, status: goStatusName(call.status) }))
       : null,
     ...(ghz?.tags ? { tags: ghz.tags } : {}),
     grpcBench: {
       tool: report.tool,
-      perCallLatencyMs: perCall,
+      perCallLatencyMs: allCalls,
       perMessageLatencyMs: report.latencyMs,
       messagesSent: report.counts.messagesSent,
       messagesReceived: report.counts.messagesReceived,

@@ -251,6 +251,8 @@ export interface WorkerResult {
   callSample?: CallSample;
   /** Per call (stream) that ended with a status: from its start (its first request's due time in the open model) to its status, µs. */
   callLatencyHistogram: string;
+  /** The same, for the calls that ended OK (µs). */
+  okCallLatencyHistogram?: string;
   generator: GeneratorHealth;
   /** Requests still unanswered when the worker stopped (cancelled at the drain timeout). */
   inFlightAtStop: number;

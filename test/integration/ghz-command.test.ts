@@ -278,8 +278,12 @@ describe('grpc-bench ghz: exit codes and bad input', () => {
     expect(honest.code).toBe(7);
     const asGhz = await ghz([...args, '--exit-zero-on-errors']);
     expect(asGhz.code).toBe(0);
-    const report = JSON.parse(asGhz.stdout) as { count: number; statusCodeDistribution: Record<string, number>; errorDistribution: Record<string, number> };
+    const report = JSON.parse(asGhz.stdout) as { count: number; statusCodeDistribution: Record<string, number>; errorDistribution: Record<string, number>; latencyDistribution: unknown; histogram: unknown };
     expect(report.statusCodeDistribution).toEqual({ Unavailable: 8 });
+    // As ghz: no OK call, no latency figures, unless --count-errors.
+    expect(report).toMatchObject({ count: 8, fastest: 0, slowest: 0, latencyDistribution: null, histogram: null });
+    const counted = JSON.parse((await ghz([...args, '--exit-zero-on-errors', '--count-errors'])).stdout) as { histogram: Array<{ count: number }> };
+    expect(counted.histogram.reduce((sum, b) => sum + b.count, 0)).toBe(8);
     expect(Object.keys(report.errorDistribution).every((text) => text.startsWith('rpc error: code = Unavailable desc = '))).toBe(true);
     expect(Object.values(report.errorDistribution).reduce((a, b) => a + b, 0)).toBe(8);
   }, 60_000);
