@@ -45,7 +45,7 @@ export const GHZ_FLAG_TABLE = [
   { flag: 'binary-file', short: 'B', type: 'string', group: 'Request', describe: 'Call data as serialized protobuf from a file' },
   { flag: 'metadata', short: 'm', type: 'string', group: 'Request', describe: 'Call metadata as a JSON object; values may hold templates' },
   { flag: 'metadata-file', short: 'M', type: 'string', group: 'Request', describe: 'Call metadata from a JSON file' },
-  { flag: 'reflect-metadata', type: 'string', group: 'Request', describe: 'Metadata (JSON object) for the server reflection request only' },
+
   { flag: 'disable-template-functions', type: 'boolean', group: 'Request', describe: 'Refuse template functions (newUUID, randomString, randomInt) in data and metadata' },
   { flag: 'disable-template-data', type: 'boolean', group: 'Request', describe: 'Send data and metadata as written, without rendering templates' },
   { flag: 'insecure', type: 'boolean', group: 'Connection and TLS', describe: 'Plaintext; TLS files given with it are ignored, as in ghz' },
@@ -54,11 +54,11 @@ export const GHZ_FLAG_TABLE = [
   { flag: 'key', type: 'string', group: 'Connection and TLS', describe: 'Private key file (PEM) of --cert' },
   { flag: 'cname', type: 'string', group: 'Connection and TLS', describe: 'Name the server certificate must carry, instead of the host' },
   { flag: 'skipTLS', type: 'boolean', group: 'Connection and TLS', describe: "Do not verify the server's certificate chain and host name" },
-  { flag: 'authority', type: 'string', group: 'Connection and TLS', describe: 'The :authority pseudo-header (with --insecure)' },
+  { flag: 'authority', type: 'string', group: 'Connection and TLS', describe: 'The :authority pseudo-header instead of host:port (authority)' },
   { flag: 'connect-timeout', type: 'string', default: '10s', group: 'Connection and TLS', describe: 'How long to wait for the first connection' },
-  { flag: 'keepalive', type: 'string', group: 'Connection and TLS', describe: 'HTTP/2 keepalive ping interval, e.g. 30s' },
+  { flag: 'keepalive', type: 'string', group: 'Connection and TLS', describe: 'An HTTP/2 PING on each connection every this long, e.g. 30s (keepalive)' },
   { flag: 'max-recv-message-size', type: 'string', group: 'Connection and TLS', describe: 'Largest response message accepted, bytes or e.g. 42MB (ghz default: 2 GiB − 1)' },
-  { flag: 'max-send-message-size', type: 'string', group: 'Connection and TLS', describe: 'Largest request message sent, bytes or e.g. 42MB; a larger request is refused before any load' },
+
   { flag: 'output', short: 'o', type: 'string', group: 'Reports', describe: 'Write the report to this file instead of stdout' },
   { flag: 'format', short: 'O', type: 'string', default: 'summary', group: 'Reports', describe: "ghz's summary, csv, json, pretty, html, influx-summary, influx-details, prometheus, or a grpc-bench format" },
   { flag: 'name', type: 'string', group: 'Reports', describe: 'Name of the run' },
@@ -82,6 +82,8 @@ export const GHZ_FLAG_TABLE = [
   { flag: 'enable-compression', short: 'e', type: 'boolean', group: 'Accepted, no effect here', describe: 'gzip requests: not done; a warning says so' },
   { flag: 'lb-strategy', type: 'string', group: 'Accepted, no effect here', describe: 'Client load balancing: not done (one address); a warning says so' },
   { flag: 'debug', type: 'string', group: 'Accepted, no effect here', describe: "ghz's debug log file: not written; a warning says so" },
+  { flag: 'reflect-metadata', type: 'string', group: 'Accepted, no effect here', describe: 'Metadata for the reflection request: not sent; a warning says so' },
+  { flag: 'max-send-message-size', type: 'string', group: 'Accepted, no effect here', describe: 'Largest request sent: not limited; a warning says so' },
 ] as const satisfies readonly GhzFlagSpec[];
 
 type Entry = (typeof GHZ_FLAG_TABLE)[number];

@@ -204,8 +204,6 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
     ['enable-compression', 'requests are not compressed'],
     ['lb-strategy', 'one address, no client load balancing'],
     ['debug', 'no debug log is written'],
-    ['authority', 'the :authority is the target (or --cname)'],
-    ['keepalive', 'no keepalive pings are sent'],
     ['reflect-metadata', 'the reflection request carries no metadata'],
     ['max-send-message-size', 'requests are not limited in size'],
   ] as const) {
@@ -230,6 +228,8 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
       insecure,
       ...(o.transport === undefined ? {} : { transport: String(o.transport) as 'grpc-js' | 'http2' }),
       ...(tls ? { tls } : {}),
+      ...(o.authority ? { authority: String(o.authority) } : {}),
+      ...(durationText('keepalive', o.keepalive) === undefined ? {} : { keepalive: String(o.keepalive) }),
       maxReceiveMessageSize: o['max-recv-message-size'] === undefined ? 2 ** 31 - 1 : String(o['max-recv-message-size']),
       ...(metadata ? { metadata } : {}),
       ...(data === undefined ? {} : { data: data as Record<string, unknown> }),

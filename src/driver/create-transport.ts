@@ -19,6 +19,8 @@ export function createTransport(kind: TransportKind | undefined, options: Transp
     ...(tls === undefined ? {} : { tls: http2TlsFrom(tls) }),
     metadata: options.metadata,
     maxReceiveMessageBytes: options.maxReceiveMessageBytes,
+    ...(options.authority === undefined ? {} : { authority: options.authority }),
+    ...(options.keepaliveMs === undefined ? {} : { keepaliveMs: options.keepaliveMs }),
     method: options.method,
     ...(options.correlateBy === undefined ? {} : { correlateBy: options.correlateBy }),
     ...(options.splitField === undefined ? {} : { splitField: options.splitField }),

@@ -29,6 +29,10 @@ export interface Http2TransportOptions {
    * pre-encoded bytes. Without it each distinct message object is encoded in full.
    */
   requestTemplate?: CompiledMessage;
+  /** The :authority pseudo-header instead of the target's host:port (a TLS server name wins). */
+  authority?: string;
+  /** An HTTP/2 PING every this many ms on each session. */
+  keepaliveMs?: number;
 }
 
 const LEGAL_KEY = /^[0-9a-z_.-]+$/;
@@ -75,6 +79,8 @@ interface Shared {
   connectionMetadata: Record<string, string>;
   fixedHeaders: http2.OutgoingHttpHeaders;
   context: Http2CallContext;
+  /** A PING every this many ms on each session; absent: none. */
+  keepaliveMs?: number;
 }
 
 interface Waiter {
@@ -140,7 +146,10 @@ class Http2Connection implements Connection {
     session.on('goaway', (errorCode: number) => {
       lose(`the server sent GOAWAY (error code ${errorCode})`);
     });
+    const pings = this.shared.keepaliveMs === undefined ? undefined : setInterval(() => session.ping(() => undefined), this.shared.keepaliveMs);
+    pings?.unref();
     session.on('close', () => {
+      if (pings) clearInterval(pings);
       this.sessions.delete(session);
       if (isCurrent() && !this.ready) this.settle(this.failure ?? new Error(`connection to ${this.shared.url} closed before it was ready`));
       lose('the connection closed');
@@ -220,7 +229,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
   const address = authorityOf(options.target);
   const scheme = options.insecure ? 'http' : 'https';
   const tls = options.tls ?? {};
-  const authority = (!options.insecure && tls.authority) || address;
+  const authority = (!options.insecure && tls.authority) || options.authority || address;
   const connectOptions = http2ConnectOptions(options.insecure, tls);
   const needFields = options.correlateBy !== undefined || options.splitField !== undefined;
   const connectionMetadata = metadataHeaders(options.metadata);
@@ -240,6 +249,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
     headers: { ...connectionMetadata, ...fixedHeaders },
     connectionMetadata,
     fixedHeaders,
+    ...(options.keepaliveMs === undefined ? {} : { keepaliveMs: options.keepaliveMs }),
     context: {
       frame: createFramer(options.method, options.requestTemplate),
       reader: needFields ? createResponseFieldReader(options.method, options.correlateBy, options.splitField) : undefined,

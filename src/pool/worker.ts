@@ -40,6 +40,8 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       ...(task.call.tls ? { tls: task.call.tls } : {}),
       metadata: task.call.metadata,
       maxReceiveMessageBytes: task.call.maxReceiveMessageBytes,
+      ...(task.call.authority === undefined ? {} : { authority: task.call.authority }),
+      ...(task.call.keepaliveMs === undefined ? {} : { keepaliveMs: task.call.keepaliveMs }),
       method,
       ...(task.stream.correlateBy === undefined ? {} : { correlateBy: task.stream.correlateBy }),
       ...(task.call.split?.field ? { splitField: task.call.split.field } : {}),

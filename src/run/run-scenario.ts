@@ -127,6 +127,8 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
       data: requestData,
       ...(kind === undefined ? {} : { kind }),
       maxReceiveMessageBytes: plan.maxReceiveMessageBytes,
+      ...(scenario.authority === undefined ? {} : { authority: scenario.authority }),
+      ...(scenario.keepalive === undefined ? {} : { keepaliveMs: scenario.keepalive }),
       ...splitSettings(plan),
     };
     const tasksOf = (planned: RunPlan): TaskWithoutPort[] => planned.shares.map((share) => ({

@@ -220,6 +220,10 @@ export const scenarioSchema = z
     insecure: z.boolean().default(false),
     /** The wire implementation: grpc-js (the reference behaviour) or node:http2 directly (less CPU per message). */
     transport: z.enum(['grpc-js', 'http2']).default('grpc-js'),
+    /** The :authority pseudo-header instead of the target's host:port (ghz's --authority); a TLS serverName still wins for TLS. */
+    authority: z.string().min(1).optional(),
+    /** HTTP/2 PING every this long on each connection, to keep it alive (ghz's --keepalive); none by default. */
+    keepalive: positiveDuration.optional(),
     /** The largest response message accepted (bytes, or "16MiB"); a larger one ends its stream RESOURCE_EXHAUSTED. Default gRPC's 4 MiB. */
     maxReceiveMessageSize: messageSize.default(DEFAULT_MAX_RECEIVE_MESSAGE_BYTES),
     /** TLS files (PEM), relative to the scenario file, and the name the server certificate must carry. */

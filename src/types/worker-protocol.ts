@@ -35,6 +35,10 @@ export interface CallSettings {
   split?: SplitSettings;
   /** A response message larger than this ends its stream RESOURCE_EXHAUSTED, bytes. */
   maxReceiveMessageBytes: number;
+  /** The :authority pseudo-header instead of the target's host:port. */
+  authority?: string;
+  /** An HTTP/2 PING on each connection every this many ms; absent: none. */
+  keepaliveMs?: number;
 }
 
 /** TLS settings as PEM text (files already read), so they cross to workers as plain data. */

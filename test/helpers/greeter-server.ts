@@ -13,6 +13,8 @@ export interface GreeterCounts {
   names: string[];
   /** Each call's metadata, as the server got it (first value per key). */
   metadata: Array<Record<string, string>>;
+  /** Each call's :authority. */
+  authorities: string[];
   /** The most calls in progress at once. */
   peakInFlight: number;
   connectionsSeen: number;
@@ -36,11 +38,12 @@ interface HelloRequest {
 export async function startGreeterServer(): Promise<GreeterServerHandle> {
   const packageDefinition = loadSync(GREETER_PROTO_PATH, { keepCase: true });
   const greeter = (grpc.loadPackageDefinition(packageDefinition)['helloworld'] as Record<string, { service: grpc.ServiceDefinition }>)['Greeter']!;
-  const counts: GreeterCounts = { calls: {}, names: [], metadata: [], peakInFlight: 0, connectionsSeen: 0 };
+  const counts: GreeterCounts = { calls: {}, names: [], metadata: [], authorities: [], peakInFlight: 0, connectionsSeen: 0 };
   const peers = new Set<string>();
   let inFlight = 0;
-  const begin = (method: string, call: { metadata: grpc.Metadata; getPeer(): string }): (() => void) => {
+  const begin = (method: string, call: { metadata: grpc.Metadata; getPeer(): string; getHost(): string }): (() => void) => {
     counts.calls[method] = (counts.calls[method] ?? 0) + 1;
+    counts.authorities.push(call.getHost());
     counts.metadata.push(Object.fromEntries(Object.entries(call.metadata.getMap()).map(([key, value]) => [key, String(value)])));
     peers.add(call.getPeer());
     counts.connectionsSeen = peers.size;
@@ -99,7 +102,7 @@ export async function startGreeterServer(): Promise<GreeterServerHandle> {
   );
   return {
     address: `127.0.0.1:${port}`,
-    counts: () => ({ ...counts, calls: { ...counts.calls }, names: [...counts.names], metadata: [...counts.metadata] }),
+    counts: () => ({ ...counts, calls: { ...counts.calls }, names: [...counts.names], metadata: [...counts.metadata], authorities: [...counts.authorities] }),
     close: () => server.forceShutdown(),
   };
 }

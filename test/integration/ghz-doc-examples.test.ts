@@ -114,4 +114,13 @@ describe("ghz's documented command lines, unchanged, against a greeter", () => {
     expect(code).toBe(0);
     expect(counts.calls).toEqual({ SayHello: 60 });
   });
+
+  it('--authority sets :authority on both transports; --keepalive pings without breaking the run', async () => {
+    for (const transport of ['grpc-js', 'http2']) {
+      const { code, counts } = await example(['--insecure', '--proto', './greeter.proto', ...SAY_HELLO, '-d', '{"name":"Joe"}', '-n', '20', '-c', '2', '--authority', 'greeter.example', '--keepalive', '1s', '--transport', transport, '0.0.0.0:50051']);
+      server?.close();
+      expect([transport, code]).toEqual([transport, 0]);
+      expect(new Set(counts.authorities)).toEqual(new Set(['greeter.example']));
+    }
+  });
 });
