@@ -46,6 +46,7 @@ export const GHZ_FLAG_TABLE = [
   { flag: 'metadata', short: 'm', type: 'string', group: 'Request', describe: 'Call metadata as a JSON object; values may hold templates' },
   { flag: 'metadata-file', short: 'M', type: 'string', group: 'Request', describe: 'Call metadata from a JSON file' },
 
+  { flag: 'reflect-metadata', type: 'string', group: 'Request', describe: 'Metadata (JSON object) sent with the server reflection requests only (reflectionMetadata)' },
   { flag: 'disable-template-functions', type: 'boolean', group: 'Request', describe: 'Refuse template functions (newUUID, randomString, randomInt) in data and metadata' },
   { flag: 'disable-template-data', type: 'boolean', group: 'Request', describe: 'Send data and metadata as written, without rendering templates' },
   { flag: 'insecure', type: 'boolean', group: 'Connection and TLS', describe: 'Plaintext; TLS files given with it are ignored, as in ghz' },
@@ -82,7 +83,6 @@ export const GHZ_FLAG_TABLE = [
   { flag: 'enable-compression', short: 'e', type: 'boolean', group: 'Accepted, no effect here', describe: 'gzip requests: not done; a warning says so' },
   { flag: 'lb-strategy', type: 'string', group: 'Accepted, no effect here', describe: 'Client load balancing: not done (one address); a warning says so' },
   { flag: 'debug', type: 'string', group: 'Accepted, no effect here', describe: "ghz's debug log file: not written; a warning says so" },
-  { flag: 'reflect-metadata', type: 'string', group: 'Accepted, no effect here', describe: 'Metadata for the reflection request: not sent; a warning says so' },
   { flag: 'max-send-message-size', type: 'string', group: 'Accepted, no effect here', describe: 'Largest request sent: not limited; a warning says so' },
 ] as const satisfies readonly GhzFlagSpec[];
 

@@ -204,7 +204,6 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
     ['enable-compression', 'requests are not compressed'],
     ['lb-strategy', 'one address, no client load balancing'],
     ['debug', 'no debug log is written'],
-    ['reflect-metadata', 'the reflection request carries no metadata'],
     ['max-send-message-size', 'requests are not limited in size'],
   ] as const) {
     if (o[flag] !== undefined && o[flag] !== false && o[flag] !== '') warnings.push(`--${flag}: not applied by grpc-bench (${what})`);
@@ -229,6 +228,7 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
       ...(o.transport === undefined ? {} : { transport: String(o.transport) as 'grpc-js' | 'http2' }),
       ...(tls ? { tls } : {}),
       ...(o.authority ? { authority: String(o.authority) } : {}),
+      ...(o['reflect-metadata'] === undefined ? {} : { reflectionMetadata: stringMap('reflect-metadata', o['reflect-metadata'], true) }),
       ...(durationText('keepalive', o.keepalive) === undefined ? {} : { keepalive: String(o.keepalive) }),
       maxReceiveMessageSize: o['max-recv-message-size'] === undefined ? 2 ** 31 - 1 : String(o['max-recv-message-size']),
       ...(metadata ? { metadata } : {}),

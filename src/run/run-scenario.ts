@@ -94,7 +94,7 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
     if (!checked.data) {
       // No proto and a real target: the target describes the method itself.
       const reflected = await unlessAborted(
-        reflectBidiMethod({ target, security, call, timeoutMs: connectTimeoutMs }),
+        reflectBidiMethod({ target, security, call, timeoutMs: connectTimeoutMs, metadata: scenario.reflectionMetadata }),
         options.signal,
         interruptedWhile(`asking target ${target} for ${call} by server reflection`),
       );

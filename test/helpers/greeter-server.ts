@@ -15,6 +15,8 @@ export interface GreeterCounts {
   metadata: Array<Record<string, string>>;
   /** Each call's :authority. */
   authorities: string[];
+  /** The metadata of each server reflection call (first value per key). */
+  reflectionMetadata: Array<Record<string, string>>;
   /** The most calls in progress at once. */
   peakInFlight: number;
   connectionsSeen: number;
@@ -38,13 +40,25 @@ interface HelloRequest {
 export async function startGreeterServer(): Promise<GreeterServerHandle> {
   const packageDefinition = loadSync(GREETER_PROTO_PATH, { keepCase: true });
   const greeter = (grpc.loadPackageDefinition(packageDefinition)['helloworld'] as Record<string, { service: grpc.ServiceDefinition }>)['Greeter']!;
-  const counts: GreeterCounts = { calls: {}, names: [], metadata: [], authorities: [], peakInFlight: 0, connectionsSeen: 0 };
+  const counts: GreeterCounts = { calls: {}, names: [], metadata: [], authorities: [], reflectionMetadata: [], peakInFlight: 0, connectionsSeen: 0 };
+  const firstValues = (metadata: grpc.Metadata): Record<string, string> => Object.fromEntries(Object.entries(metadata.getMap()).map(([key, value]) => [key, String(value)]));
+  // Reflection calls are served by @grpc/reflection: their metadata is read on the way in.
+  const watchReflection: grpc.ServerInterceptor = (method, call) =>
+    new grpc.ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, pass) => {
+            if (method.path.includes('ServerReflection')) counts.reflectionMetadata.push(firstValues(metadata));
+            pass(metadata);
+          },
+        }),
+    });
   const peers = new Set<string>();
   let inFlight = 0;
   const begin = (method: string, call: { metadata: grpc.Metadata; getPeer(): string; getHost(): string }): (() => void) => {
     counts.calls[method] = (counts.calls[method] ?? 0) + 1;
     counts.authorities.push(call.getHost());
-    counts.metadata.push(Object.fromEntries(Object.entries(call.metadata.getMap()).map(([key, value]) => [key, String(value)])));
+    counts.metadata.push(firstValues(call.metadata));
     peers.add(call.getPeer());
     counts.connectionsSeen = peers.size;
     inFlight++;
@@ -55,7 +69,7 @@ export async function startGreeterServer(): Promise<GreeterServerHandle> {
       done = true;
     };
   };
-  const server = new grpc.Server();
+  const server = new grpc.Server({ interceptors: [watchReflection] });
   server.addService(greeter.service, {
     SayHello: (call: grpc.ServerUnaryCall<HelloRequest, object>, callback: grpc.sendUnaryData<object>) => {
       const end = begin('SayHello', call);
@@ -102,7 +116,7 @@ export async function startGreeterServer(): Promise<GreeterServerHandle> {
   );
   return {
     address: `127.0.0.1:${port}`,
-    counts: () => ({ ...counts, calls: { ...counts.calls }, names: [...counts.names], metadata: [...counts.metadata], authorities: [...counts.authorities] }),
+    counts: () => ({ ...counts, calls: { ...counts.calls }, names: [...counts.names], metadata: [...counts.metadata], authorities: [...counts.authorities], reflectionMetadata: [...counts.reflectionMetadata] }),
     close: () => server.forceShutdown(),
   };
 }

@@ -45,10 +45,13 @@ describe("ghz's documented command lines, unchanged, against a greeter", () => {
     expect(report).toMatchObject({ count: 200, statusCodeDistribution: { OK: 200 } });
   });
 
-  it('server reflection (no --proto)', async () => {
-    const { code, counts } = await example(['--insecure', ...SAY_HELLO, '-d', '{"name":"Joe"}', '0.0.0.0:50051']);
+  it('server reflection (no --proto), with --reflect-metadata sent on the reflection calls only', async () => {
+    const { code, counts } = await example(['--insecure', ...SAY_HELLO, '-d', '{"name":"Joe"}', '--reflect-metadata', '{"x-reflect":"yes"}', '0.0.0.0:50051']);
     expect(code).toBe(0);
     expect(counts.calls).toEqual({ SayHello: 200 });
+    expect(counts.reflectionMetadata.length).toBeGreaterThan(0);
+    for (const metadata of counts.reflectionMetadata) expect(metadata).toMatchObject({ 'x-reflect': 'yes' });
+    for (const metadata of counts.metadata) expect(metadata).not.toHaveProperty('x-reflect');
   });
 
   it('metadata using template variables: a request number per call and the time in seconds', async () => {
