@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BenchError } from '../errors/bench-error.js';
 import type { DeepPartial } from '../scenario/load-scenario.js';
@@ -11,7 +10,9 @@ import { ghzFormat } from './ghz-formats.js';
 import { ghzOptionsEcho } from './ghz-options-echo.js';
 import type { GhzOptions } from './ghz-flag-table.js';
 import { ghzScheduleToStages, mergeStages, type GhzSchedule } from './ghz-schedules.js';
-import { parseJsonFlag } from './parse-json-flag.js';
+import { requestData, requestMetadata, stringMap, type GhzInput } from './ghz-call-data.js';
+
+export type { GhzInput } from './ghz-call-data.js';
 
 /** What `grpc-bench ghz` runs: the scenario overrides and what only the front-end needs. */
 export interface GhzPlan {
@@ -59,48 +60,6 @@ function durationText(flag: string, value: unknown): string | undefined {
   return ms === 0 ? undefined : text;
 }
 
-/** A JSON value given as text (a flag) or already parsed (a config file). */
-function jsonValue(flag: string, value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch (error) {
-    throw new BenchError('USAGE', `--${flag}: not valid JSON (${(error as Error).message}), got ${showValue(value.slice(0, 60))}`);
-  }
-}
-
-function stringMap(flag: string, value: unknown, secret: boolean): Record<string, string> {
-  const object = typeof value === 'string' ? parseJsonFlag(`--${flag}`, value, secret) : value;
-  if (object === null || typeof object !== 'object' || Array.isArray(object)) throw new BenchError('USAGE', `--${flag}: expected a JSON object of strings`);
-  for (const [key, item] of Object.entries(object)) {
-    if (typeof item !== 'string') throw new BenchError('USAGE', `--${flag}: ${key}: expected a string value${secret ? '' : `, got ${showValue(item)}`}`);
-  }
-  return object as Record<string, string>;
-}
-
-function readJsonFile(flag: string, file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new BenchError('USAGE', `--${flag}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
-export interface GhzInput {
-  cwd: string;
-  /** Standard input, read once when `-d @` or `-b` asks for it. */
-  readStdin: () => Buffer;
-}
-
-/** Request data: -d (or '@' for stdin), else -D, else the config's object; ghz's one-element array is its element. */
-function requestData(options: GhzOptions, input: GhzInput): unknown {
-  const data = options.data;
-  if (data === '@') return jsonValue('data', input.readStdin().toString('utf8'));
-  if (data !== undefined) return jsonValue('data', data);
-  if (options['data-file'] !== undefined) return jsonValue('data-file', readJsonFile('data-file', resolve(input.cwd, String(options['data-file']))));
-  return undefined;
-}
-
 const TLS_FLAGS = ['cacert', 'cert', 'key', 'cname', 'skipTLS'] as const;
 
 /**
@@ -123,10 +82,8 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
   if (data !== undefined && templates) data = translateGhzTemplates(data, names, 'data', functions);
   const messagesInData = Array.isArray(data) ? data.length : 1;
 
-  let metadata: Record<string, string> | undefined;
-  if (o.metadata !== undefined) metadata = stringMap('metadata', o.metadata, true);
-  else if (o['metadata-file'] !== undefined) metadata = stringMap('metadata-file', readJsonFile('metadata-file', resolve(input.cwd, String(o['metadata-file']))), true);
-  const givenMetadata = metadata;
+  const givenMetadata = requestMetadata(o, input.cwd);
+  let metadata = givenMetadata;
   if (metadata && templates) metadata = translateGhzTemplates(metadata, names, 'metadata', functions);
 
   // Messages per call: ghz sends the data array once, or --stream-call-count messages; with only --stream-call-duration it is open.
