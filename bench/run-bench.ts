@@ -220,6 +220,7 @@ interface CaseResult {
   id: string;
   connections: number;
   streams: number;
+  unary?: boolean;
   workers: number | 'auto';
   note?: string;
   samples: Partial<Record<SideId, Sample[]>>;
@@ -641,7 +642,7 @@ function printAutoResults(autoResults: AutoResult[], results: CaseResult[]): voi
 
 /** The closing note of each unary case: calls/s of each side and grpc-bench's ratios to the raw unary loop. */
 function printUnaryNote(results: CaseResult[]): void {
-  for (const r of results.filter((result) => result.id.startsWith('u'))) {
+  for (const r of results.filter((result) => result.unary)) {
     const callsPerSec = (side: SideId): string => `${int(r.medians[side]?.messagesPerSec ?? NaN)} calls/s`;
     const ratio = (id: string): string => {
       const paired = r.ratios[id]?.pairedThroughput.median;
@@ -742,6 +743,7 @@ async function main(): Promise<void> {
         id: caseId(c),
         connections: c.connections,
         streams: c.streams,
+        ...(c.unary ? { unary: true } : {}),
         workers: c.workers,
         ...(c.note === undefined ? {} : { note: c.note }),
         samples,

@@ -113,6 +113,73 @@ class GrpcJsStream implements BidiStream {
 
 function noop(): void {}
 
+type ChannelCall = ReturnType<grpc.ChannelInterface['createCall']>;
+
+/**
+ * A unary or server-streaming call on grpc-js: its one request goes out with the half-close, on a
+ * call made straight on the client's channel (what grpc-js's own unary call sits on) — no Node
+ * stream object per call, and no cardinality check, so that both transports count the same
+ * statuses whatever the server sends. Responses are read as raw bytes, as the deserializer reads them.
+ */
+class GrpcJsOneRequestCall implements BidiStream, grpc.InterceptingListener {
+  private readonly call: ChannelCall;
+  private headerLabel: string | undefined;
+  private ended = false;
+
+  constructor(
+    channel: grpc.ChannelInterface,
+    path: string,
+    metadata: grpc.Metadata,
+    private readonly events: StreamEvents,
+    private readonly serialize: (message: Record<string, unknown>) => Buffer,
+    private readonly deserialize: (bytes: Buffer) => ResponseFields,
+    private readonly split: { field?: string; header?: string },
+  ) {
+    this.call = channel.createCall(path, Infinity, null, null, null);
+    // The channel's call stack may keep the metadata object: each call gets its own.
+    this.call.start(metadata.clone(), this);
+    this.call.startRead();
+  }
+
+  onReceiveMetadata(metadata: grpc.Metadata): void {
+    if (this.split.header === undefined) return;
+    const values = metadata.get(this.split.header);
+    this.headerLabel = values.length ? String(values[0]) : '(none)';
+  }
+
+  onReceiveMessage(bytes: Buffer): void {
+    const response = this.deserialize(bytes);
+    this.events.onResponse(response.key, this.split.field === undefined ? this.headerLabel : response.label);
+    this.call.startRead();
+  }
+
+  onReceiveStatus(status: grpc.StatusObject): void {
+    if (this.ended) return;
+    this.ended = true;
+    const name = statusName(status.code);
+    this.events.onEnd(name, uniformRefusalDetails(name, status.details ?? ''));
+  }
+
+  /** The call's one request goes out with the half-close (sendLast); a plain send is not expected. */
+  send(message: Record<string, unknown>): boolean {
+    this.call.sendMessageWithContext({}, this.serialize(message));
+    return true;
+  }
+
+  sendLast(message: Record<string, unknown>): void {
+    this.call.sendMessageWithContext({}, this.serialize(message));
+    this.call.halfClose();
+  }
+
+  halfClose(): void {
+    this.call.halfClose();
+  }
+
+  cancel(): void {
+    this.call.cancelWithStatus(grpc.status.CANCELLED, 'Cancelled on client');
+  }
+}
+
 /** A "-bin" value is given in base64 and sent as its bytes. */
 function metadataValue(key: string, value: string): string | Buffer {
   return isBinaryKey(key.toLowerCase()) ? binaryValueBytes(value) : value;
@@ -171,8 +238,12 @@ class GrpcJsConnection implements Connection {
       streamMetadata = this.metadata.clone();
       for (const [key, value] of Object.entries(metadata)) streamMetadata.set(key, metadataValue(key, value));
     }
-    const call = this.client.makeBidiStreamRequest(path, this.serialize, this.deserialize, streamMetadata, {});
     const split = { ...(this.options.splitField ? { field: this.options.splitField } : {}), ...(this.options.splitHeader ? { header: this.options.splitHeader } : {}) };
+    const { kind } = this.options.method;
+    if (kind === 'unary' || kind === 'serverStreaming') {
+      return new GrpcJsOneRequestCall(this.client.getChannel(), path, streamMetadata, events, this.serialize, this.deserialize, split);
+    }
+    const call = this.client.makeBidiStreamRequest(path, this.serialize, this.deserialize, streamMetadata, {});
     return new GrpcJsStream(call, events, split);
   }
 

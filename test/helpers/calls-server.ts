@@ -8,6 +8,7 @@ export interface CallRequest {
   id: string;
   replies: number;
   fail_code: number;
+  delay_ms: number;
 }
 
 /** What the server saw, its own truth to check client figures against. */
@@ -35,7 +36,8 @@ export interface CallsServerHandle {
 
 /**
  * calls.CallService on 127.0.0.1:0, one method of each kind. Unary answers its request; Upload
- * answers once after the client's half-close with the number of requests it got; Watch sends
+ * answers once after the client's half-close with the number of requests it got (Unary `delay_ms`
+ * late when asked); Watch sends
  * `replies` (default 3) replies; Chat answers each request. A request with `fail_code` ends its
  * call with that status (Upload and Chat at the half-close).
  */
@@ -76,10 +78,16 @@ export async function startCallsServer(): Promise<CallsServerHandle> {
       begin('Unary', call.getPeer());
       counts.requests++;
       const code = call.request.fail_code;
-      end(code);
-      if (code) return callback(failure(code));
-      counts.replies++;
-      callback(null, { id: call.request.id, received: 1 });
+      const answer = (): void => {
+        // A call the client gave up on while it waited gets no reply.
+        if (call.cancelled) return end(1);
+        end(code);
+        if (code) return callback(failure(code));
+        counts.replies++;
+        callback(null, { id: call.request.id, received: 1 });
+      };
+      if (call.request.delay_ms > 0) setTimeout(answer, call.request.delay_ms);
+      else answer();
     },
     Upload: (call: grpc.ServerReadableStream<CallRequest, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       begin('Upload', call.getPeer());

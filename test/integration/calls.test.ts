@@ -25,13 +25,13 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** Runs against a fresh count: returns the report and what the server saw during this run alone. */
-async function run(transport: TransportName, overrides: DeepPartial<ScenarioInput>): Promise<{ report: Report; served: CallsServerCounts }> {
+async function run(transport: TransportName, overrides: DeepPartial<ScenarioInput>, drainTimeoutMs?: number): Promise<{ report: Report; served: CallsServerCounts }> {
   server.resetPeak();
   const before = server.counts();
   const scenario = loadScenario({
     overrides: { name: `calls-${transport}`, target: server.address, insecure: true, transport, proto: CALLS_PROTO_PATH, ...overrides, load: { streams: STREAMS, connections: 2, workers: 2, calls: CALLS, ...overrides.load } },
   });
-  const { report, partialCode } = await runScenario(scenario, { snapshotIntervalMs: 250 });
+  const { report, partialCode } = await runScenario(scenario, { snapshotIntervalMs: 250, ...(drainTimeoutMs === undefined ? {} : { drainTimeoutMs }) });
   expect(partialCode).toBeUndefined();
   const after = server.counts();
   const served: CallsServerCounts = {
@@ -120,6 +120,20 @@ describe.each(TRANSPORTS)('transport %s', (transport) => {
     expect(report.counts.messagesReceived).toBe(2 * CALLS);
     expect(report.statusCodes).toEqual({ OK: CALLS });
     record('bidi', { statusCodes: report.statusCodes, counts: report.counts });
+  });
+
+  it('unary calls past stream.timeout end DEADLINE_EXCEEDED; calls still out at the drain timeout are cancelled', async () => {
+    const late = await run(transport, { call: 'calls.CallService/Unary', data: { id: 't', delay_ms: 400 }, stream: { timeout: '50ms' }, load: { calls: 6, streams: 3, connections: 1, workers: 1 } });
+    expect(late.report.statusCodes).toEqual({ DEADLINE_EXCEEDED: 6 });
+    expect(late.report.counts).toMatchObject({ streamsOpened: 6, streamsFailed: 6, messagesSent: 6, messagesFailed: 6, messagesReceived: 0 });
+    const stuck = await run(
+      transport,
+      { call: 'calls.CallService/Unary', data: { id: 's', delay_ms: 5000 }, load: { calls: undefined, duration: '300ms', streams: 3, connections: 1, workers: 1 } },
+      200,
+    );
+    expect(stuck.report.counts).toMatchObject({ streamsOpened: 3, streamsCancelled: 3, inFlightAtStop: 3, messagesSent: 3 });
+    expect(stuck.report.calls?.count).toBe(0);
+    record('deadlines', { late: [late.report.statusCodes, late.report.errorDetails], stuck: stuck.report.counts });
   });
 
   it('open model: unary calls paced at a rate, whole-call latency counted from when each was due', async () => {
