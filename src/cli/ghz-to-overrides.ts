@@ -161,7 +161,6 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
     ['enable-compression', 'requests are not compressed'],
     ['lb-strategy', 'one address, no client load balancing'],
     ['debug', 'no debug log is written'],
-    ['max-send-message-size', 'requests are not limited in size'],
   ] as const) {
     if (o[flag] !== undefined && o[flag] !== false && o[flag] !== '') warnings.push(`--${flag}: not applied by grpc-bench (${what})`);
   }
@@ -187,6 +186,7 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
       ...(o.authority ? { authority: String(o.authority) } : {}),
       ...(o['reflect-metadata'] === undefined ? {} : { reflectionMetadata: stringMap('reflect-metadata', o['reflect-metadata'], true) }),
       ...(durationText('keepalive', o.keepalive) === undefined ? {} : { keepalive: String(o.keepalive) }),
+      ...(o['max-send-message-size'] === undefined || o['max-send-message-size'] === '' ? {} : { maxSendMessageSize: String(o['max-send-message-size']) }),
       maxReceiveMessageSize: o['max-recv-message-size'] === undefined ? 2 ** 31 - 1 : String(o['max-recv-message-size']),
       ...(metadata ? { metadata } : {}),
       ...(data === undefined ? {} : { data: data as Record<string, unknown> }),

@@ -21,6 +21,7 @@ export function createTransport(kind: TransportKind | undefined, options: Transp
     maxReceiveMessageBytes: options.maxReceiveMessageBytes,
     ...(options.authority === undefined ? {} : { authority: options.authority }),
     ...(options.keepaliveMs === undefined ? {} : { keepaliveMs: options.keepaliveMs }),
+    ...(options.maxSendMessageBytes === undefined ? {} : { maxSendMessageBytes: options.maxSendMessageBytes }),
     method: options.method,
     ...(options.correlateBy === undefined ? {} : { correlateBy: options.correlateBy }),
     ...(options.splitField === undefined ? {} : { splitField: options.splitField }),

@@ -29,6 +29,8 @@ export interface GrpcJsTransportOptions {
   authority?: string;
   /** An HTTP/2 PING every this many ms on each connection. */
   keepaliveMs?: number;
+  /** A larger request message fails its call RESOURCE_EXHAUSTED, bytes. */
+  maxSendMessageBytes?: number;
   /** Makes connection options unique across workers too (grpc-js pools subchannels per thread). */
   workerId: number;
   /**
@@ -205,6 +207,7 @@ class GrpcJsConnection implements Connection {
       'grpc-bench.connection-id': `${options.workerId}-${index}`,
       'grpc.max_receive_message_length': options.maxReceiveMessageBytes,
       ...(options.authority === undefined ? {} : { 'grpc.default_authority': options.authority }),
+      ...(options.maxSendMessageBytes === undefined ? {} : { 'grpc.max_send_message_length': options.maxSendMessageBytes }),
       ...(options.keepaliveMs === undefined ? {} : { 'grpc.keepalive_time_ms': options.keepaliveMs, 'grpc.keepalive_permit_without_calls': 1 }),
     });
     this.metadata = new grpc.Metadata();

@@ -33,6 +33,8 @@ export interface Http2TransportOptions {
   authority?: string;
   /** An HTTP/2 PING every this many ms on each session. */
   keepaliveMs?: number;
+  /** A larger request message fails its call RESOURCE_EXHAUSTED, bytes. */
+  maxSendMessageBytes?: number;
 }
 
 const LEGAL_KEY = /^[0-9a-z_.-]+$/;
@@ -255,6 +257,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
       reader: needFields ? createResponseFieldReader(options.method, options.correlateBy, options.splitField) : undefined,
       splitHeader: options.splitHeader?.toLowerCase(),
       maxMessageBytes: options.maxReceiveMessageBytes,
+      ...(options.maxSendMessageBytes === undefined ? {} : { maxSendMessageBytes: options.maxSendMessageBytes }),
     },
   };
   return { connect: (_index, events) => new Http2Connection(shared, events) };

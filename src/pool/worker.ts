@@ -42,6 +42,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       maxReceiveMessageBytes: task.call.maxReceiveMessageBytes,
       ...(task.call.authority === undefined ? {} : { authority: task.call.authority }),
       ...(task.call.keepaliveMs === undefined ? {} : { keepaliveMs: task.call.keepaliveMs }),
+      ...(task.call.maxSendMessageBytes === undefined ? {} : { maxSendMessageBytes: task.call.maxSendMessageBytes }),
       method,
       ...(task.stream.correlateBy === undefined ? {} : { correlateBy: task.stream.correlateBy }),
       ...(task.call.split?.field ? { splitField: task.call.split.field } : {}),

@@ -129,6 +129,7 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
       maxReceiveMessageBytes: plan.maxReceiveMessageBytes,
       ...(scenario.authority === undefined ? {} : { authority: scenario.authority }),
       ...(scenario.keepalive === undefined ? {} : { keepaliveMs: scenario.keepalive }),
+      ...(scenario.maxSendMessageSize === undefined ? {} : { maxSendMessageBytes: scenario.maxSendMessageSize }),
       ...splitSettings(plan),
     };
     const tasksOf = (planned: RunPlan): TaskWithoutPort[] => planned.shares.map((share) => ({

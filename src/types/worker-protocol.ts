@@ -39,6 +39,8 @@ export interface CallSettings {
   authority?: string;
   /** An HTTP/2 PING on each connection every this many ms; absent: none. */
   keepaliveMs?: number;
+  /** A request message larger than this fails its call RESOURCE_EXHAUSTED, bytes; absent: no limit. */
+  maxSendMessageBytes?: number;
 }
 
 /** TLS settings as PEM text (files already read), so they cross to workers as plain data. */

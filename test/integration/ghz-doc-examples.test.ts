@@ -126,4 +126,13 @@ describe("ghz's documented command lines, unchanged, against a greeter", () => {
       expect(new Set(counts.authorities)).toEqual(new Set(['greeter.example']));
     }
   });
+
+  it('--max-send-message-size: a larger request fails its call RESOURCE_EXHAUSTED on both transports, before it is sent', async () => {
+    for (const transport of ['grpc-js', 'http2']) {
+      const { report, counts } = await example(['--insecure', '--proto', './greeter.proto', ...SAY_HELLO, '-d', `{"name":"${'x'.repeat(100)}"}`, '-n', '6', '-c', '2', '--max-send-message-size', '50', '--exit-zero-on-errors', '--transport', transport, '0.0.0.0:50051']);
+      server?.close();
+      expect([transport, report['statusCodeDistribution']]).toEqual([transport, { ResourceExhausted: 6 }]);
+      expect(counts.names).toEqual([]);
+    }
+  });
 });
