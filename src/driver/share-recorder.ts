@@ -50,6 +50,9 @@ interface LabelLatencies {
  * histogram, which is folded into the total at each snapshot: every value is recorded once and
  * intervals sum to the total exactly. The owner decides what counts (the warm-up); no clock.
  */
+/** A sampled call's error text is cut here: 2,000 calls of a server's longest grpc-message would weigh megabytes. */
+const MAX_SAMPLED_ERROR_CHARS = 512;
+
 export class ShareRecorder {
   /** Every histogram recorded into, freed by dispose(). */
   private readonly owned: LatencyHistogram[] = [];
@@ -130,7 +133,7 @@ export class ShareRecorder {
       const callLatencyUs = (outcome.endedAtMs - outcome.callStartedAtMs) * 1000;
       recordLatencyUs(this.callLatencyUs, callLatencyUs);
       if (statusName === 'OK') recordLatencyUs(this.okCallLatencyUs, callLatencyUs);
-      this.calls.offer({ endedAtEpochMs: performance.timeOrigin + outcome.endedAtMs, durationUs: Math.round(callLatencyUs), status: statusName, error: statusName === 'OK' ? '' : outcome.details });
+      this.calls.offer({ endedAtEpochMs: performance.timeOrigin + outcome.endedAtMs, durationUs: Math.round(callLatencyUs), status: statusName, error: statusName === 'OK' ? '' : this.sampledError(outcome.details) });
       this.counters.messagesFailed += unanswered;
       this.statusCodes[statusName] = (this.statusCodes[statusName] ?? 0) + 1;
       this.intervalStatusCodes[statusName] = (this.intervalStatusCodes[statusName] ?? 0) + 1;
@@ -146,6 +149,12 @@ export class ShareRecorder {
     if (outcome.firstResponseMs !== undefined) recordLatencyUs(this.streamFirstResponseUs, outcome.firstResponseMs * 1000);
     recordLatencyUs(this.streamDurationUs, (outcome.endedAtMs - outcome.openedAtMs) * 1000);
     this.messagesPerStream.recordValue(Math.max(outcome.received, 0));
+  }
+
+  /** A failed call's details as the call sample keeps them: secret metadata values out, at most MAX_SAMPLED_ERROR_CHARS. */
+  private sampledError(details: string): string {
+    const text = this.options.redactDetails ? this.options.redactDetails(details) : details;
+    return text.length > MAX_SAMPLED_ERROR_CHARS ? `${text.slice(0, MAX_SAMPLED_ERROR_CHARS)}…` : text;
   }
 
   /** Closes the interval: what was recorded since the last snapshot, then folded into the totals. */
