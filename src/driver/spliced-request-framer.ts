@@ -124,11 +124,14 @@ class SplicedFramer {
   }
 }
 
-/** Contexts whose renderings are compared with the serializer's before the framer is trusted. */
+/**
+ * Contexts whose renderings are compared with the serializer's before the framer is trusted; in
+ * the stream driver's field order, so that the template functions see one object shape.
+ */
 const CHECK_CONTEXTS: TemplateContext[] = [
-  { workerId: 0, streamId: 0, messageIndex: 0 },
-  { workerId: 7, streamId: 1_234_567, messageIndex: 98_765_432 },
-  { workerId: 1, streamId: 130, messageIndex: 16_383 },
+  { workerId: 0, streamId: 0, messageIndex: 0, callIndex: 0 },
+  { workerId: 7, streamId: 1_234_567, messageIndex: 98_765_432, callIndex: 0 },
+  { workerId: 1, streamId: 130, messageIndex: 16_383, callIndex: 0 },
 ];
 
 function createSpliced(template: CompiledMessage, serialize: Serialize, prefixed: boolean): RequestFramer | undefined {

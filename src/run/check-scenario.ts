@@ -64,7 +64,7 @@ function readProtoset(scenario: Pick<Scenario, 'protoset' | 'baseDir'>): { path:
 }
 
 /** A context for the one message rendered to check that templated data encodes. */
-const SAMPLE_CONTEXT = { workerId: 0, streamId: 0, messageIndex: 0 };
+const SAMPLE_CONTEXT = { workerId: 0, streamId: 0, messageIndex: 0, callIndex: 0 };
 
 /**
  * The checks that need the method: request data, correlateBy and split.by against its

@@ -78,9 +78,15 @@ export async function startCallsServer(): Promise<CallsServerHandle> {
       begin('Unary', call.getPeer());
       counts.requests++;
       const code = call.request.fail_code;
+      // A call the client gives up on while it waits is over then, and gets no reply.
+      let over = false;
+      call.on('cancelled', () => {
+        if (!over) end(1);
+        over = true;
+      });
       const answer = (): void => {
-        // A call the client gave up on while it waited gets no reply.
-        if (call.cancelled) return end(1);
+        if (over) return;
+        over = true;
         end(code);
         if (code) return callback(failure(code));
         counts.replies++;
