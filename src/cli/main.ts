@@ -201,10 +201,15 @@ export async function main(given: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** Exits once what was written to stdout and stderr has gone out: writes to a pipe are asynchronous, and exit would cut them short (at 64 KiB). */
+function exitAfterOutput(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 /** The process entry: run `main`, then exit with its code (worker pools and sockets are closed by then). */
 export function runCli(): void {
   main(process.argv.slice(2), processIo()).then(
-    (code) => process.exit(code),
+    (code) => exitAfterOutput(code),
     (error: unknown) => {
       process.stderr.write(`grpc-bench: internal error: ${String(error)}\n`);
       process.exit(1);

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
 import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
 import type { ServiceKnobs } from '../../src/target/service-knobs.js';
-import { makeTempDir } from '../helpers/cli-process.js';
+import { makeTempDir, runCli } from '../helpers/cli-process.js';
 import { CALLS_PROTO_PATH, startCallsServer, type CallsServerHandle } from '../helpers/calls-server.js';
 import { runInProcess, type InProcessResult } from '../helpers/in-process-cli.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/test-certificates.js';
@@ -170,6 +170,14 @@ describe('grpc-bench ghz: ghz command lines against the reference service', () =
     expect(result.code).toBe(0);
     expect(server.calls).toHaveLength(10);
     for (const call of server.calls) expect(call.userIds).toEqual(['Alice', 'Bob']);
+  }, 60_000);
+
+  it('the installed command (bin/grpc-bench.js): ghz -O json on stdout, a report of over 64 KiB whole', async () => {
+    const server = await orderServer();
+    const result = await runCli(['ghz', '--insecure', '--call', CALL, '-n', '1000', '-c', '20', '-O', 'json', server.address], { cwd: temp.dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout.length).toBeGreaterThan(65_536);
+    expect(JSON.parse(result.stdout)).toMatchObject({ count: 1000, grpcBench: { details: { calls: 1000, kept: 1000 } } });
   }, 60_000);
 
   it('a TOML config file with paths relative to it, flags over it, the report written by -o', async () => {
