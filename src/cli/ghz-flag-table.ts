@@ -61,6 +61,7 @@ export const GHZ_FLAG_TABLE = [
   { flag: 'max-recv-message-size', type: 'string', group: 'Connection and TLS', describe: 'Largest response message accepted, bytes or e.g. 42MB (ghz default: 2 GiB − 1)' },
 
   { flag: 'max-send-message-size', type: 'string', group: 'Connection and TLS', describe: 'Largest request message sent, bytes or e.g. 42MB; a larger one fails its call RESOURCE_EXHAUSTED (maxSendMessageSize)' },
+  { flag: 'enable-compression', short: 'e', type: 'boolean', group: 'Connection and TLS', describe: 'gzip requests on the wire (compression: gzip)' },
   { flag: 'output', short: 'o', type: 'string', group: 'Reports', describe: 'Write the report to this file instead of stdout' },
   { flag: 'format', short: 'O', type: 'string', default: 'summary', group: 'Reports', describe: "ghz's summary, csv, json, pretty, html, influx-summary, influx-details, prometheus, or a grpc-bench format" },
   { flag: 'name', type: 'string', group: 'Reports', describe: 'Name of the run' },
@@ -81,7 +82,6 @@ export const GHZ_FLAG_TABLE = [
   { flag: 'concurrency-end', type: 'number', group: 'ghz schedules', describe: 'Where the concurrency stops changing' },
   { flag: 'concurrency-step-duration', type: 'string', group: 'ghz schedules', describe: 'Length of one step' },
   { flag: 'concurrency-max-duration', type: 'string', group: 'ghz schedules', describe: 'Time after which the concurrency stops changing' },
-  { flag: 'enable-compression', short: 'e', type: 'boolean', group: 'Accepted, no effect here', describe: 'gzip requests: not done; a warning says so' },
   { flag: 'lb-strategy', type: 'string', group: 'Accepted, no effect here', describe: 'Client load balancing: not done (one address); a warning says so' },
   { flag: 'debug', type: 'string', group: 'Accepted, no effect here', describe: "ghz's debug log file: not written; a warning says so" },
 ] as const satisfies readonly GhzFlagSpec[];

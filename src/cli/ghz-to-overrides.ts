@@ -158,11 +158,10 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
   const importPaths = [...new Set([...listed.filter(Boolean).map((dir) => resolve(input.cwd, dir)), input.cwd, ...(proto ? [dirname(proto)] : [])])];
 
   for (const [flag, what] of [
-    ['enable-compression', 'requests are not compressed'],
     ['lb-strategy', 'one address, no client load balancing'],
     ['debug', 'no debug log is written'],
   ] as const) {
-    if (o[flag] !== undefined && o[flag] !== false && o[flag] !== '') warnings.push(`--${flag}: not applied by grpc-bench (${what})`);
+    if (o[flag] !== undefined && o[flag] !== '') warnings.push(`--${flag}: not applied by grpc-bench (${what})`);
   }
   if (o['duration-stop'] !== undefined && o['duration-stop'] !== 'wait' && durationZ !== undefined) {
     warnings.push(`--duration-stop ${String(o['duration-stop'])}: grpc-bench lets in-flight calls finish and counts them (as wait)`);
@@ -184,6 +183,7 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
       ...(o.transport === undefined ? {} : { transport: String(o.transport) as 'grpc-js' | 'http2' }),
       ...(tls ? { tls } : {}),
       ...(o.authority ? { authority: String(o.authority) } : {}),
+      ...(o['enable-compression'] ? { compression: 'gzip' as const } : {}),
       ...(o['reflect-metadata'] === undefined ? {} : { reflectionMetadata: stringMap('reflect-metadata', o['reflect-metadata'], true) }),
       ...(durationText('keepalive', o.keepalive) === undefined ? {} : { keepalive: String(o.keepalive) }),
       ...(o['max-send-message-size'] === undefined || o['max-send-message-size'] === '' ? {} : { maxSendMessageSize: String(o['max-send-message-size']) }),

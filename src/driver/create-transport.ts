@@ -22,6 +22,7 @@ export function createTransport(kind: TransportKind | undefined, options: Transp
     ...(options.authority === undefined ? {} : { authority: options.authority }),
     ...(options.keepaliveMs === undefined ? {} : { keepaliveMs: options.keepaliveMs }),
     ...(options.maxSendMessageBytes === undefined ? {} : { maxSendMessageBytes: options.maxSendMessageBytes }),
+    ...(options.compression === undefined ? {} : { compression: options.compression }),
     method: options.method,
     ...(options.correlateBy === undefined ? {} : { correlateBy: options.correlateBy }),
     ...(options.splitField === undefined ? {} : { splitField: options.splitField }),

@@ -31,6 +31,8 @@ export interface GrpcJsTransportOptions {
   keepaliveMs?: number;
   /** A larger request message fails its call RESOURCE_EXHAUSTED, bytes. */
   maxSendMessageBytes?: number;
+  /** Requests gzipped on the wire. */
+  compression?: 'gzip';
   /** Makes connection options unique across workers too (grpc-js pools subchannels per thread). */
   workerId: number;
   /**
@@ -208,6 +210,8 @@ class GrpcJsConnection implements Connection {
       'grpc.max_receive_message_length': options.maxReceiveMessageBytes,
       ...(options.authority === undefined ? {} : { 'grpc.default_authority': options.authority }),
       ...(options.maxSendMessageBytes === undefined ? {} : { 'grpc.max_send_message_length': options.maxSendMessageBytes }),
+      // grpc-js numbers its algorithms: 2 is gzip.
+      ...(options.compression === 'gzip' ? { 'grpc.default_compression_algorithm': 2 } : {}),
       ...(options.keepaliveMs === undefined ? {} : { 'grpc.keepalive_time_ms': options.keepaliveMs, 'grpc.keepalive_permit_without_calls': 1 }),
     });
     this.metadata = new grpc.Metadata();

@@ -8,6 +8,7 @@ import { FailedStream, Http2GrpcStream, type Http2CallContext, type SessionState
 import type { BidiMethod } from './load-method.js';
 import { createResponseFieldReader } from './response-field-reader.js';
 import { createSplicedRequestFramer, type RequestFramer } from './spliced-request-framer.js';
+import { gzipFramer } from './gzip-framer.js';
 import type { CompiledMessage } from '../scenario/compile-message-template.js';
 import type { BidiStream, Connection, ConnectionEvents, StreamEvents, Transport } from './transport.js';
 
@@ -35,6 +36,8 @@ export interface Http2TransportOptions {
   keepaliveMs?: number;
   /** A larger request message fails its call RESOURCE_EXHAUSTED, bytes. */
   maxSendMessageBytes?: number;
+  /** Requests gzipped on the wire. */
+  compression?: 'gzip';
 }
 
 const LEGAL_KEY = /^[0-9a-z_.-]+$/;
@@ -244,6 +247,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
     te: 'trailers',
     'user-agent': `grpc-bench/${TOOL_VERSION} (node:http2)`,
     'grpc-accept-encoding': 'identity,deflate,gzip',
+    ...(options.compression === 'gzip' ? { 'grpc-encoding': 'gzip' } : {}),
   };
   const shared: Shared = {
     url: `${scheme}://${address}`,
@@ -253,7 +257,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
     fixedHeaders,
     ...(options.keepaliveMs === undefined ? {} : { keepaliveMs: options.keepaliveMs }),
     context: {
-      frame: createFramer(options.method, options.requestTemplate),
+      frame: options.compression === 'gzip' ? gzipFramer(createFramer(options.method, options.requestTemplate)) : createFramer(options.method, options.requestTemplate),
       reader: needFields ? createResponseFieldReader(options.method, options.correlateBy, options.splitField) : undefined,
       splitHeader: options.splitHeader?.toLowerCase(),
       maxMessageBytes: options.maxReceiveMessageBytes,

@@ -43,6 +43,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       ...(task.call.authority === undefined ? {} : { authority: task.call.authority }),
       ...(task.call.keepaliveMs === undefined ? {} : { keepaliveMs: task.call.keepaliveMs }),
       ...(task.call.maxSendMessageBytes === undefined ? {} : { maxSendMessageBytes: task.call.maxSendMessageBytes }),
+      ...(task.call.compression === undefined ? {} : { compression: task.call.compression }),
       method,
       ...(task.stream.correlateBy === undefined ? {} : { correlateBy: task.stream.correlateBy }),
       ...(task.call.split?.field ? { splitField: task.call.split.field } : {}),

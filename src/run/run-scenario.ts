@@ -130,6 +130,7 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
       ...(scenario.authority === undefined ? {} : { authority: scenario.authority }),
       ...(scenario.keepalive === undefined ? {} : { keepaliveMs: scenario.keepalive }),
       ...(scenario.maxSendMessageSize === undefined ? {} : { maxSendMessageBytes: scenario.maxSendMessageSize }),
+      ...(scenario.compression === undefined ? {} : { compression: scenario.compression }),
       ...splitSettings(plan),
     };
     const tasksOf = (planned: RunPlan): TaskWithoutPort[] => planned.shares.map((share) => ({

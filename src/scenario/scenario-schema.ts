@@ -224,6 +224,8 @@ export const scenarioSchema = z
     reflectionMetadata: z.record(z.string(), z.string()).optional(),
     /** The largest request message sent (bytes, or "16MiB"; ghz's --max-send-message-size); a larger one fails its call RESOURCE_EXHAUSTED. Default: no limit. */
     maxSendMessageSize: messageSize.optional(),
+    /** Compress requests on the wire (ghz's --enable-compression); default none. */
+    compression: z.enum(['gzip']).optional(),
     /** The :authority pseudo-header instead of the target's host:port (ghz's --authority); a TLS serverName still wins for TLS. */
     authority: z.string().min(1).optional(),
     /** HTTP/2 PING every this long on each connection, to keep it alive (ghz's --keepalive); none by default. */

@@ -41,6 +41,8 @@ export interface CallSettings {
   keepaliveMs?: number;
   /** A request message larger than this fails its call RESOURCE_EXHAUSTED, bytes; absent: no limit. */
   maxSendMessageBytes?: number;
+  /** Requests gzipped on the wire; absent: not compressed. */
+  compression?: 'gzip';
 }
 
 /** TLS settings as PEM text (files already read), so they cross to workers as plain data. */

@@ -1,4 +1,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor/index.js';
@@ -134,5 +137,35 @@ describe("ghz's documented command lines, unchanged, against a greeter", () => {
       expect([transport, report['statusCodeDistribution']]).toEqual([transport, { ResourceExhausted: 6 }]);
       expect(counts.names).toEqual([]);
     }
+  });
+
+  it('-e/--enable-compression: requests go gzipped (grpc-encoding: gzip, the compressed flag set) on both transports', async () => {
+    // A bare HTTP/2 server, to see the wire: it answers every SayHello with an empty reply.
+    const seen: Array<{ encoding: string | undefined; flag: number; name: string }> = [];
+    const wire = http2.createServer();
+    wire.on('stream', (stream, headers) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const payload = body[0] === 1 ? gunzipSync(body.subarray(5)) : body.subarray(5);
+        seen.push({ encoding: headers['grpc-encoding'] as string | undefined, flag: body[0]!, name: payload.subarray(2).toString() });
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+        stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+        stream.end(Buffer.alloc(5));
+      });
+    });
+    await new Promise<void>((resolve) => wire.listen(0, '127.0.0.1', resolve));
+    try {
+      for (const transport of ['grpc-js', 'http2']) {
+        const address = `127.0.0.1:${(wire.address() as AddressInfo).port}`;
+        const result = await runInProcess(['ghz', '--insecure', '--proto', './greeter.proto', ...SAY_HELLO, '-d', '{"name":"Joe"}', '-n', '4', '-c', '1', '-e', '--transport', transport, '-O', 'json', address], temp.dir);
+        expect([transport, result.code]).toEqual([transport, 0]);
+      }
+    } finally {
+      wire.close();
+    }
+    expect(seen).toHaveLength(8);
+    for (const request of seen) expect(request).toEqual({ encoding: 'gzip', flag: 1, name: 'Joe' });
   });
 });
