@@ -122,6 +122,19 @@ describe.each(TRANSPORTS)('transport %s', (transport) => {
     record('bidi', { statusCodes: report.statusCodes, counts: report.counts });
   });
 
+  it('server streaming split by a response field: every message labelled, per label as many as the server sent', async () => {
+    const { report, served } = await run(transport, {
+      call: 'calls.CallService/Watch',
+      data: [{ id: 'left', replies: 2 }, { id: 'right', replies: 4 }],
+      split: { by: 'id' },
+      load: { calls: 200 },
+    });
+    expect(served.calls['Watch']).toBe(200);
+    expect(report.counts.messagesReceived).toBe(600);
+    expect(Object.fromEntries(Object.entries(report.versions ?? {}).map(([label, v]) => [label, v.messagesReceived]))).toEqual({ left: 200, right: 400 });
+    record('split', Object.keys(report.versions ?? {}));
+  });
+
   it('unary calls past stream.timeout end DEADLINE_EXCEEDED; calls still out at the drain timeout are cancelled', async () => {
     const late = await run(transport, { call: 'calls.CallService/Unary', data: { id: 't', delay_ms: 400 }, stream: { timeout: '50ms' }, load: { calls: 6, streams: 3, connections: 1, workers: 1 } });
     expect(late.report.statusCodes).toEqual({ DEADLINE_EXCEEDED: 6 });
