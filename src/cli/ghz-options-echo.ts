@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { redactMetadata } from '../redact/redact-metadata.js';
 import { parseDurationMs } from '../scenario/parse-duration.js';
 import type { GhzOptions } from './ghz-flag-table.js';
@@ -49,7 +50,8 @@ export function ghzOptionsEcho(o: GhzOptions, parsed: { data?: unknown; metadata
     data: parsed.data,
     binary: Boolean(o.binary || o['binary-file']),
     metadata: parsed.metadata ? redactMetadata(parsed.metadata) : undefined,
-    CPUs: int(o.cpus),
+    // ghz reports the cores it used: all of them unless --cpus.
+    CPUs: int(o.cpus) || availableParallelism(),
     name: o.name || undefined,
     skipFirst: int(o.skipFirst) || undefined,
     'count-errors': o['count-errors'] || undefined,
