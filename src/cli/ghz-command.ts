@@ -62,6 +62,7 @@ export async function ghzCommand(args: Record<string, unknown>, io: CliIo): Prom
   if (plan.binary) plan.overrides = { ...plan.overrides, data: binaryRequestData(plan, io) };
   return runLoadedScenario(() => loadScenario({ overrides: plan.overrides, cwd: io.cwd }), io, {
     connectTimeoutMs: plan.connectTimeoutMs,
+    ...(plan.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: plan.drainTimeoutMs }),
     // ghz prints its report on stdout unless -o names a file.
     planOutput: (scenario) => planOutput(plan.formats, plan.outputPath ?? '/dev/stdout', scenario.name, io.cwd),
     finishReport: (report) => ({ ...report, ghz: plan.report }),

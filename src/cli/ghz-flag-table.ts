@@ -25,7 +25,7 @@ export const GHZ_FLAG_TABLE = [
   { flag: 'connections', type: 'number', default: 1, group: 'Load', describe: 'HTTP/2 connections, ≤ concurrency; calls spread evenly over them' },
   { flag: 'duration', short: 'z', type: 'string', group: 'Load', describe: 'Run for this long, e.g. 10s; -n is then ignored' },
   { flag: 'max-duration', short: 'x', type: 'string', group: 'Load', describe: 'Stop after this long even if -n calls are not done yet' },
-  { flag: 'duration-stop', type: 'string', default: 'close', group: 'Load', describe: 'In-flight calls when -z ends: close, wait or ignore (grpc-bench always lets them finish and counts them, as wait)' },
+  { flag: 'duration-stop', type: 'string', default: 'close', group: 'Load', describe: 'Calls in flight when -z ends: close or ignore (cancelled at once, left out of the figures), or wait (they finish and count)' },
   { flag: 'rps', short: 'r', type: 'number', group: 'Load', describe: 'Calls per second in total, paced on an absolute schedule (open model); default: no limit' },
   { flag: 'async', type: 'boolean', group: 'Load', describe: 'Send on schedule without waiting for answers (with --rps: the open model, as always here)' },
   { flag: 'skipFirst', type: 'number', group: 'Load', describe: 'Leave the first N calls out of details (the other figures hold every call)' },

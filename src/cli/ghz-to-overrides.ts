@@ -23,6 +23,8 @@ export interface GhzPlan {
   /** The report file; none: standard output, as ghz. */
   outputPath?: string;
   connectTimeoutMs: number;
+  /** `--duration-stop close` or `ignore` with -z: calls in flight at the end are cancelled at once (0); absent: the usual drain. */
+  drainTimeoutMs?: number;
   exitZeroOnErrors: boolean;
   /** What ghz's report formats show beyond the figures (Report.ghz). */
   report: GhzRunInfo;
@@ -163,9 +165,9 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
   ] as const) {
     if (o[flag] !== undefined && o[flag] !== '') warnings.push(`--${flag}: not applied by grpc-bench (${what})`);
   }
-  if (o['duration-stop'] !== undefined && o['duration-stop'] !== 'wait' && durationZ !== undefined) {
-    warnings.push(`--duration-stop ${String(o['duration-stop'])}: grpc-bench lets in-flight calls finish and counts them (as wait)`);
-  }
+  // ghz's default, close, ends -z at once: calls in flight are cancelled (and left out, as ghz's ignore does).
+  const durationStop = String(o['duration-stop'] ?? 'close').toLowerCase();
+  const cutAtDuration = durationZ !== undefined && durationStop !== 'wait';
 
   const host = String(o.host ?? '').replace(/^(grpc|dns):\/{2,3}/, '');
   if (!host) throw new BenchError('USAGE', 'ghz: name the target host:port (the last argument, or host in the --config file)');
@@ -197,6 +199,7 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
     formats: [format],
     ...(o.output === undefined || o.output === '' ? {} : { outputPath: resolve(input.cwd, String(o.output)) }),
     connectTimeoutMs: parseDurationMs(durationText('connect-timeout', o['connect-timeout'] ?? '10s') ?? '10s')!,
+    ...(cutAtDuration ? { drainTimeoutMs: 0 } : {}),
     exitZeroOnErrors: Boolean(o['exit-zero-on-errors']),
     ...(binary ? { binary } : {}),
     report: {

@@ -56,6 +56,8 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
 export interface RunFrontEnd {
   /** How long to wait for the first connection, ms (default 5 s). */
   connectTimeoutMs?: number;
+  /** How long calls in flight when sending stops may take to finish before they are cancelled, ms (default 5 s). */
+  drainTimeoutMs?: number;
   /** The output plan instead of the scenario's `output` section. */
   planOutput?: (scenario: Scenario) => OutputPlan;
   /** Adds what the front-end's report formats need to the finished report. */
@@ -109,6 +111,7 @@ export async function runLoadedScenario(load: () => Scenario, io: CliIo, frontEn
       outcome = await runScenario(scenario, {
         signal: controller.signal,
         ...(frontEnd.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: frontEnd.connectTimeoutMs }),
+        ...(frontEnd.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: frontEnd.drainTimeoutMs }),
         forceSignal: force.signal,
         onLoadStart: (start) => {
           loadStarted = true;

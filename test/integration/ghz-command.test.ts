@@ -296,6 +296,16 @@ describe('grpc-bench ghz: exit codes and bad input', () => {
     expect(Object.values(report.errorDistribution).reduce((a, b) => a + b, 0)).toBe(8);
   }, 60_000);
 
+  it("--duration-stop: ghz's default close cancels the calls in flight when -z ends and leaves them out; wait lets them finish", async () => {
+    // Every answer takes 1.5 s, so each of the 4 calls has a request in flight when -z ends at 0.5 s.
+    const server = await orderServer({ knobs: { latencyMs: 1500 } });
+    const args = ['--insecure', '--call', CALL, '--proto', ORDER_PROTO_PATH, '-z', '500ms', '-c', '4', '--stream-call-duration', '10s', '-O', 'json', '--exit-zero-on-errors', server.address];
+    const closed = JSON.parse((await ghz(args)).stdout) as { count: number; endReason: string };
+    expect(closed).toMatchObject({ count: 0, endReason: 'timeout' });
+    const waited = JSON.parse((await ghz([...args, '--duration-stop', 'wait'])).stdout) as { count: number; statusCodeDistribution: Record<string, number> };
+    expect(waited).toMatchObject({ count: 4, statusCodeDistribution: { OK: 4 } });
+  }, 60_000);
+
   it('--skipTLS: a server whose certificate no CA given verifies is reached; without it, exit 5', async () => {
     const server = await orderServer({ tls: { cert: certs.pem(certs.server.cert), key: certs.pem(certs.server.key) } });
     const args = ['--call', CALL, '--proto', ORDER_PROTO_PATH, '-n', '20', '-c', '2', '-O', 'json', server.address];
