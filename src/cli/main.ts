@@ -203,6 +203,8 @@ export async function main(given: string[], io: CliIo): Promise<number> {
 
 /** Exits once what was written to stdout and stderr has gone out: writes to a pipe are asynchronous, and exit would cut them short (at 64 KiB). */
 function exitAfterOutput(code: number): void {
+  // Nothing queued (the usual case): exit now, before anything else scheduled can print.
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
