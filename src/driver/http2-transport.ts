@@ -8,6 +8,7 @@ import { FailedStream, Http2GrpcStream, type Http2CallContext, type SessionState
 import type { BidiMethod } from './load-method.js';
 import { createResponseFieldReader } from './response-field-reader.js';
 import { createSplicedRequestFramer, type RequestFramer } from './spliced-request-framer.js';
+import { gzipFramer } from './gzip-framer.js';
 import type { CompiledMessage } from '../scenario/compile-message-template.js';
 import type { BidiStream, Connection, ConnectionEvents, StreamEvents, Transport } from './transport.js';
 
@@ -29,6 +30,14 @@ export interface Http2TransportOptions {
    * pre-encoded bytes. Without it each distinct message object is encoded in full.
    */
   requestTemplate?: CompiledMessage;
+  /** The :authority pseudo-header instead of the target's host:port (a TLS server name wins). */
+  authority?: string;
+  /** An HTTP/2 PING every this many ms on each session. */
+  keepaliveMs?: number;
+  /** A larger request message fails its call RESOURCE_EXHAUSTED, bytes. */
+  maxSendMessageBytes?: number;
+  /** Requests gzipped on the wire. */
+  compression?: 'gzip';
 }
 
 const LEGAL_KEY = /^[0-9a-z_.-]+$/;
@@ -75,6 +84,8 @@ interface Shared {
   connectionMetadata: Record<string, string>;
   fixedHeaders: http2.OutgoingHttpHeaders;
   context: Http2CallContext;
+  /** A PING every this many ms on each session; absent: none. */
+  keepaliveMs?: number;
 }
 
 interface Waiter {
@@ -140,7 +151,10 @@ class Http2Connection implements Connection {
     session.on('goaway', (errorCode: number) => {
       lose(`the server sent GOAWAY (error code ${errorCode})`);
     });
+    const pings = this.shared.keepaliveMs === undefined ? undefined : setInterval(() => session.ping(() => undefined), this.shared.keepaliveMs);
+    pings?.unref();
     session.on('close', () => {
+      if (pings) clearInterval(pings);
       this.sessions.delete(session);
       if (isCurrent() && !this.ready) this.settle(this.failure ?? new Error(`connection to ${this.shared.url} closed before it was ready`));
       lose('the connection closed');
@@ -220,7 +234,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
   const address = authorityOf(options.target);
   const scheme = options.insecure ? 'http' : 'https';
   const tls = options.tls ?? {};
-  const authority = (!options.insecure && tls.authority) || address;
+  const authority = (!options.insecure && tls.authority) || options.authority || address;
   const connectOptions = http2ConnectOptions(options.insecure, tls);
   const needFields = options.correlateBy !== undefined || options.splitField !== undefined;
   const connectionMetadata = metadataHeaders(options.metadata);
@@ -233,6 +247,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
     te: 'trailers',
     'user-agent': `grpc-bench/${TOOL_VERSION} (node:http2)`,
     'grpc-accept-encoding': 'identity,deflate,gzip',
+    ...(options.compression === 'gzip' ? { 'grpc-encoding': 'gzip' } : {}),
   };
   const shared: Shared = {
     url: `${scheme}://${address}`,
@@ -240,11 +255,13 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
     headers: { ...connectionMetadata, ...fixedHeaders },
     connectionMetadata,
     fixedHeaders,
+    ...(options.keepaliveMs === undefined ? {} : { keepaliveMs: options.keepaliveMs }),
     context: {
-      frame: createFramer(options.method, options.requestTemplate),
+      frame: options.compression === 'gzip' ? gzipFramer(createFramer(options.method, options.requestTemplate)) : createFramer(options.method, options.requestTemplate),
       reader: needFields ? createResponseFieldReader(options.method, options.correlateBy, options.splitField) : undefined,
       splitHeader: options.splitHeader?.toLowerCase(),
       maxMessageBytes: options.maxReceiveMessageBytes,
+      ...(options.maxSendMessageBytes === undefined ? {} : { maxSendMessageBytes: options.maxSendMessageBytes }),
     },
   };
   return { connect: (_index, events) => new Http2Connection(shared, events) };

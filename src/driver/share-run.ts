@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { valueAt } from '../schedule/load-schedule.js';
 import { splitEvenly } from '../schedule/split-evenly.js';
-import type { MessageFactory } from '../scenario/compile-message-template.js';
+import type { MessageFactory, MetadataFactory } from '../scenario/compile-message-template.js';
 import type { CallKind } from '../types/call-kind.js';
 import type { IntervalSnapshot, SplitSettings, StreamSettings, WorkerCounters, WorkerResult, WorkerShare } from '../types/worker-protocol.js';
 import { GeneratorMonitor, generatorCountingFromMs } from './generator-monitor.js';
@@ -22,6 +22,8 @@ export interface ShareRunOptions {
   stream: StreamSettings;
   transport: Transport;
   buildMessage: MessageFactory;
+  /** Metadata values with templates, rendered for each stream as it opens (laid over the call's metadata). */
+  streamMetadata?: MetadataFactory;
   /** The method's kind: how each call (stream) sends and what its responses answer; default bidi. */
   kind?: CallKind;
   snapshotIntervalMs: number;
@@ -229,7 +231,10 @@ export class ShareRun implements StreamOwner {
     const streamId = this.slots.nextStreamId(slot);
     const connection = this.connections[this.slots.connectionOf(slot)]!;
     const selfPaced = this.pacer === undefined;
-    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this, selfPaced, routedMetadata(this.options.split, share.firstStreamId + slot), this.options.kind, this.callsOpened++);
+    const routed = routedMetadata(this.options.split, share.firstStreamId + slot);
+    const rendered = this.options.streamMetadata?.({ workerId: share.workerId, streamId, messageIndex: 0 });
+    const metadata = rendered ? { ...routed, ...rendered } : routed;
+    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this, selfPaced, metadata, this.options.kind, this.callsOpened++);
     if (performance.now() >= this.measureFromMs) {
       driver.measured = true;
       this.counters.streamsOpened++;

@@ -1,5 +1,5 @@
 import { isBenchError, type SerializedError } from '../errors/bench-error.js';
-import { compileRequestData } from '../scenario/compile-message-template.js';
+import { compileMetadataTemplate, compileRequestData } from '../scenario/compile-message-template.js';
 import { createTransport } from '../driver/create-transport.js';
 import { loadBidiMethod, loadBidiMethodFromDescriptorSet } from '../driver/load-method.js';
 import { ShareRun } from '../driver/share-run.js';
@@ -31,6 +31,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
     const kind = task.call.kind ?? 'bidi';
     const template = compileRequestData(task.call.data, task.stream.correlateBy, kind === 'unary' || kind === 'serverStreaming');
     const stream = callStreamSettings(kind, task.stream, requestMessages(task.call.data).length, share.callBudget !== undefined);
+    const streamMetadata = compileMetadataTemplate(task.call.metadata);
     assertSendableMetadata('metadata', task.call.metadata);
     if (task.call.split) assertSendableMetadata('split.routed.metadata', task.call.split.routedMetadata);
     const transport = createTransport(task.call.transport, {
@@ -39,6 +40,10 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       ...(task.call.tls ? { tls: task.call.tls } : {}),
       metadata: task.call.metadata,
       maxReceiveMessageBytes: task.call.maxReceiveMessageBytes,
+      ...(task.call.authority === undefined ? {} : { authority: task.call.authority }),
+      ...(task.call.keepaliveMs === undefined ? {} : { keepaliveMs: task.call.keepaliveMs }),
+      ...(task.call.maxSendMessageBytes === undefined ? {} : { maxSendMessageBytes: task.call.maxSendMessageBytes }),
+      ...(task.call.compression === undefined ? {} : { compression: task.call.compression }),
       method,
       ...(task.stream.correlateBy === undefined ? {} : { correlateBy: task.stream.correlateBy }),
       ...(task.call.split?.field ? { splitField: task.call.split.field } : {}),
@@ -52,6 +57,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       stream,
       transport,
       buildMessage: template.build,
+      ...(streamMetadata ? { streamMetadata } : {}),
       kind,
       snapshotIntervalMs: task.snapshotIntervalMs,
       drainTimeoutMs: task.drainTimeoutMs,

@@ -146,7 +146,17 @@ export function mergeReports(reports: Report[], mode: MergeMode): Report {
       messagesPerStream: mergeHistograms(reports.map((r) => r.auxHistograms.messagesPerStream)),
     }),
     statusCodes,
-    ...(reports.every((r) => r.calls) ? { calls: callsReport(first.calls!.kind, statusCodes, mergeHistograms(reports.map((r) => r.calls!.histogram)), durationMs) } : {}),
+    ...(reports.every((r) => r.calls)
+      ? {
+          calls: callsReport(
+            first.calls!.kind,
+            statusCodes,
+            mergeHistograms(reports.map((r) => r.calls!.histogram)),
+            durationMs,
+            reports.every((r) => r.calls!.okHistogram !== undefined) ? mergeHistograms(reports.map((r) => r.calls!.okHistogram!)) : undefined,
+          ),
+        }
+      : {}),
     errorDetails: reports.reduce((acc, r) => addInto(acc, r.errorDetails), {} as Record<string, number>),
     connections: {
       opened: sum(reports.map((r) => r.connections.opened)),

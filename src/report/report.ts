@@ -5,6 +5,7 @@ import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
 import type { GeneratorHealth } from '../types/worker-protocol.js';
 import type { CallKind } from '../types/call-kind.js';
 import type { HistogramBucket, LatencySummaryMs } from '../stats/summarize-latency.js';
+import type { CallSample } from '../types/worker-protocol.js';
 
 /** Bumped whenever a field changes meaning or is removed; additions keep the version. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -191,6 +192,17 @@ export interface PeerLimitsReport {
   };
 }
 
+/** What ghz's report formats need beyond the figures, set by `grpc-bench ghz`. */
+export interface GhzRunInfo {
+  /** ghz's settings by their names (flags and config file merged; secret-looking metadata values redacted). */
+  options: Record<string, unknown>;
+  tags?: Record<string, string>;
+  /** The calls asked for (`-n`), when a count was asked for. */
+  callsPlanned?: number;
+  /** `--skipFirst`: the first N calls (in time order) of the sample are left out of `details`. */
+  skipFirst: number;
+}
+
 /** Everything one run measured. Reporters render it; compare and gate read it back from JSON. */
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
@@ -265,6 +277,13 @@ export interface Report {
   };
   /** ghz-style response-time histogram (equal-width buckets, ms). */
   latencyBuckets: HistogramBucket[];
+  /**
+   * A uniform random sample of the finished calls (streams; CALL_SAMPLE_SIZE at most, however long
+   * the run): ghz's per-call `details`. Absent in reports from before the field.
+   */
+  callSample?: CallSample;
+  /** `grpc-bench ghz`: ghz's settings as given, for the `options` and `tags` of ghz's report formats. */
+  ghz?: GhzRunInfo;
   /** Stream (call) outcomes by gRPC status name. */
   statusCodes: Record<string, number>;
   /** Calls: their kind, count, rate and whole-call latency; absent in reports from before calls were counted. */
@@ -320,6 +339,8 @@ export interface CallsReport {
   latencyMs: LatencySummaryMs;
   /** The HDR histogram behind latencyMs (µs, compressed base64), so reports merge losslessly. */
   histogram: string;
+  /** The same for the calls that ended OK only (ghz's latency figures without --count-errors); absent in older reports. */
+  okHistogram?: string;
 }
 
 /** One round of an interleaved comparison inside a merged report. */

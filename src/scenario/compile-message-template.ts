@@ -66,6 +66,13 @@ function compileTag(tag: string, where: string, variables: ReadonlySet<string>):
       return () => randomUUID();
     case 'timestamp':
       return () => Date.now();
+    case 'timestampSeconds':
+      return () => Math.floor(Date.now() / 1000);
+    // Beyond 2^53: text, so that no digit is lost (nanoseconds from the millisecond clock).
+    case 'timestampNanos':
+      return () => `${Date.now()}000000`;
+    case 'timestampIso':
+      return () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     case 'randomInt': {
       const [low, high] = args.map(Number);
       if (args.length !== 2 || !Number.isInteger(low) || !Number.isInteger(high) || low! > high!) {
@@ -75,16 +82,18 @@ function compileTag(tag: string, where: string, variables: ReadonlySet<string>):
       return () => low! + Math.floor(Math.random() * span);
     }
     case 'randomString': {
-      const length = Number(args[0]);
-      if (args.length !== 1 || !Number.isInteger(length) || length < 0 || length > 16_777_216) {
-        throw new BenchError('TEMPLATE_INVALID', `${where}: {{randomString}} takes one length from 0 to 16777216, got ${showValue(`{{${tag}}}`)}`);
+      // One length, or a range LOW HIGH of lengths drawn per message.
+      const [low, high = low] = args.map(Number);
+      if (args.length < 1 || args.length > 2 || !Number.isInteger(low) || !Number.isInteger(high) || low! < 0 || high! < low! || high! > 16_777_216) {
+        throw new BenchError('TEMPLATE_INVALID', `${where}: {{randomString}} takes one length, or LOW HIGH lengths, from 0 to 16777216, got ${showValue(`{{${tag}}}`)}`);
       }
-      return () => randomString(length);
+      const span = high! - low! + 1;
+      return span === 1 ? () => randomString(low!) : () => randomString(low! + Math.floor(Math.random() * span));
     }
     default:
       throw new BenchError(
         'TEMPLATE_INVALID',
-        `${where}: unknown template ${showValue(`{{${tag}}}`)}; expected one of requestId, streamId, workerId, messageIndex, uuid, timestamp, randomInt LOW HIGH, randomString LENGTH${variables.size ? `, or a captured variable (${[...variables].join(', ')})` : ''}`,
+        `${where}: unknown template ${showValue(`{{${tag}}}`)}; expected one of requestId, streamId, workerId, messageIndex, uuid, timestamp, timestampSeconds, timestampNanos, timestampIso, randomInt LOW HIGH, randomString LENGTH (or LOW HIGH)${variables.size ? `, or a captured variable (${[...variables].join(', ')})` : ''}`,
       );
   }
 }
@@ -178,4 +187,28 @@ export function compileRequestData(data: RequestData, correlateBy: string | unde
   const builds = data.map((message, i) => compileMessageTemplate(message, correlateBy, NO_VARIABLES, `data[${i}]`).build);
   const count = builds.length;
   return { build: perCall ? (c) => builds[(c.callIndex ?? 0) % count]!(c) : (c) => builds[c.messageIndex % count]!(c) };
+}
+
+/** Per-stream metadata: the keys whose values hold templates, rendered when a stream opens. */
+export type MetadataFactory = (context: TemplateContext) => Record<string, string>;
+
+/**
+ * The metadata values that hold templates, compiled once; undefined when none does (the metadata
+ * is then sent as it is). Values render as text. Throws TEMPLATE_INVALID naming `metadata.<key>`.
+ */
+export function compileMetadataTemplate(metadata: Record<string, string>): MetadataFactory | undefined {
+  const entries = Object.entries(metadata).flatMap(([key, value]) => {
+    const pieces = compileString(value, `metadata.${key}`, NO_VARIABLES);
+    return pieces ? [[key, pieces] as const] : [];
+  });
+  if (!entries.length) return undefined;
+  return (c) => {
+    const rendered: Record<string, string> = {};
+    for (const [key, pieces] of entries) {
+      let text = '';
+      for (const piece of pieces) text += typeof piece === 'string' ? piece : String(piece(c));
+      rendered[key] = text;
+    }
+    return rendered;
+  };
 }

@@ -35,6 +35,14 @@ export interface CallSettings {
   split?: SplitSettings;
   /** A response message larger than this ends its stream RESOURCE_EXHAUSTED, bytes. */
   maxReceiveMessageBytes: number;
+  /** The :authority pseudo-header instead of the target's host:port. */
+  authority?: string;
+  /** An HTTP/2 PING on each connection every this many ms; absent: none. */
+  keepaliveMs?: number;
+  /** A request message larger than this fails its call RESOURCE_EXHAUSTED, bytes; absent: no limit. */
+  maxSendMessageBytes?: number;
+  /** Requests gzipped on the wire; absent: not compressed. */
+  compression?: 'gzip';
 }
 
 /** TLS settings as PEM text (files already read), so they cross to workers as plain data. */
@@ -46,6 +54,8 @@ export interface TlsMaterial {
   privateKey?: string;
   /** The name the server certificate must carry (SNI and :authority too), instead of the target's host. */
   serverName?: string;
+  /** Accept any server certificate: TLS without verification of its chain or name (ghz's --skipTLS). */
+  skipVerify?: boolean;
 }
 
 export interface SplitSettings {
@@ -203,6 +213,26 @@ export interface GeneratorHealth {
 export type ControlMessage = { type: 'stop' };
 
 /** The task's return value: the worker's whole run. */
+/** One finished call (a stream), as ghz's `details` list it. */
+export interface CallRecord {
+  /** When the call ended, epoch ms. */
+  endedAtEpochMs: number;
+  durationUs: number;
+  /** gRPC status name (`OK`, `UNAVAILABLE`). */
+  status: string;
+  /** The status details of a failed call; empty for OK. */
+  error: string;
+}
+
+/** A bounded sample of calls: `kept` is a uniform random sample (reservoir) of the `seen` calls. */
+export interface CallSample {
+  seen: number;
+  kept: CallRecord[];
+}
+
+/** At most this many calls are kept per worker and in a report, whatever the run's length: memory stays bounded. */
+export const CALL_SAMPLE_SIZE = 2_000;
+
 export interface WorkerResult {
   workerId: number;
   /** When this worker's load began, epoch ms (absent: it never began). */
@@ -225,8 +255,12 @@ export interface WorkerResult {
   streamFirstResponseHistogram: string;
   streamDurationHistogram: string;
   messagesPerStreamHistogram: string;
+  /** A uniform sample of this worker's finished calls (streams), at most CALL_SAMPLE_SIZE: ghz's per-call `details`. */
+  callSample?: CallSample;
   /** Per call (stream) that ended with a status: from its start (its first request's due time in the open model) to its status, µs. */
   callLatencyHistogram: string;
+  /** The same, for the calls that ended OK (µs). */
+  okCallLatencyHistogram?: string;
   generator: GeneratorHealth;
   /** Requests still unanswered when the worker stopped (cancelled at the drain timeout). */
   inFlightAtStop: number;
