@@ -14,10 +14,9 @@ interface PromFamily {
 }
 const parsePrometheusTextFormat = createRequire(import.meta.url)('parse-prometheus-text-format') as (text: string) => PromFamily[];
 
-/** Ten calls: eight OK (10 … 80 ms), two UNAVAILABLE (200 and 400 ms), every one in the call sample. */
-function tenCalls(ghzOptions: Record<string, unknown> = {}, skipFirst = 0): Report {
+/** Ten calls: eight OK (10 … 80 ms), two UNAVAILABLE (200 and 400 ms unless given), every one in the call sample. */
+function tenCalls(ghzOptions: Record<string, unknown> = {}, skipFirst = 0, failedMs = [200, 400]): Report {
   const okMs = [10, 20, 30, 40, 50, 60, 70, 80];
-  const failedMs = [200, 400];
   const all = createLatencyHistogram();
   const ok = createLatencyHistogram();
   for (const ms of okMs) {
@@ -28,7 +27,8 @@ function tenCalls(ghzOptions: Record<string, unknown> = {}, skipFirst = 0): Repo
   const statusCodes = { OK: 8, UNAVAILABLE: 2 };
   const report = syntheticReport([{ latenciesMs: okMs }], { name: 'ghz<run>' });
   const start = Date.parse(report.startedAt);
-  const kept = [...okMs, ...failedMs].map((ms, i) => ({ endedAtEpochMs: start + 100 * i + 0.5, durationUs: ms * 1000, status: ms > 100 ? 'UNAVAILABLE' : 'OK', error: ms > 100 ? 'down' : '' }));
+  const kept = [...okMs.map((ms) => [ms, 'OK']), ...failedMs.map((ms) => [ms, 'UNAVAILABLE'])].map(([ms, status], i) =>
+    ({ endedAtEpochMs: start + 100 * i + 0.5, durationUs: Number(ms) * 1000, status: String(status), error: status === 'OK' ? '' : 'down' }));
   return {
     ...report,
     statusCodes,
@@ -84,17 +84,40 @@ describe("ghz's report formats", () => {
     expect(line).toMatch(/^ghz_run,name="ghz<run>",call="helloworld\.Greeter\.SayHello",host="127\.0\.0\.1:50051",n=10,c=2,rps=0,z=0,timeout=0,dial_timeout=0,keepalive=0,data="null",metadata="",tags="",errors=2,has_errors=true count=10,total=\d+,average=\d+,fastest=\d+,slowest=\d+,rps=[\d.]+,median=\d+,p95=\d+,errors=2 \d{19}\n$/);
   });
 
-  it('prometheus: parses; the histogram buckets are cumulative and end at the OK calls', () => {
+  it('prometheus: parses; the histogram buckets are cumulative over every call, +Inf equal to _count', () => {
+    for (const options of [{}, { 'count-errors': true }]) {
+      // A failed call faster than every OK call (5 ms) and one slower (400 ms).
+      const text = render('ghz-prometheus', tenCalls(options, 0, [5, 400]));
+      // A label given twice is invalid in the exposition format.
+      for (const [, labelSet] of text.matchAll(/\{([^}]*)\}/g)) {
+        const names = [...labelSet!.matchAll(/(\w+)="/g)].map((m) => m[1]);
+        expect(new Set(names).size).toBe(names.length);
+      }
+      const families = parsePrometheusTextFormat(text);
+      const value = (name: string): string | undefined => families.find((f) => f.name === name)?.metrics[0]?.value;
+      expect(value('ghz_run_count')).toBe('10');
+      expect(value('ghz_run_errors')).toBe('2');
+      const histogram = families.find((f) => f.name === 'ghz_run_histogram')!;
+      expect(histogram.type).toBe('HISTOGRAM');
+      const metric = histogram.metrics[0]!;
+      const bounds = Object.keys(metric.buckets!);
+      const counts = Object.values(metric.buckets!).map(Number);
+      expect(bounds).toHaveLength(12);
+      expect(bounds.at(-1)).toBe('+Inf');
+      expect(bounds.slice(0, -1).map(Number)).toEqual(bounds.slice(0, -1).map(Number).sort((a, b) => a - b));
+      expect(counts).toEqual([...counts].sort((a, b) => a - b));
+      // The parser drops a labelled histogram's _count: read it from its line.
+      const histogramCount = Number(/^ghz_run_histogram_count\{[^}]*\} (\d+)$/m.exec(text)?.[1]);
+      expect(histogramCount).toBe(10);
+      expect(counts.at(-1)).toBe(histogramCount);
+      // Each bucket holds exactly the calls at or below its bound, failed or not (10 … 80 ms OK, 5 and 400 ms failed).
+      const latenciesS = [0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.4];
+      bounds.slice(0, -1).forEach((bound, i) => expect(counts[i]).toBe(latenciesS.filter((s) => s <= Number(bound) * 1.001).length));
+      // Without --count-errors the marks span the OK calls (10 … 80 ms), as ghz's histogram does.
+      expect(counts[0]).toBe('count-errors' in options ? 1 : 2);
+      expect(counts[10]).toBe('count-errors' in options ? 10 : 9);
+    }
     const families = parsePrometheusTextFormat(render('ghz-prometheus', tenCalls()));
-    const value = (name: string): string | undefined => families.find((f) => f.name === name)?.metrics[0]?.value;
-    expect(value('ghz_run_count')).toBe('10');
-    expect(value('ghz_run_errors')).toBe('2');
-    const histogram = families.find((f) => f.name === 'ghz_run_histogram')!;
-    expect(histogram.type).toBe('HISTOGRAM');
-    const counts = Object.values(histogram.metrics[0]!.buckets!).map(Number);
-    expect(counts).toHaveLength(12);
-    expect(counts).toEqual([...counts].sort((a, b) => a - b));
-    expect(counts.slice(-2)).toEqual([8, 10]);
     expect(families.find((f) => f.name === 'ghz_run_count')!.metrics[0]!.labels).toMatchObject({ name: 'ghz<run>', end_reason: 'normal', call: 'helloworld.Greeter.SayHello' });
   });
 
