@@ -228,6 +228,8 @@ export interface Report {
     streamsFailed: number;
     /** Cancelled by grpc-bench when the drain timeout ran out at the end of the run, when half-closed with every request answered it still received responses, or still open in a worker that crashed. */
     streamsCancelled: number;
+    /** Server-streaming calls the client ended on purpose after `stream.messages` responses or `stream.duration`: counted in streamsCompleted and as OK; absent when none. */
+    callsEndedByClient?: number;
     messagesSent: number;
     messagesReceived: number;
     /** Requests whose stream ended before their response came. */

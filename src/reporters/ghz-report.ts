@@ -38,6 +38,8 @@ export interface GhzReport {
     messagesSent: number;
     messagesReceived: number;
     messagesPerSec: number;
+    /** Server-streaming calls the client ended after --stream-call-count replies or --stream-call-duration: OK here (ghz: Canceled). */
+    callsEndedByClient: number;
     /** How `details` was bounded: a uniform sample of `kept` of the `calls` that ended. */
     details: { policy: string; calls: number; kept: number; skipped: number };
   };
@@ -187,6 +189,7 @@ export function toGhzReport(report: Report): GhzReport {
       messagesSent: report.counts.messagesSent,
       messagesReceived: report.counts.messagesReceived,
       messagesPerSec: report.throughput.messagesPerSec,
+      callsEndedByClient: report.counts.callsEndedByClient ?? 0,
       details: { policy: DETAILS_POLICY, calls: sample.seen, kept: kept.length, skipped },
     },
   };

@@ -131,6 +131,8 @@ export interface WorkerCounters {
   streamsFailed: number;
   /** Streams cancelled by grpc-bench itself when the drain timeout ran out. */
   streamsCancelled: number;
+  /** Server-streaming calls the client ended on purpose after stream.messages responses or stream.duration (counted in streamsCompleted, status OK). */
+  callsEndedByClient: number;
   /** Connections that became ready (a reconnect counts again). */
   connectionsOpened: number;
   connectionsClosed: number;
@@ -149,6 +151,7 @@ export function emptyCounters(): WorkerCounters {
     streamsCompleted: 0,
     streamsFailed: 0,
     streamsCancelled: 0,
+    callsEndedByClient: 0,
     connectionsOpened: 0,
     connectionsClosed: 0,
     errors: 0,

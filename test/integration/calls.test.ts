@@ -39,6 +39,7 @@ async function run(transport: TransportName, overrides: DeepPartial<ScenarioInpu
     calls: Object.fromEntries(Object.entries(after.calls).map(([method, n]) => [method, n - (before.calls[method] ?? 0)])),
     okCalls: after.okCalls - before.okCalls,
     failedCalls: after.failedCalls - before.failedCalls,
+    cancelledCalls: after.cancelledCalls - before.cancelledCalls,
     requests: after.requests - before.requests,
     replies: after.replies - before.replies,
   };
@@ -110,6 +111,36 @@ describe.each(TRANSPORTS)('transport %s', (transport) => {
     expect(report.streamStats.timeToFirstResponseMs.count).toBe(CALLS);
     expect(report.streamStats.messagesPerStream).toMatchObject({ min: 5, max: 5 });
     record('serverStreaming', { statusCodes: report.statusCodes, counts: report.counts });
+  });
+
+  it('server streaming with stream.messages (ghz --stream-call-count): the client ends each call after that many responses, and it counts OK', async () => {
+    const { report, served } = await run(transport, { call: 'calls.CallService/Watch', data: { id: 'n', replies: 1000, delay_ms: 2 }, stream: { messages: 3 }, load: { calls: 40, streams: 4 } });
+    expect(served.calls['Watch']).toBe(40);
+    expect(served.cancelledCalls).toBe(40);
+    // Not the server's peak: it sees a cancelled call end only when it handles the RST_STREAM, which can come after
+    // it has started the next call sent behind it on the same connection.
+    expect(report.streams.peakActive).toBeLessThanOrEqual(4);
+    expect(report.statusCodes).toEqual({ OK: 40 });
+    expect(report.calls?.count).toBe(40);
+    expect(report.counts).toMatchObject({ streamsOpened: 40, streamsCompleted: 40, streamsFailed: 0, streamsCancelled: 0, callsEndedByClient: 40, messagesSent: 40, messagesReceived: 120, messagesFailed: 0, errors: 0 });
+    expect(report.streamStats.messagesPerStream).toMatchObject({ min: 3, max: 3 });
+    expect(served.replies).toBeGreaterThanOrEqual(120);
+    record('serverStreamingCount', { statusCodes: report.statusCodes, counts: report.counts });
+  });
+
+  it('server streaming with stream.duration (ghz --stream-call-duration): the client ends each call when it is over, and it counts OK', async () => {
+    const { report, served } = await run(transport, { call: 'calls.CallService/Watch', data: { id: 'd', replies: 100000, delay_ms: 5 }, stream: { duration: '100ms' }, load: { calls: 8, streams: 4 } });
+    expect(served.calls['Watch']).toBe(8);
+    expect(served.cancelledCalls).toBe(8);
+    expect(report.statusCodes).toEqual({ OK: 8 });
+    expect(report.counts).toMatchObject({ streamsOpened: 8, streamsCompleted: 8, streamsFailed: 0, callsEndedByClient: 8, messagesSent: 8 });
+    // A call whose duration ran out before its first reply (a busy machine) still counts OK; its request counts unanswered.
+    const unanswered = 8 - report.streamStats.timeToFirstResponseMs.count;
+    expect(report.counts.messagesFailed).toBe(unanswered);
+    expect(report.counts.errors).toBe(unanswered);
+    expect(report.counts.messagesReceived).toBeGreaterThan(0);
+    expect(report.counts.messagesReceived).toBeLessThanOrEqual(served.replies);
+    record('serverStreamingDuration', { statusCodes: report.statusCodes, ended: report.counts.callsEndedByClient });
   });
 
   it('bidi: with a count of calls, each stream sends the data list and ends', async () => {
