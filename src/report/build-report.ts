@@ -227,6 +227,7 @@ export function buildReport(input: BuildReportInput): Report {
       streamsFailed: counters.streamsFailed,
       streamsCancelled: counters.streamsCancelled,
       ...(counters.callsEndedByClient ? { callsEndedByClient: counters.callsEndedByClient } : {}),
+      ...(counters.callsSkipped ? { callsSkipped: counters.callsSkipped } : {}),
       messagesSent: counters.messagesSent,
       messagesReceived: counters.messagesReceived,
       messagesFailed: counters.messagesFailed,

@@ -40,7 +40,7 @@ export interface GhzReport {
     messagesPerSec: number;
     /** Server-streaming calls the client ended after --stream-call-count replies or --stream-call-duration: OK here (ghz: Canceled). */
     callsEndedByClient: number;
-    /** How `details` was bounded: a uniform sample of `kept` of the `calls` that ended. */
+    /** How `details` was bounded: a uniform sample of `kept` of the `calls` that ended; `skipped`: the first calls --skipFirst left out of every figure. */
     details: { policy: string; calls: number; kept: number; skipped: number };
   };
 }
@@ -160,13 +160,14 @@ export function toGhzReport(report: Report): GhzReport {
   const totalNs = nsFromMs(report.durationMs);
   const endedAtMs = Date.parse(report.startedAt) + report.warmupMs + report.durationMs;
   const sample = report.callSample ?? { seen: 0, kept: [] };
-  const skipped = Math.min(ghz?.skipFirst ?? 0, sample.kept.length);
-  const kept = sample.kept.slice(skipped);
+  const skipped = report.counts.callsSkipped ?? 0;
+  const { kept } = sample;
   const planned = ghz?.callsPlanned;
   return {
     date: rfc3339(endedAtMs),
     ...(ghz?.options['name'] ? { name: String(ghz.options['name']) } : {}),
-    endReason: report.partial ? 'cancel' : planned !== undefined && count >= planned ? 'normal' : 'timeout',
+    // The calls --skipFirst left out were made too.
+    endReason: report.partial ? 'cancel' : planned !== undefined && count + skipped >= planned ? 'normal' : 'timeout',
     options: ghz?.options ?? { call: report.call, host: report.target },
     count,
     total: totalNs,

@@ -143,6 +143,26 @@ describe.each(TRANSPORTS)('transport %s', (transport) => {
     record('serverStreamingDuration', { statusCodes: report.statusCodes, ended: report.counts.callsEndedByClient });
   });
 
+  it('load.skipCalls (ghz --skipFirst): each worker leaves its part of the first calls out of every figure, counted apart', async () => {
+    // Two workers of 100 calls each skip their first 15; each takes data[callIndex mod 4], so 25 of its calls fail, 4 of them skipped.
+    const { report, served } = await run(transport, {
+      call: 'calls.CallService/Unary',
+      data: [{ id: 'a' }, { id: 'b' }, { id: 'c', fail_code: 9 }, { id: 'd' }],
+      load: { calls: 200, skipCalls: 30, streams: 4 },
+    });
+    expect(served.calls['Unary']).toBe(200);
+    expect(served.failedCalls).toBe(50);
+    expect(report.counts.callsSkipped).toBe(30);
+    expect(report.calls?.count).toBe(170);
+    expect(report.calls?.latencyMs.count).toBe(170);
+    expect(report.statusCodes).toEqual({ OK: 128, FAILED_PRECONDITION: 42 });
+    expect(report.counts).toMatchObject({ streamsOpened: 170, streamsCompleted: 128, streamsFailed: 42, messagesSent: 170, messagesReceived: 128, messagesFailed: 42 });
+    expect(report.counts.messagesSent + 30).toBe(served.requests);
+    expect(report.counts.messagesReceived + 22).toBe(served.replies);
+    expect(report.latencyMs.count).toBe(128);
+    record('skipCalls', { statusCodes: report.statusCodes, counts: report.counts });
+  });
+
   it('bidi: with a count of calls, each stream sends the data list and ends', async () => {
     const { report, served } = await run(transport, { call: 'calls.CallService/Chat', data: [{ id: 'p' }, { id: 'q' }] });
     expectCalls(report, served, 'Chat');

@@ -40,6 +40,11 @@ describe('ghz command lines', () => {
     );
   });
 
+  it('--skipFirst N: the first N calls skipped (load.skipCalls)', () => {
+    expect(plan({ skipFirst: 7 }).overrides.load).toMatchObject({ calls: 200, skipCalls: 7 });
+    expect(plan({}).overrides.load).not.toHaveProperty('skipCalls');
+  });
+
   it("applies ghz's defaults: 200 calls, 50 in flight, one connection, a 20 s deadline, no limit on received messages", () => {
     const { overrides, connectTimeoutMs, formats } = plan({});
     expect(overrides.load).toMatchObject({ calls: 200, streams: 50, connections: 1 });

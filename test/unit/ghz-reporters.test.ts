@@ -15,7 +15,7 @@ interface PromFamily {
 const parsePrometheusTextFormat = createRequire(import.meta.url)('parse-prometheus-text-format') as (text: string) => PromFamily[];
 
 /** Ten calls: eight OK (10 … 80 ms), two UNAVAILABLE (200 and 400 ms unless given), every one in the call sample. */
-function tenCalls(ghzOptions: Record<string, unknown> = {}, skipFirst = 0, failedMs = [200, 400]): Report {
+function tenCalls(ghzOptions: Record<string, unknown> = {}, failedMs = [200, 400]): Report {
   const okMs = [10, 20, 30, 40, 50, 60, 70, 80];
   const all = createLatencyHistogram();
   const ok = createLatencyHistogram();
@@ -35,7 +35,7 @@ function tenCalls(ghzOptions: Record<string, unknown> = {}, skipFirst = 0, faile
     errorDetails: { 'UNAVAILABLE: down': 2 },
     calls: callsReport('unary', statusCodes, all, report.durationMs, ok),
     callSample: { seen: 10, kept },
-    ghz: { options: { call: 'helloworld.Greeter.SayHello', host: '127.0.0.1:50051', total: 10, concurrency: 2, name: 'ghz<run>', 'load-schedule': 'const', 'concurrency-schedule': 'const', ...ghzOptions }, callsPlanned: 10, skipFirst },
+    ghz: { options: { call: 'helloworld.Greeter.SayHello', host: '127.0.0.1:50051', total: 10, concurrency: 2, name: 'ghz<run>', 'load-schedule': 'const', 'concurrency-schedule': 'const', ...ghzOptions }, callsPlanned: 10 },
   };
 }
 
@@ -70,10 +70,10 @@ describe("ghz's report formats", () => {
     expect(text).toMatch(/\ngrpc-bench: 8 responses to 8 messages; per message p50 [\d.]+ ms/);
   });
 
-  it('csv and influx-details: one line per call of the sample, --skipFirst leaving out the first', () => {
-    const csv = render('ghz-csv', tenCalls({}, 3)).split('\n').filter(Boolean);
+  it('csv and influx-details: one line per call of the sample', () => {
+    const csv = render('ghz-csv', tenCalls()).split('\n').filter(Boolean);
     expect(csv[0]).toBe('duration (ms),status,error');
-    expect(csv.slice(1)).toEqual(['40.00,OK,', '50.00,OK,', '60.00,OK,', '70.00,OK,', '80.00,OK,', '200.00,Unavailable,down', '400.00,Unavailable,down']);
+    expect(csv.slice(1)).toEqual(['10.00,OK,', '20.00,OK,', '30.00,OK,', '40.00,OK,', '50.00,OK,', '60.00,OK,', '70.00,OK,', '80.00,OK,', '200.00,Unavailable,down', '400.00,Unavailable,down']);
     const details = render('ghz-influx-details', tenCalls()).split('\n').filter(Boolean);
     expect(details).toHaveLength(10);
     expect(details[9]).toMatch(/^ghz_detail,name="ghz<run>",call="helloworld\.Greeter\.SayHello",host="127\.0\.0\.1:50051",n=10,c=2,rps=0,.*,hasError=true latency=400000000,error="down",status="Unavailable" 1767225600900500000$/);
@@ -87,7 +87,7 @@ describe("ghz's report formats", () => {
   it('prometheus: parses; the histogram buckets are cumulative over every call, +Inf equal to _count', () => {
     for (const options of [{}, { 'count-errors': true }]) {
       // A failed call faster than every OK call (5 ms) and one slower (400 ms).
-      const text = render('ghz-prometheus', tenCalls(options, 0, [5, 400]));
+      const text = render('ghz-prometheus', tenCalls(options, [5, 400]));
       // A label given twice is invalid in the exposition format.
       for (const [, labelSet] of text.matchAll(/\{([^}]*)\}/g)) {
         const names = [...labelSet!.matchAll(/(\w+)="/g)].map((m) => m[1]);
