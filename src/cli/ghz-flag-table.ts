@@ -28,7 +28,7 @@ export const GHZ_FLAG_TABLE = [
   { flag: 'duration-stop', type: 'string', default: 'close', group: 'Load', describe: 'Calls in flight when -z ends: close or ignore (cancelled at once, left out of the figures), or wait (they finish and count)' },
   { flag: 'rps', short: 'r', type: 'number', group: 'Load', describe: 'Calls per second in total, paced on an absolute schedule (open model); default: no limit' },
   { flag: 'async', type: 'boolean', group: 'Load', describe: 'Send on schedule without waiting for answers (with --rps: the open model, as always here)' },
-  { flag: 'skipFirst', type: 'number', group: 'Load', describe: 'Leave the first N calls out of details (the other figures hold every call)' },
+  { flag: 'skipFirst', type: 'number', group: 'Load', describe: 'Leave the first N calls out of every figure (each worker its part; counted as skipped)' },
   { flag: 'cpus', type: 'number', group: 'Load', describe: 'CPU cores to use: worker threads here (never more than --connections)' },
   { flag: 'timeout', short: 't', type: 'string', default: '20s', group: 'Load', describe: 'Deadline of each call, e.g. 20s; 0: none' },
   { flag: 'stream-interval', type: 'string', group: 'Streams', describe: 'Pause between sends in a stream, e.g. 100ms' },

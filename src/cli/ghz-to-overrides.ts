@@ -122,6 +122,8 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
   const connections = Number(o.connections ?? 1);
   const load = {
     ...countLoad,
+    // ghz leaves the first N results out of its report: here the first N calls, each worker its part.
+    ...(typeof o.skipFirst === 'number' && o.skipFirst > 0 ? { skipCalls: o.skipFirst } : {}),
     streams: stages.streams ?? concurrency,
     connections,
     ...(runFor === undefined ? {} : { duration: runFor }),
@@ -206,7 +208,6 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
       options: ghzOptionsEcho({ ...o, host }, { data: givenData, ...(givenMetadata ? { metadata: givenMetadata } : {}), importPaths }),
       ...(o.tags === undefined ? {} : { tags: stringMap('tags', o.tags, false) }),
       ...(calls === undefined ? {} : { callsPlanned: calls }),
-      skipFirst: typeof o.skipFirst === 'number' ? o.skipFirst : 0,
     },
     warnings,
   };

@@ -139,6 +139,7 @@ export class ShareRecorder {
       this.intervalStatusCodes[statusName] = (this.intervalStatusCodes[statusName] ?? 0) + 1;
       if (statusName === 'OK') {
         this.counters.streamsCompleted++;
+        if (outcome.endedByClient) this.counters.callsEndedByClient++;
         if (unanswered > 0) this.countError('UNANSWERED', `stream ended OK with ${unanswered} request(s) unanswered`);
       } else {
         this.counters.streamsFailed++;

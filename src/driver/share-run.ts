@@ -63,6 +63,19 @@ export class ShareRun implements StreamOwner {
   private callsLeft: number;
   /** Calls (streams) this share opened so far. */
   private callsOpened = 0;
+  /** The first calls still to be skipped (share.skipCalls, ghz's --skipFirst), and the skipped calls still open. */
+  private skipLeft: number;
+  private readonly skipped = new WeakSet<StreamDriver>();
+  /** A skipped call's owner: it runs and ends like any call, but nothing it sends or receives is counted. */
+  private readonly skippedCallOwner: StreamOwner = {
+    measureFromMs: Infinity,
+    takeSend: (driver) => this.takeSend(driver),
+    countSent: () => {},
+    recordResponse: () => {},
+    countUnmatched: () => {},
+    streamHasRoom: (driver) => this.streamHasRoom(driver),
+    streamEnded: (driver, outcome) => this.streamEnded(driver, outcome),
+  };
   private sending = true;
   private stoppedEarly = false;
   private activeConnections = 0;
@@ -94,6 +107,7 @@ export class ShareRun implements StreamOwner {
     this.counters = this.recorder.counters;
     this.activeSlotTarget = share.streams;
     this.callsLeft = share.callBudget ?? Infinity;
+    this.skipLeft = share.skipCalls ?? 0;
     if (share.rateSchedule) {
       this.pacer = new OpenModelPacer({
         rateSchedule: share.rateSchedule,
@@ -202,6 +216,7 @@ export class ShareRun implements StreamOwner {
     const { statusName, unanswered } = outcome;
     const slot = this.slots.ended(driver, statusName === 'OK' || outcome.received > 0);
     if (driver.measured) this.recorder.recordStreamEnd(outcome);
+    else if (this.skipped.has(driver)) this.counters.callsSkipped++;
     else if (unanswered > 0) this.counters.messagesFailed += unanswered; // sent after warm-up on a warm-up stream
     // With the message or call budget spent there is nothing left to send: no new stream.
     if (this.mayOpen() && slot < this.activeSlotTarget) this.reopen(slot);
@@ -234,8 +249,12 @@ export class ShareRun implements StreamOwner {
     const routed = routedMetadata(this.options.split, share.firstStreamId + slot);
     const rendered = this.options.streamMetadata?.({ workerId: share.workerId, streamId, messageIndex: 0 });
     const metadata = rendered ? { ...routed, ...rendered } : routed;
-    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this, selfPaced, metadata, this.options.kind, this.callsOpened++);
-    if (performance.now() >= this.measureFromMs) {
+    const skip = this.skipLeft > 0;
+    if (skip) this.skipLeft--;
+    const owner = skip ? this.skippedCallOwner : this;
+    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, owner, selfPaced, metadata, this.options.kind, this.callsOpened++);
+    if (skip) this.skipped.add(driver);
+    else if (performance.now() >= this.measureFromMs) {
       driver.measured = true;
       this.counters.streamsOpened++;
     }
@@ -257,7 +276,7 @@ export class ShareRun implements StreamOwner {
     this.stopSnapshots?.();
     this.stopSnapshots = this.timers.every(this.options.snapshotIntervalMs, this.takeSnapshot);
     for (const driver of this.streams) {
-      if (driver.measured) continue;
+      if (driver.measured || this.skipped.has(driver)) continue;
       driver.measured = true;
       this.counters.streamsOpened++;
     }

@@ -2,6 +2,7 @@ import { isBenchError, type SerializedError } from '../errors/bench-error.js';
 import { compileMetadataTemplate, compileRequestData } from '../scenario/compile-message-template.js';
 import { createTransport } from '../driver/create-transport.js';
 import { loadBidiMethod, loadBidiMethodFromDescriptorSet } from '../driver/load-method.js';
+import { methodFacts } from '../driver/bidi-method.js';
 import { ShareRun } from '../driver/share-run.js';
 import { callStreamSettings } from '../driver/call-stream-settings.js';
 import { requestMessages } from '../types/call-kind.js';
@@ -29,9 +30,10 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
         ? loadBidiMethod(protoPath ?? '', task.call.importPaths, task.call.call)
         : loadBidiMethodFromDescriptorSet(Buffer.from(descriptorSet, 'base64'), task.call.call, `target ${task.call.target} (server reflection)`);
     const kind = task.call.kind ?? 'bidi';
-    const template = compileRequestData(task.call.data, task.stream.correlateBy, kind === 'unary' || kind === 'serverStreaming');
+    const facts = methodFacts(method);
+    const template = compileRequestData(task.call.data, task.stream.correlateBy, kind === 'unary' || kind === 'serverStreaming', facts);
     const stream = callStreamSettings(kind, task.stream, requestMessages(task.call.data).length, share.callBudget !== undefined);
-    const streamMetadata = compileMetadataTemplate(task.call.metadata);
+    const streamMetadata = compileMetadataTemplate(task.call.metadata, facts);
     assertSendableMetadata('metadata', task.call.metadata);
     if (task.call.split) assertSendableMetadata('split.routed.metadata', task.call.split.routedMetadata);
     const transport = createTransport(task.call.transport, {

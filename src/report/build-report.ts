@@ -226,6 +226,8 @@ export function buildReport(input: BuildReportInput): Report {
       streamsCompleted: counters.streamsCompleted,
       streamsFailed: counters.streamsFailed,
       streamsCancelled: counters.streamsCancelled,
+      ...(counters.callsEndedByClient ? { callsEndedByClient: counters.callsEndedByClient } : {}),
+      ...(counters.callsSkipped ? { callsSkipped: counters.callsSkipped } : {}),
       messagesSent: counters.messagesSent,
       messagesReceived: counters.messagesReceived,
       messagesFailed: counters.messagesFailed,

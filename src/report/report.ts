@@ -199,8 +199,6 @@ export interface GhzRunInfo {
   tags?: Record<string, string>;
   /** The calls asked for (`-n`), when a count was asked for. */
   callsPlanned?: number;
-  /** `--skipFirst`: the first N calls (in time order) of the sample are left out of `details`. */
-  skipFirst: number;
 }
 
 /** Everything one run measured. Reporters render it; compare and gate read it back from JSON. */
@@ -228,6 +226,10 @@ export interface Report {
     streamsFailed: number;
     /** Cancelled by grpc-bench when the drain timeout ran out at the end of the run, when half-closed with every request answered it still received responses, or still open in a worker that crashed. */
     streamsCancelled: number;
+    /** Server-streaming calls the client ended on purpose after `stream.messages` responses or `stream.duration`: counted in streamsCompleted and as OK; absent when none. */
+    callsEndedByClient?: number;
+    /** The first calls of the run left out of every figure (`load.skipCalls`, ghz's --skipFirst), not in streamsOpened or any other count; absent when none. */
+    callsSkipped?: number;
     messagesSent: number;
     messagesReceived: number;
     /** Requests whose stream ended before their response came. */

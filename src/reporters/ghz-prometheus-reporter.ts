@@ -1,15 +1,16 @@
 import type { Report } from '../report/report.js';
-import { toGhzReport, type GhzReport } from './ghz-report.js';
+import { ghzPrometheusBuckets, toGhzReport, type GhzReport } from './ghz-report.js';
 import type { Reporter } from './reporter.js';
 
 /** A label value in the text exposition format: backslash, double quote and line break escaped. */
 const labelValue = (text: string): string => text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
-/** ghz's labels: name, end_reason, and its options as text (`-` → `_`; a const schedule's settings left out). */
+/** ghz's labels: name, end_reason, and its other options as text (`-` → `_`; a const schedule's settings left out). */
 function labels(ghz: GhzReport): string {
   const pairs: Array<[string, string]> = [['name', ghz.name ?? ''], ['end_reason', ghz.endReason]];
   for (const [key, value] of Object.entries(ghz.options)) {
-    if (value === undefined || key === 'data' || key === 'metadata') continue;
+    // `name` is already the first label: a label given twice is invalid in the exposition format.
+    if (value === undefined || key === 'data' || key === 'metadata' || key === 'name') continue;
     const family = key.startsWith('load-') ? 'load' : key.startsWith('concurrency-') ? 'concurrency' : undefined;
     if (family && (ghz.options[`${family}-schedule`] ?? 'const') === 'const') continue;
     pairs.push([key.replace(/-/g, '_'), Array.isArray(value) ? value.join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value)]);
@@ -18,18 +19,17 @@ function labels(ghz: GhzReport): string {
   return `{${pairs.map(([k, v]) => `${k}="${labelValue(v)}"`).join(',')}}`;
 }
 
-/** ghz's `-O prometheus`: run gauges, the response-time histogram and the latency summary; durations in ns. */
+/**
+ * ghz's `-O prometheus`: run gauges, the response-time histogram and the latency summary; durations in ns.
+ * The histogram counts every call, cumulatively, so `+Inf` equals `_count` (ghz's `_count` is every call too).
+ */
 export function renderGhzPrometheus(report: Report): string {
   const ghz = toGhzReport(report);
   const l = labels(ghz);
   const gauge = (name: string, value: number): string => `# TYPE ${name} gauge\n${name}${l} ${value}\n`;
   const errors = Object.values(ghz.errorDistribution).reduce((sum, n) => sum + n, 0);
   const withLabel = (extra: string): string => `${l.slice(0, -1)}${l.length > 2 ? ',' : ''}${extra}}`;
-  let cumulative = 0;
-  const buckets = (ghz.histogram ?? []).map((b) => {
-    cumulative += b.count;
-    return `ghz_run_histogram_bucket${withLabel(`le="${b.mark}"`)} ${cumulative}\n`;
-  });
+  const buckets = ghzPrometheusBuckets(report).map((b) => `ghz_run_histogram_bucket${withLabel(`le="${b.markS}"`)} ${b.cumulative}\n`);
   const sumNs = ghz.average * ghz.count;
   return [
     gauge('ghz_run_count', ghz.count),

@@ -1,5 +1,5 @@
 import type { Report } from '../report/report.js';
-import { decodeHistogram, forEachRecordedValue } from '../stats/latency-histogram.js';
+import { decodeHistogram, forEachRecordedValue, type LatencyHistogram } from '../stats/latency-histogram.js';
 import { summarizeLatency, type LatencySummaryMs } from '../stats/summarize-latency.js';
 
 /**
@@ -38,7 +38,9 @@ export interface GhzReport {
     messagesSent: number;
     messagesReceived: number;
     messagesPerSec: number;
-    /** How `details` was bounded: a uniform sample of `kept` of the `calls` that ended. */
+    /** Server-streaming calls the client ended after --stream-call-count replies or --stream-call-duration: OK here (ghz: Canceled). */
+    callsEndedByClient: number;
+    /** How `details` was bounded: a uniform sample of `kept` of the `calls` that ended; `skipped`: the first calls --skipFirst left out of every figure. */
     details: { policy: string; calls: number; kept: number; skipped: number };
   };
 }
@@ -74,23 +76,64 @@ function rfc3339Nano(epochMs: number): string {
   return `${iso.slice(0, 19)}${nanos ? `.${nanos}` : ''}Z`;
 }
 
-/** ghz's 11 histogram marks from fastest to slowest (seconds), each counting the calls above the previous mark. */
-function ghzHistogram(encoded: string, count: number): GhzReport['histogram'] {
-  const histogram = decodeHistogram(encoded);
-  if (!histogram.totalCount) return null;
+/** ghz's 11 histogram marks (µs) from the fastest to the slowest value of `histogram`, evenly spaced. */
+function ghzMarksUs(histogram: LatencyHistogram): number[] {
   const fastestUs = histogram.minNonZeroValue;
   const slowestUs = histogram.maxValue;
   const widthUs = (slowestUs - fastestUs) / 10;
-  const marksUs = Array.from({ length: 11 }, (_, i) => (i === 10 ? slowestUs : fastestUs + widthUs * i));
+  return Array.from({ length: 11 }, (_, i) => (i === 10 ? slowestUs : fastestUs + widthUs * i));
+}
+
+/**
+ * The values of `histogram` at or below each mark (µs), cumulative, and those above the last mark.
+ * A value counts from its HDR bucket's lowest value, so the fastest call falls on the first mark, as in ghz.
+ */
+function cumulativeAtMarks(histogram: LatencyHistogram, marksUs: number[]): { cumulative: number[]; aboveLast: number } {
   const counts = marksUs.map(() => 0);
+  let aboveLast = 0;
   let bucket = 0;
   forEachRecordedValue(histogram, (valueUs, valueCount) => {
-    // The HDR bucket's lowest value: the fastest call falls on the first mark, as in ghz.
     const lowestUs = (histogram as unknown as { lowestEquivalentValue(value: number): number }).lowestEquivalentValue(valueUs);
-    while (bucket < 10 && lowestUs > marksUs[bucket]!) bucket++;
-    counts[bucket]! += valueCount;
+    while (bucket < marksUs.length && lowestUs > marksUs[bucket]!) bucket++;
+    if (bucket === marksUs.length) aboveLast += valueCount;
+    else counts[bucket]! += valueCount;
   });
-  return marksUs.map((markUs, i) => ({ mark: markUs / 1e6, count: counts[i]!, frequency: counts[i]! / count }));
+  let running = 0;
+  return { cumulative: counts.map((n) => (running += n)), aboveLast };
+}
+
+/** ghz's histogram: 11 marks from fastest to slowest (seconds), each counting the calls above the previous mark. */
+function ghzHistogram(encoded: string, count: number): GhzReport['histogram'] {
+  const histogram = decodeHistogram(encoded);
+  if (!histogram.totalCount) return null;
+  const marksUs = ghzMarksUs(histogram);
+  const { cumulative } = cumulativeAtMarks(histogram, marksUs);
+  return marksUs.map((markUs, i) => {
+    const n = cumulative[i]! - (i ? cumulative[i - 1]! : 0);
+    return { mark: markUs / 1e6, count: n, frequency: n / count };
+  });
+}
+
+/**
+ * The exposition format's histogram buckets at ghz's marks (those of `histogram` in the ghz report):
+ * cumulative counts of every call that ended, so the `+Inf` bucket is `count`, as ghz's `_count` is.
+ * Without --count-errors the marks span the OK calls and a slower failed call falls in `+Inf` only.
+ */
+export function ghzPrometheusBuckets(report: Report): Array<{ markS: number; cumulative: number }> {
+  const { all, shown } = ghzHistograms(report);
+  const shownHistogram = decodeHistogram(shown);
+  if (!shownHistogram.totalCount) return [];
+  const marksUs = ghzMarksUs(shownHistogram);
+  const { cumulative } = cumulativeAtMarks(decodeHistogram(all), marksUs);
+  return marksUs.map((markUs, i) => ({ markS: markUs / 1e6, cumulative: cumulative[i]! }));
+}
+
+/** Every call's histogram, and the one ghz's latency figures show: the OK calls' unless --count-errors, as in ghz. */
+function ghzHistograms(report: Report): { all: string; shown: string; okOnly: boolean } {
+  // Reports from before calls were counted: a call is a stream, its latency the stream's life.
+  const all = report.calls?.histogram ?? report.auxHistograms.streamDuration;
+  const okOnly = report.calls?.okHistogram !== undefined && !report.ghz?.options['count-errors'];
+  return { all, shown: okOnly ? report.calls!.okHistogram! : all, okOnly };
 }
 
 /** ghz's latencyDistribution (10 … 99 %) from the per-call HDR histogram, ns. */
@@ -109,24 +152,22 @@ export const DETAILS_POLICY = 'a uniform random sample of the calls that ended (
  */
 export function toGhzReport(report: Report): GhzReport {
   const ghz = report.ghz;
-  // Reports from before calls were counted: a call is a stream, its latency the stream's life.
   const allCalls = report.calls?.latencyMs ?? report.streamStats.durationMs;
-  const allHistogram = report.calls?.histogram ?? report.auxHistograms.streamDuration;
   // As ghz: fastest, slowest, histogram and distribution from the OK calls unless --count-errors; the average from all.
-  const okOnly = report.calls?.okHistogram !== undefined && !ghz?.options['count-errors'];
-  const shownHistogram = okOnly ? report.calls!.okHistogram! : allHistogram;
+  const { shown: shownHistogram, okOnly } = ghzHistograms(report);
   const shown = okOnly ? summarizeLatency(decodeHistogram(shownHistogram)) : allCalls;
   const count = report.calls?.count ?? report.counts.streamsCompleted + report.counts.streamsFailed;
   const totalNs = nsFromMs(report.durationMs);
   const endedAtMs = Date.parse(report.startedAt) + report.warmupMs + report.durationMs;
   const sample = report.callSample ?? { seen: 0, kept: [] };
-  const skipped = Math.min(ghz?.skipFirst ?? 0, sample.kept.length);
-  const kept = sample.kept.slice(skipped);
+  const skipped = report.counts.callsSkipped ?? 0;
+  const { kept } = sample;
   const planned = ghz?.callsPlanned;
   return {
     date: rfc3339(endedAtMs),
     ...(ghz?.options['name'] ? { name: String(ghz.options['name']) } : {}),
-    endReason: report.partial ? 'cancel' : planned !== undefined && count >= planned ? 'normal' : 'timeout',
+    // The calls --skipFirst left out were made too.
+    endReason: report.partial ? 'cancel' : planned !== undefined && count + skipped >= planned ? 'normal' : 'timeout',
     options: ghz?.options ?? { call: report.call, host: report.target },
     count,
     total: totalNs,
@@ -149,6 +190,7 @@ export function toGhzReport(report: Report): GhzReport {
       messagesSent: report.counts.messagesSent,
       messagesReceived: report.counts.messagesReceived,
       messagesPerSec: report.throughput.messagesPerSec,
+      callsEndedByClient: report.counts.callsEndedByClient ?? 0,
       details: { policy: DETAILS_POLICY, calls: sample.seen, kept: kept.length, skipped },
     },
   };

@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parseTolerances } from '../compare/parse-tolerances.js';
 import { readFileSync } from 'node:fs';
 import { checkRequestData, loadBidiMethod, loadBidiMethodFromDescriptorSet, normaliseCallName, type BidiMethod } from '../driver/load-method.js';
+import { methodFacts } from '../driver/bidi-method.js';
 import { BenchError } from '../errors/bench-error.js';
 import { compileMessageTemplate, compileMetadataTemplate, compileRequestData } from '../scenario/compile-message-template.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
@@ -79,7 +80,7 @@ export function checkMethod(scenario: Scenario, method: BidiMethod): RequestData
   }
   requestMessages(data).forEach((message, i) => {
     try {
-      method.definition.requestSerialize(compileMessageTemplate(message, scenario.stream.correlateBy).build({ ...SAMPLE_CONTEXT }));
+      method.definition.requestSerialize(compileMessageTemplate(message, scenario.stream.correlateBy, undefined, 'data', methodFacts(method)).build({ ...SAMPLE_CONTEXT }));
     } catch (error) {
       const where = Array.isArray(data) ? `data[${i}]` : 'data';
       throw new BenchError('MESSAGE_INVALID', `${where}: a message rendered from it does not encode: ${(error as Error).message}`);

@@ -59,6 +59,8 @@ const loadSchema = z.strictObject({
   messages: positiveInt.optional(),
   /** Total calls (RPCs, one stream each) across all stream slots, as ghz's -n counts them. */
   calls: positiveInt.optional(),
+  /** The first calls of the run (each worker its even part), left out of every figure and counted apart (ghz's --skipFirst). */
+  skipCalls: positiveInt.optional(),
   /** Open model: target messages/s across all streams, on an absolute schedule. */
   rate: positiveNumber.optional(),
   /** Ramp stages for rate and/or streams; their total is the run's duration unless `duration` is set. */
@@ -365,6 +367,7 @@ export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFi
       ...(load.duration === undefined ? {} : { durationMs: load.duration }),
       ...(load.messages === undefined ? {} : { messages: load.messages }),
       ...(load.calls === undefined ? {} : { calls: load.calls }),
+      ...(load.skipCalls === undefined ? {} : { skipCalls: load.skipCalls }),
       ...(load.rate === undefined ? {} : { rate: load.rate }),
       ...(load.stages ? { stages: load.stages.map((s) => ({ durationMs: s.duration, ...(s.rate === undefined ? {} : { rate: s.rate }), ...(s.streams === undefined ? {} : { streams: s.streams }), ramp: s.ramp })) } : {}),
       warmupMs: load.warmup,

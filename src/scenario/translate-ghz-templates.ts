@@ -35,6 +35,15 @@ function variable(name: string, names: GhzCallNames): string | undefined {
       return method;
     case 'ServiceName':
       return service;
+    // The method's facts: filled once the method is loaded (the template compiler's tags).
+    case 'InputName':
+      return '{{inputName}}';
+    case 'OutputName':
+      return '{{outputName}}';
+    case 'IsClientStreaming':
+      return '{{isClientStreaming}}';
+    case 'IsServerStreaming':
+      return '{{isServerStreaming}}';
     default:
       return undefined;
   }
@@ -68,7 +77,7 @@ const GHZ_ACTION = /\{\{-?\s*([^}]*?)\s*-?\}\}/g;
 /**
  * Rewrites ghz's call-data templates in one string (`{{.RequestNumber}}`, `{{newUUID}}`,
  * `{{randomString 8}}`, `{{randomInt 1 10}}` …) into grpc-bench's. A Go template action this
- * cannot translate (sprig functions, pipelines, .InputName and other method facts) is
+ * cannot translate (sprig functions, pipelines, variables ghz does not have) is
  * TEMPLATE_INVALID naming it. `where` names the field in errors.
  */
 export function translateGhzTemplate(text: string, names: GhzCallNames, where: string, functions = true): string {
@@ -76,7 +85,7 @@ export function translateGhzTemplate(text: string, names: GhzCallNames, where: s
     const variableName = /^\.(\w+)$/.exec(action)?.[1];
     if (variableName !== undefined) {
       const translated = variable(variableName, names);
-      if (translated === undefined) throw new BenchError('TEMPLATE_INVALID', `${where}: ${showValue(whole)}: grpc-bench ghz fills .RequestNumber, .WorkerID, .UUID, .Timestamp, .TimestampUnix, .TimestampUnixMilli, .TimestampUnixNano, .FullyQualifiedName, .MethodName and .ServiceName`);
+      if (translated === undefined) throw new BenchError('TEMPLATE_INVALID', `${where}: ${showValue(whole)}: grpc-bench ghz fills .RequestNumber, .WorkerID, .UUID, .Timestamp, .TimestampUnix, .TimestampUnixMilli, .TimestampUnixNano, .FullyQualifiedName, .MethodName, .ServiceName, .InputName, .OutputName, .IsClientStreaming and .IsServerStreaming`);
       return translated;
     }
     const [fn, ...args] = action.split(/\s+/);

@@ -88,6 +88,8 @@ export interface WorkerShare {
   messageBudget?: number;
   /** Calls (RPCs, one stream each) this worker may make in total; undefined = no count limit. */
   callBudget?: number;
+  /** This worker's first calls left out of every figure (counted in callsSkipped); ghz's --skipFirst. */
+  skipCalls?: number;
   /** Send window, from the worker's start; undefined = until the budget is spent or stop. */
   durationMs?: number;
   /** Open model: this worker's part of the rate schedule (messages/s). Absent: closed model. */
@@ -131,6 +133,10 @@ export interface WorkerCounters {
   streamsFailed: number;
   /** Streams cancelled by grpc-bench itself when the drain timeout ran out. */
   streamsCancelled: number;
+  /** Server-streaming calls the client ended on purpose after stream.messages responses or stream.duration (counted in streamsCompleted, status OK). */
+  callsEndedByClient: number;
+  /** Calls left out of every figure because they were among the first load.skipCalls (ghz's --skipFirst); not in streamsOpened. */
+  callsSkipped: number;
   /** Connections that became ready (a reconnect counts again). */
   connectionsOpened: number;
   connectionsClosed: number;
@@ -149,6 +155,8 @@ export function emptyCounters(): WorkerCounters {
     streamsCompleted: 0,
     streamsFailed: 0,
     streamsCancelled: 0,
+    callsEndedByClient: 0,
+    callsSkipped: 0,
     connectionsOpened: 0,
     connectionsClosed: 0,
     errors: 0,

@@ -10,6 +10,10 @@ import { BenchError } from '../../src/errors/bench-error.js';
 import { goStatusName } from '../../src/reporters/ghz-report.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { translateGhzTemplate } from '../../src/scenario/translate-ghz-templates.js';
+import { compileMetadataTemplate, compileRequestData } from '../../src/scenario/compile-message-template.js';
+import { methodFacts } from '../../src/driver/bidi-method.js';
+import { loadBidiMethod } from '../../src/driver/load-method.js';
+import { CALLS_PROTO_PATH } from '../helpers/calls-server.js';
 import { CallReservoir, mergeCallSamples } from '../../src/stats/call-reservoir.js';
 import { makeTempDir } from '../helpers/cli-process.js';
 
@@ -34,6 +38,11 @@ describe('ghz command lines', () => {
     expect(normaliseGhzArgv(['-insecure', '-proto', './x.proto', '-call=a.B.C', '-n2000', '-c', '5', '--load-step', '-2', '-d', '-1', '--', '-keep'])).toEqual(
       ['--insecure', '--proto', './x.proto', '--call=a.B.C', '-n2000', '-c', '5', '--load-step', '-2', '-d', '-1', '--', '-keep'],
     );
+  });
+
+  it('--skipFirst N: the first N calls skipped (load.skipCalls)', () => {
+    expect(plan({ skipFirst: 7 }).overrides.load).toMatchObject({ calls: 200, skipCalls: 7 });
+    expect(plan({}).overrides.load).not.toHaveProperty('skipCalls');
   });
 
   it("applies ghz's defaults: 200 calls, 50 in flight, one connection, a 20 s deadline, no limit on received messages", () => {
@@ -88,8 +97,25 @@ describe("ghz's call-data templates", () => {
     expect(translateGhzTemplate('{{newUUID}} {{randomString 8 }} {{randomString 0}} {{randomInt 1 10}}', names, 'd')).toBe('{{uuid}} {{randomString 8}} {{randomString 2 16}} {{randomInt 1 9}}');
   });
 
+  it("fill the method's facts (.InputName, .OutputName, .IsClientStreaming, .IsServerStreaming) from the loaded method", () => {
+    const text = '{{.InputName}}>{{.OutputName}} c={{.IsClientStreaming}} s={{.IsServerStreaming}}';
+    const translated = translateGhzTemplate(text, names, 'metadata.x');
+    expect(translated).toBe('{{inputName}}>{{outputName}} c={{isClientStreaming}} s={{isServerStreaming}}');
+    const rendered = (method: string): string => {
+      const facts = methodFacts(loadBidiMethod(CALLS_PROTO_PATH, [], `calls.CallService/${method}`));
+      return compileMetadataTemplate({ x: translated }, facts)!({ workerId: 0, streamId: 0, messageIndex: 0 })['x']!;
+    };
+    expect(rendered('Watch')).toBe('calls.CallRequest>calls.CallReply c=false s=true');
+    expect(rendered('Upload')).toBe('calls.CallRequest>calls.CallReply c=true s=false');
+    expect(rendered('Chat')).toBe('calls.CallRequest>calls.CallReply c=true s=true');
+    expect(rendered('Unary')).toBe('calls.CallRequest>calls.CallReply c=false s=false');
+    // In data too, every message.
+    const message = compileRequestData({ id: '{{outputName}}' }, undefined, true, methodFacts(loadBidiMethod(CALLS_PROTO_PATH, [], 'calls.CallService/Unary'))).build({ workerId: 0, streamId: 0, messageIndex: 0 });
+    expect(message).toEqual({ id: 'calls.CallReply' });
+  });
+
   it('refuse what cannot be translated, naming the field and the action', () => {
-    expect(benchError(() => translateGhzTemplate('{{.InputName}}', names, 'metadata.x')).message).toMatch(/^metadata\.x: "\{\{\.InputName\}\}": grpc-bench ghz fills \.RequestNumber/);
+    expect(benchError(() => translateGhzTemplate('{{.Nonexistent}}', names, 'metadata.x')).message).toMatch(/^metadata\.x: "\{\{\.Nonexistent\}\}": grpc-bench ghz fills \.RequestNumber/);
     expect(benchError(() => translateGhzTemplate('{{ upper "a" }}', names, 'data.n')).code).toBe('TEMPLATE_INVALID');
     expect(benchError(() => translateGhzTemplate('{{newUUID}}', names, 'data.n', false)).message).toMatch(/template functions are disabled/);
   });

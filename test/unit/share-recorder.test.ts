@@ -25,6 +25,7 @@ const outcome = (statusName: string, details = '', extra: Partial<StreamOutcome>
   unanswered: 0,
   received: 1,
   cancelledByUs: false,
+  endedByClient: false,
   openedAtMs: 0,
   endedAtMs: 20,
   firstResponseMs: 2,
