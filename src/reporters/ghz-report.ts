@@ -125,7 +125,7 @@ export function ghzPrometheusBuckets(report: Report): Array<{ markS: number; cum
   if (!shownHistogram.totalCount) return [];
   const marksUs = ghzMarksUs(shownHistogram);
   const { cumulative } = cumulativeAtMarks(decodeHistogram(all), marksUs);
-  return marksUs.map((markUs, i) => ({ markS: markUs / 1e6, cumulative: cumulative[i]! }));
+  return marksUs.map((markUs, i) => ({ markS: Number((markUs / 1e6).toPrecision(12)), cumulative: cumulative[i]! }));
 }
 
 /** Every call's histogram, and the one ghz's latency figures show: the OK calls' unless --count-errors, as in ghz. */
