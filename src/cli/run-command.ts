@@ -6,7 +6,7 @@ import { planOutput } from '../reporters/plan-output.js';
 import { renderConsoleSummary } from '../reporters/console-reporter.js';
 import { writeReports } from '../reporters/write-reports.js';
 import { runScenario } from '../run/run-scenario.js';
-import { refuseUnexecutedFlow } from '../run/refuse-unexecuted-flow.js';
+import { refuseFlowComparison } from '../run/refuse-flow-comparison.js';
 import { startLiveDashboard, type LiveDashboard } from '../dashboard/live-dashboard.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { RunJournal } from '../journal/run-journal.js';
@@ -65,7 +65,7 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
   try {
     const { file, target } = splitPositionals(positionals, io.cwd);
     const scenario = loadScenario({ ...(file === undefined ? {} : { file }), overrides: flagsToOverrides(withStartAtEnv(flags), target, io.cwd), cwd: io.cwd });
-    refuseUnexecutedFlow(scenario);
+    refuseFlowComparison(scenario);
     checkHistoryDir(scenario.output.history, io.cwd);
     if (scenario.compare) {
       if (scenario.output.history !== undefined) io.stderr('warning: --history (output.history) records single runs, not canary comparisons; this comparison is not recorded\n');

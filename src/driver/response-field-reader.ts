@@ -6,6 +6,8 @@ export interface ResponseFields {
   key: string | undefined;
   /** The split field as text ("" when absent). */
   label: string | undefined;
+  /** The whole decoded response, when the reader was made `whole` (a flow reads its fields). */
+  response?: Record<string, unknown>;
 }
 
 export type ResponseFieldReader = (payload: Buffer, out: ResponseFields) => void;
@@ -18,17 +20,20 @@ interface FieldDescriptor {
 }
 
 /**
- * Reads the correlation and split fields of an encoded response. When both are singular
+ * Reads the correlation and split fields of an encoded response; `whole`: decodes every
+ * response and keeps it in `out.response` (a flow's conditions read any field). When both are singular
  * string fields it scans the wire format for just those two (no message object); otherwise,
  * and for any payload the scan cannot follow, it decodes the whole message as grpc-js would.
  */
-export function createResponseFieldReader(method: BidiMethod, correlateBy: string | undefined, splitField: string | undefined): ResponseFieldReader {
+export function createResponseFieldReader(method: BidiMethod, correlateBy: string | undefined, splitField: string | undefined, whole = false): ResponseFieldReader {
   const deserialize = method.definition.responseDeserialize as (bytes: Buffer) => Record<string, unknown>;
   const decodeAll: ResponseFieldReader = (payload, out) => {
     const response = deserialize(payload);
     out.key = correlateBy === undefined ? undefined : String(response[correlateBy]);
     out.label = splitField === undefined ? undefined : String(response[splitField] ?? '');
+    if (whole) out.response = response;
   };
+  if (whole) return decodeAll;
   const fields = ((method.definition.responseType.type as { field?: FieldDescriptor[] }).field ?? []) as FieldDescriptor[];
   const stringField = (name: string | undefined): number | undefined => {
     if (name === undefined) return 0;

@@ -11,7 +11,10 @@ import type { SendTimes } from './pending-requests.js';
 import { routedMetadata } from './routed-metadata.js';
 import { SendBudget } from './send-budget.js';
 import { ShareRecorder } from './share-recorder.js';
-import { StreamDriver, type StreamOutcome, type StreamOwner } from './stream-driver.js';
+import { StreamDriver, type DrivenStream, type StreamOutcome, type StreamOwner } from './stream-driver.js';
+import { FlowRecorder } from './flow-recorder.js';
+import type { FlowProgram } from './flow-program.js';
+import { FlowStreamDriver } from './flow-stream-driver.js';
 import { StreamSlots } from './stream-slots.js';
 import { TimerSet } from './timer-set.js';
 import type { Connection, Transport } from './transport.js';
@@ -30,6 +33,8 @@ export interface ShareRunOptions {
   /** Applied to every error detail before it is counted (secret metadata values out). */
   redactDetails?: (details: string) => string;
   onSnapshot(snapshot: IntervalSnapshot): void;
+  /** A flow (stream.flow), compiled with the recorder it counts into: its streams run it instead of one answer per request. */
+  flow?: { program: FlowProgram; recorder: FlowRecorder };
 }
 
 /** How often the active-stream schedule is re-read, ms. */
@@ -45,14 +50,14 @@ const STREAM_SCHEDULE_TICK_MS = 100;
  */
 export class ShareRun implements StreamOwner {
   private readonly connections: Connection[] = [];
-  private readonly slots: StreamSlots<StreamDriver>;
+  private readonly slots: StreamSlots<DrivenStream>;
   /** The slots' open streams (the same Set). */
-  private readonly streams: Set<StreamDriver>;
-  private readonly budget: SendBudget<StreamDriver>;
+  private readonly streams: Set<DrivenStream>;
+  private readonly budget: SendBudget<DrivenStream>;
   private readonly recorder: ShareRecorder;
   /** The recorder's counters, counted into directly on the hot path. */
   private readonly counters: WorkerCounters;
-  private readonly pacer: OpenModelPacer<StreamDriver> | undefined;
+  private readonly pacer: OpenModelPacer<DrivenStream> | undefined;
   private readonly timers = new TimerSet();
   /** Slots that should hold a stream now: all of them, or what the active-stream schedule asks for. */
   private activeSlotTarget: number;
@@ -173,7 +178,7 @@ export class ShareRun implements StreamOwner {
     this.finishIfIdle();
   }
 
-  takeSend(driver?: StreamDriver): boolean {
+  takeSend(driver?: DrivenStream): boolean {
     return this.sending && this.budget.take(driver);
   }
 
@@ -190,11 +195,11 @@ export class ShareRun implements StreamOwner {
     this.recorder.countError('UNMATCHED_RESPONSE', 'a response matched no request in flight');
   }
 
-  streamHasRoom(driver: StreamDriver): void {
+  streamHasRoom(driver: DrivenStream): void {
     if (this.sending) this.pacer?.streamHasRoom(driver);
   }
 
-  streamEnded(driver: StreamDriver, outcome: StreamOutcome): void {
+  streamEnded(driver: DrivenStream, outcome: StreamOutcome): void {
     this.pacer?.streamEnded(driver);
     this.budget.release(driver);
     const { statusName, unanswered } = outcome;
@@ -229,7 +234,11 @@ export class ShareRun implements StreamOwner {
     const streamId = this.slots.nextStreamId(slot);
     const connection = this.connections[this.slots.connectionOf(slot)]!;
     const selfPaced = this.pacer === undefined;
-    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this, selfPaced, routedMetadata(this.options.split, share.firstStreamId + slot), this.options.kind, this.callsOpened++);
+    const metadata = routedMetadata(this.options.split, share.firstStreamId + slot);
+    const { flow } = this.options;
+    const driver: DrivenStream = flow
+      ? new FlowStreamDriver(connection, streamId, share.workerId, stream, flow.program, flow.recorder, this, selfPaced, metadata, this.callsOpened++)
+      : new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this, selfPaced, metadata, this.options.kind, this.callsOpened++);
     if (performance.now() >= this.measureFromMs) {
       driver.measured = true;
       this.counters.streamsOpened++;
@@ -349,8 +358,10 @@ export class ShareRun implements StreamOwner {
       sendingMs: this.sinceLoadStartMs(this.sendingEndedAtMs),
       snapshotCount: this.snapshotIndex,
       stoppedEarly: this.stoppedEarly,
+      ...(this.options.flow ? { flow: this.options.flow.recorder.result() } : {}),
     });
     this.recorder.dispose();
+    this.options.flow?.recorder.dispose();
   }
 }
 

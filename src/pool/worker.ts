@@ -3,6 +3,8 @@ import { compileRequestData } from '../scenario/compile-message-template.js';
 import { createTransport } from '../driver/create-transport.js';
 import { loadBidiMethod, loadBidiMethodFromDescriptorSet } from '../driver/load-method.js';
 import { ShareRun } from '../driver/share-run.js';
+import { FlowRecorder } from '../driver/flow-recorder.js';
+import { compileFlowProgram } from '../driver/flow-program.js';
 import { callStreamSettings } from '../driver/call-stream-settings.js';
 import { requestMessages } from '../types/call-kind.js';
 import { assertSendableMetadata } from '../driver/assert-sendable-metadata.js';
@@ -44,8 +46,12 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       ...(task.call.split?.field ? { splitField: task.call.split.field } : {}),
       ...(task.call.split?.header ? { splitHeader: task.call.split.header } : {}),
       workerId: share.workerId,
-      ...(template.single ? { requestTemplate: template.single } : {}),
+      // A flow's sends are built from their own messages: no one template to splice.
+      ...(template.single && !task.flow ? { requestTemplate: template.single } : {}),
+      ...(task.flow ? { decodeResponses: true } : {}),
     });
+    const flowRecorder = task.flow ? new FlowRecorder(task.flow) : undefined;
+    const flow = task.flow && flowRecorder ? { program: compileFlowProgram(task.flow, method, template.build, task.stream.correlateBy, flowRecorder), recorder: flowRecorder } : undefined;
     const run = new ShareRun({
       share,
       ...(task.call.split ? { split: task.call.split } : {}),
@@ -58,6 +64,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       connectTimeoutMs: task.connectTimeoutMs,
       ...(redact ? { redactDetails: redact } : {}),
       onSnapshot: (snapshot) => port.postMessage(snapshot),
+      ...(flow ? { flow } : {}),
     });
     port.on('message', (message: ControlMessage) => {
       if (message.type === 'stop') run.stopSending(true);

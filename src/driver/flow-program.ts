@@ -1,0 +1,94 @@
+import { compileMessageTemplate, type MessageFactory } from '../scenario/compile-message-template.js';
+import type { FlowSettings, FlowStepSettings } from '../types/flow-settings.js';
+import type { BidiMethod } from './bidi-method.js';
+import { convertRequestData } from './convert-request-data.js';
+import type { AwaitTally, CheckTally, FlowRecorder, SendTally } from './flow-recorder.js';
+import { compileResponseCondition, fieldValue, type ResponseCondition } from './response-condition.js';
+
+export interface SendNode {
+  kind: 'send';
+  build: MessageFactory;
+  tally: SendTally;
+}
+
+export interface AwaitNode {
+  kind: 'await';
+  until: ResponseCondition;
+  /** The first field `until` names: responses are counted by its value. */
+  statusPath: readonly string[];
+  withinMs: number;
+  captures: ReadonlyArray<{ variable: string; path: readonly string[] }>;
+  checks: ReadonlyArray<{ holds: ResponseCondition; tally: CheckTally }>;
+  tally: AwaitTally;
+}
+
+export interface PauseNode {
+  kind: 'pause';
+  ms: number;
+}
+
+export interface RepeatNode {
+  kind: 'repeat';
+  count: number;
+  body: readonly FlowNode[];
+}
+
+export type FlowNode = SendNode | AwaitNode | PauseNode | RepeatNode;
+
+/** A flow compiled once per share: what each step does, with the tallies it counts into. */
+export interface FlowProgram {
+  steps: readonly FlowNode[];
+  unsolicited: ResponseCondition | undefined;
+  /** The first field `unsolicited` names, for counting pushes by its value. */
+  unsolicitedStatusPath: readonly string[] | undefined;
+  reopenOnTimeout: boolean;
+}
+
+/** The value a response is counted under: its first condition field as text. */
+export function statusOf(response: Record<string, unknown>, path: readonly string[] | undefined): string {
+  if (path === undefined) return '(no flow run)';
+  const value = fieldValue(response, path);
+  return value === undefined || value === null ? '(absent)' : String(value);
+}
+
+/**
+ * Compiles the flow's steps: each send's message converted for the request type (as `data` is)
+ * and compiled as a template with the variables captured anywhere in the flow (validation has
+ * made sure each is captured before it is used); `data` for a send without a message.
+ */
+export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data: MessageFactory, correlateBy: string | undefined, recorder: FlowRecorder): FlowProgram {
+  const variables = new Set<string>();
+  const collect = (steps: readonly FlowStepSettings[]): void => {
+    for (const step of steps) {
+      if ('await' in step) for (const variable of Object.keys(step.capture ?? {})) variables.add(variable);
+      if ('repeat' in step) collect(step.steps);
+    }
+  };
+  collect(flow.steps);
+  const compile = (steps: readonly FlowStepSettings[]): FlowNode[] =>
+    steps.map((step): FlowNode => {
+      if ('send' in step) {
+        const build = step.message === undefined ? data : compileMessageTemplate(convertRequestData(method, step.message), correlateBy, variables, `stream.flow send ${step.send}`).build;
+        return { kind: 'send', build, tally: recorder.sends.get(step.send)! };
+      }
+      if ('await' in step) {
+        return {
+          kind: 'await',
+          until: compileResponseCondition(step.until),
+          statusPath: Object.keys(step.until)[0]!.split('.'),
+          withinMs: step.within,
+          captures: Object.entries(step.capture ?? {}).map(([variable, field]) => ({ variable, path: field.split('.') })),
+          checks: Object.entries(step.checks ?? {}).map(([name, predicate]) => ({ holds: compileResponseCondition(predicate), tally: recorder.checks.get(name)! })),
+          tally: recorder.awaits.get(step.await)!,
+        };
+      }
+      if ('pause' in step) return { kind: 'pause', ms: step.pause };
+      return { kind: 'repeat', count: step.repeat, body: compile(step.steps) };
+    });
+  return {
+    steps: compile(flow.steps),
+    unsolicited: flow.unsolicited === undefined ? undefined : compileResponseCondition(flow.unsolicited),
+    unsolicitedStatusPath: flow.unsolicited === undefined ? undefined : Object.keys(flow.unsolicited)[0]!.split('.'),
+    reopenOnTimeout: flow.onTimeout === 'reopen',
+  };
+}
