@@ -139,7 +139,7 @@ export function renderConsoleSummary(report: Report): string {
     `  Fastest:      ${ms(latencyMs.min)}`,
     `  Average:      ${ms(latencyMs.mean)}`,
     `  Messages/sec: ${rate(report.throughput.messagesPerSec)}`,
-    ...(report.calls ? [`  Latency:      ${messageLatencyMeaning(report.calls.kind)}`] : []),
+    ...(report.calls ? [`  Latency:      ${messageLatencyMeaning(report.calls.kind, report.flow !== undefined)}`] : []),
     ...(report.calls ? section('Calls', callRows(report).map(([label, value]) => `  ${`${label}:`.padEnd(22)}${value}`)) : []),
     ...(report.flow ? section('Flow (stream.flow; latencies from the flow run\'s latest send)', flowLines(report.flow)) : []),
     ...section('Response time histogram', histogramLines(report)),

@@ -36,7 +36,7 @@ function summaryTable(report: Report): string[] {
     ['P99.9', ms(latencyMs.p999)],
     ['streams', `${count(counts.streamsOpened)} opened, ${count(counts.streamsCompleted)} completed, ${count(counts.streamsFailed)} failed, ${count(counts.streamsCancelled)} cancelled`],
     ['connections', `${count(report.connections.opened)} opened, ${count(report.connections.peakActive)} peak active`],
-    ...(report.calls ? [['latency', md(messageLatencyMeaning(report.calls.kind))]] : []),
+    ...(report.calls ? [['latency', md(messageLatencyMeaning(report.calls.kind, report.flow !== undefined))]] : []),
     ...callRows(report).map(([label, value]) => [md(label), md(value)]),
   ]);
 }

@@ -134,7 +134,7 @@ function latencySection(report: Report, histogram: ChartSpec): SafeHtml {
     stats.map(([label]) => ({ label: `${label} (ms)`, numeric: true })),
     [stats.map(([, value]) => value.toFixed(3))],
   );
-  const meaning = report.calls ? html`<p class="note" data-latency-meaning>Latency of ${messageLatencyMeaning(report.calls.kind)}.</p>` : '';
+  const meaning = report.calls ? html`<p class="note" data-latency-meaning>Latency of ${messageLatencyMeaning(report.calls.kind, report.flow !== undefined)}.</p>` : '';
   return section('histogram', 'Response-time histogram and latency distribution', html`${meaning}${chartFigure(histogram)}<h3>Latency distribution</h3>${distribution}`);
 }
 
