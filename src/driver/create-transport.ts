@@ -21,7 +21,7 @@ export function createTransport(kind: TransportKind | undefined, options: Transp
     maxReceiveMessageBytes: options.maxReceiveMessageBytes,
     method: options.method,
     ...(options.correlateBy === undefined ? {} : { correlateBy: options.correlateBy }),
-    ...(options.decodeResponses ? { decodeResponses: true } : {}),
+    ...(options.flowFields === undefined ? {} : { flowFields: options.flowFields }),
     ...(options.splitField === undefined ? {} : { splitField: options.splitField }),
     ...(options.splitHeader === undefined ? {} : { splitHeader: options.splitHeader }),
     ...(options.requestTemplate === undefined ? {} : { requestTemplate: options.requestTemplate }),

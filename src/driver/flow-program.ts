@@ -51,6 +51,23 @@ export function statusOf(response: Record<string, unknown>, path: readonly strin
   return value === undefined || value === null ? '(absent)' : String(value);
 }
 
+/** Every response field the flow reads: in `until`, `checks`, `capture` and `unsolicited` (dotted paths). */
+export function flowFieldsOf(flow: FlowSettings): string[] {
+  const fields = new Set<string>(Object.keys(flow.unsolicited ?? {}));
+  const collect = (steps: readonly FlowStepSettings[]): void => {
+    for (const step of steps) {
+      if ('await' in step) {
+        for (const field of Object.keys(step.until)) fields.add(field);
+        for (const predicate of Object.values(step.checks ?? {})) for (const field of Object.keys(predicate)) fields.add(field);
+        for (const field of Object.values(step.capture ?? {})) fields.add(field);
+      }
+      if ('repeat' in step) collect(step.steps);
+    }
+  };
+  collect(flow.steps);
+  return [...fields];
+}
+
 /**
  * Compiles the flow's steps: each send's message converted for the request type (as `data` is)
  * and compiled as a template with the variables captured anywhere in the flow (validation has

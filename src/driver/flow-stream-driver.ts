@@ -149,7 +149,9 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
 
   onResponse(key: string | undefined, _label: string | undefined, response?: ResponseObject): void {
     const now = performance.now();
-    if (this.received++ === 0) this.firstResponseMs = now - this.firstSentAtMs;
+    this.received++;
+    // A push may come before the first send: the stream's first response counts from that send.
+    if (this.firstResponseMs === undefined && this.sent > 0) this.firstResponseMs = now - this.firstSentAtMs;
     if (response === undefined) return;
     const { program } = this;
     if (program.unsolicited?.(response, EMPTY)) {
@@ -317,6 +319,8 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     }
     this.endRun(run);
     if (this.program.reopenOnTimeout) {
+      // No flow run starts on the stream being closed (its onEnd may come later).
+      this.stopping = true;
       this.reopenDetails = `flow step timed out: no match within ${node.withinMs} ms (stream.flow.onTimeout: reopen)`;
       this.stream.cancel();
       return;

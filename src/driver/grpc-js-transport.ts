@@ -21,8 +21,8 @@ export interface GrpcJsTransportOptions {
   method: BidiMethod;
   /** Response field used to correlate responses with requests. */
   correlateBy?: string;
-  /** Decode every response whole and hand it to the stream (a flow's conditions read any field). */
-  decodeResponses?: boolean;
+  /** A flow: the response fields it reads (dotted paths), handed to the stream with every response. */
+  flowFields?: readonly string[];
   /** Split results by this response field … */
   splitField?: string;
   /** … or by this response header. */
@@ -280,8 +280,8 @@ const NO_FIELDS: ResponseFields = Object.freeze({ key: undefined, label: undefin
  * of every response is CPU a load generator spends on nothing it reports.
  */
 function createDeserializer(options: GrpcJsTransportOptions): (bytes: Buffer) => ResponseFields {
-  if (options.correlateBy === undefined && options.splitField === undefined && !options.decodeResponses) return () => NO_FIELDS;
-  const read = createResponseFieldReader(options.method, options.correlateBy, options.splitField, options.decodeResponses);
+  if (options.correlateBy === undefined && options.splitField === undefined && options.flowFields === undefined) return () => NO_FIELDS;
+  const read = createResponseFieldReader(options.method, options.correlateBy, options.splitField, options.flowFields);
   return (bytes) => {
     // A new object per response: grpc-js may hold several decoded messages before emitting them.
     const fields: ResponseFields = { key: undefined, label: undefined };

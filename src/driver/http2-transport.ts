@@ -22,8 +22,8 @@ export interface Http2TransportOptions {
   maxReceiveMessageBytes: number;
   method: BidiMethod;
   correlateBy?: string;
-  /** Decode every response whole and hand it to the stream (a flow). */
-  decodeResponses?: boolean;
+  /** A flow: the response fields it reads (dotted paths), handed to the stream with every response. */
+  flowFields?: readonly string[];
   splitField?: string;
   splitHeader?: string;
   /**
@@ -224,7 +224,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
   const tls = options.tls ?? {};
   const authority = (!options.insecure && tls.authority) || address;
   const connectOptions = http2ConnectOptions(options.insecure, tls);
-  const needFields = options.correlateBy !== undefined || options.splitField !== undefined || options.decodeResponses === true;
+  const needFields = options.correlateBy !== undefined || options.splitField !== undefined || options.flowFields !== undefined;
   const connectionMetadata = metadataHeaders(options.metadata);
   const fixedHeaders: http2.OutgoingHttpHeaders = {
     [http2.constants.HTTP2_HEADER_METHOD]: 'POST',
@@ -244,7 +244,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
     fixedHeaders,
     context: {
       frame: createFramer(options.method, options.requestTemplate),
-      reader: needFields ? createResponseFieldReader(options.method, options.correlateBy, options.splitField, options.decodeResponses) : undefined,
+      reader: needFields ? createResponseFieldReader(options.method, options.correlateBy, options.splitField, options.flowFields) : undefined,
       splitHeader: options.splitHeader?.toLowerCase(),
       maxMessageBytes: options.maxReceiveMessageBytes,
     },

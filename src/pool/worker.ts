@@ -4,7 +4,7 @@ import { createTransport } from '../driver/create-transport.js';
 import { loadBidiMethod, loadBidiMethodFromDescriptorSet } from '../driver/load-method.js';
 import { ShareRun } from '../driver/share-run.js';
 import { FlowRecorder } from '../driver/flow-recorder.js';
-import { compileFlowProgram } from '../driver/flow-program.js';
+import { compileFlowProgram, flowFieldsOf } from '../driver/flow-program.js';
 import { callStreamSettings } from '../driver/call-stream-settings.js';
 import { requestMessages } from '../types/call-kind.js';
 import { assertSendableMetadata } from '../driver/assert-sendable-metadata.js';
@@ -48,7 +48,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       workerId: share.workerId,
       // A flow's sends are built from their own messages: no one template to splice.
       ...(template.single && !task.flow ? { requestTemplate: template.single } : {}),
-      ...(task.flow ? { decodeResponses: true } : {}),
+      ...(task.flow ? { flowFields: flowFieldsOf(task.flow) } : {}),
     });
     const flowRecorder = task.flow ? new FlowRecorder(task.flow) : undefined;
     const flow = task.flow && flowRecorder ? { program: compileFlowProgram(task.flow, method, template.build, task.stream.correlateBy, flowRecorder), recorder: flowRecorder } : undefined;

@@ -94,7 +94,7 @@ describe('a flow run from the CLI', () => {
     const server = await reservationServer();
     const temp = makeTempDir();
     tempDirs.push(temp);
-    const scenario = { ...reservationScenario(server.address, 'http2'), load: { streams: 2, connections: 1, workers: 1, duration: '1s' }, thresholds: { 'checks.confirmed.rate': '>=100%' }, output: { formats: ['console', 'json', 'markdown', 'html'], path: 'out' } };
+    const scenario = { ...reservationScenario(server.address, 'http2'), load: { streams: 2, connections: 1, workers: 1, duration: '1s' }, thresholds: { 'checks.confirmed.rate': '>=100%' }, output: { formats: ['console', 'json', 'markdown', 'html', 'prometheus'], path: 'out' } };
     writeFileSync(join(temp.dir, 'scenario.yaml'), JSON.stringify(scenario));
 
     const result = await runCli(['run', 'scenario.yaml'], { cwd: temp.dir });
@@ -107,5 +107,8 @@ describe('a flow run from the CLI', () => {
     expect(result.stdout).toMatch(/\n {2}decided +\d+ +0 +0 /);
     expect(readFileSync(join(temp.dir, 'out', 'report.md'), 'utf8')).toContain('### Flow');
     expect(readFileSync(join(temp.dir, 'out', 'report.html'), 'utf8')).toContain('data-flow-checks');
+    const prometheus = readFileSync(join(temp.dir, 'out', 'report.prom'), 'utf8');
+    expect(prometheus).toContain(`grpc_bench_flow_checks_total{run="reservation",call="pb.OrderService/CreateOrderStream",check="confirmed",result="fail"} ${rejects}\n`);
+    expect(prometheus).toContain(`grpc_bench_flow_step_matches_total{run="reservation",call="pb.OrderService/CreateOrderStream",step="decided"} ${report.flow!.awaits['decided']!.matched}\n`);
   });
 });

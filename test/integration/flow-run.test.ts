@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTransport } from '../../src/driver/create-transport.js';
-import { compileFlowProgram } from '../../src/driver/flow-program.js';
+import { compileFlowProgram, flowFieldsOf } from '../../src/driver/flow-program.js';
 import { FlowRecorder } from '../../src/driver/flow-recorder.js';
 import { loadBidiMethod } from '../../src/driver/load-method.js';
 import { ShareRun } from '../../src/driver/share-run.js';
@@ -65,7 +65,7 @@ async function runFlow(server: OrderServerHandle, options: FlowShare): Promise<W
     maxReceiveMessageBytes: DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
     method,
     workerId: 0,
-    decodeResponses: true,
+    flowFields: flowFieldsOf(options.flow),
     ...(options.correlateBy ? { correlateBy: options.correlateBy } : {}),
   });
   const recorder = new FlowRecorder(options.flow);
