@@ -42,6 +42,8 @@ export interface FlowProgram {
   /** The first field `unsolicited` names, for counting pushes by its value. */
   unsolicitedStatusPath: readonly string[] | undefined;
   reopenOnTimeout: boolean;
+  /** How often overdue awaits are looked for, ms: a quarter of the shortest `within`, 5–250 ms (a response past it counts as late at once). */
+  sweepMs: number;
 }
 
 /** The value a response is counted under: its first condition field as text. */
@@ -102,8 +104,18 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
       if ('pause' in step) return { kind: 'pause', ms: step.pause };
       return { kind: 'repeat', count: step.repeat, body: compile(step.steps) };
     });
+  const steps = compile(flow.steps);
+  let shortestWithinMs = Infinity;
+  const visit = (nodes: readonly FlowNode[]): void => {
+    for (const node of nodes) {
+      if (node.kind === 'await') shortestWithinMs = Math.min(shortestWithinMs, node.withinMs);
+      if (node.kind === 'repeat') visit(node.body);
+    }
+  };
+  visit(steps);
   return {
-    steps: compile(flow.steps),
+    steps,
+    sweepMs: Math.min(Math.max(shortestWithinMs / 4, 5), 250),
     unsolicited: flow.unsolicited === undefined ? undefined : compileResponseCondition(flow.unsolicited),
     unsolicitedStatusPath: flow.unsolicited === undefined ? undefined : Object.keys(flow.unsolicited)[0]!.split('.'),
     reopenOnTimeout: flow.onTimeout === 'reopen',

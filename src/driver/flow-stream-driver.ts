@@ -28,6 +28,9 @@ class FlowRun {
   /** Its actual send time (the uncorrected figure). */
   latestSentAtMs = 0;
   sawResponse = false;
+  /** While awaiting: when the await times out (clock ms); the owner's sweep finds it (expireOverdue). */
+  deadlineAtMs = Infinity;
+  /** A pause's timer. */
   timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -70,6 +73,8 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
   private readonly context: TemplateContext;
   private readonly runs = new Set<FlowRun>();
   private readonly byKey = new Map<string, FlowRun>();
+  /** Without correlateBy: the one flow run under way (window 1), which every response belongs to. */
+  private current: FlowRun | undefined;
   readonly openedAtMs = performance.now();
   private firstSentAtMs = NaN;
   private callStartedAtMs = NaN;
@@ -152,13 +157,17 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     this.received++;
     // A push may come before the first send: the stream's first response counts from that send.
     if (this.firstResponseMs === undefined && this.sent > 0) this.firstResponseMs = now - this.firstSentAtMs;
-    if (response === undefined) return;
+    if (response !== undefined) this.dispatch(key, response, now, true);
+  }
+
+  /** Offers a response to its flow run; `retry`: once more after the run it belonged to timed out. */
+  private dispatch(key: string | undefined, response: ResponseObject, now: number, retry: boolean): void {
     const { program } = this;
     if (program.unsolicited?.(response, EMPTY)) {
       this.countUnsolicited(response, now);
       return;
     }
-    const run = this.settings.correlateBy === undefined ? this.runs.values().next().value : this.byKey.get(key ?? '');
+    const run = this.settings.correlateBy === undefined ? this.current : this.byKey.get(key ?? '');
     if (run === undefined) {
       this.countUnsolicited(response, now);
       return;
@@ -166,6 +175,14 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     const node = run.awaiting;
     if (node === undefined) {
       if (run.measured) this.recorder.unawaited++;
+      return;
+    }
+    // Past its deadline, the await has timed out even if the sweep has not come by yet.
+    if (now > run.deadlineAtMs) {
+      this.timeOut(run);
+      // By key it belonged to the ended run (no flow run now); otherwise to whichever run is under way.
+      if (retry && this.settings.correlateBy === undefined) this.dispatch(key, response, now, false);
+      else this.countUnsolicited(response, now);
       return;
     }
     const { tally } = node;
@@ -181,8 +198,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       }
       return;
     }
-    clearTimeout(run.timer);
-    run.timer = undefined;
+    run.deadlineAtMs = Infinity;
     run.awaiting = undefined;
     if (run.measured) {
       tally.matched++;
@@ -228,6 +244,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     }
     this.runs.clear();
     this.byKey.clear();
+    this.current = undefined;
     const reopened = this.reopenDetails !== undefined;
     this.owner.streamEnded(this, {
       statusName: reopened ? 'DEADLINE_EXCEEDED' : statusName,
@@ -275,6 +292,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     const run = new FlowRun(this.program.steps, Number.isNaN(intendedAtMs) ? NaN : Math.min(intendedAtMs, now), now >= this.owner.measureFromMs);
     if (Number.isNaN(this.callStartedAtMs)) this.callStartedAtMs = Number.isNaN(run.dueAtMs) ? this.openedAtMs : run.dueAtMs;
     this.runs.add(run);
+    this.current = run;
     if (run.measured) this.recorder.runsStarted++;
     this.advance(run);
   }
@@ -294,8 +312,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       else if (node.kind === 'await') {
         run.awaiting = node;
         run.sawResponse = false;
-        const leftMs = node.withinMs - (performance.now() - run.latestSendAtMs);
-        run.timer = setTimeout(this.timeOut, Math.max(leftMs, 0), run);
+        run.deadlineAtMs = run.latestSendAtMs + node.withinMs;
         return;
       } else {
         run.timer = setTimeout(this.resume, node.ms, run);
@@ -309,8 +326,12 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     if (this.runs.has(run)) this.advance(run);
   };
 
-  private readonly timeOut = (run: FlowRun): void => {
-    run.timer = undefined;
+  /** Flow runs whose await is past its `within` end as DEADLINE_EXCEEDED (called by the owner's sweep, clock ms). */
+  expireOverdue(nowMs: number): void {
+    for (const run of this.runs) if (run.deadlineAtMs < nowMs) this.timeOut(run);
+  }
+
+  private timeOut(run: FlowRun): void {
     const node = run.awaiting;
     if (!this.runs.has(run) || node === undefined) return;
     if (run.measured) {
@@ -326,7 +347,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       return;
     }
     this.afterRunEnded();
-  };
+  }
 
   private send(run: FlowRun, node: SendNode): void {
     this.context.messageIndex = this.sent;
@@ -351,8 +372,10 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
   private endRun(run: FlowRun): void {
     clearTimeout(run.timer);
     run.timer = undefined;
+    run.deadlineAtMs = Infinity;
     run.awaiting = undefined;
     this.runs.delete(run);
+    if (this.current === run) this.current = undefined;
     for (const key of run.keys) if (this.byKey.get(key) === run) this.byKey.delete(key);
   }
 

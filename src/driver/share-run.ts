@@ -154,6 +154,7 @@ export class ShareRun implements StreamOwner {
     if (this.options.stream.timeoutMs !== undefined) {
       this.timers.every(Math.max(Math.min(this.options.stream.timeoutMs / 4, 250), 5), this.expireOverdue);
     }
+    if (this.options.flow) this.timers.every(this.options.flow.program.sweepMs, this.expireOverdueFlowRuns);
     if (share.streamSchedule) {
       this.activeSlotTarget = this.slotTargetAt(0);
       this.timers.every(STREAM_SCHEDULE_TICK_MS, this.followStreamSchedule);
@@ -271,6 +272,11 @@ export class ShareRun implements StreamOwner {
     const timeoutMs = this.options.stream.timeoutMs!;
     const overdueBefore = performance.now() - timeoutMs;
     for (const driver of this.streams) if (driver.oldestSentAtMs <= overdueBefore) driver.expire(timeoutMs);
+  };
+
+  private readonly expireOverdueFlowRuns = (): void => {
+    const now = performance.now();
+    for (const driver of this.streams) driver.expireOverdue?.(now);
   };
 
   private slotTargetAt(elapsedMs: number): number {

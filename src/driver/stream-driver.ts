@@ -20,6 +20,8 @@ export interface DrivenStream {
   stopSending(): void;
   cancel(): void;
   expire(timeoutMs: number): void;
+  /** A flow's streams: ends the flow runs whose await is past its `within` (clock ms). */
+  expireOverdue?(nowMs: number): void;
 }
 
 /** What a stream asks of the run that owns it. */
