@@ -1,5 +1,5 @@
 import { compileMessageTemplate, type MessageFactory } from '../scenario/compile-message-template.js';
-import type { FlowSettings, FlowStepSettings } from '../types/flow-settings.js';
+import type { FlowPredicate, FlowSettings, FlowStepSettings } from '../types/flow-settings.js';
 import type { BidiMethod } from './bidi-method.js';
 import { convertRequestData } from './convert-request-data.js';
 import type { AwaitTally, CheckTally, FlowRecorder, SendTally } from './flow-recorder.js';
@@ -14,8 +14,8 @@ export interface SendNode {
 export interface AwaitNode {
   kind: 'await';
   until: ResponseCondition;
-  /** The first field `until` names: responses are counted by its value. */
-  statusPath: readonly string[];
+  /** The first field `until` compares with values: responses are counted by its value; undefined: not counted by value. */
+  statusPath: readonly string[] | undefined;
   withinMs: number;
   captures: ReadonlyArray<{ variable: string; path: readonly string[] }>;
   checks: ReadonlyArray<{ holds: ResponseCondition; tally: CheckTally }>;
@@ -39,16 +39,25 @@ export type FlowNode = SendNode | AwaitNode | PauseNode | RepeatNode;
 export interface FlowProgram {
   steps: readonly FlowNode[];
   unsolicited: ResponseCondition | undefined;
-  /** The first field `unsolicited` names, for counting pushes by its value. */
+  /** The first field `unsolicited` compares with values, for counting pushes by its value. */
   unsolicitedStatusPath: readonly string[] | undefined;
   reopenOnTimeout: boolean;
   /** How often overdue awaits are looked for, ms: a quarter of the shortest `within`, 5–250 ms (a response past it counts as late at once). */
   sweepMs: number;
 }
 
-/** The value a response is counted under: its first condition field as text. */
+/**
+ * The field responses are counted by: the first one a predicate compares with values (a status),
+ * never one it only asks to be present (an id would make one count per response).
+ */
+function statusPathOf(predicate: FlowPredicate): readonly string[] | undefined {
+  const field = Object.entries(predicate).find(([, condition]) => typeof condition !== 'object' || Array.isArray(condition))?.[0];
+  return field?.split('.');
+}
+
+/** The value a response is counted under: its status field as text. */
 export function statusOf(response: Record<string, unknown>, path: readonly string[] | undefined): string {
-  if (path === undefined) return '(no flow run)';
+  if (path === undefined) return '(any)';
   const value = fieldValue(response, path);
   return value === undefined || value === null ? '(absent)' : String(value);
 }
@@ -94,7 +103,7 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
         return {
           kind: 'await',
           until: compileResponseCondition(step.until),
-          statusPath: Object.keys(step.until)[0]!.split('.'),
+          statusPath: statusPathOf(step.until),
           withinMs: step.within,
           captures: Object.entries(step.capture ?? {}).map(([variable, field]) => ({ variable, path: field.split('.') })),
           checks: Object.entries(step.checks ?? {}).map(([name, predicate]) => ({ holds: compileResponseCondition(predicate), tally: recorder.checks.get(name)! })),
@@ -117,7 +126,7 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
     steps,
     sweepMs: Math.min(Math.max(shortestWithinMs / 4, 5), 250),
     unsolicited: flow.unsolicited === undefined ? undefined : compileResponseCondition(flow.unsolicited),
-    unsolicitedStatusPath: flow.unsolicited === undefined ? undefined : Object.keys(flow.unsolicited)[0]!.split('.'),
+    unsolicitedStatusPath: flow.unsolicited === undefined ? undefined : statusPathOf(flow.unsolicited),
     reopenOnTimeout: flow.onTimeout === 'reopen',
   };
 }

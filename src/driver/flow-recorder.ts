@@ -1,6 +1,17 @@
 import { createLatencyHistogram, disposeHistograms, encodeHistogram, recordLatencyUs, type LatencyHistogram } from '../stats/latency-histogram.js';
 import type { FlowFigures, FlowSettings, FlowStepSettings } from '../types/flow-settings.js';
 
+/** Distinct values counted by status at most; the rest count as "(other)", so memory stays bounded whatever the server sends. */
+export const MAX_STATUS_VALUES = 32;
+
+/** Counts one response under its status value (see MAX_STATUS_VALUES). */
+export function countStatus(tally: Record<string, number>, status: string): void {
+  const count = tally[status];
+  if (count !== undefined) tally[status] = count + 1;
+  else if (Object.keys(tally).length < MAX_STATUS_VALUES) tally[status] = 1;
+  else tally['(other)'] = (tally['(other)'] ?? 0) + 1;
+}
+
 /** One await step's live figures: counted into directly by the flow streams. */
 export interface AwaitTally {
   matched: number;
@@ -55,7 +66,7 @@ export class FlowRecorder {
   }
 
   countUnsolicited(status: string): void {
-    this.unsolicited[status] = (this.unsolicited[status] ?? 0) + 1;
+    countStatus(this.unsolicited, status);
   }
 
   result(): FlowFigures {

@@ -3,7 +3,7 @@ import type { TemplateContext } from '../scenario/compile-message-template.js';
 import type { StreamSettings } from '../types/stream-settings.js';
 import type { AwaitNode, FlowNode, FlowProgram, SendNode } from './flow-program.js';
 import { statusOf } from './flow-program.js';
-import { recordLatencyUs, type FlowRecorder } from './flow-recorder.js';
+import { countStatus, recordLatencyUs, type FlowRecorder } from './flow-recorder.js';
 import type { SendTimes } from './pending-requests.js';
 import type { ResponseObject } from './response-condition.js';
 import type { DrivenStream, StreamOwner } from './stream-driver.js';
@@ -194,7 +194,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     if (!node.until(response, run.variables)) {
       if (run.measured) {
         tally.intermediate++;
-        tally.byStatus[status] = (tally.byStatus[status] ?? 0) + 1;
+        countStatus(tally.byStatus, status);
       }
       return;
     }
@@ -202,7 +202,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     run.awaiting = undefined;
     if (run.measured) {
       tally.matched++;
-      tally.byStatus[status] = (tally.byStatus[status] ?? 0) + 1;
+      countStatus(tally.byStatus, status);
       recordLatencyUs(tally.matchUs, (now - run.latestSendAtMs) * 1000);
       for (const check of node.checks) {
         if (check.holds(response, run.variables)) check.tally.passes++;

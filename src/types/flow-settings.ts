@@ -29,7 +29,7 @@ export interface AwaitStepFigures {
   timeouts: number;
   /** Responses of the flow run before the match (while awaiting), not matching `until`. */
   intermediate: number;
-  /** Matching and intermediate responses by the value of the first field `until` names. */
+  /** Matching and intermediate responses by the value of the first field `until` compares with values ("(any)" without one); at most 32 values, the rest as "(other)". */
   byStatus: Record<string, number>;
   /** From the flow run's latest send (its due time for the first send in the open model) to the match. */
   matchHistogram: string;
@@ -49,7 +49,7 @@ export interface FlowFigures {
   sends: Record<string, number>;
   awaits: Record<string, AwaitStepFigures>;
   checks: Record<string, { passes: number; fails: number }>;
-  /** Responses matching `unsolicited` or belonging to no flow run, by the value of the first field `unsolicited` names ("(other)" without it). */
+  /** Responses matching `unsolicited` or belonging to no flow run, by the value of the first field `unsolicited` compares with values ("(any)" without one), bounded like byStatus. */
   unsolicited: Record<string, number>;
   /** Responses of a flow run that arrived while it awaited nothing (during a pause). */
   unawaited: number;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { flowMetricValue } from '../../src/compare/flow-metric-value.js';
-import { FlowRecorder } from '../../src/driver/flow-recorder.js';
+import { countStatus, FlowRecorder, MAX_STATUS_VALUES } from '../../src/driver/flow-recorder.js';
 import { compileResponseCondition } from '../../src/driver/response-condition.js';
 import { flowReport } from '../../src/report/flow-report.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, recordLatencyUs } from '../../src/stats/latency-histogram.js';
@@ -26,6 +26,17 @@ describe('response conditions', () => {
     [{ reservation_id: 'res-{{other}}' }, false],
   ] as const)('%j holds: %s', (predicate, holds) => {
     expect(compileResponseCondition(predicate as never)(response, { reservation: 'res-7', other: '8' })).toBe(holds);
+  });
+});
+
+describe('counting by status', () => {
+  it('keeps at most MAX_STATUS_VALUES distinct values, counting the rest as (other): memory stays bounded whatever the server sends', () => {
+    const tally: Record<string, number> = {};
+    for (let i = 0; i < 1000; i++) countStatus(tally, `id-${i % 100}`);
+    expect(Object.keys(tally)).toHaveLength(MAX_STATUS_VALUES + 1);
+    expect(Object.values(tally).reduce((a, b) => a + b, 0)).toBe(1000);
+    expect(tally['id-0']).toBe(10);
+    expect(tally['(other)']).toBe(1000 - MAX_STATUS_VALUES * 10);
   });
 });
 
