@@ -25,5 +25,6 @@ export function createTransport(kind: TransportKind | undefined, options: Transp
     ...(options.splitField === undefined ? {} : { splitField: options.splitField }),
     ...(options.splitHeader === undefined ? {} : { splitHeader: options.splitHeader }),
     ...(options.requestTemplate === undefined ? {} : { requestTemplate: options.requestTemplate }),
+    ...(options.requestTemplates === undefined ? {} : { requestTemplates: options.requestTemplates }),
   });
 }

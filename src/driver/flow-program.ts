@@ -1,4 +1,5 @@
-import { compileMessageTemplate, type MessageFactory } from '../scenario/compile-message-template.js';
+import { compileMessageTemplate, type CompiledMessage, type MessageFactory } from '../scenario/compile-message-template.js';
+import { tagTemplate } from './template-routed-framer.js';
 import type { FlowPredicate, FlowSettings, FlowStepSettings } from '../types/flow-settings.js';
 import type { BidiMethod } from './bidi-method.js';
 import { convertRequestData } from './convert-request-data.js';
@@ -42,6 +43,8 @@ export interface FlowProgram {
   /** The first field `unsolicited` compares with values, for counting pushes by its value. */
   unsolicitedStatusPath: readonly string[] | undefined;
   reopenOnTimeout: boolean;
+  /** The sends' templates, for the transport to splice each send's messages (their builds tag them; see template-routed-framer.ts). */
+  templates: CompiledMessage[];
   /** How often overdue awaits are looked for, ms: a quarter of the shortest `within`, 5–250 ms (a response past it counts as late at once). */
   sweepMs: number;
 }
@@ -84,7 +87,12 @@ export function flowFieldsOf(flow: FlowSettings): string[] {
  * and compiled as a template with the variables captured anywhere in the flow (validation has
  * made sure each is captured before it is used); `data` for a send without a message.
  */
-export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data: MessageFactory, correlateBy: string | undefined, recorder: FlowRecorder): FlowProgram {
+export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data: MessageFactory, correlateBy: string | undefined, recorder: FlowRecorder, dataTemplate?: CompiledMessage): FlowProgram {
+  const templates: CompiledMessage[] = [];
+  const tagged = (template: CompiledMessage): MessageFactory => {
+    templates.push(template);
+    return tagTemplate(template, templates.length - 1);
+  };
   const variables = new Set<string>();
   const collect = (steps: readonly FlowStepSettings[]): void => {
     for (const step of steps) {
@@ -96,7 +104,8 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
   const compile = (steps: readonly FlowStepSettings[]): FlowNode[] =>
     steps.map((step): FlowNode => {
       if ('send' in step) {
-        const build = step.message === undefined ? data : compileMessageTemplate(convertRequestData(method, step.message), correlateBy, variables, `stream.flow send ${step.send}`).build;
+        const template = step.message === undefined ? dataTemplate : compileMessageTemplate(convertRequestData(method, step.message), correlateBy, variables, `stream.flow send ${step.send}`);
+        const build = template === undefined ? data : tagged(template);
         return { kind: 'send', build, tally: recorder.sends.get(step.send)! };
       }
       if ('await' in step) {
@@ -124,6 +133,7 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
   visit(steps);
   return {
     steps,
+    templates,
     sweepMs: Math.min(Math.max(shortestWithinMs / 4, 5), 250),
     unsolicited: flow.unsolicited === undefined ? undefined : compileResponseCondition(flow.unsolicited),
     unsolicitedStatusPath: flow.unsolicited === undefined ? undefined : statusPathOf(flow.unsolicited),

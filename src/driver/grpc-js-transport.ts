@@ -5,6 +5,7 @@ import { channelSecurity, type ChannelSecurity } from './channel-credentials.js'
 import type { BidiMethod } from './load-method.js';
 import { createResponseFieldReader, type ResponseFields } from './response-field-reader.js';
 import { createSplicedRequestEncoder } from './spliced-request-framer.js';
+import { routeByTemplate } from './template-routed-framer.js';
 import type { CompiledMessage } from '../scenario/compile-message-template.js';
 import { statusName } from '../grpc/status-names.js';
 import { uniformRefusalDetails } from './refused-stream.js';
@@ -34,6 +35,8 @@ export interface GrpcJsTransportOptions {
    * pre-encoded bytes (both transports). Without it each distinct message object is encoded in full.
    */
   requestTemplate?: CompiledMessage;
+  /** A flow: its sends' templates, each message tagged with its own (template-routed-framer.ts). */
+  requestTemplates?: readonly CompiledMessage[];
 }
 
 type Call = grpc.ClientDuplexStream<Record<string, unknown>, ResponseFields>;
@@ -256,8 +259,10 @@ class GrpcJsConnection implements Connection {
  * Spliced when the template allows it; otherwise a request is encoded once per distinct message
  * object (a message without templates is the same object every time: encoded once).
  */
-export function createSerializer(options: Pick<GrpcJsTransportOptions, 'method' | 'requestTemplate'>): (message: Record<string, unknown>) => Buffer {
+export function createSerializer(options: Pick<GrpcJsTransportOptions, 'method' | 'requestTemplate' | 'requestTemplates'>): (message: Record<string, unknown>) => Buffer {
   const serialize = options.method.definition.requestSerialize as (value: Record<string, unknown>) => Buffer;
+  const { requestTemplates } = options;
+  if (requestTemplates) return routeByTemplate(requestTemplates, (t) => createSplicedRequestEncoder(t, serialize), createSerializer({ method: options.method }));
   const spliced = options.requestTemplate === undefined ? undefined : createSplicedRequestEncoder(options.requestTemplate, serialize);
   if (spliced) return spliced;
   let lastMessage: Record<string, unknown> | undefined;

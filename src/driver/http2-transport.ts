@@ -8,6 +8,7 @@ import { FailedStream, Http2GrpcStream, type Http2CallContext, type SessionState
 import type { BidiMethod } from './load-method.js';
 import { createResponseFieldReader } from './response-field-reader.js';
 import { createSplicedRequestFramer, type RequestFramer } from './spliced-request-framer.js';
+import { routeByTemplate } from './template-routed-framer.js';
 import type { CompiledMessage } from '../scenario/compile-message-template.js';
 import type { BidiStream, Connection, ConnectionEvents, StreamEvents, Transport } from './transport.js';
 
@@ -31,6 +32,8 @@ export interface Http2TransportOptions {
    * pre-encoded bytes. Without it each distinct message object is encoded in full.
    */
   requestTemplate?: CompiledMessage;
+  /** A flow: its sends' templates, each message tagged with its own (template-routed-framer.ts). */
+  requestTemplates?: readonly CompiledMessage[];
 }
 
 const LEGAL_KEY = /^[0-9a-z_.-]+$/;
@@ -54,8 +57,9 @@ function authorityOf(target: string): string {
  * Messages of a templated request are spliced when the template allows it; otherwise a
  * request is encoded once per distinct message object (a static message is framed only once).
  */
-export function createFramer(method: BidiMethod, template: CompiledMessage | undefined): RequestFramer {
+export function createFramer(method: BidiMethod, template: CompiledMessage | undefined, templates?: readonly CompiledMessage[]): RequestFramer {
   const serialize = method.definition.requestSerialize as (value: Record<string, unknown>) => Uint8Array;
+  if (templates) return routeByTemplate(templates, (t) => createSplicedRequestFramer(t, serialize), createFramer(method, undefined));
   const spliced = template === undefined ? undefined : createSplicedRequestFramer(template, serialize);
   if (spliced) return spliced;
   let lastMessage: Record<string, unknown> | undefined;
@@ -243,7 +247,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
     connectionMetadata,
     fixedHeaders,
     context: {
-      frame: createFramer(options.method, options.requestTemplate),
+      frame: createFramer(options.method, options.requestTemplate, options.requestTemplates),
       reader: needFields ? createResponseFieldReader(options.method, options.correlateBy, options.splitField, options.flowFields) : undefined,
       splitHeader: options.splitHeader?.toLowerCase(),
       maxMessageBytes: options.maxReceiveMessageBytes,

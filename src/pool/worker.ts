@@ -35,6 +35,8 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
     const stream = callStreamSettings(kind, task.stream, requestMessages(task.call.data).length, share.callBudget !== undefined);
     assertSendableMetadata('metadata', task.call.metadata);
     if (task.call.split) assertSendableMetadata('split.routed.metadata', task.call.split.routedMetadata);
+    const flowRecorder = task.flow ? new FlowRecorder(task.flow) : undefined;
+    const flow = task.flow && flowRecorder ? { program: compileFlowProgram(task.flow, method, template.build, task.stream.correlateBy, flowRecorder, template.single), recorder: flowRecorder } : undefined;
     const transport = createTransport(task.call.transport, {
       target: task.call.target,
       insecure: task.call.insecure,
@@ -46,12 +48,11 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       ...(task.call.split?.field ? { splitField: task.call.split.field } : {}),
       ...(task.call.split?.header ? { splitHeader: task.call.split.header } : {}),
       workerId: share.workerId,
-      // A flow's sends are built from their own messages: no one template to splice.
+      // A flow's sends are built from their own templates: each is spliced by its own (requestTemplates).
       ...(template.single && !task.flow ? { requestTemplate: template.single } : {}),
       ...(task.flow ? { flowFields: flowFieldsOf(task.flow) } : {}),
+      ...(flow ? { requestTemplates: flow.program.templates } : {}),
     });
-    const flowRecorder = task.flow ? new FlowRecorder(task.flow) : undefined;
-    const flow = task.flow && flowRecorder ? { program: compileFlowProgram(task.flow, method, template.build, task.stream.correlateBy, flowRecorder), recorder: flowRecorder } : undefined;
     const run = new ShareRun({
       share,
       ...(task.call.split ? { split: task.call.split } : {}),

@@ -58,6 +58,8 @@ interface FlowShare {
 async function runFlow(server: OrderServerHandle, options: FlowShare): Promise<WorkerResult> {
   const method = loadBidiMethod(ORDER_PROTO_PATH, [], 'pb.OrderService/CreateOrderStream');
   const data = compileMessageTemplate({ user_id: 'u' }, options.correlateBy);
+  const recorder = new FlowRecorder(options.flow);
+  const program = compileFlowProgram(options.flow, method, data.build, options.correlateBy, recorder, data);
   const transport = createTransport(options.transport, {
     target: server.address,
     insecure: true,
@@ -66,10 +68,9 @@ async function runFlow(server: OrderServerHandle, options: FlowShare): Promise<W
     method,
     workerId: 0,
     flowFields: flowFieldsOf(options.flow),
+    requestTemplates: program.templates,
     ...(options.correlateBy ? { correlateBy: options.correlateBy } : {}),
   });
-  const recorder = new FlowRecorder(options.flow);
-  const program = compileFlowProgram(options.flow, method, data.build, options.correlateBy, recorder);
   const run = new ShareRun({
     share: { workerId: 0, streams: options.streams, connections: 1, firstStreamId: 0, streamIdStride: options.streams, durationMs: options.durationMs, workerCount: 1, warmupMs: 0, ...(options.rateSchedule ? { rateSchedule: options.rateSchedule } : {}) },
     stream: { intervalMs: 0, window: options.window, ...(options.correlateBy ? { correlateBy: options.correlateBy } : {}) },
