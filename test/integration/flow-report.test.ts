@@ -94,7 +94,7 @@ describe('a flow run from the CLI', () => {
     const server = await reservationServer();
     const temp = makeTempDir();
     tempDirs.push(temp);
-    const scenario = { ...reservationScenario(server.address, 'http2'), load: { streams: 2, connections: 1, workers: 1, duration: '1s' }, thresholds: { 'checks.confirmed.rate': '>=100%' }, output: { formats: ['console', 'json', 'markdown', 'html', 'prometheus'], path: 'out' } };
+    const scenario = { ...reservationScenario(server.address, 'http2'), load: { streams: 2, connections: 1, workers: 1, duration: '1s' }, thresholds: { 'checks.confirmed.rate': '>=100%' }, output: { formats: ['console', 'json', 'markdown', 'html', 'prometheus', 'influx'], path: 'out' } };
     writeFileSync(join(temp.dir, 'scenario.yaml'), JSON.stringify(scenario));
 
     const result = await runCli(['run', 'scenario.yaml'], { cwd: temp.dir });
@@ -109,6 +109,7 @@ describe('a flow run from the CLI', () => {
     expect(readFileSync(join(temp.dir, 'out', 'report.html'), 'utf8')).toContain('data-flow-checks');
     const prometheus = readFileSync(join(temp.dir, 'out', 'report.prom'), 'utf8');
     expect(prometheus).toContain(`grpc_bench_flow_checks_total{run="reservation",call="pb.OrderService/CreateOrderStream",check="confirmed",result="fail"} ${rejects}\n`);
+    expect(readFileSync(join(temp.dir, 'out', 'report.lp'), 'utf8')).toMatch(new RegExp(`\\ngrpc_bench_flow_check,call=pb\\.OrderService/CreateOrderStream,run=reservation,check=confirmed passes=\\d+i,fails=${rejects}i \\d+\\n`));
     expect(prometheus).toContain(`grpc_bench_flow_step_matches_total{run="reservation",call="pb.OrderService/CreateOrderStream",step="decided"} ${report.flow!.awaits['decided']!.matched}\n`);
   });
 });
