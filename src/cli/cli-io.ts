@@ -7,6 +7,8 @@ export interface CliIo {
   /** The terminal's width, when stderr is one: the progress line is fitted to it. */
   stderrColumns?: number | undefined;
   cwd: string;
+  /** Standard input, whole (ghz's `-d @` and `-b`); default: the process's. */
+  readStdin?: () => Buffer;
   /** Subscribes to SIGINT/SIGTERM; returns an unsubscribe function. */
   onSignal(handler: (signal: string) => void): () => void;
 }

@@ -9,6 +9,8 @@ import { DEFAULT_REPORT_FORMATS, reportCommand, type ReportFlags } from './repor
 import { DEFAULT_HISTORY_OPTIONS as HISTORY_DEFAULTS } from '../history/analyse-history.js';
 import { HISTORY_FORMATS, historyCommand, historyImportCommand, type HistoryFlags, type HistoryImportFlags } from './history-command.js';
 import { runCommand } from './run-command.js';
+import { addGhzOptions, ghzCommand } from './ghz-command.js';
+import { normaliseGhzArgv } from './ghz-argv.js';
 import { unknownArgumentMessage } from './unknown-argument-message.js';
 import { addRunOptions } from './run-options.js';
 import type { ServeFlags } from './serve-command.js';
@@ -19,13 +21,15 @@ const EPILOGUE = `Exit codes: ${[...new Set(Object.values(ERROR_CATALOGUE).map((
   .map((code) => `${code} ${Object.entries(ERROR_CATALOGUE).filter(([, e]) => e.exitCode === code).map(([name]) => name).join('/')}`)
   .join(', ')}; 0 success.`;
 
-const COMMANDS = ['run', 'validate', 'serve', 'compare', 'merge', 'report', 'history'] as const;
+const COMMANDS = ['run', 'validate', 'ghz', 'serve', 'compare', 'merge', 'report', 'history'] as const;
 
 /**
  * Parses argv, runs one command, and maps any error to its exit code, printed once as one
  * line on stderr. The only place that knows about exit codes.
  */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(given: string[], io: CliIo): Promise<number> {
+  // ghz's docs spell long flags with one dash: `ghz -insecure -proto x.proto`.
+  const argv = given[0] === 'ghz' ? ['ghz', ...normaliseGhzArgv(given.slice(1))] : given;
   let exitCode = 0;
   let usageError: string | undefined;
   const parser = yargs(argv)
@@ -76,6 +80,21 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .example('$0 validate scenarios/order-stream.yaml -c 100 --connections 4', 'The scenario with the flags laid over it'),
       (args) => {
         exitCode = validateCommand(args.scenario, args.target, args, io);
+      },
+    )
+    .command(
+      'ghz [host]',
+      "Run ghz's command line or config file as it is: its flags, defaults, templates and output formats; calls counted as ghz counts them",
+      (y) =>
+        addGhzOptions(y.positional('host', { type: 'string', describe: 'host:port of the target (or host in the --config file)' }))
+          // ghz's -h and -v.
+          .alias('help', 'h')
+          .alias('version', 'v')
+          .example("$0 ghz --insecure --proto ./greeter.proto --call helloworld.Greeter.SayHello -d '{\"name\":\"Joe\"}' -n 2000 -c 20 0.0.0.0:50051", 'ghz\'s own example, unchanged')
+          .example('$0 ghz -insecure -proto ./x.proto -call a.B.C 127.0.0.1:50051', "ghz's one-dash spelling")
+          .example('$0 ghz --config ./ghz.toml -O json -o report.json', 'A ghz config file (JSON, TOML or YAML), its report as ghz writes it'),
+      async (args) => {
+        exitCode = await ghzCommand(args as Record<string, unknown>, io);
       },
     )
     .command(
@@ -233,10 +252,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** Exits once what was written to stdout and stderr has gone out: writes to a pipe are asynchronous, and exit would cut them short (at 64 KiB). */
+function exitAfterOutput(code: number): void {
+  // Nothing queued (the usual case): exit now, before anything else scheduled can print.
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 /** The process entry: run `main`, then exit with its code (worker pools and sockets are closed by then). */
 export function runCli(): void {
   main(process.argv.slice(2), processIo()).then(
-    (code) => process.exit(code),
+    (code) => exitAfterOutput(code),
     (error: unknown) => {
       process.stderr.write(`grpc-bench: internal error: ${String(error)}\n`);
       process.exit(1);

@@ -2,7 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BenchError } from '../errors/bench-error.js';
 import { thresholdsFailedMessage } from '../compare/evaluate-thresholds.js';
-import { planOutput } from '../reporters/plan-output.js';
+import { planOutput, type OutputPlan } from '../reporters/plan-output.js';
+import type { Report } from '../report/report.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
 import { renderConsoleSummary } from '../reporters/console-reporter.js';
 import { writeReports } from '../reporters/write-reports.js';
 import { runScenario } from '../run/run-scenario.js';
@@ -46,6 +48,33 @@ function withStartAtEnv(flags: RunFlags): RunFlags {
  * and writes the report from the workers' last interval snapshots.
  */
 export async function runCommand(positionals: string[], flags: RunFlags, io: CliIo): Promise<number> {
+  return runLoadedScenario(() => {
+    const { file, target } = splitPositionals(positionals, io.cwd);
+    return loadScenario({ ...(file === undefined ? {} : { file }), overrides: flagsToOverrides(withStartAtEnv(flags), target, io.cwd), cwd: io.cwd });
+  }, io);
+}
+
+/** How a front-end other than `run` (`ghz`) shapes the same pipeline. */
+export interface RunFrontEnd {
+  /** How long to wait for the first connection, ms (default 5 s). */
+  connectTimeoutMs?: number;
+  /** How long calls in flight when sending stops may take to finish before they are cancelled, ms (default 5 s). */
+  drainTimeoutMs?: number;
+  /** The output plan instead of the scenario's `output` section. */
+  planOutput?: (scenario: Scenario) => OutputPlan;
+  /** Adds what the front-end's report formats need to the finished report. */
+  finishReport?: (report: Report) => Report;
+  /** ghz prints only its report: no console summary on stderr, and no "report written" line for standard output. */
+  quiet?: boolean;
+  /** true: a run in which no call succeeded exits 0 (ghz's behaviour); the report says what failed. */
+  exitZeroOnFailedCalls?: boolean;
+}
+
+/**
+ * The run pipeline after the scenario is known: `load` builds it (inside the signal handling,
+ * so that its errors end the run as any other), then checks → load → report files.
+ */
+export async function runLoadedScenario(load: () => Scenario, io: CliIo, frontEnd: RunFrontEnd = {}): Promise<number> {
   const controller = new AbortController();
   const force = new AbortController();
   let loadStarted = false;
@@ -63,8 +92,7 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
     }
   });
   try {
-    const { file, target } = splitPositionals(positionals, io.cwd);
-    const scenario = loadScenario({ ...(file === undefined ? {} : { file }), overrides: flagsToOverrides(withStartAtEnv(flags), target, io.cwd), cwd: io.cwd });
+    const scenario = load();
     refuseFlowComparison(scenario);
     checkHistoryDir(scenario.output.history, io.cwd);
     if (scenario.compare) {
@@ -72,7 +100,7 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
       if (scenario.monitor.dashboardPort !== undefined) io.stderr('warning: --dashboard (monitor.dashboardPort) is not available for canary comparisons; running without it\n');
       return await canaryRoundsCommand(scenario, io, controller.signal);
     }
-    const output = planOutput(scenario.output.formats, scenario.output.path, scenario.name, io.cwd);
+    const output = frontEnd.planOutput?.(scenario) ?? planOutput(scenario.output.formats, scenario.output.path, scenario.name, io.cwd);
     if (scenario.monitor.dashboardPort !== undefined) {
       dashboard = await startLiveDashboard(scenario.name, scenario.monitor.dashboardPort).catch((error: Error) => {
         throw new BenchError('SERVER_START_FAILED', `dashboard: port ${scenario.monitor.dashboardPort}: ${error.message}`);
@@ -87,6 +115,8 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
     try {
       outcome = await runScenario(scenario, {
         signal: controller.signal,
+        ...(frontEnd.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: frontEnd.connectTimeoutMs }),
+        ...(frontEnd.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: frontEnd.drainTimeoutMs }),
         forceSignal: force.signal,
         onLoadStart: (start) => {
           loadStarted = true;
@@ -110,15 +140,16 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
       if (outcome === undefined) progress?.stop();
       journal?.close();
     }
-    const { report, partialCode } = outcome;
+    const { partialCode } = outcome;
+    const report = frontEnd.finishReport?.(outcome.report) ?? outcome.report;
     // The last progress line shows the report's figures, so it agrees with the summary.
     progress?.stop(report);
     const written = writeReports(report, output, io.stdout);
     // The terminal always gets the summary; stdout keeps only the formats asked for.
-    if (!output.console) io.stderr(renderConsoleSummary(report));
+    if (!output.console && !frontEnd.quiet) io.stderr(renderConsoleSummary(report));
     // Kept only while the reports are not all written: then it is all that is left of the run.
     journal?.discard();
-    for (const path of written) io.stderr(`report written: ${path}\n`);
+    for (const path of written) if (!frontEnd.quiet || !path.startsWith('/dev/')) io.stderr(`report written: ${path}\n`);
     appendRunHistory(report, scenario.output, io);
     dashboard?.finish(report);
     if (report.generator.saturated) {
@@ -129,7 +160,7 @@ export async function runCommand(positionals: string[], flags: RunFlags, io: Cli
 
     if (partialCode) throw new BenchError(partialCode, `run ended early: ${report.partialReason ?? partialCode}; partial report written`);
     if (report.thresholds && !report.thresholds.passed) throw new BenchError('THRESHOLDS_FAILED', thresholdsFailedMessage(report.thresholds));
-    if (report.counts.messagesReceived === 0 && report.counts.messagesSent > 0) {
+    if (report.counts.messagesReceived === 0 && report.counts.messagesSent > 0 && !frontEnd.exitZeroOnFailedCalls) {
       throw new BenchError('ALL_REQUESTS_FAILED', `no response succeeded: ${report.counts.messagesSent} requests sent, ${report.counts.errors} errors (see the report)`);
     }
     return 0;

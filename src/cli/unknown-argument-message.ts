@@ -1,5 +1,6 @@
 import { didYouMean, nearestNames } from '../scenario/nearest-names.js';
 import { RUN_FLAG_TABLE } from './run-flag-table.js';
+import { GHZ_FLAG_TABLE, type GhzFlagSpec } from './ghz-flag-table.js';
 import type { RunFlagSpec } from './run-flags.js';
 
 /** How a flag is typed: `-z`, `--stream-interval`. */
@@ -28,6 +29,31 @@ function runFlagNames(): Map<string, string> {
   return names;
 }
 
+/** grpc-bench's own names for what a ghz flag does, as a ghz user may type them: `--stream-duration` is `--stream-call-duration`. */
+const GHZ_NEAR_NAMES: Readonly<Record<string, string>> = {
+  'stream-duration': 'stream-call-duration',
+  'stream-messages': 'stream-call-count',
+  'stream-count': 'stream-call-count',
+  streams: 'concurrency',
+  rate: 'rps',
+  messages: 'total',
+  calls: 'total',
+  'server-name': 'cname',
+  'skip-tls': 'skipTLS',
+  'skip-first': 'skipFirst',
+};
+
+/** Names a user may type for a ghz flag, mapped to the flag as suggested (`--stream-call-duration`, `-n`). */
+function ghzFlagNames(): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const spec of GHZ_FLAG_TABLE as readonly GhzFlagSpec[]) {
+    names.set(spec.flag, asTyped(spec.flag));
+    if (spec.short !== undefined) names.set(spec.short, asTyped(spec.flag));
+  }
+  for (const [near, flag] of Object.entries(GHZ_NEAR_NAMES)) names.set(near, asTyped(flag));
+  return names;
+}
+
 /** yargs' strict-mode message, "Unknown arguments: stream-duration, streamDuration", as the names given. */
 function unknownNames(message: string): string[] {
   const names = message.replace(/^Unknown arguments?: /, '').split(', ');
@@ -52,7 +78,7 @@ export interface ArgumentContext {
 export function unknownArgumentMessage(message: string, context: ArgumentContext): string {
   if (!/^Unknown arguments?: /.test(message)) return message;
   const { command, commands, options, argv } = context;
-  const flagNames = command === 'run' || command === 'validate' ? runFlagNames() : new Map<string, string>();
+  const flagNames = command === 'run' || command === 'validate' ? runFlagNames() : command === 'ghz' ? ghzFlagNames() : new Map<string, string>();
   for (const name of options) if (!flagNames.has(name)) flagNames.set(name, asTyped(name));
   return unknownNames(message)
     .map((name) => {

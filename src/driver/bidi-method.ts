@@ -1,4 +1,5 @@
 import type { CallKind } from '../types/call-kind.js';
+import type { MethodFacts } from '../scenario/compile-message-template.js';
 import type * as protoLoader from '@grpc/proto-loader';
 
 /** proto-loader options used everywhere: field names exactly as in the .proto. */
@@ -10,6 +11,16 @@ export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
   oneofs: true,
 };
 
+/** What templates can name of the method ({{inputName}}, {{isServerStreaming}} …). */
+export function methodFacts(method: BidiMethod): MethodFacts {
+  return {
+    inputName: method.inputName,
+    outputName: method.outputName,
+    clientStreaming: method.kind === 'clientStreaming' || method.kind === 'bidi',
+    serverStreaming: method.kind === 'serverStreaming' || method.kind === 'bidi',
+  };
+}
+
 /** A method of any kind (the name stays from when only bidi methods were driven). */
 export interface BidiMethod {
   /** "/package.Service/Method", the HTTP/2 :path. */
@@ -20,6 +31,9 @@ export interface BidiMethod {
   /** Top-level field names of the request and response messages. */
   requestFields: string[];
   responseFields: string[];
+  /** Full names of the request and response messages (`helloworld.HelloRequest`): ghz's .InputName and .OutputName. */
+  inputName: string;
+  outputName: string;
   /** Where the serializer's types came from, to build the same types again (request-message-type.ts). */
   typeSource: { protoPath: string; importPaths: string[] } | { descriptorSet: Uint8Array };
 }

@@ -25,7 +25,8 @@ export function channelSecurity(security: ConnectionSecurity): ChannelSecurity {
   if (security.insecure) return { credentials: grpc.credentials.createInsecure(), options: {} };
   quietIpServernameWarning();
   const tls = security.tls ?? {};
-  const credentials = grpc.credentials.createSsl(pem(tls.rootCerts), pem(tls.privateKey), pem(tls.certChain));
+  const verify = tls.skipVerify ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {};
+  const credentials = grpc.credentials.createSsl(pem(tls.rootCerts), pem(tls.privateKey), pem(tls.certChain), verify);
   const options: grpc.ChannelOptions =
     tls.serverName === undefined ? {} : { 'grpc.ssl_target_name_override': tls.serverName, 'grpc.default_authority': tls.serverName };
   return { credentials, options };

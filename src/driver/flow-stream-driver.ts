@@ -252,6 +252,8 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       unanswered,
       received: this.received,
       cancelledByUs: this.cancelledByUs && !reopened,
+      // A flow's stream is ended by its steps or by the run, never cut short like a server-streaming call.
+      endedByClient: false,
       openedAtMs: this.openedAtMs,
       endedAtMs: performance.now(),
       firstResponseMs: this.firstResponseMs,

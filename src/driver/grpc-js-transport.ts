@@ -28,6 +28,14 @@ export interface GrpcJsTransportOptions {
   splitField?: string;
   /** … or by this response header. */
   splitHeader?: string;
+  /** The :authority pseudo-header instead of the target's host:port. */
+  authority?: string;
+  /** An HTTP/2 PING every this many ms on each connection. */
+  keepaliveMs?: number;
+  /** A larger request message fails its call RESOURCE_EXHAUSTED, bytes. */
+  maxSendMessageBytes?: number;
+  /** Requests gzipped on the wire. */
+  compression?: 'gzip';
   /** Makes connection options unique across workers too (grpc-js pools subchannels per thread). */
   workerId: number;
   /**
@@ -205,6 +213,11 @@ class GrpcJsConnection implements Connection {
       'grpc.use_local_subchannel_pool': 1,
       'grpc-bench.connection-id': `${options.workerId}-${index}`,
       'grpc.max_receive_message_length': options.maxReceiveMessageBytes,
+      ...(options.authority === undefined ? {} : { 'grpc.default_authority': options.authority }),
+      ...(options.maxSendMessageBytes === undefined ? {} : { 'grpc.max_send_message_length': options.maxSendMessageBytes }),
+      // grpc-js numbers its algorithms: 2 is gzip.
+      ...(options.compression === 'gzip' ? { 'grpc.default_compression_algorithm': 2 } : {}),
+      ...(options.keepaliveMs === undefined ? {} : { 'grpc.keepalive_time_ms': options.keepaliveMs, 'grpc.keepalive_permit_without_calls': 1 }),
     });
     this.metadata = new grpc.Metadata();
     for (const [key, value] of Object.entries(options.metadata)) this.metadata.set(key, metadataValue(key, value));

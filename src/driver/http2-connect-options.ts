@@ -21,6 +21,7 @@ export function http2TlsFrom(tls: TlsMaterial): Http2TlsOptions {
     ...(tls.certChain === undefined ? {} : { cert: tls.certChain }),
     ...(tls.privateKey === undefined ? {} : { key: tls.privateKey }),
     ...(tls.serverName === undefined ? {} : { servername: tls.serverName, authority: tls.serverName }),
+    ...(tls.skipVerify ? { rejectUnauthorized: false } : {}),
   };
 }
 

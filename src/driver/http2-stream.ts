@@ -17,6 +17,8 @@ export interface Http2CallContext {
   splitHeader: string | undefined;
   /** A larger response message ends its stream RESOURCE_EXHAUSTED, bytes. */
   maxMessageBytes: number;
+  /** A larger request message ends its call RESOURCE_EXHAUSTED before it is sent, bytes; absent: no limit. */
+  maxSendMessageBytes?: number;
 }
 
 /** Why a session went away, shared by its streams: a stream it takes down ends UNAVAILABLE. */
@@ -72,12 +74,24 @@ export class Http2GrpcStream implements BidiStream, GrpcMessageSink {
 
   send(message: Record<string, unknown>): boolean {
     if (this.finished || this.stream.destroyed) return true;
-    return this.stream.write(this.context.frame(message));
+    const framed = this.context.frame(message);
+    if (this.overSendLimit(framed)) return true;
+    return this.stream.write(framed);
+  }
+
+  /** As grpc-js with grpc.max_send_message_length: a request over the limit fails its call instead of going out. */
+  private overSendLimit(framed: Buffer): boolean {
+    const max = this.context.maxSendMessageBytes;
+    // 5 bytes of gRPC prefix before the message.
+    if (max === undefined || framed.length - 5 <= max) return false;
+    this.fail(`Sent message larger than max (${framed.length - 5} vs. ${max})`, GrpcCode.RESOURCE_EXHAUSTED);
+    return true;
   }
 
   sendLast(message: Record<string, unknown>): void {
     if (this.finished || this.stream.destroyed || this.stream.writableEnded) return;
-    this.stream.end(this.context.frame(message));
+    const framed = this.context.frame(message);
+    if (!this.overSendLimit(framed)) this.stream.end(framed);
   }
 
   halfClose(): void {

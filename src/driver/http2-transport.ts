@@ -9,6 +9,7 @@ import type { BidiMethod } from './load-method.js';
 import { createResponseFieldReader } from './response-field-reader.js';
 import { createSplicedRequestFramer, type RequestFramer } from './spliced-request-framer.js';
 import { routeByTemplate } from './template-routed-framer.js';
+import { gzipFramer } from './gzip-framer.js';
 import type { CompiledMessage } from '../scenario/compile-message-template.js';
 import type { BidiStream, Connection, ConnectionEvents, StreamEvents, Transport } from './transport.js';
 
@@ -34,6 +35,14 @@ export interface Http2TransportOptions {
   requestTemplate?: CompiledMessage;
   /** A flow: its sends' templates, each message tagged with its own (template-routed-framer.ts). */
   requestTemplates?: readonly CompiledMessage[];
+  /** The :authority pseudo-header instead of the target's host:port (a TLS server name wins). */
+  authority?: string;
+  /** An HTTP/2 PING every this many ms on each session. */
+  keepaliveMs?: number;
+  /** A larger request message fails its call RESOURCE_EXHAUSTED, bytes. */
+  maxSendMessageBytes?: number;
+  /** Requests gzipped on the wire. */
+  compression?: 'gzip';
 }
 
 const LEGAL_KEY = /^[0-9a-z_.-]+$/;
@@ -81,6 +90,8 @@ interface Shared {
   connectionMetadata: Record<string, string>;
   fixedHeaders: http2.OutgoingHttpHeaders;
   context: Http2CallContext;
+  /** A PING every this many ms on each session; absent: none. */
+  keepaliveMs?: number;
 }
 
 interface Waiter {
@@ -146,7 +157,10 @@ class Http2Connection implements Connection {
     session.on('goaway', (errorCode: number) => {
       lose(`the server sent GOAWAY (error code ${errorCode})`);
     });
+    const pings = this.shared.keepaliveMs === undefined ? undefined : setInterval(() => session.ping(() => undefined), this.shared.keepaliveMs);
+    pings?.unref();
     session.on('close', () => {
+      if (pings) clearInterval(pings);
       this.sessions.delete(session);
       if (isCurrent() && !this.ready) this.settle(this.failure ?? new Error(`connection to ${this.shared.url} closed before it was ready`));
       lose('the connection closed');
@@ -226,7 +240,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
   const address = authorityOf(options.target);
   const scheme = options.insecure ? 'http' : 'https';
   const tls = options.tls ?? {};
-  const authority = (!options.insecure && tls.authority) || address;
+  const authority = (!options.insecure && tls.authority) || options.authority || address;
   const connectOptions = http2ConnectOptions(options.insecure, tls);
   const needFields = options.correlateBy !== undefined || options.splitField !== undefined || options.flowFields !== undefined;
   const connectionMetadata = metadataHeaders(options.metadata);
@@ -239,6 +253,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
     te: 'trailers',
     'user-agent': `grpc-bench/${TOOL_VERSION} (node:http2)`,
     'grpc-accept-encoding': 'identity,deflate,gzip',
+    ...(options.compression === 'gzip' ? { 'grpc-encoding': 'gzip' } : {}),
   };
   const shared: Shared = {
     url: `${scheme}://${address}`,
@@ -246,11 +261,13 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
     headers: { ...connectionMetadata, ...fixedHeaders },
     connectionMetadata,
     fixedHeaders,
+    ...(options.keepaliveMs === undefined ? {} : { keepaliveMs: options.keepaliveMs }),
     context: {
-      frame: createFramer(options.method, options.requestTemplate, options.requestTemplates),
+      frame: options.compression === 'gzip' ? gzipFramer(createFramer(options.method, options.requestTemplate, options.requestTemplates)) : createFramer(options.method, options.requestTemplate, options.requestTemplates),
       reader: needFields ? createResponseFieldReader(options.method, options.correlateBy, options.splitField, options.flowFields) : undefined,
       splitHeader: options.splitHeader?.toLowerCase(),
       maxMessageBytes: options.maxReceiveMessageBytes,
+      ...(options.maxSendMessageBytes === undefined ? {} : { maxSendMessageBytes: options.maxSendMessageBytes }),
     },
   };
   return { connect: (_index, events) => new Http2Connection(shared, events) };

@@ -88,7 +88,21 @@ export function findBidiMethod(pkg: protoLoader.PackageDefinition, call: string,
     definition,
     requestFields: fieldNames(definition.requestType.type),
     responseFields: fieldNames(definition.responseType.type),
+    inputName: messageFullName(pkg, definition.requestType),
+    outputName: messageFullName(pkg, definition.responseType),
   };
+}
+
+/**
+ * A message type's full name (`package.Message`): the package definition's key for the same type
+ * (proto-loader gives the method its own copy, so the descriptors are compared); the short name if none.
+ */
+function messageFullName(pkg: protoLoader.PackageDefinition, messageType: protoLoader.MessageTypeDefinition<object, object>): string {
+  const descriptor = messageType.type as { name?: string };
+  const shortName = descriptor.name ?? '';
+  const same = JSON.stringify(descriptor);
+  const found = Object.entries(pkg).find(([name, definition]) => 'format' in definition && (name === shortName || name.endsWith(`.${shortName}`)) && JSON.stringify(definition.type) === same);
+  return found?.[0] ?? shortName;
 }
 
 /**

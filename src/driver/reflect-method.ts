@@ -14,6 +14,8 @@ export interface ReflectOptions {
   call: string;
   /** For the whole exchange. */
   timeoutMs: number;
+  /** Metadata for the reflection requests only. */
+  metadata?: Record<string, string>;
 }
 
 export interface ReflectedMethod {
@@ -66,7 +68,7 @@ export async function reflectBidiMethod(options: ReflectOptions): Promise<Reflec
   const [serviceName] = splitCallName(options.call);
   const { credentials, options: channelOptions } = channelSecurity(options.security);
   const client = new grpc.Client(options.target, credentials, { 'grpc.use_local_subchannel_pool': 1, ...channelOptions });
-  const session = new ReflectionSession(client, Date.now() + options.timeoutMs);
+  const session = new ReflectionSession(client, Date.now() + options.timeoutMs, options.metadata);
 
   const files = async (request: ReflectionRequest, what: string): Promise<Buffer[] | { notFound: string }> => {
     const response: ReflectionResponse = await session.ask(request);

@@ -47,14 +47,10 @@ class ReflectionStream {
   private ended: ReflectionStatusError | undefined;
   private readonly call: grpc.ClientDuplexStream<ReflectionRequest, ReflectionResponse>;
 
-  constructor(client: grpc.Client, method: Method, deadline: number) {
-    this.call = client.makeBidiStreamRequest(
-      method.path,
-      method.requestSerialize,
-      method.responseDeserialize,
-      new grpc.Metadata(),
-      { deadline },
-    );
+  constructor(client: grpc.Client, method: Method, deadline: number, metadata: Record<string, string>) {
+    const sent = new grpc.Metadata();
+    for (const [key, value] of Object.entries(metadata)) sent.set(key, value);
+    this.call = client.makeBidiStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, sent, { deadline });
     this.call.on('data', (response: ReflectionResponse) => this.waiting.shift()?.resolve(response));
     this.call.on('status', (status: grpc.StatusObject) => {
       const code = status.code === grpc.status.OK ? grpc.status.UNKNOWN : status.code;
@@ -89,13 +85,15 @@ export class ReflectionSession {
   constructor(
     private readonly client: grpc.Client,
     private readonly deadline: number,
+    /** Sent with the reflection stream only (ghz's --reflect-metadata). */
+    private readonly metadata: Record<string, string> = {},
   ) {}
 
   async ask(request: ReflectionRequest): Promise<ReflectionResponse> {
     if (this.stream) return this.stream.ask(request);
     let failure: unknown;
     for (const version of VERSIONS) {
-      const stream = new ReflectionStream(this.client, reflectionMethods()[version], this.deadline);
+      const stream = new ReflectionStream(this.client, reflectionMethods()[version], this.deadline, this.metadata);
       try {
         const response = await stream.ask(request);
         this.stream = stream;

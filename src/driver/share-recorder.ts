@@ -1,5 +1,6 @@
 import { createLatencyHistogram, disposeHistograms, encodeHistogram, recordLatencyUs, type LatencyHistogram } from '../stats/latency-histogram.js';
 import { addCounters, emptyCounters, type IntervalSnapshot, type LabelledLatencies, type WorkerCounters, type WorkerResult } from '../types/worker-protocol.js';
+import { CallReservoir } from '../stats/call-reservoir.js';
 import { ErrorTally } from './error-tally.js';
 import type { SendTimes } from './pending-requests.js';
 import { REFUSED_STREAM_DETAILS } from './refused-stream.js';
@@ -30,7 +31,9 @@ export type RecordedResult = Pick<
   | 'streamFirstResponseHistogram'
   | 'streamDurationHistogram'
   | 'messagesPerStreamHistogram'
+  | 'callSample'
   | 'callLatencyHistogram'
+  | 'okCallLatencyHistogram'
   | 'inFlightAtStop'
 > & { scheduleLagP99Ms: number; refusedStreams: number };
 
@@ -47,6 +50,9 @@ interface LabelLatencies {
  * histogram, which is folded into the total at each snapshot: every value is recorded once and
  * intervals sum to the total exactly. The owner decides what counts (the warm-up); no clock.
  */
+/** A sampled call's error text is cut here: 2,000 calls of a server's longest grpc-message would weigh megabytes. */
+const MAX_SAMPLED_ERROR_CHARS = 512;
+
 export class ShareRecorder {
   /** Every histogram recorded into, freed by dispose(). */
   private readonly owned: LatencyHistogram[] = [];
@@ -67,9 +73,13 @@ export class ShareRecorder {
   readonly scheduleLagUs = this.recordingHistogram();
   private readonly streamFirstResponseUs = this.recordingHistogram();
   private readonly streamDurationUs = this.recordingHistogram();
+  /** ghz's per-call details, bounded: a uniform sample of the measured calls. */
+  private readonly calls = new CallReservoir();
   private readonly messagesPerStream = this.recordingHistogram();
   /** Every call that ended with a status: from when it began (see StreamOutcome) to its status, µs. */
   private readonly callLatencyUs = this.recordingHistogram();
+  /** The same for the calls that ended OK: ghz's default latency figures leave failed calls out. */
+  private readonly okCallLatencyUs = this.recordingHistogram();
   private readonly labels = new Map<string, LabelLatencies>();
   private inFlightAtStop = 0;
   private refusedStreams = 0;
@@ -120,12 +130,16 @@ export class ShareRecorder {
       this.counters.streamsCancelled++;
       this.inFlightAtStop += unanswered;
     } else {
-      recordLatencyUs(this.callLatencyUs, (outcome.endedAtMs - outcome.callStartedAtMs) * 1000);
+      const callLatencyUs = (outcome.endedAtMs - outcome.callStartedAtMs) * 1000;
+      recordLatencyUs(this.callLatencyUs, callLatencyUs);
+      if (statusName === 'OK') recordLatencyUs(this.okCallLatencyUs, callLatencyUs);
+      this.calls.offer({ endedAtEpochMs: performance.timeOrigin + outcome.endedAtMs, durationUs: Math.round(callLatencyUs), status: statusName, error: statusName === 'OK' ? '' : this.sampledError(outcome.details) });
       this.counters.messagesFailed += unanswered;
       this.statusCodes[statusName] = (this.statusCodes[statusName] ?? 0) + 1;
       this.intervalStatusCodes[statusName] = (this.intervalStatusCodes[statusName] ?? 0) + 1;
       if (statusName === 'OK') {
         this.counters.streamsCompleted++;
+        if (outcome.endedByClient) this.counters.callsEndedByClient++;
         if (unanswered > 0) this.countError('UNANSWERED', `stream ended OK with ${unanswered} request(s) unanswered`);
       } else {
         this.counters.streamsFailed++;
@@ -136,6 +150,12 @@ export class ShareRecorder {
     if (outcome.firstResponseMs !== undefined) recordLatencyUs(this.streamFirstResponseUs, outcome.firstResponseMs * 1000);
     recordLatencyUs(this.streamDurationUs, (outcome.endedAtMs - outcome.openedAtMs) * 1000);
     this.messagesPerStream.recordValue(Math.max(outcome.received, 0));
+  }
+
+  /** A failed call's details as the call sample keeps them: secret metadata values out, at most MAX_SAMPLED_ERROR_CHARS. */
+  private sampledError(details: string): string {
+    const text = this.options.redactDetails ? this.options.redactDetails(details) : details;
+    return text.length > MAX_SAMPLED_ERROR_CHARS ? `${text.slice(0, MAX_SAMPLED_ERROR_CHARS)}…` : text;
   }
 
   /** Closes the interval: what was recorded since the last snapshot, then folded into the totals. */
@@ -187,8 +207,10 @@ export class ShareRecorder {
       ...(this.options.labelled ? { labels: this.labelledTotals() } : {}),
       streamFirstResponseHistogram: encodeHistogram(this.streamFirstResponseUs),
       streamDurationHistogram: encodeHistogram(this.streamDurationUs),
+      callSample: this.calls.sample(),
       messagesPerStreamHistogram: encodeHistogram(this.messagesPerStream),
       callLatencyHistogram: encodeHistogram(this.callLatencyUs),
+      okCallLatencyHistogram: encodeHistogram(this.okCallLatencyUs),
       scheduleLagP99Ms: this.scheduleLagUs.totalCount ? Math.round(this.scheduleLagUs.getValueAtPercentile(99)) / 1000 : 0,
       inFlightAtStop: this.inFlightAtStop,
       refusedStreams: this.refusedStreams,

@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { valueAt } from '../schedule/load-schedule.js';
 import { splitEvenly } from '../schedule/split-evenly.js';
-import type { MessageFactory } from '../scenario/compile-message-template.js';
+import type { MessageFactory, MetadataFactory } from '../scenario/compile-message-template.js';
 import type { CallKind } from '../types/call-kind.js';
 import type { IntervalSnapshot, SplitSettings, StreamSettings, WorkerCounters, WorkerResult, WorkerShare } from '../types/worker-protocol.js';
 import { GeneratorMonitor, generatorCountingFromMs } from './generator-monitor.js';
@@ -25,6 +25,8 @@ export interface ShareRunOptions {
   stream: StreamSettings;
   transport: Transport;
   buildMessage: MessageFactory;
+  /** Metadata values with templates, rendered for each stream as it opens (laid over the call's metadata). */
+  streamMetadata?: MetadataFactory;
   /** The method's kind: how each call (stream) sends and what its responses answer; default bidi. */
   kind?: CallKind;
   snapshotIntervalMs: number;
@@ -66,6 +68,19 @@ export class ShareRun implements StreamOwner {
   private callsLeft: number;
   /** Calls (streams) this share opened so far. */
   private callsOpened = 0;
+  /** The first calls still to be skipped (share.skipCalls, ghz's --skipFirst), and the skipped calls still open. */
+  private skipLeft: number;
+  private readonly skipped = new WeakSet<DrivenStream>();
+  /** A skipped call's owner: it runs and ends like any call, but nothing it sends or receives is counted. */
+  private readonly skippedCallOwner: StreamOwner = {
+    measureFromMs: Infinity,
+    takeSend: (driver) => this.takeSend(driver),
+    countSent: () => {},
+    recordResponse: () => {},
+    countUnmatched: () => {},
+    streamHasRoom: (driver) => this.streamHasRoom(driver),
+    streamEnded: (driver, outcome) => this.streamEnded(driver, outcome),
+  };
   private sending = true;
   private stoppedEarly = false;
   private activeConnections = 0;
@@ -97,6 +112,7 @@ export class ShareRun implements StreamOwner {
     this.counters = this.recorder.counters;
     this.activeSlotTarget = share.streams;
     this.callsLeft = share.callBudget ?? Infinity;
+    this.skipLeft = share.skipCalls ?? 0;
     if (share.rateSchedule) {
       this.pacer = new OpenModelPacer({
         rateSchedule: share.rateSchedule,
@@ -206,6 +222,7 @@ export class ShareRun implements StreamOwner {
     const { statusName, unanswered } = outcome;
     const slot = this.slots.ended(driver, statusName === 'OK' || outcome.received > 0);
     if (driver.measured) this.recorder.recordStreamEnd(outcome);
+    else if (this.skipped.has(driver)) this.counters.callsSkipped++;
     else if (unanswered > 0) this.counters.messagesFailed += unanswered; // sent after warm-up on a warm-up stream
     // With the message or call budget spent there is nothing left to send: no new stream.
     if (this.mayOpen() && slot < this.activeSlotTarget) this.reopen(slot);
@@ -235,12 +252,18 @@ export class ShareRun implements StreamOwner {
     const streamId = this.slots.nextStreamId(slot);
     const connection = this.connections[this.slots.connectionOf(slot)]!;
     const selfPaced = this.pacer === undefined;
-    const metadata = routedMetadata(this.options.split, share.firstStreamId + slot);
+    const routed = routedMetadata(this.options.split, share.firstStreamId + slot);
+    const rendered = this.options.streamMetadata?.({ workerId: share.workerId, streamId, messageIndex: 0 });
+    const metadata = rendered ? { ...routed, ...rendered } : routed;
+    const skip = this.skipLeft > 0;
+    if (skip) this.skipLeft--;
+    const owner = skip ? this.skippedCallOwner : this;
     const { flow } = this.options;
     const driver: DrivenStream = flow
-      ? new FlowStreamDriver(connection, streamId, share.workerId, stream, flow.program, flow.recorder, this, selfPaced, metadata, this.callsOpened++)
-      : new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, this, selfPaced, metadata, this.options.kind, this.callsOpened++);
-    if (performance.now() >= this.measureFromMs) {
+      ? new FlowStreamDriver(connection, streamId, share.workerId, stream, flow.program, flow.recorder, owner, selfPaced, metadata, this.callsOpened++)
+      : new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, owner, selfPaced, metadata, this.options.kind, this.callsOpened++);
+    if (skip) this.skipped.add(driver);
+    else if (performance.now() >= this.measureFromMs) {
       driver.measured = true;
       this.counters.streamsOpened++;
     }
@@ -262,7 +285,7 @@ export class ShareRun implements StreamOwner {
     this.stopSnapshots?.();
     this.stopSnapshots = this.timers.every(this.options.snapshotIntervalMs, this.takeSnapshot);
     for (const driver of this.streams) {
-      if (driver.measured) continue;
+      if (driver.measured || this.skipped.has(driver)) continue;
       driver.measured = true;
       this.counters.streamsOpened++;
     }

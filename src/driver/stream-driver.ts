@@ -46,6 +46,8 @@ export interface StreamOutcome {
   /** Responses received on this stream (0 = it never got going). */
   received: number;
   cancelledByUs: boolean;
+  /** Server streaming: the client ended the call on purpose (after its responses or lifetime); counted OK. */
+  endedByClient: boolean;
   openedAtMs: number;
   endedAtMs: number;
   /** Time from the stream's first request to its first response, ms; undefined without one. */
@@ -88,6 +90,9 @@ export class StreamDriver implements StreamEvents, DrivenStream {
   private halfClosed = false;
   private backpressured = false;
   private cancelledByUs = false;
+  private endedByClient = false;
+  /** Server streaming: ends the call at `stream.durationMs` (apart from the send timers, which the request clears). */
+  private callEndTimer: NodeJS.Timeout | undefined;
   private expiredAfterMs: number | undefined;
   private ended = false;
   private readonly deadlineMs: number;
@@ -115,7 +120,10 @@ export class StreamDriver implements StreamEvents, DrivenStream {
     this.context = { workerId, streamId, messageIndex: 0, callIndex };
     this.deadlineMs = settings.durationMs === undefined ? Infinity : this.openedAtMs + settings.durationMs;
     this.stream = connection.openStream(this, metadata);
-    if (settings.durationMs !== undefined) this.lifetimeTimer = setTimeout(this.stopSending, settings.durationMs);
+    if (settings.durationMs !== undefined) {
+      if (this.streamsResponses) this.callEndTimer = setTimeout(this.endOnPurpose, settings.durationMs);
+      else this.lifetimeTimer = setTimeout(this.stopSending, settings.durationMs);
+    }
   }
 
   /** Closed model: start sending. */
@@ -155,6 +163,14 @@ export class StreamDriver implements StreamEvents, DrivenStream {
     this.stream.halfClose();
   };
 
+  /** Server streaming: the call has what it asked for (its responses, its lifetime); the client ends it, and it counts OK. */
+  private readonly endOnPurpose = (): void => {
+    if (this.ended || this.cancelledByUs || this.expiredAfterMs !== undefined) return;
+    this.endedByClient = true;
+    this.clearTimers();
+    this.stream.cancel();
+  };
+
   /** Drain time is over: cancel; what is still in flight is reported as in flight at stop. */
   cancel(): void {
     if (this.ended) return;
@@ -172,6 +188,8 @@ export class StreamDriver implements StreamEvents, DrivenStream {
   }
 
   onResponse(key: string | undefined, label: string | undefined): void {
+    // Ended on purpose after its responses: what was already on the wire is not read (the http2 transport may still hand it over).
+    if (this.endedByClient) return;
     if (!this.pending.take(key, scratchTimes)) {
       if (this.streamsResponses && this.received > 0) {
         this.recordNextMessage(label);
@@ -187,6 +205,7 @@ export class StreamDriver implements StreamEvents, DrivenStream {
     if (this.received++ === 0) this.firstResponseMs = now - this.firstSentAtMs;
     this.lastResponseAtMs = now;
     this.owner.recordResponse(scratchTimes, now, label);
+    if (this.received === this.settings.receiveMessages) this.endOnPurpose();
     if (this.selfPaced) this.pump();
     else if (this.hasRoom()) this.owner.streamHasRoom(this);
   }
@@ -199,6 +218,7 @@ export class StreamDriver implements StreamEvents, DrivenStream {
     scratchTimes.sentAtMs = this.lastResponseAtMs;
     this.lastResponseAtMs = now;
     this.owner.recordResponse(scratchTimes, now, label);
+    if (this.received === this.settings.receiveMessages) this.endOnPurpose();
   }
 
   onDrain(): void {
@@ -211,15 +231,19 @@ export class StreamDriver implements StreamEvents, DrivenStream {
     if (this.ended) return;
     this.ended = true;
     this.clearTimers();
+    clearTimeout(this.callEndTimer);
     const unanswered = this.pending.countSentSince(this.owner.measureFromMs);
     this.pending.clear();
     const expired = this.expiredAfterMs !== undefined;
+    // Ended on purpose: the cancellation's CANCELLED is the client's own doing, unless the server's status came first.
+    const endedByClient = this.endedByClient && statusName === 'CANCELLED';
     this.owner.streamEnded(this, {
-      statusName: expired ? 'DEADLINE_EXCEEDED' : statusName,
-      details: expired ? `no response within ${this.expiredAfterMs} ms (stream.timeout)` : details,
+      statusName: expired ? 'DEADLINE_EXCEEDED' : endedByClient ? 'OK' : statusName,
+      details: expired ? `no response within ${this.expiredAfterMs} ms (stream.timeout)` : endedByClient ? '' : details,
       unanswered,
       received: this.received,
       cancelledByUs: this.cancelledByUs && !expired,
+      endedByClient,
       openedAtMs: this.openedAtMs,
       endedAtMs: performance.now(),
       firstResponseMs: this.firstResponseMs,

@@ -5,15 +5,15 @@ import { intRangeOf, isNumericType } from './json-scalar.js';
 /**
  * Which fields a template may fill, made explicit: a string field takes any mix of text and
  * tags; a number field takes one numeric tag alone ({{streamId}}, {{workerId}},
- * {{messageIndex}}, {{timestamp}} or {{randomInt LOW HIGH}}), whose values must fit the field;
+ * {{messageIndex}}, {{timestamp}}, {{timestampSeconds}} or {{randomInt LOW HIGH}}), whose values must fit the field;
  * nothing else (bool, bytes, enum, Timestamp, Duration, FieldMask, Any) is rendered per
  * message. The rendered value is what protobufjs then encodes, per message.
  */
 
-const NUMERIC_TAG = /^\{\{\s*(streamId|workerId|messageIndex|timestamp|randomInt)(?:\s+(-?\d+)\s+(-?\d+))?\s*\}\}$/;
+const NUMERIC_TAG = /^\{\{\s*(streamId|workerId|messageIndex|timestamp|timestampSeconds|randomInt)(?:\s+(-?\d+)\s+(-?\d+))?\s*\}\}$/;
 
 /** Said once at the end of an error line that has a template in the wrong place. */
-export const TEMPLATE_RULE = 'templates fill string fields (any template) and number fields (one of {{streamId}}, {{workerId}}, {{messageIndex}}, {{timestamp}}, {{randomInt LOW HIGH}}, alone)';
+export const TEMPLATE_RULE = 'templates fill string fields (any template) and number fields (one of {{streamId}}, {{workerId}}, {{messageIndex}}, {{timestamp}}, {{timestampSeconds}}, {{randomInt LOW HIGH}}, alone)';
 
 /** Marks a problem as about where a template sits, so the line ends with TEMPLATE_RULE. */
 export const TEMPLATE_PLACE = 'a template cannot fill';

@@ -20,6 +20,8 @@ export function planRun(scenario: { load: PlannedLoad }, maxStreamsPerConnection
   const connectionShares = splitEvenly(connections, workers);
   const budgetShares = messages === undefined ? undefined : splitEvenly(messages, workers);
   const callShares = calls === undefined ? undefined : splitEvenly(calls, workers);
+  // Each worker skips its even part of the first calls, as it makes its even part of the calls.
+  const skipShares = scenario.load.skipCalls === undefined ? undefined : splitEvenly(scenario.load.skipCalls, workers);
   let firstStreamId = scenario.load.firstStreamId ?? 0;
   return streamShares.map((workerStreams, workerId) => {
     const share: WorkerShare = {
@@ -35,6 +37,7 @@ export function planRun(scenario: { load: PlannedLoad }, maxStreamsPerConnection
       ...(streamSchedule ? { streamSchedule } : {}),
       ...(budgetShares ? { messageBudget: budgetShares[workerId]! } : {}),
       ...(callShares ? { callBudget: callShares[workerId]! } : {}),
+      ...(skipShares?.[workerId] ? { skipCalls: skipShares[workerId] } : {}),
       ...(durationMs === undefined ? {} : { durationMs }),
       ...(maxStreamsPerConnection === undefined ? {} : { maxStreamsPerConnection }),
       ...(startAtMs === undefined ? {} : { startAtMs }),

@@ -40,6 +40,7 @@ function planLoad(scenario: Pick<Scenario, 'load' | 'segment'>, options: PlanOpt
     ...(durationMs === undefined ? {} : { durationMs }),
     ...(load.messages === undefined ? {} : { messages: load.messages }),
     ...(load.calls === undefined ? {} : { calls: load.calls }),
+    ...(load.skipCalls === undefined ? {} : { skipCalls: load.skipCalls }),
     ...(rateSchedule ? { rateSchedule } : {}),
     ...(streamSchedule ? { streamSchedule } : {}),
     warmupMs,

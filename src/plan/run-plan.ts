@@ -20,6 +20,8 @@ export interface PlannedLoad {
   messages?: number;
   /** Calls (RPCs) in the whole run (this segment's share); each stream a slot opens is one call. */
   calls?: number;
+  /** The first calls of the run (this segment's share) left out of every figure. */
+  skipCalls?: number;
   /** Open model: messages/s over time across all workers. Absent: closed model. */
   rateSchedule?: Schedule;
   /** Active streams over time; absent: all slots for the whole run. */

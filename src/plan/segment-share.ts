@@ -30,6 +30,7 @@ export function segmentShare(load: PlannedLoad, index: number, count: number): P
   const share = streams / load.streams;
   const messages = load.messages === undefined ? undefined : splitEvenly(load.messages, count)[at]!;
   const calls = load.calls === undefined ? undefined : splitEvenly(load.calls, count)[at]!;
+  const skipCalls = load.skipCalls === undefined ? undefined : splitEvenly(load.skipCalls, count)[at]!;
   const { rateSchedule, streamSchedule } = load;
   return {
     ...load,
@@ -38,6 +39,7 @@ export function segmentShare(load: PlannedLoad, index: number, count: number): P
     workers: Math.min(load.workers, connections, streams, messages ?? Infinity, calls ?? Infinity),
     ...(messages === undefined ? {} : { messages }),
     ...(calls === undefined ? {} : { calls }),
+    ...(skipCalls === undefined ? {} : { skipCalls }),
     ...(rateSchedule ? { rateSchedule: scaleSchedule(rateSchedule, share) } : {}),
     ...(streamSchedule ? { streamSchedule: scaleSchedule(streamSchedule, share) } : {}),
     firstStreamId: (load.firstStreamId ?? 0) + streamShares.slice(0, at).reduce((sum, n) => sum + n, 0),

@@ -1,7 +1,8 @@
 import { isBenchError, type SerializedError } from '../errors/bench-error.js';
-import { compileRequestData } from '../scenario/compile-message-template.js';
+import { compileMetadataTemplate, compileRequestData } from '../scenario/compile-message-template.js';
 import { createTransport } from '../driver/create-transport.js';
 import { loadBidiMethod, loadBidiMethodFromDescriptorSet } from '../driver/load-method.js';
+import { methodFacts } from '../driver/bidi-method.js';
 import { ShareRun } from '../driver/share-run.js';
 import { FlowRecorder } from '../driver/flow-recorder.js';
 import { compileFlowProgram, flowFieldsOf } from '../driver/flow-program.js';
@@ -31,8 +32,10 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
         ? loadBidiMethod(protoPath ?? '', task.call.importPaths, task.call.call)
         : loadBidiMethodFromDescriptorSet(Buffer.from(descriptorSet, 'base64'), task.call.call, `target ${task.call.target} (server reflection)`);
     const kind = task.call.kind ?? 'bidi';
-    const template = compileRequestData(task.call.data, task.stream.correlateBy, kind === 'unary' || kind === 'serverStreaming');
+    const facts = methodFacts(method);
+    const template = compileRequestData(task.call.data, task.stream.correlateBy, kind === 'unary' || kind === 'serverStreaming', facts);
     const stream = callStreamSettings(kind, task.stream, requestMessages(task.call.data).length, share.callBudget !== undefined);
+    const streamMetadata = compileMetadataTemplate(task.call.metadata, facts);
     assertSendableMetadata('metadata', task.call.metadata);
     if (task.call.split) assertSendableMetadata('split.routed.metadata', task.call.split.routedMetadata);
     const flowRecorder = task.flow ? new FlowRecorder(task.flow) : undefined;
@@ -43,6 +46,10 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       ...(task.call.tls ? { tls: task.call.tls } : {}),
       metadata: task.call.metadata,
       maxReceiveMessageBytes: task.call.maxReceiveMessageBytes,
+      ...(task.call.authority === undefined ? {} : { authority: task.call.authority }),
+      ...(task.call.keepaliveMs === undefined ? {} : { keepaliveMs: task.call.keepaliveMs }),
+      ...(task.call.maxSendMessageBytes === undefined ? {} : { maxSendMessageBytes: task.call.maxSendMessageBytes }),
+      ...(task.call.compression === undefined ? {} : { compression: task.call.compression }),
       method,
       ...(task.stream.correlateBy === undefined ? {} : { correlateBy: task.stream.correlateBy }),
       ...(task.call.split?.field ? { splitField: task.call.split.field } : {}),
@@ -59,6 +66,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       stream,
       transport,
       buildMessage: template.build,
+      ...(streamMetadata ? { streamMetadata } : {}),
       kind,
       snapshotIntervalMs: task.snapshotIntervalMs,
       drainTimeoutMs: task.drainTimeoutMs,

@@ -3,6 +3,7 @@ import { addCounters, emptyCounters, type IntervalSnapshot, type WorkerResult } 
 import type { MonitorPlan, ReportPlan } from '../plan/run-plan.js';
 import { encodeHistogram, mergeHistograms, type LatencyHistogram } from '../stats/latency-histogram.js';
 import { bucketize, summarizeLatency } from '../stats/summarize-latency.js';
+import { mergeCallSamples } from '../stats/call-reservoir.js';
 import { TOOL_VERSION } from '../tool-version.js';
 import { memoryGrowth, type MemorySample, type MemorySeries, type TimeSpan } from '../stats/memory-growth.js';
 import { assessGenerator } from './assess-generator.js';
@@ -226,6 +227,8 @@ export function buildReport(input: BuildReportInput): Report {
       streamsCompleted: counters.streamsCompleted,
       streamsFailed: counters.streamsFailed,
       streamsCancelled: counters.streamsCancelled,
+      ...(counters.callsEndedByClient ? { callsEndedByClient: counters.callsEndedByClient } : {}),
+      ...(counters.callsSkipped ? { callsSkipped: counters.callsSkipped } : {}),
       messagesSent: counters.messagesSent,
       messagesReceived: counters.messagesReceived,
       messagesFailed: counters.messagesFailed,
@@ -274,8 +277,15 @@ export function buildReport(input: BuildReportInput): Report {
       ...(peakActiveStreams > 0 ? { perStreamBytes: Math.round(Math.max(clientMemory.peakBytes - clientMemory.startBytes, 0) / peakActiveStreams) } : {}),
     },
     latencyBuckets: bucketize(histogram),
+    callSample: mergeCallSamples(results.flatMap((r) => (r.callSample ? [r.callSample] : []))),
     statusCodes,
-    calls: callsReport(plan.callKind ?? 'bidi', statusCodes, mergeHistograms(nonEmpty(results.map((r) => r.callLatencyHistogram))), durationMs),
+    calls: callsReport(
+      plan.callKind ?? 'bidi',
+      statusCodes,
+      mergeHistograms(nonEmpty(results.map((r) => r.callLatencyHistogram))),
+      durationMs,
+      mergeHistograms(nonEmpty(results.map((r) => r.okCallLatencyHistogram))),
+    ),
     ...(results.some((r) => r.flow) ? { flow: flowReport(results.flatMap((r) => (r.flow ? [r.flow] : []))) } : {}),
     errorDetails,
     connections: {

@@ -116,7 +116,8 @@ export function mergeReports(reports: Report[], mode: MergeMode): Report {
   const durationMs = mode === 'segments' ? Math.max(...reports.map((r) => r.durationMs)) : sum(reports.map((r) => r.durationMs));
   const counts = { ...first.counts };
   const statusCodes = reports.reduce((acc, r) => addInto(acc, r.statusCodes), {} as Record<string, number>);
-  for (const key of Object.keys(counts) as (keyof Report['counts'])[]) counts[key] = sum(reports.map((r) => r.counts[key] ?? 0));
+  // Over every report's keys: an optional count (callsEndedByClient) may be absent from the first.
+  for (const key of new Set(reports.flatMap((r) => Object.keys(r.counts))) as Set<keyof Report['counts']>) counts[key] = sum(reports.map((r) => r.counts[key] ?? 0));
   const sentSeconds = sum(reports.map((r) => (r.throughput.sentPerSec > 0 ? r.counts.messagesSent / r.throughput.sentPerSec : 0)));
   const sendingSeconds = mode === 'segments' ? Math.max(...reports.map((r) => (r.throughput.sentPerSec > 0 ? r.counts.messagesSent / r.throughput.sentPerSec : 0))) : sentSeconds;
   const peak = (values: number[]): number => (mode === 'segments' ? sum(values) : Math.max(...values));
@@ -147,7 +148,17 @@ export function mergeReports(reports: Report[], mode: MergeMode): Report {
       messagesPerStream: mergeHistograms(reports.map((r) => r.auxHistograms.messagesPerStream)),
     }),
     statusCodes,
-    ...(reports.every((r) => r.calls) ? { calls: callsReport(first.calls!.kind, statusCodes, mergeHistograms(reports.map((r) => r.calls!.histogram)), durationMs) } : {}),
+    ...(reports.every((r) => r.calls)
+      ? {
+          calls: callsReport(
+            first.calls!.kind,
+            statusCodes,
+            mergeHistograms(reports.map((r) => r.calls!.histogram)),
+            durationMs,
+            reports.every((r) => r.calls!.okHistogram !== undefined) ? mergeHistograms(reports.map((r) => r.calls!.okHistogram!)) : undefined,
+          ),
+        }
+      : {}),
     ...(reports.some((r) => r.flow) ? { flow: flowReport(reports.flatMap((r) => (r.flow ? [r.flow] : []))) } : {}),
     errorDetails: reports.reduce((acc, r) => addInto(acc, r.errorDetails), {} as Record<string, number>),
     connections: {

@@ -6,6 +6,7 @@ import type { GeneratorHealth } from '../types/worker-protocol.js';
 import type { CallKind } from '../types/call-kind.js';
 import type { AwaitStepFigures, FlowFigures } from '../types/flow-settings.js';
 import type { HistogramBucket, LatencySummaryMs } from '../stats/summarize-latency.js';
+import type { CallSample } from '../types/worker-protocol.js';
 
 /** Bumped whenever a field changes meaning or is removed; additions keep the version. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -192,6 +193,15 @@ export interface PeerLimitsReport {
   };
 }
 
+/** What ghz's report formats need beyond the figures, set by `grpc-bench ghz`. */
+export interface GhzRunInfo {
+  /** ghz's settings by their names (flags and config file merged; secret-looking metadata values redacted). */
+  options: Record<string, unknown>;
+  tags?: Record<string, string>;
+  /** The calls asked for (`-n`), when a count was asked for. */
+  callsPlanned?: number;
+}
+
 /** Everything one run measured. Reporters render it; compare and gate read it back from JSON. */
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
@@ -217,6 +227,10 @@ export interface Report {
     streamsFailed: number;
     /** Cancelled by grpc-bench when the drain timeout ran out at the end of the run, when half-closed with every request answered it still received responses, or still open in a worker that crashed. */
     streamsCancelled: number;
+    /** Server-streaming calls the client ended on purpose after `stream.messages` responses or `stream.duration`: counted in streamsCompleted and as OK; absent when none. */
+    callsEndedByClient?: number;
+    /** The first calls of the run left out of every figure (`load.skipCalls`, ghz's --skipFirst), not in streamsOpened or any other count; absent when none. */
+    callsSkipped?: number;
     messagesSent: number;
     messagesReceived: number;
     /** Requests whose stream ended before their response came. */
@@ -266,6 +280,13 @@ export interface Report {
   };
   /** ghz-style response-time histogram (equal-width buckets, ms). */
   latencyBuckets: HistogramBucket[];
+  /**
+   * A uniform random sample of the finished calls (streams; CALL_SAMPLE_SIZE at most, however long
+   * the run): ghz's per-call `details`. Absent in reports from before the field.
+   */
+  callSample?: CallSample;
+  /** `grpc-bench ghz`: ghz's settings as given, for the `options` and `tags` of ghz's report formats. */
+  ghz?: GhzRunInfo;
   /** Stream (call) outcomes by gRPC status name. */
   statusCodes: Record<string, number>;
   /** Calls: their kind, count, rate and whole-call latency; absent in reports from before calls were counted. */
@@ -323,6 +344,8 @@ export interface CallsReport {
   latencyMs: LatencySummaryMs;
   /** The HDR histogram behind latencyMs (µs, compressed base64), so reports merge losslessly. */
   histogram: string;
+  /** The same for the calls that ended OK only (ghz's latency figures without --count-errors); absent in older reports. */
+  okHistogram?: string;
 }
 
 /**

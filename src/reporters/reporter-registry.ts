@@ -3,6 +3,12 @@ import { consoleReporter } from './console-reporter.js';
 import { csvReporter } from './csv-reporter.js';
 import { htmlReporter } from './html/html-reporter.js';
 import { influxReporter } from './influx-reporter.js';
+import { ghzCsvReporter } from './ghz-csv-reporter.js';
+import { ghzHtmlReporter } from './ghz-html-reporter.js';
+import { ghzInfluxDetailsReporter, ghzInfluxSummaryReporter } from './ghz-influx-reporters.js';
+import { ghzJsonReporter, ghzPrettyReporter } from './ghz-json-reporters.js';
+import { ghzPrometheusReporter } from './ghz-prometheus-reporter.js';
+import { ghzSummaryReporter } from './ghz-summary-reporter.js';
 import { jsonReporter } from './json-reporter.js';
 import { junitReporter } from './junit-reporter.js';
 import { markdownReporter } from './markdown-reporter.js';
@@ -20,6 +26,14 @@ const REPORTERS: Readonly<Record<ReportFormat, Reporter>> = {
   prometheus: prometheusReporter,
   influx: influxReporter,
   html: htmlReporter,
+  'ghz-summary': ghzSummaryReporter,
+  'ghz-json': ghzJsonReporter,
+  'ghz-pretty': ghzPrettyReporter,
+  'ghz-csv': ghzCsvReporter,
+  'ghz-html': ghzHtmlReporter,
+  'ghz-influx-summary': ghzInfluxSummaryReporter,
+  'ghz-influx-details': ghzInfluxDetailsReporter,
+  'ghz-prometheus': ghzPrometheusReporter,
 };
 
 export { REPORT_FORMATS };

@@ -1,8 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseTolerances } from '../compare/parse-tolerances.js';
-import { checkRequestData, loadBidiMethod, normaliseCallName, type BidiMethod } from '../driver/load-method.js';
+import { readFileSync } from 'node:fs';
+import { checkRequestData, loadBidiMethod, loadBidiMethodFromDescriptorSet, normaliseCallName, type BidiMethod } from '../driver/load-method.js';
+import { methodFacts } from '../driver/bidi-method.js';
 import { BenchError } from '../errors/bench-error.js';
-import { compileMessageTemplate, compileRequestData } from '../scenario/compile-message-template.js';
+import { compileMessageTemplate, compileMetadataTemplate, compileRequestData } from '../scenario/compile-message-template.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { ORDER_PROTO_PATH } from '../target/order-proto-path.js';
 import type { TlsMaterial } from '../types/worker-protocol.js';
@@ -20,6 +22,8 @@ export interface CheckedScenario {
   importPaths: string[];
   /** "package.Service/Method". */
   call: string;
+  /** `protoset`: the file's descriptors (base64), which the workers load the method from as from reflection. */
+  descriptorSet?: string;
   /** Absent with server reflection: the run finds it once connected, then calls checkMethod. */
   method?: BidiMethod;
   /** The scenario's TLS files, read and checked (PEM text). */
@@ -51,6 +55,16 @@ export function resolveProtoPath(scenario: Pick<Scenario, 'proto' | 'baseDir' | 
   return isAbsolute(scenario.proto) ? scenario.proto : resolve(scenario.baseDir, scenario.proto);
 }
 
+/** The scenario's protoset file, read whole; PROTO_INVALID naming it when it cannot be read. */
+function readProtoset(scenario: Pick<Scenario, 'protoset' | 'baseDir'>): { path: string; bytes: Buffer } {
+  const path = isAbsolute(scenario.protoset!) ? scenario.protoset! : resolve(scenario.baseDir, scenario.protoset!);
+  try {
+    return { path, bytes: readFileSync(path) };
+  } catch (error) {
+    throw new BenchError('PROTO_INVALID', `protoset: cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+}
+
 /** A context for the one message rendered to check that templated data encodes. */
 const SAMPLE_CONTEXT = { workerId: 0, streamId: 0, messageIndex: 0, callIndex: 0 };
 
@@ -66,7 +80,7 @@ export function checkMethod(scenario: Scenario, method: BidiMethod): RequestData
   }
   requestMessages(data).forEach((message, i) => {
     try {
-      method.definition.requestSerialize(compileMessageTemplate(message, scenario.stream.correlateBy).build({ ...SAMPLE_CONTEXT }));
+      method.definition.requestSerialize(compileMessageTemplate(message, scenario.stream.correlateBy, undefined, 'data', methodFacts(method)).build({ ...SAMPLE_CONTEXT }));
     } catch (error) {
       const where = Array.isArray(data) ? `data[${i}]` : 'data';
       throw new BenchError('MESSAGE_INVALID', `${where}: a message rendered from it does not encode: ${(error as Error).message}`);
@@ -100,7 +114,8 @@ function checkCall(scenario: Scenario): CheckedScenario {
   const protoPath = resolveProtoPath(scenario);
   const importPaths = scenario.importPaths.map((p) => resolve(scenario.baseDir, p));
   const call = normaliseCallName(scenario.call);
-  const method = protoPath === undefined ? undefined : loadBidiMethod(protoPath, importPaths, call);
+  const protoset = protoPath === undefined && scenario.protoset !== undefined ? readProtoset(scenario) : undefined;
+  const method = protoPath !== undefined ? loadBidiMethod(protoPath, importPaths, call) : protoset ? loadBidiMethodFromDescriptorSet(protoset.bytes, call, `protoset ${protoset.path}`) : undefined;
   const tooDeep = deeperThan(scenario.data, MAX_DATA_DEPTH, 'data');
   if (tooDeep !== undefined) {
     const where = tooDeep.length > 60 ? `${tooDeep.slice(0, 57)}...` : tooDeep;
@@ -109,8 +124,9 @@ function checkCall(scenario: Scenario): CheckedScenario {
   // Template syntax first: a bad tag is named as such, whichever field holds it.
   compileRequestData(scenario.data, scenario.stream.correlateBy, false);
   if (scenario.flow) checkFlowTemplates(scenario.flow, scenario.stream.correlateBy);
+  compileMetadataTemplate(scenario.metadata);
   const data = method ? checkMethod(scenario, method) : undefined;
   if (scenario.compare?.maxRegression !== undefined) parseTolerances(scenario.compare.maxRegression);
   const tls = readTlsFiles(scenario);
-  return { importPaths, call, ...(protoPath === undefined ? {} : { protoPath }), ...(method ? { method } : {}), ...(tls ? { tls } : {}), ...(data ? { data } : {}) };
+  return { importPaths, call, ...(protoPath === undefined ? {} : { protoPath }), ...(protoset ? { descriptorSet: protoset.bytes.toString('base64') } : {}), ...(method ? { method } : {}), ...(tls ? { tls } : {}), ...(data ? { data } : {}) };
 }

@@ -22,5 +22,6 @@ export function readTlsFiles(scenario: Pick<Scenario, 'tls' | 'baseDir' | 'insec
     checkKeyPair('tls.key', keyPath, material.privateKey, material.certChain, `tls.cert ${certPath}`);
   }
   if (tls.serverName !== undefined) material.serverName = tls.serverName;
+  if (tls.skipVerify) material.skipVerify = true;
   return material;
 }

@@ -95,14 +95,14 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
     const security: ConnectionSecurity = insecure || !checked.tls ? { insecure } : { insecure, tls: checked.tls };
     await unlessAborted(probeTarget(target, security, connectTimeoutMs), options.signal, interruptedWhile(`connecting to target ${target}`));
     const peer = await unlessAborted(checkPeerLimits(scenario, target, call, security, connectTimeoutMs), options.signal, interruptedWhile(`reading the settings of target ${target}`));
-    let descriptorSet: string | undefined;
+    let descriptorSet: string | undefined = checked.descriptorSet;
     let reflectedData: RequestData | undefined;
     let responseFields = checked.method?.responseFields ?? [];
     let kind = checked.method?.kind;
     if (!checked.data) {
       // No proto and a real target: the target describes the method itself.
       const reflected = await unlessAborted(
-        reflectBidiMethod({ target, security, call, timeoutMs: connectTimeoutMs }),
+        reflectBidiMethod({ target, security, call, timeoutMs: connectTimeoutMs, metadata: scenario.reflectionMetadata }),
         options.signal,
         interruptedWhile(`asking target ${target} for ${call} by server reflection`),
       );
@@ -135,6 +135,10 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
       data: requestData,
       ...(kind === undefined ? {} : { kind }),
       maxReceiveMessageBytes: plan.maxReceiveMessageBytes,
+      ...(scenario.authority === undefined ? {} : { authority: scenario.authority }),
+      ...(scenario.keepalive === undefined ? {} : { keepaliveMs: scenario.keepalive }),
+      ...(scenario.maxSendMessageSize === undefined ? {} : { maxSendMessageBytes: scenario.maxSendMessageSize }),
+      ...(scenario.compression === undefined ? {} : { compression: scenario.compression }),
       ...splitSettings(plan),
     };
     const flowSettings = flowSettingsOf(scenario);

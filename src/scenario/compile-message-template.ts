@@ -17,6 +17,21 @@ export interface TemplateContext {
   variables?: Readonly<Record<string, string>>;
 }
 
+/** The method's facts that templates can name ({{inputName}} …, ghz's .InputName …): known once the method is loaded. */
+export interface MethodFacts {
+  /** Full names of the request and response messages, e.g. `helloworld.HelloRequest`. */
+  inputName: string;
+  outputName: string;
+  clientStreaming: boolean;
+  serverStreaming: boolean;
+}
+
+/** What a tag can name when it is compiled: a flow's captured variables, the method's facts (absent before the method is known). */
+interface TagScope {
+  variables: ReadonlySet<string>;
+  method?: MethodFacts | undefined;
+}
+
 export type MessageFactory = (context: TemplateContext) => Record<string, unknown>;
 
 export interface CompiledMessage {
@@ -50,10 +65,26 @@ export function requestIdOf(context: TemplateContext): string {
   return `${context.workerId}-${context.streamId}-${context.messageIndex}`;
 }
 
-function compileTag(tag: string, where: string, variables: ReadonlySet<string>): (context: TemplateContext) => string | number {
+/** A method fact as text (`true`/`false` for the kinds, as ghz renders them); empty while the method is not known yet. */
+function methodFact(name: string, method: MethodFacts | undefined): string {
+  if (!method) return '';
+  if (name === 'inputName') return method.inputName;
+  if (name === 'outputName') return method.outputName;
+  return String(name === 'isClientStreaming' ? method.clientStreaming : method.serverStreaming);
+}
+
+function compileTag(tag: string, where: string, scope: TagScope): (context: TemplateContext) => string | number {
   const [name, ...args] = tag.split(/\s+/);
+  const { variables } = scope;
   if (name !== undefined && args.length === 0 && variables.has(name)) return (c) => c.variables?.[name] ?? '';
   switch (name) {
+    case 'inputName':
+    case 'outputName':
+    case 'isClientStreaming':
+    case 'isServerStreaming': {
+      const text = methodFact(name, scope.method);
+      return () => text;
+    }
     case 'requestId':
       return requestIdOf;
     case 'streamId':
@@ -66,6 +97,13 @@ function compileTag(tag: string, where: string, variables: ReadonlySet<string>):
       return () => randomUUID();
     case 'timestamp':
       return () => Date.now();
+    case 'timestampSeconds':
+      return () => Math.floor(Date.now() / 1000);
+    // Beyond 2^53: text, so that no digit is lost (nanoseconds from the millisecond clock).
+    case 'timestampNanos':
+      return () => `${Date.now()}000000`;
+    case 'timestampIso':
+      return () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     case 'randomInt': {
       const [low, high] = args.map(Number);
       if (args.length !== 2 || !Number.isInteger(low) || !Number.isInteger(high) || low! > high!) {
@@ -75,28 +113,30 @@ function compileTag(tag: string, where: string, variables: ReadonlySet<string>):
       return () => low! + Math.floor(Math.random() * span);
     }
     case 'randomString': {
-      const length = Number(args[0]);
-      if (args.length !== 1 || !Number.isInteger(length) || length < 0 || length > 16_777_216) {
-        throw new BenchError('TEMPLATE_INVALID', `${where}: {{randomString}} takes one length from 0 to 16777216, got ${showValue(`{{${tag}}}`)}`);
+      // One length, or a range LOW HIGH of lengths drawn per message.
+      const [low, high = low] = args.map(Number);
+      if (args.length < 1 || args.length > 2 || !Number.isInteger(low) || !Number.isInteger(high) || low! < 0 || high! < low! || high! > 16_777_216) {
+        throw new BenchError('TEMPLATE_INVALID', `${where}: {{randomString}} takes one length, or LOW HIGH lengths, from 0 to 16777216, got ${showValue(`{{${tag}}}`)}`);
       }
-      return () => randomString(length);
+      const span = high! - low! + 1;
+      return span === 1 ? () => randomString(low!) : () => randomString(low! + Math.floor(Math.random() * span));
     }
     default:
       throw new BenchError(
         'TEMPLATE_INVALID',
-        `${where}: unknown template ${showValue(`{{${tag}}}`)}; expected one of requestId, streamId, workerId, messageIndex, uuid, timestamp, randomInt LOW HIGH, randomString LENGTH${variables.size ? `, or a captured variable (${[...variables].join(', ')})` : ''}`,
+        `${where}: unknown template ${showValue(`{{${tag}}}`)}; expected one of requestId, streamId, workerId, messageIndex, uuid, timestamp, timestampSeconds, timestampNanos, timestampIso, randomInt LOW HIGH, randomString LENGTH (or LOW HIGH), inputName, outputName, isClientStreaming, isServerStreaming${variables.size ? `, or a captured variable (${[...variables].join(', ')})` : ''}`,
       );
   }
 }
 
 /** Splits one string into literal and template pieces; a lone "{{" or "}}" is an error. */
-function compileString(text: string, where: string, variables: ReadonlySet<string>): Piece[] | undefined {
+function compileString(text: string, where: string, scope: TagScope): Piece[] | undefined {
   const pieces: Piece[] = [];
   let last = 0;
   let dynamic = false;
   for (const match of text.matchAll(TEMPLATE_TAG)) {
     pieces.push(text.slice(last, match.index));
-    pieces.push(compileTag(match[1]!, where, variables));
+    pieces.push(compileTag(match[1]!, where, scope));
     dynamic = true;
     last = match.index! + match[0].length;
   }
@@ -108,9 +148,9 @@ function compileString(text: string, where: string, variables: ReadonlySet<strin
   return dynamic ? pieces.filter((p) => p !== '') : undefined;
 }
 
-function compileValue(value: unknown, where: string, variables: ReadonlySet<string>): ((c: TemplateContext) => unknown) | undefined {
+function compileValue(value: unknown, where: string, scope: TagScope): ((c: TemplateContext) => unknown) | undefined {
   if (typeof value === 'string') {
-    const pieces = compileString(value, where, variables);
+    const pieces = compileString(value, where, scope);
     if (!pieces) return undefined;
     // A string that is exactly one tag keeps the tag's type (a number stays a number).
     if (pieces.length === 1 && typeof pieces[0] === 'function') return pieces[0];
@@ -122,12 +162,12 @@ function compileValue(value: unknown, where: string, variables: ReadonlySet<stri
     };
   }
   if (Array.isArray(value)) {
-    const items = value.map((item, i) => compileValue(item, `${where}[${i}]`, variables));
+    const items = value.map((item, i) => compileValue(item, `${where}[${i}]`, scope));
     if (items.every((f) => f === undefined)) return undefined;
     return (c) => items.map((f, i) => (f ? f(c) : value[i]));
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([k, v]) => [k, v, compileValue(v, `${where}.${k}`, variables)] as const);
+    const entries = Object.entries(value).map(([k, v]) => [k, v, compileValue(v, `${where}.${k}`, scope)] as const);
     const dynamic = entries.filter((e): e is readonly [string, unknown, (c: TemplateContext) => unknown] => e[2] !== undefined);
     if (!dynamic.length) return undefined;
     // Static fields are copied from one base object; only templated ones are rebuilt per message.
@@ -149,11 +189,12 @@ const NO_VARIABLES: ReadonlySet<string> = new Set();
  * Compiles the scenario's `data` once, so building a message per send is a few closure calls.
  * `correlateBy`: that request field is filled with {{requestId}} unless the data sets it.
  * `variables`: names a flow has captured by then, usable as {{name}} (from the context's
- * `variables`); `where` names the data in error lines (a flow step's message, say).
+ * `variables`); `where` names the data in error lines (a flow step's message, say); `method`: the facts
+ * {{inputName}} … render (empty text before the method is known, when only the syntax is checked).
  */
-export function compileMessageTemplate(data: Record<string, unknown>, correlateBy?: string, variables: ReadonlySet<string> = NO_VARIABLES, where = 'data'): CompiledMessage {
+export function compileMessageTemplate(data: Record<string, unknown>, correlateBy?: string, variables: ReadonlySet<string> = NO_VARIABLES, where = 'data', method?: MethodFacts): CompiledMessage {
   const withId = correlateBy && !(correlateBy in data) ? { ...data, [correlateBy]: '{{requestId}}' } : data;
-  const build = compileValue(withId, where, variables);
+  const build = compileValue(withId, where, { variables, method });
   if (!build) return { build: () => withId, isStatic: true, data: withId };
   return { build: build as MessageFactory, isStatic: false, data: withId };
 }
@@ -170,12 +211,36 @@ export interface CompiledRequestData {
  * within the call when `perCall` is false (client streaming and bidi send it in order), by the
  * worker's call number when true (unary and server streaming send one per call).
  */
-export function compileRequestData(data: RequestData, correlateBy: string | undefined, perCall: boolean): CompiledRequestData {
+export function compileRequestData(data: RequestData, correlateBy: string | undefined, perCall: boolean, method?: MethodFacts): CompiledRequestData {
   if (!Array.isArray(data)) {
-    const single = compileMessageTemplate(data, correlateBy);
+    const single = compileMessageTemplate(data, correlateBy, NO_VARIABLES, 'data', method);
     return { build: single.build, single };
   }
-  const builds = data.map((message, i) => compileMessageTemplate(message, correlateBy, NO_VARIABLES, `data[${i}]`).build);
+  const builds = data.map((message, i) => compileMessageTemplate(message, correlateBy, NO_VARIABLES, `data[${i}]`, method).build);
   const count = builds.length;
   return { build: perCall ? (c) => builds[(c.callIndex ?? 0) % count]!(c) : (c) => builds[c.messageIndex % count]!(c) };
+}
+
+/** Per-stream metadata: the keys whose values hold templates, rendered when a stream opens. */
+export type MetadataFactory = (context: TemplateContext) => Record<string, string>;
+
+/**
+ * The metadata values that hold templates, compiled once; undefined when none does (the metadata
+ * is then sent as it is). Values render as text. Throws TEMPLATE_INVALID naming `metadata.<key>`.
+ */
+export function compileMetadataTemplate(metadata: Record<string, string>, method?: MethodFacts): MetadataFactory | undefined {
+  const entries = Object.entries(metadata).flatMap(([key, value]) => {
+    const pieces = compileString(value, `metadata.${key}`, { variables: NO_VARIABLES, method });
+    return pieces ? [[key, pieces] as const] : [];
+  });
+  if (!entries.length) return undefined;
+  return (c) => {
+    const rendered: Record<string, string> = {};
+    for (const [key, pieces] of entries) {
+      let text = '';
+      for (const piece of pieces) text += typeof piece === 'string' ? piece : String(piece(c));
+      rendered[key] = text;
+    }
+    return rendered;
+  };
 }

@@ -22,6 +22,8 @@ export interface ScenarioLoad {
   messages?: number;
   /** Total calls (RPCs) across all stream slots. */
   calls?: number;
+  /** The first calls of the run, left out of every figure (counted as skipped). */
+  skipCalls?: number;
   rate?: number;
   stages?: ScenarioStage[];
   warmupMs: number;

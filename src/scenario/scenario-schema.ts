@@ -59,6 +59,8 @@ const loadSchema = z.strictObject({
   messages: positiveInt.optional(),
   /** Total calls (RPCs, one stream each) across all stream slots, as ghz's -n counts them. */
   calls: positiveInt.optional(),
+  /** The first calls of the run (each worker its even part), left out of every figure and counted apart (ghz's --skipFirst). */
+  skipCalls: positiveInt.optional(),
   /** Open model: target messages/s across all streams, on an absolute schedule. */
   rate: positiveNumber.optional(),
   /** Ramp stages for rate and/or streams; their total is the run's duration unless `duration` is set. */
@@ -172,6 +174,8 @@ const tlsSchema = z.strictObject({
   key: z.string().min(1).optional(),
   /** The name the server certificate must carry, instead of the target's host (also SNI and :authority). */
   serverName: z.string().min(1).optional(),
+  /** Accept any server certificate, unverified (ghz's --skipTLS): for test servers only. */
+  skipVerify: z.boolean().optional(),
 });
 
 const monitorSchema = z.strictObject({
@@ -213,12 +217,24 @@ export const scenarioSchema = z
     target: z.string().min(1).default('embedded'),
     /** Path to the .proto file, relative to the scenario file. Default: the bundled order.proto for embedded, server reflection otherwise. */
     proto: z.string().min(1).optional(),
+    /** A compiled FileDescriptorSet (`protoc --descriptor_set_out`, ghz's --protoset), relative to the scenario file; `proto` wins. */
+    protoset: z.string().min(1).optional(),
     /** Import paths for the proto, relative to the scenario file. */
     importPaths: z.array(z.string()).default([]),
     call: callName.default('pb.OrderService/CreateOrderStream'),
     insecure: z.boolean().default(false),
     /** The wire implementation: grpc-js (the reference behaviour) or node:http2 directly (less CPU per message). */
     transport: z.enum(['grpc-js', 'http2']).default('grpc-js'),
+    /** Metadata sent with the server reflection requests only (ghz's --reflect-metadata), e.g. credentials the reflection service wants. */
+    reflectionMetadata: z.record(z.string(), z.string()).optional(),
+    /** The largest request message sent (bytes, or "16MiB"; ghz's --max-send-message-size); a larger one fails its call RESOURCE_EXHAUSTED. Default: no limit. */
+    maxSendMessageSize: messageSize.optional(),
+    /** Compress requests on the wire (ghz's --enable-compression); default none. */
+    compression: z.enum(['gzip']).optional(),
+    /** The :authority pseudo-header instead of the target's host:port (ghz's --authority); a TLS serverName still wins for TLS. */
+    authority: z.string().min(1).optional(),
+    /** HTTP/2 PING every this long on each connection, to keep it alive (ghz's --keepalive); none by default. */
+    keepalive: positiveDuration.optional(),
     /** The largest response message accepted (bytes, or "16MiB"); a larger one ends its stream RESOURCE_EXHAUSTED. Default gRPC's 4 MiB. */
     maxReceiveMessageSize: messageSize.default(DEFAULT_MAX_RECEIVE_MESSAGE_BYTES),
     /** TLS files (PEM), relative to the scenario file, and the name the server certificate must carry. */
@@ -351,6 +367,7 @@ export function finishScenario(parsed: ParsedScenario, baseDir: string, sourceFi
       ...(load.duration === undefined ? {} : { durationMs: load.duration }),
       ...(load.messages === undefined ? {} : { messages: load.messages }),
       ...(load.calls === undefined ? {} : { calls: load.calls }),
+      ...(load.skipCalls === undefined ? {} : { skipCalls: load.skipCalls }),
       ...(load.rate === undefined ? {} : { rate: load.rate }),
       ...(load.stages ? { stages: load.stages.map((s) => ({ durationMs: s.duration, ...(s.rate === undefined ? {} : { rate: s.rate }), ...(s.streams === undefined ? {} : { streams: s.streams }), ramp: s.ramp })) } : {}),
       warmupMs: load.warmup,

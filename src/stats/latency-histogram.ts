@@ -66,3 +66,20 @@ export function mergeHistograms(encoded: ReadonlyArray<string>): LatencyHistogra
   for (const one of encoded) merged.add(decodeHistogram(one));
   return merged;
 }
+
+/** The part of the JS build's recorded-values iterator read here (not in the public typings). */
+interface RecordedValues {
+  reset(): void;
+  hasNext(): boolean;
+  next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
+}
+
+/** Calls `visit` with each distinct recorded value (µs) and how often it was recorded, in rising order. */
+export function forEachRecordedValue(histogram: LatencyHistogram, visit: (valueUs: number, count: number) => void): void {
+  const iterator = (histogram as unknown as { recordedValuesIterator: RecordedValues }).recordedValuesIterator;
+  iterator.reset();
+  while (iterator.hasNext()) {
+    const step = iterator.next();
+    visit(step.valueIteratedTo, step.countAtValueIteratedTo);
+  }
+}

@@ -1,4 +1,4 @@
-import type { LatencyHistogram } from './latency-histogram.js';
+import { forEachRecordedValue, type LatencyHistogram } from './latency-histogram.js';
 
 /** Latency figures in milliseconds (3 decimals = microsecond resolution). */
 export interface LatencySummaryMs {
@@ -64,19 +64,9 @@ export function bucketize(histogram: LatencyHistogram, bucketCount = 10): Histog
   const buckets: HistogramBucket[] = [];
   for (let i = 0; i < bucketCount; i++) buckets.push({ upToMs: usToMs(minUs + widthUs * (i + 1)), count: 0 });
   buckets[bucketCount - 1]!.upToMs = usToMs(maxUs);
-  const iterator = (histogram as unknown as { recordedValuesIterator: RecordedValues }).recordedValuesIterator;
-  iterator.reset();
-  while (iterator.hasNext()) {
-    const step = iterator.next();
-    const index = Math.min(Math.floor((step.valueIteratedTo - minUs) / widthUs), bucketCount - 1);
-    buckets[Math.max(index, 0)]!.count += step.countAtValueIteratedTo;
-  }
+  forEachRecordedValue(histogram, (valueUs, valueCount) => {
+    const index = Math.min(Math.floor((valueUs - minUs) / widthUs), bucketCount - 1);
+    buckets[Math.max(index, 0)]!.count += valueCount;
+  });
   return buckets;
-}
-
-/** The part of the JS build's recorded-values iterator we use (not in the public typings). */
-interface RecordedValues {
-  reset(): void;
-  hasNext(): boolean;
-  next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
 }

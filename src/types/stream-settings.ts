@@ -2,7 +2,9 @@
 export interface StreamSettings {
   /** Requests per stream before half-close; undefined = until the stream's duration or the run ends. */
   messages?: number;
-  /** Lifetime of one stream, ms. */
+  /** Server streaming: responses after which the client ends the call (ghz's --stream-call-count). */
+  receiveMessages?: number;
+  /** Lifetime of one stream, ms (server streaming: the client ends the call then, as ghz's --stream-call-duration). */
   durationMs?: number;
   /** Pause between sends on one stream, ms. */
   intervalMs: number;

@@ -36,6 +36,14 @@ export interface CallSettings {
   split?: SplitSettings;
   /** A response message larger than this ends its stream RESOURCE_EXHAUSTED, bytes. */
   maxReceiveMessageBytes: number;
+  /** The :authority pseudo-header instead of the target's host:port. */
+  authority?: string;
+  /** An HTTP/2 PING on each connection every this many ms; absent: none. */
+  keepaliveMs?: number;
+  /** A request message larger than this fails its call RESOURCE_EXHAUSTED, bytes; absent: no limit. */
+  maxSendMessageBytes?: number;
+  /** Requests gzipped on the wire; absent: not compressed. */
+  compression?: 'gzip';
 }
 
 /** TLS settings as PEM text (files already read), so they cross to workers as plain data. */
@@ -47,6 +55,8 @@ export interface TlsMaterial {
   privateKey?: string;
   /** The name the server certificate must carry (SNI and :authority too), instead of the target's host. */
   serverName?: string;
+  /** Accept any server certificate: TLS without verification of its chain or name (ghz's --skipTLS). */
+  skipVerify?: boolean;
 }
 
 export interface SplitSettings {
@@ -79,6 +89,8 @@ export interface WorkerShare {
   messageBudget?: number;
   /** Calls (RPCs, one stream each) this worker may make in total; undefined = no count limit. */
   callBudget?: number;
+  /** This worker's first calls left out of every figure (counted in callsSkipped); ghz's --skipFirst. */
+  skipCalls?: number;
   /** Send window, from the worker's start; undefined = until the budget is spent or stop. */
   durationMs?: number;
   /** Open model: this worker's part of the rate schedule (messages/s). Absent: closed model. */
@@ -124,6 +136,10 @@ export interface WorkerCounters {
   streamsFailed: number;
   /** Streams cancelled by grpc-bench itself when the drain timeout ran out. */
   streamsCancelled: number;
+  /** Server-streaming calls the client ended on purpose after stream.messages responses or stream.duration (counted in streamsCompleted, status OK). */
+  callsEndedByClient: number;
+  /** Calls left out of every figure because they were among the first load.skipCalls (ghz's --skipFirst); not in streamsOpened. */
+  callsSkipped: number;
   /** Connections that became ready (a reconnect counts again). */
   connectionsOpened: number;
   connectionsClosed: number;
@@ -142,6 +158,8 @@ export function emptyCounters(): WorkerCounters {
     streamsCompleted: 0,
     streamsFailed: 0,
     streamsCancelled: 0,
+    callsEndedByClient: 0,
+    callsSkipped: 0,
     connectionsOpened: 0,
     connectionsClosed: 0,
     errors: 0,
@@ -206,6 +224,26 @@ export interface GeneratorHealth {
 export type ControlMessage = { type: 'stop' };
 
 /** The task's return value: the worker's whole run. */
+/** One finished call (a stream), as ghz's `details` list it. */
+export interface CallRecord {
+  /** When the call ended, epoch ms. */
+  endedAtEpochMs: number;
+  durationUs: number;
+  /** gRPC status name (`OK`, `UNAVAILABLE`). */
+  status: string;
+  /** The status details of a failed call; empty for OK. */
+  error: string;
+}
+
+/** A bounded sample of calls: `kept` is a uniform random sample (reservoir) of the `seen` calls. */
+export interface CallSample {
+  seen: number;
+  kept: CallRecord[];
+}
+
+/** At most this many calls are kept per worker and in a report, whatever the run's length: memory stays bounded. */
+export const CALL_SAMPLE_SIZE = 2_000;
+
 export interface WorkerResult {
   workerId: number;
   /** When this worker's load began, epoch ms (absent: it never began). */
@@ -228,8 +266,12 @@ export interface WorkerResult {
   streamFirstResponseHistogram: string;
   streamDurationHistogram: string;
   messagesPerStreamHistogram: string;
+  /** A uniform sample of this worker's finished calls (streams), at most CALL_SAMPLE_SIZE: ghz's per-call `details`. */
+  callSample?: CallSample;
   /** Per call (stream) that ended with a status: from its start (its first request's due time in the open model) to its status, µs. */
   callLatencyHistogram: string;
+  /** The same, for the calls that ended OK (µs). */
+  okCallLatencyHistogram?: string;
   generator: GeneratorHealth;
   /** Requests still unanswered when the worker stopped (cancelled at the drain timeout). */
   inFlightAtStop: number;

@@ -18,6 +18,8 @@ export interface CallsServerCounts {
   /** Calls the server ended OK, and with another status. */
   okCalls: number;
   failedCalls: number;
+  /** Paced Watch calls the client cancelled before the server ended them (counted in failedCalls too). */
+  cancelledCalls: number;
   /** Request messages received, replies sent, over all calls. */
   requests: number;
   replies: number;
@@ -38,13 +40,13 @@ export interface CallsServerHandle {
  * calls.CallService on 127.0.0.1:0, one method of each kind. Unary answers its request; Upload
  * answers once after the client's half-close with the number of requests it got (Unary `delay_ms`
  * late when asked); Watch sends
- * `replies` (default 3) replies; Chat answers each request. A request with `fail_code` ends its
+ * `replies` (default 3) replies, at once or, with `delay_ms`, one every `delay_ms` until the client cancels; Chat answers each request. A request with `fail_code` ends its
  * call with that status (Upload and Chat at the half-close).
  */
 export async function startCallsServer(): Promise<CallsServerHandle> {
   const definition = grpc.loadPackageDefinition(loadSync(CALLS_PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true }));
   const service = (definition['calls'] as Record<string, { service: grpc.ServiceDefinition }>)['CallService']!.service;
-  const counts: CallsServerCounts = { calls: {}, okCalls: 0, failedCalls: 0, requests: 0, replies: 0, peakInFlight: 0, connectionsSeen: 0 };
+  const counts: CallsServerCounts = { calls: {}, okCalls: 0, failedCalls: 0, cancelledCalls: 0, requests: 0, replies: 0, peakInFlight: 0, connectionsSeen: 0 };
   const peers = new Set<string>();
   let inFlight = 0;
   const begin = (method: string, peer: string): void => {
@@ -70,6 +72,30 @@ export async function startCallsServer(): Promise<CallsServerHandle> {
       onRequest?.(request, tally.received);
     });
     return tally;
+  };
+
+  /** Watch with `delay_ms`: one reply every `everyMs` until `total` are sent (then OK) or the client cancels. */
+  const watchPaced = (call: grpc.ServerWritableStream<CallRequest, unknown>, total: number, everyMs: number): void => {
+    let sent = 0;
+    let over = false;
+    const timer = setInterval(() => {
+      if (sent === total) {
+        clearInterval(timer);
+        over = true;
+        end(0);
+        call.end();
+        return;
+      }
+      counts.replies++;
+      call.write({ id: call.request.id, received: ++sent });
+    }, everyMs);
+    call.on('cancelled', () => {
+      clearInterval(timer);
+      if (over) return;
+      over = true;
+      counts.cancelledCalls++;
+      end(1);
+    });
   };
 
   const server = new grpc.Server();
@@ -109,8 +135,9 @@ export async function startCallsServer(): Promise<CallsServerHandle> {
     Watch: (call: grpc.ServerWritableStream<CallRequest, unknown>) => {
       begin('Watch', call.getPeer());
       counts.requests++;
-      const { id, replies, fail_code: code } = call.request;
+      const { id, replies, fail_code: code, delay_ms: everyMs } = call.request;
       const total = replies || 3;
+      if (everyMs > 0) return watchPaced(call, total, everyMs);
       for (let i = 0; i < total; i++) call.write({ id, received: i + 1 });
       counts.replies += total;
       end(code);

@@ -39,6 +39,7 @@ async function run(transport: TransportName, overrides: DeepPartial<ScenarioInpu
     calls: Object.fromEntries(Object.entries(after.calls).map(([method, n]) => [method, n - (before.calls[method] ?? 0)])),
     okCalls: after.okCalls - before.okCalls,
     failedCalls: after.failedCalls - before.failedCalls,
+    cancelledCalls: after.cancelledCalls - before.cancelledCalls,
     requests: after.requests - before.requests,
     replies: after.replies - before.replies,
   };
@@ -49,14 +50,15 @@ async function run(transport: TransportName, overrides: DeepPartial<ScenarioInpu
 function expectCalls(report: Report, served: CallsServerCounts, method: string): void {
   const c = report.counts;
   expect(served.calls[method]).toBe(CALLS);
-  expect(served.peakInFlight).toBeLessThanOrEqual(STREAMS);
+  // The client's own figures first, so that a server peak over the limit says which side saw what.
+  expect(report.streams.peakActive).toBeLessThanOrEqual(STREAMS);
+  expect(served.peakInFlight, `server peak; client: ${JSON.stringify({ statusCodes: report.statusCodes, connections: report.connections.opened })}`).toBeLessThanOrEqual(STREAMS);
   expect(report.calls?.count).toBe(CALLS);
   expect(report.calls?.latencyMs.count).toBe(CALLS);
   expect(c.streamsOpened).toBe(CALLS);
   expect(c.streamsOpened).toBe(c.streamsCompleted + c.streamsFailed + c.streamsCancelled);
   expect(c.messagesSent).toBe(served.requests);
   expect(c.messagesReceived).toBe(served.replies);
-  expect(report.streams.peakActive).toBeLessThanOrEqual(STREAMS);
   expect(report.calls!.latencyMs.min).toBeGreaterThan(0);
 }
 
@@ -110,6 +112,56 @@ describe.each(TRANSPORTS)('transport %s', (transport) => {
     expect(report.streamStats.timeToFirstResponseMs.count).toBe(CALLS);
     expect(report.streamStats.messagesPerStream).toMatchObject({ min: 5, max: 5 });
     record('serverStreaming', { statusCodes: report.statusCodes, counts: report.counts });
+  });
+
+  it('server streaming with stream.messages (ghz --stream-call-count): the client ends each call after that many responses, and it counts OK', async () => {
+    const { report, served } = await run(transport, { call: 'calls.CallService/Watch', data: { id: 'n', replies: 1000, delay_ms: 2 }, stream: { messages: 3 }, load: { calls: 40, streams: 4 } });
+    expect(served.calls['Watch']).toBe(40);
+    expect(served.cancelledCalls).toBe(40);
+    // Not the server's peak: it sees a cancelled call end only when it handles the RST_STREAM, which can come after
+    // it has started the next call sent behind it on the same connection.
+    expect(report.streams.peakActive).toBeLessThanOrEqual(4);
+    expect(report.statusCodes).toEqual({ OK: 40 });
+    expect(report.calls?.count).toBe(40);
+    expect(report.counts).toMatchObject({ streamsOpened: 40, streamsCompleted: 40, streamsFailed: 0, streamsCancelled: 0, callsEndedByClient: 40, messagesSent: 40, messagesReceived: 120, messagesFailed: 0, errors: 0 });
+    expect(report.streamStats.messagesPerStream).toMatchObject({ min: 3, max: 3 });
+    expect(served.replies).toBeGreaterThanOrEqual(120);
+    record('serverStreamingCount', { statusCodes: report.statusCodes, counts: report.counts });
+  });
+
+  it('server streaming with stream.duration (ghz --stream-call-duration): the client ends each call when it is over, and it counts OK', async () => {
+    const { report, served } = await run(transport, { call: 'calls.CallService/Watch', data: { id: 'd', replies: 100000, delay_ms: 5 }, stream: { duration: '100ms' }, load: { calls: 8, streams: 4 } });
+    expect(served.calls['Watch']).toBe(8);
+    expect(served.cancelledCalls).toBe(8);
+    expect(report.statusCodes).toEqual({ OK: 8 });
+    expect(report.counts).toMatchObject({ streamsOpened: 8, streamsCompleted: 8, streamsFailed: 0, callsEndedByClient: 8, messagesSent: 8 });
+    // A call whose duration ran out before its first reply (a busy machine) still counts OK; its request counts unanswered.
+    const unanswered = 8 - report.streamStats.timeToFirstResponseMs.count;
+    expect(report.counts.messagesFailed).toBe(unanswered);
+    expect(report.counts.errors).toBe(unanswered);
+    expect(report.counts.messagesReceived).toBeGreaterThan(0);
+    expect(report.counts.messagesReceived).toBeLessThanOrEqual(served.replies);
+    record('serverStreamingDuration', { statusCodes: report.statusCodes, ended: report.counts.callsEndedByClient });
+  });
+
+  it('load.skipCalls (ghz --skipFirst): each worker leaves its part of the first calls out of every figure, counted apart', async () => {
+    // Two workers of 100 calls each skip their first 15; each takes data[callIndex mod 4], so 25 of its calls fail, 4 of them skipped.
+    const { report, served } = await run(transport, {
+      call: 'calls.CallService/Unary',
+      data: [{ id: 'a' }, { id: 'b' }, { id: 'c', fail_code: 9 }, { id: 'd' }],
+      load: { calls: 200, skipCalls: 30, streams: 4 },
+    });
+    expect(served.calls['Unary']).toBe(200);
+    expect(served.failedCalls).toBe(50);
+    expect(report.counts.callsSkipped).toBe(30);
+    expect(report.calls?.count).toBe(170);
+    expect(report.calls?.latencyMs.count).toBe(170);
+    expect(report.statusCodes).toEqual({ OK: 128, FAILED_PRECONDITION: 42 });
+    expect(report.counts).toMatchObject({ streamsOpened: 170, streamsCompleted: 128, streamsFailed: 42, messagesSent: 170, messagesReceived: 128, messagesFailed: 42 });
+    expect(report.counts.messagesSent + 30).toBe(served.requests);
+    expect(report.counts.messagesReceived + 22).toBe(served.replies);
+    expect(report.latencyMs.count).toBe(128);
+    record('skipCalls', { statusCodes: report.statusCodes, counts: report.counts });
   });
 
   it('bidi: with a count of calls, each stream sends the data list and ends', async () => {

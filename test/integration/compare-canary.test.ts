@@ -1,14 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/cli-io.js';
-import { main } from '../../src/cli/main.js';
 import { compareReports } from '../../src/compare/compare-reports.js';
 import type { Comparison } from '../../src/compare/comparison.js';
 import type { Report } from '../../src/report/report.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
+import { runInProcess } from '../helpers/in-process-cli.js';
 import { makeTempDir, runCli } from '../helpers/cli-process.js';
 
 /*
@@ -66,16 +65,7 @@ function compareFiles(baseline: string, candidate: string): Comparison {
 
 /** `grpc-bench compare … -O json` in-process: the exit code and the Comparison it printed. */
 async function compareInProcess(baseline: string, candidate: string): Promise<{ code: number; comparison: Comparison; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    stderrIsTTY: false,
-    cwd: temp.dir,
-    onSignal: () => () => undefined,
-  };
-  const code = await main(['compare', baseline, candidate, '-O', 'json'], io);
+  const { code, stdout, stderr } = await runInProcess(['compare', baseline, candidate, '-O', 'json'], temp.dir);
   return { code, comparison: JSON.parse(stdout) as Comparison, stderr };
 }
 

@@ -17,6 +17,12 @@ describe('callStreamSettings', () => {
     }
   });
 
+  it('server streaming ends after stream.messages responses or stream.duration, as ghz; unary ignores both', () => {
+    expect(callStreamSettings('serverStreaming', { ...DEFAULTS, messages: 5, durationMs: 300 }, 1, true)).toMatchObject({ messages: 1, receiveMessages: 5, durationMs: 300 });
+    expect(callStreamSettings('serverStreaming', DEFAULTS, 1, true).receiveMessages).toBeUndefined();
+    expect(callStreamSettings('unary', { ...DEFAULTS, messages: 5 }, 1, true).receiveMessages).toBeUndefined();
+  });
+
   it('client streaming sends stream.messages, else the data list, else one; no window holds it back', () => {
     expect(callStreamSettings('clientStreaming', { ...DEFAULTS, messages: 7 }, 3, true)).toMatchObject({ messages: 7 });
     expect(callStreamSettings('clientStreaming', DEFAULTS, 3, true)).toMatchObject({ messages: 3 });

@@ -129,7 +129,7 @@ describe('ghzScheduleToStages: errors are USAGE and name the flag', () => {
   const step: GhzSchedule = { schedule: 'step', start: 10, step: 10, end: 30, stepDuration: '1s' };
 
   it.each<[string, GhzSchedule, RegExp]>([
-    ['a step schedule without step', { ...step, step: undefined }, /--load-step: step schedule needs a number > 0, got nothing/],
+    ['a step schedule without step', { ...step, step: undefined }, /--load-step: step schedule needs a number other than 0 \(negative falls\), got nothing/],
     ['a zero step', { ...step, step: 0 }, /--load-step: .*got 0/],
     ['a negative start', { ...step, start: -1 }, /--load-start: .*got -1/],
     ['a line schedule without start', { schedule: 'line', step: 1, end: 5 }, /--load-start: line schedule needs/],
@@ -143,7 +143,7 @@ describe('ghzScheduleToStages: errors are USAGE and name the flag', () => {
     expect(usageError(() => ghzScheduleToStages('--load', options))).toMatch(message);
   });
 
-  // step must be > 0, so an end below start can never be reached: a usage mistake, not a crash
+  // A rising step with an end below start can never reach it: a usage mistake, not a crash
   // and not an empty or 1 ms schedule.
   it.each<[string, GhzSchedule]>([
     ['step, with max-duration', { schedule: 'step', start: 30, step: 5, end: 10, stepDuration: '1s', maxDuration: '5s' }],

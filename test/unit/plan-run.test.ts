@@ -77,6 +77,11 @@ describe('planRun', () => {
     ]);
   });
 
+  it('splits load.skipCalls evenly, remainders first, beside the calls', () => {
+    const shares = planRun({ load: { ...makeLoad({ streams: 6, connections: 3, workers: 3, durationMs: 1000 }), calls: 100, skipCalls: 10 } });
+    expect(shares.map((s) => [s.callBudget, s.skipCalls])).toEqual([[34, 4], [33, 3], [33, 3]]);
+  });
+
   it('holds for any streams ≥ connections ≥ workers and any budget', () => {
     const load = fc
       .integer({ min: 1, max: 500 })

@@ -25,6 +25,7 @@ const outcome = (statusName: string, details = '', extra: Partial<StreamOutcome>
   unanswered: 0,
   received: 1,
   cancelledByUs: false,
+  endedByClient: false,
   openedAtMs: 0,
   endedAtMs: 20,
   firstResponseMs: 2,
@@ -44,6 +45,20 @@ describe('ShareRecorder', () => {
     expect(Math.abs(decodeHistogram(snapshot.uncorrectedHistogram!).getValueAtPercentile(100) - 10_000)).toBeLessThanOrEqual(10);
     expect(snapshot.counters.messagesReceived).toBe(1);
     expect(snapshot.labels).toBeUndefined();
+    recorder.dispose();
+  });
+
+  it("keeps ghz's call details as a sample: OK calls and failed ones, their details redacted and cut, calls it cancelled left out; OK latencies apart", () => {
+    const recorder = new ShareRecorder({ uncorrected: false, labelled: false, redactDetails: (text) => text.replace('s3cret', '[redacted]') });
+    recorder.recordStreamEnd(outcome('OK'));
+    recorder.recordStreamEnd(outcome('UNAVAILABLE', `token s3cret ${'x'.repeat(2000)}`, { endedAtMs: 40 }));
+    recorder.recordStreamEnd(outcome('CANCELLED', '', { cancelledByUs: true }));
+    recorder.takeInterval(live);
+    const { callSample, okCallLatencyHistogram, callLatencyHistogram } = recorder.result();
+    expect(callSample!.seen).toBe(2);
+    expect(callSample!.kept.map((c) => [c.status, c.durationUs])).toEqual([['OK', 20_000], ['UNAVAILABLE', 40_000]]);
+    expect(callSample!.kept[1]!.error).toBe(`token [redacted] ${'x'.repeat(512 - 'token [redacted] '.length)}…`);
+    expect([countOf(callLatencyHistogram), countOf(okCallLatencyHistogram)]).toEqual([2, 1]);
     recorder.dispose();
   });
 

@@ -90,7 +90,7 @@ describe('the history trend page in headless Chromium', () => {
     });
     expect(redColumns.length, 'a red vertical line is drawn').toBeGreaterThan(0);
     const at = redColumns.reduce((a, b) => a + b, 0) / redColumns.length;
-    expect(at).toBeCloseTo((STEP_AT + 0.5) / RUNS, 1);
+    expect(at).toBeCloseTo((STEP_AT + 0.5 - 1) / (RUNS - 1), 1);
     // A chart without a change point has no red line.
     const p50Red = await page.$eval('[data-chart="history-0-messagesPerSec"] canvas', (canvas) => {
       const c = canvas as HTMLCanvasElement;
@@ -105,7 +105,8 @@ describe('the history trend page in headless Chromium', () => {
     const over = page.locator('[data-chart="history-0-p99"] .u-over');
     await over.scrollIntoViewIfNeeded();
     const box = (await over.boundingBox())!;
-    await page.mouse.move(box.x + (box.width * 5) / RUNS, box.y + box.height / 2);
+    // The x axis runs from run 1 to run RUNS.
+    await page.mouse.move(box.x + (box.width * (5 - 1)) / (RUNS - 1), box.y + box.height / 2);
     const hovered = page.locator('[data-chart="history-0-p99"] .u-legend .u-series').first().locator('.u-value');
     await expect.poll(() => hovered.textContent()).toMatch(/^run 5: 2026-01-05T00:00:00.000Z; commit=c4, note=/);
     expect(await hovered.textContent()).toContain(HOSTILE_TAG);

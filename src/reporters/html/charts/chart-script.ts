@@ -67,17 +67,21 @@ export const CHART_SCRIPT = `
       width,
       height: 280,
       scales: {
-        x: spec.xLog ? { time: false, distr: 3, log: 10 } : { time: false, range: (u, min, max) => [Math.min(0, min), spec.xMax ?? max] },
+        x: spec.xLog ? { time: false, distr: 3, log: 10 } : { time: false, range: (u, min, max) => [spec.xMin ?? Math.min(0, min), spec.xMax ?? max] },
         y: { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] },
       },
       axes: [
-        { label: spec.xLabel, values: (u, ticks) => ticks.map((t) => (t == null ? '' : fmt(t))) },
+        { label: spec.xLabel, values: (u, ticks) => ticks.map((t) => (t == null ? '' : fmt(t))), ...(spec.xWhole ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] } : {}) },
         { label: spec.yLabel, size: 70, values: (u, ticks) => ticks.map((t) => (t == null ? '' : fmt(t))) },
       ],
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
       series: [
-        { label: spec.xLabel, value: (u, v, si, i) => (spec.xNames && i != null && spec.xNames[i] != null ? spec.xNames[i] : fmt(v)) },
+        { label: spec.xLabel, value: (u, v) => {
+            // Other series may add x values of their own (a step between segments): names go by the first series' x.
+            const name = spec.xNames && v != null ? spec.xNames[spec.series[0].x.indexOf(v)] : undefined;
+            return name ?? fmt(v);
+          } },
         ...spec.series.map((s) => ({
           label: s.label,
           stroke: s.color,

@@ -45,10 +45,14 @@ export interface ChartSpec {
   series: ChartSeriesSpec[];
   bands?: ChartBand[];
   markers?: ChartMarker[];
-  /** What the legend shows for the hovered x instead of its number, one per x of the (joined) series: a run's tags. */
+  /** What the legend shows for the hovered x instead of its number, one per x of the first series: a run's tags. */
   xNames?: string[];
+  /** The x axis starts here (default: 0, or the smallest x below it). */
+  xMin?: number;
   /** The x axis ends here (the run's real end), not at a rounded-up tick. */
   xMax?: number;
+  /** x values are counts (run numbers): ticks only at whole numbers. */
+  xWhole?: boolean;
   /** One sentence under the chart (a leak called out, what a line means). */
   note?: string;
 }

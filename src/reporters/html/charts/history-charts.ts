@@ -5,17 +5,29 @@ import { COLORS, type ChartSpec } from './chart-spec.js';
 /** Memory slopes read better in MiB/min than in bytes/min. */
 const scaleOf = (trend: MetricTrend): { unit: string; factor: number } => (trend.spec.unit === 'bytes/min' ? { unit: 'MiB/min', factor: 1 / 1_048_576 } : { unit: trend.spec.unit, factor: 1 });
 
-/** The mean of the segment each run lies in, between change points (null where the run has no value). */
-function segmentMeans(trend: MetricTrend): (number | null)[] {
+/**
+ * The mean of each segment between change points, as a flat line from its first run to its last
+ * (x: run numbers), with a gap at each change point so the line steps instead of sloping.
+ */
+function segmentMeans(trend: MetricTrend): { x: number[]; y: (number | null)[] } {
   const bounds = [0, ...trend.changePoints.map((c) => c.runIndex), trend.values.length];
-  const means: (number | null)[] = [];
+  const x: number[] = [];
+  const y: (number | null)[] = [];
   for (let s = 0; s + 1 < bounds.length; s++) {
-    const slice = trend.values.slice(bounds[s], bounds[s + 1]);
-    const present = slice.filter((v): v is number => v !== null);
+    const present = trend.values.slice(bounds[s], bounds[s + 1]).filter((v): v is number => v !== null);
     const mean = present.length ? present.reduce((a, b) => a + b, 0) / present.length : null;
-    means.push(...slice.map((v) => (v === null ? null : mean)));
+    if (s > 0) {
+      x.push(bounds[s]! + 0.5);
+      y.push(null);
+    }
+    x.push(bounds[s]! + 1);
+    y.push(mean);
+    if (bounds[s + 1]! > bounds[s]! + 1) {
+      x.push(bounds[s + 1]!);
+      y.push(mean);
+    }
   }
-  return means;
+  return { x, y };
 }
 
 /**
@@ -27,6 +39,7 @@ export function historyChartSpec(series: SeriesTrend, seriesIndex: number, trend
   const { unit, factor } = scaleOf(trend);
   const x = series.runs.map((_, i) => i + 1);
   const scaled = (values: (number | null)[]): (number | null)[] => values.map((v) => (v === null ? null : v * factor));
+  const scaledMeans = (means: { x: number[]; y: (number | null)[] }) => ({ x: means.x, y: scaled(means.y) });
   return {
     id: `history-${seriesIndex}-${trend.spec.metric}`,
     title: `${trend.spec.label} over runs: ${series.key}`,
@@ -34,11 +47,13 @@ export function historyChartSpec(series: SeriesTrend, seriesIndex: number, trend
     yLabel: `${trend.spec.label} (${unit})`,
     series: [
       { label: trend.spec.label, color: COLORS.blue, unit, points: true, x, y: scaled(trend.values) },
-      { label: 'segment mean', color: COLORS.grey, dash: [6, 4], unit, x, y: scaled(segmentMeans(trend)) },
+      { label: 'segment mean', color: COLORS.grey, dash: [6, 4], unit, ...scaledMeans(segmentMeans(trend)) },
     ],
     markers: trend.changePoints.map((c) => ({ x: c.runIndex + 0.5, label: `${c.kind} ${relativeText(c.relativeChange)} at run ${c.runIndex + 1}` })),
     xNames: series.runs.map((run, i) => `run ${i + 1}: ${run.startedAt}; ${runTags(run)}`),
+    xMin: series.runs.length > 1 ? 1 : 0,
     xMax: series.runs.length,
+    xWhole: true,
     ...(trend.changePoints.length ? { note: `${trend.changePoints.length} change point(s), the red dashed lines; the grey dashed line is the mean of each segment.` } : {}),
   };
 }
