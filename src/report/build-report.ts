@@ -202,6 +202,7 @@ export function buildReport(input: BuildReportInput): Report {
   const histogram = mergeHistograms(nonEmpty(results.map((r) => r.histogram)));
   const openModel = plan.load.rateSchedule !== undefined;
   const uncorrected = openModel ? mergeHistograms(nonEmpty(results.map((r) => r.uncorrectedHistogram))) : histogram;
+  const latencyUncorrectedMs = summarizeLatency(uncorrected);
   const latencyMs = summarizeLatency(histogram);
   const durationMs = Math.max(0, Math.max(0, ...results.map((r) => r.elapsedMs)) - plan.load.warmupMs);
   // Warm-up is excluded from the counts, so it is excluded from the time they are divided by.
@@ -244,7 +245,7 @@ export function buildReport(input: BuildReportInput): Report {
       sentPerSec: sendingMs > 0 ? round2((counters.messagesSent * 1000) / sendingMs) : 0,
     },
     latencyMs,
-    latencyUncorrectedMs: summarizeLatency(uncorrected),
+    latencyUncorrectedMs,
     ...auxFigures({
       sendLag: mergeHistograms(nonEmpty(results.map((r) => r.sendLagHistogram))),
       timeToFirstResponse: mergeHistograms(nonEmpty(results.map((r) => r.streamFirstResponseHistogram))),
@@ -257,6 +258,7 @@ export function buildReport(input: BuildReportInput): Report {
       processCpuUs: input.processCpuUs,
       durationMs: input.processWallMs,
       latencyP99Ms: latencyMs.p99,
+      serviceP99Ms: latencyUncorrectedMs.p99,
       ...(openModel
         ? {
             schedule: {

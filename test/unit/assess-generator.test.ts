@@ -82,4 +82,11 @@ describe('GeneratorMonitor', () => {
     expect(health.eventLoopUtilization).toBeLessThanOrEqual(1);
     expect(health.busyMs).toBeGreaterThanOrEqual(50);
   });
+
+  it('states the limit it judged by: 5 % of a long P99 when that is over 10 ms', () => {
+    const report = assessGenerator({ ...evidence([worker(0, 40, 3000)]), latencyP99Ms: 1000 });
+    expect(report.saturated).toBe(false);
+    expect(report.evidence).toEqual(['event-loop delay p99 at most 40.0 ms on every worker (limit 50 ms: 5 % of the P99 of 1000.0 ms)']);
+    expect(assessGenerator({ ...evidence([worker(0, 72, 3000)]), latencyP99Ms: 222 }).saturated).toBe(true);
+  });
 });
