@@ -69,6 +69,7 @@ export const GHZ_FLAG_TABLE = [
   { flag: 'count-errors', type: 'boolean', group: 'Reports', describe: 'Count failed calls in fastest, slowest, the histogram and the latency distribution too (the average always counts them, as in ghz)' },
   { flag: 'config', type: 'string', group: 'Reports', describe: "A ghz config file (JSON, TOML or YAML); its paths are relative to it; flags win over it" },
   { flag: 'exit-zero-on-errors', type: 'boolean', group: 'Reports', describe: "grpc-bench only: exit 0 when calls failed, as ghz does (default: grpc-bench's exit codes)" },
+  { flag: 'lb-strategy', type: 'string', group: 'Connection and TLS', describe: 'Client load balancing over the addresses the target resolves to: pick_first (default) or round_robin (loadBalancing)' },
   { flag: 'transport', type: 'string', group: 'Connection and TLS', describe: 'grpc-bench only: grpc-js (default) or http2' },
   { flag: 'load-schedule', type: 'string', default: 'const', group: 'ghz schedules', describe: 'Rate schedule: const, step or line' },
   { flag: 'load-start', type: 'number', group: 'ghz schedules', describe: 'Calls/s at the start of a step or line schedule' },
@@ -82,7 +83,6 @@ export const GHZ_FLAG_TABLE = [
   { flag: 'concurrency-end', type: 'number', group: 'ghz schedules', describe: 'Where the concurrency stops changing' },
   { flag: 'concurrency-step-duration', type: 'string', group: 'ghz schedules', describe: 'Length of one step' },
   { flag: 'concurrency-max-duration', type: 'string', group: 'ghz schedules', describe: 'Time after which the concurrency stops changing' },
-  { flag: 'lb-strategy', type: 'string', group: 'Accepted, no effect here', describe: 'Client load balancing: not done (one address); a warning says so' },
   { flag: 'debug', type: 'string', group: 'Accepted, no effect here', describe: "ghz's debug log file: not written; a warning says so" },
 ] as const satisfies readonly GhzFlagSpec[];
 

@@ -6,6 +6,7 @@ import type { SerializedError } from '../errors/bench-error.js';
 import type { Schedule } from './schedule.js';
 import type { CallKind, RequestData } from './call-kind.js';
 import type { StreamSettings } from './stream-settings.js';
+import type { LoadBalancingPolicy } from './load-balancing.js';
 
 /** What every worker needs to know about the call; the same for all workers of a run. */
 export interface CallSettings {
@@ -39,6 +40,8 @@ export interface CallSettings {
   authority?: string;
   /** An HTTP/2 PING on each connection every this many ms; absent: none. */
   keepaliveMs?: number;
+  /** How connections use the addresses the target resolves to; absent: pick_first. */
+  loadBalancing?: LoadBalancingPolicy;
   /** A request message larger than this fails its call RESOURCE_EXHAUSTED, bytes; absent: no limit. */
   maxSendMessageBytes?: number;
   /** Requests gzipped on the wire; absent: not compressed. */

@@ -315,7 +315,19 @@ describe('grpc-bench ghz: exit codes and bad input', () => {
     expect(JSON.parse(skipped.stdout)).toMatchObject({ count: 20, statusCodeDistribution: { OK: 20 }, options: { skipTLS: true } });
   }, 60_000);
 
+  it.each(['grpc-js', 'http2'])('--lb-strategy round_robin over %s: a name resolving to loopback is reached, every call counted by the server', async (transport) => {
+    const server = await orderServer();
+    const port = server.address.split(':').pop();
+    const args = ['--insecure', '--call', CALL, '--proto', ORDER_PROTO_PATH, '-n', '40', '-c', '4', '--connections', '2', '-O', 'json', '--transport', transport, '--lb-strategy', 'round_robin', `localhost:${port}`];
+    const result = await ghz(args);
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(/lb-strategy/);
+    expect(JSON.parse(result.stdout)).toMatchObject({ count: 40, statusCodeDistribution: { OK: 40 } });
+    expect(server.counters.snapshot()).toMatchObject({ streamsOpened: 40, streamsCompleted: 40 });
+  }, 60_000);
+
   it.each([
+    [['--lb-strategy', 'least_request', '--call', CALL, '127.0.0.1:1'], /^grpc-bench: --lb-strategy: expected pick_first or round_robin, got "least_request" \[USAGE\]$/],
     [['--concurency', '5', '127.0.0.1:1'], /^grpc-bench: --concurency: unknown flag of ghz; did you mean --concurrency\?/],
     [['-O', 'yaml', '--call', CALL, '127.0.0.1:1'], /^grpc-bench: -O\/--format: unknown format "yaml"/],
     [['--call', CALL], /^grpc-bench: ghz: name the target host:port/],
