@@ -162,11 +162,6 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
   // ghz adds the working directory and the proto's own directory to the import paths.
   const importPaths = [...new Set([...listed.filter(Boolean).map((dir) => resolve(input.cwd, dir)), input.cwd, ...(proto ? [dirname(proto)] : [])])];
 
-  for (const [flag, what] of [
-    ['debug', 'no debug log is written'],
-  ] as const) {
-    if (o[flag] !== undefined && o[flag] !== '') warnings.push(`--${flag}: not applied by grpc-bench (${what})`);
-  }
   const lbStrategy = o['lb-strategy'] === undefined || o['lb-strategy'] === '' ? undefined : String(o['lb-strategy']);
   if (lbStrategy !== undefined && !(LOAD_BALANCING_POLICIES as readonly string[]).includes(lbStrategy)) {
     throw new BenchError('USAGE', `--lb-strategy: expected ${LOAD_BALANCING_POLICIES.join(' or ')}, got ${showValue(lbStrategy)}`);
@@ -201,7 +196,7 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
       ...(data === undefined ? {} : { data: data as Record<string, unknown> }),
       load,
       stream,
-      output: { formats: [format] },
+      output: { formats: [format], ...(o.debug === undefined || o.debug === '' ? {} : { debugLog: resolve(input.cwd, String(o.debug)) }) },
     } as DeepPartial<ScenarioInput>,
     formats: [format],
     ...(o.output === undefined || o.output === '' ? {} : { outputPath: resolve(input.cwd, String(o.output)) }),

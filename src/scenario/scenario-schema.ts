@@ -200,6 +200,8 @@ const outputSchema = z.strictObject({
   formats: z.array(reportFormat).min(1).default(['console', 'json']),
   /** A file (one format) or a directory; default `reports/<name>-<timestamp>/`. */
   path: z.string().min(1).optional(),
+  /** A JSON-lines debug log of the run's events (ghz's --debug): settings (redacted), connections, intervals, first errors per status, the end. */
+  debugLog: z.string().min(1).optional(),
   /** A run history directory: the finished run's record is appended there (see `grpc-bench history`). */
   history: z.string().min(1).optional(),
   /** Tags kept with the run's history record, e.g. { commit: "3f9c0a1" }. */
