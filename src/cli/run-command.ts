@@ -98,6 +98,7 @@ export async function runLoadedScenario(load: () => Scenario, io: CliIo, frontEn
     checkHistoryDir(scenario.output.history, io.cwd);
     if (scenario.compare) {
       if (scenario.output.history !== undefined) io.stderr('warning: --history (output.history) records single runs, not canary comparisons; this comparison is not recorded\n');
+      if (scenario.output.debugLog !== undefined) io.stderr('warning: --debug-log (output.debugLog) logs single runs, not canary comparisons; no debug log is written\n');
       if (scenario.monitor.dashboardPort !== undefined) io.stderr('warning: --dashboard (monitor.dashboardPort) is not available for canary comparisons; running without it\n');
       return await canaryRoundsCommand(scenario, io, controller.signal);
     }

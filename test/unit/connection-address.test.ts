@@ -1,6 +1,7 @@
+import { lookup } from 'node:dns';
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { connectionAddress } from '../../src/driver/connection-address.js';
+import { connectionAddress, roundRobinLookup, type ResolvedAddress } from '../../src/driver/connection-address.js';
 import { loadBalancingServiceConfig } from '../../src/driver/load-balancing-service-config.js';
 
 const TWO = [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }];
@@ -31,5 +32,19 @@ describe('loadBalancingServiceConfig', () => {
     // grpc-js parses the service config when the channel is built: a malformed one throws here.
     const client = new grpc.Client('127.0.0.1:1', grpc.credentials.createInsecure(), { 'grpc.service_config': text });
     client.close();
+  });
+});
+
+describe('roundRobinLookup: what net/tls connect is told', () => {
+  const resolved = (): Promise<ResolvedAddress[]> => new Promise((resolve, reject) => lookup('localhost', { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+  const ask = (all: boolean, index: number): Promise<unknown[]> => new Promise((resolve) => roundRobinLookup(index, 0)('localhost', { all }, (...args) => resolve(args)));
+
+  it('answers in the shape asked for (a list, or one address and its family) with the address the connection takes', async () => {
+    const addresses = await resolved();
+    for (const index of [0, 1]) {
+      const chosen = addresses[index % addresses.length]!;
+      expect(await ask(true, index)).toEqual([null, [chosen]]);
+      expect(await ask(false, index)).toEqual([null, chosen.address, chosen.family]);
+    }
   });
 });
