@@ -150,7 +150,8 @@ class Http2Connection implements Connection {
     session.on('connect', () => {
       if (!isCurrent() || this.closed) return;
       this.ready = true;
-      this.events.onReady();
+      const socket = session.socket;
+      this.events.onReady(socket?.remoteAddress === undefined ? undefined : `${socket.remoteFamily === 'IPv6' ? `[${socket.remoteAddress}]` : socket.remoteAddress}:${socket.remotePort}`);
       this.settle(undefined);
     });
     session.on('error', (error: Error) => {

@@ -29,8 +29,9 @@ export function debugErrorEvents(errorDetails: Record<string, number>): Array<{ 
 /**
  * The debug log (ghz's --debug, output.debugLog): one JSON object per line, each written
  * straight to the file so that a killed run keeps what it logged. Bounded whatever the rate:
- * a run-start line, per worker per interval one interval line (and one connections line when
- * connections opened or closed in it), at the end at most DEBUG_ERRORS_PER_STATUS error lines
+ * a run-start line, per worker per interval one interval line (and, when connections opened or
+ * closed in it, one connections line with the counts and a line for each of the first
+ * MAX_CONNECTION_EVENTS with its address: the peer's on http2, the target on grpc-js), at the end at most DEBUG_ERRORS_PER_STATUS error lines
  * per status, then a run-end line. Secrets: metadata values redacted as in the journal; error
  * texts as the report keeps them (secret metadata values already taken out); never request data.
  */
@@ -50,6 +51,9 @@ export class DebugLog {
 
   interval(snapshot: IntervalSnapshot, target: string): void {
     const { workerId, index, endMs, durationMs, warmup, counters, statusCodes, activeStreams, activeConnections, inFlight } = snapshot;
+    for (const { event, connection, address } of snapshot.connectionEvents ?? []) {
+      this.write({ event: `connection-${event}`, workerId, connection, address: address ?? target, ...(address === undefined ? { addressFrom: 'target' } : {}) });
+    }
     if (counters.connectionsOpened > 0 || counters.connectionsClosed > 0) {
       this.write({ event: 'connections', workerId, endMs, target, opened: counters.connectionsOpened, closed: counters.connectionsClosed, active: activeConnections });
     }

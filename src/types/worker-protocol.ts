@@ -171,6 +171,17 @@ export function addCounters(into: WorkerCounters, from: WorkerCounters): void {
   for (const key of Object.keys(into) as (keyof WorkerCounters)[]) into[key] += from[key];
 }
 
+/** Connection events listed per interval at most: the list stays small whatever happens. */
+export const MAX_CONNECTION_EVENTS = 16;
+
+/** One connection of a worker became ready or was lost; `address` as the transport saw the peer, when it knows it. */
+export interface ConnectionEvent {
+  event: 'opened' | 'closed';
+  /** The connection's index within its worker. */
+  connection: number;
+  address?: string;
+}
+
 /** Worker → main, every `snapshotIntervalMs` and once at the end: what happened since the last one. */
 export interface IntervalSnapshot {
   type: 'interval';
@@ -191,6 +202,8 @@ export interface IntervalSnapshot {
   uncorrectedHistogram?: string;
   activeStreams: number;
   activeConnections: number;
+  /** The interval's first MAX_CONNECTION_EVENTS connections opened and closed (the counters hold them all); absent when none. */
+  connectionEvents?: ConnectionEvent[];
   /** Requests sent and not yet answered, at the end of the interval. */
   inFlight: number;
   /** Split runs: this interval's responses by label. */

@@ -318,9 +318,13 @@ describe('grpc-bench ghz: exit codes and bad input', () => {
   it.each(['grpc-js', 'http2'])('--lb-strategy round_robin over %s: a name resolving to loopback is reached, every call counted by the server', async (transport) => {
     const server = await orderServer();
     const port = server.address.split(':').pop();
-    const args = ['--insecure', '--call', CALL, '--proto', ORDER_PROTO_PATH, '-n', '40', '-c', '4', '--connections', '2', '-O', 'json', '--transport', transport, '--lb-strategy', 'round_robin', `localhost:${port}`];
+    const debugLog = join(temp.dir, `lb-${transport}.jsonl`);
+    const args = ['--insecure', '--call', CALL, '--proto', ORDER_PROTO_PATH, '-n', '40', '-c', '4', '--connections', '2', '-O', 'json', '--transport', transport, '--lb-strategy', 'round_robin', '--debug', debugLog, `localhost:${port}`];
     const result = await ghz(args);
     expect(result.code).toBe(0);
+    // The debug log names each connection's address: the peer's on http2, the target on grpc-js.
+    const opened = readFileSync(debugLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['event'] === 'connection-opened');
+    expect(opened.map((line) => line['address'])).toEqual(transport === 'http2' ? [`127.0.0.1:${port}`, `127.0.0.1:${port}`] : [`localhost:${port}`, `localhost:${port}`]);
     expect(result.stderr).not.toMatch(/lb-strategy/);
     expect(JSON.parse(result.stdout)).toMatchObject({ count: 40, statusCodeDistribution: { OK: 40 } });
     expect(server.counters.snapshot()).toMatchObject({ streamsOpened: 40, streamsCompleted: 40 });
