@@ -38,6 +38,11 @@ export function debugErrorEvents(errorDetails: Record<string, number>): Array<{ 
 export class DebugLog {
   private constructor(private readonly file: JsonLinesFile) {}
 
+  /** `validate`'s check: the file's directory exists or could be made, and is writable; nothing is created. Throws OUTPUT_UNWRITABLE. */
+  static check(path: string): void {
+    ensureWritableDir(dirname(path), WHAT, false);
+  }
+
   /** Creates (or empties) the file, and its directory as -o does: the check, before any load, that it can be written. Throws OUTPUT_UNWRITABLE. */
   static open(path: string, onError: (message: string) => void): DebugLog {
     ensureWritableDir(dirname(path), WHAT);

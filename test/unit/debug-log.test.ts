@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEBUG_ERRORS_PER_STATUS, DebugLog, debugErrorEvents } from '../../src/journal/debug-log.js';
@@ -35,5 +35,9 @@ describe('DebugLog.open', () => {
     expect(error).toBeInstanceOf(BenchError);
     expect((error as BenchError).code).toBe('OUTPUT_UNWRITABLE');
     expect((error as BenchError).message).toMatch(/^debug log \(--debug, output\.debugLog\): cannot write /);
+    // validate's check: the same refusal, and a new directory is not made.
+    expect(() => DebugLog.check(join(path, 'below-a-file.jsonl'))).toThrow(expect.objectContaining({ code: 'OUTPUT_UNWRITABLE' }));
+    DebugLog.check(join(temp.dir, 'not-made', 'debug.jsonl'));
+    expect(existsSync(join(temp.dir, 'not-made'))).toBe(false);
   });
 });
