@@ -23,6 +23,9 @@
  * of them, /proc tells how much CPU other processes took during each run, and every run records
  * /proc/loadavg before and after (a busy machine makes throughput unreliable).
  *
+ * Two more sides in bidi cases: grpc-bench on each transport running the same ping-pong as a flow of one
+ * send and one await (`stream.flow`), judged against grpc-bench's echo on the same transport (≥ 0.95×).
+ *
  * Ratios (median messages/s): grpc-bench(grpc-js)/raw grpc-js and grpc-bench(http2)/raw http2,
  * target ≥ 0.95× each; grpc-bench(http2)/grpc-bench(grpc-js), target ≥ 2× at 4 × 64. The same
  * ratios of CPU per message (start-up subtracted) say how much client CPU each side spends,
@@ -35,7 +38,7 @@
  * request_id per message like the raw grpc-js loop; "static": one fixed request, like the raw
  * http2 loop's pre-encoded one), BENCH_AUTO ("0" skips the `--workers auto` runs: for each setting measured
  * with several worker counts, each grpc-bench transport runs once with `--workers auto`, and the count its
- * probes chose is printed beside the fixed counts' medians).
+ * probes chose is printed beside the fixed counts' medians), BENCH_FLOW ("0" skips the flow sides).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -103,7 +106,7 @@ const ALL_CASES: BenchCase[] = [
 const caseId = (c: BenchCase): string => `${c.unary ? 'u' : ''}${c.connections}x${c.streams}w${c.workers}`;
 const caseLabel = (c: BenchCase): string => `${c.connections} conn × ${c.streams} ${c.unary ? 'unary callers' : 'streams'}`;
 
-type SideId = 'rawGrpcJs' | 'grpcBenchGrpcJs' | 'rawHttp2' | 'grpcBenchHttp2' | 'rawGrpcJsUnary';
+type SideId = 'rawGrpcJs' | 'grpcBenchGrpcJs' | 'rawHttp2' | 'grpcBenchHttp2' | 'rawGrpcJsUnary' | 'grpcBenchFlowGrpcJs' | 'grpcBenchFlowHttp2';
 
 interface Side {
   id: SideId;
@@ -113,6 +116,8 @@ interface Side {
   transport?: 'grpc-js' | 'http2';
   /** Runs only in unary cases (true) or only in bidi ones (false); both when absent. */
   unary?: boolean;
+  /** grpc-bench running the same ping-pong as a flow of one send and one await (FLOW_SCENARIO). */
+  flow?: boolean;
 }
 
 const SIDES: Side[] = [
@@ -121,7 +126,16 @@ const SIDES: Side[] = [
   { id: 'rawHttp2', label: 'raw http2', loop: 'raw-http2-loop.js', unary: false },
   { id: 'grpcBenchHttp2', label: 'grpc-bench http2', transport: 'http2' },
   { id: 'rawGrpcJsUnary', label: 'raw grpc-js unary', loop: 'raw-grpc-js-unary-loop.js', unary: true },
+  { id: 'grpcBenchFlowGrpcJs', label: 'grpc-bench flow grpc-js', transport: 'grpc-js', unary: false, flow: true },
+  { id: 'grpcBenchFlowHttp2', label: 'grpc-bench flow http2', transport: 'http2', unary: false, flow: true },
 ];
+
+/**
+ * The echo ping-pong as a flow: send the request (`data`), await its answer. One flow run at a
+ * time per stream, as the echo side keeps one request in flight: the ratio is what running a
+ * flow costs over counting one answer per request (every response decoded and matched).
+ */
+const FLOW_SCENARIO = ['stream:', '  flow:', '    steps:', '      - send: ping', '      - await: pong', '        until: { request_id: { present: true } }', '        within: 10s', ''].join('\n');
 
 /** The sides a case runs. */
 const sidesOf = (c: BenchCase, sides: Side[]): Side[] => sides.filter((side) => side.unary === undefined || side.unary === Boolean(c.unary));
@@ -151,6 +165,9 @@ const RATIOS: RatioSpec[] = [
   // Unary cases: calls/s over the raw grpc-js unary loop's.
   { id: 'grpcBenchGrpcJsOverRawUnary', label: 'gb grpc-js / raw grpc-js unary', numerator: 'grpcBenchGrpcJs', denominator: 'rawGrpcJsUnary' },
   { id: 'grpcBenchHttp2OverRawUnary', label: 'gb http2 / raw grpc-js unary', numerator: 'grpcBenchHttp2', denominator: 'rawGrpcJsUnary' },
+  // A flow of one send and one await against today's echo, same server, same round.
+  { id: 'flowOverEchoGrpcJs', label: 'gb flow / gb echo grpc-js', numerator: 'grpcBenchFlowGrpcJs', denominator: 'grpcBenchGrpcJs', target: 0.95 },
+  { id: 'flowOverEchoHttp2', label: 'gb flow / gb echo http2', numerator: 'grpcBenchFlowHttp2', denominator: 'grpcBenchHttp2', target: 0.95 },
 ];
 
 interface Sample {
@@ -360,8 +377,10 @@ type GrpcBenchReport = Pick<Report, 'settings' | 'durationMs' | 'throughput' | '
 /** A timed run (`-z`), or `messages` for a near-empty run that measures start-up cost. */
 async function runGrpcBench(side: Side, c: BenchCase, round: number, ctx: RunContext, passTransport: boolean, messages?: number): Promise<Sample> {
   const reportFile = join(ctx.scratch, `grpc-bench-${side.id}-${caseId(c)}-${round}.json`);
+  const flowFile = join(ctx.scratch, 'flow-scenario.yaml');
+  if (side.flow) writeFileSync(flowFile, FLOW_SCENARIO);
   const args = [
-    GRPC_BENCH_BIN, 'run', ctx.address,
+    GRPC_BENCH_BIN, 'run', ...(side.flow ? [flowFile] : []), ctx.address,
     '--insecure',
     // The lean server does not answer server reflection.
     ...(c.unary
@@ -414,7 +433,8 @@ async function measureFixedCpu(ctx: RunContext, sides: Side[], workerCounts: num
     const value = median(samples.filter((s) => !s.error && s.cost).map((s) => s.cost!.cpuSeconds));
     return Number.isFinite(value) ? value : undefined;
   };
-  for (const side of sides) {
+  // A flow runs for a duration, never a message count: its start-up is not measured apart.
+  for (const side of sides.filter((s) => !s.flow)) {
     for (const workers of side.loop ? [1] : workerCounts) {
       const runs: Sample[] = [];
       for (let i = 0; i < 3; i++) {
@@ -613,7 +633,7 @@ async function runWorkersAuto(cases: BenchCase[], sides: Side[], ctx: RunContext
   }
   const results: AutoResult[] = [];
   for (const [setting, c] of settings) {
-    for (const side of sides.filter((s) => !s.loop)) {
+    for (const side of sides.filter((s) => !s.loop && !s.flow)) {
       const sample = await runGrpcBench(side, c, 1, ctx, hasHttp2);
       const choice = sample.workerChoice;
       process.stdout.write(
@@ -680,7 +700,7 @@ async function main(): Promise<void> {
   const hasHttp2 = grpcBenchHasHttp2Transport();
   const http2Note = hasHttp2 ? undefined : 'grpc-bench http2 skipped: this build of grpc-bench has no `--transport http2` (run --help lists no such choice)';
   // Only the sides some chosen case runs (a raw loop's start-up is measured only when it runs).
-  const sides = SIDES.filter((s) => (hasHttp2 || s.id !== 'grpcBenchHttp2') && cases.some((c) => sidesOf(c, [s]).length));
+  const sides = SIDES.filter((s) => (hasHttp2 || (s.id !== 'grpcBenchHttp2' && s.id !== 'grpcBenchFlowHttp2')) && (process.env['BENCH_FLOW'] !== '0' || !s.flow) && cases.some((c) => sidesOf(c, [s]).length));
 
   const scratch = mkdtempSync(join(tmpdir(), 'grpc-bench-bench-'));
   const useTime = await detectGnuTime(scratch);

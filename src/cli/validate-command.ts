@@ -36,7 +36,7 @@ export function describeScenario(scenario: Scenario, checked: CheckedScenario, c
   if (scenario.thresholds.length) parts.push(plural(scenario.thresholds.length, 'threshold'));
   if (scenario.flow) {
     const thresholds = scenario.flow.thresholds.length ? ` and ${plural(scenario.flow.thresholds.length, 'flow threshold')}` : '';
-    parts.push(`a flow of ${plural(scenario.flow.steps.length, 'step')}${thresholds}, validated but not yet executed by run`);
+    parts.push(`a flow of ${plural(scenario.flow.steps.length, 'step')}${thresholds}, run by each stream`);
   }
   if (!checked.method) parts.push('the method and data are checked against server reflection at run time');
   return parts.join(', ');

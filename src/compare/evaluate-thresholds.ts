@@ -2,6 +2,8 @@ import type { Report, ThresholdResult, ThresholdsReport } from '../report/report
 import type { LiveStatus } from '../report/live-status.js';
 import { metricValue, missingDataReason } from './metric-value.js';
 import type { ParsedThreshold, ThresholdOperator } from '../scenario/parse-threshold.js';
+import type { FlowThreshold } from '../scenario/scenario-schema.js';
+import { flowMetricValue, missingFlowDataReason } from './flow-metric-value.js';
 
 export function meetsCondition(actual: number, operator: ThresholdOperator, limit: number): boolean {
   switch (operator) {
@@ -23,26 +25,34 @@ export function thresholdLabel(threshold: Pick<ParsedThreshold, 'metric' | 'cond
   return `${threshold.metric} ${threshold.condition.trim()}`;
 }
 
+/** One verdict; `noData` is asked only when there is no figure. */
+function judged(metric: string, threshold: Pick<ParsedThreshold, 'condition' | 'limit' | 'unit' | 'operator' | 'abortOnFail'>, actual: number | undefined, noData: () => string): ThresholdResult {
+  return {
+    metric,
+    condition: threshold.condition,
+    actual: actual ?? NaN,
+    limit: threshold.limit,
+    unit: threshold.unit,
+    pass: actual !== undefined && meetsCondition(actual, threshold.operator, threshold.limit),
+    abortOnFail: threshold.abortOnFail,
+    ...(actual === undefined ? { noData: noData() } : {}),
+  };
+}
+
 /**
  * Judges every threshold against the finished run. Pure. A metric the run has no data for
  * (no responses, memory not watched, too short a run to fit a memory trend) fails, with
  * `actual` NaN (null in JSON) and the reason in `noData`. A run stopped
- * by an abortOnFail threshold (`abortedBy`) never passes.
+ * by an abortOnFail threshold (`abortedBy`) never passes. `flowThresholds` (`step.…`, `checks.…`)
+ * are judged from the report's `flow` the same way.
  */
-export function evaluateThresholds(report: Report, thresholds: ReadonlyArray<ParsedThreshold>, abortedBy?: ParsedThreshold): ThresholdsReport {
-  const results = thresholds.map((threshold): ThresholdResult => {
-    const actual = metricValue(threshold.metric, { report });
-    return {
-      metric: threshold.metric,
-      condition: threshold.condition,
-      actual: actual ?? NaN,
-      limit: threshold.limit,
-      unit: threshold.unit,
-      pass: actual !== undefined && meetsCondition(actual, threshold.operator, threshold.limit),
-      abortOnFail: threshold.abortOnFail,
-      ...(actual === undefined ? { noData: missingDataReason(threshold.metric, report) } : {}),
-    };
-  });
+export function evaluateThresholds(report: Report, thresholds: ReadonlyArray<ParsedThreshold>, abortedBy?: ParsedThreshold, flowThresholds: ReadonlyArray<FlowThreshold> = []): ThresholdsReport {
+  const results = thresholds.map((threshold) => judged(threshold.metric, threshold, metricValue(threshold.metric, { report }), () => missingDataReason(threshold.metric, report)));
+  // A flow's steps and checks, judged from report.flow (never live: the intervals carry no flow figures).
+  for (const threshold of flowThresholds) {
+    const metric = `${threshold.subject}.${threshold.name}.${threshold.statistic}`;
+    results.push(judged(metric, threshold, flowMetricValue(threshold, report.flow), () => missingFlowDataReason(threshold, report.flow)));
+  }
   return {
     results,
     passed: abortedBy === undefined && results.every((r) => r.pass),

@@ -27,8 +27,10 @@ export function createTransport(kind: TransportKind | undefined, options: Transp
     ...(options.compression === undefined ? {} : { compression: options.compression }),
     method: options.method,
     ...(options.correlateBy === undefined ? {} : { correlateBy: options.correlateBy }),
+    ...(options.flowFields === undefined ? {} : { flowFields: options.flowFields }),
     ...(options.splitField === undefined ? {} : { splitField: options.splitField }),
     ...(options.splitHeader === undefined ? {} : { splitHeader: options.splitHeader }),
     ...(options.requestTemplate === undefined ? {} : { requestTemplate: options.requestTemplate }),
+    ...(options.requestTemplates === undefined ? {} : { requestTemplates: options.requestTemplates }),
   });
 }

@@ -7,6 +7,7 @@ import { channelSecurity, type ChannelSecurity } from './channel-credentials.js'
 import type { BidiMethod } from './load-method.js';
 import { createResponseFieldReader, type ResponseFields } from './response-field-reader.js';
 import { createSplicedRequestEncoder } from './spliced-request-framer.js';
+import { routeByTemplate } from './template-routed-framer.js';
 import type { CompiledMessage } from '../scenario/compile-message-template.js';
 import { statusName } from '../grpc/status-names.js';
 import { uniformRefusalDetails } from './refused-stream.js';
@@ -23,6 +24,8 @@ export interface GrpcJsTransportOptions {
   method: BidiMethod;
   /** Response field used to correlate responses with requests. */
   correlateBy?: string;
+  /** A flow: the response fields it reads (dotted paths), handed to the stream with every response. */
+  flowFields?: readonly string[];
   /** Split results by this response field … */
   splitField?: string;
   /** … or by this response header. */
@@ -44,6 +47,8 @@ export interface GrpcJsTransportOptions {
    * pre-encoded bytes (both transports). Without it each distinct message object is encoded in full.
    */
   requestTemplate?: CompiledMessage;
+  /** A flow: its sends' templates, each message tagged with its own (template-routed-framer.ts). */
+  requestTemplates?: readonly CompiledMessage[];
 }
 
 type Call = grpc.ClientDuplexStream<Record<string, unknown>, ResponseFields>;
@@ -71,7 +76,7 @@ class GrpcJsStream implements BidiStream {
   }
 
   private readonly handleData = (response: ResponseFields): void => {
-    this.events.onResponse(response.key, this.split.field === undefined ? this.headerLabel : response.label);
+    this.events.onResponse(response.key, this.split.field === undefined ? this.headerLabel : response.label, response.response);
   };
 
   private readonly handleHeaders = (metadata: grpc.Metadata): void => {
@@ -272,8 +277,10 @@ class GrpcJsConnection implements Connection {
  * Spliced when the template allows it; otherwise a request is encoded once per distinct message
  * object (a message without templates is the same object every time: encoded once).
  */
-export function createSerializer(options: Pick<GrpcJsTransportOptions, 'method' | 'requestTemplate'>): (message: Record<string, unknown>) => Buffer {
+export function createSerializer(options: Pick<GrpcJsTransportOptions, 'method' | 'requestTemplate' | 'requestTemplates'>): (message: Record<string, unknown>) => Buffer {
   const serialize = options.method.definition.requestSerialize as (value: Record<string, unknown>) => Buffer;
+  const { requestTemplates } = options;
+  if (requestTemplates) return routeByTemplate(requestTemplates, (t) => createSplicedRequestEncoder(t, serialize), createSerializer({ method: options.method }));
   const spliced = options.requestTemplate === undefined ? undefined : createSplicedRequestEncoder(options.requestTemplate, serialize);
   if (spliced) return spliced;
   let lastMessage: Record<string, unknown> | undefined;
@@ -296,8 +303,8 @@ const NO_FIELDS: ResponseFields = Object.freeze({ key: undefined, label: undefin
  * of every response is CPU a load generator spends on nothing it reports.
  */
 function createDeserializer(options: GrpcJsTransportOptions): (bytes: Buffer) => ResponseFields {
-  if (options.correlateBy === undefined && options.splitField === undefined) return () => NO_FIELDS;
-  const read = createResponseFieldReader(options.method, options.correlateBy, options.splitField);
+  if (options.correlateBy === undefined && options.splitField === undefined && options.flowFields === undefined) return () => NO_FIELDS;
+  const read = createResponseFieldReader(options.method, options.correlateBy, options.splitField, options.flowFields);
   return (bytes) => {
     // A new object per response: grpc-js may hold several decoded messages before emitting them.
     const fields: ResponseFields = { key: undefined, label: undefined };

@@ -117,7 +117,7 @@ export class Http2GrpcStream implements BidiStream, GrpcMessageSink {
       this.fail(`cannot decode a response: ${(error as Error).message}`);
       return;
     }
-    this.events.onResponse(this.fields.key, this.context.splitHeader === undefined ? this.fields.label : this.headerLabel);
+    this.events.onResponse(this.fields.key, this.context.splitHeader === undefined ? this.fields.label : this.headerLabel, this.fields.response);
   }
 
   onFrameError(reason: string): void {

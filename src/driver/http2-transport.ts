@@ -8,6 +8,7 @@ import { FailedStream, Http2GrpcStream, type Http2CallContext, type SessionState
 import type { BidiMethod } from './load-method.js';
 import { createResponseFieldReader } from './response-field-reader.js';
 import { createSplicedRequestFramer, type RequestFramer } from './spliced-request-framer.js';
+import { routeByTemplate } from './template-routed-framer.js';
 import { gzipFramer } from './gzip-framer.js';
 import { roundRobinLookup } from './connection-address.js';
 import type { LoadBalancingPolicy } from '../types/load-balancing.js';
@@ -25,6 +26,8 @@ export interface Http2TransportOptions {
   maxReceiveMessageBytes: number;
   method: BidiMethod;
   correlateBy?: string;
+  /** A flow: the response fields it reads (dotted paths), handed to the stream with every response. */
+  flowFields?: readonly string[];
   splitField?: string;
   splitHeader?: string;
   /**
@@ -32,6 +35,8 @@ export interface Http2TransportOptions {
    * pre-encoded bytes. Without it each distinct message object is encoded in full.
    */
   requestTemplate?: CompiledMessage;
+  /** A flow: its sends' templates, each message tagged with its own (template-routed-framer.ts). */
+  requestTemplates?: readonly CompiledMessage[];
   /** The :authority pseudo-header instead of the target's host:port (a TLS server name wins). */
   authority?: string;
   /** An HTTP/2 PING every this many ms on each session. */
@@ -67,8 +72,9 @@ function authorityOf(target: string): string {
  * Messages of a templated request are spliced when the template allows it; otherwise a
  * request is encoded once per distinct message object (a static message is framed only once).
  */
-export function createFramer(method: BidiMethod, template: CompiledMessage | undefined): RequestFramer {
+export function createFramer(method: BidiMethod, template: CompiledMessage | undefined, templates?: readonly CompiledMessage[]): RequestFramer {
   const serialize = method.definition.requestSerialize as (value: Record<string, unknown>) => Uint8Array;
+  if (templates) return routeByTemplate(templates, (t) => createSplicedRequestFramer(t, serialize), createFramer(method, undefined));
   const spliced = template === undefined ? undefined : createSplicedRequestFramer(template, serialize);
   if (spliced) return spliced;
   let lastMessage: Record<string, unknown> | undefined;
@@ -249,7 +255,7 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
   const tls = options.tls ?? {};
   const authority = (!options.insecure && tls.authority) || options.authority || address;
   const connectOptions = http2ConnectOptions(options.insecure, tls);
-  const needFields = options.correlateBy !== undefined || options.splitField !== undefined;
+  const needFields = options.correlateBy !== undefined || options.splitField !== undefined || options.flowFields !== undefined;
   const connectionMetadata = metadataHeaders(options.metadata);
   const fixedHeaders: http2.OutgoingHttpHeaders = {
     [http2.constants.HTTP2_HEADER_METHOD]: 'POST',
@@ -272,8 +278,8 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
     loadBalancing: options.loadBalancing ?? 'pick_first',
     workerId: options.workerId ?? 0,
     context: {
-      frame: options.compression === 'gzip' ? gzipFramer(createFramer(options.method, options.requestTemplate)) : createFramer(options.method, options.requestTemplate),
-      reader: needFields ? createResponseFieldReader(options.method, options.correlateBy, options.splitField) : undefined,
+      frame: options.compression === 'gzip' ? gzipFramer(createFramer(options.method, options.requestTemplate, options.requestTemplates)) : createFramer(options.method, options.requestTemplate, options.requestTemplates),
+      reader: needFields ? createResponseFieldReader(options.method, options.correlateBy, options.splitField, options.flowFields) : undefined,
       splitHeader: options.splitHeader?.toLowerCase(),
       maxMessageBytes: options.maxReceiveMessageBytes,
       ...(options.maxSendMessageBytes === undefined ? {} : { maxSendMessageBytes: options.maxSendMessageBytes }),

@@ -6,6 +6,8 @@ export interface ResponseFields {
   key: string | undefined;
   /** The split field as text ("" when absent). */
   label: string | undefined;
+  /** The whole decoded response, when the reader was made `whole` (a flow reads its fields). */
+  response?: Record<string, unknown>;
 }
 
 export type ResponseFieldReader = (payload: Buffer, out: ResponseFields) => void;
@@ -18,16 +20,18 @@ interface FieldDescriptor {
 }
 
 /**
- * Reads the correlation and split fields of an encoded response. When both are singular
- * string fields it scans the wire format for just those two (no message object); otherwise,
- * and for any payload the scan cannot follow, it decodes the whole message as grpc-js would.
+ * Reads the correlation and split fields of an encoded response. `flowFields`: a flow reads
+ * these response fields (dotted paths) from `out.response`. When every field wanted is a
+ * singular top-level string field it scans the wire format for just those (no full decode);
+ * otherwise, and for any payload the scan cannot follow, it decodes the whole message as grpc-js would.
  */
-export function createResponseFieldReader(method: BidiMethod, correlateBy: string | undefined, splitField: string | undefined): ResponseFieldReader {
+export function createResponseFieldReader(method: BidiMethod, correlateBy: string | undefined, splitField: string | undefined, flowFields?: readonly string[]): ResponseFieldReader {
   const deserialize = method.definition.responseDeserialize as (bytes: Buffer) => Record<string, unknown>;
   const decodeAll: ResponseFieldReader = (payload, out) => {
     const response = deserialize(payload);
     out.key = correlateBy === undefined ? undefined : String(response[correlateBy]);
     out.label = splitField === undefined ? undefined : String(response[splitField] ?? '');
+    if (flowFields) out.response = response;
   };
   const fields = ((method.definition.responseType.type as { field?: FieldDescriptor[] }).field ?? []) as FieldDescriptor[];
   const stringField = (name: string | undefined): number | undefined => {
@@ -35,27 +39,61 @@ export function createResponseFieldReader(method: BidiMethod, correlateBy: strin
     const field = fields.find((f) => f.name === name);
     return field && field.type === 'TYPE_STRING' && field.label !== 'LABEL_REPEATED' ? field.number : undefined;
   };
+  if (flowFields) return flowFieldReader(flowFields, correlateBy, splitField, stringField, decodeAll);
   const keyNumber = stringField(correlateBy);
   const labelNumber = stringField(splitField);
   if (keyNumber === undefined || labelNumber === undefined) return decodeAll;
+  const wanted = [keyNumber, labelNumber];
+  const values: Array<string | undefined> = [undefined, undefined];
   return (payload, out) => {
-    if (!scanStrings(payload, keyNumber, labelNumber, out)) {
+    if (!scanStrings(payload, wanted, values)) {
       decodeAll(payload, out);
       return;
     }
-    if (correlateBy === undefined) out.key = undefined;
-    if (splitField === undefined) out.label = undefined;
+    // Absent fields read as an absent field decodes: key "undefined", label "".
+    out.key = correlateBy === undefined ? undefined : (values[0] ?? 'undefined');
+    out.label = splitField === undefined ? undefined : (values[1] ?? '');
   };
 }
 
 /**
- * Protobuf wire scan for two string fields (number 0 = not wanted). Absent fields read as
- * an absent field decodes: key "undefined", label "". False when the bytes are not a
- * message this scan can follow (groups, truncation): the caller decodes them fully.
+ * A flow's reader: the fields it names (and the correlation and split fields), scanned into a
+ * small object when all are singular top-level strings (absent ones left out, as a decode leaves
+ * them), else the whole decoded message.
  */
-function scanStrings(buf: Buffer, keyNumber: number, labelNumber: number, out: ResponseFields): boolean {
-  let key = 'undefined';
-  let label = '';
+function flowFieldReader(
+  flowFields: readonly string[],
+  correlateBy: string | undefined,
+  splitField: string | undefined,
+  stringField: (name: string | undefined) => number | undefined,
+  decodeAll: ResponseFieldReader,
+): ResponseFieldReader {
+  const names = [...new Set([...flowFields, ...(correlateBy === undefined ? [] : [correlateBy]), ...(splitField === undefined ? [] : [splitField])])];
+  const wanted = names.map((name) => (name.includes('.') ? undefined : stringField(name)));
+  if (wanted.some((number) => number === undefined || number === 0)) return decodeAll;
+  const numbers = wanted as number[];
+  const values: Array<string | undefined> = names.map(() => undefined);
+  return (payload, out) => {
+    if (!scanStrings(payload, numbers, values)) {
+      decodeAll(payload, out);
+      return;
+    }
+    // A new object per response: grpc-js may hold several before emitting them.
+    const response: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) if (values[i] !== undefined) response[names[i]!] = values[i];
+    out.response = response;
+    out.key = correlateBy === undefined ? undefined : String(response[correlateBy]);
+    out.label = splitField === undefined ? undefined : String(response[splitField] ?? '');
+  };
+}
+
+/**
+ * Protobuf wire scan for string fields: `values[i]` gets the last value of field `numbers[i]`
+ * (number 0 = not wanted), undefined when absent. False when the bytes are not a message this
+ * scan can follow (groups, truncation, a wanted field of another wire type): the caller decodes them fully.
+ */
+function scanStrings(buf: Buffer, numbers: readonly number[], values: Array<string | undefined>): boolean {
+  values.fill(undefined);
   const end = buf.length;
   let pos = 0;
   while (pos < end) {
@@ -71,7 +109,8 @@ function scanStrings(buf: Buffer, keyNumber: number, labelNumber: number, out: R
     } while (byte & 0x80);
     const wireType = tag % 8;
     const number = Math.floor(tag / 8);
-    if (number === 0 || (wireType !== 2 && (number === keyNumber || number === labelNumber))) return false;
+    const index = numbers.indexOf(number);
+    if (number === 0 || (wireType !== 2 && index >= 0)) return false;
     switch (wireType) {
       case 0:
         for (let i = 0; ; i++) {
@@ -95,8 +134,11 @@ function scanStrings(buf: Buffer, keyNumber: number, labelNumber: number, out: R
           shift += 7;
         } while (byte & 0x80);
         if (pos + length > end) return false;
-        if (number === keyNumber) key = buf.toString('utf8', pos, pos + length);
-        if (number === labelNumber) label = buf.toString('utf8', pos, pos + length);
+        if (index >= 0) {
+          const text = buf.toString('utf8', pos, pos + length);
+          // The same number twice (key and label the same field) fills both.
+          for (let i = index; i < numbers.length; i++) if (numbers[i] === number) values[i] = text;
+        }
         pos += length;
         break;
       }
@@ -105,7 +147,5 @@ function scanStrings(buf: Buffer, keyNumber: number, labelNumber: number, out: R
     }
     if (pos > end) return false;
   }
-  out.key = key;
-  out.label = label;
   return true;
 }

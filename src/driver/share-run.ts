@@ -11,7 +11,10 @@ import type { SendTimes } from './pending-requests.js';
 import { routedMetadata } from './routed-metadata.js';
 import { SendBudget } from './send-budget.js';
 import { ShareRecorder } from './share-recorder.js';
-import { StreamDriver, type StreamOutcome, type StreamOwner } from './stream-driver.js';
+import { StreamDriver, type DrivenStream, type StreamOutcome, type StreamOwner } from './stream-driver.js';
+import { FlowRecorder } from './flow-recorder.js';
+import type { FlowProgram } from './flow-program.js';
+import { FlowStreamDriver } from './flow-stream-driver.js';
 import { StreamSlots } from './stream-slots.js';
 import { TimerSet } from './timer-set.js';
 import type { Connection, Transport } from './transport.js';
@@ -32,6 +35,8 @@ export interface ShareRunOptions {
   /** Applied to every error detail before it is counted (secret metadata values out). */
   redactDetails?: (details: string) => string;
   onSnapshot(snapshot: IntervalSnapshot): void;
+  /** A flow (stream.flow), compiled with the recorder it counts into: its streams run it instead of one answer per request. */
+  flow?: { program: FlowProgram; recorder: FlowRecorder };
 }
 
 /** How often the active-stream schedule is re-read, ms. */
@@ -47,14 +52,14 @@ const STREAM_SCHEDULE_TICK_MS = 100;
  */
 export class ShareRun implements StreamOwner {
   private readonly connections: Connection[] = [];
-  private readonly slots: StreamSlots<StreamDriver>;
+  private readonly slots: StreamSlots<DrivenStream>;
   /** The slots' open streams (the same Set). */
-  private readonly streams: Set<StreamDriver>;
-  private readonly budget: SendBudget<StreamDriver>;
+  private readonly streams: Set<DrivenStream>;
+  private readonly budget: SendBudget<DrivenStream>;
   private readonly recorder: ShareRecorder;
   /** The recorder's counters, counted into directly on the hot path. */
   private readonly counters: WorkerCounters;
-  private readonly pacer: OpenModelPacer<StreamDriver> | undefined;
+  private readonly pacer: OpenModelPacer<DrivenStream> | undefined;
   private readonly timers = new TimerSet();
   /** Slots that should hold a stream now: all of them, or what the active-stream schedule asks for. */
   private activeSlotTarget: number;
@@ -65,7 +70,7 @@ export class ShareRun implements StreamOwner {
   private callsOpened = 0;
   /** The first calls still to be skipped (share.skipCalls, ghz's --skipFirst), and the skipped calls still open. */
   private skipLeft: number;
-  private readonly skipped = new WeakSet<StreamDriver>();
+  private readonly skipped = new WeakSet<DrivenStream>();
   /** A skipped call's owner: it runs and ends like any call, but nothing it sends or receives is counted. */
   private readonly skippedCallOwner: StreamOwner = {
     measureFromMs: Infinity,
@@ -169,6 +174,7 @@ export class ShareRun implements StreamOwner {
     if (this.options.stream.timeoutMs !== undefined) {
       this.timers.every(Math.max(Math.min(this.options.stream.timeoutMs / 4, 250), 5), this.expireOverdue);
     }
+    if (this.options.flow) this.timers.every(this.options.flow.program.sweepMs, this.expireOverdueFlowRuns);
     if (share.streamSchedule) {
       this.activeSlotTarget = this.slotTargetAt(0);
       this.timers.every(STREAM_SCHEDULE_TICK_MS, this.followStreamSchedule);
@@ -193,7 +199,7 @@ export class ShareRun implements StreamOwner {
     this.finishIfIdle();
   }
 
-  takeSend(driver?: StreamDriver): boolean {
+  takeSend(driver?: DrivenStream): boolean {
     return this.sending && this.budget.take(driver);
   }
 
@@ -210,11 +216,11 @@ export class ShareRun implements StreamOwner {
     this.recorder.countError('UNMATCHED_RESPONSE', 'a response matched no request in flight');
   }
 
-  streamHasRoom(driver: StreamDriver): void {
+  streamHasRoom(driver: DrivenStream): void {
     if (this.sending) this.pacer?.streamHasRoom(driver);
   }
 
-  streamEnded(driver: StreamDriver, outcome: StreamOutcome): void {
+  streamEnded(driver: DrivenStream, outcome: StreamOutcome): void {
     this.pacer?.streamEnded(driver);
     this.budget.release(driver);
     const { statusName, unanswered } = outcome;
@@ -256,7 +262,10 @@ export class ShareRun implements StreamOwner {
     const skip = this.skipLeft > 0;
     if (skip) this.skipLeft--;
     const owner = skip ? this.skippedCallOwner : this;
-    const driver = new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, owner, selfPaced, metadata, this.options.kind, this.callsOpened++);
+    const { flow } = this.options;
+    const driver: DrivenStream = flow
+      ? new FlowStreamDriver(connection, streamId, share.workerId, stream, flow.program, flow.recorder, owner, selfPaced, metadata, this.callsOpened++)
+      : new StreamDriver(connection, streamId, share.workerId, stream, buildMessage, owner, selfPaced, metadata, this.options.kind, this.callsOpened++);
     if (skip) this.skipped.add(driver);
     else if (performance.now() >= this.measureFromMs) {
       driver.measured = true;
@@ -290,6 +299,11 @@ export class ShareRun implements StreamOwner {
     const timeoutMs = this.options.stream.timeoutMs!;
     const overdueBefore = performance.now() - timeoutMs;
     for (const driver of this.streams) if (driver.oldestSentAtMs <= overdueBefore) driver.expire(timeoutMs);
+  };
+
+  private readonly expireOverdueFlowRuns = (): void => {
+    const now = performance.now();
+    for (const driver of this.streams) driver.expireOverdue?.(now);
   };
 
   private slotTargetAt(elapsedMs: number): number {
@@ -387,8 +401,10 @@ export class ShareRun implements StreamOwner {
       sendingMs: this.sinceLoadStartMs(this.sendingEndedAtMs),
       snapshotCount: this.snapshotIndex,
       stoppedEarly: this.stoppedEarly,
+      ...(this.options.flow ? { flow: this.options.flow.recorder.result() } : {}),
     });
     this.recorder.dispose();
+    this.options.flow?.recorder.dispose();
   }
 }
 

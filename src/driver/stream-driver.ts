@@ -5,18 +5,37 @@ import type { CallKind } from '../types/call-kind.js';
 import { InOrderPending, KeyedPending, WholeCallPending, type PendingRequests, type SendTimes } from './pending-requests.js';
 import type { BidiStream, Connection, StreamEvents } from './transport.js';
 
+/** What the run that owns a stream asks of it: a StreamDriver, or a FlowStreamDriver for a flow. */
+export interface DrivenStream {
+  readonly streamId: number;
+  readonly openedAtMs: number;
+  /** Whether this stream counts in the statistics (opened or alive after warm-up). */
+  measured: boolean;
+  /** Requests (flow runs, for a flow) under way. */
+  readonly inFlight: number;
+  readonly oldestSentAtMs: number;
+  start(): void;
+  hasRoom(): boolean;
+  sendScheduled(intendedAtMs: number): void;
+  stopSending(): void;
+  cancel(): void;
+  expire(timeoutMs: number): void;
+  /** A flow's streams: ends the flow runs whose await is past its `within` (clock ms). */
+  expireOverdue?(nowMs: number): void;
+}
+
 /** What a stream asks of the run that owns it. */
 export interface StreamOwner {
   /** Statistics count only requests sent at or after this time (the end of the warm-up). */
   readonly measureFromMs: number;
   /** Closed model: true while the run may send (it took one message from the budget). */
-  takeSend(driver: StreamDriver): boolean;
+  takeSend(driver: DrivenStream): boolean;
   countSent(sentAtMs: number): void;
   recordResponse(times: SendTimes, receivedAtMs: number, label: string | undefined): void;
   countUnmatched(): void;
   /** Open model: the stream can take another scheduled request. */
-  streamHasRoom(driver: StreamDriver): void;
-  streamEnded(driver: StreamDriver, outcome: StreamOutcome): void;
+  streamHasRoom(driver: DrivenStream): void;
+  streamEnded(driver: DrivenStream, outcome: StreamOutcome): void;
 }
 
 export interface StreamOutcome {
@@ -53,7 +72,7 @@ const scratchTimes: SendTimes = { intendedAtMs: 0, sentAtMs: 0 };
  * counts from the first; a server-streaming call's first response counts from its request, each
  * later one from the response before it (the gap between messages).
  */
-export class StreamDriver implements StreamEvents {
+export class StreamDriver implements StreamEvents, DrivenStream {
   private readonly stream: BidiStream;
   private readonly pending: PendingRequests;
   private readonly context: TemplateContext;

@@ -6,9 +6,10 @@
 export interface StreamEvents {
   /**
    * One response arrived; `key` is the correlation field's value when correlating, `label` the
-   * split value (a response field or header, e.g. the version in served_by) when splitting.
+   * split value (a response field or header, e.g. the version in served_by) when splitting,
+   * `response` the whole decoded message when the transport was asked for it (a flow).
    */
-  onResponse(key: string | undefined, label: string | undefined): void;
+  onResponse(key: string | undefined, label: string | undefined, response?: Record<string, unknown>): void;
   /** The transport's send buffer has room again after `send` returned false. */
   onDrain(): void;
   /** The stream is over, exactly once: its gRPC status name ("OK", "UNAVAILABLE", …) and details. */

@@ -73,6 +73,7 @@ export function planScenario(scenario: Scenario, options: PlanOptions = {}): Run
     stream: scenario.stream,
     monitor: scenario.monitor,
     thresholds: scenario.thresholds,
+    ...(scenario.flow?.thresholds.length ? { flowThresholds: scenario.flow.thresholds } : {}),
     shares,
   };
 }

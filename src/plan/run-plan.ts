@@ -1,6 +1,6 @@
 import type { ParsedThreshold } from '../scenario/parse-threshold.js';
 import type { Segment } from '../scenario/parse-segment.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
+import type { FlowThreshold, Scenario } from '../scenario/scenario-schema.js';
 import type { Schedule } from '../types/schedule.js';
 import type { StreamSettings } from '../types/stream-settings.js';
 import type { CallKind } from '../types/call-kind.js';
@@ -76,6 +76,8 @@ export interface RunPlan {
   stream: StreamSettings;
   monitor: MonitorPlan;
   thresholds: ParsedThreshold[];
+  /** Thresholds on the flow's steps and checks (`step.…`, `checks.…`), judged after the run from the report's `flow`. */
+  flowThresholds?: FlowThreshold[];
   /** One per worker, in worker order. */
   shares: WorkerShare[];
 }

@@ -11,7 +11,7 @@ export interface WorkerPoolLimits {
  * `atomics: 'disabled'` keeps idle workers' event loops running, which grpc-js needs.
  */
 export function createWorkerPool(size: number, limits: WorkerPoolLimits = {}): Piscina {
-  return new Piscina({
+  const pool = new Piscina({
     filename: workerFile(),
     minThreads: size,
     maxThreads: size,
@@ -20,6 +20,12 @@ export function createWorkerPool(size: number, limits: WorkerPoolLimits = {}): P
     atomics: 'disabled',
     ...(limits.workerHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: limits.workerHeapMb } }),
   });
+  // Piscina rejects the task of a thread that dies while running one (the run reports it as
+  // WORKER_CRASHED); a thread that dies with no task in flight — out of heap just after its result
+  // was sent, say — is emitted as 'error' on the pool instead, which unheard would end the process.
+  // Nothing it measured is lost then, so it is not an error of the run.
+  pool.on('error', () => {});
+  return pool;
 }
 
 /**

@@ -4,6 +4,8 @@ import { createTransport } from '../driver/create-transport.js';
 import { loadBidiMethod, loadBidiMethodFromDescriptorSet } from '../driver/load-method.js';
 import { methodFacts } from '../driver/bidi-method.js';
 import { ShareRun } from '../driver/share-run.js';
+import { FlowRecorder } from '../driver/flow-recorder.js';
+import { compileFlowProgram, flowFieldsOf } from '../driver/flow-program.js';
 import { callStreamSettings } from '../driver/call-stream-settings.js';
 import { requestMessages } from '../types/call-kind.js';
 import { assertSendableMetadata } from '../driver/assert-sendable-metadata.js';
@@ -36,6 +38,8 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
     const streamMetadata = compileMetadataTemplate(task.call.metadata, facts);
     assertSendableMetadata('metadata', task.call.metadata);
     if (task.call.split) assertSendableMetadata('split.routed.metadata', task.call.split.routedMetadata);
+    const flowRecorder = task.flow ? new FlowRecorder(task.flow) : undefined;
+    const flow = task.flow && flowRecorder ? { program: compileFlowProgram(task.flow, method, template.build, task.stream.correlateBy, flowRecorder, template.single), recorder: flowRecorder } : undefined;
     const transport = createTransport(task.call.transport, {
       target: task.call.target,
       insecure: task.call.insecure,
@@ -52,7 +56,10 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       ...(task.call.split?.field ? { splitField: task.call.split.field } : {}),
       ...(task.call.split?.header ? { splitHeader: task.call.split.header } : {}),
       workerId: share.workerId,
-      ...(template.single ? { requestTemplate: template.single } : {}),
+      // A flow's sends are built from their own templates: each is spliced by its own (requestTemplates).
+      ...(template.single && !task.flow ? { requestTemplate: template.single } : {}),
+      ...(task.flow ? { flowFields: flowFieldsOf(task.flow) } : {}),
+      ...(flow ? { requestTemplates: flow.program.templates } : {}),
     });
     const run = new ShareRun({
       share,
@@ -67,6 +74,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       connectTimeoutMs: task.connectTimeoutMs,
       ...(redact ? { redactDetails: redact } : {}),
       onSnapshot: (snapshot) => port.postMessage(snapshot),
+      ...(flow ? { flow } : {}),
     });
     port.on('message', (message: ControlMessage) => {
       if (message.type === 'stop') run.stopSending(true);

@@ -10,6 +10,7 @@ import { assessGenerator } from './assess-generator.js';
 import { withMemorySamples } from './interval-memory.js';
 import { reportSettings } from './report-settings.js';
 import { callsReport } from './calls-report.js';
+import { flowReport } from './flow-report.js';
 import { peerLimitsReport } from './peer-limits-report.js';
 import type { PeerSettings } from '../driver/peer-settings.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportInterval, type VersionReport } from './report.js';
@@ -285,6 +286,7 @@ export function buildReport(input: BuildReportInput): Report {
       durationMs,
       mergeHistograms(nonEmpty(results.map((r) => r.okCallLatencyHistogram))),
     ),
+    ...(results.some((r) => r.flow) ? { flow: flowReport(results.flatMap((r) => (r.flow ? [r.flow] : []))) } : {}),
     errorDetails,
     connections: {
       opened: counters.connectionsOpened,

@@ -6,6 +6,7 @@ import { assessTargetRate } from './assess-generator.js';
 import { groupByWallClock } from './group-by-wall-clock.js';
 import { auxFigures } from './build-report.js';
 import { callsReport } from './calls-report.js';
+import { flowReport } from './flow-report.js';
 import type { Report, ReportInterval, RoundSpan, VersionReport } from './report.js';
 import { versionInterval, versionReport, type VersionInterval } from './version-report.js';
 
@@ -158,6 +159,7 @@ export function mergeReports(reports: Report[], mode: MergeMode): Report {
           ),
         }
       : {}),
+    ...(reports.some((r) => r.flow) ? { flow: flowReport(reports.flatMap((r) => (r.flow ? [r.flow] : []))) } : {}),
     errorDetails: reports.reduce((acc, r) => addInto(acc, r.errorDetails), {} as Record<string, number>),
     connections: {
       opened: sum(reports.map((r) => r.connections.opened)),

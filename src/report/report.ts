@@ -4,6 +4,7 @@ import type { MemoryGrowth } from '../stats/memory-growth.js';
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
 import type { GeneratorHealth } from '../types/worker-protocol.js';
 import type { CallKind } from '../types/call-kind.js';
+import type { AwaitStepFigures, FlowFigures } from '../types/flow-settings.js';
 import type { HistogramBucket, LatencySummaryMs } from '../stats/summarize-latency.js';
 import type { CallSample } from '../types/worker-protocol.js';
 
@@ -290,6 +291,8 @@ export interface Report {
   statusCodes: Record<string, number>;
   /** Calls: their kind, count, rate and whole-call latency; absent in reports from before calls were counted. */
   calls?: CallsReport;
+  /** `stream.flow`: flow runs, each send and await step, checks and unsolicited responses (docs/flows.md); absent without a flow. */
+  flow?: FlowReport;
   /** Warm-up excluded from every statistic, ms. */
   warmupMs: number;
   /** "STATUS: details" → count. */
@@ -343,6 +346,24 @@ export interface CallsReport {
   histogram: string;
   /** The same for the calls that ended OK only (ghz's latency figures without --count-errors); absent in older reports. */
   okHistogram?: string;
+}
+
+/**
+ * A flow's figures over the run (FlowFigures, summed over workers, histograms merged), with each
+ * await's latencies summarised and each check's pass rate. Counts cover flow runs started after
+ * the warm-up. With a flow, `counts.messagesReceived` and `latencyMs` hold the awaits' matches.
+ */
+export interface FlowReport extends Omit<FlowFigures, 'awaits' | 'checks'> {
+  awaits: Record<string, AwaitStepReport>;
+  /** `rate`: passes / (passes + fails), 0..1; absent when the check was never judged. */
+  checks: Record<string, { passes: number; fails: number; rate?: number }>;
+}
+
+export interface AwaitStepReport extends AwaitStepFigures {
+  /** From the flow run's latest send (its due time, for a run's first send in the open model) to the match. */
+  latencyMs: LatencySummaryMs;
+  /** From the same moment to the flow run's first response after it. */
+  firstResponseMs: LatencySummaryMs;
 }
 
 /** One round of an interleaved comparison inside a merged report. */

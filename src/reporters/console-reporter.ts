@@ -6,6 +6,7 @@ import { formatDurationMs } from '../scenario/parse-duration.js';
 import { count, duration, ms, rate } from './format-units.js';
 import { peerLimitsLines } from './peer-limits-lines.js';
 import { callRows, messageLatencyMeaning } from './describe-calls.js';
+import { FLOW_CHECK_COLUMNS, FLOW_STEP_COLUMNS, flowCheckRows, flowStepRows, flowSummaryLine, textTable } from './describe-flow.js';
 import type { Reporter } from './reporter.js';
 import { PROBE_MS, PROBE_WARMUP_MS } from '../plan/choose-worker-count.js';
 
@@ -118,6 +119,11 @@ function thresholdLines(thresholds: ThresholdsReport): string[] {
   return lines;
 }
 
+function flowLines(flow: NonNullable<Report['flow']>): string[] {
+  const checks = flowCheckRows(flow);
+  return [`  ${flowSummaryLine(flow)}`, ...textTable(FLOW_STEP_COLUMNS, flowStepRows(flow)), ...(checks.length ? textTable(FLOW_CHECK_COLUMNS, checks) : [])];
+}
+
 /** The ghz-style end-of-run summary, as plain text for stdout. */
 export function renderConsoleSummary(report: Report): string {
   const { counts, latencyMs } = report;
@@ -133,8 +139,9 @@ export function renderConsoleSummary(report: Report): string {
     `  Fastest:      ${ms(latencyMs.min)}`,
     `  Average:      ${ms(latencyMs.mean)}`,
     `  Messages/sec: ${rate(report.throughput.messagesPerSec)}`,
-    ...(report.calls ? [`  Latency:      ${messageLatencyMeaning(report.calls.kind)}`] : []),
+    ...(report.calls ? [`  Latency:      ${messageLatencyMeaning(report.calls.kind, report.flow !== undefined)}`] : []),
     ...(report.calls ? section('Calls', callRows(report).map(([label, value]) => `  ${`${label}:`.padEnd(22)}${value}`)) : []),
+    ...(report.flow ? section('Flow (stream.flow; latencies from the flow run\'s latest send)', flowLines(report.flow)) : []),
     ...section('Response time histogram', histogramLines(report)),
     ...section('Latency distribution', distributionLines(report)),
     ...section('Streams', [

@@ -2,8 +2,9 @@ import type { Report } from '../report/report.js';
 import { callKindWords, type CallKind } from '../types/call-kind.js';
 import { count, ms, rate } from './format-units.js';
 
-/** What the report's per-message latency (`latencyMs`) measures for calls of `kind`. */
-export function messageLatencyMeaning(kind: CallKind): string {
+/** What the report's per-message latency (`latencyMs`) measures for calls of `kind`; with a flow, its awaits' matches. */
+export function messageLatencyMeaning(kind: CallKind, flow = false): string {
+  if (flow) return "each await step's match, from the flow run's latest send (a run's first send: when it was due)";
   switch (kind) {
     case 'unary':
       return "each call's response, from when its request was due";

@@ -85,9 +85,24 @@ function timestampNs(startedAt: string, offsetMs: number): string {
   return (BigInt(Date.parse(startedAt)) * 1_000_000n + BigInt(Math.round(offsetMs * 1000)) * 1000n).toString();
 }
 
+/** A flow: one `grpc_bench_flow_step` line per await step and one `grpc_bench_flow_check` line per check, tagged by name. */
+function flowLines(flow: NonNullable<Report['flow']>, tags: string, at: string): string[] {
+  const steps = Object.entries(flow.awaits).map(([step, a]) => {
+    const fields: Field[] = [
+      ['matched', a.matched, 'integer'],
+      ['timeouts', a.timeouts, 'integer'],
+      ['intermediate', a.intermediate, 'integer'],
+      ...(a.latencyMs.count ? ([['p50_ms', a.latencyMs.p50, 'float'], ['p99_ms', a.latencyMs.p99, 'float'], ['max_ms', a.latencyMs.max, 'float']] as Field[]) : []),
+    ];
+    return `grpc_bench_flow_step${tags},step=${tag(step)} ${fieldSet(fields)} ${at}`;
+  });
+  const checks = Object.entries(flow.checks).map(([check, c]) => `grpc_bench_flow_check${tags},check=${tag(check)} ${fieldSet([['passes', c.passes, 'integer'], ['fails', c.fails, 'integer']])} ${at}`);
+  return [...steps, ...checks];
+}
+
 /**
  * InfluxDB line protocol: one `grpc_bench` line per interval, stamped at the interval's end,
- * then one `grpc_bench_summary` line with the totals, stamped at the end of the load.
+ * then one `grpc_bench_summary` line with the totals, stamped at the end of the load (and a flow's step and check lines).
  */
 export function renderInflux(report: Report): string {
   const tags = ([['call', report.call], ['run', report.name]] as const)
@@ -96,6 +111,7 @@ export function renderInflux(report: Report): string {
     .join('');
   const lines = report.intervals.map((i) => `grpc_bench${tags} ${fieldSet(intervalFields(i))} ${timestampNs(report.startedAt, i.tMs)}`);
   lines.push(`grpc_bench_summary${tags} ${fieldSet(summaryFields(report))} ${timestampNs(report.startedAt, report.durationMs)}`);
+  if (report.flow) lines.push(...flowLines(report.flow, tags, timestampNs(report.startedAt, report.durationMs)));
   return `${lines.join('\n')}\n`;
 }
 

@@ -2,6 +2,7 @@ import type { Report, ThresholdResult } from '../report/report.js';
 import { count, ms, rate } from './format-units.js';
 import { peerLimitsLines } from './peer-limits-lines.js';
 import { callRows, messageLatencyMeaning } from './describe-calls.js';
+import { FLOW_CHECK_COLUMNS, FLOW_STEP_COLUMNS, flowCheckRows, flowStepRows, flowSummaryLine } from './describe-flow.js';
 import type { Reporter } from './reporter.js';
 
 /**
@@ -35,7 +36,7 @@ function summaryTable(report: Report): string[] {
     ['P99.9', ms(latencyMs.p999)],
     ['streams', `${count(counts.streamsOpened)} opened, ${count(counts.streamsCompleted)} completed, ${count(counts.streamsFailed)} failed, ${count(counts.streamsCancelled)} cancelled`],
     ['connections', `${count(report.connections.opened)} opened, ${count(report.connections.peakActive)} peak active`],
-    ...(report.calls ? [['latency', md(messageLatencyMeaning(report.calls.kind))]] : []),
+    ...(report.calls ? [['latency', md(messageLatencyMeaning(report.calls.kind, report.flow !== undefined))]] : []),
     ...callRows(report).map(([label, value]) => [md(label), md(value)]),
   ]);
 }
@@ -78,6 +79,11 @@ export function renderMarkdown(report: Report): string {
     '',
     ...tallyTable(['status', 'calls'], report.statusCodes),
   ];
+  if (report.flow) {
+    const checks = flowCheckRows(report.flow);
+    lines.push('', '### Flow', '', md(flowSummaryLine(report.flow)), '', ...table([...FLOW_STEP_COLUMNS], flowStepRows(report.flow).map((row) => row.map(md))));
+    if (checks.length) lines.push('', ...table([...FLOW_CHECK_COLUMNS], checks.map((row) => row.map(md))));
+  }
   if (Object.keys(report.errorDetails).length) lines.push('', '### Errors', '', ...tallyTable(['error', 'count'], report.errorDetails));
   const thresholds = report.thresholds;
   if (thresholds?.results.length) {

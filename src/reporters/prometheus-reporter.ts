@@ -29,6 +29,42 @@ const QUANTILES: ReadonlyArray<[string, keyof Report['latencyMs']]> = [
   ['0.5', 'p50'], ['0.9', 'p90'], ['0.95', 'p95'], ['0.99', 'p99'], ['0.999', 'p999'],
 ];
 
+/** A flow's steps and checks, labelled by step and check name (docs/flows.md). */
+function flowMetrics(flow: NonNullable<Report['flow']>): Metric[] {
+  const awaits = Object.entries(flow.awaits);
+  return [
+    {
+      name: 'flow_runs_total',
+      type: 'counter',
+      help: 'Flow runs by how they ended (started counts every one).',
+      samples: [
+        { labels: [['outcome', 'started']], value: flow.runsStarted },
+        { labels: [['outcome', 'completed']], value: flow.runsCompleted },
+        { labels: [['outcome', 'timed_out']], value: flow.runsTimedOut },
+        { labels: [['outcome', 'unfinished']], value: flow.runsUnfinished },
+      ],
+    },
+    { name: 'flow_step_matches_total', type: 'counter', help: 'Matches of each await step.', samples: awaits.map(([step, a]) => ({ labels: [['step', step]], value: a.matched })) },
+    { name: 'flow_step_timeouts_total', type: 'counter', help: 'Flow runs ended as DEADLINE_EXCEEDED at each await step.', samples: awaits.map(([step, a]) => ({ labels: [['step', step]], value: a.timeouts })) },
+    {
+      name: 'flow_step_latency_seconds',
+      type: 'gauge',
+      help: 'Await step latency quantiles, from the flow run\'s latest send to the match.',
+      samples: awaits.flatMap(([step, a]) => QUANTILES.map(([quantile, key]) => ({ labels: [['step', step], ['quantile', quantile]] as Labels, value: Math.round(a.latencyMs[key] * 1000) / 1e6 }))),
+    },
+    {
+      name: 'flow_checks_total',
+      type: 'counter',
+      help: 'Check judgements by check and result.',
+      samples: Object.entries(flow.checks).flatMap(([check, c]) => [
+        { labels: [['check', check], ['result', 'pass']] as Labels, value: c.passes },
+        { labels: [['check', check], ['result', 'fail']] as Labels, value: c.fails },
+      ]),
+    },
+    { name: 'flow_unsolicited_total', type: 'counter', help: 'Responses of no flow run (or matching unsolicited), by status.', samples: Object.entries(flow.unsolicited).map(([status, n]) => ({ labels: [['status', status]], value: n })) },
+  ];
+}
+
 function metrics(report: Report): Metric[] {
   const { counts } = report;
   const one = (value: number): Metric['samples'] => [{ value }];
@@ -71,6 +107,7 @@ function metrics(report: Report): Metric[] {
           } satisfies Metric,
         ]
       : []),
+    ...(report.flow ? flowMetrics(report.flow) : []),
     { name: 'duration_seconds', type: 'gauge', help: 'Load time after the warm-up, to the last stream ended (drain included).', samples: one(report.durationMs / 1000) },
     { name: 'connections_opened_total', type: 'counter', help: 'HTTP/2 connections that became ready.', samples: one(report.connections.opened) },
     { name: 'partial', type: 'gauge', help: '1 when the run did not reach its planned end, else 0.', samples: one(report.partial ? 1 : 0) },

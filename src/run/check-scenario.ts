@@ -86,6 +86,9 @@ export function checkMethod(scenario: Scenario, method: BidiMethod): RequestData
       throw new BenchError('MESSAGE_INVALID', `${where}: a message rendered from it does not encode: ${(error as Error).message}`);
     }
   });
+  if (scenario.flow && method.kind !== 'bidi') {
+    throw new BenchError('SCENARIO_INVALID', `stream.flow: a flow needs a bidirectional streaming method; ${scenario.call} is ${method.kind}`);
+  }
   if (scenario.flow) checkFlow({ ...scenario, flow: scenario.flow }, method);
   return data;
 }

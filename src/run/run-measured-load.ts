@@ -182,6 +182,7 @@ export async function runMeasuredLoad(load: MeasuredLoad, callbacks: LoadCallbac
     ...(load.peer ? { peer: load.peer } : {}),
     ...(memory.target ? { targetMemory: { source: memory.target.source, ...rssSeries(memory.target.sampler, loadSpan, plan.load.warmupMs) } } : {}),
   });
-  const judged = plan.thresholds.length ? { ...report, thresholds: evaluateThresholds(report, plan.thresholds, abortedBy) } : report;
+  const flowThresholds = plan.flowThresholds ?? [];
+  const judged = plan.thresholds.length || flowThresholds.length ? { ...report, thresholds: evaluateThresholds(report, plan.thresholds, abortedBy, flowThresholds) } : report;
   return { report: judged, ...(partialCode ? { partialCode } : {}), forced };
 }

@@ -4,6 +4,7 @@ import { reflectBidiMethod } from '../driver/reflect-method.js';
 import { unlessAborted } from '../driver/unless-aborted.js';
 import type { WorkerCountChoice, WorkerProbe } from '../plan/choose-worker-count.js';
 import { planScenario, type PlanOptions } from '../plan/plan-scenario.js';
+import type { FlowSettings } from '../types/flow-settings.js';
 import type { RunPlan } from '../plan/run-plan.js';
 import type { TaskWithoutPort } from '../pool/run-workers.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
@@ -11,7 +12,6 @@ import type { OrderServerHandle } from '../target/start-order-server.js';
 import type { CallSettings, SplitSettings } from '../types/worker-protocol.js';
 import type { RequestData } from '../types/call-kind.js';
 import { checkMethod, checkScenario } from './check-scenario.js';
-import { refuseUnexecutedFlow } from './refuse-unexecuted-flow.js';
 import { splitByServedBy } from './split-by-served-by.js';
 import { checkPeerLimits } from './check-peer-limits.js';
 import { startLiveMetrics, type LiveMetrics } from './live-metrics.js';
@@ -54,6 +54,13 @@ function splitSettings(plan: Pick<RunPlan, 'split'>): { split?: SplitSettings } 
 
 export { resolveProtoPath } from './check-scenario.js';
 
+/** The flow as the workers run it: its thresholds stay with the run. */
+function flowSettingsOf(scenario: Scenario): FlowSettings | undefined {
+  if (scenario.flow === undefined) return undefined;
+  const { thresholds: _thresholds, ...flow } = scenario.flow;
+  return flow;
+}
+
 /**
  * The pipeline of one run: check the call and the target before any load, plan the run
  * (planScenario), run the workers, merge what they measured into one Report. Failed RPCs are data in the
@@ -63,7 +70,6 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
   let scenario = asGiven;
   const snapshotIntervalMs = options.snapshotIntervalMs ?? 1000;
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
-  refuseUnexecutedFlow(scenario);
   const checked = checkScenario(scenario);
   const { protoPath, importPaths, call } = checked;
 
@@ -136,9 +142,11 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
       ...(scenario.compression === undefined ? {} : { compression: scenario.compression }),
       ...splitSettings(plan),
     };
+    const flowSettings = flowSettingsOf(scenario);
     const tasksOf = (planned: RunPlan): TaskWithoutPort[] => planned.shares.map((share) => ({
       call: callSettings,
       stream: planned.stream,
+      ...(flowSettings ? { flow: flowSettings } : {}),
       share,
       snapshotIntervalMs,
       drainTimeoutMs: options.drainTimeoutMs ?? 5000,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BUILT_IN_TAGS } from './template-tags.js';
 import { positiveDurationSchema, positiveIntSchema } from './duration-schema.js';
+import type { FlowSettings } from '../types/flow-settings.js';
 
 /**
  * The `stream.flow` section: what one stream says and waits for, step by step, so that a
@@ -111,3 +112,6 @@ export type FieldCondition = z.output<typeof fieldCondition>;
 export type SendStep = z.output<typeof sendStep>;
 export type AwaitStep = z.output<typeof awaitStep>;
 export type RepeatStep = z.output<typeof repeatStep>;
+
+/** The workers get the flow as FlowSettings: the schema's output must stay assignable to it. */
+export const flowFitsSettings = (flow: Flow): FlowSettings => flow;

@@ -126,7 +126,7 @@ export interface FlowThreshold extends FlowThresholdCondition {
 /**
  * metric → condition; parsed here so a bad one is reported with every other problem, before
  * any load. Each entry is checked on its own, so one malformed entry hides no other. Flow
- * thresholds (`step.…`, `checks.…`) are kept apart: the run's report has no figures for them yet.
+ * thresholds (`step.…`, `checks.…`) are kept apart: they are judged from the report's `flow`.
  */
 const thresholdsSchema = z.record(z.string(), z.unknown()).transform((entries, ctx) => {
   const parsed: ParsedThreshold[] = [];
@@ -352,7 +352,7 @@ export interface Scenario extends Omit<ParsedScenario, 'load' | 'stream' | 'moni
   monitor: { pid?: number; metricsUrl?: string; intervalMs: number; metricsPort?: number; dashboardPort?: number };
   /** CI perf gate over the whole run's figures. */
   thresholds: ParsedThreshold[];
-  /** `stream.flow`, with the thresholds on its steps and checks; validated, not yet executed by `run`. */
+  /** `stream.flow`, with the thresholds on its steps and checks (judged after the run from `report.flow`). */
   flow?: ScenarioFlow;
 }
 

@@ -7,6 +7,7 @@ import type { Schedule } from './schedule.js';
 import type { CallKind, RequestData } from './call-kind.js';
 import type { StreamSettings } from './stream-settings.js';
 import type { LoadBalancingPolicy } from './load-balancing.js';
+import type { FlowFigures, FlowSettings } from './flow-settings.js';
 
 /** What every worker needs to know about the call; the same for all workers of a run. */
 export interface CallSettings {
@@ -114,6 +115,8 @@ export interface WorkerShare {
 export interface WorkerTask {
   call: CallSettings;
   stream: StreamSettings;
+  /** `stream.flow`: each stream runs it (bidi methods only). */
+  flow?: FlowSettings;
   share: WorkerShare;
   /** Period of interval snapshots, ms. */
   snapshotIntervalMs: number;
@@ -302,6 +305,8 @@ export interface WorkerResult {
   snapshotCount: number;
   /** True when the worker stopped early on a `stop` message. */
   stoppedEarly: boolean;
+  /** With a flow: its runs, steps and checks as this worker measured them. */
+  flow?: FlowFigures;
 }
 
 /** Streams a worker could not run at once because of the server's limits. */

@@ -1,9 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseThresholdFlags } from '../../src/cli/parse-threshold-flags.js';
-import { BenchError } from '../../src/errors/bench-error.js';
 import { checkScenario } from '../../src/run/check-scenario.js';
-import { runScenario } from '../../src/run/run-scenario.js';
 import { compileMessageTemplate } from '../../src/scenario/compile-message-template.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { parseFlowThreshold, ThresholdError } from '../../src/scenario/parse-threshold.js';
@@ -142,17 +140,5 @@ describe('scenario flows', () => {
     const { message } = benchErrorOf(() => loadScenario({ overrides: { thresholds: { 'checks.confirmed.rate': '>99%' } } as never }));
 
     expect(message).toContain('thresholds.checks.confirmed.rate: names a flow\'s check, but the scenario has no stream.flow');
-  });
-
-  it('run refuses a valid flow in one line before it starts anything', async () => {
-    const scenario = withFlow([order, reserved, confirm, decided])();
-    let started = false;
-
-    const refused = await runScenario(scenario, { onEmbeddedServer: () => (started = true) }).catch((error: unknown) => error);
-
-    expect(refused).toBeInstanceOf(BenchError);
-    expect((refused as BenchError).code).toBe('SCENARIO_INVALID');
-    expect((refused as BenchError).message).toBe('flags: stream.flow: flows are validated but not yet executed, so run cannot send this scenario (grpc-bench validate checks it)');
-    expect(started).toBe(false);
   });
 });

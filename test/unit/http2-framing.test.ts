@@ -174,6 +174,28 @@ describe('response field reader', () => {
     );
   });
 
+  it('reads the string fields a flow names exactly as a full decode does, without decoding the rest', () => {
+    const reader = createResponseFieldReader(method, 'request_id', undefined, ['status', 'order_id']);
+    fc.assert(
+      fc.property(response, (value) => {
+        const bytes = serialize(value);
+        const out: ResponseFields = { key: undefined, label: undefined };
+        reader(bytes, out);
+        const full = deserialize(bytes);
+        const picked = Object.fromEntries(['status', 'order_id', 'request_id'].filter((name) => full[name] !== undefined).map((name) => [name, full[name]]));
+        expect(out.response).toEqual(picked);
+        expect(out.key).toBe(String(full['request_id']));
+      }),
+    );
+  });
+
+  it('decodes the whole response for a flow naming a nested field', () => {
+    const out: ResponseFields = { key: undefined, label: undefined };
+    const bytes = serialize({ status: 'STOCK_UPDATE', stock: { sku_id: 's_1', available: 3 } });
+    createResponseFieldReader(method, undefined, undefined, ['status', 'stock.sku_id'])(bytes, out);
+    expect(out.response).toEqual(deserialize(bytes));
+  });
+
   it('reads only what is asked for', () => {
     const out: ResponseFields = { key: 'stale', label: 'stale' };
     createResponseFieldReader(method, undefined, 'served_by')(serialize({ request_id: 'r', served_by: 'v2' }), out);

@@ -11,6 +11,7 @@ import { activitySpec, errorsSpec, histogramSpec, latencySpec, throughputSpec } 
 import { memorySpec } from './charts/memory-chart.js';
 import { describeSchedule } from '../describe-schedule.js';
 import { callRows, messageLatencyMeaning } from '../describe-calls.js';
+import { FLOW_CHECK_COLUMNS, FLOW_STEP_COLUMNS, flowCheckRows, flowStepRows, flowSummaryLine } from '../describe-flow.js';
 import { redactUrl, redactUrlsInText } from '../../redact/redact-url.js';
 import { looksLikeLeak, memoryProcesses, memoryVerdict } from '../memory-verdict.js';
 
@@ -133,7 +134,7 @@ function latencySection(report: Report, histogram: ChartSpec): SafeHtml {
     stats.map(([label]) => ({ label: `${label} (ms)`, numeric: true })),
     [stats.map(([, value]) => value.toFixed(3))],
   );
-  const meaning = report.calls ? html`<p class="note" data-latency-meaning>Latency of ${messageLatencyMeaning(report.calls.kind)}.</p>` : '';
+  const meaning = report.calls ? html`<p class="note" data-latency-meaning>Latency of ${messageLatencyMeaning(report.calls.kind, report.flow !== undefined)}.</p>` : '';
   return section('histogram', 'Response-time histogram and latency distribution', html`${meaning}${chartFigure(histogram)}<h3>Latency distribution</h3>${distribution}`);
 }
 
@@ -142,6 +143,19 @@ function statusSection(report: Report): SafeHtml {
   const total = entries.reduce((sum, [, n]) => sum + n, 0);
   const table = dataTable([{ label: 'gRPC status' }, { label: 'calls ended', numeric: true }, { label: 'share (%)', numeric: true }], entries.map(([status, n]) => [status, count(n), total ? ((n / total) * 100).toFixed(1) : '0.0']));
   return section('status-codes', 'Status codes (calls)', html`<div data-status-table>${table}</div>`);
+}
+
+/** The flow's await steps and checks; nothing without a flow. */
+function flowSection(report: Report): SafeHtml | '' {
+  const flow = report.flow;
+  if (!flow) return '';
+  const columns = (labels: readonly string[]) => labels.map((label, i) => ({ label, numeric: i > 0 && i < labels.length - 1 }));
+  const checks = flowCheckRows(flow);
+  return section(
+    'flow',
+    'Flow (stream.flow)',
+    html`<p>${flowSummaryLine(flow)}.</p><div data-flow-steps>${dataTable(columns(FLOW_STEP_COLUMNS), flowStepRows(flow))}</div>${checks.length ? html`<div data-flow-checks>${dataTable(FLOW_CHECK_COLUMNS.map((label, i) => ({ label, numeric: i > 0 })), checks)}</div>` : ''}<p class="note">Await latencies run from the flow run's latest send (its due time, for a run's first send in the open model) to the match.</p>`,
+  );
 }
 
 /** Calls: kind, count, rate and whole-call latency; nothing for a report from before calls were counted. */
@@ -253,6 +267,7 @@ ${latencySection(report, c.histogram)}
 ${section('errors-over-time', 'Errors and status codes over time', chartFigure(c.errors))}
 ${statusSection(report)}
 ${callsSection(report)}
+${flowSection(report)}
 ${section('activity', 'Active streams and connections over time', chartFigure(c.activity))}
 ${memorySection(report, c.memory)}${thresholdsSection(report)}${generatorSection(report)}${settingsSection(report)}${errorsSection(report)}
 <footer>grpc-bench ${report.tool.version}, report schema ${report.schemaVersion}. Latencies in milliseconds at microsecond resolution; intervals end at the time shown. Drag across a chart to zoom, double-click to zoom out.</footer>`;

@@ -1,0 +1,142 @@
+import { compileMessageTemplate, type CompiledMessage, type MessageFactory } from '../scenario/compile-message-template.js';
+import { tagTemplate } from './template-routed-framer.js';
+import type { FlowPredicate, FlowSettings, FlowStepSettings } from '../types/flow-settings.js';
+import type { BidiMethod } from './bidi-method.js';
+import { convertRequestData } from './convert-request-data.js';
+import type { AwaitTally, CheckTally, FlowRecorder, SendTally } from './flow-recorder.js';
+import { compileResponseCondition, fieldValue, type ResponseCondition } from './response-condition.js';
+
+export interface SendNode {
+  kind: 'send';
+  build: MessageFactory;
+  tally: SendTally;
+}
+
+export interface AwaitNode {
+  kind: 'await';
+  until: ResponseCondition;
+  /** The first field `until` compares with values: responses are counted by its value; undefined: not counted by value. */
+  statusPath: readonly string[] | undefined;
+  withinMs: number;
+  captures: ReadonlyArray<{ variable: string; path: readonly string[] }>;
+  checks: ReadonlyArray<{ holds: ResponseCondition; tally: CheckTally }>;
+  tally: AwaitTally;
+}
+
+export interface PauseNode {
+  kind: 'pause';
+  ms: number;
+}
+
+export interface RepeatNode {
+  kind: 'repeat';
+  count: number;
+  body: readonly FlowNode[];
+}
+
+export type FlowNode = SendNode | AwaitNode | PauseNode | RepeatNode;
+
+/** A flow compiled once per share: what each step does, with the tallies it counts into. */
+export interface FlowProgram {
+  steps: readonly FlowNode[];
+  unsolicited: ResponseCondition | undefined;
+  /** The first field `unsolicited` compares with values, for counting pushes by its value. */
+  unsolicitedStatusPath: readonly string[] | undefined;
+  reopenOnTimeout: boolean;
+  /** The sends' templates, for the transport to splice each send's messages (their builds tag them; see template-routed-framer.ts). */
+  templates: CompiledMessage[];
+  /** How often overdue awaits are looked for, ms: a quarter of the shortest `within`, 5–250 ms (a response past it counts as late at once). */
+  sweepMs: number;
+}
+
+/**
+ * The field responses are counted by: the first one a predicate compares with values (a status),
+ * never one it only asks to be present (an id would make one count per response).
+ */
+function statusPathOf(predicate: FlowPredicate): readonly string[] | undefined {
+  const field = Object.entries(predicate).find(([, condition]) => typeof condition !== 'object' || Array.isArray(condition))?.[0];
+  return field?.split('.');
+}
+
+/** The value a response is counted under: its status field as text. */
+export function statusOf(response: Record<string, unknown>, path: readonly string[] | undefined): string {
+  if (path === undefined) return '(any)';
+  const value = fieldValue(response, path);
+  return value === undefined || value === null ? '(absent)' : String(value);
+}
+
+/** Every response field the flow reads: in `until`, `checks`, `capture` and `unsolicited` (dotted paths). */
+export function flowFieldsOf(flow: FlowSettings): string[] {
+  const fields = new Set<string>(Object.keys(flow.unsolicited ?? {}));
+  const collect = (steps: readonly FlowStepSettings[]): void => {
+    for (const step of steps) {
+      if ('await' in step) {
+        for (const field of Object.keys(step.until)) fields.add(field);
+        for (const predicate of Object.values(step.checks ?? {})) for (const field of Object.keys(predicate)) fields.add(field);
+        for (const field of Object.values(step.capture ?? {})) fields.add(field);
+      }
+      if ('repeat' in step) collect(step.steps);
+    }
+  };
+  collect(flow.steps);
+  return [...fields];
+}
+
+/**
+ * Compiles the flow's steps: each send's message converted for the request type (as `data` is)
+ * and compiled as a template with the variables captured anywhere in the flow (validation has
+ * made sure each is captured before it is used); `data` for a send without a message.
+ */
+export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data: MessageFactory, correlateBy: string | undefined, recorder: FlowRecorder, dataTemplate?: CompiledMessage): FlowProgram {
+  const templates: CompiledMessage[] = [];
+  const tagged = (template: CompiledMessage): MessageFactory => {
+    templates.push(template);
+    return tagTemplate(template, templates.length - 1);
+  };
+  const variables = new Set<string>();
+  const collect = (steps: readonly FlowStepSettings[]): void => {
+    for (const step of steps) {
+      if ('await' in step) for (const variable of Object.keys(step.capture ?? {})) variables.add(variable);
+      if ('repeat' in step) collect(step.steps);
+    }
+  };
+  collect(flow.steps);
+  const compile = (steps: readonly FlowStepSettings[]): FlowNode[] =>
+    steps.map((step): FlowNode => {
+      if ('send' in step) {
+        const template = step.message === undefined ? dataTemplate : compileMessageTemplate(convertRequestData(method, step.message), correlateBy, variables, `stream.flow send ${step.send}`);
+        const build = template === undefined ? data : tagged(template);
+        return { kind: 'send', build, tally: recorder.sends.get(step.send)! };
+      }
+      if ('await' in step) {
+        return {
+          kind: 'await',
+          until: compileResponseCondition(step.until),
+          statusPath: statusPathOf(step.until),
+          withinMs: step.within,
+          captures: Object.entries(step.capture ?? {}).map(([variable, field]) => ({ variable, path: field.split('.') })),
+          checks: Object.entries(step.checks ?? {}).map(([name, predicate]) => ({ holds: compileResponseCondition(predicate), tally: recorder.checks.get(name)! })),
+          tally: recorder.awaits.get(step.await)!,
+        };
+      }
+      if ('pause' in step) return { kind: 'pause', ms: step.pause };
+      return { kind: 'repeat', count: step.repeat, body: compile(step.steps) };
+    });
+  const steps = compile(flow.steps);
+  let shortestWithinMs = Infinity;
+  const visit = (nodes: readonly FlowNode[]): void => {
+    for (const node of nodes) {
+      if (node.kind === 'await') shortestWithinMs = Math.min(shortestWithinMs, node.withinMs);
+      if (node.kind === 'repeat') visit(node.body);
+    }
+  };
+  visit(steps);
+  return {
+    steps,
+    templates,
+    sweepMs: Math.min(Math.max(shortestWithinMs / 4, 5), 250),
+    unsolicited: flow.unsolicited === undefined ? undefined : compileResponseCondition(flow.unsolicited),
+    unsolicitedStatusPath: flow.unsolicited === undefined ? undefined : statusPathOf(flow.unsolicited),
+    reopenOnTimeout: flow.onTimeout === 'reopen',
+  };
+}

@@ -1,0 +1,398 @@
+import { performance } from 'node:perf_hooks';
+import type { TemplateContext } from '../scenario/compile-message-template.js';
+import type { StreamSettings } from '../types/stream-settings.js';
+import type { AwaitNode, FlowNode, FlowProgram, SendNode } from './flow-program.js';
+import { statusOf } from './flow-program.js';
+import { countStatus, recordLatencyUs, type FlowRecorder } from './flow-recorder.js';
+import type { SendTimes } from './pending-requests.js';
+import type { ResponseObject } from './response-condition.js';
+import type { DrivenStream, StreamOwner } from './stream-driver.js';
+import type { BidiStream, Connection, StreamEvents } from './transport.js';
+
+interface Frame {
+  nodes: readonly FlowNode[];
+  index: number;
+  /** Passes left through `nodes` (a repeat's count; 1 for the flow's own steps). */
+  left: number;
+}
+
+/** One pass through the flow's steps on a stream. */
+class FlowRun {
+  readonly frames: Frame[];
+  readonly variables: Record<string, string> = {};
+  /** Correlation keys of this run's sends (with correlateBy). */
+  readonly keys: string[] = [];
+  awaiting: AwaitNode | undefined;
+  /** Since when the current await is timed: the latest send (the first one's due time in the open model). */
+  latestSendAtMs = 0;
+  /** Its actual send time (the uncorrected figure). */
+  latestSentAtMs = 0;
+  sawResponse = false;
+  /** While awaiting: when the await times out (clock ms); the owner's sweep finds it (expireOverdue). */
+  deadlineAtMs = Infinity;
+  /** A pause's timer. */
+  timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    steps: readonly FlowNode[],
+    /** Open model: when the run was due (NaN in the closed model); used once, by its first send. */
+    public dueAtMs: number,
+    readonly measured: boolean,
+  ) {
+    this.frames = [{ nodes: steps, index: 0, left: 1 }];
+  }
+
+  /** The next step to run (entering repeats), or undefined when the run is over. */
+  next(): SendNode | AwaitNode | { kind: 'pause'; ms: number } | undefined {
+    for (;;) {
+      const frame = this.frames[this.frames.length - 1]!;
+      if (frame.index < frame.nodes.length) {
+        const node = frame.nodes[frame.index++]!;
+        if (node.kind === 'repeat') this.frames.push({ nodes: node.body, index: 0, left: node.count });
+        else return node;
+      } else if (--frame.left > 0) frame.index = 0;
+      else if (this.frames.length === 1) return undefined;
+      else this.frames.pop();
+    }
+  }
+}
+
+const times: SendTimes = { intendedAtMs: 0, sentAtMs: 0 };
+
+/**
+ * Drives one bidi stream through a flow (docs/flows.md): runs up to `window` flow runs at once
+ * (one without correlateBy), each sending, awaiting, capturing and pausing as its steps say.
+ * Responses go to the flow run that sent the request they name (correlateBy) or to the one
+ * running; pushes matching `unsolicited`, and responses of no flow run, are counted apart.
+ * Closed model: a new run starts as one ends. Open model: the owner's schedule starts runs
+ * (`sendScheduled`), and a run's first await is timed from when the run was due.
+ * Stopping lets running flow runs finish (within the drain time), then half-closes.
+ */
+export class FlowStreamDriver implements StreamEvents, DrivenStream {
+  private readonly stream: BidiStream;
+  private readonly context: TemplateContext;
+  private readonly runs = new Set<FlowRun>();
+  private readonly byKey = new Map<string, FlowRun>();
+  /** Without correlateBy: the one flow run under way (window 1), which every response belongs to. */
+  private current: FlowRun | undefined;
+  readonly openedAtMs = performance.now();
+  private firstSentAtMs = NaN;
+  private callStartedAtMs = NaN;
+  private firstResponseMs: number | undefined;
+  private sent = 0;
+  private received = 0;
+  private stopping = false;
+  private halfClosed = false;
+  private backpressured = false;
+  private cancelledByUs = false;
+  /** Set when a step timeout re-opens the stream: the stream ends DEADLINE_EXCEEDED with this. */
+  private reopenDetails: string | undefined;
+  private ended = false;
+  private readonly deadlineMs: number;
+  private lifetimeTimer: NodeJS.Timeout | undefined;
+  private pumpScheduled = false;
+  measured = false;
+
+  constructor(
+    connection: Connection,
+    readonly streamId: number,
+    workerId: number,
+    private readonly settings: StreamSettings,
+    private readonly program: FlowProgram,
+    private readonly recorder: FlowRecorder,
+    private readonly owner: StreamOwner,
+    private readonly selfPaced: boolean,
+    metadata?: Record<string, string>,
+    callIndex = 0,
+  ) {
+    this.context = { workerId, streamId, messageIndex: 0, callIndex };
+    this.deadlineMs = settings.durationMs === undefined ? Infinity : this.openedAtMs + settings.durationMs;
+    this.stream = connection.openStream(this, metadata);
+    if (settings.durationMs !== undefined) this.lifetimeTimer = setTimeout(this.stopSending, settings.durationMs);
+  }
+
+  start(): void {
+    if (this.selfPaced) this.pump();
+  }
+
+  /** Flow runs under way. */
+  get inFlight(): number {
+    return this.runs.size;
+  }
+
+  /** Flows time their awaits themselves (`within`): stream.timeout never expires them. */
+  get oldestSentAtMs(): number {
+    return Infinity;
+  }
+
+  hasRoom(): boolean {
+    return !this.stopping && !this.ended && !this.backpressured && this.runs.size < this.settings.window;
+  }
+
+  /** Open model: start one flow run that was due at `intendedAtMs`. */
+  sendScheduled(intendedAtMs: number): void {
+    this.startRun(intendedAtMs);
+  }
+
+  /** Start no more flow runs; half-close once the running ones are over. */
+  readonly stopSending = (): void => {
+    if (this.stopping || this.ended) return;
+    this.stopping = true;
+    if (this.lifetimeTimer) clearTimeout(this.lifetimeTimer);
+    this.lifetimeTimer = undefined;
+    this.halfCloseIfIdle();
+  };
+
+  cancel(): void {
+    if (this.ended) return;
+    this.cancelledByUs = true;
+    this.stream.cancel();
+  }
+
+  /** stream.timeout does not apply to flows (see oldestSentAtMs); kept for the owner's interface. */
+  expire(): void {}
+
+  onResponse(key: string | undefined, _label: string | undefined, response?: ResponseObject): void {
+    const now = performance.now();
+    this.received++;
+    // A push may come before the first send: the stream's first response counts from that send.
+    if (this.firstResponseMs === undefined && this.sent > 0) this.firstResponseMs = now - this.firstSentAtMs;
+    if (response !== undefined) this.dispatch(key, response, now, true);
+  }
+
+  /** Offers a response to its flow run; `retry`: once more after the run it belonged to timed out. */
+  private dispatch(key: string | undefined, response: ResponseObject, now: number, retry: boolean): void {
+    const { program } = this;
+    if (program.unsolicited?.(response, EMPTY)) {
+      this.countUnsolicited(response, now);
+      return;
+    }
+    const run = this.settings.correlateBy === undefined ? this.current : this.byKey.get(key ?? '');
+    if (run === undefined) {
+      this.countUnsolicited(response, now);
+      return;
+    }
+    const node = run.awaiting;
+    if (node === undefined) {
+      if (run.measured) this.recorder.unawaited++;
+      return;
+    }
+    // Past its deadline, the await has timed out even if the sweep has not come by yet.
+    if (now > run.deadlineAtMs) {
+      this.timeOut(run);
+      // By key it belonged to the ended run (no flow run now); otherwise to whichever run is under way.
+      if (retry && this.settings.correlateBy === undefined) this.dispatch(key, response, now, false);
+      else this.countUnsolicited(response, now);
+      return;
+    }
+    const { tally } = node;
+    if (!run.sawResponse) {
+      run.sawResponse = true;
+      if (run.measured) recordLatencyUs(tally.firstResponseUs, (now - run.latestSendAtMs) * 1000);
+    }
+    const status = run.measured ? statusOf(response, node.statusPath) : '';
+    if (!node.until(response, run.variables)) {
+      if (run.measured) {
+        tally.intermediate++;
+        countStatus(tally.byStatus, status);
+      }
+      return;
+    }
+    run.deadlineAtMs = Infinity;
+    run.awaiting = undefined;
+    if (run.measured) {
+      tally.matched++;
+      countStatus(tally.byStatus, status);
+      recordLatencyUs(tally.matchUs, (now - run.latestSendAtMs) * 1000);
+      for (const check of node.checks) {
+        if (check.holds(response, run.variables)) check.tally.passes++;
+        else check.tally.fails++;
+      }
+      times.intendedAtMs = run.latestSendAtMs;
+      times.sentAtMs = run.latestSentAtMs;
+      this.owner.recordResponse(times, now, undefined);
+    }
+    // Checks see the variables as they were; this await's captures serve the steps after it.
+    for (const { variable, path } of node.captures) {
+      let value: unknown = response;
+      for (const name of path) value = (value as Record<string, unknown> | undefined)?.[name];
+      run.variables[variable] = value === undefined || value === null ? '' : String(value);
+    }
+    this.advance(run);
+  }
+
+  private countUnsolicited(response: ResponseObject, now: number): void {
+    if (now >= this.owner.measureFromMs) this.recorder.countUnsolicited(statusOf(response, this.program.unsolicitedStatusPath));
+  }
+
+  onDrain(): void {
+    this.backpressured = false;
+    if (this.selfPaced) this.pump();
+    else if (this.hasRoom()) this.owner.streamHasRoom(this);
+  }
+
+  onEnd(statusName: string, details: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.lifetimeTimer) clearTimeout(this.lifetimeTimer);
+    let unanswered = 0;
+    for (const run of this.runs) {
+      clearTimeout(run.timer);
+      if (!run.measured) continue;
+      this.recorder.runsUnfinished++;
+      if (run.awaiting) unanswered++;
+    }
+    this.runs.clear();
+    this.byKey.clear();
+    this.current = undefined;
+    const reopened = this.reopenDetails !== undefined;
+    this.owner.streamEnded(this, {
+      statusName: reopened ? 'DEADLINE_EXCEEDED' : statusName,
+      details: reopened ? this.reopenDetails! : details,
+      unanswered,
+      received: this.received,
+      cancelledByUs: this.cancelledByUs && !reopened,
+      // A flow's stream is ended by its steps or by the run, never cut short like a server-streaming call.
+      endedByClient: false,
+      openedAtMs: this.openedAtMs,
+      endedAtMs: performance.now(),
+      firstResponseMs: this.firstResponseMs,
+      callStartedAtMs: Number.isNaN(this.callStartedAtMs) ? this.openedAtMs : this.callStartedAtMs,
+    });
+  }
+
+  /** Closed model: keeps `window` flow runs going while the run may send. */
+  private pump(): void {
+    if (this.stopping || this.ended || this.pumpScheduled) return;
+    while (this.runs.size < this.settings.window && !this.backpressured && !this.stopping) {
+      if (this.deadlineMs !== Infinity && performance.now() >= this.deadlineMs) {
+        this.stopSending();
+        return;
+      }
+      if (!this.owner.takeSend(this)) {
+        this.stopSending();
+        return;
+      }
+      const before = this.runs.size;
+      this.startRun(NaN);
+      // A flow run that ended at once (no await, no pause) must not spin the event loop.
+      if (this.runs.size === before && !this.ended) {
+        this.pumpScheduled = true;
+        setImmediate(this.pumpLater);
+        return;
+      }
+    }
+  }
+
+  private readonly pumpLater = (): void => {
+    this.pumpScheduled = false;
+    this.pump();
+  };
+
+  private startRun(intendedAtMs: number): void {
+    const now = performance.now();
+    const run = new FlowRun(this.program.steps, Number.isNaN(intendedAtMs) ? NaN : Math.min(intendedAtMs, now), now >= this.owner.measureFromMs);
+    if (Number.isNaN(this.callStartedAtMs)) this.callStartedAtMs = Number.isNaN(run.dueAtMs) ? this.openedAtMs : run.dueAtMs;
+    this.runs.add(run);
+    this.current = run;
+    if (run.measured) this.recorder.runsStarted++;
+    this.advance(run);
+  }
+
+  /** Runs the flow run's steps until it awaits, pauses or is over. */
+  private advance(run: FlowRun): void {
+    for (;;) {
+      if (this.ended) return;
+      const node = run.next();
+      if (node === undefined) {
+        if (run.measured) this.recorder.runsCompleted++;
+        this.endRun(run);
+        this.afterRunEnded();
+        return;
+      }
+      if (node.kind === 'send') this.send(run, node);
+      else if (node.kind === 'await') {
+        run.awaiting = node;
+        run.sawResponse = false;
+        run.deadlineAtMs = run.latestSendAtMs + node.withinMs;
+        return;
+      } else {
+        run.timer = setTimeout(this.resume, node.ms, run);
+        return;
+      }
+    }
+  }
+
+  private readonly resume = (run: FlowRun): void => {
+    run.timer = undefined;
+    if (this.runs.has(run)) this.advance(run);
+  };
+
+  /** Flow runs whose await is past its `within` end as DEADLINE_EXCEEDED (called by the owner's sweep, clock ms). */
+  expireOverdue(nowMs: number): void {
+    for (const run of this.runs) if (run.deadlineAtMs < nowMs) this.timeOut(run);
+  }
+
+  private timeOut(run: FlowRun): void {
+    const node = run.awaiting;
+    if (!this.runs.has(run) || node === undefined) return;
+    if (run.measured) {
+      node.tally.timeouts++;
+      this.recorder.runsTimedOut++;
+    }
+    this.endRun(run);
+    if (this.program.reopenOnTimeout) {
+      // No flow run starts on the stream being closed (its onEnd may come later).
+      this.stopping = true;
+      this.reopenDetails = `flow step timed out: no match within ${node.withinMs} ms (stream.flow.onTimeout: reopen)`;
+      this.stream.cancel();
+      return;
+    }
+    this.afterRunEnded();
+  }
+
+  private send(run: FlowRun, node: SendNode): void {
+    this.context.messageIndex = this.sent;
+    this.context.variables = run.variables;
+    const message = node.build(this.context);
+    if (this.settings.correlateBy !== undefined) {
+      const key = String(message[this.settings.correlateBy]);
+      this.byKey.set(key, run);
+      run.keys.push(key);
+    }
+    const sentAtMs = performance.now();
+    if (this.sent++ === 0) this.firstSentAtMs = sentAtMs;
+    run.latestSentAtMs = sentAtMs;
+    // Open model: the run's first send counts from when the run was due (coordinated omission).
+    run.latestSendAtMs = Number.isNaN(run.dueAtMs) ? sentAtMs : run.dueAtMs;
+    run.dueAtMs = NaN;
+    if (run.measured) node.tally.sent++;
+    this.owner.countSent(sentAtMs);
+    if (!this.stream.send(message)) this.backpressured = true;
+  }
+
+  private endRun(run: FlowRun): void {
+    clearTimeout(run.timer);
+    run.timer = undefined;
+    run.deadlineAtMs = Infinity;
+    run.awaiting = undefined;
+    this.runs.delete(run);
+    if (this.current === run) this.current = undefined;
+    for (const key of run.keys) if (this.byKey.get(key) === run) this.byKey.delete(key);
+  }
+
+  private afterRunEnded(): void {
+    if (this.ended) return;
+    if (this.stopping) this.halfCloseIfIdle();
+    else if (this.selfPaced) this.pump();
+    else if (this.hasRoom()) this.owner.streamHasRoom(this);
+  }
+
+  private halfCloseIfIdle(): void {
+    if (this.halfClosed || this.ended || this.runs.size > 0) return;
+    this.halfClosed = true;
+    this.stream.halfClose();
+  }
+}
+
+const EMPTY: Readonly<Record<string, string>> = Object.freeze({});

@@ -1,0 +1,33 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { frameMessage } from '../../src/driver/grpc-frame-decoder.js';
+import { createFramer } from '../../src/driver/http2-transport.js';
+import { createSerializer } from '../../src/driver/grpc-js-transport.js';
+import { loadBidiMethod } from '../../src/driver/load-method.js';
+import { tagTemplate } from '../../src/driver/template-routed-framer.js';
+import { compileMessageTemplate } from '../../src/scenario/compile-message-template.js';
+import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
+
+describe("a flow's sends, each spliced by its own template", () => {
+  const method = loadBidiMethod(ORDER_PROTO_PATH, [], 'pb.OrderService/CreateOrderStream');
+  const serialize = method.definition.requestSerialize as (value: object) => Buffer;
+  const variables = new Set(['reservation']);
+  const templates = [
+    compileMessageTemplate({ user_id: 'u_{{streamId}}', items: [{ sku_id: 's_001', count: 1 }] }, 'request_id', variables),
+    compileMessageTemplate({ kind: 'CONFIRM', reservation_id: '{{reservation}}' }, 'request_id', variables),
+    compileMessageTemplate({ user_id: 'static' }, undefined, variables),
+  ];
+  const builds = templates.map((template, i) => tagTemplate(template, i));
+
+  it('frame (http2) and encode (grpc-js) every message byte for byte as the serializer does, whichever template built it', () => {
+    const frame = createFramer(method, undefined, templates);
+    const encode = createSerializer({ method, requestTemplates: templates });
+    fc.assert(
+      fc.property(fc.nat(2), fc.nat(1000), fc.nat(1000), fc.string(), (which, streamId, messageIndex, reservation) => {
+        const message = builds[which]!({ workerId: 1, streamId, messageIndex, variables: { reservation } });
+        expect(frame(message)).toEqual(frameMessage(serialize(message)));
+        expect(encode(message)).toEqual(serialize(message));
+      }),
+    );
+  });
+});
