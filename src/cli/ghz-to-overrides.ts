@@ -7,6 +7,7 @@ import { showValue } from '../scenario/format-issues.js';
 import { translateGhzTemplates } from '../scenario/translate-ghz-templates.js';
 import type { GhzRunInfo } from '../report/report.js';
 import { ghzFormat } from './ghz-formats.js';
+import { LOAD_BALANCING_POLICIES, type LoadBalancingPolicy } from '../types/load-balancing.js';
 import { ghzOptionsEcho } from './ghz-options-echo.js';
 import type { GhzOptions } from './ghz-flag-table.js';
 import { ghzScheduleToStages, mergeStages, type GhzSchedule } from './ghz-schedules.js';
@@ -161,11 +162,9 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
   // ghz adds the working directory and the proto's own directory to the import paths.
   const importPaths = [...new Set([...listed.filter(Boolean).map((dir) => resolve(input.cwd, dir)), input.cwd, ...(proto ? [dirname(proto)] : [])])];
 
-  for (const [flag, what] of [
-    ['lb-strategy', 'one address, no client load balancing'],
-    ['debug', 'no debug log is written'],
-  ] as const) {
-    if (o[flag] !== undefined && o[flag] !== '') warnings.push(`--${flag}: not applied by grpc-bench (${what})`);
+  const lbStrategy = o['lb-strategy'] === undefined || o['lb-strategy'] === '' ? undefined : String(o['lb-strategy']);
+  if (lbStrategy !== undefined && !(LOAD_BALANCING_POLICIES as readonly string[]).includes(lbStrategy)) {
+    throw new BenchError('USAGE', `--lb-strategy: expected ${LOAD_BALANCING_POLICIES.join(' or ')}, got ${showValue(lbStrategy)}`);
   }
   // ghz's default, close, ends -z at once: calls in flight are cancelled (and left out, as ghz's ignore does).
   const durationStop = String(o['duration-stop'] ?? 'close').toLowerCase();
@@ -189,6 +188,7 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
       ...(o.authority ? { authority: String(o.authority) } : {}),
       ...(o['enable-compression'] ? { compression: 'gzip' as const } : {}),
       ...(o['reflect-metadata'] === undefined ? {} : { reflectionMetadata: stringMap('reflect-metadata', o['reflect-metadata'], true) }),
+      ...(lbStrategy === undefined ? {} : { loadBalancing: lbStrategy as LoadBalancingPolicy }),
       ...(durationText('keepalive', o.keepalive) === undefined ? {} : { keepalive: String(o.keepalive) }),
       ...(o['max-send-message-size'] === undefined || o['max-send-message-size'] === '' ? {} : { maxSendMessageSize: String(o['max-send-message-size']) }),
       maxReceiveMessageSize: o['max-recv-message-size'] === undefined ? 2 ** 31 - 1 : String(o['max-recv-message-size']),
@@ -196,7 +196,7 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
       ...(data === undefined ? {} : { data: data as Record<string, unknown> }),
       load,
       stream,
-      output: { formats: [format] },
+      output: { formats: [format], ...(o.debug === undefined || o.debug === '' ? {} : { debugLog: resolve(input.cwd, String(o.debug)) }) },
     } as DeepPartial<ScenarioInput>,
     formats: [format],
     ...(o.output === undefined || o.output === '' ? {} : { outputPath: resolve(input.cwd, String(o.output)) }),

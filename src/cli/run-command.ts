@@ -12,6 +12,7 @@ import { refuseFlowComparison } from '../run/refuse-flow-comparison.js';
 import { startLiveDashboard, type LiveDashboard } from '../dashboard/live-dashboard.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { RunJournal } from '../journal/run-journal.js';
+import { DebugLog } from '../journal/debug-log.js';
 import { appendRunHistory, checkHistoryDir } from './append-run-history.js';
 import { canaryRoundsCommand } from './canary-rounds-command.js';
 import type { CliIo } from './cli-io.js';
@@ -97,10 +98,13 @@ export async function runLoadedScenario(load: () => Scenario, io: CliIo, frontEn
     checkHistoryDir(scenario.output.history, io.cwd);
     if (scenario.compare) {
       if (scenario.output.history !== undefined) io.stderr('warning: --history (output.history) records single runs, not canary comparisons; this comparison is not recorded\n');
+      if (scenario.output.debugLog !== undefined) io.stderr('warning: --debug-log (output.debugLog) logs single runs, not canary comparisons; no debug log is written\n');
       if (scenario.monitor.dashboardPort !== undefined) io.stderr('warning: --dashboard (monitor.dashboardPort) is not available for canary comparisons; running without it\n');
       return await canaryRoundsCommand(scenario, io, controller.signal);
     }
     const output = frontEnd.planOutput?.(scenario) ?? planOutput(scenario.output.formats, scenario.output.path, scenario.name, io.cwd);
+    // Opened (and so checked) before any load, as the report path is.
+    const debugLog = scenario.output.debugLog === undefined ? undefined : DebugLog.open(resolve(io.cwd, scenario.output.debugLog), (message) => io.stderr(`warning: ${message}\n`));
     if (scenario.monitor.dashboardPort !== undefined) {
       dashboard = await startLiveDashboard(scenario.name, scenario.monitor.dashboardPort).catch((error: Error) => {
         throw new BenchError('SERVER_START_FAILED', `dashboard: port ${scenario.monitor.dashboardPort}: ${error.message}`);
@@ -111,6 +115,7 @@ export async function runLoadedScenario(load: () => Scenario, io: CliIo, frontEn
     // Created when the load starts, so that lines printed before it (probes) precede the bar.
     let progress: ProgressDisplay | undefined;
     let journal: RunJournal | undefined;
+    let loadTarget = '';
     let outcome;
     try {
       outcome = await runScenario(scenario, {
@@ -123,9 +128,12 @@ export async function runLoadedScenario(load: () => Scenario, io: CliIo, frontEn
           dashboard?.loadStarted(start.workerIds.length, start.snapshotIntervalMs);
           progress = createProgressDisplay(start.plan.load, io.stderrIsTTY, io.stderr, io.stderrColumns);
           if (output.journal) journal = RunJournal.start(output.journal, start, (message) => io.stderr(`warning: ${message}\n`));
+          debugLog?.runStart(start);
+          loadTarget = start.target;
         },
         onSnapshot: (snapshot) => {
           journal?.append(snapshot);
+          debugLog?.interval(snapshot, loadTarget);
           dashboard?.addSnapshot(snapshot);
         },
         onProgress: (status) => progress?.update(status),
@@ -139,9 +147,12 @@ export async function runLoadedScenario(load: () => Scenario, io: CliIo, frontEn
     } finally {
       if (outcome === undefined) progress?.stop();
       journal?.close();
+      if (outcome === undefined) debugLog?.close();
     }
     const { partialCode } = outcome;
     const report = frontEnd.finishReport?.(outcome.report) ?? outcome.report;
+    debugLog?.runEnd(report);
+    debugLog?.close();
     // The last progress line shows the report's figures, so it agrees with the summary.
     progress?.stop(report);
     const written = writeReports(report, output, io.stdout);

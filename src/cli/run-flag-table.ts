@@ -89,6 +89,7 @@ export const RUN_FLAG_TABLE = [
     convert: (text: string) => text.split(',').map((format) => format.trim()).filter(Boolean),
   },
   { flag: 'o', group: 'Reports', alias: 'output', type: 'string', describe: 'Report file (one format) or directory; default reports/<name>-<time>/', sets: 'output.path' },
+  { flag: 'debug-log', group: 'Reports', type: 'string', describe: "Write a JSON-lines debug log of the run's events to this file (output.debugLog; ghz's --debug)", sets: 'output.debugLog', convert: fromCwd },
   { flag: 'history', group: 'Reports', type: 'string', describe: "Append the finished run's record to this history directory (output.history); judge it with grpc-bench history", sets: 'output.history', convert: fromCwd },
   {
     flag: 'tag', group: 'Reports',

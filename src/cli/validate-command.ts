@@ -10,6 +10,7 @@ import { planScenario } from '../plan/plan-scenario.js';
 import { formatDurationMs } from '../scenario/parse-duration.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { checkHistoryDir } from './append-run-history.js';
+import { DebugLog } from '../journal/debug-log.js';
 import type { CliIo } from './cli-io.js';
 import { flagsToOverrides } from './flags-to-overrides.js';
 import type { RunFlags } from './run-flags.js';
@@ -55,6 +56,7 @@ export function validateCommand(file: string | undefined, target: string | undef
   } else {
     planOutput(scenario.output.formats, scenario.output.path, scenario.name, io.cwd, new Date(), false);
     checkHistoryDir(scenario.output.history, io.cwd);
+    if (scenario.output.debugLog !== undefined) DebugLog.check(resolve(io.cwd, scenario.output.debugLog));
   }
   const checked = checkScenario(scenario);
   // No connection here: the server's own header-list limit is checked by `run` once connected.

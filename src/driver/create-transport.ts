@@ -21,6 +21,8 @@ export function createTransport(kind: TransportKind | undefined, options: Transp
     maxReceiveMessageBytes: options.maxReceiveMessageBytes,
     ...(options.authority === undefined ? {} : { authority: options.authority }),
     ...(options.keepaliveMs === undefined ? {} : { keepaliveMs: options.keepaliveMs }),
+    ...(options.loadBalancing === undefined ? {} : { loadBalancing: options.loadBalancing }),
+    workerId: options.workerId,
     ...(options.maxSendMessageBytes === undefined ? {} : { maxSendMessageBytes: options.maxSendMessageBytes }),
     ...(options.compression === undefined ? {} : { compression: options.compression }),
     method: options.method,

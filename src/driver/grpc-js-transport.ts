@@ -1,5 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { TlsMaterial } from '../types/worker-protocol.js';
+import type { LoadBalancingPolicy } from '../types/load-balancing.js';
+import { loadBalancingServiceConfig } from './load-balancing-service-config.js';
 import { binaryValueBytes, isBinaryKey } from '../grpc/binary-metadata.js';
 import { channelSecurity, type ChannelSecurity } from './channel-credentials.js';
 import type { BidiMethod } from './load-method.js';
@@ -32,6 +34,8 @@ export interface GrpcJsTransportOptions {
   authority?: string;
   /** An HTTP/2 PING every this many ms on each connection. */
   keepaliveMs?: number;
+  /** pick_first (grpc-js's default) or round_robin over the addresses the target resolves to. */
+  loadBalancing?: LoadBalancingPolicy;
   /** A larger request message fails its call RESOURCE_EXHAUSTED, bytes. */
   maxSendMessageBytes?: number;
   /** Requests gzipped on the wire. */
@@ -217,6 +221,7 @@ class GrpcJsConnection implements Connection {
       ...(options.maxSendMessageBytes === undefined ? {} : { 'grpc.max_send_message_length': options.maxSendMessageBytes }),
       // grpc-js numbers its algorithms: 2 is gzip.
       ...(options.compression === 'gzip' ? { 'grpc.default_compression_algorithm': 2 } : {}),
+      ...(options.loadBalancing === undefined ? {} : { 'grpc.service_config': loadBalancingServiceConfig(options.loadBalancing) }),
       ...(options.keepaliveMs === undefined ? {} : { 'grpc.keepalive_time_ms': options.keepaliveMs, 'grpc.keepalive_permit_without_calls': 1 }),
     });
     this.metadata = new grpc.Metadata();

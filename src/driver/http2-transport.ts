@@ -10,6 +10,8 @@ import { createResponseFieldReader } from './response-field-reader.js';
 import { createSplicedRequestFramer, type RequestFramer } from './spliced-request-framer.js';
 import { routeByTemplate } from './template-routed-framer.js';
 import { gzipFramer } from './gzip-framer.js';
+import { roundRobinLookup } from './connection-address.js';
+import type { LoadBalancingPolicy } from '../types/load-balancing.js';
 import type { CompiledMessage } from '../scenario/compile-message-template.js';
 import type { BidiStream, Connection, ConnectionEvents, StreamEvents, Transport } from './transport.js';
 
@@ -43,6 +45,10 @@ export interface Http2TransportOptions {
   maxSendMessageBytes?: number;
   /** Requests gzipped on the wire. */
   compression?: 'gzip';
+  /** round_robin: each connection dials the next address the target's name resolves to; default pick_first. */
+  loadBalancing?: LoadBalancingPolicy;
+  /** Staggers where each worker starts in the address list. */
+  workerId?: number;
 }
 
 const LEGAL_KEY = /^[0-9a-z_.-]+$/;
@@ -92,6 +98,8 @@ interface Shared {
   context: Http2CallContext;
   /** A PING every this many ms on each session; absent: none. */
   keepaliveMs?: number;
+  loadBalancing: LoadBalancingPolicy;
+  workerId: number;
 }
 
 interface Waiter {
@@ -117,15 +125,19 @@ class Http2Connection implements Connection {
   private lastStreamMetadata: Record<string, string> | undefined;
   private lastStreamHeaders: http2.OutgoingHttpHeaders | undefined;
 
+  private readonly connectOptions: http2.SecureClientSessionOptions;
+
   constructor(
     private readonly shared: Shared,
     private readonly events: ConnectionEvents,
+    index: number,
   ) {
+    this.connectOptions = shared.loadBalancing === 'round_robin' ? { ...shared.connectOptions, lookup: roundRobinLookup(index, shared.workerId) } : shared.connectOptions;
     this.startSession();
   }
 
   private startSession(): http2.ClientHttp2Session {
-    const session = http2.connect(this.shared.url, this.shared.connectOptions);
+    const session = http2.connect(this.shared.url, this.connectOptions);
     const state: SessionState = { lostReason: undefined };
     this.session = session;
     this.state = state;
@@ -144,7 +156,8 @@ class Http2Connection implements Connection {
     session.on('connect', () => {
       if (!isCurrent() || this.closed) return;
       this.ready = true;
-      this.events.onReady();
+      const socket = session.socket;
+      this.events.onReady(socket?.remoteAddress === undefined ? undefined : `${socket.remoteFamily === 'IPv6' ? `[${socket.remoteAddress}]` : socket.remoteAddress}:${socket.remotePort}`);
       this.settle(undefined);
     });
     session.on('error', (error: Error) => {
@@ -262,6 +275,8 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
     connectionMetadata,
     fixedHeaders,
     ...(options.keepaliveMs === undefined ? {} : { keepaliveMs: options.keepaliveMs }),
+    loadBalancing: options.loadBalancing ?? 'pick_first',
+    workerId: options.workerId ?? 0,
     context: {
       frame: options.compression === 'gzip' ? gzipFramer(createFramer(options.method, options.requestTemplate, options.requestTemplates)) : createFramer(options.method, options.requestTemplate, options.requestTemplates),
       reader: needFields ? createResponseFieldReader(options.method, options.correlateBy, options.splitField, options.flowFields) : undefined,
@@ -270,5 +285,5 @@ export function createHttp2Transport(options: Http2TransportOptions): Transport 
       ...(options.maxSendMessageBytes === undefined ? {} : { maxSendMessageBytes: options.maxSendMessageBytes }),
     },
   };
-  return { connect: (_index, events) => new Http2Connection(shared, events) };
+  return { connect: (index, events) => new Http2Connection(shared, events, index) };
 }

@@ -4,7 +4,7 @@ import { valueAt } from '../schedule/load-schedule.js';
 import { splitEvenly } from '../schedule/split-evenly.js';
 import type { MessageFactory, MetadataFactory } from '../scenario/compile-message-template.js';
 import type { CallKind } from '../types/call-kind.js';
-import type { IntervalSnapshot, SplitSettings, StreamSettings, WorkerCounters, WorkerResult, WorkerShare } from '../types/worker-protocol.js';
+import { MAX_CONNECTION_EVENTS, type ConnectionEvent, type IntervalSnapshot, type SplitSettings, type StreamSettings, type WorkerCounters, type WorkerResult, type WorkerShare } from '../types/worker-protocol.js';
 import { GeneratorMonitor, generatorCountingFromMs } from './generator-monitor.js';
 import { OpenModelPacer } from './open-model-pacer.js';
 import type { SendTimes } from './pending-requests.js';
@@ -84,6 +84,10 @@ export class ShareRun implements StreamOwner {
   private sending = true;
   private stoppedEarly = false;
   private activeConnections = 0;
+  /** Each connection's last peer address, by index (one entry per connection of the share). */
+  private readonly connectionAddresses: Array<string | undefined> = [];
+  /** This interval's connection events, at most MAX_CONNECTION_EVENTS. */
+  private connectionEvents: ConnectionEvent[] = [];
   private peakActiveConnections = 0;
   private snapshotIndex = 0;
   private loadStartedAtMs = 0;
@@ -139,7 +143,7 @@ export class ShareRun implements StreamOwner {
   private async start(): Promise<void> {
     const { share, transport, connectTimeoutMs } = this.options;
     for (let i = 0; i < share.connections; i++) {
-      this.connections.push(transport.connect(i, { onReady: this.connectionReady, onLost: this.connectionLost }));
+      this.connections.push(transport.connect(i, { onReady: (address) => this.connectionReady(i, address), onLost: () => this.connectionLost(i) }));
     }
     // Streams start once every connection is ready (or its connect attempt has failed): a cold
     // connect must not count as request latency. Failed ones still get streams, which then
@@ -317,16 +321,24 @@ export class ShareRun implements StreamOwner {
     for (const driver of this.streams) if (this.slots.slotHeldBy(driver) >= target) driver.stopSending();
   };
 
-  private readonly connectionReady = (): void => {
+  private connectionReady(connection: number, address: string | undefined): void {
     this.counters.connectionsOpened++;
     this.activeConnections++;
     this.peakActiveConnections = Math.max(this.peakActiveConnections, this.activeConnections);
-  };
+    this.connectionAddresses[connection] = address;
+    this.noteConnection({ event: 'opened', connection, ...(address === undefined ? {} : { address }) });
+  }
 
-  private readonly connectionLost = (): void => {
+  private connectionLost(connection: number): void {
     this.counters.connectionsClosed++;
     this.activeConnections--;
-  };
+    const address = this.connectionAddresses[connection];
+    this.noteConnection({ event: 'closed', connection, ...(address === undefined ? {} : { address }) });
+  }
+
+  private noteConnection(event: ConnectionEvent): void {
+    if (this.connectionEvents.length < MAX_CONNECTION_EVENTS) this.connectionEvents.push(event);
+  }
 
   private readonly cancelRemaining = (): void => {
     for (const stream of this.streams) stream.cancel();
@@ -345,11 +357,13 @@ export class ShareRun implements StreamOwner {
       warmup: now < this.measureFromMs,
       activeStreams: this.streams.size,
       activeConnections: this.activeConnections,
+      ...(this.connectionEvents.length ? { connectionEvents: this.connectionEvents } : {}),
       inFlight,
       heapUsedBytes: process.memoryUsage().heapUsed,
       eventLoopUtilization: this.monitor?.intervalUtilization() ?? 0,
     });
     this.lastSnapshotAtMs = now;
+    this.connectionEvents = [];
     this.options.onSnapshot(snapshot);
   };
 

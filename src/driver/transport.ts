@@ -28,7 +28,8 @@ export interface BidiStream {
 }
 
 export interface ConnectionEvents {
-  onReady(): void;
+  /** `address`: the peer's "ip:port" when the transport knows it (http2; grpc-js does not expose its subchannel's). */
+  onReady(address?: string): void;
   onLost(): void;
 }
 

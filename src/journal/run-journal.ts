@@ -1,8 +1,8 @@
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { IntervalSnapshot } from '../types/worker-protocol.js';
 import type { LoadStart } from '../run/run-scenario.js';
-import { cannotWriteError } from '../reporters/cannot-write-error.js';
 import { journalHeader } from './journal-header.js';
+import { JsonLinesFile } from './json-lines-file.js';
 
 /**
  * The run journal, written while the run goes: a header line, then every interval snapshot
@@ -11,45 +11,25 @@ import { journalHeader } from './journal-header.js';
  * run in memory. `grpc-bench report` rebuilds a partial report from it.
  */
 export class RunJournal {
-  private fd: number | undefined;
+  private constructor(private readonly file: JsonLinesFile) {}
 
-  private constructor(
-    readonly path: string,
-    fd: number,
-    private readonly onError: (message: string) => void,
-  ) {
-    this.fd = fd;
+  get path(): string {
+    return this.file.path;
   }
 
   /** Creates (or replaces) the journal and writes its header. Throws OUTPUT_UNWRITABLE. */
   static start(path: string, start: LoadStart, onError: (message: string) => void): RunJournal {
-    let fd: number;
-    try {
-      fd = openSync(path, 'w');
-      writeSync(fd, `${JSON.stringify(journalHeader(start))}\n`);
-    } catch (error) {
-      throw cannotWriteError('journal', path, error);
-    }
-    return new RunJournal(path, fd, onError);
+    return new RunJournal(JsonLinesFile.create(path, 'journal', onError, journalHeader(start)));
   }
 
   /** Appends one snapshot. A failed write (disk full) stops the journal, once reported; the run goes on. */
   append(snapshot: IntervalSnapshot): void {
-    if (this.fd === undefined) return;
-    try {
-      writeSync(this.fd, `${JSON.stringify(snapshot)}\n`);
-    } catch (error) {
-      this.close();
-      this.onError(`journal: cannot append to ${this.path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the run goes on without it`);
-    }
+    this.file.append(snapshot);
   }
 
   /** Stops writing; the file stays. */
   close(): void {
-    if (this.fd === undefined) return;
-    const fd = this.fd;
-    this.fd = undefined;
-    closeSync(fd);
+    this.file.close();
   }
 
   /** Stops writing and removes the file: the run's reports are written. */

@@ -48,6 +48,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       maxReceiveMessageBytes: task.call.maxReceiveMessageBytes,
       ...(task.call.authority === undefined ? {} : { authority: task.call.authority }),
       ...(task.call.keepaliveMs === undefined ? {} : { keepaliveMs: task.call.keepaliveMs }),
+      ...(task.call.loadBalancing === undefined ? {} : { loadBalancing: task.call.loadBalancing }),
       ...(task.call.maxSendMessageBytes === undefined ? {} : { maxSendMessageBytes: task.call.maxSendMessageBytes }),
       ...(task.call.compression === undefined ? {} : { compression: task.call.compression }),
       method,

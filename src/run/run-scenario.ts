@@ -137,6 +137,7 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
       maxReceiveMessageBytes: plan.maxReceiveMessageBytes,
       ...(scenario.authority === undefined ? {} : { authority: scenario.authority }),
       ...(scenario.keepalive === undefined ? {} : { keepaliveMs: scenario.keepalive }),
+      loadBalancing: scenario.loadBalancing,
       ...(scenario.maxSendMessageSize === undefined ? {} : { maxSendMessageBytes: scenario.maxSendMessageSize }),
       ...(scenario.compression === undefined ? {} : { compression: scenario.compression }),
       ...splitSettings(plan),

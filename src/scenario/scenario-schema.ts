@@ -1,6 +1,7 @@
 // Over 300 lines: the one schema of the scenario file, each section with its docs, and the cross-field checks.
 import { z } from 'zod';
 import { REPORT_FORMATS } from '../types/report-formats.js';
+import { LOAD_BALANCING_POLICIES } from '../types/load-balancing.js';
 import { DEFAULT_ABORT_AFTER_MS, isFlowThresholdName, parseFlowThreshold, parseThreshold, ThresholdError, type FlowThresholdCondition, type ParsedThreshold } from './parse-threshold.js';
 import { flowSchema, type Flow } from './flow-schema.js';
 import { flowScenarioProblems } from './flow-scenario-problems.js';
@@ -199,6 +200,8 @@ const outputSchema = z.strictObject({
   formats: z.array(reportFormat).min(1).default(['console', 'json']),
   /** A file (one format) or a directory; default `reports/<name>-<timestamp>/`. */
   path: z.string().min(1).optional(),
+  /** A JSON-lines debug log of the run's events (ghz's --debug): settings (redacted), connections, intervals, first errors per status, the end. */
+  debugLog: z.string().min(1).optional(),
   /** A run history directory: the finished run's record is appended there (see `grpc-bench history`). */
   history: z.string().min(1).optional(),
   /** Tags kept with the run's history record, e.g. { commit: "3f9c0a1" }. */
@@ -235,6 +238,12 @@ export const scenarioSchema = z
     authority: z.string().min(1).optional(),
     /** HTTP/2 PING every this long on each connection, to keep it alive (ghz's --keepalive); none by default. */
     keepalive: positiveDuration.optional(),
+    /**
+     * How each connection's calls use the addresses the target's name resolves to (ghz's --lb-strategy):
+     * pick_first, the first that connects (the default); round_robin, all of them in turn (grpc-js: the
+     * channel's round_robin policy; http2: connections spread over the addresses).
+     */
+    loadBalancing: z.enum(LOAD_BALANCING_POLICIES).default('pick_first'),
     /** The largest response message accepted (bytes, or "16MiB"); a larger one ends its stream RESOURCE_EXHAUSTED. Default gRPC's 4 MiB. */
     maxReceiveMessageSize: messageSize.default(DEFAULT_MAX_RECEIVE_MESSAGE_BYTES),
     /** TLS files (PEM), relative to the scenario file, and the name the server certificate must carry. */

@@ -6,6 +6,7 @@ import type { SerializedError } from '../errors/bench-error.js';
 import type { Schedule } from './schedule.js';
 import type { CallKind, RequestData } from './call-kind.js';
 import type { StreamSettings } from './stream-settings.js';
+import type { LoadBalancingPolicy } from './load-balancing.js';
 import type { FlowFigures, FlowSettings } from './flow-settings.js';
 
 /** What every worker needs to know about the call; the same for all workers of a run. */
@@ -40,6 +41,8 @@ export interface CallSettings {
   authority?: string;
   /** An HTTP/2 PING on each connection every this many ms; absent: none. */
   keepaliveMs?: number;
+  /** How connections use the addresses the target resolves to; absent: pick_first. */
+  loadBalancing?: LoadBalancingPolicy;
   /** A request message larger than this fails its call RESOURCE_EXHAUSTED, bytes; absent: no limit. */
   maxSendMessageBytes?: number;
   /** Requests gzipped on the wire; absent: not compressed. */
@@ -171,6 +174,17 @@ export function addCounters(into: WorkerCounters, from: WorkerCounters): void {
   for (const key of Object.keys(into) as (keyof WorkerCounters)[]) into[key] += from[key];
 }
 
+/** Connection events listed per interval at most: the list stays small whatever happens. */
+export const MAX_CONNECTION_EVENTS = 16;
+
+/** One connection of a worker became ready or was lost; `address` as the transport saw the peer, when it knows it. */
+export interface ConnectionEvent {
+  event: 'opened' | 'closed';
+  /** The connection's index within its worker. */
+  connection: number;
+  address?: string;
+}
+
 /** Worker → main, every `snapshotIntervalMs` and once at the end: what happened since the last one. */
 export interface IntervalSnapshot {
   type: 'interval';
@@ -191,6 +205,8 @@ export interface IntervalSnapshot {
   uncorrectedHistogram?: string;
   activeStreams: number;
   activeConnections: number;
+  /** The interval's first MAX_CONNECTION_EVENTS connections opened and closed (the counters hold them all); absent when none. */
+  connectionEvents?: ConnectionEvent[];
   /** Requests sent and not yet answered, at the end of the interval. */
   inFlight: number;
   /** Split runs: this interval's responses by label. */

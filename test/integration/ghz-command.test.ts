@@ -315,7 +315,52 @@ describe('grpc-bench ghz: exit codes and bad input', () => {
     expect(JSON.parse(skipped.stdout)).toMatchObject({ count: 20, statusCodeDistribution: { OK: 20 }, options: { skipTLS: true } });
   }, 60_000);
 
+  it.each(['grpc-js', 'http2'])('--lb-strategy round_robin over %s: a name resolving to loopback is reached, every call counted by the server', async (transport) => {
+    const server = await orderServer();
+    const port = server.address.split(':').pop();
+    const debugLog = join(temp.dir, `lb-${transport}.jsonl`);
+    const args = ['--insecure', '--call', CALL, '--proto', ORDER_PROTO_PATH, '-n', '40', '-c', '4', '--connections', '2', '-O', 'json', '--transport', transport, '--lb-strategy', 'round_robin', '--debug', debugLog, `localhost:${port}`];
+    const result = await ghz(args);
+    expect(result.code).toBe(0);
+    // The debug log names each connection's address: the peer's on http2, the target on grpc-js.
+    const opened = readFileSync(debugLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['event'] === 'connection-opened');
+    expect(opened.map((line) => line['address'])).toEqual(transport === 'http2' ? [`127.0.0.1:${port}`, `127.0.0.1:${port}`] : [`localhost:${port}`, `localhost:${port}`]);
+    expect(result.stderr).not.toMatch(/lb-strategy/);
+    expect(JSON.parse(result.stdout)).toMatchObject({ count: 40, statusCodeDistribution: { OK: 40 } });
+    expect(server.counters.snapshot()).toMatchObject({ streamsOpened: 40, streamsCompleted: 40 });
+  }, 60_000);
+
+  it('--debug: a JSON-lines log of the run (start, connections, intervals, first errors per status, end), no secret metadata value in it', async () => {
+    const server = await orderServer({ knobs: { errorRatio: 1, errorCode: grpc.status.PERMISSION_DENIED } });
+    const secret = 'Bearer s3cret-debug-token';
+    const args = ['--insecure', '--call', CALL, '--proto', ORDER_PROTO_PATH, '-n', '12', '-c', '3', '-O', 'json', '--exit-zero-on-errors', '-m', JSON.stringify({ authorization: secret }), '--debug', 'logs/run.jsonl', server.address];
+    const result = await ghz(args);
+    expect(result.code).toBe(0);
+    const text = readFileSync(join(temp.dir, 'logs', 'run.jsonl'), 'utf8');
+    expect(text).not.toContain('s3cret-debug-token');
+    const lines = text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown> & { event: string });
+    expect(lines[0]).toMatchObject({ event: 'run-start', settings: { metadata: { authorization: '[redacted]' } } });
+    expect(lines.filter((line) => line.event === 'connections').reduce((sum, line) => sum + Number(line['opened']), 0)).toBe(1);
+    expect(lines.some((line) => line.event === 'interval')).toBe(true);
+    const errors = lines.filter((line) => line.event === 'error');
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(errors.length).toBeLessThanOrEqual(3);
+    expect(errors[0]).toMatchObject({ status: 'PERMISSION_DENIED' });
+    expect(lines.at(-1)).toMatchObject({ event: 'run-end', statusCodes: { PERMISSION_DENIED: 12 } });
+    expect(server.counters.snapshot().streamsOpened).toBe(12);
+  }, 60_000);
+
+  it('--debug to a path that cannot be written: one OUTPUT_UNWRITABLE line, exit 6, nothing sent', async () => {
+    const server = await orderServer();
+    writeFileSync(join(temp.dir, 'a-file'), '');
+    const result = await ghz(['--insecure', '--call', CALL, '--proto', ORDER_PROTO_PATH, '-n', '10', '--debug', 'a-file/debug.jsonl', server.address]);
+    expect(result.code).toBe(6);
+    expect(oneLine(result.stderr)).toMatch(/^grpc-bench: debug log \(--debug, output\.debugLog\): cannot write .*a-file.* \[OUTPUT_UNWRITABLE\]$/);
+    expect(server.counters.snapshot().streamsOpened).toBe(0);
+  });
+
   it.each([
+    [['--lb-strategy', 'least_request', '--call', CALL, '127.0.0.1:1'], /^grpc-bench: --lb-strategy: expected pick_first or round_robin, got "least_request" \[USAGE\]$/],
     [['--concurency', '5', '127.0.0.1:1'], /^grpc-bench: --concurency: unknown flag of ghz; did you mean --concurrency\?/],
     [['-O', 'yaml', '--call', CALL, '127.0.0.1:1'], /^grpc-bench: -O\/--format: unknown format "yaml"/],
     [['--call', CALL], /^grpc-bench: ghz: name the target host:port/],

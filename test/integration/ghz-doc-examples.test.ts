@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -104,13 +104,15 @@ describe("ghz's documented command lines, unchanged, against a greeter", () => {
     expect(counts.peakInFlight).toBeLessThanOrEqual(10);
   });
 
-  it('debug logging: -c 5 -n 50 with templated metadata; --debug is accepted with a warning', async () => {
+  it('debug logging: -c 5 -n 50 with templated metadata; --debug writes its JSON-lines log, the directory made as -o does', async () => {
     const { code, stderr, counts } = await example([
       '--insecure', '--proto', './protos/greeter.proto', ...SAY_HELLO, '-d', '{"name":"Joe"}', '-c', '5', '-n', '50',
       '-m', '{"request-id":"{{.RequestNumber}}", "timestamp":"{{.TimestampUnix}}"}', '--debug', './logs/debug.json', '0.0.0.0:50051',
     ]);
     expect(code).toBe(0);
-    expect(stderr).toContain('warning: --debug: not applied by grpc-bench (no debug log is written)');
+    expect(stderr).not.toContain('warning');
+    const events = readFileSync(join(temp.dir, 'logs', 'debug.json'), 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { event: string }).event);
+    expect([events[0], events.at(-1)]).toEqual(['run-start', 'run-end']);
     expect(counts.calls).toEqual({ SayHello: 50 });
     expect(new Set(counts.metadata.map((m) => m['request-id'])).size).toBe(50);
   });

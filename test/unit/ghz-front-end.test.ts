@@ -74,6 +74,16 @@ describe('ghz command lines', () => {
     expect(insecure.warnings.join('\n')).toMatch(/--insecure: plaintext; --cacert, --cert, --key ignored/);
   });
 
+  it('--lb-strategy: the scenario\'s loadBalancing, no warning; an unknown name is one USAGE line naming the accepted ones', () => {
+    const given = plan({ 'lb-strategy': 'round_robin' });
+    expect(given.overrides.loadBalancing).toBe('round_robin');
+    expect(given.warnings).toEqual([]);
+    expect(loadScenario({ overrides: given.overrides, cwd: temp.dir }).loadBalancing).toBe('round_robin');
+    expect(loadScenario({ overrides: plan({}).overrides, cwd: temp.dir }).loadBalancing).toBe('pick_first');
+    const error = benchError(() => plan({ 'lb-strategy': 'grpclb' }));
+    expect([error.code, error.message]).toEqual(['USAGE', '--lb-strategy: expected pick_first or round_robin, got "grpclb"']);
+  });
+
   it("adds the working directory and the proto's directory to the import paths, as ghz does", () => {
     const { overrides } = plan({ proto: 'protos/greeter.proto', 'import-paths': 'vendor' });
     expect(overrides.importPaths).toEqual([join(temp.dir, 'vendor'), temp.dir, join(temp.dir, 'protos')]);
