@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BenchError } from '../../src/errors/bench-error.js';
+import { benchErrorOf } from '../helpers/bench-error-of.js';
 import { mergeSegmentReports, type SegmentReportFile } from '../../src/compare/merge-segments.js';
 import type { Report } from '../../src/report/report.js';
 import { createLatencyHistogram, encodeHistogram, mergeHistograms, recordLatencyUs } from '../../src/stats/latency-histogram.js';
@@ -24,15 +24,6 @@ function segment(index: number, count: number, centerMs: number, patch: Partial<
   return { file: `seg-${index}.json`, report: { ...report, ...patch } };
 }
 
-function errorOf(fn: () => unknown): BenchError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BenchError);
-    return error as BenchError;
-  }
-  throw new Error('expected a BenchError, but nothing was thrown');
-}
 
 describe('mergeSegmentReports', () => {
   it('joins the segments of one run and judges the thresholds again on the merged report', () => {
@@ -140,7 +131,7 @@ describe('mergeSegmentReports', () => {
     ['a malformed segment', () => [segment(1, 2, 10, { segment: { index: 3, count: 2 } })], 'REPORT_INVALID', 'seg-1.json: segment: expected { index, count } with 1 ≤ index ≤ count, got {"index":3,"count":2}'],
     ['nothing', () => [], 'USAGE', "merge: no reports given; expected the report.json of every segment"],
   ])('refuses %s with one line', (_name, parts, code, message) => {
-    const error = errorOf(() => mergeSegmentReports(parts()));
+    const error = benchErrorOf(() => mergeSegmentReports(parts()));
     expect(error.code).toBe(code);
     expect(error.message).toBe(message);
   });
@@ -148,7 +139,7 @@ describe('mergeSegmentReports', () => {
   it('refuses a threshold it cannot parse, naming the file', () => {
     const parts = [segment(1, 1, 10)];
     parts[0]!.report.settings.thresholds = [{ metric: 'p99', condition: 'fast', abortOnFail: false }];
-    const error = errorOf(() => mergeSegmentReports(parts));
+    const error = benchErrorOf(() => mergeSegmentReports(parts));
     expect(error.code).toBe('REPORT_INVALID');
     expect(error.message).toMatch(/^seg-1\.json: settings\.thresholds\.p99: expected an operator/);
   });
