@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
 import { runScenario } from '../../src/run/run-scenario.js';
@@ -94,7 +96,7 @@ describe('a flow run from the CLI', () => {
     const server = await reservationServer();
     const temp = makeTempDir();
     tempDirs.push(temp);
-    const scenario = { ...reservationScenario(server.address, 'http2'), load: { streams: 2, connections: 1, workers: 1, duration: '1s' }, thresholds: { 'checks.confirmed.rate': '>=100%' }, output: { formats: ['console', 'json', 'markdown', 'html', 'prometheus', 'influx'], path: 'out' } };
+    const scenario = { ...reservationScenario(server.address, 'http2'), load: { streams: 2, connections: 1, workers: 1, duration: '1s' }, thresholds: { 'checks.confirmed.rate': '>=100%' }, output: { formats: ['console', 'json', 'markdown', 'html', 'prometheus', 'influx', 'csv', 'junit'], path: 'out' } };
     writeFileSync(join(temp.dir, 'scenario.yaml'), JSON.stringify(scenario));
 
     const result = await runCli(['run', 'scenario.yaml'], { cwd: temp.dir });
@@ -111,5 +113,38 @@ describe('a flow run from the CLI', () => {
     expect(prometheus).toContain(`grpc_bench_flow_checks_total{run="reservation",call="pb.OrderService/CreateOrderStream",check="confirmed",result="fail"} ${rejects}\n`);
     expect(readFileSync(join(temp.dir, 'out', 'report.lp'), 'utf8')).toMatch(new RegExp(`\\ngrpc_bench_flow_check,call=pb\\.OrderService/CreateOrderStream,run=reservation,check=confirmed passes=\\d+i,fails=${rejects}i \\d+\\n`));
     expect(prometheus).toContain(`grpc_bench_flow_step_matches_total{run="reservation",call="pb.OrderService/CreateOrderStream",step="decided"} ${report.flow!.awaits['decided']!.matched}\n`);
+    checkFlowCsv(readFileSync(join(temp.dir, 'out', 'report.csv'), 'utf8'), report);
+    checkFlowJunit(readFileSync(join(temp.dir, 'out', 'report.xml'), 'utf8'), report);
   });
 });
+
+/** One table: interval rows, then a row per await and per check with the report's figures. */
+function checkFlowCsv(text: string, report: Report): void {
+  const rows = parseCsv(text, { columns: true, relax_column_count: false }) as Array<Record<string, string>>;
+  expect(rows.filter((r) => r['row'] === 'interval')).toHaveLength(report.intervals.length);
+  const flow = report.flow!;
+  const awaits = rows.filter((r) => r['row'] === 'await');
+  expect(awaits.map((r) => r['name'])).toEqual(Object.keys(flow.awaits));
+  for (const row of awaits) {
+    const step = flow.awaits[row['name']!]!;
+    expect([row['matched'], row['timeouts'], row['intermediate']].map(Number)).toEqual([step.matched, step.timeouts, step.intermediate]);
+    expect([row['p50_ms'], row['p90_ms'], row['p99_ms'], row['p999_ms'], row['max_ms']].map(Number)).toEqual([step.latencyMs.p50, step.latencyMs.p90, step.latencyMs.p99, step.latencyMs.p999, step.latencyMs.max]);
+    expect(row['t_ms']).toBe('');
+  }
+  expect(awaits.find((r) => r['name'] === 'reserved')!['intermediate']).toBe(String(flow.awaits['reserved']!.byStatus['ACCEPTED']));
+  const checks = rows.filter((r) => r['row'] === 'check');
+  const confirmed = flow.checks['confirmed']!;
+  expect(checks).toHaveLength(1);
+  expect([checks[0]!['name'], checks[0]!['passes'], checks[0]!['fails'], checks[0]!['pass_percent']]).toEqual(['confirmed', String(confirmed.passes), String(confirmed.fails), String(confirmed.rate! * 100)]);
+}
+
+/** The check threshold is a testcase failing with the run; the check's pass rate a suite property. */
+function checkFlowJunit(text: string, report: Report): void {
+  expect(XMLValidator.validate(text)).toBe(true);
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'testcase' || name === 'property' });
+  const suite = parser.parse(text).testsuites.testsuite as { testcase: Array<{ name: string; failure?: { message: string } }>; properties: { property: Array<{ name: string; value: string }> } };
+  const { passes, fails, rate } = report.flow!.checks['confirmed']!;
+  expect(suite.testcase.map((c) => c.name)).toEqual(['checks.confirmed.rate >=100%']);
+  expect(suite.testcase[0]!.failure?.message).toBe(fails > 0 ? `checks.confirmed.rate was ${Math.round(rate! * 100 * 1000) / 1000} %, limit 100 % (>=100%)` : undefined);
+  expect(suite.properties.property).toContainEqual({ name: 'check.confirmed', value: `${passes} passes, ${fails} fails, ${Math.round(rate! * 100 * 1000) / 1000} % passed` });
+}
