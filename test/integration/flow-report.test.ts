@@ -5,6 +5,8 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
+import { mergeHistograms } from '../../src/stats/latency-histogram.js';
+import { summarizeLatency } from '../../src/stats/summarize-latency.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
@@ -115,6 +117,49 @@ describe('a flow run from the CLI', () => {
     expect(prometheus).toContain(`grpc_bench_flow_step_matches_total{run="reservation",call="pb.OrderService/CreateOrderStream",step="decided"} ${report.flow!.awaits['decided']!.matched}\n`);
     checkFlowCsv(readFileSync(join(temp.dir, 'out', 'report.csv'), 'utf8'), report);
     checkFlowJunit(readFileSync(join(temp.dir, 'out', 'report.xml'), 'utf8'), report);
+  });
+});
+
+describe('flow segments merged', () => {
+  it('`merge` adds the segments’ flows up losslessly and judges the step and check thresholds again on the merged run (exit 99)', async () => {
+    const server = await reservationServer();
+    const temp = makeTempDir();
+    tempDirs.push(temp);
+    const thresholds = { 'step.decided.count': '>0', 'checks.confirmed.rate': '>=100%' };
+    const scenario = { ...reservationScenario(server.address, 'grpc-js'), load: { streams: 2, connections: 2, workers: 1, duration: '1s' }, thresholds };
+    writeFileSync(join(temp.dir, 'scenario.yaml'), JSON.stringify(scenario));
+    const segmentRuns = await Promise.all([1, 2].map((i) => runCli(['run', '--segment', `${i}/2`, 'scenario.yaml', '-O', 'json', '-o', `seg-${i}.json`], { cwd: temp.dir, timeoutMs: 60_000 })));
+    const segments = [1, 2].map((i) => JSON.parse(readFileSync(join(temp.dir, `seg-${i}.json`), 'utf8')) as Report);
+    segments.forEach((segment, i) => {
+      expect([0, 99], segmentRuns[i]!.stderr).toContain(segmentRuns[i]!.code);
+      expect(segment.settings.thresholds).toEqual([
+        { metric: 'step.decided.count', condition: '>0', abortOnFail: false },
+        { metric: 'checks.confirmed.rate', condition: '>=100%', abortOnFail: false },
+      ]);
+    });
+
+    const merge = await runCli(['merge', 'seg-1.json', 'seg-2.json', '-O', 'json', '-o', 'merged.json'], { cwd: temp.dir });
+
+    const merged = JSON.parse(readFileSync(join(temp.dir, 'merged.json'), 'utf8')) as Report;
+    const flow = merged.flow!;
+    const counters = server.counters.snapshot();
+    // Both segments ran against this one server: the merged flow matches its counters.
+    expect(flow.sends).toEqual({ order: counters.ordersReceived, confirm: counters.confirmsValid });
+    const rejects = countRejects(SEED, REJECT_RATIO, counters.confirmsValid);
+    expect(flow.awaits['decided']!.byStatus).toEqual({ CONFIRMED: counters.confirmsValid - rejects, REJECTED: rejects });
+    expect(flow.runsStarted).toBe(segments[0]!.flow!.runsStarted + segments[1]!.flow!.runsStarted);
+    for (const name of ['reserved', 'decided']) {
+      const histograms = segments.map((s) => s.flow!.awaits[name]!.matchHistogram);
+      expect(flow.awaits[name]!.latencyMs).toEqual(summarizeLatency(mergeHistograms(histograms)));
+    }
+    expect(flow.checks['confirmed']).toEqual({ passes: counters.confirmsValid - rejects, fails: rejects, rate: (counters.confirmsValid - rejects) / counters.confirmsValid });
+    expect(rejects).toBeGreaterThan(0);
+    expect(merged.thresholds!.results.map((r) => [r.metric, r.pass, r.actual])).toEqual([
+      ['step.decided.count', true, counters.confirmsValid],
+      ['checks.confirmed.rate', false, flow.checks['confirmed']!.rate! * 100],
+    ]);
+    expect(merge.code, merge.stderr).toBe(99);
+    expect(merge.stderr).toContain('checks.confirmed.rate');
   });
 });
 
