@@ -93,6 +93,38 @@ describe.each(['grpc-js', 'http2'] as const)('a flow run end to end on %s (worke
   });
 });
 
+describe.each(['grpc-js', 'http2'] as const)('templates in a flow send on %s', (transport) => {
+  it("render ghz's call variables and the method's facts as data does: the server echoes them", async () => {
+    const server = await reservationServer();
+    // One worker, one stream, one flow run at a time: worker w0, stream (ghz's request number) 0.
+    const sent = '{{.WorkerID}}|{{.RequestNumber}}|{{.InputName}}|{{.OutputName}}|{{.IsServerStreaming}}|{{.MethodName}}|{{.ServiceName}}|{{.FullyQualifiedName}}|{{inputName}}|{{isClientStreaming}}';
+    const echoed = 'w0|0|pb.CreateOrderRequest|pb.CreateOrderResponse|true|CreateOrderStream|pb.OrderService|pb.OrderService.CreateOrderStream|pb.CreateOrderRequest|true';
+    const scenario = {
+      ...reservationScenario(server.address, transport),
+      load: { streams: 1, connections: 1, workers: 1, duration: '1s' },
+      stream: {
+        flow: {
+          unsolicited: { status: 'STOCK_UPDATE' },
+          steps: [
+            { send: 'order', message: { request_id: sent, items: [{ sku_id: 's_001', count: 1 }] } },
+            // The reservation protocol answers with the request's request_id.
+            { await: 'reserved', until: { status: 'RESERVED' }, within: '2s', checks: { rendered: { request_id: echoed } } },
+            { pause: '20ms' },
+          ],
+        },
+      },
+      thresholds: {},
+    };
+
+    const { report } = await runScenario(loadScenario({ overrides: scenario as never }));
+
+    const flow = report.flow!;
+    expect(flow.sends['order']).toBe(server.counters.snapshot().ordersReceived);
+    expect(flow.awaits['reserved']!.matched).toBeGreaterThan(0);
+    expect(flow.checks['rendered']).toEqual({ passes: flow.awaits['reserved']!.matched, fails: 0, rate: 1 });
+  });
+});
+
 describe('a flow run from the CLI', () => {
   it('exits 99 on a failed check threshold, after writing reports that show the flow', async () => {
     const server = await reservationServer();
