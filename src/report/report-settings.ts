@@ -43,6 +43,7 @@ export function reportSettings(plan: ReportPlan, protoPath: string, workerChoice
     stream: { ...plan.stream },
     insecure: plan.insecure,
     transport: plan.transport,
+    loadBalancing: plan.loadBalancing,
     maxReceiveMessageBytes: plan.maxReceiveMessageBytes,
     metadata: redactMetadata(plan.metadata),
     proto: protoPath,

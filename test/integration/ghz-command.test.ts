@@ -340,7 +340,7 @@ describe('grpc-bench ghz: exit codes and bad input', () => {
     const opened = readFileSync(debugLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['event'] === 'connection-opened');
     expect(opened.map((line) => line['address'])).toEqual(transport === 'http2' ? [`127.0.0.1:${port}`, `127.0.0.1:${port}`] : [`localhost:${port}`, `localhost:${port}`]);
     expect(result.stderr).not.toMatch(/lb-strategy/);
-    expect(JSON.parse(result.stdout)).toMatchObject({ count: 40, statusCodeDistribution: { OK: 40 } });
+    expect(JSON.parse(result.stdout)).toMatchObject({ count: 40, statusCodeDistribution: { OK: 40 }, options: { 'lb-strategy': 'round_robin', debug: debugLog } });
     expect(server.counters.snapshot()).toMatchObject({ streamsOpened: 40, streamsCompleted: 40 });
   }, 60_000);
 
