@@ -6,6 +6,7 @@ import type { CliIo } from './cli-io.js';
 import { readGhzConfigFile } from './ghz-config-file.js';
 import { GHZ_FLAG_GROUPS, GHZ_FLAG_TABLE, type GhzFlagSpec, type GhzOptions } from './ghz-flag-table.js';
 import { ghzToOverrides, type GhzPlan } from './ghz-to-overrides.js';
+import { ghzRatesForKind } from './ghz-rates-for-kind.js';
 import { BenchError } from '../errors/bench-error.js';
 import { decodeBinaryRequests } from '../driver/decode-binary-requests.js';
 import { checkScenario } from '../run/check-scenario.js';
@@ -68,5 +69,6 @@ export async function ghzCommand(args: Record<string, unknown>, io: CliIo): Prom
     finishReport: (report) => ({ ...report, ghz: plan.report }),
     quiet: true,
     exitZeroOnFailedCalls: plan.exitZeroOnErrors,
+    scenarioForKind: (scenario, kind) => ghzRatesForKind(scenario, kind, plan.messagesPerCall),
   });
 }

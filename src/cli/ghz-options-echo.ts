@@ -47,6 +47,9 @@ export function ghzOptionsEcho(o: GhzOptions, parsed: { data?: unknown; metadata
     timeout: ns(o.timeout ?? '20s') || undefined,
     'dial-timeout': ns(o['connect-timeout'] ?? '10s') || undefined,
     keepalive: ns(o.keepalive) || undefined,
+    // Beyond ghz's report fields, in its flag names: settings ghz takes that change how a run went.
+    'lb-strategy': o['lb-strategy'] || undefined,
+    debug: o.debug || undefined,
     data: parsed.data,
     binary: Boolean(o.binary || o['binary-file']),
     metadata: parsed.metadata ? redactMetadata(parsed.metadata) : undefined,

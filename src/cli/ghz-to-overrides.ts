@@ -33,6 +33,12 @@ export interface GhzPlan {
   binary?: { file?: string };
   /** One line each: flags accepted that do nothing here, or that ghz itself ignores. */
   warnings: string[];
+  /**
+   * Request messages of a client-streaming or bidi call (--stream-call-count, or the data list);
+   * absent when a duration bounds the calls. The rates in `overrides` are ghz's calls/s until
+   * ghzRatesForKind makes them messages/s for the method's kind.
+   */
+  messagesPerCall?: number;
 }
 
 /**
@@ -46,9 +52,6 @@ function callLoad(calls: number | undefined, messagesPerCall: number | undefined
     stream: messagesPerCall === undefined ? {} : { messages: messagesPerCall },
   };
 }
-
-/** A calls/s figure as the scenario's rate: messages/s while a call is `perCall` messages. */
-const callRate = (callsPerSec: number, perCall: number | undefined): number => callsPerSec * (perCall ?? 1);
 
 /** The last value when a flag was given twice (yargs gives an array; ghz keeps the last). */
 function last<T>(value: T | T[]): T {
@@ -98,8 +101,9 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
   const maxDuration = durationText('max-duration', o['max-duration']);
   const calls = durationZ === undefined ? Number(o.total ?? 200) : undefined;
 
-  const schedule = (family: 'load' | 'concurrency', scale: (value: number) => number): GhzSchedule => {
-    const number = (key: string): number | undefined => (typeof o[key as keyof GhzOptions] === 'number' ? scale(o[key as keyof GhzOptions] as number) : undefined);
+  // --load-* in calls/s as ghz gives them (see messagesPerCall).
+  const schedule = (family: 'load' | 'concurrency'): GhzSchedule => {
+    const number = (key: string): number | undefined => (typeof o[key as keyof GhzOptions] === 'number' ? (o[key as keyof GhzOptions] as number) : undefined);
     return {
       schedule: String(o[`${family}-schedule`] ?? 'const'),
       start: number(`${family}-start`),
@@ -110,10 +114,10 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
     };
   };
   const stages = mergeStages(
-    ghzScheduleToStages('--load', schedule('load', (rate) => callRate(rate, perCall)), true),
-    ghzScheduleToStages('--concurrency', schedule('concurrency', (count) => count), true),
+    ghzScheduleToStages('--load', schedule('load'), true),
+    ghzScheduleToStages('--concurrency', schedule('concurrency'), true),
   );
-  const rps = typeof o.rps === 'number' && o.rps > 0 ? callRate(o.rps, perCall) : undefined;
+  const rps = typeof o.rps === 'number' && o.rps > 0 ? o.rps : undefined;
   if (o.async && rps === undefined && !stages.stages) warnings.push('--async without --rps: calls in flight stay at -c here (ghz sends without waiting)');
 
   const { load: countLoad, stream: countStream } = callLoad(calls, streamCount);
@@ -210,5 +214,6 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
       ...(calls === undefined ? {} : { callsPlanned: calls }),
     },
     warnings,
+    ...(perCall === undefined ? {} : { messagesPerCall: perCall }),
   };
 }

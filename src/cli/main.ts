@@ -109,9 +109,9 @@ export async function main(given: string[], io: CliIo): Promise<number> {
           .option('jitter', { type: 'string', default: '0ms', describe: 'Extra random latency, uniform in [0, jitter]' })
           .option('error-ratio', { type: 'number', default: 0, describe: 'Share of requests that end their stream with --error-code' })
           .option('error-code', { type: 'string', default: 'UNAVAILABLE', describe: 'gRPC status for injected errors' })
-          .option('leak-bytes', { type: 'number', default: 0, describe: 'Bytes retained forever per request (a deliberate leak)' })
+          .option('leak-bytes', { type: 'number', default: 0, describe: 'Bytes kept forever per request (a deliberate leak)' })
           .option('grace', { type: 'string', default: '5s', describe: 'Grace period for in-flight streams on shutdown' })
-          .option('metrics-port', { type: 'number', describe: 'Serve Prometheus /metrics over HTTP on this port; 0 picks a free one' })
+          .option('metrics-port', { type: 'number', describe: 'Serve Prometheus /metrics on this port (0: a free one)' })
           .option('work-us', { type: 'number', default: 0, describe: 'CPU time spent per request, µs (a busy loop)' })
           .option('protocol', { type: 'string', default: 'echo', describe: 'echo: one answer per request; reservation: ACCEPTED, RESERVED, then CONFIRMED/REJECTED on a CONFIRM, with stock pushes' })
           .option('stage-delays', { type: 'string', describe: 'Reservation protocol: delay before ACCEPTED, RESERVED and the decision ("1ms,5ms,2ms", or one for all)' })
@@ -157,7 +157,7 @@ export async function main(given: string[], io: CliIo): Promise<number> {
           .option('alpha', { type: 'number', describe: 'Significance level (default 0.05); the ratio CI is at 1 − alpha' })
           .option('O', { alias: 'format', type: 'string', default: 'console', describe: `Output format: ${COMPARISON_FORMATS.join(', ')}` })
           .option('o', { alias: 'output', type: 'string', describe: 'Write the comparison to this file instead of stdout' })
-          .option('fail-on-inconclusive', { type: 'boolean', default: false, describe: 'Exit 99 when the verdict is inconclusive too' })
+          .option('fail-on-inconclusive', { type: 'boolean', default: false, describe: 'Exit 99 on an inconclusive verdict too' })
           .example('$0 compare reports/v1.json reports/v2.json --max-regression p99=10%,messagesPerSec=5%', 'Judge v2 against v1'),
       async (args) => {
         exitCode = await compareCommand(args as unknown as CompareFlags, io);

@@ -7,7 +7,7 @@ import type { Report } from '../report/report.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { renderConsoleSummary } from '../reporters/console-reporter.js';
 import { writeReports } from '../reporters/write-reports.js';
-import { runScenario } from '../run/run-scenario.js';
+import { runScenario, type RunOptions } from '../run/run-scenario.js';
 import { refuseFlowComparison } from '../run/refuse-flow-comparison.js';
 import { startLiveDashboard, type LiveDashboard } from '../dashboard/live-dashboard.js';
 import { loadScenario } from '../scenario/load-scenario.js';
@@ -69,6 +69,8 @@ export interface RunFrontEnd {
   quiet?: boolean;
   /** true: a run in which no call succeeded exits 0 (ghz's behaviour); the report says what failed. */
   exitZeroOnFailedCalls?: boolean;
+  /** The scenario adjusted once the method's kind is known (RunOptions.scenarioForKind). */
+  scenarioForKind?: RunOptions['scenarioForKind'];
 }
 
 /**
@@ -122,6 +124,7 @@ export async function runLoadedScenario(load: () => Scenario, io: CliIo, frontEn
         signal: controller.signal,
         ...(frontEnd.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: frontEnd.connectTimeoutMs }),
         ...(frontEnd.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: frontEnd.drainTimeoutMs }),
+        ...(frontEnd.scenarioForKind === undefined ? {} : { scenarioForKind: frontEnd.scenarioForKind }),
         forceSignal: force.signal,
         onLoadStart: (start) => {
           loadStarted = true;

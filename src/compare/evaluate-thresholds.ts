@@ -1,7 +1,7 @@
 import type { Report, ThresholdResult, ThresholdsReport } from '../report/report.js';
 import type { LiveStatus } from '../report/live-status.js';
 import { metricValue, missingDataReason } from './metric-value.js';
-import type { ParsedThreshold, ThresholdOperator } from '../scenario/parse-threshold.js';
+import { flowThresholdMetric, type ParsedThreshold, type ThresholdOperator } from '../scenario/parse-threshold.js';
 import type { FlowThreshold } from '../scenario/scenario-schema.js';
 import { flowMetricValue, missingFlowDataReason } from './flow-metric-value.js';
 
@@ -50,8 +50,7 @@ export function evaluateThresholds(report: Report, thresholds: ReadonlyArray<Par
   const results = thresholds.map((threshold) => judged(threshold.metric, threshold, metricValue(threshold.metric, { report }), () => missingDataReason(threshold.metric, report)));
   // A flow's steps and checks, judged from report.flow (never live: the intervals carry no flow figures).
   for (const threshold of flowThresholds) {
-    const metric = `${threshold.subject}.${threshold.name}.${threshold.statistic}`;
-    results.push(judged(metric, threshold, flowMetricValue(threshold, report.flow), () => missingFlowDataReason(threshold, report.flow)));
+    results.push(judged(flowThresholdMetric(threshold), threshold, flowMetricValue(threshold, report.flow), () => missingFlowDataReason(threshold, report.flow)));
   }
   return {
     results,

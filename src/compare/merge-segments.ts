@@ -1,5 +1,6 @@
 import { evaluateThresholds, thresholdLabel } from './evaluate-thresholds.js';
-import { DEFAULT_ABORT_AFTER_MS, parseThreshold, ThresholdError, type ParsedThreshold } from '../scenario/parse-threshold.js';
+import { DEFAULT_ABORT_AFTER_MS, isFlowThresholdName, parseFlowThreshold, parseThreshold, ThresholdError, type ParsedThreshold } from '../scenario/parse-threshold.js';
+import type { FlowThreshold } from '../scenario/scenario-schema.js';
 import { BenchError } from '../errors/bench-error.js';
 import { mergeReports } from '../report/merge-reports.js';
 import type { Report } from '../report/report.js';
@@ -38,16 +39,21 @@ function segmentOf({ file, report }: SegmentReportFile): { index: number; count:
 
 const label = (segment: { index: number; count: number }): string => `${segment.index}/${segment.count}`;
 
-/** The thresholds a segment report carries (settings.thresholds), parsed again. */
-function thresholdsOf({ file, report }: SegmentReportFile): ParsedThreshold[] {
-  return (report.settings.thresholds ?? []).map(({ metric, condition, abortOnFail }) => {
+/** The thresholds a segment report carries (settings.thresholds), parsed again; a flow's (`step.…`, `checks.…`) apart. */
+function thresholdsOf({ file, report }: SegmentReportFile): { metrics: ParsedThreshold[]; flow: FlowThreshold[] } {
+  const metrics: ParsedThreshold[] = [];
+  const flow: FlowThreshold[] = [];
+  for (const { metric, condition, abortOnFail } of report.settings.thresholds ?? []) {
+    const written = { condition, abortOnFail: abortOnFail === true, abortAfterMs: DEFAULT_ABORT_AFTER_MS };
     try {
-      return { ...parseThreshold(metric, condition), condition, abortOnFail: abortOnFail === true, abortAfterMs: DEFAULT_ABORT_AFTER_MS };
+      if (isFlowThresholdName(metric)) flow.push({ ...parseFlowThreshold(metric, condition), ...written });
+      else metrics.push({ ...parseThreshold(metric, condition), ...written });
     } catch (error) {
       if (error instanceof ThresholdError) throw new BenchError('REPORT_INVALID', `${file}: settings.${error.field}: ${error.problem}`);
       throw error;
     }
-  });
+  }
+  return { metrics, flow };
 }
 
 /**
@@ -56,7 +62,7 @@ function thresholdsOf({ file, report }: SegmentReportFile): ParsedThreshold[] {
  * segment count, the same segment twice, other thresholds. Missing segments are a warning and
  * make the merged report partial. Histograms merge losslessly (mergeReports 'segments'), and
  * the scenario's thresholds, carried in `settings.thresholds`, are judged again on the merged
- * report. Pure: no I/O.
+ * report, a flow's `step.…` and `checks.…` from its merged `flow`. Pure: no I/O.
  */
 export function mergeSegmentReports(parts: ReadonlyArray<SegmentReportFile>): MergedSegments {
   if (parts.length === 0) throw new BenchError('USAGE', 'merge: no reports given; expected the report.json of every segment');
@@ -103,10 +109,10 @@ export function mergeSegmentReports(parts: ReadonlyArray<SegmentReportFile>): Me
   }
 
   const thresholds = thresholdsOf(first);
-  if (thresholds.length) {
+  if (thresholds.metrics.length || thresholds.flow.length) {
     const abortedLabel = ordered.map((r) => r.thresholds?.abortedBy).find((a) => a !== undefined);
-    const abortedBy = abortedLabel === undefined ? undefined : thresholds.find((t) => thresholdLabel(t) === abortedLabel);
-    merged.thresholds = evaluateThresholds(merged, thresholds, abortedBy);
+    const abortedBy = abortedLabel === undefined ? undefined : thresholds.metrics.find((t) => thresholdLabel(t) === abortedLabel);
+    merged.thresholds = evaluateThresholds(merged, thresholds.metrics, abortedBy, thresholds.flow);
   }
   return { report: merged, warnings };
 }

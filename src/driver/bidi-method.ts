@@ -18,6 +18,7 @@ export function methodFacts(method: BidiMethod): MethodFacts {
     outputName: method.outputName,
     clientStreaming: method.kind === 'clientStreaming' || method.kind === 'bidi',
     serverStreaming: method.kind === 'serverStreaming' || method.kind === 'bidi',
+    call: method.path.slice(1),
   };
 }
 

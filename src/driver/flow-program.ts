@@ -1,7 +1,7 @@
 import { compileMessageTemplate, type CompiledMessage, type MessageFactory } from '../scenario/compile-message-template.js';
 import { tagTemplate } from './template-routed-framer.js';
 import type { FlowPredicate, FlowSettings, FlowStepSettings } from '../types/flow-settings.js';
-import type { BidiMethod } from './bidi-method.js';
+import { methodFacts, type BidiMethod } from './bidi-method.js';
 import { convertRequestData } from './convert-request-data.js';
 import type { AwaitTally, CheckTally, FlowRecorder, SendTally } from './flow-recorder.js';
 import { compileResponseCondition, fieldValue, type ResponseCondition } from './response-condition.js';
@@ -104,7 +104,7 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
   const compile = (steps: readonly FlowStepSettings[]): FlowNode[] =>
     steps.map((step): FlowNode => {
       if ('send' in step) {
-        const template = step.message === undefined ? dataTemplate : compileMessageTemplate(convertRequestData(method, step.message), correlateBy, variables, `stream.flow send ${step.send}`);
+        const template = step.message === undefined ? dataTemplate : compileMessageTemplate(convertRequestData(method, step.message), correlateBy, variables, `stream.flow send ${step.send}`, methodFacts(method));
         const build = template === undefined ? data : tagged(template);
         return { kind: 'send', build, tally: recorder.sends.get(step.send)! };
       }

@@ -1,5 +1,6 @@
 import { hasTemplate } from '../scenario/compile-message-template.js';
 import { showValue } from '../scenario/format-issues.js';
+import { ghzVariableTemplate } from '../scenario/translate-ghz-templates.js';
 import { intRangeOf, isNumericType } from './json-scalar.js';
 
 /**
@@ -11,6 +12,12 @@ import { intRangeOf, isNumericType } from './json-scalar.js';
  */
 
 const NUMERIC_TAG = /^\{\{\s*(streamId|workerId|messageIndex|timestamp|timestampSeconds|randomInt)(?:\s+(-?\d+)\s+(-?\d+))?\s*\}\}$/;
+
+/** ghz's call variable alone (`{{.RequestNumber}}`) as the tag it stands for (`{{streamId}}`); other text as it is. */
+function asNativeTag(text: string): string {
+  const ghzName = /^\{\{\s*\.(\w+)\s*\}\}$/.exec(text)?.[1];
+  return (ghzName === undefined ? undefined : ghzVariableTemplate(ghzName, { call: '' })) ?? text;
+}
 
 /** Said once at the end of an error line that has a template in the wrong place. */
 export const TEMPLATE_RULE = 'templates fill string fields (any template) and number fields (one of {{streamId}}, {{workerId}}, {{messageIndex}}, {{timestamp}}, {{timestampSeconds}}, {{randomInt LOW HIGH}}, alone)';
@@ -27,7 +34,7 @@ export function isTemplated(value: unknown): value is string {
 export function templateProblem(type: string, text: string): string | undefined {
   if (type === 'string') return undefined;
   if (!isNumericType(type)) return `${showValue(text)}: ${TEMPLATE_PLACE} ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} field`;
-  const match = NUMERIC_TAG.exec(text);
+  const match = NUMERIC_TAG.exec(asNativeTag(text));
   if (!match) return `${showValue(text)}: ${TEMPLATE_PLACE} a ${type} field except as one numeric template alone`;
   const range = intRangeOf(type);
   if (!range) return undefined;

@@ -64,6 +64,7 @@ export function planScenario(scenario: Scenario, options: PlanOptions = {}): Run
     ...(scenario.segment ? { segment: scenario.segment } : {}),
     target: scenario.target,
     transport: scenario.transport,
+    loadBalancing: scenario.loadBalancing,
     insecure: scenario.insecure,
     maxReceiveMessageBytes: scenario.maxReceiveMessageSize,
     metadata: scenario.metadata,

@@ -1,3 +1,4 @@
+import type { LoadBalancingPolicy } from '../types/load-balancing.js';
 import type { ParsedThreshold } from '../scenario/parse-threshold.js';
 import type { Segment } from '../scenario/parse-segment.js';
 import type { FlowThreshold, Scenario } from '../scenario/scenario-schema.js';
@@ -63,6 +64,8 @@ export interface RunPlan {
   /** As written: "host:port", or `embedded`. */
   target: string;
   transport: 'grpc-js' | 'http2';
+  /** How each connection's calls use the addresses the target resolves to. */
+  loadBalancing: LoadBalancingPolicy;
   insecure: boolean;
   /** A response message larger than this ends its stream RESOURCE_EXHAUSTED, bytes. */
   maxReceiveMessageBytes: number;

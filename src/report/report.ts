@@ -1,4 +1,5 @@
 // Over 300 lines: the one Report type, each field documented where it is declared (each shape declared once).
+import type { LoadBalancingPolicy } from '../types/load-balancing.js';
 import type { StreamSettings } from '../types/stream-settings.js';
 import type { MemoryGrowth } from '../stats/memory-growth.js';
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
@@ -143,6 +144,8 @@ export interface ReportSettings {
   insecure: boolean;
   /** The wire implementation the run used; absent in reports from before the choice existed (grpc-js). */
   transport?: 'grpc-js' | 'http2';
+  /** How each connection's calls used the addresses the target resolved to (`loadBalancing`, ghz's --lb-strategy); absent in reports from before the choice existed (pick_first). */
+  loadBalancing?: LoadBalancingPolicy;
   /** The largest response message accepted, bytes; absent in reports from before the limit was kept (none). */
   maxReceiveMessageBytes?: number;
   /** Values of secret-looking keys are redacted. */

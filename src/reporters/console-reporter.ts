@@ -1,3 +1,4 @@
+import { describeConnectionSettings } from './describe-connection-settings.js';
 import { redactUrlsInText } from '../redact/redact-url.js';
 import { thresholdActual } from '../compare/evaluate-thresholds.js';
 import type { MemoryGrowthReport, Report, ThresholdsReport } from '../report/report.js';
@@ -152,7 +153,7 @@ export function renderConsoleSummary(report: Report): string {
       `  sent ${count(counts.messagesSent)} = received ${count(counts.messagesReceived)} + failed ${count(counts.messagesFailed)} + in flight at stop ${count(counts.inFlightAtStop)}`,
     ]),
     ...section('Connections', [
-      `  opened ${count(report.connections.opened)}, closed ${count(report.connections.closed)}, peak active ${count(report.connections.peakActive)}`,
+      `  opened ${count(report.connections.opened)}, closed ${count(report.connections.closed)}, peak active ${count(report.connections.peakActive)}; ${describeConnectionSettings(report.settings)}`,
     ]),
     ...section('Status code distribution (calls)', tally(report.statusCodes)),
   ];

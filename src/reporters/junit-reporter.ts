@@ -56,8 +56,20 @@ function renderCase(testCase: TestCase, classname: string): string {
 }
 
 /**
+ * A flow's checks as suite properties (`check.<name>`), not testcases: a check counts responses
+ * (a REJECTED answer may be expected), only a `checks.…` threshold makes it pass or fail.
+ */
+function checkProperties(report: Report): Array<[string, string]> {
+  return Object.entries(report.flow?.checks ?? {}).map(([name, { passes, fails, rate }]) => {
+    const percent = rate === undefined ? 'never judged' : `${figure(rate * 100, '%')} passed`;
+    return [`check.${name}`, `${passes} passes, ${fails} fails, ${percent}`];
+  });
+}
+
+/**
  * A JUnit XML file for CI test tabs: one testcase per threshold (checks on the whole run, so
- * time 0), or one `run completed` case when the scenario has none. Suite time is the load time.
+ * time 0; a flow's `step.…` and `checks.…` thresholds among them), or one `run completed` case when
+ * the scenario has none. Suite time is the load time.
  */
 export function renderJunit(report: Report): string {
   const thresholds = report.thresholds;
@@ -73,6 +85,7 @@ export function renderJunit(report: Report): string {
     ['call', report.call],
     ['partial', String(report.partial)],
     ...(report.partialReason === undefined ? [] : [['partialReason', report.partialReason] as [string, string]]),
+    ...checkProperties(report),
   ];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

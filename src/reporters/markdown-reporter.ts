@@ -1,3 +1,4 @@
+import { describeConnectionSettings } from './describe-connection-settings.js';
 import type { Report, ThresholdResult } from '../report/report.js';
 import { count, ms, rate } from './format-units.js';
 import { peerLimitsLines } from './peer-limits-lines.js';
@@ -35,7 +36,7 @@ function summaryTable(report: Report): string[] {
     ['P99', ms(latencyMs.p99)],
     ['P99.9', ms(latencyMs.p999)],
     ['streams', `${count(counts.streamsOpened)} opened, ${count(counts.streamsCompleted)} completed, ${count(counts.streamsFailed)} failed, ${count(counts.streamsCancelled)} cancelled`],
-    ['connections', `${count(report.connections.opened)} opened, ${count(report.connections.peakActive)} peak active`],
+    ['connections', `${count(report.connections.opened)} opened, ${count(report.connections.peakActive)} peak active; ${md(describeConnectionSettings(report.settings))}`],
     ...(report.calls ? [['latency', md(messageLatencyMeaning(report.calls.kind, report.flow !== undefined))]] : []),
     ...callRows(report).map(([label, value]) => [md(label), md(value)]),
   ]);

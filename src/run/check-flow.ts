@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs';
-import type { BidiMethod } from '../driver/bidi-method.js';
+import { methodFacts, type BidiMethod } from '../driver/bidi-method.js';
 import { convertRequestData } from '../driver/convert-request-data.js';
 import { BenchError } from '../errors/bench-error.js';
 import { compileMessageTemplate } from '../scenario/compile-message-template.js';
@@ -125,7 +125,7 @@ export function checkFlow(scenario: Pick<Scenario, 'data' | 'stream'> & { flow: 
     }
     const variables = Object.fromEntries([...captured].map((name) => [name, `sample-${name}`]));
     try {
-      const built = compileMessageTemplate(message, scenario.stream.correlateBy, captured, where).build({ workerId: 0, streamId: 0, messageIndex: 0, variables });
+      const built = compileMessageTemplate(message, scenario.stream.correlateBy, captured, where, methodFacts(method)).build({ workerId: 0, streamId: 0, messageIndex: 0, variables });
       method.definition.requestSerialize(built);
     } catch (error) {
       if (error instanceof BenchError) throw error;

@@ -10,7 +10,7 @@ import type { TaskWithoutPort } from '../pool/run-workers.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { OrderServerHandle } from '../target/start-order-server.js';
 import type { CallSettings, SplitSettings } from '../types/worker-protocol.js';
-import type { RequestData } from '../types/call-kind.js';
+import type { CallKind, RequestData } from '../types/call-kind.js';
 import { checkMethod, checkScenario } from './check-scenario.js';
 import { splitByServedBy } from './split-by-served-by.js';
 import { checkPeerLimits } from './check-peer-limits.js';
@@ -36,6 +36,8 @@ export interface RunOptions extends LoadCallbacks {
   onWorkerProbe?: (probe: WorkerProbe) => void;
   /** A canary side: with no split asked for, split the results by the response's served_by when it has one (see splitByServedBy). */
   splitByServedBy?: boolean;
+  /** A front-end whose settings depend on the method's kind (ghz's calls/s rates): the scenario adjusted once the kind is known. */
+  scenarioForKind?: (scenario: Scenario, kind: CallKind) => Scenario;
   /** Decisions the caller has made for the plan (the rounds of a comparison: their warm-up, the worker count). */
   plan?: Omit<PlanOptions, 'maxStreamsPerConnection'>;
 }
@@ -111,6 +113,7 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
       responseFields = reflected.method.responseFields;
       kind = reflected.method.kind;
     }
+    if (kind !== undefined && options.scenarioForKind) scenario = options.scenarioForKind(scenario, kind);
     if (options.splitByServedBy) scenario = splitByServedBy(scenario, responseFields);
     const requestData = checked.data ?? reflectedData!;
     if (scenario.monitor.metricsPort !== undefined) {

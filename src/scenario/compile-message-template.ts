@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { BenchError } from '../errors/bench-error.js';
 import { showValue } from './format-issues.js';
-import { TEMPLATE_TAG } from './template-tags.js';
+import { GHZ_VARIABLES, TEMPLATE_TAG } from './template-tags.js';
+import { ghzVariableTemplate } from './translate-ghz-templates.js';
 import type { RequestData } from '../types/call-kind.js';
 
 /** What a template can refer to when one request message is built. */
@@ -24,6 +25,8 @@ export interface MethodFacts {
   outputName: string;
   clientStreaming: boolean;
   serverStreaming: boolean;
+  /** `package.Service/Method`: ghz's {{.MethodName}}, {{.ServiceName}} and {{.FullyQualifiedName}}. */
+  call: string;
 }
 
 /** What a tag can name when it is compiled: a flow's captured variables, the method's facts (absent before the method is known). */
@@ -73,10 +76,24 @@ function methodFact(name: string, method: MethodFacts | undefined): string {
   return String(name === 'isClientStreaming' ? method.clientStreaming : method.serverStreaming);
 }
 
+/**
+ * ghz's call variable ({{.WorkerID}} …) rendered as `grpc-bench ghz` renders it in --data: through
+ * the tags it stands for (its call-name facts empty while the method is not known yet).
+ */
+function compileGhzVariable(name: string, where: string, scope: TagScope): (context: TemplateContext) => string | number {
+  const text = ghzVariableTemplate(name, { call: scope.method?.call ?? '' });
+  if (text === undefined) {
+    throw new BenchError('TEMPLATE_INVALID', `${where}: unknown ghz variable ${showValue(`{{.${name}}}`)}; expected one of ${GHZ_VARIABLES.map((v) => `.${v}`).join(', ')}`);
+  }
+  const pieces = compileString(text, where, scope);
+  return pieces === undefined ? () => text : renderPieces(pieces);
+}
+
 function compileTag(tag: string, where: string, scope: TagScope): (context: TemplateContext) => string | number {
   const [name, ...args] = tag.split(/\s+/);
   const { variables } = scope;
   if (name !== undefined && args.length === 0 && variables.has(name)) return (c) => c.variables?.[name] ?? '';
+  if (name?.startsWith('.') && args.length === 0) return compileGhzVariable(name.slice(1), where, scope);
   switch (name) {
     case 'inputName':
     case 'outputName':
@@ -124,7 +141,7 @@ function compileTag(tag: string, where: string, scope: TagScope): (context: Temp
     default:
       throw new BenchError(
         'TEMPLATE_INVALID',
-        `${where}: unknown template ${showValue(`{{${tag}}}`)}; expected one of requestId, streamId, workerId, messageIndex, uuid, timestamp, timestampSeconds, timestampNanos, timestampIso, randomInt LOW HIGH, randomString LENGTH (or LOW HIGH), inputName, outputName, isClientStreaming, isServerStreaming${variables.size ? `, or a captured variable (${[...variables].join(', ')})` : ''}`,
+        `${where}: unknown template ${showValue(`{{${tag}}}`)}; expected one of requestId, streamId, workerId, messageIndex, uuid, timestamp, timestampSeconds, timestampNanos, timestampIso, randomInt LOW HIGH, randomString LENGTH (or LOW HIGH), inputName, outputName, isClientStreaming, isServerStreaming, ghz's .RequestNumber, .WorkerID …${variables.size ? `, or a captured variable (${[...variables].join(', ')})` : ''}`,
       );
   }
 }
@@ -148,18 +165,21 @@ function compileString(text: string, where: string, scope: TagScope): Piece[] | 
   return dynamic ? pieces.filter((p) => p !== '') : undefined;
 }
 
+/** A string's pieces rendered; a string that is exactly one tag keeps the tag's type (a number stays a number). */
+function renderPieces(pieces: Piece[]): (context: TemplateContext) => string | number {
+  if (pieces.length === 1 && typeof pieces[0] === 'function') return pieces[0];
+  // Concatenated in a loop: no array or closure per message.
+  return (c) => {
+    let rendered = '';
+    for (const piece of pieces) rendered += typeof piece === 'string' ? piece : String(piece(c));
+    return rendered;
+  };
+}
+
 function compileValue(value: unknown, where: string, scope: TagScope): ((c: TemplateContext) => unknown) | undefined {
   if (typeof value === 'string') {
     const pieces = compileString(value, where, scope);
-    if (!pieces) return undefined;
-    // A string that is exactly one tag keeps the tag's type (a number stays a number).
-    if (pieces.length === 1 && typeof pieces[0] === 'function') return pieces[0];
-    // Concatenated in a loop: no array or closure per message.
-    return (c) => {
-      let rendered = '';
-      for (const piece of pieces) rendered += typeof piece === 'string' ? piece : String(piece(c));
-      return rendered;
-    };
+    return pieces && renderPieces(pieces);
   }
   if (Array.isArray(value)) {
     const items = value.map((item, i) => compileValue(item, `${where}[${i}]`, scope));

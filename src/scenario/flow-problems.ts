@@ -1,4 +1,4 @@
-import { BUILT_IN_TAGS, templateTagNames } from './template-tags.js';
+import { BUILT_IN_TAGS, GHZ_VARIABLES, templateTagNames } from './template-tags.js';
 import type { AwaitStep, Flow, FlowStep, SendStep } from './flow-schema.js';
 import type { FlowThresholdCondition } from './parse-threshold.js';
 
@@ -51,9 +51,11 @@ interface TagRules {
 }
 
 function tagProblems(value: unknown, path: ScenarioPath, rules: TagRules): FlowProblem[] {
-  const allowed = rules.builtIns ? `a built-in template (${BUILT_IN_TAGS.join(', ')}) or a variable` : 'a variable';
+  // Short enough that the line keeps the given tag whole (formatIssues cuts long ones).
+  const allowed = rules.builtIns ? 'a template of data (requestId, streamId, workerId, uuid, timestamp, …; ghz\'s .RequestNumber, …) or a variable' : 'a variable';
   return tagsIn(value, path).flatMap((tag) => {
-    if ((rules.builtIns && BUILT_IN_TAGS.includes(tag.name)) || rules.captured.has(tag.name)) return [];
+    const builtIn = BUILT_IN_TAGS.includes(tag.name) || (tag.name.startsWith('.') && GHZ_VARIABLES.includes(tag.name.slice(1)));
+    if ((rules.builtIns && builtIn) || rules.captured.has(tag.name)) return [];
     const by = rules.capturedBy.get(tag.name);
     const problem = by
       ? `{{${tag.name}}} is used before it is captured (await "${by}" captures it later): expected a variable captured by an earlier await, got ${JSON.stringify(tag.text)}`

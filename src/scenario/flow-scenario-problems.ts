@@ -4,7 +4,7 @@ import type { FlowThresholdCondition } from './parse-threshold.js';
 
 /** The parts of a parsed scenario a flow is checked with. */
 interface FlowScenario {
-  stream: { flow?: Flow; interval: number; messages?: number | undefined; window: number; correlateBy?: string | undefined };
+  stream: { flow?: Flow; interval: number; messages?: number | undefined; timeout?: number | undefined; window: number; correlateBy?: string | undefined };
   load: { messages?: number | undefined };
   thresholds: { flow: ReadonlyArray<FlowThresholdCondition & { statistic: string }> };
 }
@@ -23,6 +23,10 @@ export function flowScenarioProblems(scenario: FlowScenario): FlowProblem[] {
   const problems = [...flowProblems(flow), ...thresholdProblems];
   if (scenario.stream.interval > 0) problems.push({ path: ['stream', 'interval'], problem: 'cannot be combined with stream.flow (a pause step waits between steps)' });
   if (scenario.stream.messages !== undefined) problems.push({ path: ['stream', 'messages'], problem: "cannot be combined with stream.flow (a flow's stream lives for stream.duration or the run)" });
+  // Silently unused otherwise: a flow run's awaits time out, not its requests.
+  if (scenario.stream.timeout !== undefined) {
+    problems.push({ path: ['stream', 'timeout'], problem: `cannot be combined with stream.flow: set within on the await steps instead (each await's own timeout), got ${scenario.stream.timeout} ms` });
+  }
   if (scenario.load.messages !== undefined) problems.push({ path: ['load', 'messages'], problem: 'cannot be combined with stream.flow (a flow runs for load.duration)' });
   if (scenario.stream.window > 1 && scenario.stream.correlateBy === undefined) {
     problems.push({ path: ['stream', 'window'], problem: `expected stream.correlateBy with stream.window above 1, so that each response finds its flow run, got window ${scenario.stream.window} and no correlateBy` });

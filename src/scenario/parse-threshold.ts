@@ -175,6 +175,11 @@ export function isFlowThresholdName(metric: string): boolean {
   return /^(step|checks)\./.test(metric);
 }
 
+/** A flow threshold's name as written: `step.confirm.p99`. */
+export function flowThresholdMetric(threshold: Pick<FlowThresholdCondition, 'subject' | 'name' | 'statistic'>): string {
+  return `${threshold.subject}.${threshold.name}.${threshold.statistic}`;
+}
+
 /**
  * `step.<await>.<statistic>` or `checks.<check>.<statistic>` with its condition. Pure. Throws
  * ThresholdError naming `thresholds.<metric>`; whether the step or check exists is the flow's

@@ -1,5 +1,6 @@
 import { BenchError } from '../errors/bench-error.js';
 import { showValue } from './format-issues.js';
+import { GHZ_VARIABLES } from './template-tags.js';
 
 /** What ghz's call-data variables and functions may need to know of the call. */
 export interface GhzCallNames {
@@ -7,8 +8,11 @@ export interface GhzCallNames {
   call: string;
 }
 
-/** ghz's variables (Go text/template `{{.Name}}`) → grpc-bench tags, or literal text from the call name. */
-function variable(name: string, names: GhzCallNames): string | undefined {
+/**
+ * ghz's call variable `name` (Go text/template `{{.Name}}`, without the dot) as grpc-bench template
+ * text (`w{{workerId}}`), or literal text from the call name; undefined for a name ghz does not have.
+ */
+export function ghzVariableTemplate(name: string, names: GhzCallNames): string | undefined {
   const slash = names.call.lastIndexOf('/');
   const cut = slash >= 0 ? slash : names.call.lastIndexOf('.');
   const service = names.call.slice(0, cut);
@@ -84,8 +88,8 @@ export function translateGhzTemplate(text: string, names: GhzCallNames, where: s
   return text.replace(GHZ_ACTION, (whole, action: string) => {
     const variableName = /^\.(\w+)$/.exec(action)?.[1];
     if (variableName !== undefined) {
-      const translated = variable(variableName, names);
-      if (translated === undefined) throw new BenchError('TEMPLATE_INVALID', `${where}: ${showValue(whole)}: grpc-bench ghz fills .RequestNumber, .WorkerID, .UUID, .Timestamp, .TimestampUnix, .TimestampUnixMilli, .TimestampUnixNano, .FullyQualifiedName, .MethodName, .ServiceName, .InputName, .OutputName, .IsClientStreaming and .IsServerStreaming`);
+      const translated = ghzVariableTemplate(variableName, names);
+      if (translated === undefined) throw new BenchError('TEMPLATE_INVALID', `${where}: ${showValue(whole)}: grpc-bench ghz fills ${GHZ_VARIABLES.slice(0, -1).map((v) => `.${v}`).join(', ')} and .${GHZ_VARIABLES.at(-1)}`);
       return translated;
     }
     const [fn, ...args] = action.split(/\s+/);

@@ -134,6 +134,13 @@ describe.concurrent('a CLI that helps', () => {
     expect(examples).toMatch(new RegExp(`^  grpc-bench ${command || 'run'} `, 'm'));
   });
 
+  it.each(['', 'run', 'serve', 'compare', 'merge', 'report', 'ghz', 'history', 'canary-rounds'])('%s --help: no description runs into its [type]', async (command) => {
+    const result = await runCli([...(command ? [command] : []), '--help'], { cwd: tempDir() });
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split('\n').filter((line) => /[^ ]\[(number|string|boolean|array|count)\]/.test(line))).toEqual([]);
+  });
+
   it.each(['run', 'validate'])('%s --help lists every flag of the table under its group, with the scenario defaults', async (command) => {
     const result = await runCli([command, '--help'], { cwd: tempDir() });
 

@@ -242,6 +242,20 @@ describe('grpc-bench ghz: unary, client-streaming and server-streaming calls (th
     expect(after.replies - before.replies).toBe(150);
     expect(JSON.parse(result.stdout)).toMatchObject({ count: 30, grpcBench: { messagesReceived: 150 } });
   }, 60_000);
+
+  it('--rps is calls/s: a server-streaming call with --stream-call-count sends one request, a client-streaming call its whole list', async () => {
+    const before = calls.counts();
+    const watch = await ghz([...base('Watch'), '-d', '{"id":"w","replies":5}', '--stream-call-count', '3', '--rps', '40', '-n', '12', '-c', '2', '-O', 'bench-json', calls.address]);
+    const upload = await ghz([...base('Upload'), '-d', '[{"id":"Joe"},{"id":"Kate"},{"id":"Sara"}]', '--rps', '40', '-n', '12', '-c', '2', '-O', 'bench-json', calls.address]);
+
+    expect([watch.code, upload.code], watch.stderr + upload.stderr).toEqual([0, 0]);
+    const planned = (result: InProcessResult): unknown => (JSON.parse(result.stdout) as { settings: { rateSchedule?: { initial: number } } }).settings.rateSchedule?.initial;
+    // The scenario's rate is request messages/s: 40 calls/s of one request, of three.
+    expect([planned(watch), planned(upload)]).toEqual([40, 120]);
+    const after = calls.counts();
+    expect([(after.calls['Watch'] ?? 0) - (before.calls['Watch'] ?? 0), (after.calls['Upload'] ?? 0) - (before.calls['Upload'] ?? 0)]).toEqual([12, 12]);
+    expect(after.requests - before.requests).toBe(12 + 36);
+  }, 60_000);
 });
 
 describe("grpc-bench ghz: the seeds' command (mutual TLS, 500 streams), shortened", () => {
@@ -326,7 +340,7 @@ describe('grpc-bench ghz: exit codes and bad input', () => {
     const opened = readFileSync(debugLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['event'] === 'connection-opened');
     expect(opened.map((line) => line['address'])).toEqual(transport === 'http2' ? [`127.0.0.1:${port}`, `127.0.0.1:${port}`] : [`localhost:${port}`, `localhost:${port}`]);
     expect(result.stderr).not.toMatch(/lb-strategy/);
-    expect(JSON.parse(result.stdout)).toMatchObject({ count: 40, statusCodeDistribution: { OK: 40 } });
+    expect(JSON.parse(result.stdout)).toMatchObject({ count: 40, statusCodeDistribution: { OK: 40 }, options: { 'lb-strategy': 'round_robin', debug: debugLog } });
     expect(server.counters.snapshot()).toMatchObject({ streamsOpened: 40, streamsCompleted: 40 });
   }, 60_000);
 

@@ -1,3 +1,4 @@
+import { compileMessageTemplate } from '../../src/scenario/compile-message-template.js';
 import descriptor from 'protobufjs/ext/descriptor/index.js';
 import { describe, expect, it } from 'vitest';
 import { convertRequestData } from '../../src/driver/convert-request-data.js';
@@ -163,6 +164,14 @@ describe('convertRequestData: rejected values, each by its path', () => {
 });
 
 describe('convertRequestData: where a template may sit', () => {
+  it("ghz's numeric call variables fill number fields as the tags they stand for", () => {
+    const data = { big: '{{.TimestampUnixMilli}}', small: '{{ .RequestNumber }}' };
+    expect(convertRequestData(method, data)).toEqual(data);
+    expect(compileMessageTemplate(convertRequestData(method, data)).build({ workerId: 0, streamId: 9, messageIndex: 0 })).toMatchObject({ small: 9, big: expect.any(Number) });
+    expect(problemOf({ small: '{{.TimestampUnixMilli}}' })).toContain('does not fit int32; use an int64 field');
+    expect(problemOf({ small: '{{.WorkerID}}' })).toContain('a template cannot fill a int32 field except as one numeric template alone');
+  });
+
   it.each([
     ['{{timestamp}} in an int32', { small: '{{timestamp}}' }, 'data.small: "{{timestamp}}": {{timestamp}} (milliseconds since 1970, about 1.8e12) does not fit int32; use an int64 field'],
     ['{{randomInt}} past a uint32', { usmall: '{{randomInt -1 5}}' }, 'data.usmall: "{{randomInt -1 5}}": {{randomInt}} bounds are out of range for uint32 (0 to 4294967295)'],

@@ -54,7 +54,7 @@ describe('scenario flows', () => {
     const inLoop = benchErrorOf(withFlow([{ repeat: 2, steps: [order, confirm, reserved] }])).message;
     expect(inLoop).toContain('stream.flow.steps.0.steps.1.message.reservation_id: {{reservation}} is used before it is captured (await "reserved" captures it later)');
     const never = benchErrorOf(withFlow([order, { ...confirm, message: { reservation_id: '{{reservaton}}' } }, reserved])).message;
-    expect(never).toContain('stream.flow.steps.1.message.reservation_id: expected a built-in template');
+    expect(never).toContain('stream.flow.steps.1.message.reservation_id: expected a template of data');
     expect(never).toContain('got {{reservaton}}');
   });
 

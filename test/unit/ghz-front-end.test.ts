@@ -5,6 +5,8 @@ import { normaliseGhzArgv } from '../../src/cli/ghz-argv.js';
 import { readGhzConfigFile } from '../../src/cli/ghz-config-file.js';
 import { ghzFormat } from '../../src/cli/ghz-formats.js';
 import { ghzToOverrides, type GhzPlan } from '../../src/cli/ghz-to-overrides.js';
+import { ghzRatesForKind } from '../../src/cli/ghz-rates-for-kind.js';
+import type { Scenario } from '../../src/scenario/scenario-schema.js';
 import type { GhzOptions } from '../../src/cli/ghz-flag-table.js';
 import { BenchError } from '../../src/errors/bench-error.js';
 import { goStatusName } from '../../src/reporters/ghz-report.js';
@@ -54,11 +56,24 @@ describe('ghz command lines', () => {
     expect(formats).toEqual(['ghz-summary']);
   });
 
-  it('-z ignores -n; -x bounds a counted run; --rps is calls/s (messages/s for a list of messages per call)', () => {
+  it('-z ignores -n; -x bounds a counted run; --rps is calls/s, made messages/s once the method is known', () => {
     expect(plan({ duration: '3s', total: 10 }).overrides.load).toMatchObject({ duration: '3s' });
     expect(plan({ duration: '3s', total: 10 }).overrides.load).not.toHaveProperty('calls');
     expect(plan({ 'max-duration': '3s', total: 10 }).overrides.load).toMatchObject({ calls: 10, duration: '3s' });
-    expect(plan({ rps: 100, data: '[{"name":"a"},{"name":"b"}]' }).overrides.load).toMatchObject({ rate: 200 });
+    const listed = plan({ rps: 100, data: '[{"name":"a"},{"name":"b"}]' });
+    expect([listed.overrides.load, listed.messagesPerCall]).toEqual([expect.objectContaining({ rate: 100 }), 2]);
+    expect(plan({ rps: 100, 'stream-call-count': 5 }).messagesPerCall).toBe(5);
+    expect(plan({ rps: 100, 'stream-call-duration': '1s' }).messagesPerCall).toBeUndefined();
+  });
+
+  it('--rps and --load-* as messages/s by the kind: × the messages of a client-streaming or bidi call; unary and server streaming send one per call', () => {
+    const given = plan({ rps: 20, 'stream-call-count': 5, 'load-schedule': 'step', 'load-start': 20, 'load-step': 10, 'load-end': 40, 'load-step-duration': '1s', total: 100 });
+    const scenario = loadScenario({ overrides: given.overrides });
+    const rates = (s: Scenario): Array<number | undefined> => [s.load.rate, ...(s.load.stages ?? []).map((stage) => stage.rate)];
+    expect(rates(scenario)).toEqual([20, 20, 30, 40]);
+    for (const kind of ['bidi', 'clientStreaming'] as const) expect(rates(ghzRatesForKind(scenario, kind, given.messagesPerCall))).toEqual([100, 100, 150, 200]);
+    for (const kind of ['unary', 'serverStreaming'] as const) expect(ghzRatesForKind(scenario, kind, given.messagesPerCall)).toBe(scenario);
+    expect(ghzRatesForKind(scenario, 'bidi', undefined)).toBe(scenario);
   });
 
   it("maps ghz's falling line schedule (--load-step=-2) onto a ramp that ends at --load-end", () => {

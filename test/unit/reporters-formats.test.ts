@@ -12,6 +12,8 @@ import { parseThreshold } from '../../src/scenario/parse-threshold.js';
 import { parsePrometheusText } from '../../src/monitor/parse-prometheus-text.js';
 import type { Report, ReportInterval } from '../../src/report/report.js';
 import { csvReporter } from '../../src/reporters/csv-reporter.js';
+import { renderConsoleSummary } from '../../src/reporters/console-reporter.js';
+import { renderHtmlReport } from '../../src/reporters/html/html-reporter.js';
 import { influxReporter } from '../../src/reporters/influx-reporter.js';
 import { junitReporter } from '../../src/reporters/junit-reporter.js';
 import { markdownReporter } from '../../src/reporters/markdown-reporter.js';
@@ -299,6 +301,18 @@ describe('report formats', () => {
 
   it('influx: one line per interval plus a summary, strictly parsable, tags escaped', () => {
     checkInfluxIntervals(influxReporter.render(report), report);
+  });
+
+  it('console, markdown and html show how the connections were made: transport and load balancing (an older report: the defaults)', () => {
+    expect(measured.settings.loadBalancing).toBe('pick_first');
+    const balanced: Report = { ...report, settings: { ...report.settings, transport: 'http2', loadBalancing: 'round_robin' } };
+    const { loadBalancing: _dropped, transport: _transport, ...older } = report.settings;
+    const lines = renderConsoleSummary(balanced).split('\n');
+    const connections = lines[lines.indexOf('Connections:') + 1];
+    expect(connections).toMatch(/^ {2}opened \d+, closed \d+, peak active \d+; transport http2, load balancing round_robin$/);
+    expect(renderConsoleSummary({ ...report, settings: older })).toMatch(/peak active \d+; transport grpc-js, load balancing pick_first\n/);
+    expect(markdownReporter.render(balanced)).toMatch(/\| connections \| \d+ opened, \d+ peak active; transport http2, load balancing round\\_robin \|/);
+    expect(renderHtmlReport(balanced)).toContain('<td class="">load balancing (loadBalancing)</td><td class="">round_robin</td>');
   });
 
   it('an unknown format in the scenario is rejected with the valid ones listed', () => {

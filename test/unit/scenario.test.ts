@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flagsToOverrides } from '../../src/cli/flags-to-overrides.js';
-import { compileMessageTemplate, type TemplateContext } from '../../src/scenario/compile-message-template.js';
+import { compileMessageTemplate, type MethodFacts, type TemplateContext } from '../../src/scenario/compile-message-template.js';
+import { BUILT_IN_TAGS, GHZ_VARIABLES } from '../../src/scenario/template-tags.js';
+import { translateGhzTemplate } from '../../src/scenario/translate-ghz-templates.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { planScenario } from '../../src/plan/plan-scenario.js';
 import { parseByteSize } from '../../src/scenario/parse-byte-size.js';
@@ -288,6 +290,26 @@ describe('compileMessageTemplate', () => {
     expect(error.code).toBe('TEMPLATE_INVALID');
     expect(error.exitCode).toBe(3);
     expect(error.message.startsWith(`${path}: `)).toBe(true);
+  });
+
+  it('renders every built-in tag a flow accepts (the one list both check)', () => {
+    const tag = (name: string): string => (name === 'randomInt' ? '{{randomInt 1 2}}' : name === 'randomString' ? '{{randomString 3}}' : `{{${name}}}`);
+    for (const name of BUILT_IN_TAGS) expect(compileMessageTemplate({ v: tag(name) }).isStatic, name).toBe(false);
+  });
+
+  it("renders ghz's call variables as `grpc-bench ghz` renders them in --data, the method's facts included", () => {
+    const method: MethodFacts = { inputName: 'pb.CreateOrderRequest', outputName: 'pb.CreateOrderResponse', clientStreaming: true, serverStreaming: true, call: 'pb.OrderService/CreateOrderStream' };
+    for (const name of GHZ_VARIABLES) expect(compileMessageTemplate({ v: `{{.${name}}}` }, undefined, undefined, 'data', method).build(context)['v'], name).not.toBe('');
+    const fixed = GHZ_VARIABLES.filter((name) => !['UUID', 'Timestamp', 'TimestampUnix', 'TimestampUnixMilli', 'TimestampUnixNano'].includes(name));
+    const text = fixed.map((name) => `{{.${name}}}`).join('|');
+    const ghzWay = compileMessageTemplate({ v: translateGhzTemplate(text, { call: method.call }, 'data') }, undefined, undefined, 'data', method).build(context);
+    const rendered = compileMessageTemplate({ v: text }, undefined, undefined, 'data', method).build(context);
+    expect(rendered).toEqual(ghzWay);
+    expect(rendered['v']).toBe('7|w1|pb.OrderService.CreateOrderStream|CreateOrderStream|pb.OrderService|pb.CreateOrderRequest|pb.CreateOrderResponse|true|true');
+    // Alone in a string, a variable keeps its tag's type, as {{streamId}} does.
+    expect(compileMessageTemplate({ n: '{{ .RequestNumber }}', id: '{{.UUID}}' }).build(context)).toMatchObject({ n: 7, id: expect.stringMatching(UUID) });
+    const unknown = benchErrorOf(() => compileMessageTemplate({ v: '{{.Nope}}' }));
+    expect([unknown.code, unknown.message]).toEqual(['TEMPLATE_INVALID', expect.stringMatching(/^data\.v: unknown ghz variable "\{\{\.Nope\}\}"; expected one of \.RequestNumber, \.WorkerID/)]);
   });
 
   it('fills the correlateBy field with the request id, unless the data sets it', () => {

@@ -222,6 +222,7 @@ function settingsSection(report: Report): SafeHtml {
     ['correlate by', optional(s.stream.correlateBy)],
     ['insecure', s.insecure ? 'yes' : 'no'],
     ['transport', s.transport ?? 'grpc-js'],
+    ['load balancing (loadBalancing)', s.loadBalancing ?? 'pick_first'],
     ['proto', s.proto],
     ['warm-up', `${count(report.warmupMs)} ms`],
     ['target rate (open model schedule)', report.generator.targetRate ? `${rate(report.generator.targetRate.scheduledPerSec)} msg/s scheduled, ${rate(report.generator.targetRate.sentPerSec)} msg/s sent` : '— (closed model)'],
