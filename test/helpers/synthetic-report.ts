@@ -1,4 +1,7 @@
 import { REPORT_SCHEMA_VERSION, type Report, type ReportInterval, type MemoryGrowthReport } from '../../src/report/report.js';
+import { flowInterval } from '../../src/report/flow-interval.js';
+import { flowReport } from '../../src/report/flow-report.js';
+import type { FlowFigures, FlowIntervalFigures } from '../../src/types/flow-settings.js';
 import { createLatencyHistogram, encodeHistogram, mergeHistograms, recordLatencyUs } from '../../src/stats/latency-histogram.js';
 import { bucketize, summarizeLatency } from '../../src/stats/summarize-latency.js';
 
@@ -11,6 +14,43 @@ export interface SyntheticInterval {
   messagesPerSec?: number;
   errors?: number;
   streamsFailed?: number;
+  /** A flow's figures in this interval: each await's match latencies (ms) and timeouts, each check's passes and fails. */
+  flow?: SyntheticFlowInterval;
+}
+
+export interface SyntheticFlowInterval {
+  awaits: Record<string, { latenciesMs: ReadonlyArray<number>; timeouts?: number }>;
+  checks?: Record<string, { passes: number; fails: number }>;
+}
+
+function flowFigures(spec: SyntheticFlowInterval): FlowIntervalFigures {
+  const awaits: FlowIntervalFigures['awaits'] = {};
+  for (const [name, step] of Object.entries(spec.awaits)) {
+    const histogram = createLatencyHistogram();
+    for (const ms of step.latenciesMs) recordLatencyUs(histogram, ms * 1000);
+    awaits[name] = { matched: step.latenciesMs.length, timeouts: step.timeouts ?? 0, matchHistogram: step.latenciesMs.length ? encodeHistogram(histogram) : '' };
+  }
+  const runs = Object.values(awaits).reduce((sum, step) => sum + step.matched + step.timeouts, 0);
+  return { runsStarted: runs, runsCompleted: runs, runsTimedOut: 0, unsolicited: 0, awaits, checks: { ...spec.checks } };
+}
+
+/** The run's flow figures: the intervals' counts summed, their histograms merged. */
+function wholeFlow(intervals: ReadonlyArray<ReportInterval>): Report['flow'] {
+  const flows = intervals.flatMap((i) => (i.flow ? [i.flow] : []));
+  if (!flows.length) return undefined;
+  const all = flowInterval(flows);
+  const figures: FlowFigures = {
+    runsStarted: all.runsStarted,
+    runsCompleted: all.runsCompleted,
+    runsTimedOut: all.runsTimedOut,
+    runsUnfinished: 0,
+    sends: {},
+    awaits: Object.fromEntries(Object.entries(all.awaits).map(([name, step]) => [name, { matched: step.matched, timeouts: step.timeouts, intermediate: 0, byStatus: {}, matchHistogram: step.matchHistogram, firstResponseHistogram: '' }])),
+    checks: all.checks,
+    unsolicited: {},
+    unawaited: 0,
+  };
+  return flowReport([figures]);
 }
 
 export interface SyntheticReportOptions {
@@ -69,8 +109,10 @@ export function syntheticReport(intervals: ReadonlyArray<SyntheticInterval>, opt
       sendsDeferred: 0,
       maxEventLoopUtilization: 0.5,
       histogram: encodeHistogram(histogram),
+      ...(spec.flow ? { flow: flowInterval([flowFigures(spec.flow)]) } : {}),
     };
   });
+  const flow = wholeFlow(built);
   const merged = mergeHistograms(built.map((i) => i.histogram));
   const latencyMs = summarizeLatency(merged);
   const sum = (key: 'messagesSent' | 'errors' | 'streamsFailed'): number => built.reduce((total, i) => total + i[key], 0);
@@ -119,6 +161,7 @@ export function syntheticReport(intervals: ReadonlyArray<SyntheticInterval>, opt
     errorDetails: {},
     connections: { opened: 1, closed: 1, peakActive: 1 },
     streams: { peakActive: 8 },
+    ...(flow ? { flow } : {}),
     intervals: built,
     histogram: encoded,
     uncorrectedHistogram: encoded,

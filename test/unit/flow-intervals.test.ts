@@ -6,7 +6,8 @@ import { flowInterval } from '../../src/report/flow-interval.js';
 import { flowReport } from '../../src/report/flow-report.js';
 import { createLatencyHistogram, encodeHistogram, mergeHistograms, recordLatencyUs } from '../../src/stats/latency-histogram.js';
 import type { FlowSettings } from '../../src/types/flow-settings.js';
-import { emptyCounters, type IntervalSnapshot } from '../../src/types/worker-protocol.js';
+import type { IntervalSnapshot } from '../../src/types/worker-protocol.js';
+import { intervalSnapshot } from '../helpers/interval-snapshot.js';
 
 const FLOW: FlowSettings = {
   onTimeout: 'continue',
@@ -20,11 +21,7 @@ interface Slice {
   fails: number;
 }
 
-const EMPTY_HISTOGRAM = encodeHistogram(createLatencyHistogram());
-
-function snapshot(workerId: number, index: number, flow: IntervalSnapshot['flow']): IntervalSnapshot {
-  return { type: 'interval', workerId, index, durationMs: 1000, endMs: (index + 1) * 1000, warmup: false, counters: emptyCounters(), statusCodes: {}, histogram: EMPTY_HISTOGRAM, activeStreams: 0, activeConnections: 0, inFlight: 0, heapUsedBytes: 0, eventLoopUtilization: 0, ...(flow ? { flow } : {}) };
-}
+const snapshot = (workerId: number, index: number, flow: IntervalSnapshot['flow']): IntervalSnapshot => intervalSnapshot({ workerId, index, durationMs: 1000, warmup: false, ...(flow ? { flow } : {}) });
 
 /** Each worker counts its slices, one interval each, as the flow streams would; returns the snapshots and the totals. */
 function record(perWorker: Slice[][]): { snapshots: IntervalSnapshot[]; totals: ReturnType<FlowRecorder['result']>[] } {
