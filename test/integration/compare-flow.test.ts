@@ -5,8 +5,8 @@ import type { DescribedComparison } from '../../src/reporters/described-comparis
 import type { Report } from '../../src/report/report.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
-import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
 import { makeTempDir, runCli, startServeChild, type ServeChild } from '../helpers/cli-process.js';
+import { reservationScenario } from '../helpers/reservation-scenario.js';
 
 /*
  * Two flow runs against `serve --protocol reservation`, v1 deciding in 1 ms, v2 in 60 ms, run at
@@ -33,29 +33,8 @@ afterAll(async () => {
 });
 
 async function run(server: ServeChild, name: string): Promise<Report> {
-  const scenario = loadScenario({
-    overrides: {
-      name,
-      target: server.address,
-      insecure: true,
-      proto: ORDER_PROTO_PATH,
-      call: 'pb.OrderService/CreateOrderStream',
-      load: { streams: 4, connections: 1, workers: 1, duration: '2s' },
-      stream: {
-        correlateBy: 'request_id',
-        window: 2,
-        flow: {
-          unsolicited: { status: 'STOCK_UPDATE' },
-          steps: [
-            { send: 'order', message: { request_id: '{{requestId}}', user_id: 'u_{{streamId}}', items: [{ sku_id: 's_001', count: 1 }] } },
-            { await: 'reserved', until: { status: 'RESERVED' }, within: '2s', capture: { reservation: 'reservation_id' } },
-            { send: 'confirm', message: { request_id: '{{requestId}}', kind: 'CONFIRM', reservation_id: '{{reservation}}' } },
-            { await: 'decided', until: { status: ['CONFIRMED', 'REJECTED', 'INVALID_RESERVATION'] }, within: '2s', checks: { confirmed: { status: 'CONFIRMED' } } },
-          ],
-        },
-      },
-    } as never,
-  });
+  const { thresholds: _none, ...flowRun } = reservationScenario(server.address, 'grpc-js');
+  const scenario = loadScenario({ overrides: { ...flowRun, name, load: { streams: 4, connections: 1, workers: 1, duration: '2s' } } as never });
   const { report } = await runScenario(scenario, { snapshotIntervalMs: INTERVAL_MS });
   writeFileSync(join(temp.dir, `${name}.json`), JSON.stringify(report));
   return report;
