@@ -188,7 +188,6 @@ const CASES: Case[] = [
   { name: 'flow: threshold on a step the flow lacks', args: ['validate', 'flow-threshold-unknown-step.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['thresholds.step.confirm.p99', 'expected an await step of the flow (reserved)', '"confirm"'] },
   { name: 'flow: threshold with an unknown check statistic', args: ['validate', 'flow-threshold-statistic.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['thresholds.checks.reserved.ratio', 'rate, passes, fails', '"ratio"'] },
   { name: 'flow: --threshold on a step the flow lacks', args: ['validate', 'flow-ok.yaml', '--threshold', 'step.decided.p99<20ms'], code: 'SCENARIO_INVALID', exit: 3, names: ['flow-ok.yaml', 'thresholds.step.decided.p99', '"decided"'] },
-  { name: 'run refuses a canary comparison with a flow', args: ['run', 'flow-ok.yaml', '--baseline', '127.0.0.1:1', '--candidate', '127.0.0.1:1'], code: 'SCENARIO_INVALID', exit: 3, names: ['flow-ok.yaml', 'stream.flow: canary comparisons (compare) do not judge flows yet'] },
   { name: 'compare with one report (yargs stops before the handler)', args: ['compare', 'a.json'], code: 'USAGE', exit: 2, names: ['non-option arguments: got 1, need at least 2'] },
   { name: 'validate without a file (yargs stops before the handler)', args: ['validate'], code: 'USAGE', exit: 2, names: ['non-option arguments: got 0, need at least 1'] },
 ];

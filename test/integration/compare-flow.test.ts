@@ -64,4 +64,27 @@ describe('compare on two real flow runs', () => {
     expect(result.stderr).toMatch(/\[REGRESSION_DETECTED\]/);
     expect(result.code).toBe(99);
   }, 60_000);
+
+  it('the canary judge (run --baseline --candidate, interleaved rounds) judges the flow round by round: the slower decision fails, exit 99', async () => {
+    const { thresholds: _none, ...flowRun } = reservationScenario('127.0.0.1:1', 'grpc-js');
+    writeFileSync(join(temp.dir, 'flow.yaml'), JSON.stringify({ ...flowRun, name: 'flow-canary', load: { streams: 4, connections: 1, workers: 1, duration: '1s' } }));
+
+    const result = await runCli(['run', 'flow.yaml', '--baseline', v1.address, '--candidate', v2.address, '--rounds', '3', '-o', 'canary'], { cwd: temp.dir, timeoutMs: 60_000 });
+
+    const comparison = JSON.parse(readFileSync(join(temp.dir, 'canary', 'comparison.json'), 'utf8')) as DescribedComparison;
+    const p50 = comparison.metrics.find((m) => m.metric === 'step.decided.p50')!;
+    console.log(`flow canary: ${comparison.design}, ${comparison.rounds} rounds; ${p50.finding}`);
+    expect(comparison).toMatchObject({ design: 'rounds', rounds: 3 });
+    // Every round's decision takes ≥ 60 ms on v2 and a few ms on v1: the per-round ratios agree closely.
+    expect(p50).toMatchObject({ verdict: 'fail', significant: true, test: { design: 'rounds', baselineCount: 3, candidateCount: 3 } });
+    expect(p50.candidate).toBeGreaterThanOrEqual(60);
+    expect(comparison.metrics.find((m) => m.metric === 'checks.confirmed.rate')).toMatchObject({ baseline: 100, candidate: 100, verdict: 'pass' });
+    for (const side of ['baseline', 'candidate']) {
+      const report = JSON.parse(readFileSync(join(temp.dir, 'canary', `${side}.json`), 'utf8')) as Report;
+      expect(report.rounds).toHaveLength(3);
+      expect(report.intervals.reduce((sum, i) => sum + (i.flow?.awaits['decided']?.matched ?? 0), 0)).toBe(report.flow!.awaits['decided']!.matched);
+    }
+    expect(result.stdout).toContain('step decided P50');
+    expect(result.code, result.stderr).toBe(99);
+  }, 90_000);
 });
