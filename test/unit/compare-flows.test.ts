@@ -6,6 +6,8 @@ import { renderComparisonConsole } from '../../src/reporters/comparison-console.
 import { renderComparisonMarkdown } from '../../src/reporters/comparison-markdown.js';
 import { describeComparison } from '../../src/reporters/described-comparison.js';
 import { renderComparisonHtml } from '../../src/reporters/html/comparison-html.js';
+import { flowStepSpecs } from '../../src/reporters/html/charts/flow-charts.js';
+import { renderHtmlReport } from '../../src/reporters/html/html-reporter.js';
 import { latencySpread, seededUniform, syntheticReport, type SyntheticFlowInterval } from '../helpers/synthetic-report.js';
 
 const BASELINE_START = '2026-01-01T00:00:00.000Z';
@@ -118,5 +120,19 @@ describe('compare with flows', () => {
       expect(output).toContain('await reserved');
     }
     expect(described.headline).toMatch(/^regression: .*candidate is \d+(\.\d)? % slower at step decided P99/);
+  });
+
+  it('draws each await’s P99 over time in the run’s HTML report and both sides’ in the comparison page', () => {
+    const report = flowRun({ decidedMs: 5, extra: { awaits: { reserved: { latenciesMs: [1, 2] } } } }, 50, BASELINE_START, 4);
+    const specs = flowStepSpecs(report);
+    expect(specs.map((spec) => spec.title)).toEqual(['Flow step decided: P99 over time', 'Flow step reserved: P99 over time']);
+    expect(specs[0]!.series[0]!.y).toEqual(report.intervals.map((i) => i.flow!.awaits['decided']!.latencyMs!.p99));
+    expect(renderHtmlReport(report)).toContain('<section id="flow-step-1"><h2>Flow step decided: P99 over time</h2>');
+    const candidate = flowRun({ decidedMs: 9 }, 51, LATER_START, 4);
+    const page = renderComparisonHtml(report, candidate);
+    expect(page).toContain('Flow step decided: P99 over time (each interval’s own P99)');
+    expect(page).not.toContain('Flow step reserved');
+    // Without per-interval flow figures (no flow, or an older report) there is nothing to draw.
+    expect(flowStepSpecs(syntheticReport([{ latenciesMs: [1] }]))).toEqual([]);
   });
 });
