@@ -23,7 +23,7 @@ const temp = makeTempDir('grpc-bench-compare-flow-');
 beforeAll(async () => {
   [v1, v2] = await Promise.all([
     startServeChild(['--protocol', 'reservation', '--stage-delays', '1ms']),
-    startServeChild(['--protocol', 'reservation', '--stage-delays', '1ms,1ms,60ms']),
+    startServeChild(['--protocol', 'reservation', '--stage-delays', '1ms,1ms,60ms', '--service-version', 'v2']),
   ]);
 });
 
@@ -79,11 +79,15 @@ describe('compare on two real flow runs', () => {
     expect(p50).toMatchObject({ verdict: 'fail', significant: true, test: { design: 'rounds', baselineCount: 3, candidateCount: 3 } });
     expect(p50.candidate).toBeGreaterThanOrEqual(60);
     expect(comparison.metrics.find((m) => m.metric === 'checks.confirmed.rate')).toMatchObject({ baseline: 100, candidate: 100, verdict: 'pass' });
-    for (const side of ['baseline', 'candidate']) {
+    for (const [side, version] of [['baseline', 'v1'], ['candidate', 'v2']]) {
       const report = JSON.parse(readFileSync(join(temp.dir, 'canary', `${side}.json`), 'utf8')) as Report;
       expect(report.rounds).toHaveLength(3);
       expect(report.intervals.reduce((sum, i) => sum + (i.flow?.awaits['decided']?.matched ?? 0), 0)).toBe(report.flow!.awaits['decided']!.matched);
+      // The awaits' matches are labelled by the version that answered (served_by), as a side's responses are without a flow.
+      expect(Object.keys(report.versions!)).toEqual([version]);
+      expect(report.versions![version]!.messagesReceived).toBe(report.counts.messagesReceived);
     }
+    expect(readFileSync(join(temp.dir, 'canary', 'comparison.html'), 'utf8')).toContain('<h1>Comparison: v1 vs v2</h1>');
     expect(result.stdout).toContain('step decided P50');
     expect(result.code, result.stderr).toBe(99);
   }, 90_000);
