@@ -120,6 +120,7 @@ describe('compare with flows', () => {
       expect(output).toContain('await reserved');
     }
     expect(described.headline).toMatch(/^regression: .*candidate is \d+(\.\d)? % slower at step decided P99/);
+    expect(outputs[0]).toContain('(error rate, flow step timeouts, check pass rates: two-proportion z-test)');
   });
 
   it('draws each await’s P99 over time in the run’s HTML report and both sides’ in the comparison page', () => {
