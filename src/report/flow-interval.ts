@@ -1,6 +1,6 @@
 import { encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
 import { summarizeLatency } from '../stats/summarize-latency.js';
-import type { FlowIntervalFigures } from '../types/flow-settings.js';
+import type { FlowFigures, FlowIntervalFigures } from '../types/flow-settings.js';
 import type { AwaitIntervalReport, FlowIntervalReport } from './report.js';
 
 /** Names in the order the parts first give them. */
@@ -48,4 +48,30 @@ export function flowInterval(parts: ReadonlyArray<FlowIntervalFigures>): FlowInt
 export function mergedFlowInterval(parts: ReadonlyArray<{ flow?: FlowIntervalFigures }>): FlowIntervalReport | undefined {
   const flows = parts.flatMap((part) => (part.flow ? [part.flow] : []));
   return flows.length ? flowInterval(flows) : undefined;
+}
+
+/** Unsolicited responses rebuilt from intervals, which count them without their status. */
+export const UNKNOWN_STATUS = '(status unknown)';
+
+/**
+ * A flow's whole-run figures rebuilt from its intervals (a crashed worker's snapshots, a run
+ * journal): the runs, each await's matches, timeouts and match histogram, each check's passes
+ * and fails, the unsolicited count. Intervals do not carry sends, intermediate responses,
+ * statuses or first-response times: those stay empty. Flow runs started and neither completed
+ * nor timed out were under way when the worker stopped. Undefined without flow figures.
+ */
+export function flowFiguresOf(parts: ReadonlyArray<{ flow?: FlowIntervalFigures }>): FlowFigures | undefined {
+  const all = mergedFlowInterval(parts);
+  if (!all) return undefined;
+  return {
+    runsStarted: all.runsStarted,
+    runsCompleted: all.runsCompleted,
+    runsTimedOut: all.runsTimedOut,
+    runsUnfinished: Math.max(all.runsStarted - all.runsCompleted - all.runsTimedOut, 0),
+    sends: {},
+    awaits: Object.fromEntries(Object.entries(all.awaits).map(([name, step]) => [name, { matched: step.matched, timeouts: step.timeouts, intermediate: 0, byStatus: {}, matchHistogram: step.matchHistogram, firstResponseHistogram: '' }])),
+    checks: all.checks,
+    unsolicited: all.unsolicited ? { [UNKNOWN_STATUS]: all.unsolicited } : {},
+    unawaited: 0,
+  };
 }

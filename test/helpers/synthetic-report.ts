@@ -1,7 +1,7 @@
 import { REPORT_SCHEMA_VERSION, type Report, type ReportInterval, type MemoryGrowthReport } from '../../src/report/report.js';
-import { flowInterval } from '../../src/report/flow-interval.js';
+import { flowFiguresOf, flowInterval } from '../../src/report/flow-interval.js';
 import { flowReport } from '../../src/report/flow-report.js';
-import type { FlowFigures, FlowIntervalFigures } from '../../src/types/flow-settings.js';
+import type { FlowIntervalFigures } from '../../src/types/flow-settings.js';
 import { createLatencyHistogram, encodeHistogram, mergeHistograms, recordLatencyUs } from '../../src/stats/latency-histogram.js';
 import { bucketize, summarizeLatency } from '../../src/stats/summarize-latency.js';
 
@@ -23,7 +23,7 @@ export interface SyntheticFlowInterval {
   checks?: Record<string, { passes: number; fails: number }>;
 }
 
-function flowFigures(spec: SyntheticFlowInterval): FlowIntervalFigures {
+function intervalFlow(spec: SyntheticFlowInterval): FlowIntervalFigures {
   const awaits: FlowIntervalFigures['awaits'] = {};
   for (const [name, step] of Object.entries(spec.awaits)) {
     const histogram = createLatencyHistogram();
@@ -32,25 +32,6 @@ function flowFigures(spec: SyntheticFlowInterval): FlowIntervalFigures {
   }
   const runs = Object.values(awaits).reduce((sum, step) => sum + step.matched + step.timeouts, 0);
   return { runsStarted: runs, runsCompleted: runs, runsTimedOut: 0, unsolicited: 0, awaits, checks: { ...spec.checks } };
-}
-
-/** The run's flow figures: the intervals' counts summed, their histograms merged. */
-function wholeFlow(intervals: ReadonlyArray<ReportInterval>): Report['flow'] {
-  const flows = intervals.flatMap((i) => (i.flow ? [i.flow] : []));
-  if (!flows.length) return undefined;
-  const all = flowInterval(flows);
-  const figures: FlowFigures = {
-    runsStarted: all.runsStarted,
-    runsCompleted: all.runsCompleted,
-    runsTimedOut: all.runsTimedOut,
-    runsUnfinished: 0,
-    sends: {},
-    awaits: Object.fromEntries(Object.entries(all.awaits).map(([name, step]) => [name, { matched: step.matched, timeouts: step.timeouts, intermediate: 0, byStatus: {}, matchHistogram: step.matchHistogram, firstResponseHistogram: '' }])),
-    checks: all.checks,
-    unsolicited: {},
-    unawaited: 0,
-  };
-  return flowReport([figures]);
 }
 
 export interface SyntheticReportOptions {
@@ -109,10 +90,12 @@ export function syntheticReport(intervals: ReadonlyArray<SyntheticInterval>, opt
       sendsDeferred: 0,
       maxEventLoopUtilization: 0.5,
       histogram: encodeHistogram(histogram),
-      ...(spec.flow ? { flow: flowInterval([flowFigures(spec.flow)]) } : {}),
+      ...(spec.flow ? { flow: flowInterval([intervalFlow(spec.flow)]) } : {}),
     };
   });
-  const flow = wholeFlow(built);
+  // The run's flow figures: the intervals' counts summed, their histograms merged.
+  const figures = flowFiguresOf(built);
+  const flow = figures ? flowReport([figures]) : undefined;
   const merged = mergeHistograms(built.map((i) => i.histogram));
   const latencyMs = summarizeLatency(merged);
   const sum = (key: 'messagesSent' | 'errors' | 'streamsFailed'): number => built.reduce((total, i) => total + i[key], 0);

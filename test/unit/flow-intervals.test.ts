@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FlowRecorder } from '../../src/driver/flow-recorder.js';
 import { buildIntervals } from '../../src/report/build-report.js';
-import { flowInterval } from '../../src/report/flow-interval.js';
+import { flowInterval, UNKNOWN_STATUS } from '../../src/report/flow-interval.js';
+import { resultFromSnapshots } from '../../src/report/result-from-snapshots.js';
 import { flowReport } from '../../src/report/flow-report.js';
 import { createLatencyHistogram, encodeHistogram, mergeHistograms, recordLatencyUs } from '../../src/stats/latency-histogram.js';
 import type { FlowSettings } from '../../src/types/flow-settings.js';
@@ -88,6 +89,21 @@ describe('flow figures per interval', () => {
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('rebuild a worker’s flow figures from its snapshots (a crashed worker, a run journal) with the counts and histograms they carry', () => {
+    const perWorker: Slice[][] = [
+      [{ latenciesUs: [1000, 2000], timeouts: 1, fails: 1 }, { latenciesUs: [40_000], timeouts: 0, fails: 0 }],
+      [{ latenciesUs: [3000], timeouts: 2, fails: 0 }],
+    ];
+    const { snapshots, totals } = record(perWorker);
+    totals.forEach((total, workerId) => {
+      const rebuilt = resultFromSnapshots(workerId, snapshots).flow!;
+      expect(rebuilt).toMatchObject({ runsStarted: total.runsStarted, runsCompleted: total.runsCompleted, runsTimedOut: total.runsTimedOut, checks: total.checks, sends: {}, unsolicited: { [UNKNOWN_STATUS]: perWorker[workerId]!.length } });
+      expect(rebuilt.runsUnfinished).toBe(total.runsStarted - total.runsCompleted - total.runsTimedOut);
+      expect(rebuilt.awaits['reserved']).toMatchObject({ matched: total.awaits['reserved']!.matched, timeouts: total.awaits['reserved']!.timeouts, matchHistogram: total.awaits['reserved']!.matchHistogram });
+    });
+    expect(resultFromSnapshots(0, [snapshot(0, 0, undefined)]).flow).toBeUndefined();
   });
 
   it('leave intervals without a flow as they were', () => {
