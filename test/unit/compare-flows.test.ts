@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareReports } from '../../src/compare/compare-reports.js';
 import type { Comparison, MetricComparison } from '../../src/compare/comparison.js';
+import { mergeReports } from '../../src/report/merge-reports.js';
 import type { Report } from '../../src/report/report.js';
 import { renderComparisonConsole } from '../../src/reporters/comparison-console.js';
 import { renderComparisonMarkdown } from '../../src/reporters/comparison-markdown.js';
@@ -135,5 +136,30 @@ describe('compare with flows', () => {
     expect(page).not.toContain('Flow step reserved');
     // Without per-interval flow figures (no flow, or an older report) there is nothing to draw.
     expect(flowStepSpecs(syntheticReport([{ latenciesMs: [1] }]))).toEqual([]);
+  });
+
+  it('shows an older report’s step latencies from the whole run but does not test them (no per-interval flow figures): never a fail', () => {
+    const older = (report: Report): Report => ({ ...report, intervals: report.intervals.map(({ flow: _flow, ...interval }) => interval) });
+    const comparison = compareReports(older(flowRun({ decidedMs: 2 }, 60, BASELINE_START)), older(flowRun({ decidedMs: 50 }, 61, LATER_START)), { maxRegression: {} });
+    const p99 = metric(comparison, 'step.decided.p99')!;
+    expect(p99.test).toBeUndefined();
+    expect(p99.candidate / p99.baseline).toBeGreaterThan(10);
+    expect(p99.verdict).toBe('inconclusive');
+  });
+
+  it('merges segments’ flow figures interval by interval, losslessly', () => {
+    const a = flowRun({ decidedMs: 2 }, 70, BASELINE_START, 3);
+    const b = flowRun({ decidedMs: 50 }, 71, BASELINE_START, 3);
+    const merged = mergeReports([a, b], 'segments');
+    expect(merged.intervals).toHaveLength(3);
+    merged.intervals.forEach((interval, i) => {
+      const step = interval.flow!.awaits['decided']!;
+      expect(step.matched).toBe(a.intervals[i]!.flow!.awaits['decided']!.matched + b.intervals[i]!.flow!.awaits['decided']!.matched);
+      // Half the matches at ~2 ms, half at ~50 ms: the merged P50 and P99 come from both.
+      expect(step.latencyMs!.p99).toBeGreaterThan(40);
+      expect(step.latencyMs!.p50).toBeLessThan(60);
+      expect(interval.flow!.checks['confirmed']).toEqual({ passes: 190, fails: 10 });
+    });
+    expect(merged.flow!.awaits['decided']!.matched).toBe(merged.intervals.reduce((sum, i) => sum + i.flow!.awaits['decided']!.matched, 0));
   });
 });
