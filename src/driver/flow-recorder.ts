@@ -47,8 +47,8 @@ interface ReportedCounts {
  * streams count into fixed objects) and the run counts. Only flow runs started after the
  * warm-up are counted; the streams decide that. Match latencies go into the interval's
  * histogram, folded into the step's total at each takeInterval: every value is recorded once
- * and the intervals sum to the totals exactly. Memory: a few numbers and two histograms per
- * step, whatever the number of responses.
+ * and the intervals sum to the totals exactly. Memory: a few numbers per step and three
+ * histograms per await, whatever the number of responses.
  */
 export class FlowRecorder {
   runsStarted = 0;
