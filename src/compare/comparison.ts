@@ -112,7 +112,9 @@ export type ComparisonNote =
   | { kind: 'fewIntervals'; role: Role; intervals: number; neededIntervals: number }
   | { kind: 'settingsDiffer'; differences: SettingDifference[] }
   /** Flow steps and checks only one run has (`await <name>`, `check <name>`): not compared. */
-  | { kind: 'flowPartsNotCompared'; baselineOnly: string[]; candidateOnly: string[] };
+  | { kind: 'flowPartsNotCompared'; baselineOnly: string[]; candidateOnly: string[] }
+  /** Tolerances given for flow metrics that no compared step or check has. */
+  | { kind: 'toleranceNotUsed'; metrics: string[] };
 
 export interface Comparison {
   verdict: Verdict;

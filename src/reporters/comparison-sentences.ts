@@ -103,6 +103,8 @@ export function noteSentence(note: ComparisonNote): string {
       return `${note.role} has only ${note.intervals} usable intervals; at least ${note.neededIntervals} per run are needed for a significant result — run longer`;
     case 'settingsDiffer':
       return `the runs differ in settings: ${note.differences.map(settingDifference).join(', ')}`;
+    case 'toleranceNotUsed':
+      return `tolerances given for metrics not compared (no such step or check in both flows): ${note.metrics.join(', ')}`;
     case 'flowPartsNotCompared': {
       const only = (role: string, names: string[]): string[] => (names.length ? [`only the ${role}'s flow has ${names.join(', ')}`] : []);
       return `flow steps and checks compared only where both runs have them: ${[...only('baseline', note.baselineOnly), ...only('candidate', note.candidateOnly)].join('; ')}`;

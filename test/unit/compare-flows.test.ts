@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareReports } from '../../src/compare/compare-reports.js';
+import { parseTolerances } from '../../src/compare/parse-tolerances.js';
 import type { Comparison, MetricComparison } from '../../src/compare/comparison.js';
 import { mergeReports } from '../../src/report/merge-reports.js';
 import type { Report } from '../../src/report/report.js';
@@ -161,5 +162,19 @@ describe('compare with flows', () => {
       expect(interval.flow!.checks['confirmed']).toEqual({ passes: 190, fails: 10 });
     });
     expect(merged.flow!.awaits['decided']!.matched).toBe(merged.intervals.reduce((sum, i) => sum + i.flow!.awaits['decided']!.matched, 0));
+  });
+
+  it('takes a tolerance per flow metric (`--max-regression step.decided.p99=…`) over the run’s, and names one that nothing used', () => {
+    expect(parseTolerances('step.decided.p99=3000%,checks.confirmed.rate=25pp,step.decided.timeoutRate=1%,p99=5%')).toEqual({ 'step.decided.p99': 30, 'checks.confirmed.rate': 25, 'step.decided.timeoutRate': 1, p99: 0.05 });
+    expect(() => parseTolerances('step.decided.p42=5%')).toThrow(/unknown metric "step\.decided\.p42"; expected one of p50, p90, p99, p999, mean, messagesPerSec, errorRate, or a flow's step\.<await>\.p50/);
+    expect(() => parseTolerances('checks.confirmed.rate=5')).toThrow(/expected percentage points such as 0\.1pp/);
+    const tolerances = parseTolerances('step.decided.p99=5000%,checks.confirmed.rate=25pp,step.decidd.p50=10%');
+    const comparison = compareReports(flowRun({ decidedMs: 2, passes: 99, fails: 1 }, 80, BASELINE_START), flowRun({ decidedMs: 50, passes: 80, fails: 20 }, 81, LATER_START), { maxRegression: tolerances });
+    expect(metric(comparison, 'step.decided.p99')).toMatchObject({ tolerance: { kind: 'relative', value: 50 }, verdict: 'pass' });
+    // The rest keep the run's tolerances.
+    expect(metric(comparison, 'step.decided.p50')).toMatchObject({ tolerance: { kind: 'relative', value: 0.1 }, verdict: 'fail' });
+    expect(metric(comparison, 'checks.confirmed.rate')).toMatchObject({ tolerance: { kind: 'percentagePoints', value: 25 }, verdict: 'pass' });
+    expect(comparison.notes).toContainEqual({ kind: 'toleranceNotUsed', metrics: ['step.decidd.p50'] });
+    expect(describeComparison(comparison).notes).toContain('tolerances given for metrics not compared (no such step or check in both flows): step.decidd.p50');
   });
 });
