@@ -8,7 +8,6 @@ import type { Scenario } from '../scenario/scenario-schema.js';
 import { renderConsoleSummary } from '../reporters/console-reporter.js';
 import { writeReports } from '../reporters/write-reports.js';
 import { runScenario, type RunOptions } from '../run/run-scenario.js';
-import { refuseFlowComparison } from '../run/refuse-flow-comparison.js';
 import { startLiveDashboard, type LiveDashboard } from '../dashboard/live-dashboard.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { RunJournal } from '../journal/run-journal.js';
@@ -96,7 +95,6 @@ export async function runLoadedScenario(load: () => Scenario, io: CliIo, frontEn
   });
   try {
     const scenario = load();
-    refuseFlowComparison(scenario);
     checkHistoryDir(scenario.output.history, io.cwd);
     if (scenario.compare) {
       if (scenario.output.history !== undefined) io.stderr('warning: --history (output.history) records single runs, not canary comparisons; this comparison is not recorded\n');

@@ -16,6 +16,20 @@ export const JUDGEABLE_METRICS = {
 } as const;
 export type JudgeableMetric = keyof typeof JUDGEABLE_METRICS;
 
+/** What flow metric names take a tolerance, for the messages that list them. */
+export const FLOW_TOLERANCE_NAMES = 'step.<await>.p50, step.<await>.p99, step.<await>.mean, step.<await>.timeoutRate, checks.<check>.rate';
+
+/**
+ * A flow metric's tolerance kind (see compare-flows.ts): its latencies relative, its shares in
+ * percentage points; undefined for a name that is no flow metric. Without one of its own a flow
+ * metric takes the run's (p50, p99, mean; errorRate for the shares).
+ */
+export function flowToleranceKind(metric: string): 'relative' | 'percentagePoints' | undefined {
+  if (/^step\..+\.(p50|p99|mean)$/.test(metric)) return 'relative';
+  if (/^step\..+\.timeoutRate$/.test(metric) || /^checks\..+\.rate$/.test(metric)) return 'percentagePoints';
+  return undefined;
+}
+
 /** Used for every metric the caller gives no tolerance for; the others are shown but not judged. */
 export const DEFAULT_MAX_REGRESSION: Readonly<Partial<Record<JudgeableMetric, number>>> = Object.freeze({
   p50: 0.1,
@@ -27,7 +41,7 @@ export const DEFAULT_MAX_REGRESSION: Readonly<Partial<Record<JudgeableMetric, nu
 export const DEFAULT_ALPHA = 0.05;
 
 export interface CompareOptions {
-  /** Metric → allowed worsening (see JUDGEABLE_METRICS for units); laid over DEFAULT_MAX_REGRESSION. */
+  /** Metric → allowed worsening (see JUDGEABLE_METRICS for units, flowToleranceKind for a flow's); laid over DEFAULT_MAX_REGRESSION. */
   maxRegression: Record<string, number>;
   /** Significance level; the ratio's confidence interval is at 1 − alpha. Default 0.05. */
   alpha?: number;
@@ -62,21 +76,25 @@ export interface JudgeSettings {
 export interface CheckedCompareOptions extends JudgeSettings {
   /** DEFAULT_MAX_REGRESSION with the caller's tolerances laid over it. */
   tolerances: Partial<Record<JudgeableMetric, number>>;
+  /** The caller's tolerances for flow metrics by name (`step.confirm.p99`). */
+  flowTolerances: Record<string, number>;
   warmup: number | undefined;
 }
 
 /** Throws a RangeError naming the first option that is out of range. */
 export function checkCompareOptions(options: CompareOptions): CheckedCompareOptions {
   for (const [metric, value] of Object.entries(options.maxRegression)) {
-    if (!(metric in JUDGEABLE_METRICS)) throw new RangeError(`compareReports: no tolerance can be set for "${metric}"; expected one of ${Object.keys(JUDGEABLE_METRICS).join(', ')}`);
+    if (!(metric in JUDGEABLE_METRICS) && flowToleranceKind(metric) === undefined) throw new RangeError(`compareReports: no tolerance can be set for "${metric}"; expected one of ${Object.keys(JUDGEABLE_METRICS).join(', ')}, ${FLOW_TOLERANCE_NAMES}`);
     if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`compareReports: tolerance for ${metric} must be a number ≥ 0, got ${value}`);
   }
   const alpha = options.alpha ?? DEFAULT_ALPHA;
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`compareReports: alpha must be within (0, 1), got ${alpha}`);
   const warmup = options.warmupIntervals;
   if (warmup !== undefined && !(Number.isInteger(warmup) && warmup >= 0)) throw new RangeError(`compareReports: warmupIntervals must be a whole number ≥ 0, got ${warmup}`);
+  const given = Object.entries(options.maxRegression);
   return {
-    tolerances: { ...DEFAULT_MAX_REGRESSION, ...(options.maxRegression as Partial<Record<JudgeableMetric, number>>) },
+    tolerances: { ...DEFAULT_MAX_REGRESSION, ...Object.fromEntries(given.filter(([metric]) => metric in JUDGEABLE_METRICS)) },
+    flowTolerances: Object.fromEntries(given.filter(([metric]) => !(metric in JUDGEABLE_METRICS))),
     alpha,
     warmup,
     resamples: options.resamples ?? DEFAULT_RESAMPLES,

@@ -6,6 +6,7 @@ import { compareSampleMetric } from './compare-sample-metric.js';
 import { comparedRun, comparedSide } from './compared-side.js';
 import type { Comparison, MetricComparison, Verdict } from './comparison.js';
 import { comparisonNotes } from './comparison-notes.js';
+import { compareFlows } from './compare-flows.js';
 import { infoMetrics } from './info-metrics.js';
 import { judgedRounds } from './judged-rounds.js';
 import { SAMPLE_METRICS } from './sample-metrics.js';
@@ -36,10 +37,12 @@ export function compareReports(baseline: Report, candidate: Report, options: Com
   const b = comparedSide(baseline, settings.warmup);
   const c = comparedSide(candidate, settings.warmup);
   const design = chooseDesign(b, c, { rounds: options.rounds, pairByTime: options.pairByTime, warmup: settings.warmup });
+  const flows = compareFlows(design, b, c, settings);
 
   const metrics: MetricComparison[] = [
-    ...SAMPLE_METRICS.map((metric) => compareSampleMetric(metric, design, b, c, settings.tolerances[metric.metric], settings)),
+    ...SAMPLE_METRICS.map((metric) => compareSampleMetric(metric, design, b, c, settings.tolerances[metric.toleranceOf], settings)),
     compareErrorRate(baseline, candidate, settings.tolerances.errorRate, settings.alpha),
+    ...flows.metrics,
     ...infoMetrics(baseline, candidate),
   ];
   return {
@@ -55,6 +58,6 @@ export function compareReports(baseline: Report, candidate: Report, options: Com
     baseline: comparedRun(b),
     candidate: comparedRun(c),
     metrics,
-    notes: comparisonNotes(b, c, design),
+    notes: [...comparisonNotes(b, c, design), ...flows.notes],
   };
 }

@@ -25,8 +25,13 @@ export type Verdict = 'pass' | 'fail' | 'inconclusive';
  */
 export type Design = 'paired' | 'independent' | 'rounds';
 
-/** The judgeable metrics, then two shown for context only. */
-export type MetricKey = JudgeableMetric | 'streamsFailed' | 'targetMemoryGrowth';
+/** A flow's latencies judged per await step, and the proportions judged like the error rate. */
+export type FlowLatencyKey = 'p50' | 'p99' | 'mean';
+/** `step.<await>.p99` and the like, `step.<await>.timeoutRate`, `checks.<check>.rate`: the names flow thresholds use. */
+export type FlowMetricKey = `step.${string}.${FlowLatencyKey | 'timeoutRate'}` | `checks.${string}.rate`;
+
+/** The judgeable metrics, a flow's, then two shown for context only. */
+export type MetricKey = JudgeableMetric | FlowMetricKey | 'streamsFailed' | 'targetMemoryGrowth';
 
 export interface SampleTest {
   design: Design;
@@ -105,7 +110,11 @@ export type ComparisonNote =
   | { kind: 'targetRateNotReached'; role: Role; sentPercent: number; limitedBy: 'generator' | 'target' | undefined }
   /** Interval designs: a run with fewer usable intervals than a significant result needs. */
   | { kind: 'fewIntervals'; role: Role; intervals: number; neededIntervals: number }
-  | { kind: 'settingsDiffer'; differences: SettingDifference[] };
+  | { kind: 'settingsDiffer'; differences: SettingDifference[] }
+  /** Flow steps and checks only one run has (`await <name>`, `check <name>`): not compared. */
+  | { kind: 'flowPartsNotCompared'; baselineOnly: string[]; candidateOnly: string[] }
+  /** Tolerances given for flow metrics that no compared step or check has. */
+  | { kind: 'toleranceNotUsed'; metrics: string[] };
 
 export interface Comparison {
   verdict: Verdict;

@@ -1,4 +1,4 @@
-import type { Report, ReportInterval } from '../report/report.js';
+import type { FlowIntervalReport, Report, ReportInterval } from '../report/report.js';
 import { decodeHistogram } from '../stats/latency-histogram.js';
 import { summarizeLatency, type LatencySummaryMs } from '../stats/summarize-latency.js';
 import { median } from './bootstrap-ratio.js';
@@ -24,6 +24,8 @@ export interface IntervalSample {
   messagesPerSec: number;
   /** From the interval's own histogram; absent when it has no responses. */
   latency?: LatencySummaryMs;
+  /** With a flow: the interval's flow figures (each await's latencies summarised from its own histogram). */
+  flow?: FlowIntervalReport;
 }
 
 /**
@@ -45,6 +47,7 @@ export function intervalSamples(report: Report, intervals: ReadonlyArray<ReportI
   return intervals.map((interval) => {
     const sample: IntervalSample = { endMs: startMs + interval.tMs, messagesPerSec: interval.messagesPerSec };
     if (interval.messagesReceived > 0 && interval.histogram !== '') sample.latency = summarizeLatency(decodeHistogram(interval.histogram));
+    if (interval.flow) sample.flow = interval.flow;
     return sample;
   });
 }

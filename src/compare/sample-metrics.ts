@@ -1,11 +1,13 @@
-import type { Direction } from './comparison.js';
+import type { Direction, FlowMetricKey } from './comparison.js';
 import type { ComparedSide } from './compared-side.js';
 import type { JudgeableMetric } from './compare-options.js';
 import type { IntervalSample } from './interval-samples.js';
 
 /** A metric judged on samples: per interval (paired, independent) or per round. */
 export interface SampleMetric {
-  metric: Exclude<JudgeableMetric, 'errorRate'>;
+  metric: Exclude<JudgeableMetric, 'errorRate'> | FlowMetricKey;
+  /** Whose tolerance applies: the metric's own, or for a flow step's latency the run's latency one. */
+  toleranceOf: Exclude<JudgeableMetric, 'errorRate'>;
   label: string;
   unit: string;
   direction: Direction;
@@ -21,6 +23,7 @@ type LatencyKey = 'p50' | 'p90' | 'p99' | 'p999' | 'mean';
 
 const latency = (metric: LatencyKey, label: string): SampleMetric => ({
   metric,
+  toleranceOf: metric,
   label,
   unit: 'ms',
   direction: 'lower-is-better',
@@ -38,6 +41,7 @@ export const SAMPLE_METRICS: ReadonlyArray<SampleMetric> = [
   latency('mean', 'mean latency'),
   {
     metric: 'messagesPerSec',
+    toleranceOf: 'messagesPerSec',
     label: 'messages/s',
     unit: 'msg/s',
     direction: 'higher-is-better',

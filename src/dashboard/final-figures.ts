@@ -1,6 +1,7 @@
 import type { Report } from '../report/report.js';
 import type { ChartSpec } from '../reporters/html/charts/chart-spec.js';
 import { runChartSpecs } from '../reporters/html/html-reporter.js';
+import { flowStepSpecs } from '../reporters/html/charts/flow-charts.js';
 
 /** The run's final figures, as the dashboard shows them once the report is built. */
 export interface FinalFigures {
@@ -35,6 +36,6 @@ export function finalFigures(report: Report): FinalFigures {
     streamsFailed: report.counts.streamsFailed,
     latencyMs: { p50, p90, p99, p999, max },
     ...(report.thresholds ? { thresholdsPassed: report.thresholds.passed } : {}),
-    charts: Object.values(runChartSpecs(report)),
+    charts: [...Object.values(runChartSpecs(report)), ...flowStepSpecs(report)],
   };
 }

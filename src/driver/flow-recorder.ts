@@ -1,5 +1,5 @@
 import { createLatencyHistogram, disposeHistograms, encodeHistogram, recordLatencyUs, type LatencyHistogram } from '../stats/latency-histogram.js';
-import type { FlowFigures, FlowSettings, FlowStepSettings } from '../types/flow-settings.js';
+import type { FlowFigures, FlowIntervalFigures, FlowSettings, FlowStepSettings } from '../types/flow-settings.js';
 
 /** Distinct values counted by status at most; the rest count as "(other)", so memory stays bounded whatever the server sends. */
 export const MAX_STATUS_VALUES = 32;
@@ -18,6 +18,7 @@ export interface AwaitTally {
   timeouts: number;
   intermediate: number;
   byStatus: Record<string, number>;
+  /** The current interval's match latencies; folded into the step's total at each takeInterval. */
   readonly matchUs: LatencyHistogram;
   readonly firstResponseUs: LatencyHistogram;
 }
@@ -31,10 +32,23 @@ export interface SendTally {
   sent: number;
 }
 
+/** The counts of a flow as of the last interval snapshot: the next interval is the difference. */
+interface ReportedCounts {
+  runsStarted: number;
+  runsCompleted: number;
+  runsTimedOut: number;
+  unsolicited: number;
+  awaits: Map<string, { matched: number; timeouts: number }>;
+  checks: Map<string, { passes: number; fails: number }>;
+}
+
 /**
  * A share's flow figures: one tally per send, await and check of the flow (made once, so the
  * streams count into fixed objects) and the run counts. Only flow runs started after the
- * warm-up are counted; the streams decide that.
+ * warm-up are counted; the streams decide that. Match latencies go into the interval's
+ * histogram, folded into the step's total at each takeInterval: every value is recorded once
+ * and the intervals sum to the totals exactly. Memory: a few numbers per step and three
+ * histograms per await, whatever the number of responses.
  */
 export class FlowRecorder {
   runsStarted = 0;
@@ -47,6 +61,10 @@ export class FlowRecorder {
   readonly awaits = new Map<string, AwaitTally>();
   readonly checks = new Map<string, CheckTally>();
   private readonly owned: LatencyHistogram[] = [];
+  /** Each await's match latencies up to the last interval snapshot. */
+  private readonly matchTotalsUs = new Map<string, LatencyHistogram>();
+  private unsolicitedCount = 0;
+  private readonly reported: ReportedCounts = { runsStarted: 0, runsCompleted: 0, runsTimedOut: 0, unsolicited: 0, awaits: new Map(), checks: new Map() };
 
   constructor(flow: FlowSettings) {
     this.addSteps(flow.steps);
@@ -58,18 +76,64 @@ export class FlowRecorder {
       else if ('await' in step) {
         const matchUs = createLatencyHistogram({ recording: true });
         const firstResponseUs = createLatencyHistogram({ recording: true });
-        this.owned.push(matchUs, firstResponseUs);
+        const matchTotalUs = createLatencyHistogram({ recording: true });
+        this.owned.push(matchUs, firstResponseUs, matchTotalUs);
+        this.matchTotalsUs.set(step.await, matchTotalUs);
+        this.reported.awaits.set(step.await, { matched: 0, timeouts: 0 });
         this.awaits.set(step.await, { matched: 0, timeouts: 0, intermediate: 0, byStatus: {}, matchUs, firstResponseUs });
-        for (const check of Object.keys(step.checks ?? {})) this.checks.set(check, { passes: 0, fails: 0 });
+        for (const check of Object.keys(step.checks ?? {})) {
+          this.checks.set(check, { passes: 0, fails: 0 });
+          this.reported.checks.set(check, { passes: 0, fails: 0 });
+        }
       } else if ('repeat' in step) this.addSteps(step.steps);
     }
   }
 
   countUnsolicited(status: string): void {
+    this.unsolicitedCount++;
     countStatus(this.unsolicited, status);
   }
 
+  /** Closes the interval: what was counted since the last one; its latencies are folded into the totals. */
+  takeInterval(): FlowIntervalFigures {
+    const { reported } = this;
+    const interval: FlowIntervalFigures = {
+      runsStarted: this.runsStarted - reported.runsStarted,
+      runsCompleted: this.runsCompleted - reported.runsCompleted,
+      runsTimedOut: this.runsTimedOut - reported.runsTimedOut,
+      unsolicited: this.unsolicitedCount - reported.unsolicited,
+      awaits: {},
+      checks: {},
+    };
+    reported.runsStarted = this.runsStarted;
+    reported.runsCompleted = this.runsCompleted;
+    reported.runsTimedOut = this.runsTimedOut;
+    reported.unsolicited = this.unsolicitedCount;
+    for (const [name, tally] of this.awaits) {
+      const last = reported.awaits.get(name)!;
+      interval.awaits[name] = { matched: tally.matched - last.matched, timeouts: tally.timeouts - last.timeouts, matchHistogram: tally.matchUs.totalCount ? encodeHistogram(tally.matchUs) : '' };
+      last.matched = tally.matched;
+      last.timeouts = tally.timeouts;
+      this.foldMatches(name, tally);
+    }
+    for (const [name, tally] of this.checks) {
+      const last = reported.checks.get(name)!;
+      interval.checks[name] = { passes: tally.passes - last.passes, fails: tally.fails - last.fails };
+      last.passes = tally.passes;
+      last.fails = tally.fails;
+    }
+    return interval;
+  }
+
+  private foldMatches(name: string, tally: AwaitTally): void {
+    if (!tally.matchUs.totalCount) return;
+    this.matchTotalsUs.get(name)!.add(tally.matchUs);
+    tally.matchUs.reset();
+  }
+
+  /** The totals; latencies not yet in an interval are folded in (take the last interval first, so that it has them). */
   result(): FlowFigures {
+    for (const [name, tally] of this.awaits) this.foldMatches(name, tally);
     return {
       runsStarted: this.runsStarted,
       runsCompleted: this.runsCompleted,
@@ -77,9 +141,9 @@ export class FlowRecorder {
       runsUnfinished: this.runsUnfinished,
       sends: Object.fromEntries([...this.sends].map(([name, tally]) => [name, tally.sent])),
       awaits: Object.fromEntries(
-        [...this.awaits].map(([name, { matchUs, firstResponseUs, byStatus, ...counts }]) => [
+        [...this.awaits].map(([name, { matchUs: _interval, firstResponseUs, byStatus, ...counts }]) => [
           name,
-          { ...counts, byStatus: { ...byStatus }, matchHistogram: encodeHistogram(matchUs), firstResponseHistogram: encodeHistogram(firstResponseUs) },
+          { ...counts, byStatus: { ...byStatus }, matchHistogram: encodeHistogram(this.matchTotalsUs.get(name)!), firstResponseHistogram: encodeHistogram(firstResponseUs) },
         ]),
       ),
       checks: Object.fromEntries([...this.checks].map(([name, tally]) => [name, { ...tally }])),

@@ -152,16 +152,16 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
   /** stream.timeout does not apply to flows (see oldestSentAtMs); kept for the owner's interface. */
   expire(): void {}
 
-  onResponse(key: string | undefined, _label: string | undefined, response?: ResponseObject): void {
+  onResponse(key: string | undefined, label: string | undefined, response?: ResponseObject): void {
     const now = performance.now();
     this.received++;
     // A push may come before the first send: the stream's first response counts from that send.
     if (this.firstResponseMs === undefined && this.sent > 0) this.firstResponseMs = now - this.firstSentAtMs;
-    if (response !== undefined) this.dispatch(key, response, now, true);
+    if (response !== undefined) this.dispatch(key, response, now, true, label);
   }
 
-  /** Offers a response to its flow run; `retry`: once more after the run it belonged to timed out. */
-  private dispatch(key: string | undefined, response: ResponseObject, now: number, retry: boolean): void {
+  /** Offers a response to its flow run; `retry`: once more after the run it belonged to timed out. `label`: split runs, the response's version. */
+  private dispatch(key: string | undefined, response: ResponseObject, now: number, retry: boolean, label: string | undefined): void {
     const { program } = this;
     if (program.unsolicited?.(response, EMPTY)) {
       this.countUnsolicited(response, now);
@@ -181,7 +181,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     if (now > run.deadlineAtMs) {
       this.timeOut(run);
       // By key it belonged to the ended run (no flow run now); otherwise to whichever run is under way.
-      if (retry && this.settings.correlateBy === undefined) this.dispatch(key, response, now, false);
+      if (retry && this.settings.correlateBy === undefined) this.dispatch(key, response, now, false, label);
       else this.countUnsolicited(response, now);
       return;
     }
@@ -210,7 +210,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       }
       times.intendedAtMs = run.latestSendAtMs;
       times.sentAtMs = run.latestSentAtMs;
-      this.owner.recordResponse(times, now, undefined);
+      this.owner.recordResponse(times, now, label);
     }
     // Checks see the variables as they were; this await's captures serve the steps after it.
     for (const { variable, path } of node.captures) {

@@ -361,6 +361,7 @@ export class ShareRun implements StreamOwner {
       inFlight,
       heapUsedBytes: process.memoryUsage().heapUsed,
       eventLoopUtilization: this.monitor?.intervalUtilization() ?? 0,
+      ...(this.options.flow ? { flow: this.options.flow.recorder.takeInterval() } : {}),
     });
     this.lastSnapshotAtMs = now;
     this.connectionEvents = [];

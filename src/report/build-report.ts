@@ -11,6 +11,7 @@ import { withMemorySamples } from './interval-memory.js';
 import { reportSettings } from './report-settings.js';
 import { callsReport } from './calls-report.js';
 import { flowReport } from './flow-report.js';
+import { mergedFlowInterval } from './flow-interval.js';
 import { peerLimitsReport } from './peer-limits-report.js';
 import type { PeerSettings } from '../driver/peer-settings.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportInterval, type VersionReport } from './report.js';
@@ -44,6 +45,7 @@ export function buildIntervals(snapshots: ReadonlyArray<IntervalSnapshot>): Repo
     const histogram = mergeHistograms(group.map((s) => s.histogram));
     const durationMs = Math.max(...group.map((s) => s.durationMs));
     const summary = summarizeLatency(histogram);
+    const flow = mergedFlowInterval(group);
     return {
       tMs: Math.round(Math.max(...group.map((s) => s.endMs))),
       durationMs: Math.round(durationMs),
@@ -64,6 +66,7 @@ export function buildIntervals(snapshots: ReadonlyArray<IntervalSnapshot>): Repo
       histogram: encodeHistogram(histogram),
       statusCodes: intervalStatusCodes(group),
       heapUsedBytes: group.reduce((sum, s) => sum + s.heapUsedBytes, 0),
+      ...(flow ? { flow } : {}),
     };
   });
 }

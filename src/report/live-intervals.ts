@@ -1,13 +1,14 @@
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, type LatencyHistogram } from '../stats/latency-histogram.js';
 import type { IntervalSnapshot } from '../types/worker-protocol.js';
 import type { ReportInterval } from './report.js';
+import { mergedFlowInterval } from './flow-interval.js';
 
 /**
  * One interval of the run, every worker merged: what the live dashboard draws. It carries the
  * ReportInterval fields the report's time charts read, so the dashboard draws them with the
  * report's own chart builders.
  */
-export interface LiveInterval extends Pick<ReportInterval, 'durationMs' | 'messagesSent' | 'messagesReceived' | 'messagesPerSec' | 'errors' | 'activeStreams' | 'activeConnections' | 'histogram' | 'heapUsedBytes'> {
+export interface LiveInterval extends Pick<ReportInterval, 'durationMs' | 'messagesSent' | 'messagesReceived' | 'messagesPerSec' | 'errors' | 'activeStreams' | 'activeConnections' | 'histogram' | 'heapUsedBytes' | 'flow'> {
   /** Interval number since the load started, from 0. */
   index: number;
   /** End of the interval, ms since the load started (the latest worker's end). `durationMs` is the longest worker's interval (the last one is usually shorter, so rates use it). */
@@ -98,6 +99,7 @@ function mergeEntry(index: number, { snapshots, histogram }: Pending): LiveInter
   }
   const encoded = encodeHistogram(histogram);
   histogram.destroy();
+  const flow = mergedFlowInterval(snapshots);
   return {
     index,
     tMs: endMs,
@@ -114,5 +116,6 @@ function mergeEntry(index: number, { snapshots, histogram }: Pending): LiveInter
     activeConnections,
     heapUsedBytes,
     workers: snapshots.length,
+    ...(flow ? { flow } : {}),
   };
 }

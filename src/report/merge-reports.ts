@@ -7,6 +7,7 @@ import { groupByWallClock } from './group-by-wall-clock.js';
 import { auxFigures } from './build-report.js';
 import { callsReport } from './calls-report.js';
 import { flowReport } from './flow-report.js';
+import { mergedFlowInterval } from './flow-interval.js';
 import type { Report, ReportInterval, RoundSpan, VersionReport } from './report.js';
 import { versionInterval, versionReport, type VersionInterval } from './version-report.js';
 
@@ -203,10 +204,11 @@ export function mergeReports(reports: Report[], mode: MergeMode): Report {
   return merged;
 }
 
-type IntervalExtras = Pick<ReportInterval, 'statusCodes' | 'heapUsedBytes' | 'clientRssBytes' | 'targetMemoryBytes'>;
+type IntervalExtras = Pick<ReportInterval, 'statusCodes' | 'heapUsedBytes' | 'clientRssBytes' | 'targetMemoryBytes' | 'flow'>;
 
 /**
- * Per-interval status codes and memory, kept only when every merged interval has them. Each
+ * Per-interval status codes and memory, kept only when every merged interval has them (flow figures
+ * when any has them: a segment without a flow counted none). Each
  * segment is its own grpc-bench process, so heaps and client RSS add up (the whole generator's
  * memory); every segment watched the same target, so its readings are not added: the highest is kept.
  */
@@ -220,5 +222,7 @@ function mergedIntervalExtras(group: ReadonlyArray<ReportInterval>): IntervalExt
   if (group.every((i) => i.heapUsedBytes !== undefined)) extras.heapUsedBytes = sum(group.map((i) => i.heapUsedBytes!));
   if (group.every((i) => i.clientRssBytes !== undefined)) extras.clientRssBytes = sum(group.map((i) => i.clientRssBytes!));
   if (group.every((i) => i.targetMemoryBytes !== undefined)) extras.targetMemoryBytes = Math.max(...group.map((i) => i.targetMemoryBytes!));
+  const flow = mergedFlowInterval(group);
+  if (flow) extras.flow = flow;
   return extras;
 }

@@ -5,7 +5,7 @@ import type { MemoryGrowth } from '../stats/memory-growth.js';
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
 import type { GeneratorHealth } from '../types/worker-protocol.js';
 import type { CallKind } from '../types/call-kind.js';
-import type { AwaitStepFigures, FlowFigures } from '../types/flow-settings.js';
+import type { AwaitIntervalFigures, AwaitStepFigures, FlowFigures, FlowIntervalFigures } from '../types/flow-settings.js';
 import type { HistogramBucket, LatencySummaryMs } from '../stats/summarize-latency.js';
 import type { CallSample } from '../types/worker-protocol.js';
 
@@ -44,6 +44,8 @@ export interface ReportInterval {
   clientRssBytes?: number;
   /** The target's memory (as `memory.target.source` says), the sample nearest the interval's end, bytes; absent when the target was not watched. */
   targetMemoryBytes?: number;
+  /** With a flow: its figures in this interval, every worker merged; absent without a flow and in reports from before the field. */
+  flow?: FlowIntervalReport;
 }
 
 /** One threshold of the scenario, checked against the finished run. */
@@ -368,6 +370,19 @@ export interface AwaitStepReport extends AwaitStepFigures {
   /** From the same moment to the flow run's first response after it. */
   firstResponseMs: LatencySummaryMs;
 }
+
+/** One interval's flow figures: the intervals of a run sum to its `flow` counts, and their histograms merge to its. */
+export interface FlowIntervalReport extends Omit<FlowIntervalFigures, 'awaits'> {
+  awaits: Record<string, AwaitIntervalReport>;
+}
+
+export interface AwaitIntervalReport extends AwaitIntervalFigures {
+  /** This interval's match latencies, from `matchHistogram`; absent when nothing matched. */
+  latencyMs?: FlowLatencyMs;
+}
+
+/** The match-latency figures an interval keeps of an await step, ms. */
+export type FlowLatencyMs = Pick<LatencySummaryMs, 'p50' | 'p90' | 'p99' | 'p999' | 'mean'>;
 
 /** One round of an interleaved comparison inside a merged report. */
 export interface RoundSpan {

@@ -1,5 +1,6 @@
 import { addCounters, emptyCounters, emptyResult, type IntervalSnapshot, type LabelledLatencies, type WorkerResult } from '../types/worker-protocol.js';
 import { encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
+import { flowFiguresOf } from './flow-interval.js';
 
 /** Split runs: each label's responses and latencies over the snapshots; undefined when none has labels. */
 function labelsOf(snapshots: ReadonlyArray<IntervalSnapshot>): LabelledLatencies | undefined {
@@ -38,6 +39,7 @@ export function resultFromSnapshots(workerId: number, snapshots: ReadonlyArray<I
   // intervals count here (the report subtracts the warm-up), though their figures do not.
   const durationMs = everyOwn.reduce((sum, s) => sum + s.durationMs, 0);
   const labels = labelsOf(own);
+  const flow = flowFiguresOf(own);
   return {
     ...result,
     counters,
@@ -50,5 +52,6 @@ export function resultFromSnapshots(workerId: number, snapshots: ReadonlyArray<I
     elapsedMs: durationMs,
     sendingMs: durationMs,
     snapshotCount: everyOwn.length,
+    ...(flow ? { flow } : {}),
   };
 }

@@ -64,9 +64,10 @@ export function describeRun(label: string, run: ComparedRun): string {
 }
 
 /** Methods line: what the p-values and intervals mean. */
-export function methodLine(comparison: Pick<Comparison, 'design' | 'alpha' | 'confidence' | 'rounds' | 'pairedIntervals' | 'resamples' | 'seed'>): string {
+export function methodLine(comparison: Pick<Comparison, 'design' | 'alpha' | 'confidence' | 'rounds' | 'pairedIntervals' | 'resamples' | 'seed'> & { metrics: ReadonlyArray<Pick<MetricComparison, 'metric'>> }): string {
   const confidence = Math.round(comparison.confidence * 100);
-  const tail = `(error rate: two-proportion z-test); fail = worse than tolerance and significant at alpha ${comparison.alpha}.`;
+  const shares = comparison.metrics.some((m) => m.metric.startsWith('checks.') || m.metric.endsWith('.timeoutRate')) ? 'error rate, flow step timeouts, check pass rates' : 'error rate';
+  const tail = `(${shares}: two-proportion z-test); fail = worse than tolerance and significant at alpha ${comparison.alpha}.`;
   if (comparison.design === 'rounds') {
     return `change: whole-run figures; ratio: the geometric mean of the ${comparison.rounds} per-round ratios candidate/baseline (each round's figure from its merged histogram; messages/s over its measured time), the change that is judged, with its ${confidence} % t interval; p: two-sided one-sample t-test on the per-round log ratios, ${comparison.rounds - 1} degrees of freedom ${tail}`;
   }

@@ -37,9 +37,9 @@ function untestedReason(design: Design): string {
 /** One sentence: who is worse, by how much, and the evidence. `design`: the Comparison's. */
 export function metricFinding(m: MetricComparison, design: Design): string {
   const { baseline: b, candidate: c } = m;
+  // Shares (the error rate, a flow step's timeouts, a check's pass rate), judged in percentage points.
+  if (m.unit === '%') return `${c === b ? `no change in ${m.label}` : `candidate's ${m.label} is ${Math.abs(c - b).toFixed(2)} pp ${c > b ? 'higher' : 'lower'}`} (${evidence(m.significant, m.pValue, undefined)})`;
   switch (m.metric) {
-    case 'errorRate':
-      return `${c === b ? 'no change in error rate' : `candidate's error rate is ${Math.abs(c - b).toFixed(2)} pp ${c > b ? 'higher' : 'lower'}`} (${evidence(m.significant, m.pValue, undefined)})`;
     case 'streamsFailed':
       return `candidate failed ${c === b ? 'as many' : `${Math.abs(c - b)} ${c > b ? 'more' : 'fewer'}`} streams`;
     case 'targetMemoryGrowth':
@@ -103,5 +103,11 @@ export function noteSentence(note: ComparisonNote): string {
       return `${note.role} has only ${note.intervals} usable intervals; at least ${note.neededIntervals} per run are needed for a significant result — run longer`;
     case 'settingsDiffer':
       return `the runs differ in settings: ${note.differences.map(settingDifference).join(', ')}`;
+    case 'toleranceNotUsed':
+      return `tolerances given for metrics not compared (no such step or check in both flows): ${note.metrics.join(', ')}`;
+    case 'flowPartsNotCompared': {
+      const only = (role: string, names: string[]): string[] => (names.length ? [`only the ${role}'s flow has ${names.join(', ')}`] : []);
+      return `flow steps and checks compared only where both runs have them: ${[...only('baseline', note.baselineOnly), ...only('candidate', note.candidateOnly)].join('; ')}`;
+    }
   }
 }

@@ -54,3 +54,25 @@ export interface FlowFigures {
   /** Responses of a flow run that arrived while it awaited nothing (during a pause). */
   unawaited: number;
 }
+
+/** One await step's figures in one interval (see FlowIntervalFigures). */
+export interface AwaitIntervalFigures {
+  matched: number;
+  timeouts: number;
+  /** This interval's match latencies (µs), HdrHistogram compressed base64; '' when none. */
+  matchHistogram: string;
+}
+
+/**
+ * A flow's figures in one interval: every value was counted in exactly one interval, so the
+ * intervals of a run sum to its FlowFigures (runs, matches, timeouts, checks, unsolicited).
+ */
+export interface FlowIntervalFigures {
+  runsStarted: number;
+  runsCompleted: number;
+  runsTimedOut: number;
+  /** Unsolicited responses, every status together. */
+  unsolicited: number;
+  awaits: Record<string, AwaitIntervalFigures>;
+  checks: Record<string, { passes: number; fails: number }>;
+}

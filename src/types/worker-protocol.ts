@@ -7,7 +7,7 @@ import type { Schedule } from './schedule.js';
 import type { CallKind, RequestData } from './call-kind.js';
 import type { StreamSettings } from './stream-settings.js';
 import type { LoadBalancingPolicy } from './load-balancing.js';
-import type { FlowFigures, FlowSettings } from './flow-settings.js';
+import type { FlowFigures, FlowIntervalFigures, FlowSettings } from './flow-settings.js';
 
 /** What every worker needs to know about the call; the same for all workers of a run. */
 export interface CallSettings {
@@ -211,6 +211,8 @@ export interface IntervalSnapshot {
   inFlight: number;
   /** Split runs: this interval's responses by label. */
   labels?: LabelledLatencies;
+  /** With a flow: what its runs, steps and checks counted in this interval. */
+  flow?: FlowIntervalFigures;
   /** This worker thread's V8 heap in use at the end of the interval. */
   heapUsedBytes: number;
   /** Share of the interval this worker's event loop was busy, 0..1. */

@@ -1,4 +1,7 @@
 import { REPORT_SCHEMA_VERSION, type Report, type ReportInterval, type MemoryGrowthReport } from '../../src/report/report.js';
+import { flowFiguresOf, flowInterval } from '../../src/report/flow-interval.js';
+import { flowReport } from '../../src/report/flow-report.js';
+import type { FlowIntervalFigures } from '../../src/types/flow-settings.js';
 import { createLatencyHistogram, encodeHistogram, mergeHistograms, recordLatencyUs } from '../../src/stats/latency-histogram.js';
 import { bucketize, summarizeLatency } from '../../src/stats/summarize-latency.js';
 
@@ -11,6 +14,24 @@ export interface SyntheticInterval {
   messagesPerSec?: number;
   errors?: number;
   streamsFailed?: number;
+  /** A flow's figures in this interval: each await's match latencies (ms) and timeouts, each check's passes and fails. */
+  flow?: SyntheticFlowInterval;
+}
+
+export interface SyntheticFlowInterval {
+  awaits: Record<string, { latenciesMs: ReadonlyArray<number>; timeouts?: number }>;
+  checks?: Record<string, { passes: number; fails: number }>;
+}
+
+function intervalFlow(spec: SyntheticFlowInterval): FlowIntervalFigures {
+  const awaits: FlowIntervalFigures['awaits'] = {};
+  for (const [name, step] of Object.entries(spec.awaits)) {
+    const histogram = createLatencyHistogram();
+    for (const ms of step.latenciesMs) recordLatencyUs(histogram, ms * 1000);
+    awaits[name] = { matched: step.latenciesMs.length, timeouts: step.timeouts ?? 0, matchHistogram: step.latenciesMs.length ? encodeHistogram(histogram) : '' };
+  }
+  const runs = Object.values(awaits).reduce((sum, step) => sum + step.matched + step.timeouts, 0);
+  return { runsStarted: runs, runsCompleted: runs, runsTimedOut: 0, unsolicited: 0, awaits, checks: { ...spec.checks } };
 }
 
 export interface SyntheticReportOptions {
@@ -69,8 +90,12 @@ export function syntheticReport(intervals: ReadonlyArray<SyntheticInterval>, opt
       sendsDeferred: 0,
       maxEventLoopUtilization: 0.5,
       histogram: encodeHistogram(histogram),
+      ...(spec.flow ? { flow: flowInterval([intervalFlow(spec.flow)]) } : {}),
     };
   });
+  // The run's flow figures: the intervals' counts summed, their histograms merged.
+  const figures = flowFiguresOf(built);
+  const flow = figures ? flowReport([figures]) : undefined;
   const merged = mergeHistograms(built.map((i) => i.histogram));
   const latencyMs = summarizeLatency(merged);
   const sum = (key: 'messagesSent' | 'errors' | 'streamsFailed'): number => built.reduce((total, i) => total + i[key], 0);
@@ -119,6 +144,7 @@ export function syntheticReport(intervals: ReadonlyArray<SyntheticInterval>, opt
     errorDetails: {},
     connections: { opened: 1, closed: 1, peakActive: 1 },
     streams: { peakActive: 8 },
+    ...(flow ? { flow } : {}),
     intervals: built,
     histogram: encoded,
     uncorrectedHistogram: encoded,

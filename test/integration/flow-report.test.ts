@@ -9,10 +9,10 @@ import { mergeHistograms } from '../../src/stats/latency-histogram.js';
 import { summarizeLatency } from '../../src/stats/summarize-latency.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
-import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
 import { countRejects } from '../../src/target/reject-draw.js';
 import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
 import { makeTempDir, runCli } from '../helpers/cli-process.js';
+import { reservationScenario } from '../helpers/reservation-scenario.js';
 
 const servers: OrderServerHandle[] = [];
 const tempDirs: Array<{ remove(): void }> = [];
@@ -34,34 +34,6 @@ async function reservationServer(): Promise<OrderServerHandle> {
   const server = await startOrderServer({ port: 0, knobs: { protocol: 'reservation', rejectRatio: REJECT_RATIO, rejectSeed: SEED, stageDelaysMs: { accepted: 1, reserved: 1, decided: 1 }, pushRatePerSec: 100 } });
   servers.push(server);
   return server;
-}
-
-/** The reservation flow of scenarios/reservation-flow.yaml, as a scenario against `address`. */
-function reservationScenario(address: string, transport: 'grpc-js' | 'http2'): Record<string, unknown> {
-  return {
-    name: 'reservation',
-    target: address,
-    insecure: true,
-    transport,
-    proto: ORDER_PROTO_PATH,
-    call: 'pb.OrderService/CreateOrderStream',
-    load: { streams: 4, connections: 2, workers: 2, duration: '1s' },
-    stream: {
-      correlateBy: 'request_id',
-      window: 2,
-      flow: {
-        unsolicited: { status: 'STOCK_UPDATE' },
-        steps: [
-          { send: 'order', message: { request_id: '{{requestId}}', user_id: 'u_{{streamId}}', items: [{ sku_id: 's_001', count: 1 }] } },
-          { await: 'reserved', until: { status: 'RESERVED', reservation_id: { present: true } }, within: '2s', capture: { reservation: 'reservation_id' } },
-          { send: 'confirm', message: { request_id: '{{requestId}}', kind: 'CONFIRM', reservation_id: '{{reservation}}' } },
-          { await: 'decided', until: { status: ['CONFIRMED', 'REJECTED', 'INVALID_RESERVATION'] }, within: '2s', checks: { confirmed: { status: 'CONFIRMED' } } },
-          { pause: '5ms' },
-        ],
-      },
-    },
-    thresholds: { 'step.decided.count': '>0', 'step.reserved.p99': '<60s', 'checks.confirmed.fails': '==0' },
-  };
 }
 
 describe.each(['grpc-js', 'http2'] as const)('a flow run end to end on %s (workers, report, thresholds)', (transport) => {

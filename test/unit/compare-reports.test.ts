@@ -376,7 +376,7 @@ describe('parseTolerances', () => {
   it.each([
     ['', /expected metric=percentage items/],
     ['p99', /"p99": expected metric=percentage/],
-    ['latency=10%', /"latency=10%": unknown metric "latency"; expected one of p50, p90, p99, p999, mean, messagesPerSec, errorRate/],
+    ['latency=10%', /"latency=10%": unknown metric "latency"; expected one of p50, p90, p99, p999, mean, messagesPerSec, errorRate, or a flow's step\.<await>\.p50, step\.<await>\.p99, step\.<await>\.mean, step\.<await>\.timeoutRate, checks\.<check>\.rate$/],
     ['p99=10', /"p99=10": expected a percentage ≥ 0 such as 10%, got "10"/],
     ['p99=-5%', /"p99=-5%": expected a percentage/],
     ['p99=10pp', /"p99=10pp": expected a percentage/],

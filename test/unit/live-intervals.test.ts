@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { liveCharts } from '../../src/dashboard/live-charts.js';
 import { LiveIntervalMerger } from '../../src/report/live-intervals.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, recordLatencyUs } from '../../src/stats/latency-histogram.js';
 import { emptyCounters } from '../../src/types/worker-protocol.js';
@@ -29,6 +30,19 @@ describe('LiveIntervalMerger', () => {
     expect(histogram.getValueAtPercentile(99) / 1000).toBeCloseTo(10, 1);
     histogram.destroy();
     expect(merger.flush()).toEqual([]);
+  });
+
+  it('merges the workers’ flow figures of an interval, and the live charts draw each await’s P99', () => {
+    const merger = new LiveIntervalMerger(2, 500);
+    const flow = (latenciesUs: number[], fails: number) => ({ runsStarted: latenciesUs.length, runsCompleted: latenciesUs.length, runsTimedOut: 0, unsolicited: 1, awaits: { decided: { matched: latenciesUs.length, timeouts: 1, matchHistogram: histogramOf(latenciesUs) } }, checks: { confirmed: { passes: latenciesUs.length - fails, fails } } });
+    merger.add(intervalSnapshot({ workerId: 0, index: 0, durationMs: 500, warmup: false, flow: flow(Array(99).fill(2000), 1) }));
+    const [merged] = merger.add(intervalSnapshot({ workerId: 1, index: 0, durationMs: 500, warmup: false, flow: flow([50_000], 0) }));
+    expect(merged!.flow).toMatchObject({ runsStarted: 100, unsolicited: 2, awaits: { decided: { matched: 100, timeouts: 2 } }, checks: { confirmed: { passes: 99, fails: 1 } } });
+    expect(merged!.flow!.awaits['decided']!.latencyMs!.p50).toBeCloseTo(2, 2);
+    expect(merged!.flow!.awaits['decided']!.latencyMs!.p999).toBeCloseTo(50, 1);
+    const chart = liveCharts([merged!]).find((spec) => spec.id === 'flow-step-1')!;
+    expect(chart.title).toBe('Flow step decided: P99 over time');
+    expect(chart.series[0]!.y).toEqual([merged!.flow!.awaits['decided']!.latencyMs!.p99]);
   });
 
   it('keeps warm-up and measured intervals of the same number apart, and flushes what a worker never sent, in time order', () => {

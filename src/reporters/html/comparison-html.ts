@@ -92,6 +92,8 @@ const LATENCY_KEYS = new Set(['p50', 'p90', 'p99', 'p999', 'mean']);
 /** The same metric over the whole run (every interval after the warm-up), where it differs from the judged figure. */
 function wholeRun(metric: string, report: Report): number | undefined {
   if (LATENCY_KEYS.has(metric)) return report.latencyMs[metric as 'p50' | 'p90' | 'p99' | 'p999' | 'mean'];
+  const step = /^step\.(.+)\.(p50|p99|mean)$/.exec(metric);
+  if (step) return report.flow?.awaits[step[1]!]?.latencyMs[step[2] as 'p50' | 'p99' | 'mean'];
   if (metric === 'messagesPerSec') return report.throughput.messagesPerSec;
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { flowStepSpecs } from './charts/flow-charts.js';
 import { createHash } from 'node:crypto';
 import type { MemoryGrowthReport, Report } from '../../report/report.js';
 import { MIN_TREND_SAMPLES, MIN_TREND_SPAN_MS, trendShortfall } from '../../stats/memory-growth.js';
@@ -261,6 +262,7 @@ export function runChartSpecs(report: Report): { throughput: ChartSpec; latency:
 /** The run as one self-contained HTML page: figures, uPlot charts (zoom by dragging, values on hover) and tables. */
 export function renderHtmlReport(report: Report): string {
   const c = runChartSpecs(report);
+  const flowCharts = flowStepSpecs(report);
   const body = html`${header(report)}${keyFigures(report)}
 ${section('throughput', 'Throughput over time', chartFigure(c.throughput))}
 ${section('latency-over-time', 'Latency percentiles over time', chartFigure(c.latency))}
@@ -269,10 +271,11 @@ ${section('errors-over-time', 'Errors and status codes over time', chartFigure(c
 ${statusSection(report)}
 ${callsSection(report)}
 ${flowSection(report)}
+${flowCharts.map((spec) => section(spec.id, spec.title, chartFigure(spec)))}
 ${section('activity', 'Active streams and connections over time', chartFigure(c.activity))}
 ${memorySection(report, c.memory)}${thresholdsSection(report)}${generatorSection(report)}${settingsSection(report)}${errorsSection(report)}
 <footer>grpc-bench ${report.tool.version}, report schema ${report.schemaVersion}. Latencies in milliseconds at microsecond resolution; intervals end at the time shown. Drag across a chart to zoom, double-click to zoom out.</footer>`;
-  return htmlDocument(`${report.name} — grpc-bench report`, body, Object.values(c));
+  return htmlDocument(`${report.name} — grpc-bench report`, body, [...Object.values(c), ...flowCharts]);
 }
 
 export const htmlReporter: Reporter = { name: 'html', extension: 'html', render: renderHtmlReport };

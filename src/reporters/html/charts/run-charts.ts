@@ -7,7 +7,7 @@ import { logLatencyBuckets } from './log-latency-buckets.js';
 export const TIME_LABEL = 'time since load start (s)';
 
 /** What the time charts read of one interval: a report's, or one the live dashboard merged from the workers' snapshots. */
-export type ChartInterval = Pick<ReportInterval, 'tMs' | 'durationMs' | 'messagesSent' | 'messagesPerSec' | 'errors' | 'activeStreams' | 'activeConnections' | 'histogram' | 'statusCodes' | 'heapUsedBytes'>;
+export type ChartInterval = Pick<ReportInterval, 'tMs' | 'durationMs' | 'messagesSent' | 'messagesPerSec' | 'errors' | 'activeStreams' | 'activeConnections' | 'histogram' | 'statusCodes' | 'heapUsedBytes' | 'flow'>;
 
 /** What the time charts read of a run: a finished Report, or the live dashboard's intervals so far. */
 export interface ChartRun {
