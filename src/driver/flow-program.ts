@@ -1,7 +1,7 @@
-import { compileMessageTemplate, type CompiledMessage, type MessageFactory } from '../scenario/compile-message-template.js';
-import { tagTemplate } from './template-routed-framer.js';
+import { compileMessageTemplate, type CompiledMessage, type MessageFactory, type MethodFacts } from '../scenario/compile-message-template.js';
+import { tagData } from './template-routed-framer.js';
 import type { FlowPredicate, FlowSettings, FlowStepSettings } from '../types/flow-settings.js';
-import type { BidiMethod } from './bidi-method.js';
+import { methodFacts, type BidiMethod } from './bidi-method.js';
 import { convertRequestData } from './convert-request-data.js';
 import type { AwaitTally, CheckTally, FlowRecorder, SendTally } from './flow-recorder.js';
 import { compileResponseCondition, fieldValue, type ResponseCondition } from './response-condition.js';
@@ -89,10 +89,15 @@ export function flowFieldsOf(flow: FlowSettings): string[] {
  */
 export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data: MessageFactory, correlateBy: string | undefined, recorder: FlowRecorder, dataTemplate?: CompiledMessage): FlowProgram {
   const templates: CompiledMessage[] = [];
-  const tagged = (template: CompiledMessage): MessageFactory => {
+  /** Compiles a send's message marked with its template's index (see template-routed-framer.ts). */
+  const tagged = (message: Record<string, unknown>, where: string, facts?: MethodFacts): CompiledMessage => {
+    const template = compileMessageTemplate(tagData(message, templates.length), correlateBy, where === 'data' ? undefined : variables, where, facts);
     templates.push(template);
-    return tagTemplate(template, templates.length - 1);
+    return template;
   };
+  // The sends without a message share `data`, compiled once more with its mark.
+  let dataBuild: MessageFactory | undefined;
+  const dataFactory = (): MessageFactory => (dataBuild ??= dataTemplate === undefined ? data : tagged(dataTemplate.data, 'data', methodFacts(method)).build);
   const variables = new Set<string>();
   const collect = (steps: readonly FlowStepSettings[]): void => {
     for (const step of steps) {
@@ -104,8 +109,7 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
   const compile = (steps: readonly FlowStepSettings[]): FlowNode[] =>
     steps.map((step): FlowNode => {
       if ('send' in step) {
-        const template = step.message === undefined ? dataTemplate : compileMessageTemplate(convertRequestData(method, step.message), correlateBy, variables, `stream.flow send ${step.send}`);
-        const build = template === undefined ? data : tagged(template);
+        const build = step.message === undefined ? dataFactory() : tagged(convertRequestData(method, step.message), `stream.flow send ${step.send}`).build;
         return { kind: 'send', build, tally: recorder.sends.get(step.send)! };
       }
       if ('await' in step) {
