@@ -43,6 +43,8 @@ export interface FlowProgram {
   /** The first field `unsolicited` compares with values, for counting pushes by its value. */
   unsolicitedStatusPath: readonly string[] | undefined;
   reopenOnTimeout: boolean;
+  /** Whether any await captures: each flow run then needs variables of its own. */
+  captures: boolean;
   /** The sends' templates, for the transport to splice each send's messages (their builds tag them; see template-routed-framer.ts). */
   templates: CompiledMessage[];
   /** How often overdue awaits are looked for, ms: a quarter of the shortest `within`, 5–250 ms (a response past it counts as late at once). */
@@ -142,5 +144,6 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
     unsolicited: flow.unsolicited === undefined ? undefined : compileResponseCondition(flow.unsolicited),
     unsolicitedStatusPath: flow.unsolicited === undefined ? undefined : statusPathOf(flow.unsolicited),
     reopenOnTimeout: flow.onTimeout === 'reopen',
+    captures: variables.size > 0,
   };
 }
