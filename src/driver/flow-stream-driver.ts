@@ -7,6 +7,7 @@ import { countStatus, recordLatencyUs, type FlowRecorder } from './flow-recorder
 import type { SendTimes } from './pending-requests.js';
 import type { ResponseObject } from './response-condition.js';
 import type { DrivenStream, StreamOwner } from './stream-driver.js';
+import { IndexedSet, type Indexed } from './indexed-set.js';
 import type { BidiStream, Connection, StreamEvents } from './transport.js';
 
 interface Frame {
@@ -20,7 +21,9 @@ interface Frame {
  * One pass through the flow's steps on a stream. A stream keeps the flow runs that ended for the
  * runs it starts next (`reset`): a run costs no allocation once the stream is going.
  */
-class FlowRun {
+class FlowRun implements Indexed {
+  /** Its place in the stream's running flow runs. */
+  setIndex = -1;
   readonly frames: Frame[];
   /** Captured values by variable name (one shared empty object when the flow captures nothing). */
   variables: Record<string, string>;
@@ -50,7 +53,8 @@ class FlowRun {
 
   /** Starts the run over (it ended: endRun has cleared its await, timer and keys). */
   reset(dueAtMs: number, measured: boolean, variables: Record<string, string>): void {
-    this.frames.length = 1;
+    // Repeats left frames only if the run ended inside one (a timeout): popped, no length write.
+    while (this.frames.length > 1) this.frames.pop();
     const frame = this.frames[0]!;
     frame.index = 0;
     frame.left = 1;
@@ -91,7 +95,7 @@ const times: SendTimes = { intendedAtMs: 0, sentAtMs: 0 };
 export class FlowStreamDriver implements StreamEvents, DrivenStream {
   private readonly stream: BidiStream;
   private readonly context: TemplateContext;
-  private readonly runs = new Set<FlowRun>();
+  private readonly runs = new IndexedSet<FlowRun>();
   private readonly byKey = new Map<string, FlowRun>();
   /** Without correlateBy: the one flow run under way (window 1), which every response belongs to. */
   private current: FlowRun | undefined;
@@ -263,7 +267,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     this.ended = true;
     if (this.lifetimeTimer) clearTimeout(this.lifetimeTimer);
     let unanswered = 0;
-    for (const run of this.runs) {
+    for (const run of this.runs.snapshot()) {
       clearTimeout(run.timer);
       if (!run.measured) continue;
       this.recorder.runsUnfinished++;
@@ -364,7 +368,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
 
   /** Flow runs whose await is past its `within` end as DEADLINE_EXCEEDED (called by the owner's sweep, clock ms). */
   expireOverdue(nowMs: number): void {
-    for (const run of this.runs) if (run.deadlineAtMs < nowMs) this.timeOut(run);
+    for (const run of this.runs.snapshot()) if (run.deadlineAtMs < nowMs) this.timeOut(run);
   }
 
   private timeOut(run: FlowRun): void {
