@@ -97,16 +97,20 @@ function scanStrings(buf: Buffer, start: number, end: number, numbers: readonly 
   values.fill(undefined);
   let pos = start;
   while (pos < end) {
-    // Tag: a varint of at most 5 bytes (field numbers < 2^29).
-    let tag = 0;
+    // Tag: a varint of at most 5 bytes (field numbers < 2^29); one byte for field numbers below 16.
+    let tag = buf[pos]!;
     let shift = 0;
     let byte: number;
-    do {
-      if (pos >= end || shift > 28) return false;
-      byte = buf[pos++]!;
-      tag += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
+    if (tag < 0x80) pos++;
+    else {
+      tag = 0;
+      do {
+        if (pos >= end || shift > 28) return false;
+        byte = buf[pos++]!;
+        tag += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (byte & 0x80);
+    }
     const wireType = tag % 8;
     const number = Math.floor(tag / 8);
     const index = numbers.indexOf(number);
@@ -125,14 +129,19 @@ function scanStrings(buf: Buffer, start: number, end: number, numbers: readonly 
         pos += 4;
         break;
       case 2: {
-        let length = 0;
-        shift = 0;
-        do {
-          if (pos >= end || shift > 28) return false;
-          byte = buf[pos++]!;
-          length += (byte & 0x7f) * 2 ** shift;
-          shift += 7;
-        } while (byte & 0x80);
+        // One byte for lengths below 128.
+        let length = pos < end ? buf[pos]! : 0x80;
+        if (length < 0x80) pos++;
+        else {
+          length = 0;
+          shift = 0;
+          do {
+            if (pos >= end || shift > 28) return false;
+            byte = buf[pos++]!;
+            length += (byte & 0x7f) * 2 ** shift;
+            shift += 7;
+          } while (byte & 0x80);
+        }
         if (pos + length > end) return false;
         if (index >= 0) {
           const text = buf.toString('utf8', pos, pos + length);
