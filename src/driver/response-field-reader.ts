@@ -1,4 +1,5 @@
 import type { BidiMethod } from './load-method.js';
+import { readVarint } from './protobuf-wire-bytes.js';
 
 /** Where a reader leaves what it found in one response; one object per stream, reused. */
 export interface ResponseFields {
@@ -99,17 +100,11 @@ function scanStrings(buf: Buffer, start: number, end: number, numbers: readonly 
   while (pos < end) {
     // Tag: a varint of at most 5 bytes (field numbers < 2^29); one byte for field numbers below 16.
     let tag = buf[pos]!;
-    let shift = 0;
-    let byte: number;
     if (tag < 0x80) pos++;
     else {
-      tag = 0;
-      do {
-        if (pos >= end || shift > 28) return false;
-        byte = buf[pos++]!;
-        tag += (byte & 0x7f) * 2 ** shift;
-        shift += 7;
-      } while (byte & 0x80);
+      const read = readVarint(buf, pos);
+      if (read === undefined || read[1] > end) return false;
+      [tag, pos] = read;
     }
     const wireType = tag % 8;
     const number = Math.floor(tag / 8);
@@ -133,14 +128,9 @@ function scanStrings(buf: Buffer, start: number, end: number, numbers: readonly 
         let length = pos < end ? buf[pos]! : 0x80;
         if (length < 0x80) pos++;
         else {
-          length = 0;
-          shift = 0;
-          do {
-            if (pos >= end || shift > 28) return false;
-            byte = buf[pos++]!;
-            length += (byte & 0x7f) * 2 ** shift;
-            shift += 7;
-          } while (byte & 0x80);
+          const read = readVarint(buf, pos);
+          if (read === undefined || read[1] > end) return false;
+          [length, pos] = read;
         }
         if (pos + length > end) return false;
         if (index >= 0) {
