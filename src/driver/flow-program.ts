@@ -45,7 +45,7 @@ export interface FlowProgram {
   reopenOnTimeout: boolean;
   /** Whether any await captures: each flow run then needs variables of its own. */
   captures: boolean;
-  /** The sends' templates, for the transport to splice each send's messages (their builds tag them; see template-routed-framer.ts). */
+  /** The sends' templates, for the transport to splice each send's messages (each compiled from its data marked with its index; see template-routed-framer.ts). */
   templates: CompiledMessage[];
   /** How often overdue awaits are looked for, ms: a quarter of the shortest `within`, 5–250 ms (a response past it counts as late at once). */
   sweepMs: number;
@@ -92,14 +92,14 @@ export function flowFieldsOf(flow: FlowSettings): string[] {
 export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data: MessageFactory, correlateBy: string | undefined, recorder: FlowRecorder, dataTemplate?: CompiledMessage): FlowProgram {
   const templates: CompiledMessage[] = [];
   /** Compiles a send's message marked with its template's index (see template-routed-framer.ts). */
-  const tagged = (message: Record<string, unknown>, where: string, facts?: MethodFacts): CompiledMessage => {
-    const template = compileMessageTemplate(tagData(message, templates.length), correlateBy, where === 'data' ? undefined : variables, where, facts);
+  const tagged = (message: Record<string, unknown>, where: string, names: ReadonlySet<string>, facts?: MethodFacts): CompiledMessage => {
+    const template = compileMessageTemplate(tagData(message, templates.length), correlateBy, names, where, facts);
     templates.push(template);
     return template;
   };
-  // The sends without a message share `data`, compiled once more with its mark.
+  // The sends without a message share `data`, compiled once more with its mark (as it was: no flow variables).
   let dataBuild: MessageFactory | undefined;
-  const dataFactory = (): MessageFactory => (dataBuild ??= dataTemplate === undefined ? data : tagged(dataTemplate.data, 'data', methodFacts(method)).build);
+  const dataFactory = (): MessageFactory => (dataBuild ??= dataTemplate === undefined ? data : tagged(dataTemplate.data, 'data', new Set(), methodFacts(method)).build);
   const variables = new Set<string>();
   const collect = (steps: readonly FlowStepSettings[]): void => {
     for (const step of steps) {
@@ -111,7 +111,7 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
   const compile = (steps: readonly FlowStepSettings[]): FlowNode[] =>
     steps.map((step): FlowNode => {
       if ('send' in step) {
-        const build = step.message === undefined ? dataFactory() : tagged(convertRequestData(method, step.message), `stream.flow send ${step.send}`).build;
+        const build = step.message === undefined ? dataFactory() : tagged(convertRequestData(method, step.message), `stream.flow send ${step.send}`, variables).build;
         return { kind: 'send', build, tally: recorder.sends.get(step.send)! };
       }
       if ('await' in step) {
