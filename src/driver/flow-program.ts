@@ -1,5 +1,5 @@
-import { compileMessageTemplate, type CompiledMessage, type MessageFactory } from '../scenario/compile-message-template.js';
-import { tagTemplate } from './template-routed-framer.js';
+import { compileMessageTemplate, type CompiledMessage, type MessageFactory, type MethodFacts } from '../scenario/compile-message-template.js';
+import { tagData } from './template-routed-framer.js';
 import type { FlowPredicate, FlowSettings, FlowStepSettings } from '../types/flow-settings.js';
 import { methodFacts, type BidiMethod } from './bidi-method.js';
 import { convertRequestData } from './convert-request-data.js';
@@ -43,7 +43,9 @@ export interface FlowProgram {
   /** The first field `unsolicited` compares with values, for counting pushes by its value. */
   unsolicitedStatusPath: readonly string[] | undefined;
   reopenOnTimeout: boolean;
-  /** The sends' templates, for the transport to splice each send's messages (their builds tag them; see template-routed-framer.ts). */
+  /** Whether any await captures: each flow run then needs variables of its own. */
+  captures: boolean;
+  /** The sends' templates, for the transport to splice each send's messages (each compiled from its data marked with its index; see template-routed-framer.ts). */
   templates: CompiledMessage[];
   /** How often overdue awaits are looked for, ms: a quarter of the shortest `within`, 5–250 ms (a response past it counts as late at once). */
   sweepMs: number;
@@ -89,10 +91,15 @@ export function flowFieldsOf(flow: FlowSettings): string[] {
  */
 export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data: MessageFactory, correlateBy: string | undefined, recorder: FlowRecorder, dataTemplate?: CompiledMessage): FlowProgram {
   const templates: CompiledMessage[] = [];
-  const tagged = (template: CompiledMessage): MessageFactory => {
+  /** Compiles a send's message marked with its template's index (see template-routed-framer.ts). */
+  const tagged = (message: Record<string, unknown>, where: string, names: ReadonlySet<string>, facts?: MethodFacts): CompiledMessage => {
+    const template = compileMessageTemplate(tagData(message, templates.length), correlateBy, names, where, facts);
     templates.push(template);
-    return tagTemplate(template, templates.length - 1);
+    return template;
   };
+  // The sends without a message share `data`, compiled once more with its mark (as it was: no flow variables).
+  let dataBuild: MessageFactory | undefined;
+  const dataFactory = (): MessageFactory => (dataBuild ??= dataTemplate === undefined ? data : tagged(dataTemplate.data, 'data', new Set(), methodFacts(method)).build);
   const variables = new Set<string>();
   const collect = (steps: readonly FlowStepSettings[]): void => {
     for (const step of steps) {
@@ -104,8 +111,7 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
   const compile = (steps: readonly FlowStepSettings[]): FlowNode[] =>
     steps.map((step): FlowNode => {
       if ('send' in step) {
-        const template = step.message === undefined ? dataTemplate : compileMessageTemplate(convertRequestData(method, step.message), correlateBy, variables, `stream.flow send ${step.send}`, methodFacts(method));
-        const build = template === undefined ? data : tagged(template);
+        const build = step.message === undefined ? dataFactory() : tagged(convertRequestData(method, step.message), `stream.flow send ${step.send}`, variables, methodFacts(method)).build;
         return { kind: 'send', build, tally: recorder.sends.get(step.send)! };
       }
       if ('await' in step) {
@@ -138,5 +144,6 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
     unsolicited: flow.unsolicited === undefined ? undefined : compileResponseCondition(flow.unsolicited),
     unsolicitedStatusPath: flow.unsolicited === undefined ? undefined : statusPathOf(flow.unsolicited),
     reopenOnTimeout: flow.onTimeout === 'reopen',
+    captures: variables.size > 0,
   };
 }

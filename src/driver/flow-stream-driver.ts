@@ -7,6 +7,7 @@ import { countStatus, recordLatencyUs, type FlowRecorder } from './flow-recorder
 import type { SendTimes } from './pending-requests.js';
 import type { ResponseObject } from './response-condition.js';
 import type { DrivenStream, StreamOwner } from './stream-driver.js';
+import { IndexedSet, type Indexed } from './indexed-set.js';
 import type { BidiStream, Connection, StreamEvents } from './transport.js';
 
 interface Frame {
@@ -16,10 +17,16 @@ interface Frame {
   left: number;
 }
 
-/** One pass through the flow's steps on a stream. */
-class FlowRun {
+/**
+ * One pass through the flow's steps on a stream. A stream keeps the flow runs that ended for the
+ * runs it starts next (`reset`): a run costs no allocation once the stream is going.
+ */
+class FlowRun implements Indexed {
+  /** Its place in the stream's running flow runs. */
+  setIndex = -1;
   readonly frames: Frame[];
-  readonly variables: Record<string, string> = {};
+  /** Captured values by variable name (one shared empty object when the flow captures nothing). */
+  variables: Record<string, string>;
   /** Correlation keys of this run's sends (with correlateBy). */
   readonly keys: string[] = [];
   awaiting: AwaitNode | undefined;
@@ -37,9 +44,26 @@ class FlowRun {
     steps: readonly FlowNode[],
     /** Open model: when the run was due (NaN in the closed model); used once, by its first send. */
     public dueAtMs: number,
-    readonly measured: boolean,
+    public measured: boolean,
+    variables: Record<string, string>,
   ) {
     this.frames = [{ nodes: steps, index: 0, left: 1 }];
+    this.variables = variables;
+  }
+
+  /** Starts the run over (it ended: endRun has cleared its await, timer and keys). */
+  reset(dueAtMs: number, measured: boolean, variables: Record<string, string>): void {
+    // Repeats left frames only if the run ended inside one (a timeout): popped, no length write.
+    while (this.frames.length > 1) this.frames.pop();
+    const frame = this.frames[0]!;
+    frame.index = 0;
+    frame.left = 1;
+    this.dueAtMs = dueAtMs;
+    this.measured = measured;
+    this.variables = variables;
+    this.latestSendAtMs = 0;
+    this.latestSentAtMs = 0;
+    this.sawResponse = false;
   }
 
   /** The next step to run (entering repeats), or undefined when the run is over. */
@@ -71,10 +95,14 @@ const times: SendTimes = { intendedAtMs: 0, sentAtMs: 0 };
 export class FlowStreamDriver implements StreamEvents, DrivenStream {
   private readonly stream: BidiStream;
   private readonly context: TemplateContext;
-  private readonly runs = new Set<FlowRun>();
+  private readonly runs = new IndexedSet<FlowRun>();
   private readonly byKey = new Map<string, FlowRun>();
   /** Without correlateBy: the one flow run under way (window 1), which every response belongs to. */
   private current: FlowRun | undefined;
+  /** Flow runs that ended, for the next ones to start (at most `window`). */
+  private readonly spare: FlowRun[] = [];
+  /** While a response is dispatched: when it arrived, the clock for flow runs it starts (NaN otherwise). */
+  private responseAtMs = NaN;
   readonly openedAtMs = performance.now();
   private firstSentAtMs = NaN;
   private callStartedAtMs = NaN;
@@ -157,7 +185,10 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     this.received++;
     // A push may come before the first send: the stream's first response counts from that send.
     if (this.firstResponseMs === undefined && this.sent > 0) this.firstResponseMs = now - this.firstSentAtMs;
-    if (response !== undefined) this.dispatch(key, response, now, true, label);
+    if (response === undefined) return;
+    this.responseAtMs = now;
+    this.dispatch(key, response, now, true, label);
+    this.responseAtMs = NaN;
   }
 
   /** Offers a response to its flow run; `retry`: once more after the run it belonged to timed out. `label`: split runs, the response's version. */
@@ -236,7 +267,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     this.ended = true;
     if (this.lifetimeTimer) clearTimeout(this.lifetimeTimer);
     let unanswered = 0;
-    for (const run of this.runs) {
+    for (const run of this.runs.snapshot()) {
       clearTimeout(run.timer);
       if (!run.measured) continue;
       this.recorder.runsUnfinished++;
@@ -290,8 +321,15 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
   };
 
   private startRun(intendedAtMs: number): void {
-    const now = performance.now();
-    const run = new FlowRun(this.program.steps, Number.isNaN(intendedAtMs) ? NaN : Math.min(intendedAtMs, now), now >= this.owner.measureFromMs);
+    // Closed model, started as a response ends the run before it: from that response's arrival
+    // (one clock read less). The open model reads the clock: a run may fall due in between.
+    const now = Number.isNaN(this.responseAtMs) || !Number.isNaN(intendedAtMs) ? performance.now() : this.responseAtMs;
+    const dueAtMs = Number.isNaN(intendedAtMs) ? NaN : Math.min(intendedAtMs, now);
+    const measured = now >= this.owner.measureFromMs;
+    const variables = this.program.captures ? {} : NO_VARIABLES;
+    let run = this.spare.pop();
+    if (run === undefined) run = new FlowRun(this.program.steps, dueAtMs, measured, variables);
+    else run.reset(dueAtMs, measured, variables);
     if (Number.isNaN(this.callStartedAtMs)) this.callStartedAtMs = Number.isNaN(run.dueAtMs) ? this.openedAtMs : run.dueAtMs;
     this.runs.add(run);
     this.current = run;
@@ -330,7 +368,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
 
   /** Flow runs whose await is past its `within` end as DEADLINE_EXCEEDED (called by the owner's sweep, clock ms). */
   expireOverdue(nowMs: number): void {
-    for (const run of this.runs) if (run.deadlineAtMs < nowMs) this.timeOut(run);
+    for (const run of this.runs.snapshot()) if (run.deadlineAtMs < nowMs) this.timeOut(run);
   }
 
   private timeOut(run: FlowRun): void {
@@ -372,13 +410,19 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
   }
 
   private endRun(run: FlowRun): void {
-    clearTimeout(run.timer);
-    run.timer = undefined;
+    if (run.timer !== undefined) {
+      clearTimeout(run.timer);
+      run.timer = undefined;
+    }
     run.deadlineAtMs = Infinity;
     run.awaiting = undefined;
     this.runs.delete(run);
     if (this.current === run) this.current = undefined;
-    for (const key of run.keys) if (this.byKey.get(key) === run) this.byKey.delete(key);
+    if (run.keys.length > 0) {
+      for (const key of run.keys) if (this.byKey.get(key) === run) this.byKey.delete(key);
+      run.keys.length = 0;
+    }
+    if (this.spare.length < this.settings.window) this.spare.push(run);
   }
 
   private afterRunEnded(): void {
@@ -396,3 +440,5 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
 }
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+/** The variables of every flow run of a flow that captures nothing: never written. */
+const NO_VARIABLES: Record<string, string> = EMPTY as Record<string, string>;

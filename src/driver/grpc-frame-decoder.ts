@@ -6,10 +6,11 @@
  */
 export interface GrpcMessageSink {
   /**
-   * One whole message. `payload` is undefined when the decoder only counts; otherwise it may
-   * point into the chunk being decoded and is valid only during this call.
+   * One whole message: bytes `start` to `end` of `payload`. `payload` is undefined when the
+   * decoder only counts; otherwise it may be the chunk being decoded (no view made per message)
+   * and is valid only during this call.
    */
-  onMessage(payload: Buffer | undefined, compressed: boolean): void;
+  onMessage(payload: Buffer | undefined, compressed: boolean, start: number, end: number): void;
   /** The byte stream is not valid gRPC framing; nothing more is decoded. */
   onFrameError(reason: string): void;
   /** A message announced more bytes than the limit; nothing more is decoded. */
@@ -59,7 +60,7 @@ export class GrpcFrameDecoder {
           if (!this.startMessage(this.prefix[0]!, this.prefix.readUInt32BE(1))) return;
         }
         if (this.remaining === 0) {
-          this.emit(EMPTY);
+          this.emit(EMPTY, 0, 0);
           continue;
         }
       }
@@ -67,16 +68,17 @@ export class GrpcFrameDecoder {
       this.remaining -= take;
       if (this.remaining === 0 && this.parts.length === 0) {
         // The whole payload is in this chunk: no copy.
-        this.emit(this.keepPayload ? chunk.subarray(offset, offset + take) : EMPTY);
+        if (this.keepPayload) this.emit(chunk, offset, offset + take);
+        else this.emit(EMPTY, 0, 0);
       } else if (this.keepPayload) {
         this.parts.push(chunk.subarray(offset, offset + take));
         if (this.remaining === 0) {
           const payload = Buffer.concat(this.parts, this.messageLength);
           this.parts = [];
-          this.emit(payload);
+          this.emit(payload, 0, payload.length);
         }
       } else if (this.remaining === 0) {
-        this.emit(EMPTY);
+        this.emit(EMPTY, 0, 0);
       }
       offset += take;
     }
@@ -99,9 +101,9 @@ export class GrpcFrameDecoder {
     return true;
   }
 
-  private emit(payload: Buffer): void {
+  private emit(payload: Buffer, start: number, end: number): void {
     this.remaining = -1;
-    this.sink.onMessage(this.keepPayload ? payload : undefined, this.compressed);
+    this.sink.onMessage(this.keepPayload ? payload : undefined, this.compressed, start, end);
   }
 }
 

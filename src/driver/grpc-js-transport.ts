@@ -308,7 +308,7 @@ function createDeserializer(options: GrpcJsTransportOptions): (bytes: Buffer) =>
   return (bytes) => {
     // A new object per response: grpc-js may hold several decoded messages before emitting them.
     const fields: ResponseFields = { key: undefined, label: undefined };
-    read(bytes, fields);
+    read(bytes, fields, 0, bytes.length);
     return fields;
   };
 }

@@ -104,7 +104,7 @@ export class Http2GrpcStream implements BidiStream, GrpcMessageSink {
     this.stream.close(constants.NGHTTP2_CANCEL);
   }
 
-  onMessage(payload: Buffer | undefined, compressed: boolean): void {
+  onMessage(payload: Buffer | undefined, compressed: boolean, start: number, end: number): void {
     if (this.finished || this.broken) return;
     const reader = this.context.reader;
     if (reader === undefined || payload === undefined) {
@@ -112,7 +112,10 @@ export class Http2GrpcStream implements BidiStream, GrpcMessageSink {
       return;
     }
     try {
-      reader(compressed ? this.decompress(payload) : payload, this.fields);
+      if (compressed) {
+        const inflated = this.decompress(payload.subarray(start, end));
+        reader(inflated, this.fields, 0, inflated.length);
+      } else reader(payload, this.fields, start, end);
     } catch (error) {
       this.fail(`cannot decode a response: ${(error as Error).message}`);
       return;

@@ -1,4 +1,5 @@
 import type { BidiMethod } from './load-method.js';
+import { readVarint } from './protobuf-wire-bytes.js';
 
 /** Where a reader leaves what it found in one response; one object per stream, reused. */
 export interface ResponseFields {
@@ -10,7 +11,8 @@ export interface ResponseFields {
   response?: Record<string, unknown>;
 }
 
-export type ResponseFieldReader = (payload: Buffer, out: ResponseFields) => void;
+/** Reads the response in bytes `start` to `end` of `payload` (a received chunk may hold more than one). */
+export type ResponseFieldReader = (payload: Buffer, out: ResponseFields, start: number, end: number) => void;
 
 interface FieldDescriptor {
   name: string;
@@ -27,8 +29,8 @@ interface FieldDescriptor {
  */
 export function createResponseFieldReader(method: BidiMethod, correlateBy: string | undefined, splitField: string | undefined, flowFields?: readonly string[]): ResponseFieldReader {
   const deserialize = method.definition.responseDeserialize as (bytes: Buffer) => Record<string, unknown>;
-  const decodeAll: ResponseFieldReader = (payload, out) => {
-    const response = deserialize(payload);
+  const decodeAll: ResponseFieldReader = (payload, out, start, end) => {
+    const response = deserialize(start === 0 && end === payload.length ? payload : payload.subarray(start, end));
     out.key = correlateBy === undefined ? undefined : String(response[correlateBy]);
     out.label = splitField === undefined ? undefined : String(response[splitField] ?? '');
     if (flowFields) out.response = response;
@@ -45,9 +47,9 @@ export function createResponseFieldReader(method: BidiMethod, correlateBy: strin
   if (keyNumber === undefined || labelNumber === undefined) return decodeAll;
   const wanted = [keyNumber, labelNumber];
   const values: Array<string | undefined> = [undefined, undefined];
-  return (payload, out) => {
-    if (!scanStrings(payload, wanted, values)) {
-      decodeAll(payload, out);
+  return (payload, out, start, end) => {
+    if (!scanStrings(payload, start, end, wanted, values)) {
+      decodeAll(payload, out, start, end);
       return;
     }
     // Absent fields read as an absent field decodes: key "undefined", label "".
@@ -73,9 +75,9 @@ function flowFieldReader(
   if (wanted.some((number) => number === undefined || number === 0)) return decodeAll;
   const numbers = wanted as number[];
   const values: Array<string | undefined> = names.map(() => undefined);
-  return (payload, out) => {
-    if (!scanStrings(payload, numbers, values)) {
-      decodeAll(payload, out);
+  return (payload, out, start, end) => {
+    if (!scanStrings(payload, start, end, numbers, values)) {
+      decodeAll(payload, out, start, end);
       return;
     }
     // A new object per response: grpc-js may hold several before emitting them.
@@ -88,25 +90,22 @@ function flowFieldReader(
 }
 
 /**
- * Protobuf wire scan for string fields: `values[i]` gets the last value of field `numbers[i]`
+ * Protobuf wire scan of bytes `start` to `end` for string fields: `values[i]` gets the last value of field `numbers[i]`
  * (number 0 = not wanted), undefined when absent. False when the bytes are not a message this
  * scan can follow (groups, truncation, a wanted field of another wire type): the caller decodes them fully.
  */
-function scanStrings(buf: Buffer, numbers: readonly number[], values: Array<string | undefined>): boolean {
+function scanStrings(buf: Buffer, start: number, end: number, numbers: readonly number[], values: Array<string | undefined>): boolean {
   values.fill(undefined);
-  const end = buf.length;
-  let pos = 0;
+  let pos = start;
   while (pos < end) {
-    // Tag: a varint of at most 5 bytes (field numbers < 2^29).
-    let tag = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      if (pos >= end || shift > 28) return false;
-      byte = buf[pos++]!;
-      tag += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
+    // Tag: a varint of at most 5 bytes (field numbers < 2^29); one byte for field numbers below 16.
+    let tag = buf[pos]!;
+    if (tag < 0x80) pos++;
+    else {
+      const read = readVarint(buf, pos);
+      if (read === undefined || read[1] > end) return false;
+      [tag, pos] = read;
+    }
     const wireType = tag % 8;
     const number = Math.floor(tag / 8);
     const index = numbers.indexOf(number);
@@ -125,14 +124,14 @@ function scanStrings(buf: Buffer, numbers: readonly number[], values: Array<stri
         pos += 4;
         break;
       case 2: {
-        let length = 0;
-        shift = 0;
-        do {
-          if (pos >= end || shift > 28) return false;
-          byte = buf[pos++]!;
-          length += (byte & 0x7f) * 2 ** shift;
-          shift += 7;
-        } while (byte & 0x80);
+        // One byte for lengths below 128.
+        let length = pos < end ? buf[pos]! : 0x80;
+        if (length < 0x80) pos++;
+        else {
+          const read = readVarint(buf, pos);
+          if (read === undefined || read[1] > end) return false;
+          [length, pos] = read;
+        }
         if (pos + length > end) return false;
         if (index >= 0) {
           const text = buf.toString('utf8', pos, pos + length);

@@ -6,15 +6,12 @@ export const TEMPLATE_INDEX = Symbol('grpc-bench.templateIndex');
 
 type Tagged = Record<string, unknown> & { [TEMPLATE_INDEX]?: number };
 
-/** Tags every message `template` builds with `index`; a static template (one shared, maybe frozen object) is left as it is. */
-export function tagTemplate(template: CompiledMessage, index: number): CompiledMessage['build'] {
-  if (template.isStatic) return template.build;
-  const build = template.build;
-  return (context) => {
-    const message = build(context) as Tagged;
-    message[TEMPLATE_INDEX] = index;
-    return message;
-  };
+/**
+ * `data` marked with its template's index, to compile the template from: every message it builds
+ * is born with the mark (added to a built message instead, it would cost more than building it).
+ */
+export function tagData(data: Record<string, unknown>, index: number): Record<string, unknown> {
+  return { ...data, [TEMPLATE_INDEX]: index };
 }
 
 /**

@@ -191,7 +191,9 @@ function compileValue(value: unknown, where: string, scope: TagScope): ((c: Temp
     const dynamic = entries.filter((e): e is readonly [string, unknown, (c: TemplateContext) => unknown] => e[2] !== undefined);
     if (!dynamic.length) return undefined;
     // Static fields are copied from one base object; only templated ones are rebuilt per message.
-    const base: Record<string, unknown> = Object.fromEntries(entries.map(([k, v]) => [k, v]));
+    // Symbol-keyed marks (template-routed-framer.ts) are part of the base, so every message is
+    // born with them: adding a property to a spread copy afterwards costs V8 far more than the copy.
+    const base: Record<string, unknown> = { ...(value as Record<string, unknown>) };
     const keys = dynamic.map(([k]) => k);
     const renderers = dynamic.map(([, , f]) => f);
     return (c) => {
@@ -211,6 +213,7 @@ const NO_VARIABLES: ReadonlySet<string> = new Set();
  * `variables`: names a flow has captured by then, usable as {{name}} (from the context's
  * `variables`); `where` names the data in error lines (a flow step's message, say); `method`: the facts
  * {{inputName}} … render (empty text before the method is known, when only the syntax is checked).
+ * Symbol-keyed properties of `data` are carried into every message as they are (no encoder reads them).
  */
 export function compileMessageTemplate(data: Record<string, unknown>, correlateBy?: string, variables: ReadonlySet<string> = NO_VARIABLES, where = 'data', method?: MethodFacts): CompiledMessage {
   const withId = correlateBy && !(correlateBy in data) ? { ...data, [correlateBy]: '{{requestId}}' } : data;

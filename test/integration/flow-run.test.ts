@@ -128,6 +128,34 @@ describe.each(['grpc-js', 'http2'] as const)('flows on %s', (transport) => {
     expect(counters.confirmsInvalid).toBe(0);
   });
 
+  it("records a flow of one send and one await (the benchmark's) exactly, its flow runs reused from one to the next", async () => {
+    const server = await startOrderServer({ port: 0, knobs: { protocol: 'echo' } });
+    servers.push(server);
+    const flow: FlowSettings = {
+      onTimeout: 'continue',
+      steps: [{ send: 'ping', message: { request_id: '{{requestId}}', user_id: 'u_{{streamId}}' } }, { await: 'pong', until: { request_id: { present: true } }, within: 2000 }],
+    };
+
+    const result = await runFlow(server, { transport, flow, streams: 2, window: 1, durationMs: 300 });
+
+    const figures = result.flow!;
+    const counters = server.counters.snapshot();
+    const pong = figures.awaits['pong']!;
+    expect(pong.matched).toBeGreaterThan(20);
+    expect(figures.sends).toEqual({ ping: counters.messagesReceived });
+    expect(result.counters.messagesSent).toBe(counters.messagesReceived);
+    // Every answer is its run's match, counted once in each figure.
+    expect(result.counters.messagesReceived).toBe(counters.messagesSent);
+    expect(pong.matched).toBe(counters.messagesSent);
+    expect(figures.runsCompleted).toBe(pong.matched);
+    expect(figures.runsStarted).toBe(figures.runsCompleted + figures.runsUnfinished);
+    expect(pong).toMatchObject({ intermediate: 0, timeouts: 0, byStatus: { '(any)': pong.matched } });
+    expect(decodeHistogram(pong.matchHistogram).totalCount).toBe(pong.matched);
+    expect(decodeHistogram(pong.firstResponseHistogram).totalCount).toBe(pong.matched);
+    expect(figures.unsolicited).toEqual({});
+    expect(figures.unawaited).toBe(0);
+  });
+
   it.each(['continue', 'reopen'] as const)('ends a flow run whose await times out as DEADLINE_EXCEEDED; onTimeout: %s', async (onTimeout) => {
     // Decisions take far longer than the await allows: every flow run times out at "decided".
     const server = await start({ stageDelaysMs: { accepted: 0, reserved: 0, decided: 5000 } });

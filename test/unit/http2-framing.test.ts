@@ -13,8 +13,8 @@ import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
 class Collect implements GrpcMessageSink {
   messages: Array<{ payload: string | undefined; compressed: boolean }> = [];
   errors: string[] = [];
-  onMessage(payload: Buffer | undefined, compressed: boolean): void {
-    this.messages.push({ payload: payload?.toString('hex'), compressed });
+  onMessage(payload: Buffer | undefined, compressed: boolean, start: number, end: number): void {
+    this.messages.push({ payload: payload?.subarray(start, end).toString('hex'), compressed });
   }
   onFrameError(reason: string): void {
     this.errors.push(reason);
@@ -157,17 +157,23 @@ describe('response field reader', () => {
   const serialize = method.definition.responseSerialize as (value: object) => Buffer;
   const deserialize = method.definition.responseDeserialize as (bytes: Buffer) => Record<string, unknown>;
   const response = fc.record(
-    { request_id: fc.string(), order_id: fc.string(), status: fc.string(), served_by: fc.string({ unit: 'grapheme' }) },
+    // Long order ids: lengths of 128 bytes and more take two varint bytes.
+    { request_id: fc.string(), order_id: fc.string({ maxLength: 200 }), status: fc.string(), served_by: fc.string({ unit: 'grapheme' }) },
     { requiredKeys: [] },
   );
+
+  /** Bytes around the message, as in a received chunk holding other messages: the reader keeps to its own. */
+  const around = fc.tuple(fc.uint8Array({ maxLength: 20 }), fc.uint8Array({ maxLength: 20 }));
+  const inChunk = (bytes: Buffer, [before, after]: [Uint8Array, Uint8Array]): [Buffer, number, number] => [Buffer.concat([before, bytes, after]), before.length, before.length + bytes.length];
 
   it('reads correlation and split fields exactly as a full decode does', () => {
     const reader = createResponseFieldReader(method, 'request_id', 'served_by');
     fc.assert(
-      fc.property(response, (value) => {
+      fc.property(response, around, (value, padding) => {
         const bytes = serialize(value);
         const out: ResponseFields = { key: undefined, label: undefined };
-        reader(bytes, out);
+        const [chunk, start, end] = inChunk(bytes, padding);
+        reader(chunk, out, start, end);
         const full = deserialize(bytes);
         expect(out).toEqual({ key: String(full['request_id']), label: String(full['served_by'] ?? '') });
       }),
@@ -177,10 +183,11 @@ describe('response field reader', () => {
   it('reads the string fields a flow names exactly as a full decode does, without decoding the rest', () => {
     const reader = createResponseFieldReader(method, 'request_id', undefined, ['status', 'order_id']);
     fc.assert(
-      fc.property(response, (value) => {
+      fc.property(response, around, (value, padding) => {
         const bytes = serialize(value);
         const out: ResponseFields = { key: undefined, label: undefined };
-        reader(bytes, out);
+        const [chunk, start, end] = inChunk(bytes, padding);
+        reader(chunk, out, start, end);
         const full = deserialize(bytes);
         const picked = Object.fromEntries(['status', 'order_id', 'request_id'].filter((name) => full[name] !== undefined).map((name) => [name, full[name]]));
         expect(out.response).toEqual(picked);
@@ -192,13 +199,16 @@ describe('response field reader', () => {
   it('decodes the whole response for a flow naming a nested field', () => {
     const out: ResponseFields = { key: undefined, label: undefined };
     const bytes = serialize({ status: 'STOCK_UPDATE', stock: { sku_id: 's_1', available: 3 } });
-    createResponseFieldReader(method, undefined, undefined, ['status', 'stock.sku_id'])(bytes, out);
+    // A chunk with other bytes around the message: the full decode gets just the message.
+    const [chunk, start, end] = inChunk(bytes, [Buffer.from([10, 1, 65]), Buffer.from([0xff])]);
+    createResponseFieldReader(method, undefined, undefined, ['status', 'stock.sku_id'])(chunk, out, start, end);
     expect(out.response).toEqual(deserialize(bytes));
   });
 
   it('reads only what is asked for', () => {
     const out: ResponseFields = { key: 'stale', label: 'stale' };
-    createResponseFieldReader(method, undefined, 'served_by')(serialize({ request_id: 'r', served_by: 'v2' }), out);
+    const bytes = serialize({ request_id: 'r', served_by: 'v2' });
+    createResponseFieldReader(method, undefined, 'served_by')(bytes, out, 0, bytes.length);
     expect(out).toEqual({ key: undefined, label: 'v2' });
   });
 });

@@ -4,7 +4,7 @@ import { frameMessage } from '../../src/driver/grpc-frame-decoder.js';
 import { createFramer } from '../../src/driver/http2-transport.js';
 import { createSerializer } from '../../src/driver/grpc-js-transport.js';
 import { loadBidiMethod } from '../../src/driver/load-method.js';
-import { tagTemplate } from '../../src/driver/template-routed-framer.js';
+import { TEMPLATE_INDEX, tagData } from '../../src/driver/template-routed-framer.js';
 import { compileMessageTemplate } from '../../src/scenario/compile-message-template.js';
 import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
 
@@ -13,11 +13,15 @@ describe("a flow's sends, each spliced by its own template", () => {
   const serialize = method.definition.requestSerialize as (value: object) => Buffer;
   const variables = new Set(['reservation']);
   const templates = [
-    compileMessageTemplate({ user_id: 'u_{{streamId}}', items: [{ sku_id: 's_001', count: 1 }] }, 'request_id', variables),
-    compileMessageTemplate({ kind: 'CONFIRM', reservation_id: '{{reservation}}' }, 'request_id', variables),
-    compileMessageTemplate({ user_id: 'static' }, undefined, variables),
+    compileMessageTemplate(tagData({ user_id: 'u_{{streamId}}', items: [{ sku_id: 's_001', count: 1 }] }, 0), 'request_id', variables),
+    compileMessageTemplate(tagData({ kind: 'CONFIRM', reservation_id: '{{reservation}}' }, 1), 'request_id', variables),
+    compileMessageTemplate(tagData({ user_id: 'static' }, 2), undefined, variables),
   ];
-  const builds = templates.map((template, i) => tagTemplate(template, i));
+  const builds = templates.map((template) => template.build);
+
+  it('build every message with its template index, static or not', () => {
+    builds.forEach((build, i) => expect((build({ workerId: 1, streamId: 2, messageIndex: 3, variables: { reservation: 'r' } }) as Record<symbol, unknown>)[TEMPLATE_INDEX]).toBe(i));
+  });
 
   it('frame (http2) and encode (grpc-js) every message byte for byte as the serializer does, whichever template built it', () => {
     const frame = createFramer(method, undefined, templates);
