@@ -185,9 +185,9 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     this.received++;
     // A push may come before the first send: the stream's first response counts from that send.
     if (this.firstResponseMs === undefined && this.sent > 0) this.firstResponseMs = now - this.firstSentAtMs;
-    if (response === undefined) return;
     this.responseAtMs = now;
-    this.dispatch(key, response, now, true, label);
+    // A flow that names no response field gets none read (no field reader): any response will do.
+    this.dispatch(key, response ?? NO_FIELDS_READ, now, true, label);
     this.responseAtMs = NaN;
   }
 
@@ -440,5 +440,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
 }
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+/** The response of a flow that reads no field: every field absent. */
+const NO_FIELDS_READ: ResponseObject = EMPTY;
 /** The variables of every flow run of a flow that captures nothing: never written. */
 const NO_VARIABLES: Record<string, string> = EMPTY as Record<string, string>;
