@@ -217,13 +217,12 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       return;
     }
     const { tally } = node;
-    if (!run.sawResponse) {
-      run.sawResponse = true;
-      if (run.measured) recordLatencyUs(tally.firstResponseUs, (now - run.latestSendAtMs) * 1000);
-    }
+    const first = !run.sawResponse;
+    run.sawResponse = true;
     const status = run.measured ? statusOf(response, node.statusPath) : '';
     if (!node.until(response, run.variables)) {
       if (run.measured) {
+        if (first) recordLatencyUs(tally.firstResponseUs, (now - run.latestSendAtMs) * 1000);
         tally.intermediate++;
         countStatus(tally.byStatus, status);
       }
@@ -234,7 +233,8 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     if (run.measured) {
       tally.matched++;
       countStatus(tally.byStatus, status);
-      recordLatencyUs(tally.matchUs, (now - run.latestSendAtMs) * 1000);
+      // A match that is the first response is both figures: recorded once (see AwaitTally.firstMatchUs).
+      recordLatencyUs(first ? tally.firstMatchUs : tally.matchUs, (now - run.latestSendAtMs) * 1000);
       for (const check of node.checks) {
         if (check.holds(response, run.variables)) check.tally.passes++;
         else check.tally.fails++;
