@@ -23,8 +23,12 @@
  * of them, /proc tells how much CPU other processes took during each run, and every run records
  * /proc/loadavg before and after (a busy machine makes throughput unreliable).
  *
- * Two more sides in bidi cases: grpc-bench on each transport running the same ping-pong as a flow of one
- * send and one await (`stream.flow`), judged against grpc-bench's echo on the same transport (≥ 0.95×).
+ * More sides in bidi cases, on each transport: grpc-bench running the same ping-pong as a flow of one send and one
+ * await (`stream.flow`), awaiting `request_id` present (today's flow side) and awaiting any response (no `until`),
+ * and grpc-bench's echo with `--correlate-by request_id`. Each flow is judged against the echo doing the same
+ * work (≥ 0.95×): the flow without `until` against the plain echo (neither reads a response field), the flow
+ * awaiting `request_id` against the echo correlating by it (both read it); the flow awaiting `request_id` over
+ * the plain echo is shown as before.
  *
  * Ratios (median messages/s): grpc-bench(grpc-js)/raw grpc-js and grpc-bench(http2)/raw http2,
  * target ≥ 0.95× each; grpc-bench(http2)/grpc-bench(grpc-js), target ≥ 2× at 4 × 64. The same
@@ -38,7 +42,7 @@
  * request_id per message like the raw grpc-js loop; "static": one fixed request, like the raw
  * http2 loop's pre-encoded one), BENCH_AUTO ("0" skips the `--workers auto` runs: for each setting measured
  * with several worker counts, each grpc-bench transport runs once with `--workers auto`, and the count its
- * probes chose is printed beside the fixed counts' medians), BENCH_FLOW ("0" skips the flow sides).
+ * probes chose is printed beside the fixed counts' medians), BENCH_FLOW ("0" skips the flow sides and the correlateBy echo).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -106,7 +110,18 @@ const ALL_CASES: BenchCase[] = [
 const caseId = (c: BenchCase): string => `${c.unary ? 'u' : ''}${c.connections}x${c.streams}w${c.workers}`;
 const caseLabel = (c: BenchCase): string => `${c.connections} conn × ${c.streams} ${c.unary ? 'unary callers' : 'streams'}`;
 
-type SideId = 'rawGrpcJs' | 'grpcBenchGrpcJs' | 'rawHttp2' | 'grpcBenchHttp2' | 'rawGrpcJsUnary' | 'grpcBenchFlowGrpcJs' | 'grpcBenchFlowHttp2';
+type SideId =
+  | 'rawGrpcJs'
+  | 'grpcBenchGrpcJs'
+  | 'rawHttp2'
+  | 'grpcBenchHttp2'
+  | 'rawGrpcJsUnary'
+  | 'grpcBenchFlowGrpcJs'
+  | 'grpcBenchFlowHttp2'
+  | 'grpcBenchFlowAnyGrpcJs'
+  | 'grpcBenchFlowAnyHttp2'
+  | 'grpcBenchCorrelatedGrpcJs'
+  | 'grpcBenchCorrelatedHttp2';
 
 interface Side {
   id: SideId;
@@ -116,8 +131,10 @@ interface Side {
   transport?: 'grpc-js' | 'http2';
   /** Runs only in unary cases (true) or only in bidi ones (false); both when absent. */
   unary?: boolean;
-  /** grpc-bench running the same ping-pong as a flow of one send and one await (FLOW_SCENARIO). */
-  flow?: boolean;
+  /** grpc-bench running the same ping-pong as a flow of one send and one await: its scenario (FLOW_SCENARIOS). */
+  flow?: FlowKind;
+  /** The echo with `--correlate-by request_id`, the like-for-like side of the flow awaiting request_id; runs only with the flow sides. */
+  correlated?: boolean;
 }
 
 const SIDES: Side[] = [
@@ -126,16 +143,29 @@ const SIDES: Side[] = [
   { id: 'rawHttp2', label: 'raw http2', loop: 'raw-http2-loop.js', unary: false },
   { id: 'grpcBenchHttp2', label: 'grpc-bench http2', transport: 'http2' },
   { id: 'rawGrpcJsUnary', label: 'raw grpc-js unary', loop: 'raw-grpc-js-unary-loop.js', unary: true },
-  { id: 'grpcBenchFlowGrpcJs', label: 'grpc-bench flow grpc-js', transport: 'grpc-js', unary: false, flow: true },
-  { id: 'grpcBenchFlowHttp2', label: 'grpc-bench flow http2', transport: 'http2', unary: false, flow: true },
+  { id: 'grpcBenchFlowGrpcJs', label: 'grpc-bench flow grpc-js', transport: 'grpc-js', unary: false, flow: 'present' },
+  { id: 'grpcBenchFlowHttp2', label: 'grpc-bench flow http2', transport: 'http2', unary: false, flow: 'present' },
+  { id: 'grpcBenchFlowAnyGrpcJs', label: 'grpc-bench flow (no until) grpc-js', transport: 'grpc-js', unary: false, flow: 'any' },
+  { id: 'grpcBenchFlowAnyHttp2', label: 'grpc-bench flow (no until) http2', transport: 'http2', unary: false, flow: 'any' },
+  { id: 'grpcBenchCorrelatedGrpcJs', label: 'grpc-bench correlateBy grpc-js', transport: 'grpc-js', unary: false, correlated: true },
+  { id: 'grpcBenchCorrelatedHttp2', label: 'grpc-bench correlateBy http2', transport: 'http2', unary: false, correlated: true },
 ];
+
+type FlowKind = 'present' | 'any';
 
 /**
  * The echo ping-pong as a flow: send the request (`data`), await its answer. One flow run at a
  * time per stream, as the echo side keeps one request in flight: the ratio is what running a
- * flow costs over counting one answer per request (every response decoded and matched).
+ * flow costs over counting one answer per request. `present`: the answer has request_id set
+ * (read from every response); `any`: any answer (no `until`, no response field read).
  */
-const FLOW_SCENARIO = ['stream:', '  flow:', '    steps:', '      - send: ping', '      - await: pong', '        until: { request_id: { present: true } }', '        within: 10s', ''].join('\n');
+const FLOW_SCENARIOS: Record<FlowKind, string> = {
+  present: ['stream:', '  flow:', '    steps:', '      - send: ping', '      - await: pong', '        until: { request_id: { present: true } }', '        within: 10s', ''].join('\n'),
+  any: ['stream:', '  flow:', '    steps:', '      - send: ping', '      - await: pong', '        within: 10s', ''].join('\n'),
+};
+
+/** Sides that run only beside the flow ones (BENCH_FLOW=0 skips them all). */
+const forFlows = (side: Side): boolean => side.flow !== undefined || side.correlated === true;
 
 /** The sides a case runs. */
 const sidesOf = (c: BenchCase, sides: Side[]): Side[] => sides.filter((side) => side.unary === undefined || side.unary === Boolean(c.unary));
@@ -168,6 +198,11 @@ const RATIOS: RatioSpec[] = [
   // A flow of one send and one await against today's echo, same server, same round.
   { id: 'flowOverEchoGrpcJs', label: 'gb flow / gb echo grpc-js', numerator: 'grpcBenchFlowGrpcJs', denominator: 'grpcBenchGrpcJs', target: 0.95 },
   { id: 'flowOverEchoHttp2', label: 'gb flow / gb echo http2', numerator: 'grpcBenchFlowHttp2', denominator: 'grpcBenchHttp2', target: 0.95 },
+  // Like for like: neither reads a response field; both read request_id.
+  { id: 'flowAnyOverEchoGrpcJs', label: 'gb flow no until / gb echo grpc-js', numerator: 'grpcBenchFlowAnyGrpcJs', denominator: 'grpcBenchGrpcJs', target: 0.95 },
+  { id: 'flowAnyOverEchoHttp2', label: 'gb flow no until / gb echo http2', numerator: 'grpcBenchFlowAnyHttp2', denominator: 'grpcBenchHttp2', target: 0.95 },
+  { id: 'flowOverCorrelatedGrpcJs', label: 'gb flow request_id / gb echo correlateBy grpc-js', numerator: 'grpcBenchFlowGrpcJs', denominator: 'grpcBenchCorrelatedGrpcJs', target: 0.95 },
+  { id: 'flowOverCorrelatedHttp2', label: 'gb flow request_id / gb echo correlateBy http2', numerator: 'grpcBenchFlowHttp2', denominator: 'grpcBenchCorrelatedHttp2', target: 0.95 },
 ];
 
 interface Sample {
@@ -377,10 +412,11 @@ type GrpcBenchReport = Pick<Report, 'settings' | 'durationMs' | 'throughput' | '
 /** A timed run (`-z`), or `messages` for a near-empty run that measures start-up cost. */
 async function runGrpcBench(side: Side, c: BenchCase, round: number, ctx: RunContext, passTransport: boolean, messages?: number): Promise<Sample> {
   const reportFile = join(ctx.scratch, `grpc-bench-${side.id}-${caseId(c)}-${round}.json`);
-  const flowFile = join(ctx.scratch, 'flow-scenario.yaml');
-  if (side.flow) writeFileSync(flowFile, FLOW_SCENARIO);
+  const flowFile = join(ctx.scratch, `flow-scenario-${side.flow}.yaml`);
+  if (side.flow) writeFileSync(flowFile, FLOW_SCENARIOS[side.flow]);
   const args = [
     GRPC_BENCH_BIN, 'run', ...(side.flow ? [flowFile] : []), ctx.address,
+    ...(side.correlated ? ['--correlate-by', 'request_id'] : []),
     '--insecure',
     // The lean server does not answer server reflection.
     ...(c.unary
@@ -434,7 +470,7 @@ async function measureFixedCpu(ctx: RunContext, sides: Side[], workerCounts: num
     return Number.isFinite(value) ? value : undefined;
   };
   // A flow runs for a duration, never a message count: its start-up is not measured apart.
-  for (const side of sides.filter((s) => !s.flow)) {
+  for (const side of sides.filter((s) => !forFlows(s))) {
     for (const workers of side.loop ? [1] : workerCounts) {
       const runs: Sample[] = [];
       for (let i = 0; i < 3; i++) {
@@ -633,7 +669,7 @@ async function runWorkersAuto(cases: BenchCase[], sides: Side[], ctx: RunContext
   }
   const results: AutoResult[] = [];
   for (const [setting, c] of settings) {
-    for (const side of sides.filter((s) => !s.loop && !s.flow)) {
+    for (const side of sides.filter((s) => !s.loop && !forFlows(s))) {
       const sample = await runGrpcBench(side, c, 1, ctx, hasHttp2);
       const choice = sample.workerChoice;
       process.stdout.write(
@@ -700,7 +736,7 @@ async function main(): Promise<void> {
   const hasHttp2 = grpcBenchHasHttp2Transport();
   const http2Note = hasHttp2 ? undefined : 'grpc-bench http2 skipped: this build of grpc-bench has no `--transport http2` (run --help lists no such choice)';
   // Only the sides some chosen case runs (a raw loop's start-up is measured only when it runs).
-  const sides = SIDES.filter((s) => (hasHttp2 || (s.id !== 'grpcBenchHttp2' && s.id !== 'grpcBenchFlowHttp2')) && (process.env['BENCH_FLOW'] !== '0' || !s.flow) && cases.some((c) => sidesOf(c, [s]).length));
+  const sides = SIDES.filter((s) => (hasHttp2 || s.transport !== 'http2') && (process.env['BENCH_FLOW'] !== '0' || !forFlows(s)) && cases.some((c) => sidesOf(c, [s]).length));
 
   const scratch = mkdtempSync(join(tmpdir(), 'grpc-bench-bench-'));
   const useTime = await detectGnuTime(scratch);

@@ -5,6 +5,7 @@ import { methodFacts, type BidiMethod } from './bidi-method.js';
 import { convertRequestData } from './convert-request-data.js';
 import type { AwaitTally, CheckTally, FlowRecorder, SendTally } from './flow-recorder.js';
 import { compileResponseCondition, fieldValue, type ResponseCondition } from './response-condition.js';
+import type { FlowFields } from './response-field-reader.js';
 
 export interface SendNode {
   kind: 'send';
@@ -51,6 +52,8 @@ export interface FlowProgram {
   sweepMs: number;
 }
 
+const anyResponse: ResponseCondition = () => true;
+
 /**
  * The field responses are counted by: the first one a predicate compares with values (a status),
  * never one it only asks to be present (an id would make one count per response).
@@ -67,21 +70,33 @@ export function statusOf(response: Record<string, unknown>, path: readonly strin
   return value === undefined || value === null ? '(absent)' : String(value);
 }
 
-/** Every response field the flow reads: in `until`, `checks`, `capture` and `unsolicited` (dotted paths). */
-export function flowFieldsOf(flow: FlowSettings): string[] {
-  const fields = new Set<string>(Object.keys(flow.unsolicited ?? {}));
+/** Every response field the flow reads: in `until`, `checks`, `capture` and `unsolicited`; undefined when it names none (no response is then read at all). */
+export function flowFieldsOf(flow: FlowSettings): FlowFields | undefined {
+  const fields = new Set<string>();
+  const byValue = new Set<string>();
+  const addPredicate = (predicate: FlowPredicate): void => {
+    for (const [field, condition] of Object.entries(predicate)) {
+      fields.add(field);
+      if (typeof condition !== 'object' || Array.isArray(condition)) byValue.add(field);
+    }
+  };
+  addPredicate(flow.unsolicited ?? {});
   const collect = (steps: readonly FlowStepSettings[]): void => {
     for (const step of steps) {
       if ('await' in step) {
-        for (const field of Object.keys(step.until)) fields.add(field);
-        for (const predicate of Object.values(step.checks ?? {})) for (const field of Object.keys(predicate)) fields.add(field);
-        for (const field of Object.values(step.capture ?? {})) fields.add(field);
+        addPredicate(step.until ?? {});
+        for (const predicate of Object.values(step.checks ?? {})) addPredicate(predicate);
+        for (const field of Object.values(step.capture ?? {})) {
+          fields.add(field);
+          byValue.add(field);
+        }
       }
       if ('repeat' in step) collect(step.steps);
     }
   };
   collect(flow.steps);
-  return [...fields];
+  if (fields.size === 0) return undefined;
+  return { fields: [...fields], presenceOnly: [...fields].filter((field) => !byValue.has(field)) };
 }
 
 /**
@@ -117,8 +132,9 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
       if ('await' in step) {
         return {
           kind: 'await',
-          until: compileResponseCondition(step.until),
-          statusPath: statusPathOf(step.until),
+          // Without `until`, the flow run's next response (not an unsolicited one) matches.
+          until: step.until === undefined ? anyResponse : compileResponseCondition(step.until),
+          statusPath: step.until === undefined ? undefined : statusPathOf(step.until),
           withinMs: step.within,
           captures: Object.entries(step.capture ?? {}).map(([variable, field]) => ({ variable, path: field.split('.') })),
           checks: Object.entries(step.checks ?? {}).map(([name, predicate]) => ({ holds: compileResponseCondition(predicate), tally: recorder.checks.get(name)! })),

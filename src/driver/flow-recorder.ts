@@ -18,9 +18,15 @@ export interface AwaitTally {
   timeouts: number;
   intermediate: number;
   byStatus: Record<string, number>;
-  /** The current interval's match latencies; folded into the step's total at each takeInterval. */
+  /** The current interval's match latencies (of matches after an intermediate response); folded into the step's total at each takeInterval. */
   readonly matchUs: LatencyHistogram;
+  /** First-response latencies (of first responses that did not match). */
   readonly firstResponseUs: LatencyHistogram;
+  /**
+   * Matches that were the await's first response: one latency, both figures' (recorded once, not
+   * twice); added to the match and first-response histograms at each takeInterval, losslessly.
+   */
+  readonly firstMatchUs: LatencyHistogram;
 }
 
 export interface CheckTally {
@@ -47,7 +53,7 @@ interface ReportedCounts {
  * streams count into fixed objects) and the run counts. Only flow runs started after the
  * warm-up are counted; the streams decide that. Match latencies go into the interval's
  * histogram, folded into the step's total at each takeInterval: every value is recorded once
- * and the intervals sum to the totals exactly. Memory: a few numbers per step and three
+ * and the intervals sum to the totals exactly. Memory: a few numbers per step and four
  * histograms per await, whatever the number of responses.
  */
 export class FlowRecorder {
@@ -77,10 +83,11 @@ export class FlowRecorder {
         const matchUs = createLatencyHistogram({ recording: true });
         const firstResponseUs = createLatencyHistogram({ recording: true });
         const matchTotalUs = createLatencyHistogram({ recording: true });
-        this.owned.push(matchUs, firstResponseUs, matchTotalUs);
+        const firstMatchUs = createLatencyHistogram({ recording: true });
+        this.owned.push(matchUs, firstResponseUs, matchTotalUs, firstMatchUs);
         this.matchTotalsUs.set(step.await, matchTotalUs);
         this.reported.awaits.set(step.await, { matched: 0, timeouts: 0 });
-        this.awaits.set(step.await, { matched: 0, timeouts: 0, intermediate: 0, byStatus: {}, matchUs, firstResponseUs });
+        this.awaits.set(step.await, { matched: 0, timeouts: 0, intermediate: 0, byStatus: {}, matchUs, firstResponseUs, firstMatchUs });
         for (const check of Object.keys(step.checks ?? {})) {
           this.checks.set(check, { passes: 0, fails: 0 });
           this.reported.checks.set(check, { passes: 0, fails: 0 });
@@ -110,6 +117,7 @@ export class FlowRecorder {
     reported.runsTimedOut = this.runsTimedOut;
     reported.unsolicited = this.unsolicitedCount;
     for (const [name, tally] of this.awaits) {
+      foldFirstMatches(tally);
       const last = reported.awaits.get(name)!;
       interval.awaits[name] = { matched: tally.matched - last.matched, timeouts: tally.timeouts - last.timeouts, matchHistogram: tally.matchUs.totalCount ? encodeHistogram(tally.matchUs) : '' };
       last.matched = tally.matched;
@@ -133,7 +141,10 @@ export class FlowRecorder {
 
   /** The totals; latencies not yet in an interval are folded in (take the last interval first, so that it has them). */
   result(): FlowFigures {
-    for (const [name, tally] of this.awaits) this.foldMatches(name, tally);
+    for (const [name, tally] of this.awaits) {
+      foldFirstMatches(tally);
+      this.foldMatches(name, tally);
+    }
     return {
       runsStarted: this.runsStarted,
       runsCompleted: this.runsCompleted,
@@ -141,7 +152,7 @@ export class FlowRecorder {
       runsUnfinished: this.runsUnfinished,
       sends: Object.fromEntries([...this.sends].map(([name, tally]) => [name, tally.sent])),
       awaits: Object.fromEntries(
-        [...this.awaits].map(([name, { matchUs: _interval, firstResponseUs, byStatus, ...counts }]) => [
+        [...this.awaits].map(([name, { matchUs: _interval, firstMatchUs: _folded, firstResponseUs, byStatus, ...counts }]) => [
           name,
           { ...counts, byStatus: { ...byStatus }, matchHistogram: encodeHistogram(this.matchTotalsUs.get(name)!), firstResponseHistogram: encodeHistogram(firstResponseUs) },
         ]),
@@ -156,6 +167,14 @@ export class FlowRecorder {
   dispose(): void {
     disposeHistograms(this.owned);
   }
+}
+
+/** The interval's first-response matches into both the match and the first-response histograms. */
+function foldFirstMatches(tally: AwaitTally): void {
+  if (!tally.firstMatchUs.totalCount) return;
+  tally.matchUs.add(tally.firstMatchUs);
+  tally.firstResponseUs.add(tally.firstMatchUs);
+  tally.firstMatchUs.reset();
 }
 
 export { recordLatencyUs };

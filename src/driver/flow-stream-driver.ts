@@ -185,9 +185,9 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     this.received++;
     // A push may come before the first send: the stream's first response counts from that send.
     if (this.firstResponseMs === undefined && this.sent > 0) this.firstResponseMs = now - this.firstSentAtMs;
-    if (response === undefined) return;
     this.responseAtMs = now;
-    this.dispatch(key, response, now, true, label);
+    // A flow that names no response field gets none read (no field reader): any response will do.
+    this.dispatch(key, response ?? NO_FIELDS_READ, now, true, label);
     this.responseAtMs = NaN;
   }
 
@@ -217,13 +217,12 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       return;
     }
     const { tally } = node;
-    if (!run.sawResponse) {
-      run.sawResponse = true;
-      if (run.measured) recordLatencyUs(tally.firstResponseUs, (now - run.latestSendAtMs) * 1000);
-    }
+    const first = !run.sawResponse;
+    run.sawResponse = true;
     const status = run.measured ? statusOf(response, node.statusPath) : '';
     if (!node.until(response, run.variables)) {
       if (run.measured) {
+        if (first) recordLatencyUs(tally.firstResponseUs, (now - run.latestSendAtMs) * 1000);
         tally.intermediate++;
         countStatus(tally.byStatus, status);
       }
@@ -234,7 +233,8 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     if (run.measured) {
       tally.matched++;
       countStatus(tally.byStatus, status);
-      recordLatencyUs(tally.matchUs, (now - run.latestSendAtMs) * 1000);
+      // A match that is the first response is both figures: recorded once (see AwaitTally.firstMatchUs).
+      recordLatencyUs(first ? tally.firstMatchUs : tally.matchUs, (now - run.latestSendAtMs) * 1000);
       for (const check of node.checks) {
         if (check.holds(response, run.variables)) check.tally.passes++;
         else check.tally.fails++;
@@ -440,5 +440,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
 }
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+/** The response of a flow that reads no field: every field absent. */
+const NO_FIELDS_READ: ResponseObject = EMPTY;
 /** The variables of every flow run of a flow that captures nothing: never written. */
 const NO_VARIABLES: Record<string, string> = EMPTY as Record<string, string>;

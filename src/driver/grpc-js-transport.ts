@@ -5,7 +5,7 @@ import { loadBalancingServiceConfig } from './load-balancing-service-config.js';
 import { binaryValueBytes, isBinaryKey } from '../grpc/binary-metadata.js';
 import { channelSecurity, type ChannelSecurity } from './channel-credentials.js';
 import type { BidiMethod } from './load-method.js';
-import { createResponseFieldReader, type ResponseFields } from './response-field-reader.js';
+import { createResponseFieldReader, type FlowFields, type ResponseFields } from './response-field-reader.js';
 import { createSplicedRequestEncoder } from './spliced-request-framer.js';
 import { routeByTemplate } from './template-routed-framer.js';
 import type { CompiledMessage } from '../scenario/compile-message-template.js';
@@ -24,8 +24,8 @@ export interface GrpcJsTransportOptions {
   method: BidiMethod;
   /** Response field used to correlate responses with requests. */
   correlateBy?: string;
-  /** A flow: the response fields it reads (dotted paths), handed to the stream with every response. */
-  flowFields?: readonly string[];
+  /** A flow: the response fields it reads, handed to the stream with every response. */
+  flowFields?: FlowFields;
   /** Split results by this response field … */
   splitField?: string;
   /** … or by this response header. */

@@ -6,7 +6,7 @@ import { http2ConnectOptions, type Http2TlsOptions } from './http2-connect-optio
 import { GrpcCode } from './grpc-status-from-headers.js';
 import { FailedStream, Http2GrpcStream, type Http2CallContext, type SessionState } from './http2-stream.js';
 import type { BidiMethod } from './load-method.js';
-import { createResponseFieldReader } from './response-field-reader.js';
+import { createResponseFieldReader, type FlowFields } from './response-field-reader.js';
 import { createSplicedRequestFramer, type RequestFramer } from './spliced-request-framer.js';
 import { routeByTemplate } from './template-routed-framer.js';
 import { gzipFramer } from './gzip-framer.js';
@@ -26,8 +26,8 @@ export interface Http2TransportOptions {
   maxReceiveMessageBytes: number;
   method: BidiMethod;
   correlateBy?: string;
-  /** A flow: the response fields it reads (dotted paths), handed to the stream with every response. */
-  flowFields?: readonly string[];
+  /** A flow: the response fields it reads, handed to the stream with every response. */
+  flowFields?: FlowFields;
   splitField?: string;
   splitHeader?: string;
   /**

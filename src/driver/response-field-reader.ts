@@ -11,6 +11,15 @@ export interface ResponseFields {
   response?: Record<string, unknown>;
 }
 
+/** The response fields a flow reads (dotted paths); `presenceOnly`: those it only tests for presence (never captures or compares with values). */
+export interface FlowFields {
+  fields: readonly string[];
+  presenceOnly: readonly string[];
+}
+
+/** What a presence-only field reads as when set: its text is never built. */
+export const FIELD_SET = true;
+
 /** Reads the response in bytes `start` to `end` of `payload` (a received chunk may hold more than one). */
 export type ResponseFieldReader = (payload: Buffer, out: ResponseFields, start: number, end: number) => void;
 
@@ -23,11 +32,11 @@ interface FieldDescriptor {
 
 /**
  * Reads the correlation and split fields of an encoded response. `flowFields`: a flow reads
- * these response fields (dotted paths) from `out.response`. When every field wanted is a
+ * these response fields from `out.response` (a presence-only one, when scanned, as FIELD_SET). When every field wanted is a
  * singular top-level string field it scans the wire format for just those (no full decode);
  * otherwise, and for any payload the scan cannot follow, it decodes the whole message as grpc-js would.
  */
-export function createResponseFieldReader(method: BidiMethod, correlateBy: string | undefined, splitField: string | undefined, flowFields?: readonly string[]): ResponseFieldReader {
+export function createResponseFieldReader(method: BidiMethod, correlateBy: string | undefined, splitField: string | undefined, flowFields?: FlowFields): ResponseFieldReader {
   const deserialize = method.definition.responseDeserialize as (bytes: Buffer) => Record<string, unknown>;
   const decodeAll: ResponseFieldReader = (payload, out, start, end) => {
     const response = deserialize(start === 0 && end === payload.length ? payload : payload.subarray(start, end));
@@ -46,37 +55,40 @@ export function createResponseFieldReader(method: BidiMethod, correlateBy: strin
   const labelNumber = stringField(splitField);
   if (keyNumber === undefined || labelNumber === undefined) return decodeAll;
   const wanted = [keyNumber, labelNumber];
-  const values: Array<string | undefined> = [undefined, undefined];
+  const values: FieldValues = [undefined, undefined];
   return (payload, out, start, end) => {
-    if (!scanStrings(payload, start, end, wanted, values)) {
+    if (!scanStrings(payload, start, end, wanted, values, NONE_PRESENCE_ONLY)) {
       decodeAll(payload, out, start, end);
       return;
     }
     // Absent fields read as an absent field decodes: key "undefined", label "".
-    out.key = correlateBy === undefined ? undefined : (values[0] ?? 'undefined');
-    out.label = splitField === undefined ? undefined : (values[1] ?? '');
+    // No field is presence-only here: both are text.
+    out.key = correlateBy === undefined ? undefined : ((values[0] as string | undefined) ?? 'undefined');
+    out.label = splitField === undefined ? undefined : ((values[1] as string | undefined) ?? '');
   };
 }
 
 /**
  * A flow's reader: the fields it names (and the correlation and split fields), scanned into a
  * small object when all are singular top-level strings (absent ones left out, as a decode leaves
- * them), else the whole decoded message.
+ * them; a presence-only one as FIELD_SET, "" when empty), else the whole decoded message.
  */
 function flowFieldReader(
-  flowFields: readonly string[],
+  flowFields: FlowFields,
   correlateBy: string | undefined,
   splitField: string | undefined,
   stringField: (name: string | undefined) => number | undefined,
   decodeAll: ResponseFieldReader,
 ): ResponseFieldReader {
-  const names = [...new Set([...flowFields, ...(correlateBy === undefined ? [] : [correlateBy]), ...(splitField === undefined ? [] : [splitField])])];
+  const names = [...new Set([...flowFields.fields, ...(correlateBy === undefined ? [] : [correlateBy]), ...(splitField === undefined ? [] : [splitField])])];
   const wanted = names.map((name) => (name.includes('.') ? undefined : stringField(name)));
   if (wanted.some((number) => number === undefined || number === 0)) return decodeAll;
   const numbers = wanted as number[];
-  const values: Array<string | undefined> = names.map(() => undefined);
+  // The correlation and split fields are used as text, so never presence-only.
+  const presenceOnly = names.map((name) => flowFields.presenceOnly.includes(name) && name !== correlateBy && name !== splitField);
+  const values: FieldValues = names.map(() => undefined);
   return (payload, out, start, end) => {
-    if (!scanStrings(payload, start, end, numbers, values)) {
+    if (!scanStrings(payload, start, end, numbers, values, presenceOnly)) {
       decodeAll(payload, out, start, end);
       return;
     }
@@ -89,12 +101,16 @@ function flowFieldReader(
   };
 }
 
+/** The scanned fields' values: text, or FIELD_SET for a presence-only field that is set. */
+type FieldValues = Array<string | typeof FIELD_SET | undefined>;
+const NONE_PRESENCE_ONLY: readonly boolean[] = [false, false];
+
 /**
  * Protobuf wire scan of bytes `start` to `end` for string fields: `values[i]` gets the last value of field `numbers[i]`
- * (number 0 = not wanted), undefined when absent. False when the bytes are not a message this
+ * (number 0 = not wanted), undefined when absent; where `presenceOnly[i]`, FIELD_SET (or "" when empty) without building the text. False when the bytes are not a message this
  * scan can follow (groups, truncation, a wanted field of another wire type): the caller decodes them fully.
  */
-function scanStrings(buf: Buffer, start: number, end: number, numbers: readonly number[], values: Array<string | undefined>): boolean {
+function scanStrings(buf: Buffer, start: number, end: number, numbers: readonly number[], values: FieldValues, presenceOnly: readonly boolean[]): boolean {
   values.fill(undefined);
   let pos = start;
   while (pos < end) {
@@ -134,9 +150,13 @@ function scanStrings(buf: Buffer, start: number, end: number, numbers: readonly 
         }
         if (pos + length > end) return false;
         if (index >= 0) {
-          const text = buf.toString('utf8', pos, pos + length);
+          let text: string | undefined;
           // The same number twice (key and label the same field) fills both.
-          for (let i = index; i < numbers.length; i++) if (numbers[i] === number) values[i] = text;
+          for (let i = index; i < numbers.length; i++) {
+            if (numbers[i] !== number) continue;
+            if (presenceOnly[i] === true) values[i] = length > 0 ? FIELD_SET : '';
+            else values[i] = text ??= buf.toString('utf8', pos, pos + length);
+          }
         }
         pos += length;
         break;

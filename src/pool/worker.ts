@@ -40,6 +40,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
     if (task.call.split) assertSendableMetadata('split.routed.metadata', task.call.split.routedMetadata);
     const flowRecorder = task.flow ? new FlowRecorder(task.flow) : undefined;
     const flow = task.flow && flowRecorder ? { program: compileFlowProgram(task.flow, method, template.build, task.stream.correlateBy, flowRecorder, template.single), recorder: flowRecorder } : undefined;
+    const flowFields = task.flow ? flowFieldsOf(task.flow) : undefined;
     const transport = createTransport(task.call.transport, {
       target: task.call.target,
       insecure: task.call.insecure,
@@ -58,7 +59,8 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
       workerId: share.workerId,
       // A flow's sends are built from their own templates: each is spliced by its own (requestTemplates).
       ...(template.single && !task.flow ? { requestTemplate: template.single } : {}),
-      ...(task.flow ? { flowFields: flowFieldsOf(task.flow) } : {}),
+      // A flow that names no response field has none read (each response still reaches it).
+      ...(flowFields ? { flowFields } : {}),
       ...(flow ? { requestTemplates: flow.program.templates } : {}),
     });
     const run = new ShareRun({

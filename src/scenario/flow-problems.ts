@@ -99,7 +99,7 @@ export function flowProblems(flow: Flow): FlowProblem[] {
     if (!isAwait(step)) continue;
     problems.push(...duplicateProblem(stepNames, step.await, [...path, 'await'], 'step'));
     // The await's own captures come from the response its conditions match: not usable in them.
-    problems.push(...tagProblems(step.until, [...path, 'until'], { builtIns: false, captured, capturedBy }));
+    problems.push(...tagProblems(step.until ?? {}, [...path, 'until'], { builtIns: false, captured, capturedBy }));
     for (const [check, condition] of Object.entries(step.checks ?? {})) {
       problems.push(...duplicateProblem(checkNames, check, [...path, 'checks', check], 'check'));
       problems.push(...tagProblems(condition, [...path, 'checks', check], { builtIns: false, captured, capturedBy }));

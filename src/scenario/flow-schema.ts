@@ -40,8 +40,8 @@ const sendStep = z.strictObject({
 const awaitStep = z.strictObject({
   /** The step's name; thresholds refer to it as step.<name>.p99 and the like. */
   await: stepName,
-  /** The response that ends the wait; the flow's responses before it are counted as intermediate. */
-  until: predicate,
+  /** The response that ends the wait; the flow run's responses before it are counted as intermediate. Omitted: the flow run's next response (not an unsolicited one) ends it. */
+  until: predicate.optional(),
   /** From the flow's latest send; past it the flow ends as DEADLINE_EXCEEDED. */
   within: positiveDurationSchema,
   /** Variables taken from the matching response: variable → response field. */

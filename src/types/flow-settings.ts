@@ -11,7 +11,7 @@ export type FlowPredicate = Record<string, FlowFieldCondition>;
 
 export type FlowStepSettings =
   | { send: string; message?: Record<string, unknown> }
-  | { await: string; until: FlowPredicate; within: number; capture?: Record<string, string>; checks?: Record<string, FlowPredicate> }
+  | { await: string; until?: FlowPredicate; within: number; capture?: Record<string, string>; checks?: Record<string, FlowPredicate> }
   | { pause: number }
   | { repeat: number; steps: FlowStepSettings[] };
 

@@ -60,6 +60,7 @@ async function runFlow(server: OrderServerHandle, options: FlowShare): Promise<W
   const data = compileMessageTemplate({ user_id: 'u' }, options.correlateBy);
   const recorder = new FlowRecorder(options.flow);
   const program = compileFlowProgram(options.flow, method, data.build, options.correlateBy, recorder, data);
+  const flowFields = flowFieldsOf(options.flow);
   const transport = createTransport(options.transport, {
     target: server.address,
     insecure: true,
@@ -67,7 +68,7 @@ async function runFlow(server: OrderServerHandle, options: FlowShare): Promise<W
     maxReceiveMessageBytes: DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
     method,
     workerId: 0,
-    flowFields: flowFieldsOf(options.flow),
+    ...(flowFields ? { flowFields } : {}),
     requestTemplates: program.templates,
     ...(options.correlateBy ? { correlateBy: options.correlateBy } : {}),
   });
@@ -128,13 +129,18 @@ describe.each(['grpc-js', 'http2'] as const)('flows on %s', (transport) => {
     expect(counters.confirmsInvalid).toBe(0);
   });
 
-  it("records a flow of one send and one await (the benchmark's) exactly, its flow runs reused from one to the next", async () => {
+  // The benchmark's two flows: awaiting a response with request_id set, and any response (no field read at all).
+  it.each([
+    ['until request_id is present', { until: { request_id: { present: true } } }],
+    ['without until', {}],
+  ] as const)("records a flow of one send and one await (the benchmark's, %s) exactly, its flow runs reused from one to the next", async (_name, until) => {
     const server = await startOrderServer({ port: 0, knobs: { protocol: 'echo' } });
     servers.push(server);
     const flow: FlowSettings = {
       onTimeout: 'continue',
-      steps: [{ send: 'ping', message: { request_id: '{{requestId}}', user_id: 'u_{{streamId}}' } }, { await: 'pong', until: { request_id: { present: true } }, within: 2000 }],
+      steps: [{ send: 'ping', message: { request_id: '{{requestId}}', user_id: 'u_{{streamId}}' } }, { await: 'pong', ...until, within: 2000 }],
     };
+    expect(flowFieldsOf(flow)).toEqual('until' in until ? { fields: ['request_id'], presenceOnly: ['request_id'] } : undefined);
 
     const result = await runFlow(server, { transport, flow, streams: 2, window: 1, durationMs: 300 });
 
@@ -154,6 +160,22 @@ describe.each(['grpc-js', 'http2'] as const)('flows on %s', (transport) => {
     expect(decodeHistogram(pong.firstResponseHistogram).totalCount).toBe(pong.matched);
     expect(figures.unsolicited).toEqual({});
     expect(figures.unawaited).toBe(0);
+  });
+
+  it('ends an await without until at the first response that is not a push, pushes counted apart', async () => {
+    const server = await start({ pushRatePerSec: 300, stageDelaysMs: { accepted: 1, reserved: 1, decided: 1 } });
+    const flow: FlowSettings = { onTimeout: 'continue', unsolicited: { status: 'STOCK_UPDATE' }, steps: [{ send: 'order' }, { await: 'answered', within: 2000 }, { await: 'reserved', until: { status: 'RESERVED' }, within: 2000 }] };
+
+    const result = await runFlow(server, { transport, flow, streams: 2, window: 2, durationMs: 400, correlateBy: 'request_id' });
+
+    const figures = result.flow!;
+    const counters = server.counters.snapshot();
+    // The first answer to an order is ACCEPTED: the await without until matches it, never a push.
+    expect(figures.awaits['answered']!.matched).toBe(counters.responsesByStatus['ACCEPTED']);
+    expect(figures.awaits['answered']!.byStatus).toEqual({ '(any)': counters.responsesByStatus['ACCEPTED'] });
+    expect(figures.awaits['reserved']!.matched).toBe(counters.responsesByStatus['RESERVED']);
+    expect(figures.unsolicited['STOCK_UPDATE']).toBe(counters.pushesSent);
+    expect(figures.awaits['answered']!.matched).toBeGreaterThan(10);
   });
 
   it.each(['continue', 'reopen'] as const)('ends a flow run whose await times out as DEADLINE_EXCEEDED; onTimeout: %s', async (onTimeout) => {

@@ -94,3 +94,36 @@ describe('flow figures over workers', () => {
     expect(flowMetricValue({ subject: 'step', name: 'reserved', statistic: 'p99' }, undefined)).toBeUndefined();
   });
 });
+
+describe('matches that are the first response', () => {
+  it('are recorded once and count in both the match and the first-response figures, over intervals and in the totals', () => {
+    type Latency = { us: number; kind: 'firstMatch' | 'laterMatch' | 'firstOnly' };
+    const latency = fc.record({ us: fc.integer({ min: 1, max: 5_000_000 }), kind: fc.constantFrom<Latency['kind']>('firstMatch', 'laterMatch', 'firstOnly') });
+    fc.assert(
+      fc.property(fc.array(fc.array(latency, { maxLength: 30 }), { minLength: 1, maxLength: 4 }), (intervals) => {
+        const recorder = new FlowRecorder(FLOW);
+        const tally = recorder.awaits.get('reserved')!;
+        const wantMatches = createLatencyHistogram();
+        const wantFirst = createLatencyHistogram();
+        let intervalMatches = 0;
+        for (const values of intervals) {
+          for (const { us, kind } of values) {
+            recordLatencyUs(kind === 'firstMatch' ? tally.firstMatchUs : kind === 'laterMatch' ? tally.matchUs : tally.firstResponseUs, us);
+            if (kind !== 'firstOnly') recordLatencyUs(wantMatches, us);
+            if (kind !== 'laterMatch') recordLatencyUs(wantFirst, us);
+          }
+          const interval = recorder.takeInterval().awaits['reserved']!;
+          const inInterval = values.filter((v) => v.kind !== 'firstOnly').length;
+          expect(interval.matchHistogram === '' ? 0 : decodeHistogram(interval.matchHistogram).totalCount).toBe(inInterval);
+          intervalMatches += inInterval;
+        }
+        const totals = recorder.result().awaits['reserved']!;
+        expect(decodeHistogram(totals.matchHistogram).totalCount).toBe(intervalMatches);
+        expect(encodeHistogram(decodeHistogram(totals.matchHistogram))).toBe(encodeHistogram(wantMatches));
+        expect(encodeHistogram(decodeHistogram(totals.firstResponseHistogram))).toBe(encodeHistogram(wantFirst));
+        recorder.dispose();
+      }),
+      { numRuns: 30 },
+    );
+  });
+});

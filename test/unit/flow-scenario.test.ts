@@ -47,6 +47,16 @@ describe('scenario flows', () => {
     expect(message).toContain('stream.flow.steps.3.steps: expected at least one step');
   });
 
+  it('takes an await without until (any response of the flow run ends it) and still refuses an empty one', () => {
+    const scenario = withFlow([order, { await: 'answered', within: '1s' }])();
+    expect(scenario.flow?.steps[1]).toEqual({ await: 'answered', within: 1000 });
+    expect(() => checkScenario(scenario)).not.toThrow();
+
+    const empty = benchErrorOf(withFlow([order, { await: 'answered', until: {}, within: '1s' }]));
+    expect(empty.code).toBe('SCENARIO_INVALID');
+    expect(empty.message).toContain('stream.flow.steps.1.until: expected at least one field condition');
+  });
+
   it('takes a variable captured earlier, also inside and after a repeat, and refuses one captured only later', () => {
     expect(() => withFlow([order, reserved, confirm, decided])()).not.toThrow();
     expect(() => withFlow([{ repeat: 2, steps: [order, reserved, confirm] }, { ...confirm, send: 'confirm-again' }])()).not.toThrow();

@@ -6,7 +6,7 @@ import { frameMessage, GrpcFrameDecoder, type GrpcMessageSink } from '../../src/
 import { percentDecode, statusFromHeaders, statusFromHttpStatus, statusFromResetCode } from '../../src/driver/grpc-status-from-headers.js';
 import { metadataHeaders } from '../../src/driver/http2-transport.js';
 import { loadBidiMethod } from '../../src/driver/load-method.js';
-import { createResponseFieldReader, type ResponseFields } from '../../src/driver/response-field-reader.js';
+import { createResponseFieldReader, FIELD_SET, type ResponseFieldReader, type ResponseFields } from '../../src/driver/response-field-reader.js';
 import { statusName } from '../../src/grpc/status-names.js';
 import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
 
@@ -165,32 +165,46 @@ describe('response field reader', () => {
   /** Bytes around the message, as in a received chunk holding other messages: the reader keeps to its own. */
   const around = fc.tuple(fc.uint8Array({ maxLength: 20 }), fc.uint8Array({ maxLength: 20 }));
   const inChunk = (bytes: Buffer, [before, after]: [Uint8Array, Uint8Array]): [Buffer, number, number] => [Buffer.concat([before, bytes, after]), before.length, before.length + bytes.length];
+  /** What `reader` makes of `value` encoded inside a chunk, beside a full decode of it. */
+  const readInChunk = (reader: ResponseFieldReader, value: Record<string, unknown>, padding: [Uint8Array, Uint8Array]): { out: ResponseFields; full: Record<string, unknown> } => {
+    const bytes = serialize(value);
+    const out: ResponseFields = { key: undefined, label: undefined };
+    const [chunk, start, end] = inChunk(bytes, padding);
+    reader(chunk, out, start, end);
+    return { out, full: deserialize(bytes) };
+  };
 
   it('reads correlation and split fields exactly as a full decode does', () => {
     const reader = createResponseFieldReader(method, 'request_id', 'served_by');
     fc.assert(
       fc.property(response, around, (value, padding) => {
-        const bytes = serialize(value);
-        const out: ResponseFields = { key: undefined, label: undefined };
-        const [chunk, start, end] = inChunk(bytes, padding);
-        reader(chunk, out, start, end);
-        const full = deserialize(bytes);
+        const { out, full } = readInChunk(reader, value, padding);
         expect(out).toEqual({ key: String(full['request_id']), label: String(full['served_by'] ?? '') });
       }),
     );
   });
 
   it('reads the string fields a flow names exactly as a full decode does, without decoding the rest', () => {
-    const reader = createResponseFieldReader(method, 'request_id', undefined, ['status', 'order_id']);
+    const reader = createResponseFieldReader(method, 'request_id', undefined, { fields: ['status', 'order_id'], presenceOnly: [] });
     fc.assert(
       fc.property(response, around, (value, padding) => {
-        const bytes = serialize(value);
-        const out: ResponseFields = { key: undefined, label: undefined };
-        const [chunk, start, end] = inChunk(bytes, padding);
-        reader(chunk, out, start, end);
-        const full = deserialize(bytes);
+        const { out, full } = readInChunk(reader, value, padding);
         const picked = Object.fromEntries(['status', 'order_id', 'request_id'].filter((name) => full[name] !== undefined).map((name) => [name, full[name]]));
         expect(out.response).toEqual(picked);
+        expect(out.key).toBe(String(full['request_id']));
+      }),
+    );
+  });
+
+  it('notes a presence-only field as set or not without its text, and reads the others as text', () => {
+    const reader = createResponseFieldReader(method, 'request_id', undefined, { fields: ['order_id', 'status', 'request_id'], presenceOnly: ['order_id', 'request_id'] });
+    fc.assert(
+      fc.property(response, around, (value, padding) => {
+        const { out, full } = readInChunk(reader, value, padding);
+        // Set exactly when a full decode has a non-empty value; the correlation field stays text.
+        expect(out.response?.['order_id'] === FIELD_SET).toBe(full['order_id'] !== undefined && full['order_id'] !== '');
+        expect(out.response?.['status']).toBe(full['status']);
+        expect(out.response?.['request_id']).toBe(full['request_id']);
         expect(out.key).toBe(String(full['request_id']));
       }),
     );
@@ -201,7 +215,7 @@ describe('response field reader', () => {
     const bytes = serialize({ status: 'STOCK_UPDATE', stock: { sku_id: 's_1', available: 3 } });
     // A chunk with other bytes around the message: the full decode gets just the message.
     const [chunk, start, end] = inChunk(bytes, [Buffer.from([10, 1, 65]), Buffer.from([0xff])]);
-    createResponseFieldReader(method, undefined, undefined, ['status', 'stock.sku_id'])(chunk, out, start, end);
+    createResponseFieldReader(method, undefined, undefined, { fields: ['status', 'stock.sku_id'], presenceOnly: [] })(chunk, out, start, end);
     expect(out.response).toEqual(deserialize(bytes));
   });
 
