@@ -6,7 +6,7 @@ import { statusOf } from './flow-program.js';
 import { countStatus, recordLatencyUs, type FlowRecorder } from './flow-recorder.js';
 import type { SendTimes } from './pending-requests.js';
 import type { ResponseObject } from './response-condition.js';
-import type { DrivenStream, StreamOwner } from './stream-driver.js';
+import { streamTimesAtEnd, type DrivenStream, type StreamOwner } from './stream-driver.js';
 import { IndexedSet, type Indexed } from './indexed-set.js';
 import type { BidiStream, Connection, StreamEvents } from './transport.js';
 
@@ -285,10 +285,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       cancelledByUs: this.cancelledByUs && !reopened,
       // A flow's stream is ended by its steps or by the run, never cut short like a server-streaming call.
       endedByClient: false,
-      openedAtMs: this.openedAtMs,
-      endedAtMs: performance.now(),
-      firstResponseMs: this.firstResponseMs,
-      callStartedAtMs: Number.isNaN(this.callStartedAtMs) ? this.openedAtMs : this.callStartedAtMs,
+      ...streamTimesAtEnd(this.openedAtMs, this.firstResponseMs, this.callStartedAtMs),
     });
   }
 

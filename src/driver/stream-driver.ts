@@ -59,6 +59,11 @@ export interface StreamOutcome {
   callStartedAtMs: number;
 }
 
+/** A StreamOutcome's times at the stream's end; a call that never had a first request due started when it opened. */
+export function streamTimesAtEnd(openedAtMs: number, firstResponseMs: number | undefined, callStartedAtMs: number): Pick<StreamOutcome, 'openedAtMs' | 'endedAtMs' | 'firstResponseMs' | 'callStartedAtMs'> {
+  return { openedAtMs, endedAtMs: performance.now(), firstResponseMs, callStartedAtMs: Number.isNaN(callStartedAtMs) ? openedAtMs : callStartedAtMs };
+}
+
 const scratchTimes: SendTimes = { intendedAtMs: 0, sentAtMs: 0 };
 
 /**
@@ -244,10 +249,7 @@ export class StreamDriver implements StreamEvents, DrivenStream {
       received: this.received,
       cancelledByUs: this.cancelledByUs && !expired,
       endedByClient,
-      openedAtMs: this.openedAtMs,
-      endedAtMs: performance.now(),
-      firstResponseMs: this.firstResponseMs,
-      callStartedAtMs: Number.isNaN(this.callStartedAtMs) ? this.openedAtMs : this.callStartedAtMs,
+      ...streamTimesAtEnd(this.openedAtMs, this.firstResponseMs, this.callStartedAtMs),
     });
   }
 
