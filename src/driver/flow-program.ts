@@ -29,17 +29,28 @@ export interface PauseNode {
   ms: number;
 }
 
+/** A repeat's start: its passes left (the flow run's counter `slot`) start at `count`. */
 export interface RepeatNode {
   kind: 'repeat';
   count: number;
-  body: readonly FlowNode[];
+  slot: number;
 }
 
-export type FlowNode = SendNode | AwaitNode | PauseNode | RepeatNode;
+/** A repeat's end: back to its body's first step (`bodyAt`) while passes are left. */
+export interface LoopNode {
+  kind: 'loop';
+  slot: number;
+  bodyAt: number;
+}
+
+export type FlowNode = SendNode | AwaitNode | PauseNode | RepeatNode | LoopNode;
 
 /** A flow compiled once per share: what each step does, with the tallies it counts into. */
 export interface FlowProgram {
+  /** The steps in one flat list, each repeat's body between its repeat and loop nodes: a flow run is an index into it. */
   steps: readonly FlowNode[];
+  /** Repeats in the flow: the pass counters a flow run keeps. */
+  repeats: number;
   unsolicited: ResponseCondition | undefined;
   /** The first field `unsolicited` compares with values, for counting pushes by its value. */
   unsolicitedStatusPath: readonly string[] | undefined;
@@ -123,8 +134,7 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
     }
   };
   collect(flow.steps);
-  const compile = (steps: readonly FlowStepSettings[]): FlowNode[] =>
-    steps.map((step): FlowNode => {
+  const compileStep = (step: Exclude<FlowStepSettings, { repeat: number }>): FlowNode => {
       if ('send' in step) {
         const build = step.message === undefined ? dataFactory() : tagged(convertRequestData(method, step.message), `stream.flow send ${step.send}`, variables, methodFacts(method)).build;
         return { kind: 'send', build, tally: recorder.sends.get(step.send)! };
@@ -141,20 +151,29 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
           tally: recorder.awaits.get(step.await)!,
         };
       }
-      if ('pause' in step) return { kind: 'pause', ms: step.pause };
-      return { kind: 'repeat', count: step.repeat, body: compile(step.steps) };
-    });
-  const steps = compile(flow.steps);
-  let shortestWithinMs = Infinity;
-  const visit = (nodes: readonly FlowNode[]): void => {
-    for (const node of nodes) {
-      if (node.kind === 'await') shortestWithinMs = Math.min(shortestWithinMs, node.withinMs);
-      if (node.kind === 'repeat') visit(node.body);
+      return { kind: 'pause', ms: step.pause };
+  };
+  const steps: FlowNode[] = [];
+  let repeats = 0;
+  const compile = (settings: readonly FlowStepSettings[]): void => {
+    for (const step of settings) {
+      if (!('repeat' in step)) {
+        steps.push(compileStep(step));
+        continue;
+      }
+      const slot = repeats++;
+      steps.push({ kind: 'repeat', count: step.repeat, slot });
+      const bodyAt = steps.length;
+      compile(step.steps);
+      steps.push({ kind: 'loop', slot, bodyAt });
     }
   };
-  visit(steps);
+  compile(flow.steps);
+  let shortestWithinMs = Infinity;
+  for (const node of steps) if (node.kind === 'await') shortestWithinMs = Math.min(shortestWithinMs, node.withinMs);
   return {
     steps,
+    repeats,
     templates,
     sweepMs: Math.min(Math.max(shortestWithinMs / 4, 5), 250),
     unsolicited: flow.unsolicited === undefined ? undefined : compileResponseCondition(flow.unsolicited),

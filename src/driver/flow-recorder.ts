@@ -101,8 +101,12 @@ export class FlowRecorder {
     countStatus(this.unsolicited, status);
   }
 
-  /** Closes the interval: what was counted since the last one; its latencies are folded into the totals. */
-  takeInterval(): FlowIntervalFigures {
+  /**
+   * Closes the interval: what was counted since the last one; its latencies are folded into the
+   * totals, and every match latency is added to `run`'s interval too: the flow streams count
+   * their matches there without recording them again (StreamOwner.countResponse).
+   */
+  takeInterval(run: { addLatencies(histogram: LatencyHistogram): void }): FlowIntervalFigures {
     const { reported } = this;
     const interval: FlowIntervalFigures = {
       runsStarted: this.runsStarted - reported.runsStarted,
@@ -118,6 +122,7 @@ export class FlowRecorder {
     reported.unsolicited = this.unsolicitedCount;
     for (const [name, tally] of this.awaits) {
       foldFirstMatches(tally);
+      if (tally.matchUs.totalCount) run.addLatencies(tally.matchUs);
       const last = reported.awaits.get(name)!;
       interval.awaits[name] = { matched: tally.matched - last.matched, timeouts: tally.timeouts - last.timeouts, matchHistogram: tally.matchUs.totalCount ? encodeHistogram(tally.matchUs) : '' };
       last.matched = tally.matched;

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { TemplateContext } from '../scenario/compile-message-template.js';
 import type { StreamSettings } from '../types/stream-settings.js';
-import type { AwaitNode, FlowNode, FlowProgram, SendNode } from './flow-program.js';
+import type { AwaitNode, FlowNode, FlowProgram, PauseNode, SendNode } from './flow-program.js';
 import { statusOf } from './flow-program.js';
 import { countStatus, recordLatencyUs, type FlowRecorder } from './flow-recorder.js';
 import type { SendTimes } from './pending-requests.js';
@@ -10,13 +10,6 @@ import { streamTimesAtEnd, type DrivenStream, type StreamOwner } from './stream-
 import { IndexedSet, type Indexed } from './indexed-set.js';
 import type { BidiStream, Connection, StreamEvents } from './transport.js';
 
-interface Frame {
-  nodes: readonly FlowNode[];
-  index: number;
-  /** Passes left through `nodes` (a repeat's count; 1 for the flow's own steps). */
-  left: number;
-}
-
 /**
  * One pass through the flow's steps on a stream. A stream keeps the flow runs that ended for the
  * runs it starts next (`reset`): a run costs no allocation once the stream is going.
@@ -24,7 +17,10 @@ interface Frame {
 class FlowRun implements Indexed {
   /** Its place in the stream's running flow runs. */
   setIndex = -1;
-  readonly frames: Frame[];
+  /** The next step: an index into the program's flat steps. */
+  private at = 0;
+  /** Passes left of each repeat (by its slot). */
+  private readonly passesLeft: number[];
   /** Captured values by variable name (one shared empty object when the flow captures nothing). */
   variables: Record<string, string>;
   /** Correlation keys of this run's sends (with correlateBy). */
@@ -41,23 +37,20 @@ class FlowRun implements Indexed {
   timer: NodeJS.Timeout | undefined;
 
   constructor(
-    steps: readonly FlowNode[],
+    private readonly steps: readonly FlowNode[],
+    repeats: number,
     /** Open model: when the run was due (NaN in the closed model); used once, by its first send. */
     public dueAtMs: number,
     public measured: boolean,
     variables: Record<string, string>,
   ) {
-    this.frames = [{ nodes: steps, index: 0, left: 1 }];
+    this.passesLeft = new Array<number>(repeats).fill(0);
     this.variables = variables;
   }
 
   /** Starts the run over (it ended: endRun has cleared its await, timer and keys). */
   reset(dueAtMs: number, measured: boolean, variables: Record<string, string>): void {
-    // Repeats left frames only if the run ended inside one (a timeout): popped, no length write.
-    while (this.frames.length > 1) this.frames.pop();
-    const frame = this.frames[0]!;
-    frame.index = 0;
-    frame.left = 1;
+    this.at = 0;
     this.dueAtMs = dueAtMs;
     this.measured = measured;
     this.variables = variables;
@@ -66,18 +59,17 @@ class FlowRun implements Indexed {
     this.sawResponse = false;
   }
 
-  /** The next step to run (entering repeats), or undefined when the run is over. */
-  next(): SendNode | AwaitNode | { kind: 'pause'; ms: number } | undefined {
-    for (;;) {
-      const frame = this.frames[this.frames.length - 1]!;
-      if (frame.index < frame.nodes.length) {
-        const node = frame.nodes[frame.index++]!;
-        if (node.kind === 'repeat') this.frames.push({ nodes: node.body, index: 0, left: node.count });
-        else return node;
-      } else if (--frame.left > 0) frame.index = 0;
-      else if (this.frames.length === 1) return undefined;
-      else this.frames.pop();
+  /** The next step to run (through repeats), or undefined when the run is over. */
+  next(): SendNode | AwaitNode | PauseNode | undefined {
+    const { steps } = this;
+    while (this.at < steps.length) {
+      const node = steps[this.at++]!;
+      if (node.kind === 'repeat') this.passesLeft[node.slot] = node.count;
+      else if (node.kind === 'loop') {
+        if (--this.passesLeft[node.slot]! > 0) this.at = node.bodyAt;
+      } else return node;
     }
+    return undefined;
   }
 }
 
@@ -133,7 +125,8 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     metadata?: Record<string, string>,
     callIndex = 0,
   ) {
-    this.context = { workerId, streamId, messageIndex: 0, callIndex };
+    // With its variables from the start: the templates see one object shape (a property added later makes another).
+    this.context = { workerId, streamId, messageIndex: 0, callIndex, variables: NO_VARIABLES };
     this.deadlineMs = settings.durationMs === undefined ? Infinity : this.openedAtMs + settings.durationMs;
     this.stream = connection.openStream(this, metadata);
     if (settings.durationMs !== undefined) this.lifetimeTimer = setTimeout(this.stopSending, settings.durationMs);
@@ -241,7 +234,8 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       }
       times.intendedAtMs = run.latestSendAtMs;
       times.sentAtMs = run.latestSentAtMs;
-      this.owner.recordResponse(times, now, label);
+      // The step's histogram holds this latency; the run's figures take it from there at each interval.
+      this.owner.countResponse(times, now, label);
     }
     // Checks see the variables as they were; this await's captures serve the steps after it.
     for (const { variable, path } of node.captures) {
@@ -325,7 +319,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     const measured = now >= this.owner.measureFromMs;
     const variables = this.program.captures ? {} : NO_VARIABLES;
     let run = this.spare.pop();
-    if (run === undefined) run = new FlowRun(this.program.steps, dueAtMs, measured, variables);
+    if (run === undefined) run = new FlowRun(this.program.steps, this.program.repeats, dueAtMs, measured, variables);
     else run.reset(dueAtMs, measured, variables);
     if (Number.isNaN(this.callStartedAtMs)) this.callStartedAtMs = Number.isNaN(run.dueAtMs) ? this.openedAtMs : run.dueAtMs;
     this.runs.add(run);

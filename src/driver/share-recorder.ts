@@ -100,11 +100,24 @@ export class ShareRecorder {
 
   /** One measured response; its latency counts from when the request was due. */
   recordResponse(times: SendTimes, receivedAtMs: number, label: string | undefined): void {
+    recordLatencyUs(this.interval, (receivedAtMs - times.intendedAtMs) * 1000);
+    this.countResponse(times, receivedAtMs, label);
+  }
+
+  /**
+   * One measured response whose latency its owner keeps in a histogram of its own (a flow's
+   * step), added at each snapshot with addLatencies: recorded once, not twice. The split's
+   * and the uncorrected figures are recorded here.
+   */
+  countResponse(times: SendTimes, receivedAtMs: number, label: string | undefined): void {
     this.counters.messagesReceived++;
-    const latencyUs = (receivedAtMs - times.intendedAtMs) * 1000;
-    recordLatencyUs(this.interval, latencyUs);
-    if (label !== undefined) this.recordLabelled(label, latencyUs);
+    if (label !== undefined) this.recordLabelled(label, (receivedAtMs - times.intendedAtMs) * 1000);
     if (this.intervalUncorrected) recordLatencyUs(this.intervalUncorrected, (receivedAtMs - times.sentAtMs) * 1000);
+  }
+
+  /** Latencies recorded elsewhere (see countResponse) join the current interval, losslessly. */
+  addLatencies(histogram: LatencyHistogram): void {
+    this.interval.add(histogram);
   }
 
   private recordLabelled(label: string, latencyUs: number): void {

@@ -77,6 +77,7 @@ export class ShareRun implements StreamOwner {
     takeSend: (driver) => this.takeSend(driver),
     countSent: () => {},
     recordResponse: () => {},
+    countResponse: () => {},
     countUnmatched: () => {},
     streamHasRoom: (driver) => this.streamHasRoom(driver),
     streamEnded: (driver, outcome) => this.streamEnded(driver, outcome),
@@ -209,6 +210,10 @@ export class ShareRun implements StreamOwner {
 
   recordResponse(times: SendTimes, receivedAtMs: number, label: string | undefined): void {
     if (times.sentAtMs >= this.measureFromMs) this.recorder.recordResponse(times, receivedAtMs, label);
+  }
+
+  countResponse(times: SendTimes, receivedAtMs: number, label: string | undefined): void {
+    if (times.sentAtMs >= this.measureFromMs) this.recorder.countResponse(times, receivedAtMs, label);
   }
 
   countUnmatched(): void {
@@ -361,7 +366,8 @@ export class ShareRun implements StreamOwner {
       inFlight,
       heapUsedBytes: process.memoryUsage().heapUsed,
       eventLoopUtilization: this.monitor?.intervalUtilization() ?? 0,
-      ...(this.options.flow ? { flow: this.options.flow.recorder.takeInterval() } : {}),
+      // Before the recorder closes its interval: the flow's match latencies are the run's latencies (recorded once, there).
+      ...(this.options.flow ? { flow: this.options.flow.recorder.takeInterval(this.recorder) } : {}),
     });
     this.lastSnapshotAtMs = now;
     this.connectionEvents = [];

@@ -32,6 +32,8 @@ export interface StreamOwner {
   takeSend(driver: DrivenStream): boolean;
   countSent(sentAtMs: number): void;
   recordResponse(times: SendTimes, receivedAtMs: number, label: string | undefined): void;
+  /** A measured response whose latency the stream's flow recorder keeps (its step histogram), counted without recording it again. */
+  countResponse(times: SendTimes, receivedAtMs: number, label: string | undefined): void;
   countUnmatched(): void;
   /** Open model: the stream can take another scheduled request. */
   streamHasRoom(driver: DrivenStream): void;

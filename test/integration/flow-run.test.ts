@@ -162,6 +162,31 @@ describe.each(['grpc-js', 'http2'] as const)('flows on %s', (transport) => {
     expect(figures.unawaited).toBe(0);
   });
 
+  it('runs repeats, nested, as many times as they say, every flow run to its end', async () => {
+    const server = await startOrderServer({ port: 0, knobs: { protocol: 'echo' } });
+    servers.push(server);
+    const message = { request_id: '{{requestId}}', user_id: 'u' };
+    const flow: FlowSettings = {
+      onTimeout: 'continue',
+      steps: [
+        { send: 'open', message },
+        { await: 'opened', within: 2000 },
+        { repeat: 2, steps: [{ send: 'outer', message }, { await: 'outerAnswer', within: 2000 }, { repeat: 3, steps: [{ send: 'inner', message }, { await: 'innerAnswer', within: 2000 }] }] },
+      ],
+    };
+
+    const result = await runFlow(server, { transport, flow, streams: 2, window: 1, durationMs: 300 });
+
+    const figures = result.flow!;
+    const runs = figures.runsCompleted;
+    expect(runs).toBeGreaterThan(5);
+    expect(figures.runsUnfinished).toBe(0);
+    expect(figures.runsStarted).toBe(runs);
+    expect(figures.sends).toEqual({ open: runs, outer: 2 * runs, inner: 6 * runs });
+    expect([figures.awaits['opened']!.matched, figures.awaits['outerAnswer']!.matched, figures.awaits['innerAnswer']!.matched]).toEqual([runs, 2 * runs, 6 * runs]);
+    expect(server.counters.snapshot().messagesReceived).toBe(9 * runs);
+  });
+
   it('ends an await without until at the first response that is not a push, pushes counted apart', async () => {
     const server = await start({ pushRatePerSec: 300, stageDelaysMs: { accepted: 1, reserved: 1, decided: 1 } });
     const flow: FlowSettings = { onTimeout: 'continue', unsolicited: { status: 'STOCK_UPDATE' }, steps: [{ send: 'order' }, { await: 'answered', within: 2000 }, { await: 'reserved', until: { status: 'RESERVED' }, within: 2000 }] };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { flowMetricValue } from '../../src/compare/flow-metric-value.js';
 import { countStatus, FlowRecorder, MAX_STATUS_VALUES } from '../../src/driver/flow-recorder.js';
 import { compileResponseCondition } from '../../src/driver/response-condition.js';
+import { ShareRecorder, type LiveFigures } from '../../src/driver/share-recorder.js';
 import { flowReport } from '../../src/report/flow-report.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, recordLatencyUs } from '../../src/stats/latency-histogram.js';
 import type { FlowFigures, FlowSettings } from '../../src/types/flow-settings.js';
@@ -95,8 +96,11 @@ describe('flow figures over workers', () => {
   });
 });
 
+/** An interval's live figures, which these tests do not look at. */
+const LIVE: LiveFigures = { type: 'interval', workerId: 0, index: 0, durationMs: 1000, endMs: 1000, warmup: false, activeStreams: 1, activeConnections: 1, inFlight: 0, heapUsedBytes: 0, eventLoopUtilization: 0 };
+
 describe('matches that are the first response', () => {
-  it('are recorded once and count in both the match and the first-response figures, over intervals and in the totals', () => {
+  it('are recorded once and count in both the match and the first-response figures and in the run latencies, over intervals and in the totals', () => {
     type Latency = { us: number; kind: 'firstMatch' | 'laterMatch' | 'firstOnly' };
     const latency = fc.record({ us: fc.integer({ min: 1, max: 5_000_000 }), kind: fc.constantFrom<Latency['kind']>('firstMatch', 'laterMatch', 'firstOnly') });
     fc.assert(
@@ -105,16 +109,24 @@ describe('matches that are the first response', () => {
         const tally = recorder.awaits.get('reserved')!;
         const wantMatches = createLatencyHistogram();
         const wantFirst = createLatencyHistogram();
+        // The share's run latencies: a flow's matches reach them only through the flow recorder's intervals.
+        const share = new ShareRecorder({ uncorrected: false, labelled: false });
         let intervalMatches = 0;
         for (const values of intervals) {
+          const wantInterval = createLatencyHistogram();
           for (const { us, kind } of values) {
             recordLatencyUs(kind === 'firstMatch' ? tally.firstMatchUs : kind === 'laterMatch' ? tally.matchUs : tally.firstResponseUs, us);
-            if (kind !== 'firstOnly') recordLatencyUs(wantMatches, us);
+            if (kind !== 'firstOnly') {
+              recordLatencyUs(wantMatches, us);
+              recordLatencyUs(wantInterval, us);
+            }
             if (kind !== 'laterMatch') recordLatencyUs(wantFirst, us);
           }
-          const interval = recorder.takeInterval().awaits['reserved']!;
+          const interval = recorder.takeInterval(share).awaits['reserved']!;
           const inInterval = values.filter((v) => v.kind !== 'firstOnly').length;
           expect(interval.matchHistogram === '' ? 0 : decodeHistogram(interval.matchHistogram).totalCount).toBe(inInterval);
+          const runInterval = share.takeInterval(LIVE);
+          expect(encodeHistogram(decodeHistogram(runInterval.histogram))).toBe(encodeHistogram(wantInterval));
           intervalMatches += inInterval;
         }
         const totals = recorder.result().awaits['reserved']!;
@@ -122,6 +134,7 @@ describe('matches that are the first response', () => {
         expect(encodeHistogram(decodeHistogram(totals.matchHistogram))).toBe(encodeHistogram(wantMatches));
         expect(encodeHistogram(decodeHistogram(totals.firstResponseHistogram))).toBe(encodeHistogram(wantFirst));
         recorder.dispose();
+        share.dispose();
       }),
       { numRuns: 30 },
     );

@@ -24,6 +24,9 @@ interface Slice {
 
 const snapshot = (workerId: number, index: number, flow: IntervalSnapshot['flow']): IntervalSnapshot => intervalSnapshot({ workerId, index, durationMs: 1000, warmup: false, ...(flow ? { flow } : {}) });
 
+/** The share's run latencies: not what these tests look at (flow-figures.test.ts does). */
+const RUN_LATENCIES = { addLatencies: () => {} };
+
 /** Each worker counts its slices, one interval each, as the flow streams would; returns the snapshots and the totals. */
 function record(perWorker: Slice[][]): { snapshots: IntervalSnapshot[]; totals: ReturnType<FlowRecorder['result']>[] } {
   const snapshots: IntervalSnapshot[] = [];
@@ -41,7 +44,7 @@ function record(perWorker: Slice[][]): { snapshots: IntervalSnapshot[]; totals: 
       recorder.runsCompleted += slice.latenciesUs.length;
       recorder.runsTimedOut += slice.timeouts;
       recorder.countUnsolicited('STOCK_UPDATE');
-      snapshots.push(snapshot(workerId, index, recorder.takeInterval()));
+      snapshots.push(snapshot(workerId, index, recorder.takeInterval(RUN_LATENCIES)));
     });
     const result = recorder.result();
     recorder.dispose();
