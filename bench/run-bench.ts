@@ -137,18 +137,23 @@ interface Side {
   correlated?: boolean;
 }
 
+/**
+ * The order the sides run in within a round (reversed every other round): per transport, each
+ * ratio's two sides next to each other, or one apart, so that drift of a shared machine between
+ * runs moves both alike: raw · flow without until · echo · flow awaiting request_id · correlateBy echo.
+ */
 const SIDES: Side[] = [
   { id: 'rawGrpcJs', label: 'raw grpc-js', loop: 'raw-grpc-js-loop.js', unary: false },
-  { id: 'grpcBenchGrpcJs', label: 'grpc-bench grpc-js', transport: 'grpc-js' },
-  { id: 'rawHttp2', label: 'raw http2', loop: 'raw-http2-loop.js', unary: false },
-  { id: 'grpcBenchHttp2', label: 'grpc-bench http2', transport: 'http2' },
-  { id: 'rawGrpcJsUnary', label: 'raw grpc-js unary', loop: 'raw-grpc-js-unary-loop.js', unary: true },
-  { id: 'grpcBenchFlowGrpcJs', label: 'grpc-bench flow grpc-js', transport: 'grpc-js', unary: false, flow: 'present' },
-  { id: 'grpcBenchFlowHttp2', label: 'grpc-bench flow http2', transport: 'http2', unary: false, flow: 'present' },
   { id: 'grpcBenchFlowAnyGrpcJs', label: 'grpc-bench flow (no until) grpc-js', transport: 'grpc-js', unary: false, flow: 'any' },
-  { id: 'grpcBenchFlowAnyHttp2', label: 'grpc-bench flow (no until) http2', transport: 'http2', unary: false, flow: 'any' },
+  { id: 'grpcBenchGrpcJs', label: 'grpc-bench grpc-js', transport: 'grpc-js' },
+  { id: 'grpcBenchFlowGrpcJs', label: 'grpc-bench flow grpc-js', transport: 'grpc-js', unary: false, flow: 'present' },
   { id: 'grpcBenchCorrelatedGrpcJs', label: 'grpc-bench correlateBy grpc-js', transport: 'grpc-js', unary: false, correlated: true },
+  { id: 'rawHttp2', label: 'raw http2', loop: 'raw-http2-loop.js', unary: false },
+  { id: 'grpcBenchFlowAnyHttp2', label: 'grpc-bench flow (no until) http2', transport: 'http2', unary: false, flow: 'any' },
+  { id: 'grpcBenchHttp2', label: 'grpc-bench http2', transport: 'http2' },
+  { id: 'grpcBenchFlowHttp2', label: 'grpc-bench flow http2', transport: 'http2', unary: false, flow: 'present' },
   { id: 'grpcBenchCorrelatedHttp2', label: 'grpc-bench correlateBy http2', transport: 'http2', unary: false, correlated: true },
+  { id: 'rawGrpcJsUnary', label: 'raw grpc-js unary', loop: 'raw-grpc-js-unary-loop.js', unary: true },
 ];
 
 type FlowKind = 'present' | 'any';

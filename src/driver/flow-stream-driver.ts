@@ -243,7 +243,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       for (const name of path) value = (value as Record<string, unknown> | undefined)?.[name];
       run.variables[variable] = value === undefined || value === null ? '' : String(value);
     }
-    this.advance(run);
+    this.advance(run, true);
   }
 
   private countUnsolicited(response: ResponseObject, now: number): void {
@@ -325,16 +325,31 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     this.runs.add(run);
     this.current = run;
     if (run.measured) this.recorder.runsStarted++;
-    this.advance(run);
+    this.advance(run, false);
   }
 
-  /** Runs the flow run's steps until it awaits, pauses or is over. */
-  private advance(run: FlowRun): void {
+  /**
+   * Runs the flow run's steps until it awaits, pauses or is over. `waited`: it comes back from an
+   * await or a pause (a response, a timer), not from its start.
+   */
+  private advance(run: FlowRun, waited: boolean): void {
     for (;;) {
       if (this.ended) return;
       const node = run.next();
       if (node === undefined) {
         if (run.measured) this.recorder.runsCompleted++;
+        // Closed model: the next flow run starts over in this one, in place. Not a run that never
+        // waited: pump defers those, so that a flow without awaits cannot spin the event loop.
+        if (waited && this.mayStartOver()) {
+          if (!this.owner.takeSend(this)) {
+            this.endRun(run);
+            this.stopSending();
+            return;
+          }
+          this.startOver(run);
+          waited = false;
+          continue;
+        }
         this.endRun(run);
         this.afterRunEnded();
         return;
@@ -354,8 +369,22 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
 
   private readonly resume = (run: FlowRun): void => {
     run.timer = undefined;
-    if (this.runs.has(run)) this.advance(run);
+    if (this.runs.has(run)) this.advance(run, true);
   };
+
+  /** What pump asks before it starts a flow run (the room in the window aside: a run just ended). */
+  private mayStartOver(): boolean {
+    if (!this.selfPaced || this.stopping || this.ended || this.backpressured) return false;
+    return this.deadlineMs === Infinity || performance.now() < this.deadlineMs;
+  }
+
+  /** A flow run that just ended begins again, as startRun begins one, without leaving the running runs and coming back. */
+  private startOver(run: FlowRun): void {
+    this.forgetKeys(run);
+    const now = Number.isNaN(this.responseAtMs) ? performance.now() : this.responseAtMs;
+    run.reset(NaN, now >= this.owner.measureFromMs, this.program.captures ? {} : NO_VARIABLES);
+    if (run.measured) this.recorder.runsStarted++;
+  }
 
   /** Flow runs whose await is past its `within` end as DEADLINE_EXCEEDED (called by the owner's sweep, clock ms). */
   expireOverdue(nowMs: number): void {
@@ -409,11 +438,15 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     run.awaiting = undefined;
     this.runs.delete(run);
     if (this.current === run) this.current = undefined;
-    if (run.keys.length > 0) {
-      for (const key of run.keys) if (this.byKey.get(key) === run) this.byKey.delete(key);
-      run.keys.length = 0;
-    }
+    this.forgetKeys(run);
     if (this.spare.length < this.settings.window) this.spare.push(run);
+  }
+
+  /** Responses naming the run's sends no longer reach it. */
+  private forgetKeys(run: FlowRun): void {
+    if (run.keys.length === 0) return;
+    for (const key of run.keys) if (this.byKey.get(key) === run) this.byKey.delete(key);
+    run.keys.length = 0;
   }
 
   private afterRunEnded(): void {

@@ -17,9 +17,12 @@ export function tagData(data: Record<string, unknown>, index: number): Record<st
 /**
  * Several templates (a flow's sends): each tagged message goes through its own template's spliced
  * framer when there is one (`splice` returns undefined otherwise), anything else through `fallback`.
+ * Every message is built by one of `templates`: with one, its framer serves them all unrouted
+ * (a call through the table costs the framer its inlining, ~50 ns a message).
  */
 export function routeByTemplate(templates: readonly CompiledMessage[], splice: (template: CompiledMessage) => RequestFramer | undefined, fallback: RequestFramer): RequestFramer {
   const framers = templates.map((template) => (template.isStatic ? undefined : splice(template)));
+  if (framers.length === 1) return framers[0] ?? fallback;
   return (message) => {
     const index = (message as Tagged)[TEMPLATE_INDEX];
     const framer = index === undefined ? undefined : framers[index];

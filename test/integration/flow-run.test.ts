@@ -187,6 +187,23 @@ describe.each(['grpc-js', 'http2'] as const)('flows on %s', (transport) => {
     expect(server.counters.snapshot().messagesReceived).toBe(9 * runs);
   });
 
+  it.each([
+    ['a send alone', [{ send: 'ping' }]],
+    ['a send and a pause', [{ send: 'ping' }, { pause: 1 }]],
+  ] as const)('runs a flow that awaits nothing (%s) to the end of the run, each flow run once', async (_name, steps) => {
+    const server = await startOrderServer({ port: 0, knobs: { protocol: 'echo' } });
+    servers.push(server);
+    const flow: FlowSettings = { onTimeout: 'continue', steps: steps.map((step) => ({ ...step })) as FlowSettings['steps'] };
+
+    const result = await runFlow(server, { transport, flow, streams: 2, window: 1, durationMs: 200 });
+
+    const figures = result.flow!;
+    expect(figures.runsCompleted).toBeGreaterThan(2);
+    expect(figures.runsStarted).toBe(figures.runsCompleted);
+    expect(figures.sends).toEqual({ ping: figures.runsCompleted });
+    expect(server.counters.snapshot().messagesReceived).toBe(figures.runsCompleted);
+  });
+
   it('ends an await without until at the first response that is not a push, pushes counted apart', async () => {
     const server = await start({ pushRatePerSec: 300, stageDelaysMs: { accepted: 1, reserved: 1, decided: 1 } });
     const flow: FlowSettings = { onTimeout: 'continue', unsolicited: { status: 'STOCK_UPDATE' }, steps: [{ send: 'order' }, { await: 'answered', within: 2000 }, { await: 'reserved', until: { status: 'RESERVED' }, within: 2000 }] };

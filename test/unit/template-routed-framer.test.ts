@@ -34,4 +34,17 @@ describe("a flow's sends, each spliced by its own template", () => {
       }),
     );
   });
+
+  it.each([0, 2])('frame and encode the messages of a flow with one template (templated, static) byte for byte, unrouted', (which) => {
+    const one = [templates[which]!];
+    const frame = createFramer(method, undefined, one);
+    const encode = createSerializer({ method, requestTemplates: one });
+    fc.assert(
+      fc.property(fc.nat(1000), fc.nat(1000), (streamId, messageIndex) => {
+        const message = builds[which]!({ workerId: 1, streamId, messageIndex, variables: { reservation: 'r' } });
+        expect(frame(message)).toEqual(frameMessage(serialize(message)));
+        expect(encode(message)).toEqual(serialize(message));
+      }),
+    );
+  });
 });
