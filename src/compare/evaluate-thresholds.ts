@@ -20,9 +20,20 @@ export function meetsCondition(actual: number, operator: ThresholdOperator, limi
   }
 }
 
+/** A threshold of either kind by its name and condition as written: what `abortedBy` names. */
+export interface ThresholdName {
+  metric: string;
+  condition: string;
+}
+
 /** How a threshold is named in messages and in `abortedBy`: `p99 <50ms`. */
-export function thresholdLabel(threshold: Pick<ParsedThreshold, 'metric' | 'condition'>): string {
+export function thresholdLabel(threshold: ThresholdName): string {
   return `${threshold.metric} ${threshold.condition.trim()}`;
+}
+
+/** A flow threshold's name: `step.confirm.p99` with its condition. */
+export function flowThresholdName(threshold: FlowThreshold): ThresholdName {
+  return { metric: flowThresholdMetric(threshold), condition: threshold.condition };
 }
 
 /** One verdict; `noData` is asked only when there is no figure. */
@@ -46,9 +57,9 @@ function judged(metric: string, threshold: Pick<ParsedThreshold, 'condition' | '
  * by an abortOnFail threshold (`abortedBy`) never passes. `flowThresholds` (`step.…`, `checks.…`)
  * are judged from the report's `flow` the same way.
  */
-export function evaluateThresholds(report: Report, thresholds: ReadonlyArray<ParsedThreshold>, abortedBy?: ParsedThreshold, flowThresholds: ReadonlyArray<FlowThreshold> = []): ThresholdsReport {
+export function evaluateThresholds(report: Report, thresholds: ReadonlyArray<ParsedThreshold>, abortedBy?: ThresholdName, flowThresholds: ReadonlyArray<FlowThreshold> = []): ThresholdsReport {
   const results = thresholds.map((threshold) => judged(threshold.metric, threshold, metricValue(threshold.metric, { report }), () => missingDataReason(threshold.metric, report)));
-  // A flow's steps and checks, judged from report.flow (never live: the intervals carry no flow figures).
+  // A flow's steps and checks, judged from report.flow.
   for (const threshold of flowThresholds) {
     results.push(judged(flowThresholdMetric(threshold), threshold, flowMetricValue(threshold, report.flow), () => missingFlowDataReason(threshold, report.flow)));
   }
@@ -59,16 +70,23 @@ export function evaluateThresholds(report: Report, thresholds: ReadonlyArray<Par
   };
 }
 
+/** Whether an abortOnFail threshold is due (its abortAfter has passed) and its live figure fails. */
+function failsLive(threshold: Pick<ParsedThreshold, 'abortOnFail' | 'abortAfterMs' | 'operator' | 'limit'>, elapsedMs: number, actual: () => number | undefined): boolean {
+  if (!threshold.abortOnFail || elapsedMs < threshold.abortAfterMs) return false;
+  const value = actual();
+  return value !== undefined && !meetsCondition(value, threshold.operator, threshold.limit);
+}
+
 /**
- * The first abortOnFail threshold whose live figure fails, once its abortAfter has passed;
- * undefined while there is no data for it. Pure.
+ * The first abortOnFail threshold whose live figure fails, once its abortAfter has passed:
+ * the run's own first, then the flow's (`step.…`, `checks.…`, from `live.flow`, the running
+ * totals since the start); undefined while there is no data for it. Pure.
  */
-export function firstLiveFailure(live: LiveStatus, thresholds: ReadonlyArray<ParsedThreshold>): ParsedThreshold | undefined {
-  return thresholds.find((threshold) => {
-    if (!threshold.abortOnFail || live.elapsedMs < threshold.abortAfterMs) return false;
-    const actual = metricValue(threshold.metric, { live });
-    return actual !== undefined && !meetsCondition(actual, threshold.operator, threshold.limit);
-  });
+export function firstLiveFailure(live: LiveStatus, thresholds: ReadonlyArray<ParsedThreshold>, flowThresholds: ReadonlyArray<FlowThreshold> = []): ThresholdName | undefined {
+  const failed = thresholds.find((threshold) => failsLive(threshold, live.elapsedMs, () => metricValue(threshold.metric, { live })));
+  if (failed) return failed;
+  const flowFailed = flowThresholds.find((threshold) => failsLive(threshold, live.elapsedMs, () => flowMetricValue(threshold, live.flow)));
+  return flowFailed && flowThresholdName(flowFailed);
 }
 
 /** Short, readable decimals: 3 places, or 3 significant digits below 1. */

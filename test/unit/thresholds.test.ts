@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateThresholds, firstLiveFailure, formatThresholdValue, meetsCondition, thresholdsFailedMessage } from '../../src/compare/evaluate-thresholds.js';
 import { metricValue } from '../../src/compare/metric-value.js';
-import { parseThreshold, ThresholdError, type ParsedThreshold } from '../../src/scenario/parse-threshold.js';
+import { parseFlowThreshold, parseThreshold, ThresholdError, type ParsedThreshold } from '../../src/scenario/parse-threshold.js';
+import type { FlowThreshold } from '../../src/scenario/scenario-schema.js';
+import type { LiveFlowStatus } from '../../src/report/live-flow-status.js';
 import { BenchError } from '../../src/errors/bench-error.js';
 import type { MemoryGrowthReport, Report } from '../../src/report/report.js';
 import type { LiveStatus } from '../../src/report/live-status.js';
@@ -278,5 +280,29 @@ describe('live figures (abortOnFail)', () => {
     const errorRate = threshold('errorRate', '<0.1%', { abortOnFail: true, abortAfterMs: 0 });
     expect(firstLiveFailure(live.live, [abortP99, errorRate])).toBe(abortP99);
     expect(firstLiveFailure(live.live, [errorRate])).toBe(errorRate);
+  });
+
+  it('judge flow thresholds on the flow’s running totals, after the run’s own, once due and with data', () => {
+    const flowThreshold = (metric: string, condition: string, abortAfterMs = 1000): FlowThreshold => ({ ...parseFlowThreshold(metric, condition), condition, abortOnFail: true, abortAfterMs });
+    const rate = flowThreshold('checks.confirmed.rate', '>=99%');
+    const p99 = flowThreshold('step.decided.p99', '<20ms');
+    const timeouts = flowThreshold('step.decided.timeouts', '==0', 20_000);
+    const flow: LiveFlowStatus = {
+      runsStarted: 10,
+      runsCompleted: 8,
+      runsTimedOut: 2,
+      unsolicited: 0,
+      awaits: { decided: { matched: 8, timeouts: 2, p99Ms: 30, latencyMs: latency({ count: 8, p99: 25 }) } },
+      checks: { confirmed: { passes: 6, fails: 2, rate: 0.75 } },
+    };
+    expect(firstLiveFailure(liveStatus({ flow }), [], [rate])).toEqual({ metric: 'checks.confirmed.rate', condition: '>=99%' });
+    expect(firstLiveFailure(liveStatus({ flow }), [], [{ ...rate, abortOnFail: false }, p99])).toEqual({ metric: 'step.decided.p99', condition: '<20ms' });
+    expect(firstLiveFailure(liveStatus({ flow }), [], [timeouts]), 'not before abortAfter').toBeUndefined();
+    expect(firstLiveFailure(liveStatus({ flow, elapsedMs: 20_000 }), [], [timeouts])).toEqual({ metric: 'step.decided.timeouts', condition: '==0' });
+    expect(firstLiveFailure(liveStatus({ flow }), [abortP99], [rate]), 'the run’s own first').toBe(abortP99);
+    expect(firstLiveFailure(liveStatus(), [], [rate, p99]), 'no flow figures yet').toBeUndefined();
+    const unjudged: LiveFlowStatus = { ...flow, awaits: { decided: { matched: 0, timeouts: 0, p99Ms: 0, latencyMs: latency() } }, checks: { confirmed: { passes: 0, fails: 0 } } };
+    expect(firstLiveFailure(liveStatus({ flow: unjudged }), [], [rate, p99]), 'no data').toBeUndefined();
+    expect(firstLiveFailure(liveStatus({ flow: { ...flow, checks: { confirmed: { passes: 8, fails: 0, rate: 1 } } } }), [], [rate])).toBeUndefined();
   });
 });
