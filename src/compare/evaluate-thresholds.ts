@@ -1,7 +1,7 @@
 import type { Report, ThresholdResult, ThresholdsReport } from '../report/report.js';
 import type { LiveStatus } from '../report/live-status.js';
 import { metricValue, missingDataReason } from './metric-value.js';
-import { flowThresholdMetric, type ParsedThreshold, type ThresholdOperator } from '../scenario/parse-threshold.js';
+import { flowThresholdMetric, type ParsedThreshold, type ThresholdOperator, type ThresholdUnit } from '../scenario/parse-threshold.js';
 import type { FlowThreshold } from '../scenario/scenario-schema.js';
 import { flowMetricValue, missingFlowDataReason } from './flow-metric-value.js';
 
@@ -70,11 +70,23 @@ export function evaluateThresholds(report: Report, thresholds: ReadonlyArray<Par
   };
 }
 
-/** Whether an abortOnFail threshold is due (its abortAfter has passed) and its live figure fails. */
-function failsLive(threshold: Pick<ParsedThreshold, 'abortOnFail' | 'abortAfterMs' | 'operator' | 'limit'>, elapsedMs: number, actual: () => number | undefined): boolean {
-  if (!threshold.abortOnFail || elapsedMs < threshold.abortAfterMs) return false;
+/** An abortOnFail threshold that failed on the live figures: its name and the figure that failed it. */
+export interface LiveFailure extends ThresholdName {
+  /** In the threshold's unit. */
+  actual: number;
+  unit: ThresholdUnit;
+  /** Run time when it was judged, ms. */
+  elapsedMs: number;
+}
+
+type LiveJudged = Pick<ParsedThreshold, 'condition' | 'abortOnFail' | 'abortAfterMs' | 'operator' | 'limit' | 'unit'>;
+
+/** The failure, when the abortOnFail threshold is due (its abortAfter has passed) and its live figure fails. */
+function liveFailure(metric: string, threshold: LiveJudged, elapsedMs: number, actual: () => number | undefined): LiveFailure | undefined {
+  if (!threshold.abortOnFail || elapsedMs < threshold.abortAfterMs) return undefined;
   const value = actual();
-  return value !== undefined && !meetsCondition(value, threshold.operator, threshold.limit);
+  if (value === undefined || meetsCondition(value, threshold.operator, threshold.limit)) return undefined;
+  return { metric, condition: threshold.condition, actual: value, unit: threshold.unit, elapsedMs };
 }
 
 /**
@@ -82,11 +94,21 @@ function failsLive(threshold: Pick<ParsedThreshold, 'abortOnFail' | 'abortAfterM
  * the run's own first, then the flow's (`step.…`, `checks.…`, from `live.flow`, the running
  * totals since the start); undefined while there is no data for it. Pure.
  */
-export function firstLiveFailure(live: LiveStatus, thresholds: ReadonlyArray<ParsedThreshold>, flowThresholds: ReadonlyArray<FlowThreshold> = []): ThresholdName | undefined {
-  const failed = thresholds.find((threshold) => failsLive(threshold, live.elapsedMs, () => metricValue(threshold.metric, { live })));
-  if (failed) return failed;
-  const flowFailed = flowThresholds.find((threshold) => failsLive(threshold, live.elapsedMs, () => flowMetricValue(threshold, live.flow)));
-  return flowFailed && flowThresholdName(flowFailed);
+export function firstLiveFailure(live: LiveStatus, thresholds: ReadonlyArray<ParsedThreshold>, flowThresholds: ReadonlyArray<FlowThreshold> = []): LiveFailure | undefined {
+  for (const threshold of thresholds) {
+    const failure = liveFailure(threshold.metric, threshold, live.elapsedMs, () => metricValue(threshold.metric, { live }));
+    if (failure) return failure;
+  }
+  for (const threshold of flowThresholds) {
+    const failure = liveFailure(flowThresholdMetric(threshold), threshold, live.elapsedMs, () => flowMetricValue(threshold, live.flow));
+    if (failure) return failure;
+  }
+  return undefined;
+}
+
+/** The line that says, when it happens, why the run stops early: `threshold p99 <5ms failed live (62.1 ms after 5.0 s): …`. */
+export function liveFailureLine(failure: LiveFailure): string {
+  return `threshold ${thresholdLabel(failure)} failed live (${formatThresholdValue(failure.actual, failure.unit)} after ${(failure.elapsedMs / 1000).toFixed(1)} s): stopping, draining in-flight requests, then writing the partial report (abortOnFail)`;
 }
 
 /** Short, readable decimals: 3 places, or 3 significant digits below 1. */

@@ -65,6 +65,9 @@ describe('abortOnFail on flow thresholds, against `serve --protocol reservation`
     expect(flow.awaits['decided']!.matched).toBeGreaterThan(0);
     expect(flow.awaits['decided']!.byStatus).toEqual({ REJECTED: flow.awaits['decided']!.matched });
     expect(await scrapeMetric(server.metricsUrl!, 'order_service_orders_total')).toBe(flow.sends['order']);
+    expect(linesOf(stderr), 'said when it happens, with the live figure').toContainEqual(
+      expect.stringMatching(/^threshold checks\.confirmed\.rate >=99% failed live \(0 % after \d+\.\d s\): stopping, draining in-flight requests, then writing the partial report \(abortOnFail\)$/),
+    );
     expect(stdout).toContain('the run was aborted early by checks.confirmed.rate >=99% (abortOnFail)');
     expect(linesOf(stderr).at(-1)).toBe('grpc-bench: thresholds failed: checks.confirmed.rate 0 % (>=99%); the run was aborted by checks.confirmed.rate >=99% [THRESHOLDS_FAILED]');
   });
