@@ -43,8 +43,8 @@ describe('the progress line', () => {
 
     const [before, after] = statusLines([first, second]);
 
-    expect(before, 'no rate before the check judged anything').toBe('[5s] 0 msg/s, P99 0.000 ms, 0 received, 0 errors, 0 flow runs done, 0 streams\n');
-    expect(after).toBe('[10s] 0 msg/s, P99 0.000 ms, 0 received, 0 errors, 40 flow runs done, confirmed 75.0% passed, 0 streams\n');
+    expect(before, 'no rate before the check judged anything').toBe('[5s] 0 msg/s, P99 0.000 ms, 0 flow runs done, 0 received, 0 errors, 0 streams\n');
+    expect(after).toBe('[10s] 0 msg/s, P99 0.000 ms, 40 flow runs done, confirmed 75.0% passed, 0 received, 0 errors, 0 streams\n');
     recorder.dispose();
   });
 
