@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import type { LiveFlowStatus } from '../report/live-flow-status.js';
 import type { LiveStatus } from '../report/live-status.js';
 import type { Report } from '../report/report.js';
 import type { PlannedLoad } from '../plan/run-plan.js';
@@ -13,9 +14,21 @@ export interface ProgressDisplay {
 
 const STATUS_LINE_EVERY_MS = 5000;
 
+/** What a progress line shows of a flow: the live running totals, or the report's. */
+type FlowProgress = Pick<LiveFlowStatus, 'runsCompleted' | 'checks'>;
+
+/** The flow runs completed and the first check's pass rate (once it has judged anything). */
+function flowFields(flow: FlowProgress): string[] {
+  const [name, check] = Object.entries(flow.checks)[0] ?? [];
+  const rate = check?.rate === undefined ? [] : [`${name} ${(check.rate * 100).toFixed(1)}% passed`];
+  return [`${flow.runsCompleted} flow runs done`, ...rate];
+}
+
 /** The figures a progress line shows, already formatted, most telling first. */
-function fields(status: Pick<LiveStatus, 'messagesPerSec' | 'p99Ms' | 'messagesReceived' | 'errors' | 'activeStreams'>, messagesPerSec: string): string[] {
-  return [`${messagesPerSec} msg/s`, `P99 ${status.p99Ms.toFixed(3)} ms`, `${status.messagesReceived} received`, `${status.errors} errors`, `${status.activeStreams} streams`];
+function fields(status: Pick<LiveStatus, 'messagesPerSec' | 'p99Ms' | 'messagesReceived' | 'errors' | 'activeStreams'> & { flow?: FlowProgress | undefined }, messagesPerSec: string): string[] {
+  const flow = status.flow ? flowFields(status.flow) : [];
+  // A flow's runs and first check say more of it than the awaits' matches counted as received: before them.
+  return [`${messagesPerSec} msg/s`, `P99 ${status.p99Ms.toFixed(3)} ms`, ...flow, `${status.messagesReceived} received`, `${status.errors} errors`, `${status.activeStreams} streams`];
 }
 
 const describe = (status: LiveStatus): string => fields(status, `${Math.round(status.messagesPerSec)}`).join(', ');
@@ -35,7 +48,7 @@ export function fitFields(items: readonly string[], width: number): string {
 /** The report's figures as a progress line's: the summary's messages/s, P99 over the run, totals. */
 function finalFields(report: Report): string[] {
   const { counts } = report;
-  return fields({ messagesPerSec: report.throughput.messagesPerSec, p99Ms: report.latencyMs.p99, messagesReceived: counts.messagesReceived, errors: counts.errors, activeStreams: 0 }, rate(report.throughput.messagesPerSec));
+  return fields({ messagesPerSec: report.throughput.messagesPerSec, p99Ms: report.latencyMs.p99, messagesReceived: counts.messagesReceived, errors: counts.errors, activeStreams: 0, flow: report.flow }, rate(report.throughput.messagesPerSec));
 }
 
 /**

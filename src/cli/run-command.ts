@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BenchError } from '../errors/bench-error.js';
-import { thresholdsFailedMessage } from '../compare/evaluate-thresholds.js';
+import { liveFailureLine, thresholdsFailedMessage } from '../compare/evaluate-thresholds.js';
 import { planOutput, type OutputPlan } from '../reporters/plan-output.js';
 import type { Report } from '../report/report.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
@@ -138,6 +138,7 @@ export async function runLoadedScenario(load: () => Scenario, io: CliIo, frontEn
           dashboard?.addSnapshot(snapshot);
         },
         onProgress: (status) => progress?.update(status),
+        onThresholdAbort: (failure) => io.stderr(`\n${liveFailureLine(failure)}\n`),
         onMetricsUrl: (url) => io.stderr(`live metrics: ${url}\n`),
         onWorkerProbe: (probe) => io.stderr(workerProbeLine(probe)),
       });

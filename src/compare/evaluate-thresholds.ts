@@ -1,7 +1,7 @@
 import type { Report, ThresholdResult, ThresholdsReport } from '../report/report.js';
 import type { LiveStatus } from '../report/live-status.js';
 import { metricValue, missingDataReason } from './metric-value.js';
-import { flowThresholdMetric, type ParsedThreshold, type ThresholdOperator } from '../scenario/parse-threshold.js';
+import { flowThresholdMetric, type ParsedThreshold, type ThresholdOperator, type ThresholdUnit } from '../scenario/parse-threshold.js';
 import type { FlowThreshold } from '../scenario/scenario-schema.js';
 import { flowMetricValue, missingFlowDataReason } from './flow-metric-value.js';
 
@@ -20,9 +20,20 @@ export function meetsCondition(actual: number, operator: ThresholdOperator, limi
   }
 }
 
+/** A threshold of either kind by its name and condition as written: what `abortedBy` names. */
+export interface ThresholdName {
+  metric: string;
+  condition: string;
+}
+
 /** How a threshold is named in messages and in `abortedBy`: `p99 <50ms`. */
-export function thresholdLabel(threshold: Pick<ParsedThreshold, 'metric' | 'condition'>): string {
+export function thresholdLabel(threshold: ThresholdName): string {
   return `${threshold.metric} ${threshold.condition.trim()}`;
+}
+
+/** A flow threshold's name: `step.confirm.p99` with its condition. */
+export function flowThresholdName(threshold: FlowThreshold): ThresholdName {
+  return { metric: flowThresholdMetric(threshold), condition: threshold.condition };
 }
 
 /** One verdict; `noData` is asked only when there is no figure. */
@@ -46,9 +57,9 @@ function judged(metric: string, threshold: Pick<ParsedThreshold, 'condition' | '
  * by an abortOnFail threshold (`abortedBy`) never passes. `flowThresholds` (`step.…`, `checks.…`)
  * are judged from the report's `flow` the same way.
  */
-export function evaluateThresholds(report: Report, thresholds: ReadonlyArray<ParsedThreshold>, abortedBy?: ParsedThreshold, flowThresholds: ReadonlyArray<FlowThreshold> = []): ThresholdsReport {
+export function evaluateThresholds(report: Report, thresholds: ReadonlyArray<ParsedThreshold>, abortedBy?: ThresholdName, flowThresholds: ReadonlyArray<FlowThreshold> = []): ThresholdsReport {
   const results = thresholds.map((threshold) => judged(threshold.metric, threshold, metricValue(threshold.metric, { report }), () => missingDataReason(threshold.metric, report)));
-  // A flow's steps and checks, judged from report.flow (never live: the intervals carry no flow figures).
+  // A flow's steps and checks, judged from report.flow.
   for (const threshold of flowThresholds) {
     results.push(judged(flowThresholdMetric(threshold), threshold, flowMetricValue(threshold, report.flow), () => missingFlowDataReason(threshold, report.flow)));
   }
@@ -59,16 +70,45 @@ export function evaluateThresholds(report: Report, thresholds: ReadonlyArray<Par
   };
 }
 
+/** An abortOnFail threshold that failed on the live figures: its name and the figure that failed it. */
+export interface LiveFailure extends ThresholdName {
+  /** In the threshold's unit. */
+  actual: number;
+  unit: ThresholdUnit;
+  /** Run time when it was judged, ms. */
+  elapsedMs: number;
+}
+
+type LiveJudged = Pick<ParsedThreshold, 'condition' | 'abortOnFail' | 'abortAfterMs' | 'operator' | 'limit' | 'unit'>;
+
+/** The failure, when the abortOnFail threshold is due (its abortAfter has passed) and its live figure fails. */
+function liveFailure(metric: string, threshold: LiveJudged, elapsedMs: number, actual: () => number | undefined): LiveFailure | undefined {
+  if (!threshold.abortOnFail || elapsedMs < threshold.abortAfterMs) return undefined;
+  const value = actual();
+  if (value === undefined || meetsCondition(value, threshold.operator, threshold.limit)) return undefined;
+  return { metric, condition: threshold.condition, actual: value, unit: threshold.unit, elapsedMs };
+}
+
 /**
- * The first abortOnFail threshold whose live figure fails, once its abortAfter has passed;
- * undefined while there is no data for it. Pure.
+ * The first abortOnFail threshold whose live figure fails, once its abortAfter has passed:
+ * the run's own first, then the flow's (`step.…`, `checks.…`, from `live.flow`, the running
+ * totals since the start); undefined while there is no data for it. Pure.
  */
-export function firstLiveFailure(live: LiveStatus, thresholds: ReadonlyArray<ParsedThreshold>): ParsedThreshold | undefined {
-  return thresholds.find((threshold) => {
-    if (!threshold.abortOnFail || live.elapsedMs < threshold.abortAfterMs) return false;
-    const actual = metricValue(threshold.metric, { live });
-    return actual !== undefined && !meetsCondition(actual, threshold.operator, threshold.limit);
-  });
+export function firstLiveFailure(live: LiveStatus, thresholds: ReadonlyArray<ParsedThreshold>, flowThresholds: ReadonlyArray<FlowThreshold> = []): LiveFailure | undefined {
+  for (const threshold of thresholds) {
+    const failure = liveFailure(threshold.metric, threshold, live.elapsedMs, () => metricValue(threshold.metric, { live }));
+    if (failure) return failure;
+  }
+  for (const threshold of flowThresholds) {
+    const failure = liveFailure(flowThresholdMetric(threshold), threshold, live.elapsedMs, () => flowMetricValue(threshold, live.flow));
+    if (failure) return failure;
+  }
+  return undefined;
+}
+
+/** The line that says, when it happens, why the run stops early: `threshold p99 <5ms failed live (62.1 ms after 5.0 s): …`. */
+export function liveFailureLine(failure: LiveFailure): string {
+  return `threshold ${thresholdLabel(failure)} failed live (${formatThresholdValue(failure.actual, failure.unit)} after ${(failure.elapsedMs / 1000).toFixed(1)} s): stopping, draining in-flight requests, then writing the partial report (abortOnFail)`;
 }
 
 /** Short, readable decimals: 3 places, or 3 significant digits below 1. */

@@ -1,11 +1,18 @@
 import type { FlowReport } from '../report/report.js';
 import type { FlowThresholdCondition } from '../scenario/parse-threshold.js';
+import type { LatencySummaryMs } from '../stats/summarize-latency.js';
+
+/** What a flow threshold reads: the report's `flow`, or a running flow's totals so far (LiveFlowStatus). */
+export interface FlowStanding {
+  awaits: Record<string, { matched: number; timeouts: number; latencyMs: LatencySummaryMs }>;
+  checks: Record<string, { passes: number; fails: number; rate?: number }>;
+}
 
 /**
- * A flow threshold's figure from the report's `flow`, in the threshold's unit (ms, %, count);
+ * A flow threshold's figure from the report's `flow` (or the live totals), in the threshold's unit (ms, %, count);
  * undefined when the run has none: no flow, no match of the await (latencies), no judgement of the check (rate).
  */
-export function flowMetricValue(threshold: Pick<FlowThresholdCondition, 'subject' | 'name' | 'statistic'>, flow: FlowReport | undefined): number | undefined {
+export function flowMetricValue(threshold: Pick<FlowThresholdCondition, 'subject' | 'name' | 'statistic'>, flow: FlowStanding | undefined): number | undefined {
   if (threshold.subject === 'checks') {
     const check = flow?.checks[threshold.name];
     if (check === undefined) return undefined;

@@ -1,4 +1,4 @@
-import { evaluateThresholds, thresholdLabel } from './evaluate-thresholds.js';
+import { evaluateThresholds, flowThresholdName, thresholdLabel } from './evaluate-thresholds.js';
 import { DEFAULT_ABORT_AFTER_MS, isFlowThresholdName, parseFlowThreshold, parseThreshold, ThresholdError, type ParsedThreshold } from '../scenario/parse-threshold.js';
 import type { FlowThreshold } from '../scenario/scenario-schema.js';
 import { BenchError } from '../errors/bench-error.js';
@@ -111,7 +111,8 @@ export function mergeSegmentReports(parts: ReadonlyArray<SegmentReportFile>): Me
   const thresholds = thresholdsOf(first);
   if (thresholds.metrics.length || thresholds.flow.length) {
     const abortedLabel = ordered.map((r) => r.thresholds?.abortedBy).find((a) => a !== undefined);
-    const abortedBy = abortedLabel === undefined ? undefined : thresholds.metrics.find((t) => thresholdLabel(t) === abortedLabel);
+    const names = [...thresholds.metrics, ...thresholds.flow.map(flowThresholdName)];
+    const abortedBy = abortedLabel === undefined ? undefined : names.find((t) => thresholdLabel(t) === abortedLabel);
     merged.thresholds = evaluateThresholds(merged, thresholds.metrics, abortedBy, thresholds.flow);
   }
   return { report: merged, warnings };

@@ -1,6 +1,7 @@
 import type { IntervalSnapshot } from '../types/worker-protocol.js';
 import { createLatencyHistogram, decodeHistogram } from '../stats/latency-histogram.js';
 import { summarizeLatency, type LatencySummaryMs } from '../stats/summarize-latency.js';
+import { LiveFlowTracker, type LiveFlowStatus } from './live-flow-status.js';
 
 /** The running totals a progress display shows; updated from every worker snapshot. */
 export interface LiveStatus {
@@ -21,6 +22,8 @@ export interface LiveStatus {
    * walk once a second is CPU taken from the workers; only live latency thresholds need it.
    */
   readonly latencyMs: LatencySummaryMs;
+  /** With a flow: its running totals since the start (see LiveFlowStatus); absent before its first snapshot. */
+  flow?: LiveFlowStatus;
 }
 
 export class LiveStatusTracker {
@@ -34,6 +37,7 @@ export class LiveStatusTracker {
   private readonly connectionsByWorker = new Map<number, number>();
   private readonly rateByWorker = new Map<number, number>();
   private readonly p99ByWorker = new Map<number, number>();
+  private flow: LiveFlowTracker | undefined;
 
   add(snapshot: IntervalSnapshot): LiveStatus {
     this.sent += snapshot.counters.messagesSent;
@@ -45,6 +49,7 @@ export class LiveStatusTracker {
     const histogram = decodeHistogram(snapshot.histogram);
     if (!snapshot.warmup) this.latency.add(histogram);
     if (histogram.totalCount > 0) this.p99ByWorker.set(snapshot.workerId, histogram.getValueAtPercentile(99) / 1000);
+    if (snapshot.flow) (this.flow ??= new LiveFlowTracker()).add(snapshot.workerId, snapshot.flow);
     if (snapshot.durationMs > 0) this.rateByWorker.set(snapshot.workerId, (snapshot.counters.messagesReceived * 1000) / snapshot.durationMs);
     return this.current();
   }
@@ -71,6 +76,7 @@ export class LiveStatusTracker {
       get latencyMs(): LatencySummaryMs {
         return (latencySummary ??= summarizeLatency(latency));
       },
+      ...(this.flow ? { flow: this.flow.current() } : {}),
     };
   }
 }

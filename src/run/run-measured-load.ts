@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { BenchError } from '../errors/bench-error.js';
-import { evaluateThresholds, firstLiveFailure, thresholdLabel } from '../compare/evaluate-thresholds.js';
+import { evaluateThresholds, firstLiveFailure, thresholdLabel, type LiveFailure } from '../compare/evaluate-thresholds.js';
 import type { PeerSettings } from '../driver/peer-settings.js';
 import { unlessAborted } from '../driver/unless-aborted.js';
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
@@ -11,7 +11,6 @@ import { buildReport } from '../report/build-report.js';
 import { LiveStatusTracker, type LiveStatus } from '../report/live-status.js';
 import type { Report } from '../report/report.js';
 import { resultFromSnapshots } from '../report/result-from-snapshots.js';
-import type { ParsedThreshold } from '../scenario/parse-threshold.js';
 import type { OrderServerHandle } from '../target/start-order-server.js';
 import type { IntervalSnapshot, WorkerResult } from '../types/worker-protocol.js';
 import type { LiveMetrics } from './live-metrics.js';
@@ -66,6 +65,8 @@ export interface LoadCallbacks {
   onLoadStart?: (start: LoadStart) => void;
   /** Called with every interval snapshot of the measured load, as it arrives. */
   onSnapshot?: (snapshot: IntervalSnapshot) => void;
+  /** Called once, when an abortOnFail threshold fails on the live figures and the run starts to stop. */
+  onThresholdAbort?: (failure: LiveFailure) => void;
   /** Called after every worker snapshot (about once per second per worker). */
   onProgress?: (status: LiveStatus) => void;
   /** Worker threads to run on and keep afterwards (the rounds of a comparison); absent: fresh threads. */
@@ -106,7 +107,8 @@ export async function runMeasuredLoad(load: MeasuredLoad, callbacks: LoadCallbac
   const live = new LiveStatusTracker();
   // Memory growth is fitted only while the load ran: start-up and shutdown would tilt it.
   const loadSpanTracker = new LoadSpanTracker(plan.load.warmupMs);
-  let abortedBy: ParsedThreshold | undefined;
+  let abortedBy: LiveFailure | undefined;
+  const flowThresholds = plan.flowThresholds ?? [];
   const { workerHeapMb } = plan.load;
   const workers = runWorkers(tasks, (snapshot) => {
     loadSpanTracker.noteSnapshot(snapshot);
@@ -116,8 +118,11 @@ export async function runMeasuredLoad(load: MeasuredLoad, callbacks: LoadCallbac
     load.liveMetrics?.update(status);
     callbacks.onProgress?.(status);
     // abortOnFail: a failing live figure stops the run the way SIGINT does (workers drain).
-    abortedBy ??= firstLiveFailure(status, plan.thresholds);
-    if (abortedBy) workers.stop();
+    if (abortedBy) return;
+    abortedBy = firstLiveFailure(status, plan.thresholds, flowThresholds);
+    if (!abortedBy) return;
+    callbacks.onThresholdAbort?.(abortedBy);
+    workers.stop();
   }, {
     ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
     ...(callbacks.workerPool ? { sharedPool: callbacks.workerPool.acquire(tasks.length, { workerHeapMb }) } : {}),
@@ -182,7 +187,6 @@ export async function runMeasuredLoad(load: MeasuredLoad, callbacks: LoadCallbac
     ...(load.peer ? { peer: load.peer } : {}),
     ...(memory.target ? { targetMemory: { source: memory.target.source, ...rssSeries(memory.target.sampler, loadSpan, plan.load.warmupMs) } } : {}),
   });
-  const flowThresholds = plan.flowThresholds ?? [];
   const judged = plan.thresholds.length || flowThresholds.length ? { ...report, thresholds: evaluateThresholds(report, plan.thresholds, abortedBy, flowThresholds) } : report;
   return { report: judged, ...(partialCode ? { partialCode } : {}), forced };
 }

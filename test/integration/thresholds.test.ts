@@ -119,6 +119,7 @@ describe('thresholds', () => {
     expect(report.partialReason).toContain('p99 <5ms');
     expect(report.thresholds).toMatchObject({ passed: false, abortedBy: 'p99 <5ms' });
     expect(report.thresholds!.results.find((r) => r.metric === 'p99')).toMatchObject({ pass: false, abortOnFail: true });
+    expect(linesOf(result.stderr)).toContainEqual(expect.stringMatching(/^threshold p99 <5ms failed live \([\d.]+ ms after \d+\.\d s\): stopping, draining in-flight requests/));
     expect(linesOf(result.stderr).at(-1)).toMatch(/thresholds failed: p99 [\d.]+ ms \(<5ms\); the run was aborted by p99 <5ms \[THRESHOLDS_FAILED\]$/);
   });
 });

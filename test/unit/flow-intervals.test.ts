@@ -5,6 +5,7 @@ import { buildIntervals } from '../../src/report/build-report.js';
 import { flowInterval, UNKNOWN_STATUS } from '../../src/report/flow-interval.js';
 import { resultFromSnapshots } from '../../src/report/result-from-snapshots.js';
 import { flowReport } from '../../src/report/flow-report.js';
+import { LiveStatusTracker } from '../../src/report/live-status.js';
 import { createLatencyHistogram, encodeHistogram, mergeHistograms, recordLatencyUs } from '../../src/stats/latency-histogram.js';
 import type { FlowSettings } from '../../src/types/flow-settings.js';
 import type { IntervalSnapshot } from '../../src/types/worker-protocol.js';
@@ -107,6 +108,34 @@ describe('flow figures per interval', () => {
       expect(rebuilt.awaits['reserved']).toMatchObject({ matched: total.awaits['reserved']!.matched, timeouts: total.awaits['reserved']!.timeouts, matchHistogram: total.awaits['reserved']!.matchHistogram });
     });
     expect(resultFromSnapshots(0, [snapshot(0, 0, undefined)]).flow).toBeUndefined();
+  });
+
+  it('add up live, snapshot by snapshot, to the whole-run figures: counts, check rates, every match merged, the last interval’s P99', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(slice, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }), (perWorker) => {
+        const { snapshots, totals } = record(perWorker);
+        const whole = flowReport(totals);
+        const tracker = new LiveStatusTracker();
+        for (const snapshot of snapshots) tracker.add(snapshot);
+        const live = tracker.current().flow!;
+        expect({ runsStarted: live.runsStarted, runsCompleted: live.runsCompleted, runsTimedOut: live.runsTimedOut }).toEqual({ runsStarted: whole.runsStarted, runsCompleted: whole.runsCompleted, runsTimedOut: whole.runsTimedOut });
+        expect(live.unsolicited).toBe(whole.unsolicited['STOCK_UPDATE']);
+        expect(live.checks).toEqual(whole.checks);
+        const step = live.awaits['reserved']!;
+        expect({ matched: step.matched, timeouts: step.timeouts }).toEqual({ matched: whole.awaits['reserved']!.matched, timeouts: whole.awaits['reserved']!.timeouts });
+        expect(step.latencyMs).toEqual(whole.awaits['reserved']!.latencyMs);
+        // Each worker's latest interval with matches; the busiest of them.
+        const lastP99sUs = perWorker.map((slices) => {
+          const last = [...slices].reverse().find((s) => s.latenciesUs.length > 0);
+          const own = createLatencyHistogram();
+          for (const us of last?.latenciesUs ?? []) own.recordValue(us);
+          return last ? own.getValueAtPercentile(99) : 0;
+        });
+        expect(step.p99Ms).toBe(Math.max(...lastP99sUs) / 1000);
+      }),
+      { numRuns: 30 },
+    );
+    expect(new LiveStatusTracker().add(snapshot(0, 0, undefined)).flow, 'no flow, no live flow figures').toBeUndefined();
   });
 
   it('leave intervals without a flow as they were', () => {

@@ -92,6 +92,16 @@ describe('mergeSegmentReports', () => {
     expect(report.thresholds?.passed).toBe(false);
   });
 
+  it('carries a stop by a flow threshold (abortOnFail) of a segment into the merged verdict', () => {
+    const flowThresholds = [...THRESHOLDS, { metric: 'checks.confirmed.rate', condition: '>=99%', abortOnFail: true }];
+    const parts = [segment(1, 2, 10), segment(2, 2, 10)];
+    for (const part of parts) part.report.settings.thresholds = flowThresholds;
+    parts[1]!.report.thresholds = { results: [], passed: false, abortedBy: 'checks.confirmed.rate >=99%' };
+    const { report } = mergeSegmentReports(parts);
+    expect(report.thresholds?.abortedBy).toBe('checks.confirmed.rate >=99%');
+    expect(report.thresholds?.passed).toBe(false);
+  });
+
   it('reports without thresholds merge without a verdict', () => {
     const parts = [segment(1, 2, 10), segment(2, 2, 10)];
     for (const part of parts) delete part.report.settings.thresholds;

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateThresholds, firstLiveFailure, formatThresholdValue, meetsCondition, thresholdsFailedMessage } from '../../src/compare/evaluate-thresholds.js';
+import { evaluateThresholds, firstLiveFailure, formatThresholdValue, liveFailureLine, meetsCondition, thresholdsFailedMessage } from '../../src/compare/evaluate-thresholds.js';
 import { metricValue } from '../../src/compare/metric-value.js';
-import { parseThreshold, ThresholdError, type ParsedThreshold } from '../../src/scenario/parse-threshold.js';
+import { parseFlowThreshold, parseThreshold, ThresholdError, type ParsedThreshold } from '../../src/scenario/parse-threshold.js';
+import type { FlowThreshold } from '../../src/scenario/scenario-schema.js';
+import type { LiveFlowStatus } from '../../src/report/live-flow-status.js';
 import { BenchError } from '../../src/errors/bench-error.js';
 import type { MemoryGrowthReport, Report } from '../../src/report/report.js';
 import type { LiveStatus } from '../../src/report/live-status.js';
@@ -260,7 +262,7 @@ describe('live figures (abortOnFail)', () => {
   const abortP99 = threshold('p99', '<5ms', { abortOnFail: true, abortAfterMs: 1000 });
 
   it('are judged only for abortOnFail thresholds, only after abortAfter, only with data', () => {
-    expect(firstLiveFailure(liveStatus(), [abortP99])).toBe(abortP99);
+    expect(firstLiveFailure(liveStatus(), [abortP99])).toEqual({ metric: 'p99', condition: '<5ms', actual: 60, unit: 'ms', elapsedMs: 10_000 });
     expect(firstLiveFailure(liveStatus({ elapsedMs: 999 }), [abortP99])).toBeUndefined();
     expect(firstLiveFailure(liveStatus({ latencyMs: latency() }), [abortP99])).toBeUndefined();
     expect(firstLiveFailure(liveStatus(), [{ ...abortP99, abortOnFail: false }])).toBeUndefined();
@@ -276,7 +278,37 @@ describe('live figures (abortOnFail)', () => {
     expect(metricValue('p99', live)).toBe(60);
     expect(metricValue('targetMemoryGrowth', live)).toBeUndefined();
     const errorRate = threshold('errorRate', '<0.1%', { abortOnFail: true, abortAfterMs: 0 });
-    expect(firstLiveFailure(live.live, [abortP99, errorRate])).toBe(abortP99);
-    expect(firstLiveFailure(live.live, [errorRate])).toBe(errorRate);
+    expect(firstLiveFailure(live.live, [abortP99, errorRate])).toMatchObject({ metric: 'p99' });
+    expect(firstLiveFailure(live.live, [errorRate])).toEqual({ metric: 'errorRate', condition: '<0.1%', actual: 0.5, unit: '%', elapsedMs: 4000 });
+  });
+
+  it('judge flow thresholds on the flow’s running totals, after the run’s own, once due and with data', () => {
+    const flowThreshold = (metric: string, condition: string, abortAfterMs = 1000): FlowThreshold => ({ ...parseFlowThreshold(metric, condition), condition, abortOnFail: true, abortAfterMs });
+    const rate = flowThreshold('checks.confirmed.rate', '>=99%');
+    const p99 = flowThreshold('step.decided.p99', '<20ms');
+    const timeouts = flowThreshold('step.decided.timeouts', '==0', 20_000);
+    const flow: LiveFlowStatus = {
+      runsStarted: 10,
+      runsCompleted: 8,
+      runsTimedOut: 2,
+      unsolicited: 0,
+      awaits: { decided: { matched: 8, timeouts: 2, p99Ms: 30, latencyMs: latency({ count: 8, p99: 25 }) } },
+      checks: { confirmed: { passes: 6, fails: 2, rate: 0.75 } },
+    };
+    expect(firstLiveFailure(liveStatus({ flow }), [], [rate])).toEqual({ metric: 'checks.confirmed.rate', condition: '>=99%', actual: 75, unit: '%', elapsedMs: 10_000 });
+    expect(firstLiveFailure(liveStatus({ flow }), [], [{ ...rate, abortOnFail: false }, p99])).toEqual({ metric: 'step.decided.p99', condition: '<20ms', actual: 25, unit: 'ms', elapsedMs: 10_000 });
+    expect(firstLiveFailure(liveStatus({ flow }), [], [timeouts]), 'not before abortAfter').toBeUndefined();
+    expect(firstLiveFailure(liveStatus({ flow, elapsedMs: 20_000 }), [], [timeouts])).toEqual({ metric: 'step.decided.timeouts', condition: '==0', actual: 2, unit: 'count', elapsedMs: 20_000 });
+    expect(firstLiveFailure(liveStatus({ flow }), [abortP99], [rate]), 'the run’s own first').toMatchObject({ metric: 'p99' });
+    expect(firstLiveFailure(liveStatus(), [], [rate, p99]), 'no flow figures yet').toBeUndefined();
+    const unjudged: LiveFlowStatus = { ...flow, awaits: { decided: { matched: 0, timeouts: 0, p99Ms: 0, latencyMs: latency() } }, checks: { confirmed: { passes: 0, fails: 0 } } };
+    expect(firstLiveFailure(liveStatus({ flow: unjudged }), [], [rate, p99]), 'no data').toBeUndefined();
+    expect(firstLiveFailure(liveStatus({ flow: { ...flow, checks: { confirmed: { passes: 8, fails: 0, rate: 1 } } } }), [], [rate])).toBeUndefined();
+  });
+
+  it('are told when they stop the run, with the figure that failed', () => {
+    expect(liveFailureLine({ metric: 'checks.confirmed.rate', condition: '>99%', actual: 74.148, unit: '%', elapsedMs: 3012 })).toBe(
+      'threshold checks.confirmed.rate >99% failed live (74.148 % after 3.0 s): stopping, draining in-flight requests, then writing the partial report (abortOnFail)',
+    );
   });
 });
