@@ -42,7 +42,8 @@
  * request_id per message like the raw grpc-js loop; "static": one fixed request, like the raw
  * http2 loop's pre-encoded one), BENCH_AUTO ("0" skips the `--workers auto` runs: for each setting measured
  * with several worker counts, each grpc-bench transport runs once with `--workers auto`, and the count its
- * probes chose is printed beside the fixed counts' medians), BENCH_FLOW ("0" skips the flow sides and the correlateBy echo).
+ * probes chose is printed beside the fixed counts' medians), BENCH_FLOW ("0" skips the flow sides and the correlateBy echo),
+ * BENCH_SIDES (side ids to run, e.g. "grpcBenchHttp2,grpcBenchFlowAnyHttp2": only those; a ratio shows when both its sides run).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -741,7 +742,17 @@ async function main(): Promise<void> {
   const hasHttp2 = grpcBenchHasHttp2Transport();
   const http2Note = hasHttp2 ? undefined : 'grpc-bench http2 skipped: this build of grpc-bench has no `--transport http2` (run --help lists no such choice)';
   // Only the sides some chosen case runs (a raw loop's start-up is measured only when it runs).
-  const sides = SIDES.filter((s) => (hasHttp2 || s.transport !== 'http2') && (process.env['BENCH_FLOW'] !== '0' || !forFlows(s)) && cases.some((c) => sidesOf(c, [s]).length));
+  const wantedSides = process.env['BENCH_SIDES']?.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknownSide = wantedSides?.find((id) => !SIDES.some((s) => s.id === id));
+  if (unknownSide !== undefined) throw new Error(`BENCH_SIDES: "${unknownSide}" is not one of ${SIDES.map((s) => s.id).join(', ')}`);
+  const sides = SIDES.filter(
+    (s) =>
+      (hasHttp2 || s.transport !== 'http2') &&
+      (process.env['BENCH_FLOW'] !== '0' || !forFlows(s)) &&
+      (!wantedSides?.length || wantedSides.includes(s.id)) &&
+      cases.some((c) => sidesOf(c, [s]).length),
+  );
+  if (sides.length === 0) throw new Error(`BENCH_SIDES: none of ${wantedSides?.join(', ')} runs in the chosen cases`);
 
   const scratch = mkdtempSync(join(tmpdir(), 'grpc-bench-bench-'));
   const useTime = await detectGnuTime(scratch);
