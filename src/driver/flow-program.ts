@@ -3,7 +3,7 @@ import { tagData } from './template-routed-framer.js';
 import type { FlowPredicate, FlowSettings, FlowStepSettings } from '../types/flow-settings.js';
 import { methodFacts, type BidiMethod } from './bidi-method.js';
 import { convertRequestData } from './convert-request-data.js';
-import type { AwaitTally, CheckTally, FlowRecorder, SendTally } from './flow-recorder.js';
+import { ANY_STATUS, type AwaitTally, type CheckTally, type FlowRecorder, type SendTally } from './flow-recorder.js';
 import { compileResponseCondition, fieldValue, type ResponseCondition } from './response-condition.js';
 import type { FlowFields } from './response-field-reader.js';
 
@@ -76,7 +76,7 @@ function statusPathOf(predicate: FlowPredicate): readonly string[] | undefined {
 
 /** The value a response is counted under: its status field as text. */
 export function statusOf(response: Record<string, unknown>, path: readonly string[] | undefined): string {
-  if (path === undefined) return '(any)';
+  if (path === undefined) return ANY_STATUS;
   const value = fieldValue(response, path);
   return value === undefined || value === null ? '(absent)' : String(value);
 }

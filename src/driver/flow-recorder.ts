@@ -1,6 +1,9 @@
 import { createLatencyHistogram, disposeHistograms, encodeHistogram, recordLatencyUs, type LatencyHistogram } from '../stats/latency-histogram.js';
 import type { FlowFigures, FlowIntervalFigures, FlowSettings, FlowStepSettings } from '../types/flow-settings.js';
 
+/** The status a response is counted under when its await (or `unsolicited`) compares no field with a value. */
+export const ANY_STATUS = '(any)';
+
 /** Distinct values counted by status at most; the rest count as "(other)", so memory stays bounded whatever the server sends. */
 export const MAX_STATUS_VALUES = 32;
 
@@ -17,6 +20,7 @@ export interface AwaitTally {
   matched: number;
   timeouts: number;
   intermediate: number;
+  /** Responses by status value; empty for an await without a status field (result() counts them as ANY_STATUS). */
   byStatus: Record<string, number>;
   /** The current interval's match latencies (of matches after an intermediate response); folded into the step's total at each takeInterval. */
   readonly matchUs: LatencyHistogram;
@@ -159,7 +163,7 @@ export class FlowRecorder {
       awaits: Object.fromEntries(
         [...this.awaits].map(([name, { matchUs: _interval, firstMatchUs: _folded, firstResponseUs, byStatus, ...counts }]) => [
           name,
-          { ...counts, byStatus: { ...byStatus }, matchHistogram: encodeHistogram(this.matchTotalsUs.get(name)!), firstResponseHistogram: encodeHistogram(firstResponseUs) },
+          { ...counts, byStatus: responsesByStatus(byStatus, counts.matched + counts.intermediate), matchHistogram: encodeHistogram(this.matchTotalsUs.get(name)!), firstResponseHistogram: encodeHistogram(firstResponseUs) },
         ]),
       ),
       checks: Object.fromEntries([...this.checks].map(([name, tally]) => [name, { ...tally }])),
@@ -172,6 +176,15 @@ export class FlowRecorder {
   dispose(): void {
     disposeHistograms(this.owned);
   }
+}
+
+/**
+ * An await's responses by status value. An await without a status field (no `until`, or one that
+ * only asks for presence) leaves its tally empty: each of its `responses` counts as "(any)".
+ */
+function responsesByStatus(byStatus: Record<string, number>, responses: number): Record<string, number> {
+  if (Object.keys(byStatus).length > 0 || responses === 0) return { ...byStatus };
+  return { [ANY_STATUS]: responses };
 }
 
 /** The interval's first-response matches into both the match and the first-response histograms. */

@@ -212,12 +212,12 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     const { tally } = node;
     const first = !run.sawResponse;
     run.sawResponse = true;
-    const status = run.measured ? statusOf(response, node.statusPath) : '';
     if (!node.until(response, run.variables)) {
       if (run.measured) {
         if (first) recordLatencyUs(tally.firstResponseUs, (now - run.latestSendAtMs) * 1000);
         tally.intermediate++;
-        countStatus(tally.byStatus, status);
+        // Without a status field every response counts as "(any)": the recorder works that out from the counts.
+        if (node.statusPath !== undefined) countStatus(tally.byStatus, statusOf(response, node.statusPath));
       }
       return;
     }
@@ -225,7 +225,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     run.awaiting = undefined;
     if (run.measured) {
       tally.matched++;
-      countStatus(tally.byStatus, status);
+      if (node.statusPath !== undefined) countStatus(tally.byStatus, statusOf(response, node.statusPath));
       // A match that is the first response is both figures: recorded once (see AwaitTally.firstMatchUs).
       recordLatencyUs(first ? tally.firstMatchUs : tally.matchUs, (now - run.latestSendAtMs) * 1000);
       for (const check of node.checks) {
