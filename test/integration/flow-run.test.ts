@@ -9,6 +9,7 @@ import { constantSchedule, type Schedule } from '../../src/schedule/load-schedul
 import { compileMessageTemplate } from '../../src/scenario/compile-message-template.js';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from '../../src/scenario/scenario-schema.js';
 import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
+import { startGzipAnsweringProxy } from '../helpers/gzip-answering-proxy.js';
 import { countRejects } from '../../src/target/reject-draw.js';
 import type { ServiceKnobs } from '../../src/target/service-knobs.js';
 import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
@@ -52,6 +53,8 @@ interface FlowShare {
   correlateBy?: string;
   rateSchedule?: Schedule;
   drainTimeoutMs?: number;
+  /** Where the streams go; default the server's own address. */
+  target?: string;
 }
 
 /** One worker's share with a flow, in this thread, against a real server; bounded by `durationMs`. */
@@ -62,7 +65,7 @@ async function runFlow(server: OrderServerHandle, options: FlowShare): Promise<W
   const program = compileFlowProgram(options.flow, method, data.build, options.correlateBy, recorder, data);
   const flowFields = flowFieldsOf(options.flow);
   const transport = createTransport(options.transport, {
-    target: server.address,
+    target: options.target ?? server.address,
     insecure: true,
     metadata: {},
     maxReceiveMessageBytes: DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
@@ -116,6 +119,34 @@ describe.each(['grpc-js', 'http2'] as const)('flows on %s', (transport) => {
     // Each match is one measured response of the run; the main histogram holds their latencies.
     expect(result.counters.messagesReceived).toBe(reserved!.matched + decided!.matched);
     expect(result.counters.messagesSent).toBe(counters.messagesReceived);
+  });
+
+  it('reads gzip-compressed responses (grpc-encoding: gzip): awaits match and capture from the inflated messages, counts equal the server’s', async () => {
+    const seed = 5;
+    const rejectRatio = 0.25;
+    const server = await start({ rejectRatio, rejectSeed: seed, stageDelaysMs: { accepted: 1, reserved: 1, decided: 1 }, pushRatePerSec: 100 });
+    const proxy = await startGzipAnsweringProxy(server.address);
+    try {
+      const result = await runFlow(server, { transport, flow: RESERVATION_FLOW, streams: 2, window: 2, durationMs: 500, correlateBy: 'request_id', target: proxy.address });
+
+      const flow = result.flow!;
+      const counters = server.counters.snapshot();
+      // Every message the server sent reached the client gzipped.
+      expect(proxy.messagesCompressed()).toBe(counters.messagesSent);
+      expect(flow.runsStarted).toBeGreaterThan(5);
+      expect(flow.runsCompleted).toBe(flow.runsStarted);
+      expect(flow.sends).toEqual({ order: counters.ordersReceived, confirm: counters.confirmsValid });
+      // The captured reservation ids, read from inflated responses, reached the confirms.
+      expect(counters.confirmsInvalid).toBe(0);
+      expect(flow.awaits['reserved']!.byStatus).toEqual({ ACCEPTED: counters.responsesByStatus['ACCEPTED'], RESERVED: counters.responsesByStatus['RESERVED'] });
+      const rejects = countRejects(seed, rejectRatio, counters.confirmsValid);
+      expect(flow.awaits['decided']!.byStatus).toEqual({ CONFIRMED: counters.confirmsValid - rejects, ...(rejects > 0 ? { REJECTED: rejects } : {}) });
+      expect(flow.checks['same-reservation']).toEqual({ passes: counters.confirmsValid, fails: 0 });
+      expect(flow.unsolicited['STOCK_UPDATE'] ?? 0).toBe(counters.pushesSent);
+      expect(result.statusCodes).toEqual({ OK: result.counters.streamsOpened });
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('runs one flow at a time per stream without correlateBy, every response belonging to it', async () => {
