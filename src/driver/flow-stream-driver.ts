@@ -6,7 +6,7 @@ import { statusOf } from './flow-program.js';
 import { countStatus, recordLatencyUs, type FlowRecorder } from './flow-recorder.js';
 import type { SendTimes } from './pending-requests.js';
 import type { ResponseObject } from './response-condition.js';
-import { streamTimesAtEnd, type DrivenStream, type StreamOwner } from './stream-driver.js';
+import { reportStreamEnd, type DrivenStream, type StreamOwner } from './stream-driver.js';
 import { IndexedSet, type Indexed } from './indexed-set.js';
 import type { BidiStream, Connection, StreamEvents } from './transport.js';
 
@@ -276,17 +276,24 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     this.runs.clear();
     this.byKey.clear();
     this.current = undefined;
-    const reopened = this.reopenDetails !== undefined;
-    this.owner.streamEnded(this, {
-      statusName: reopened ? 'DEADLINE_EXCEEDED' : statusName,
-      details: reopened ? this.reopenDetails! : details,
-      unanswered,
-      received: this.received,
-      cancelledByUs: this.cancelledByUs && !reopened,
-      // A flow's stream is ended by its steps or by the run, never cut short like a server-streaming call.
-      endedByClient: false,
-      ...streamTimesAtEnd(this.openedAtMs, this.firstResponseMs, this.callStartedAtMs),
-    });
+    reportStreamEnd(
+      this.owner,
+      this,
+      {
+        statusName,
+        details,
+        unanswered,
+        received: this.received,
+        cancelledByUs: this.cancelledByUs,
+        // A flow's stream is ended by its steps or by the run, never cut short like a server-streaming call.
+        endedByClient: false,
+        openedAtMs: this.openedAtMs,
+        endedAtMs: NaN,
+        firstResponseMs: this.firstResponseMs,
+        callStartedAtMs: this.callStartedAtMs,
+      },
+      this.reopenDetails,
+    );
   }
 
   /** Closed model: keeps `window` flow runs going while the run may send. */
