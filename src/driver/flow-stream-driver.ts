@@ -10,6 +10,12 @@ import { reportStreamEnd, type DrivenStream, type StreamOwner } from './stream-d
 import { IndexedSet, type Indexed } from './indexed-set.js';
 import type { BidiStream, Connection, StreamEvents } from './transport.js';
 
+/**
+ * Correlation keys a flow run remembers (its latest sends'): an answer to an older send of the same run belongs to no
+ * flow run (unsolicited). Bounds a run's memory whatever its repeats; far more than a run has answers outstanding.
+ */
+export const MAX_KEYS_PER_RUN = 256;
+
 interface Frame {
   nodes: readonly FlowNode[];
   index: number;
@@ -27,8 +33,9 @@ class FlowRun implements Indexed {
   readonly frames: Frame[];
   /** Captured values by variable name (one shared empty object when the flow captures nothing). */
   variables: Record<string, string>;
-  /** Correlation keys of this run's sends (with correlateBy). */
+  /** Correlation keys of this run's latest sends (with correlateBy), at most MAX_KEYS_PER_RUN: a ring from `oldestKey`. */
   readonly keys: string[] = [];
+  private oldestKey = 0;
   awaiting: AwaitNode | undefined;
   /** Since when the current await is timed: the latest send (the first one's due time in the open model). */
   latestSendAtMs = 0;
@@ -64,6 +71,28 @@ class FlowRun implements Indexed {
     this.latestSendAtMs = 0;
     this.latestSentAtMs = 0;
     this.sawResponse = false;
+  }
+
+  /**
+   * Remembers a send's correlation key (`byKey` maps it to this run already). Past MAX_KEYS_PER_RUN the oldest is
+   * forgotten, so a run that repeats sends holds a bounded number however long it lasts.
+   */
+  rememberKey(key: string, byKey: Map<string, FlowRun>): void {
+    if (this.keys.length < MAX_KEYS_PER_RUN) {
+      this.keys.push(key);
+      return;
+    }
+    const oldest = this.keys[this.oldestKey]!;
+    if (oldest !== key && byKey.get(oldest) === this) byKey.delete(oldest);
+    this.keys[this.oldestKey] = key;
+    this.oldestKey = (this.oldestKey + 1) % MAX_KEYS_PER_RUN;
+  }
+
+  /** Forgets every key (the run ended). */
+  forgetKeys(byKey: Map<string, FlowRun>): void {
+    for (const key of this.keys) if (byKey.get(key) === this) byKey.delete(key);
+    this.keys.length = 0;
+    this.oldestKey = 0;
   }
 
   /** The next step to run (entering repeats), or undefined when the run is over. */
@@ -400,7 +429,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     if (this.settings.correlateBy !== undefined) {
       const key = String(message[this.settings.correlateBy]);
       this.byKey.set(key, run);
-      run.keys.push(key);
+      run.rememberKey(key, this.byKey);
     }
     const sentAtMs = performance.now();
     if (this.sent++ === 0) this.firstSentAtMs = sentAtMs;
@@ -422,10 +451,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     run.awaiting = undefined;
     this.runs.delete(run);
     if (this.current === run) this.current = undefined;
-    if (run.keys.length > 0) {
-      for (const key of run.keys) if (this.byKey.get(key) === run) this.byKey.delete(key);
-      run.keys.length = 0;
-    }
+    if (run.keys.length > 0) run.forgetKeys(this.byKey);
     if (this.spare.length < this.settings.window) this.spare.push(run);
   }
 

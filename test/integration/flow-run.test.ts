@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTransport } from '../../src/driver/create-transport.js';
 import { compileFlowProgram, flowFieldsOf } from '../../src/driver/flow-program.js';
 import { FlowRecorder } from '../../src/driver/flow-recorder.js';
+import { MAX_KEYS_PER_RUN } from '../../src/driver/flow-stream-driver.js';
 import { loadBidiMethod } from '../../src/driver/load-method.js';
 import { ShareRun } from '../../src/driver/share-run.js';
 import { decodeHistogram } from '../../src/stats/latency-histogram.js';
@@ -191,6 +192,35 @@ describe.each(['grpc-js', 'http2'] as const)('flows on %s', (transport) => {
     expect(decodeHistogram(pong.firstResponseHistogram).totalCount).toBe(pong.matched);
     expect(figures.unsolicited).toEqual({});
     expect(figures.unawaited).toBe(0);
+  });
+
+  it('remembers the correlation keys of a flow run’s latest sends only: a run that repeats sends holds a bounded number', async () => {
+    const server = await startOrderServer({ port: 0, knobs: { protocol: 'echo' } });
+    servers.push(server);
+    // Each run sends MAX_KEYS_PER_RUN + 45 requests before it awaits their answers: the first 45 keys are forgotten.
+    const sends = MAX_KEYS_PER_RUN + 45;
+    const flow: FlowSettings = {
+      onTimeout: 'continue',
+      steps: [
+        { repeat: sends, steps: [{ send: 'ping', message: { request_id: '{{requestId}}', user_id: 'u' } }] },
+        { repeat: sends, steps: [{ await: 'pong', within: 1000 }] },
+      ],
+    };
+
+    const result = await runFlow(server, { transport, flow, streams: 1, window: 1, durationMs: 500, correlateBy: 'request_id', drainTimeoutMs: 3000 });
+
+    const figures = result.flow!;
+    const pong = figures.awaits['pong']!;
+    const runs = figures.runsStarted;
+    expect(runs).toBeGreaterThan(0);
+    expect(figures.runsUnfinished).toBe(0);
+    expect(figures.sends).toEqual({ ping: runs * sends });
+    // Every run: the answers to its latest MAX_KEYS_PER_RUN sends match, those to the 45 before belong to no run,
+    // and its next await times out waiting for the rest.
+    expect(pong.matched).toBe(runs * MAX_KEYS_PER_RUN);
+    expect(figures.unsolicited).toEqual({ '(any)': runs * 45 });
+    expect(pong.timeouts).toBe(runs);
+    expect(server.counters.snapshot().messagesSent).toBe(runs * sends);
   });
 
   it('ends an await without until at the first response that is not a push, pushes counted apart', async () => {
