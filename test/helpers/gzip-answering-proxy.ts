@@ -26,9 +26,10 @@ function gzipFramed(payload: Buffer): Buffer {
  * A gRPC server that answers gzip-compressed (`grpc-encoding: gzip`, every message's compressed
  * flag set), standing in front of `target` (grpc-js servers do not compress responses): requests
  * go through unchanged, each response message is gzipped when the client's grpc-accept-encoding
- * names gzip, headers, trailers and resets are passed on.
+ * names gzip, headers, trailers and resets are passed on. `corrupt`: each gzipped message is damaged, so it cannot be
+ * inflated.
  */
-export async function startGzipAnsweringProxy(target: string): Promise<GzipAnsweringProxy> {
+export async function startGzipAnsweringProxy(target: string, options: { corrupt?: boolean } = {}): Promise<GzipAnsweringProxy> {
   const upstream = http2.connect(`http://${target}`);
   upstream.on('error', () => {});
   let compressedCount = 0;
@@ -68,7 +69,10 @@ export async function startGzipAnsweringProxy(target: string): Promise<GzipAnswe
         return;
       }
       for (const payload of frames.push(chunk)) {
-        downstream.write(gzipFramed(payload));
+        const framed = gzipFramed(payload);
+        // Past gzip's 10-byte header: the deflate data no longer inflates.
+        if (options.corrupt) framed.fill(0xff, 15, Math.min(framed.length, 25));
+        downstream.write(framed);
         compressedCount++;
       }
     });

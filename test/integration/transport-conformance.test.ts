@@ -255,6 +255,25 @@ describe.each(TRANSPORTS)('transport %s', (transport) => {
     }
   });
 
+  it('a gzip-compressed response that does not inflate ends its stream INTERNAL, in grpc-js’s words', async () => {
+    const server = await helper('answer');
+    const proxy = await startGzipAnsweringProxy(server.address, { corrupt: true });
+    try {
+      const outcomes: Record<string, unknown> = {};
+      for (const correlateBy of [undefined, 'request_id']) {
+        const report = await run(transport, proxy.address, { load: { streams: 1, connections: 1, workers: 1, messages: 2 }, stream: { messages: 1, ...(correlateBy ? { correlateBy } : {}) } });
+        expect(report.statusCodes).toEqual({ INTERNAL: 2 });
+        expect(Object.keys(report.errorDetails)).toEqual(['INTERNAL: Failed to decompress gzip-encoded message']);
+        expect(report.counts).toMatchObject({ messagesSent: 2, messagesReceived: 0, messagesFailed: 2 });
+        expectReconciled(report);
+        outcomes[correlateBy ?? 'counted'] = { statusCodes: report.statusCodes, errorDetails: report.errorDetails, counts: report.counts };
+      }
+      record('gzip response that does not inflate', outcomes);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('an error ratio: failed streams counted by status, like the server sent them', async () => {
     const server = await orderServer({ knobs: { errorRatio: 0.03, errorCode: grpc.status.UNAVAILABLE } });
 
