@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { TemplateContext } from '../scenario/compile-message-template.js';
+import { MAX_SENDS_IN_A_ROW } from '../scenario/sends-in-a-row.js';
 import type { StreamSettings } from '../types/stream-settings.js';
 import type { AwaitNode, FlowNode, FlowProgram, SendNode } from './flow-program.js';
 import { statusOf } from './flow-program.js';
@@ -12,9 +13,10 @@ import type { BidiStream, Connection, StreamEvents } from './transport.js';
 
 /**
  * Correlation keys a flow run remembers (its latest sends'): an answer to an older send of the same run belongs to no
- * flow run (unsolicited). Bounds a run's memory whatever its repeats; far more than a run has answers outstanding.
+ * flow run (unsolicited). Bounds a run's memory whatever its repeats; as many as a run may send in a row, so that every
+ * answer to such a burst finds its run.
  */
-export const MAX_KEYS_PER_RUN = 256;
+export const MAX_KEYS_PER_RUN = MAX_SENDS_IN_A_ROW;
 
 interface Frame {
   nodes: readonly FlowNode[];

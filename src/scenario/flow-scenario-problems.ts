@@ -1,6 +1,7 @@
 import type { Flow } from './flow-schema.js';
 import { flowProblems, flowThresholdProblem, type FlowProblem } from './flow-problems.js';
 import type { FlowThresholdCondition } from './parse-threshold.js';
+import { sendsInARowProblem } from './sends-in-a-row.js';
 
 /** The parts of a parsed scenario a flow is checked with. */
 interface FlowScenario {
@@ -10,7 +11,7 @@ interface FlowScenario {
 }
 
 /**
- * Every problem of `stream.flow` that needs no proto: its own (flowProblems), the stream and
+ * Every problem of `stream.flow` that needs no proto: its own (flowProblems), too many sends in a row, the stream and
  * load settings it cannot be combined with, and flow thresholds whose step or check it lacks.
  */
 export function flowScenarioProblems(scenario: FlowScenario): FlowProblem[] {
@@ -21,6 +22,8 @@ export function flowScenarioProblems(scenario: FlowScenario): FlowProblem[] {
   });
   if (flow === undefined) return thresholdProblems;
   const problems = [...flowProblems(flow), ...thresholdProblems];
+  const burst = sendsInARowProblem(flow.steps);
+  if (burst) problems.push(burst);
   if (scenario.stream.interval > 0) problems.push({ path: ['stream', 'interval'], problem: 'cannot be combined with stream.flow (a pause step waits between steps)' });
   if (scenario.stream.messages !== undefined) problems.push({ path: ['stream', 'messages'], problem: "cannot be combined with stream.flow (a flow's stream lives for stream.duration or the run)" });
   // Silently unused otherwise: a flow run's awaits time out, not its requests.

@@ -3,6 +3,7 @@ import { createTransport } from '../../src/driver/create-transport.js';
 import { compileFlowProgram, flowFieldsOf } from '../../src/driver/flow-program.js';
 import { FlowRecorder } from '../../src/driver/flow-recorder.js';
 import { MAX_KEYS_PER_RUN } from '../../src/driver/flow-stream-driver.js';
+import { flowScenarioProblems } from '../../src/scenario/flow-scenario-problems.js';
 import { loadBidiMethod } from '../../src/driver/load-method.js';
 import { ShareRun } from '../../src/driver/share-run.js';
 import { decodeHistogram } from '../../src/stats/latency-histogram.js';
@@ -195,32 +196,31 @@ describe.each(['grpc-js', 'http2'] as const)('flows on %s', (transport) => {
   });
 
   it('remembers the correlation keys of a flow run’s latest sends only: a run that repeats sends holds a bounded number', async () => {
-    const server = await startOrderServer({ port: 0, knobs: { protocol: 'echo' } });
+    // Every answer comes 300 ms after its request: both bursts are out before the first answer is back.
+    const server = await startOrderServer({ port: 0, knobs: { protocol: 'echo', latencyMs: 300 } });
     servers.push(server);
-    // Each run sends MAX_KEYS_PER_RUN + 45 requests before it awaits their answers: the first 45 keys are forgotten.
-    const sends = MAX_KEYS_PER_RUN + 45;
+    // Two bursts (a pause between them) of MAX_KEYS_PER_RUN + 44 sends in all: the first 44 keys are forgotten.
+    const first = MAX_KEYS_PER_RUN - 56;
+    const sends = MAX_KEYS_PER_RUN + 44;
+    const message = { request_id: '{{requestId}}', user_id: 'u' };
     const flow: FlowSettings = {
       onTimeout: 'continue',
-      steps: [
-        { repeat: sends, steps: [{ send: 'ping', message: { request_id: '{{requestId}}', user_id: 'u' } }] },
-        { repeat: sends, steps: [{ await: 'pong', within: 1000 }] },
-      ],
+      steps: [{ repeat: first, steps: [{ send: 'ping', message }] }, { pause: 1 }, { repeat: sends - first, steps: [{ send: 'ping2', message }] }, { repeat: sends, steps: [{ await: 'pong', within: 1000 }] }],
     };
+    expect(flowScenarioProblems({ stream: { flow: { ...flow, thresholds: [] } as never, interval: 0, window: 1, correlateBy: 'request_id' }, load: {}, thresholds: { flow: [] } })).toEqual([]);
 
-    const result = await runFlow(server, { transport, flow, streams: 1, window: 1, durationMs: 500, correlateBy: 'request_id', drainTimeoutMs: 3000 });
+    const result = await runFlow(server, { transport, flow, streams: 1, window: 1, durationMs: 200, correlateBy: 'request_id', drainTimeoutMs: 3000 });
 
     const figures = result.flow!;
     const pong = figures.awaits['pong']!;
-    const runs = figures.runsStarted;
-    expect(runs).toBeGreaterThan(0);
-    expect(figures.runsUnfinished).toBe(0);
-    expect(figures.sends).toEqual({ ping: runs * sends });
-    // Every run: the answers to its latest MAX_KEYS_PER_RUN sends match, those to the 45 before belong to no run,
-    // and its next await times out waiting for the rest.
-    expect(pong.matched).toBe(runs * MAX_KEYS_PER_RUN);
-    expect(figures.unsolicited).toEqual({ '(any)': runs * 45 });
-    expect(pong.timeouts).toBe(runs);
-    expect(server.counters.snapshot().messagesSent).toBe(runs * sends);
+    expect(figures.runsStarted).toBe(1);
+    expect(figures.sends).toEqual({ ping: first, ping2: sends - first });
+    // The answers to the latest MAX_KEYS_PER_RUN sends match, those to the 44 before belong to no run, and the
+    // next await times out waiting for the rest.
+    expect(pong.matched).toBe(MAX_KEYS_PER_RUN);
+    expect(figures.unsolicited).toEqual({ '(any)': 44 });
+    expect(pong.timeouts).toBe(1);
+    expect(server.counters.snapshot().messagesSent).toBe(sends);
   });
 
   it('ends an await without until at the first response that is not a push, pushes counted apart', async () => {
