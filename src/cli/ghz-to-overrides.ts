@@ -35,7 +35,7 @@ export interface GhzPlan {
   warnings: string[];
   /**
    * Request messages of a client-streaming or bidi call (--stream-call-count, or the data list);
-   * absent when a duration bounds the calls. The rates in `overrides` are ghz's calls/s until
+   * absent when one data message and --stream-call-duration leave them open. The rates in `overrides` are ghz's calls/s until
    * ghzRatesForKind makes them messages/s for the method's kind.
    */
   messagesPerCall?: number;
@@ -92,10 +92,12 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
   let metadata = givenMetadata;
   if (metadata && templates) metadata = translateGhzTemplates(metadata, names, 'metadata', functions);
 
-  // Messages per call: ghz sends the data array once, or --stream-call-count messages; with only --stream-call-duration it is open.
+  // Messages per call: --stream-call-count, else the data list once (ghz's --stream-call-duration only cuts a call
+  // short), as the engine sends them (callStreamSettings); one data object with only --stream-call-duration: a call
+  // sends until that duration here, so its messages are open.
   const streamCount = typeof o['stream-call-count'] === 'number' && o['stream-call-count'] > 0 ? o['stream-call-count'] : undefined;
   const streamDuration = durationText('stream-call-duration', o['stream-call-duration']);
-  const perCall = streamCount ?? (streamDuration === undefined ? messagesInData : undefined);
+  const perCall = streamCount ?? (streamDuration === undefined || messagesInData > 1 ? messagesInData : undefined);
 
   const durationZ = durationText('duration', o.duration);
   const maxDuration = durationText('max-duration', o['max-duration']);
@@ -118,6 +120,9 @@ export function ghzToOverrides(options: GhzOptions, input: GhzInput): GhzPlan {
     ghzScheduleToStages('--concurrency', schedule('concurrency'), true),
   );
   const rps = typeof o.rps === 'number' && o.rps > 0 ? o.rps : undefined;
+  if (perCall === undefined && (rps !== undefined || stages.rate !== undefined)) {
+    warnings.push('--rps or --load-* with --stream-call-duration and one data message: a client-streaming or bidi call sends until --stream-call-duration here, so the rate is request messages/s, not calls/s (--stream-call-count sets the messages of a call)');
+  }
   if (o.async && rps === undefined && !stages.stages) warnings.push('--async without --rps: calls in flight stay at -c here (ghz sends without waiting)');
 
   const { load: countLoad, stream: countStream } = callLoad(calls, streamCount);

@@ -1,14 +1,22 @@
 import { performance } from 'node:perf_hooks';
 import type { TemplateContext } from '../scenario/compile-message-template.js';
+import { MAX_SENDS_IN_A_ROW } from '../scenario/sends-in-a-row.js';
 import type { StreamSettings } from '../types/stream-settings.js';
 import type { AwaitNode, FlowNode, FlowProgram, PauseNode, SendNode } from './flow-program.js';
 import { statusOf } from './flow-program.js';
 import { countStatus, recordLatencyUs, type FlowRecorder } from './flow-recorder.js';
 import type { SendTimes } from './pending-requests.js';
 import type { ResponseObject } from './response-condition.js';
-import { streamTimesAtEnd, type DrivenStream, type StreamOwner } from './stream-driver.js';
+import { reportStreamEnd, type DrivenStream, type StreamOwner } from './stream-driver.js';
 import { IndexedSet, type Indexed } from './indexed-set.js';
 import type { BidiStream, Connection, StreamEvents } from './transport.js';
+
+/**
+ * Correlation keys a flow run remembers (its latest sends'): an answer to an older send of the same run belongs to no
+ * flow run (unsolicited). Bounds a run's memory whatever its repeats; as many as a run may send in a row, so that every
+ * answer to such a burst finds its run.
+ */
+export const MAX_KEYS_PER_RUN = MAX_SENDS_IN_A_ROW;
 
 /**
  * One pass through the flow's steps on a stream. A stream keeps the flow runs that ended for the
@@ -23,8 +31,9 @@ class FlowRun implements Indexed {
   private readonly passesLeft: number[];
   /** Captured values by variable name (one shared empty object when the flow captures nothing). */
   variables: Record<string, string>;
-  /** Correlation keys of this run's sends (with correlateBy). */
+  /** Correlation keys of this run's latest sends (with correlateBy), at most MAX_KEYS_PER_RUN: a ring from `oldestKey`. */
   readonly keys: string[] = [];
+  private oldestKey = 0;
   awaiting: AwaitNode | undefined;
   /** Since when the current await is timed: the latest send (the first one's due time in the open model). */
   latestSendAtMs = 0;
@@ -57,6 +66,28 @@ class FlowRun implements Indexed {
     this.latestSendAtMs = 0;
     this.latestSentAtMs = 0;
     this.sawResponse = false;
+  }
+
+  /**
+   * Remembers a send's correlation key (`byKey` maps it to this run already). Past MAX_KEYS_PER_RUN the oldest is
+   * forgotten, so a run that repeats sends holds a bounded number however long it lasts.
+   */
+  rememberKey(key: string, byKey: Map<string, FlowRun>): void {
+    if (this.keys.length < MAX_KEYS_PER_RUN) {
+      this.keys.push(key);
+      return;
+    }
+    const oldest = this.keys[this.oldestKey]!;
+    if (oldest !== key && byKey.get(oldest) === this) byKey.delete(oldest);
+    this.keys[this.oldestKey] = key;
+    this.oldestKey = (this.oldestKey + 1) % MAX_KEYS_PER_RUN;
+  }
+
+  /** Forgets every key (the run ended). */
+  forgetKeys(byKey: Map<string, FlowRun>): void {
+    for (const key of this.keys) if (byKey.get(key) === this) byKey.delete(key);
+    this.keys.length = 0;
+    this.oldestKey = 0;
   }
 
   /** The next step to run (through repeats), or undefined when the run is over. */
@@ -270,17 +301,24 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     this.runs.clear();
     this.byKey.clear();
     this.current = undefined;
-    const reopened = this.reopenDetails !== undefined;
-    this.owner.streamEnded(this, {
-      statusName: reopened ? 'DEADLINE_EXCEEDED' : statusName,
-      details: reopened ? this.reopenDetails! : details,
-      unanswered,
-      received: this.received,
-      cancelledByUs: this.cancelledByUs && !reopened,
-      // A flow's stream is ended by its steps or by the run, never cut short like a server-streaming call.
-      endedByClient: false,
-      ...streamTimesAtEnd(this.openedAtMs, this.firstResponseMs, this.callStartedAtMs),
-    });
+    reportStreamEnd(
+      this.owner,
+      this,
+      {
+        statusName,
+        details,
+        unanswered,
+        received: this.received,
+        cancelledByUs: this.cancelledByUs,
+        // A flow's stream is ended by its steps or by the run, never cut short like a server-streaming call.
+        endedByClient: false,
+        openedAtMs: this.openedAtMs,
+        endedAtMs: NaN,
+        firstResponseMs: this.firstResponseMs,
+        callStartedAtMs: this.callStartedAtMs,
+      },
+      this.reopenDetails,
+    );
   }
 
   /** Closed model: keeps `window` flow runs going while the run may send. */
@@ -380,7 +418,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
 
   /** A flow run that just ended begins again, as startRun begins one, without leaving the running runs and coming back. */
   private startOver(run: FlowRun): void {
-    this.forgetKeys(run);
+    if (run.keys.length > 0) run.forgetKeys(this.byKey);
     const now = Number.isNaN(this.responseAtMs) ? performance.now() : this.responseAtMs;
     run.reset(NaN, now >= this.owner.measureFromMs, this.program.captures ? {} : NO_VARIABLES);
     if (run.measured) this.recorder.runsStarted++;
@@ -416,7 +454,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     if (this.settings.correlateBy !== undefined) {
       const key = String(message[this.settings.correlateBy]);
       this.byKey.set(key, run);
-      run.keys.push(key);
+      run.rememberKey(key, this.byKey);
     }
     const sentAtMs = performance.now();
     if (this.sent++ === 0) this.firstSentAtMs = sentAtMs;
@@ -438,15 +476,8 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     run.awaiting = undefined;
     this.runs.delete(run);
     if (this.current === run) this.current = undefined;
-    this.forgetKeys(run);
+    if (run.keys.length > 0) run.forgetKeys(this.byKey);
     if (this.spare.length < this.settings.window) this.spare.push(run);
-  }
-
-  /** Responses naming the run's sends no longer reach it. */
-  private forgetKeys(run: FlowRun): void {
-    if (run.keys.length === 0) return;
-    for (const key of run.keys) if (this.byKey.get(key) === run) this.byKey.delete(key);
-    run.keys.length = 0;
   }
 
   private afterRunEnded(): void {

@@ -1,4 +1,5 @@
 import { constants, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
+import { kMaxLength } from 'node:buffer';
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { binaryValueBytes } from '../grpc/binary-metadata.js';
 import { GrpcFrameDecoder, type GrpcMessageSink } from './grpc-frame-decoder.js';
@@ -41,7 +42,8 @@ function headerText(value: string | string[] | undefined, binary: boolean): stri
  * read of those fields.
  */
 export class Http2GrpcStream implements BidiStream, GrpcMessageSink {
-  private readonly decoder: GrpcFrameDecoder;
+  /** Replaced by one that keeps payloads when responses come compressed (see handleResponse). */
+  private decoder: GrpcFrameDecoder;
   private readonly fields: ResponseFields = { key: undefined, label: undefined };
   private status: GrpcStatus | undefined;
   /** A response that is not gRPC (HTTP status ≠ 200): its body is not decoded. */
@@ -107,15 +109,28 @@ export class Http2GrpcStream implements BidiStream, GrpcMessageSink {
   onMessage(payload: Buffer | undefined, compressed: boolean, start: number, end: number): void {
     if (this.finished || this.broken) return;
     const reader = this.context.reader;
-    if (reader === undefined || payload === undefined) {
+    if (payload === undefined) {
+      this.events.onResponse(undefined, this.headerLabel);
+      return;
+    }
+    let bytes = payload;
+    if (compressed) {
+      try {
+        bytes = this.decompress(payload.subarray(start, end));
+      } catch (error) {
+        this.failDecompress(error as Error & { code?: string });
+        return;
+      }
+      start = 0;
+      end = bytes.length;
+    }
+    // Kept only to inflate it (a compressed response nobody reads): grpc-js inflates every one too.
+    if (reader === undefined) {
       this.events.onResponse(undefined, this.headerLabel);
       return;
     }
     try {
-      if (compressed) {
-        const inflated = this.decompress(payload.subarray(start, end));
-        reader(inflated, this.fields, 0, inflated.length);
-      } else reader(payload, this.fields, start, end);
+      reader(bytes, this.fields, start, end);
     } catch (error) {
       this.fail(`cannot decode a response: ${(error as Error).message}`);
       return;
@@ -132,19 +147,32 @@ export class Http2GrpcStream implements BidiStream, GrpcMessageSink {
     this.fail(`Received message larger than max (${lengthBytes} vs ${maxBytes})`, GrpcCode.RESOURCE_EXHAUSTED);
   }
 
+  /** Inflates a compressed message; past the receive limit it throws (ERR_BUFFER_TOO_LARGE) before inflating further. */
   private decompress(payload: Buffer): Buffer {
+    const max = this.context.maxMessageBytes;
+    const limit = max < kMaxLength ? { maxOutputLength: Math.max(1, max) } : {};
     switch (this.encoding) {
       case 'gzip':
-        return gunzipSync(payload);
+        return gunzipSync(payload, limit);
       case 'deflate':
         try {
-          return inflateSync(payload);
-        } catch {
-          return inflateRawSync(payload);
+          return inflateSync(payload, limit);
+        } catch (error) {
+          if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw error;
+          return inflateRawSync(payload, limit);
         }
       default:
         throw new Error(`compressed message with grpc-encoding ${JSON.stringify(this.encoding ?? '(none)')}`);
     }
+  }
+
+  /** grpc-js's statuses and words for the same failures, so both transports count alike. */
+  private failDecompress(error: Error & { code?: string }): void {
+    if (error.code === 'ERR_BUFFER_TOO_LARGE') {
+      this.fail(`Received message that decompresses to a size larger than ${this.context.maxMessageBytes}`, GrpcCode.RESOURCE_EXHAUSTED);
+    } else if (this.encoding === 'gzip' || this.encoding === 'deflate') {
+      this.fail(`Failed to decompress ${this.encoding}-encoded message`);
+    } else this.fail(`cannot decode a response: ${error.message}`);
   }
 
   /** A client-side failure (bad framing, undecodable or too large a response): INTERNAL unless said, and the stream is reset. */
@@ -174,7 +202,11 @@ export class Http2GrpcStream implements BidiStream, GrpcMessageSink {
       return;
     }
     const encoding = headers['grpc-encoding'];
-    if (typeof encoding === 'string' && encoding !== 'identity') this.encoding = encoding;
+    if (typeof encoding === 'string' && encoding !== 'identity') {
+      this.encoding = encoding;
+      // Compressed responses are inflated even when nobody reads them: the receive limit applies to their inflated size.
+      if (this.context.reader === undefined) this.decoder = new GrpcFrameDecoder(this, true, this.context.maxMessageBytes);
+    }
     const split = this.context.splitHeader;
     if (split !== undefined) this.headerLabel = headerText(headers[split], split.endsWith('-bin')) ?? '(none)';
   };

@@ -61,9 +61,22 @@ export interface StreamOutcome {
   callStartedAtMs: number;
 }
 
-/** A StreamOutcome's times at the stream's end; a call that never had a first request due started when it opened. */
-export function streamTimesAtEnd(openedAtMs: number, firstResponseMs: number | undefined, callStartedAtMs: number): Pick<StreamOutcome, 'openedAtMs' | 'endedAtMs' | 'firstResponseMs' | 'callStartedAtMs'> {
-  return { openedAtMs, endedAtMs: performance.now(), firstResponseMs, callStartedAtMs: Number.isNaN(callStartedAtMs) ? openedAtMs : callStartedAtMs };
+/**
+ * Hands a stream's outcome to its owner, finished here: `endedAtMs` is now, and a call that never had a request due
+ * (`callStartedAtMs` NaN) started when it opened. `deadlineDetails`: the client ended the stream for a deadline of its
+ * own (stream.timeout, a flow step's `within` with onTimeout: reopen), so it ends DEADLINE_EXCEEDED with these details
+ * whatever status the cancellation brought, and is not counted as cancelled by the client. Completes the object it is
+ * given (built by the driver with `endedAtMs` NaN): one object per stream end.
+ */
+export function reportStreamEnd(owner: StreamOwner, driver: DrivenStream, outcome: StreamOutcome, deadlineDetails: string | undefined): void {
+  outcome.endedAtMs = performance.now();
+  if (Number.isNaN(outcome.callStartedAtMs)) outcome.callStartedAtMs = outcome.openedAtMs;
+  if (deadlineDetails !== undefined) {
+    outcome.statusName = 'DEADLINE_EXCEEDED';
+    outcome.details = deadlineDetails;
+    outcome.cancelledByUs = false;
+  }
+  owner.streamEnded(driver, outcome);
 }
 
 const scratchTimes: SendTimes = { intendedAtMs: 0, sentAtMs: 0 };
@@ -241,18 +254,25 @@ export class StreamDriver implements StreamEvents, DrivenStream {
     clearTimeout(this.callEndTimer);
     const unanswered = this.pending.countSentSince(this.owner.measureFromMs);
     this.pending.clear();
-    const expired = this.expiredAfterMs !== undefined;
     // Ended on purpose: the cancellation's CANCELLED is the client's own doing, unless the server's status came first.
     const endedByClient = this.endedByClient && statusName === 'CANCELLED';
-    this.owner.streamEnded(this, {
-      statusName: expired ? 'DEADLINE_EXCEEDED' : endedByClient ? 'OK' : statusName,
-      details: expired ? `no response within ${this.expiredAfterMs} ms (stream.timeout)` : endedByClient ? '' : details,
-      unanswered,
-      received: this.received,
-      cancelledByUs: this.cancelledByUs && !expired,
-      endedByClient,
-      ...streamTimesAtEnd(this.openedAtMs, this.firstResponseMs, this.callStartedAtMs),
-    });
+    reportStreamEnd(
+      this.owner,
+      this,
+      {
+        statusName: endedByClient ? 'OK' : statusName,
+        details: endedByClient ? '' : details,
+        unanswered,
+        received: this.received,
+        cancelledByUs: this.cancelledByUs,
+        endedByClient,
+        openedAtMs: this.openedAtMs,
+        endedAtMs: NaN,
+        firstResponseMs: this.firstResponseMs,
+        callStartedAtMs: this.callStartedAtMs,
+      },
+      this.expiredAfterMs === undefined ? undefined : `no response within ${this.expiredAfterMs} ms (stream.timeout)`,
+    );
   }
 
   private readonly pumpFromTimer = (): void => {

@@ -1,6 +1,7 @@
 import type { Flow } from './flow-schema.js';
 import { flowProblems, flowThresholdProblem, type FlowProblem } from './flow-problems.js';
 import type { FlowThresholdCondition } from './parse-threshold.js';
+import { sendsInARowProblem } from './sends-in-a-row.js';
 
 /** The parts of a parsed scenario a flow is checked with. */
 interface FlowScenario {
@@ -10,7 +11,7 @@ interface FlowScenario {
 }
 
 /**
- * Every problem of `stream.flow` that needs no proto: its own (flowProblems), the stream and
+ * Every problem of `stream.flow` that needs no proto: its own (flowProblems), too many sends in a row, the stream and
  * load settings it cannot be combined with, and flow thresholds whose step or check it lacks.
  */
 export function flowScenarioProblems(scenario: FlowScenario): FlowProblem[] {
@@ -21,6 +22,14 @@ export function flowScenarioProblems(scenario: FlowScenario): FlowProblem[] {
   });
   if (flow === undefined) return thresholdProblems;
   const problems = [...flowProblems(flow), ...thresholdProblems];
+  const burst = sendsInARowProblem(flow.steps);
+  if (burst) problems.push(burst);
+  if (!waitsSomewhere(flow.steps)) {
+    problems.push({
+      path: ['stream', 'flow', 'steps'],
+      problem: 'expected at least one await or pause step: a flow run that never waits ends as it starts, so runs would follow each other as fast as the event loop turns while the transport buffers what the server has not read yet; got only sends',
+    });
+  }
   if (scenario.stream.interval > 0) problems.push({ path: ['stream', 'interval'], problem: 'cannot be combined with stream.flow (a pause step waits between steps)' });
   if (scenario.stream.messages !== undefined) problems.push({ path: ['stream', 'messages'], problem: "cannot be combined with stream.flow (a flow's stream lives for stream.duration or the run)" });
   // Silently unused otherwise: a flow run's awaits time out, not its requests.
@@ -32,4 +41,9 @@ export function flowScenarioProblems(scenario: FlowScenario): FlowProblem[] {
     problems.push({ path: ['stream', 'window'], problem: `expected stream.correlateBy with stream.window above 1, so that each response finds its flow run, got window ${scenario.stream.window} and no correlateBy` });
   }
   return problems;
+}
+
+/** Whether a flow run waits at least once (an await or a pause anywhere: every step runs, a repeat at least once). */
+function waitsSomewhere(steps: Flow['steps']): boolean {
+  return steps.some((step) => 'await' in step || 'pause' in step || ('repeat' in step && waitsSomewhere(step.steps)));
 }

@@ -61,7 +61,7 @@ export function frameMessage(bytes: Buffer): Buffer {
 }
 
 /** Splits a byte stream into gRPC messages, whatever the chunk boundaries. */
-class FrameReader {
+export class FrameReader {
   private buffered: Buffer = Buffer.alloc(0);
 
   push(chunk: Buffer): Buffer[] {

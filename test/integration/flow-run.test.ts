@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTransport } from '../../src/driver/create-transport.js';
 import { compileFlowProgram, flowFieldsOf } from '../../src/driver/flow-program.js';
 import { FlowRecorder } from '../../src/driver/flow-recorder.js';
+import { MAX_KEYS_PER_RUN } from '../../src/driver/flow-stream-driver.js';
+import { flowScenarioProblems } from '../../src/scenario/flow-scenario-problems.js';
 import { loadBidiMethod } from '../../src/driver/load-method.js';
 import { ShareRun } from '../../src/driver/share-run.js';
 import { decodeHistogram } from '../../src/stats/latency-histogram.js';
@@ -9,6 +11,7 @@ import { constantSchedule, type Schedule } from '../../src/schedule/load-schedul
 import { compileMessageTemplate } from '../../src/scenario/compile-message-template.js';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from '../../src/scenario/scenario-schema.js';
 import { ORDER_PROTO_PATH } from '../../src/target/order-proto-path.js';
+import { startGzipAnsweringProxy } from '../helpers/gzip-answering-proxy.js';
 import { countRejects } from '../../src/target/reject-draw.js';
 import type { ServiceKnobs } from '../../src/target/service-knobs.js';
 import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
@@ -52,6 +55,8 @@ interface FlowShare {
   correlateBy?: string;
   rateSchedule?: Schedule;
   drainTimeoutMs?: number;
+  /** Where the streams go; default the server's own address. */
+  target?: string;
 }
 
 /** One worker's share with a flow, in this thread, against a real server; bounded by `durationMs`. */
@@ -62,7 +67,7 @@ async function runFlow(server: OrderServerHandle, options: FlowShare): Promise<W
   const program = compileFlowProgram(options.flow, method, data.build, options.correlateBy, recorder, data);
   const flowFields = flowFieldsOf(options.flow);
   const transport = createTransport(options.transport, {
-    target: server.address,
+    target: options.target ?? server.address,
     insecure: true,
     metadata: {},
     maxReceiveMessageBytes: DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
@@ -116,6 +121,34 @@ describe.each(['grpc-js', 'http2'] as const)('flows on %s', (transport) => {
     // Each match is one measured response of the run; the main histogram holds their latencies.
     expect(result.counters.messagesReceived).toBe(reserved!.matched + decided!.matched);
     expect(result.counters.messagesSent).toBe(counters.messagesReceived);
+  });
+
+  it('reads gzip-compressed responses (grpc-encoding: gzip): awaits match and capture from the inflated messages, counts equal the server’s', async () => {
+    const seed = 5;
+    const rejectRatio = 0.25;
+    const server = await start({ rejectRatio, rejectSeed: seed, stageDelaysMs: { accepted: 1, reserved: 1, decided: 1 }, pushRatePerSec: 100 });
+    const proxy = await startGzipAnsweringProxy(server.address);
+    try {
+      const result = await runFlow(server, { transport, flow: RESERVATION_FLOW, streams: 2, window: 2, durationMs: 500, correlateBy: 'request_id', target: proxy.address });
+
+      const flow = result.flow!;
+      const counters = server.counters.snapshot();
+      // Every message the server sent reached the client gzipped.
+      expect(proxy.messagesCompressed()).toBe(counters.messagesSent);
+      expect(flow.runsStarted).toBeGreaterThan(5);
+      expect(flow.runsCompleted).toBe(flow.runsStarted);
+      expect(flow.sends).toEqual({ order: counters.ordersReceived, confirm: counters.confirmsValid });
+      // The captured reservation ids, read from inflated responses, reached the confirms.
+      expect(counters.confirmsInvalid).toBe(0);
+      expect(flow.awaits['reserved']!.byStatus).toEqual({ ACCEPTED: counters.responsesByStatus['ACCEPTED'], RESERVED: counters.responsesByStatus['RESERVED'] });
+      const rejects = countRejects(seed, rejectRatio, counters.confirmsValid);
+      expect(flow.awaits['decided']!.byStatus).toEqual({ CONFIRMED: counters.confirmsValid - rejects, ...(rejects > 0 ? { REJECTED: rejects } : {}) });
+      expect(flow.checks['same-reservation']).toEqual({ passes: counters.confirmsValid, fails: 0 });
+      expect(flow.unsolicited['STOCK_UPDATE'] ?? 0).toBe(counters.pushesSent);
+      expect(result.statusCodes).toEqual({ OK: result.counters.streamsOpened });
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('runs one flow at a time per stream without correlateBy, every response belonging to it', async () => {
@@ -187,13 +220,10 @@ describe.each(['grpc-js', 'http2'] as const)('flows on %s', (transport) => {
     expect(server.counters.snapshot().messagesReceived).toBe(9 * runs);
   });
 
-  it.each([
-    ['a send alone', [{ send: 'ping' }]],
-    ['a send and a pause', [{ send: 'ping' }, { pause: 1 }]],
-  ] as const)('runs a flow that awaits nothing (%s) to the end of the run, each flow run once', async (_name, steps) => {
+  it('runs a flow that awaits nothing (a send and a pause) to the end of the run, each flow run once', async () => {
     const server = await startOrderServer({ port: 0, knobs: { protocol: 'echo' } });
     servers.push(server);
-    const flow: FlowSettings = { onTimeout: 'continue', steps: steps.map((step) => ({ ...step })) as FlowSettings['steps'] };
+    const flow: FlowSettings = { onTimeout: 'continue', steps: [{ send: 'ping' }, { pause: 1 }] };
 
     const result = await runFlow(server, { transport, flow, streams: 2, window: 1, durationMs: 200 });
 
@@ -202,6 +232,34 @@ describe.each(['grpc-js', 'http2'] as const)('flows on %s', (transport) => {
     expect(figures.runsStarted).toBe(figures.runsCompleted);
     expect(figures.sends).toEqual({ ping: figures.runsCompleted });
     expect(server.counters.snapshot().messagesReceived).toBe(figures.runsCompleted);
+  });
+
+  it('remembers the correlation keys of a flow run’s latest sends only: a run that repeats sends holds a bounded number', async () => {
+    // Every answer comes 300 ms after its request: both bursts are out before the first answer is back.
+    const server = await startOrderServer({ port: 0, knobs: { protocol: 'echo', latencyMs: 300 } });
+    servers.push(server);
+    // Two bursts (a pause between them) of MAX_KEYS_PER_RUN + 44 sends in all: the first 44 keys are forgotten.
+    const first = MAX_KEYS_PER_RUN - 56;
+    const sends = MAX_KEYS_PER_RUN + 44;
+    const message = { request_id: '{{requestId}}', user_id: 'u' };
+    const flow: FlowSettings = {
+      onTimeout: 'continue',
+      steps: [{ repeat: first, steps: [{ send: 'ping', message }] }, { pause: 1 }, { repeat: sends - first, steps: [{ send: 'ping2', message }] }, { repeat: sends, steps: [{ await: 'pong', within: 1000 }] }],
+    };
+    expect(flowScenarioProblems({ stream: { flow: { ...flow, thresholds: [] } as never, interval: 0, window: 1, correlateBy: 'request_id' }, load: {}, thresholds: { flow: [] } })).toEqual([]);
+
+    const result = await runFlow(server, { transport, flow, streams: 1, window: 1, durationMs: 200, correlateBy: 'request_id', drainTimeoutMs: 3000 });
+
+    const figures = result.flow!;
+    const pong = figures.awaits['pong']!;
+    expect(figures.runsStarted).toBe(1);
+    expect(figures.sends).toEqual({ ping: first, ping2: sends - first });
+    // The answers to the latest MAX_KEYS_PER_RUN sends match, those to the 44 before belong to no run, and the
+    // next await times out waiting for the rest.
+    expect(pong.matched).toBe(MAX_KEYS_PER_RUN);
+    expect(figures.unsolicited).toEqual({ '(any)': 44 });
+    expect(pong.timeouts).toBe(1);
+    expect(server.counters.snapshot().messagesSent).toBe(sends);
   });
 
   it('ends an await without until at the first response that is not a push, pushes counted apart', async () => {

@@ -258,6 +258,35 @@ describe('grpc-bench ghz: unary, client-streaming and server-streaming calls (th
   }, 60_000);
 });
 
+describe('grpc-bench ghz: --rps with --stream-call-duration and no --stream-call-count', () => {
+  it('a bidi call sends its data list once, the duration only a bound: --rps calls/s become list × calls messages/s', async () => {
+    const server = await orderServer();
+    const list = '[{"request_id":"a"},{"request_id":"b"},{"request_id":"c"}]';
+    const result = await ghz(['--insecure', '--call', CALL, '--proto', ORDER_PROTO_PATH, '-d', list, '--stream-call-duration', '10s', '--rps', '40', '-n', '12', '-c', '2', '-O', 'bench-json', server.address]);
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain('--stream-call-duration');
+    const report = JSON.parse(result.stdout) as { settings: { rateSchedule?: { initial: number } }; counts: { messagesSent: number } };
+    expect(report.settings.rateSchedule?.initial).toBe(120);
+    const counters = server.counters.snapshot();
+    expect([counters.streamsOpened, counters.streamsCompleted, counters.messagesReceived]).toEqual([12, 12, 36]);
+    expect(report.counts.messagesSent).toBe(36);
+  }, 60_000);
+
+  it('one data message: a call sends until the duration here, so the rate stays messages/s, with a warning saying so', async () => {
+    const server = await orderServer();
+    const result = await ghz(['--insecure', '--call', CALL, '--proto', ORDER_PROTO_PATH, '-d', '{"user_id":"u"}', '--stream-call-duration', '200ms', '--rps', '50', '-z', '1s', '-c', '2', '-O', 'bench-json', server.address]);
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('warning: --rps or --load-* with --stream-call-duration and one data message');
+    const report = JSON.parse(result.stdout) as { settings: { rateSchedule?: { initial: number } } };
+    expect(report.settings.rateSchedule?.initial).toBe(50);
+    // Calls of 200 ms on two streams over 1 s carry more than one message each.
+    const counters = server.counters.snapshot();
+    expect(counters.messagesReceived).toBeGreaterThan(counters.streamsOpened);
+  }, 60_000);
+});
+
 describe("grpc-bench ghz: the seeds' command (mutual TLS, 500 streams), shortened", () => {
   const seedsArgs = (port: number, streamFlag: string): string[] => [
     '--call', CALL, '--proto', './api/order.proto', '--cert', './cert/client.crt', '--key', './cert/client.key', '--cacert', './cert/ca.crt',

@@ -9,6 +9,7 @@ import { startOrderServer, type OrderServerHandle } from '../../src/target/start
 import { CHAT_PROTO_PATH, startChatServer, type ChatServerHandle } from '../helpers/chat-server.js';
 import { makeTempDir } from '../helpers/cli-process.js';
 import { STATUS_MESSAGE, startConformanceServer, type ConformanceMode, type ConformanceServerHandle } from '../helpers/conformance-server.js';
+import { startGzipAnsweringProxy } from '../helpers/gzip-answering-proxy.js';
 import { makeTestCerts, type TestCerts } from '../helpers/test-certs.js';
 
 /**
@@ -226,6 +227,51 @@ describe.each(TRANSPORTS)('transport %s', (transport) => {
     expect(raised.counts).toMatchObject({ messagesSent: 2, messagesReceived: 2, errors: 0 });
     expectReconciled(limited);
     record('receive limit', { limited: { statusCodes: limited.statusCodes, errorDetails: limited.errorDetails, counts: limited.counts }, raised: raised.counts });
+  });
+
+  it('gzip-compressed responses: inflated and read (correlateBy), or only counted; one that inflates past the receive limit ends its stream RESOURCE_EXHAUSTED', async () => {
+    // 200,000 bytes of one letter gzip to a few hundred: under the 64 KiB limit on the wire, over it inflated.
+    const server = await helper('answer', undefined, 200_000);
+    const proxy = await startGzipAnsweringProxy(server.address);
+    try {
+      const load = { streams: 1, connections: 1, workers: 1, messages: 2 };
+      const outcomes: Record<string, unknown> = {};
+      for (const correlateBy of [undefined, 'request_id']) {
+        const stream = { messages: 1, ...(correlateBy ? { correlateBy } : {}) };
+        const limited = await run(transport, proxy.address, { load, stream, maxReceiveMessageSize: '64KiB' });
+        const raised = await run(transport, proxy.address, { load, stream, maxReceiveMessageSize: '1MiB' });
+        expect(limited.statusCodes).toEqual({ RESOURCE_EXHAUSTED: 2 });
+        expect(Object.keys(limited.errorDetails)).toEqual(['RESOURCE_EXHAUSTED: Received message that decompresses to a size larger than 65536']);
+        expect(limited.counts).toMatchObject({ messagesSent: 2, messagesReceived: 0, messagesFailed: 2 });
+        expect(raised.statusCodes).toEqual({ OK: 2 });
+        expect(raised.counts).toMatchObject({ messagesSent: 2, messagesReceived: 2, errors: 0 });
+        expectReconciled(limited);
+        outcomes[correlateBy ?? 'counted'] = { limited: { statusCodes: limited.statusCodes, errorDetails: limited.errorDetails, counts: limited.counts }, raised: raised.counts };
+      }
+      expect(proxy.messagesCompressed()).toBe(8);
+      record('gzip responses', outcomes);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a gzip-compressed response that does not inflate ends its stream INTERNAL, in grpc-js’s words', async () => {
+    const server = await helper('answer');
+    const proxy = await startGzipAnsweringProxy(server.address, { corrupt: true });
+    try {
+      const outcomes: Record<string, unknown> = {};
+      for (const correlateBy of [undefined, 'request_id']) {
+        const report = await run(transport, proxy.address, { load: { streams: 1, connections: 1, workers: 1, messages: 2 }, stream: { messages: 1, ...(correlateBy ? { correlateBy } : {}) } });
+        expect(report.statusCodes).toEqual({ INTERNAL: 2 });
+        expect(Object.keys(report.errorDetails)).toEqual(['INTERNAL: Failed to decompress gzip-encoded message']);
+        expect(report.counts).toMatchObject({ messagesSent: 2, messagesReceived: 0, messagesFailed: 2 });
+        expectReconciled(report);
+        outcomes[correlateBy ?? 'counted'] = { statusCodes: report.statusCodes, errorDetails: report.errorDetails, counts: report.counts };
+      }
+      record('gzip response that does not inflate', outcomes);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('an error ratio: failed streams counted by status, like the server sent them', async () => {

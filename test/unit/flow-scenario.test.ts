@@ -5,6 +5,8 @@ import { checkScenario } from '../../src/run/check-scenario.js';
 import { compileMessageTemplate } from '../../src/scenario/compile-message-template.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { parseFlowThreshold, ThresholdError } from '../../src/scenario/parse-threshold.js';
+import type { FlowStep } from '../../src/scenario/flow-schema.js';
+import { MAX_SENDS_IN_A_ROW, sendsInARowProblem } from '../../src/scenario/sends-in-a-row.js';
 import { benchErrorOf } from '../helpers/bench-error-of.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../scenarios/reservation-flow.yaml', import.meta.url));
@@ -97,6 +99,39 @@ describe('scenario flows', () => {
     expect(message).toContain('stream.window: expected stream.correlateBy with stream.window above 1');
     expect(message).toContain('stream.interval: cannot be combined with stream.flow');
     expect(message).toContain('load.messages: cannot be combined with stream.flow');
+  });
+
+  it('refuses more than MAX_SENDS_IN_A_ROW sends in a row, counted through repeats, at the step that goes past it', () => {
+    const ping = (name: string) => ({ send: name });
+    const pong = (name: string) => ({ await: name, within: 1000 });
+    const problem = (steps: unknown[]) => sendsInARowProblem(steps as FlowStep[]);
+    const at = (...path: Array<string | number>) => ['stream', 'flow', 'steps', ...path];
+
+    expect(problem([{ repeat: MAX_SENDS_IN_A_ROW, steps: [ping('a')] }, pong('b')])).toBeUndefined();
+    expect(problem([{ repeat: 1_000_000, steps: [ping('a'), pong('b')] }])).toBeUndefined();
+    expect(problem([{ repeat: 1_000_000, steps: [ping('a'), { pause: 1 }] }])).toBeUndefined();
+    expect(problem([{ repeat: MAX_SENDS_IN_A_ROW + 1, steps: [ping('a')] }, pong('b')])).toEqual({ path: at(0, 'repeat'), problem: expect.stringContaining(`expected at most ${MAX_SENDS_IN_A_ROW} sends in a row`) });
+    expect(problem([{ repeat: MAX_SENDS_IN_A_ROW + 1, steps: [ping('a')] }, pong('b')])!.problem).toMatch(/got 257 in a row$/);
+    // Nested repeats multiply; a send before the repeat adds to it.
+    expect(problem([ping('x'), { repeat: 20, steps: [{ repeat: 13, steps: [ping('a')] }] }])).toMatchObject({ path: at(1, 'repeat'), problem: expect.stringMatching(/got 261 in a row$/) });
+    // One pass's last sends run into the next pass's first ones.
+    const wraps = [{ repeat: 2, steps: [{ repeat: 100, steps: [ping('a')] }, pong('b'), { repeat: 200, steps: [ping('c')] }] }];
+    expect(problem(wraps)).toMatchObject({ path: at(0, 'repeat'), problem: expect.stringMatching(/got 300 in a row$/) });
+    expect(problem([{ repeat: 1, steps: wraps[0]!.steps }])).toBeUndefined();
+    // Sends at a flow run's end and at the next one's start are not together: a new run waits for the stream.
+    expect(problem([{ repeat: 200, steps: [ping('a')] }, pong('b'), { repeat: 200, steps: [ping('c')] }])).toBeUndefined();
+
+    const { message, code } = benchErrorOf(withFlow([{ repeat: 300, steps: [order] }, reserved]));
+    expect(code).toBe('SCENARIO_INVALID');
+    expect(message).toContain('stream.flow.steps.0.repeat: expected at most 256 sends in a row');
+  });
+
+  it('refuses a flow that never waits (no await or pause anywhere), and takes one that waits inside a repeat', () => {
+    const { message, code } = benchErrorOf(withFlow([order, { repeat: 3, steps: [{ ...order, send: 'again' }] }]));
+    expect(code).toBe('SCENARIO_INVALID');
+    expect(message).toContain('stream.flow.steps: expected at least one await or pause step');
+    expect(() => withFlow([order, { repeat: 3, steps: [{ pause: '1ms' }] }])()).not.toThrow();
+    expect(() => withFlow([order, { repeat: 2, steps: [reserved] }])()).not.toThrow();
   });
 
   it('checks awaits, checks, captures and unsolicited against the response message, and sends against the request', () => {

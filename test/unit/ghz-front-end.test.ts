@@ -63,7 +63,15 @@ describe('ghz command lines', () => {
     const listed = plan({ rps: 100, data: '[{"name":"a"},{"name":"b"}]' });
     expect([listed.overrides.load, listed.messagesPerCall]).toEqual([expect.objectContaining({ rate: 100 }), 2]);
     expect(plan({ rps: 100, 'stream-call-count': 5 }).messagesPerCall).toBe(5);
-    expect(plan({ rps: 100, 'stream-call-duration': '1s' }).messagesPerCall).toBeUndefined();
+    expect(plan({ rps: 100, 'stream-call-count': 5, 'stream-call-duration': '1s' }).messagesPerCall).toBe(5);
+    // ghz sends the data list once per call; --stream-call-duration only cuts a call short.
+    const listedForDuration = plan({ rps: 100, 'stream-call-duration': '1s', data: '[{"name":"a"},{"name":"b"},{"name":"c"}]' });
+    expect([listedForDuration.messagesPerCall, listedForDuration.warnings]).toEqual([3, []]);
+    // One data message and a duration: a call here sends until the duration, so the rate stays messages/s, and says so.
+    const open = plan({ rps: 100, 'stream-call-duration': '1s' });
+    expect(open.messagesPerCall).toBeUndefined();
+    expect(open.warnings).toEqual([expect.stringMatching(/^--rps or --load-\* with --stream-call-duration and one data message: .* request messages\/s, not calls\/s/)]);
+    expect(plan({ 'stream-call-duration': '1s' }).warnings).toEqual([]);
   });
 
   it('--rps and --load-* as messages/s by the kind: × the messages of a client-streaming or bidi call; unary and server streaming send one per call', () => {
