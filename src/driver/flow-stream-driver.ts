@@ -3,7 +3,8 @@ import type { TemplateContext } from '../scenario/compile-message-template.js';
 import type { StreamSettings } from '../types/stream-settings.js';
 import type { AwaitNode, FlowNode, FlowProgram, SendNode } from './flow-program.js';
 import { statusOf } from './flow-program.js';
-import { countStatus, recordLatencyUs, type FlowRecorder } from './flow-recorder.js';
+import { countStatus, recordLatencyUs, type AwaitTally, type FlowRecorder } from './flow-recorder.js';
+import { NO_VERSION, type VersionFlowRecorder, type VersionFlowRecorders } from './version-flow-recorders.js';
 import type { SendTimes } from './pending-requests.js';
 import type { ResponseObject } from './response-condition.js';
 import { streamTimesAtEnd, type DrivenStream, type StreamOwner } from './stream-driver.js';
@@ -39,6 +40,11 @@ class FlowRun implements Indexed {
   deadlineAtMs = Infinity;
   /** A pause's timer. */
   timer: NodeJS.Timeout | undefined;
+  /** Split runs: the version its first labelled response named; its tallies once a measured run is attributed (see attachVersion). */
+  versionLabel: string | undefined = undefined;
+  version: VersionFlowRecorder | undefined = undefined;
+  /** Split runs: a response of another version came too (counted once). */
+  mixedVersions = false;
 
   constructor(
     steps: readonly FlowNode[],
@@ -64,6 +70,9 @@ class FlowRun implements Indexed {
     this.latestSendAtMs = 0;
     this.latestSentAtMs = 0;
     this.sawResponse = false;
+    this.versionLabel = undefined;
+    this.version = undefined;
+    this.mixedVersions = false;
   }
 
   /** The next step to run (entering repeats), or undefined when the run is over. */
@@ -120,6 +129,9 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
   private lifetimeTimer: NodeJS.Timeout | undefined;
   private pumpScheduled = false;
   measured = false;
+  /** Split runs: the tallies by version (undefined without a split), and the version this stream's responses named last. */
+  private readonly versions: VersionFlowRecorders | undefined;
+  private streamVersion: string | undefined;
 
   constructor(
     connection: Connection,
@@ -134,6 +146,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     callIndex = 0,
   ) {
     this.context = { workerId, streamId, messageIndex: 0, callIndex };
+    this.versions = program.versions;
     this.deadlineMs = settings.durationMs === undefined ? Infinity : this.openedAtMs + settings.durationMs;
     this.stream = connection.openStream(this, metadata);
     if (settings.durationMs !== undefined) this.lifetimeTimer = setTimeout(this.stopSending, settings.durationMs);
@@ -195,17 +208,22 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
   private dispatch(key: string | undefined, response: ResponseObject, now: number, retry: boolean, label: string | undefined): void {
     const { program } = this;
     if (program.unsolicited?.(response, EMPTY)) {
-      this.countUnsolicited(response, now);
+      this.countUnsolicited(response, now, label);
       return;
     }
     const run = this.settings.correlateBy === undefined ? this.current : this.byKey.get(key ?? '');
     if (run === undefined) {
-      this.countUnsolicited(response, now);
+      this.countUnsolicited(response, now, label);
       return;
     }
+    // A response without the split field ("") names no version.
+    if (label && this.versions !== undefined) this.labelRun(run, label);
     const node = run.awaiting;
     if (node === undefined) {
-      if (run.measured) this.recorder.unawaited++;
+      if (run.measured) {
+        this.recorder.unawaited++;
+        if (this.versions !== undefined) this.versionOf(run).unawaited++;
+      }
       return;
     }
     // Past its deadline, the await has timed out even if the sweep has not come by yet.
@@ -213,7 +231,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       this.timeOut(run);
       // By key it belonged to the ended run (no flow run now); otherwise to whichever run is under way.
       if (retry && this.settings.correlateBy === undefined) this.dispatch(key, response, now, false, label);
-      else this.countUnsolicited(response, now);
+      else this.countUnsolicited(response, now, label);
       return;
     }
     const { tally } = node;
@@ -222,23 +240,20 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     const status = run.measured ? statusOf(response, node.statusPath) : '';
     if (!node.until(response, run.variables)) {
       if (run.measured) {
-        if (first) recordLatencyUs(tally.firstResponseUs, (now - run.latestSendAtMs) * 1000);
-        tally.intermediate++;
-        countStatus(tally.byStatus, status);
+        countIntermediate(tally, first, (now - run.latestSendAtMs) * 1000, status);
+        if (this.versions !== undefined) countIntermediate(this.versionOf(run).awaits.get(node.name)!, first, (now - run.latestSendAtMs) * 1000, status);
       }
       return;
     }
     run.deadlineAtMs = Infinity;
     run.awaiting = undefined;
     if (run.measured) {
-      tally.matched++;
-      countStatus(tally.byStatus, status);
-      // A match that is the first response is both figures: recorded once (see AwaitTally.firstMatchUs).
-      recordLatencyUs(first ? tally.firstMatchUs : tally.matchUs, (now - run.latestSendAtMs) * 1000);
+      countMatch(tally, first, (now - run.latestSendAtMs) * 1000, status);
       for (const check of node.checks) {
         if (check.holds(response, run.variables)) check.tally.passes++;
         else check.tally.fails++;
       }
+      if (this.versions !== undefined) this.countVersionMatch(run, node, response, first, (now - run.latestSendAtMs) * 1000, status);
       times.intendedAtMs = run.latestSendAtMs;
       times.sentAtMs = run.latestSentAtMs;
       this.owner.recordResponse(times, now, label);
@@ -252,8 +267,41 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     this.advance(run);
   }
 
-  private countUnsolicited(response: ResponseObject, now: number): void {
-    if (now >= this.owner.measureFromMs) this.recorder.countUnsolicited(statusOf(response, this.program.unsolicitedStatusPath));
+  private countUnsolicited(response: ResponseObject, now: number, label: string | undefined): void {
+    if (now < this.owner.measureFromMs) return;
+    const status = statusOf(response, this.program.unsolicitedStatusPath);
+    this.recorder.countUnsolicited(status);
+    if (this.versions !== undefined) this.versions.of(label || NO_VERSION).countUnsolicited(status);
+  }
+
+  /** Split runs: the run's version is its first labelled response's; a later one naming another version marks it mixed. */
+  private labelRun(run: FlowRun, label: string): void {
+    this.streamVersion = label;
+    if (run.versionLabel === undefined) {
+      run.versionLabel = label;
+      if (run.measured && run.version === undefined) run.version = this.versions!.attach(label);
+    } else if (run.versionLabel !== label && !run.mixedVersions) {
+      run.mixedVersions = true;
+      if (run.measured) this.versionOf(run).runsMixedVersions++;
+    }
+  }
+
+  /**
+   * A measured run's version tallies; a run that got no labelled response of its own is
+   * attributed, once, to the version its stream's responses named last (NO_VERSION if none).
+   */
+  private versionOf(run: FlowRun): VersionFlowRecorder {
+    return (run.version ??= this.versions!.attach(run.versionLabel ?? this.streamVersion ?? NO_VERSION));
+  }
+
+  private countVersionMatch(run: FlowRun, node: AwaitNode, response: ResponseObject, first: boolean, latencyUs: number, status: string): void {
+    const version = this.versionOf(run);
+    countMatch(version.awaits.get(node.name)!, first, latencyUs, status);
+    for (const check of node.checks) {
+      const tally = version.checks.get(check.name)!;
+      if (check.holds(response, run.variables)) tally.passes++;
+      else tally.fails++;
+    }
   }
 
   onDrain(): void {
@@ -271,6 +319,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       clearTimeout(run.timer);
       if (!run.measured) continue;
       this.recorder.runsUnfinished++;
+      if (this.versions !== undefined) this.versionOf(run).runsUnfinished++;
       if (run.awaiting) unanswered++;
     }
     this.runs.clear();
@@ -340,7 +389,10 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       if (this.ended) return;
       const node = run.next();
       if (node === undefined) {
-        if (run.measured) this.recorder.runsCompleted++;
+        if (run.measured) {
+          this.recorder.runsCompleted++;
+          if (this.versions !== undefined) this.versionOf(run).runsCompleted++;
+        }
         this.endRun(run);
         this.afterRunEnded();
         return;
@@ -374,6 +426,11 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     if (run.measured) {
       node.tally.timeouts++;
       this.recorder.runsTimedOut++;
+      if (this.versions !== undefined) {
+        const version = this.versionOf(run);
+        version.awaits.get(node.name)!.timeouts++;
+        version.runsTimedOut++;
+      }
     }
     this.endRun(run);
     if (this.program.reopenOnTimeout) {
@@ -434,6 +491,20 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     this.halfClosed = true;
     this.stream.halfClose();
   }
+}
+
+/** A response of the awaited run that did not match: counted, and timed if it is the await's first. */
+function countIntermediate(tally: AwaitTally, first: boolean, latencyUs: number, status: string): void {
+  if (first) recordLatencyUs(tally.firstResponseUs, latencyUs);
+  tally.intermediate++;
+  countStatus(tally.byStatus, status);
+}
+
+function countMatch(tally: AwaitTally, first: boolean, latencyUs: number, status: string): void {
+  tally.matched++;
+  countStatus(tally.byStatus, status);
+  // A match that is the first response is both figures: recorded once (see AwaitTally.firstMatchUs).
+  recordLatencyUs(first ? tally.firstMatchUs : tally.matchUs, latencyUs);
 }
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});

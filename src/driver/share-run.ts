@@ -403,9 +403,11 @@ export class ShareRun implements StreamOwner {
       snapshotCount: this.snapshotIndex,
       stoppedEarly: this.stoppedEarly,
       ...(this.options.flow ? { flow: this.options.flow.recorder.result() } : {}),
+      ...(this.options.flow?.program.versions ? { flowVersions: this.options.flow.program.versions.result() } : {}),
     });
     this.recorder.dispose();
     this.options.flow?.recorder.dispose();
+    this.options.flow?.program.versions?.dispose();
   }
 }
 

@@ -82,6 +82,13 @@ export interface VersionReport {
   /** Per interval, for the statistical judge. */
   intervals: Array<{ tMs: number; durationMs: number; messagesReceived: number; messagesPerSec: number; p50Ms: number; p99Ms: number; histogram: string }>;
   histogram: string;
+  /** With a flow: this version's flow runs, awaits and checks (docs/flows.md, "Flows in a split run"); absent without a flow or in reports from before the field. */
+  flow?: VersionFlowReport;
+}
+
+/** One version's flow figures: FlowReport's shape (`sends` empty: sends are not split) and the runs that saw another version too. */
+export interface VersionFlowReport extends FlowReport {
+  runsMixedVersions: number;
 }
 
 export interface GeneratorReport {

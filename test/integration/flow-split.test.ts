@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Report, VersionFlowReport } from '../../src/report/report.js';
+import { runScenario } from '../../src/run/run-scenario.js';
+import { loadScenario } from '../../src/scenario/load-scenario.js';
+import { SERVED_BY_HEADER } from '../../src/target/order-service.js';
+import type { ServerCountersSnapshot } from '../../src/target/server-counters.js';
+import type { ServiceKnobs } from '../../src/target/service-knobs.js';
+import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
+import { reservationScenario } from '../helpers/reservation-scenario.js';
+
+/*
+ * A flow through a canary router, split by version: each version's flow figures against what that
+ * version's side of the server counted, and the versions adding up to the whole run.
+ */
+
+const COMPILED_WORKER = fileURLToPath(new URL('../../dist/src/pool/worker.js', import.meta.url));
+const ROUTE_HEADER = { name: 'x-user-group', value: 'internal-testers' };
+const RESERVATION: Partial<ServiceKnobs> = { protocol: 'reservation', stageDelaysMs: { accepted: 1, reserved: 1, decided: 1 }, pushRatePerSec: 50 };
+
+const servers: OrderServerHandle[] = [];
+
+beforeAll(() => {
+  if (!existsSync(COMPILED_WORKER)) throw new Error(`${COMPILED_WORKER} is missing: run \`npm run build\` first`);
+});
+
+afterEach(() => {
+  for (const server of servers.splice(0)) server.forceShutdown();
+});
+
+/** v1 and v2 in one process; streams carrying ROUTE_HEADER go to v2. */
+async function canaryServer(stable: Partial<ServiceKnobs>, canary: Partial<ServiceKnobs>): Promise<OrderServerHandle> {
+  const server = await startOrderServer({ port: 0, knobs: { ...RESERVATION, ...stable }, canary: { knobs: { ...RESERVATION, ...canary }, header: ROUTE_HEADER, weight: 0 } });
+  servers.push(server);
+  return server;
+}
+
+/** The reservation flow, 8 streams of which 2 (a share of 0.25) carry the routing header. */
+async function splitFlowRun(server: OrderServerHandle, transport: 'grpc-js' | 'http2', by: string, changes: Record<string, unknown> = {}): Promise<Report> {
+  const base = reservationScenario(server.address, transport);
+  const scenario = loadScenario({
+    overrides: {
+      ...base,
+      load: { streams: 8, connections: 2, workers: 2, duration: '1s' },
+      split: { by, routed: { share: 0.25, metadata: { [ROUTE_HEADER.name]: ROUTE_HEADER.value } } },
+      thresholds: {},
+      ...changes,
+    } as never,
+  });
+  const { report } = await runScenario(scenario);
+  return report;
+}
+
+/** Every count of the flow summed over the versions equals the whole run's, and the match histograms add up. */
+function expectVersionsAddUp(report: Report): void {
+  const flow = report.flow!;
+  const flows = Object.values(report.versions!).flatMap((v) => (v.flow ? [v.flow] : []));
+  const total = (pick: (f: VersionFlowReport) => number): number => flows.reduce((sum, f) => sum + pick(f), 0);
+  expect(total((f) => f.runsStarted), 'runs started').toBe(flow.runsStarted);
+  expect(total((f) => f.runsCompleted), 'runs completed').toBe(flow.runsCompleted);
+  expect(total((f) => f.runsTimedOut), 'runs timed out').toBe(flow.runsTimedOut);
+  expect(total((f) => f.runsUnfinished), 'runs unfinished').toBe(flow.runsUnfinished);
+  expect(total((f) => f.unawaited)).toBe(flow.unawaited);
+  for (const [name, step] of Object.entries(flow.awaits)) {
+    expect(total((f) => f.awaits[name]!.matched), `${name} matched`).toBe(step.matched);
+    expect(total((f) => f.awaits[name]!.timeouts), `${name} timeouts`).toBe(step.timeouts);
+    expect(total((f) => f.awaits[name]!.intermediate), `${name} intermediate`).toBe(step.intermediate);
+    expect(total((f) => f.awaits[name]!.latencyMs.count), `${name} latencies`).toBe(step.latencyMs.count);
+    expect(total((f) => f.awaits[name]!.firstResponseMs.count), `${name} first responses`).toBe(step.firstResponseMs.count);
+  }
+  for (const [name, check] of Object.entries(flow.checks)) {
+    expect(total((f) => f.checks[name]!.passes), `${name} passes`).toBe(check.passes);
+    expect(total((f) => f.checks[name]!.fails), `${name} fails`).toBe(check.fails);
+  }
+  const unsolicited = (tally: Record<string, number>): number => Object.values(tally).reduce((a, b) => a + b, 0);
+  expect(total((f) => unsolicited(f.unsolicited))).toBe(unsolicited(flow.unsolicited));
+}
+
+/** One version's flow figures equal what its side of the router counted. */
+function expectVersionMatchesServer(flow: VersionFlowReport, side: ServerCountersSnapshot): void {
+  const confirmed = side.responsesByStatus['CONFIRMED'] ?? 0;
+  const rejected = side.responsesByStatus['REJECTED'] ?? 0;
+  expect(flow.runsStarted, 'runs: one per order the side received').toBe(side.ordersReceived);
+  expect(flow.runsCompleted).toBe(side.ordersReceived);
+  expect(flow.awaits['reserved']!.byStatus).toEqual({ ACCEPTED: side.ordersReceived, RESERVED: side.ordersReceived });
+  expect(flow.awaits['reserved']!.latencyMs.count).toBe(side.ordersReceived);
+  expect(flow.awaits['decided']!.matched).toBe(side.confirmsValid);
+  expect(flow.awaits['decided']!.byStatus).toEqual({ ...(confirmed ? { CONFIRMED: confirmed } : {}), ...(rejected ? { REJECTED: rejected } : {}) });
+  expect(flow.checks['confirmed']).toEqual({ passes: confirmed, fails: rejected, rate: confirmed / side.confirmsValid });
+  expect(flow.unsolicited).toEqual({ STOCK_UPDATE: side.pushesSent });
+  expect(flow.runsMixedVersions).toBe(0);
+  expect(flow.sends).toEqual({});
+}
+
+describe.each([
+  ['grpc-js', 'served_by'],
+  ['http2', `header:${SERVED_BY_HEADER}`],
+] as const)('a flow split by version on %s, by %s', (transport, by) => {
+  it('gives each version the flow runs, step counts, checks and pushes its side of the router counted; the versions add up to the whole run', async () => {
+    // v2 rejects half its confirms, v1 a tenth.
+    const server = await canaryServer({ rejectRatio: 0.1, rejectSeed: 3 }, { rejectRatio: 0.5, rejectSeed: 4 });
+
+    const report = await splitFlowRun(server, transport, by);
+
+    expect(report.partial).toBe(false);
+    const versions = report.versions!;
+    expect(Object.keys(versions).sort()).toEqual(['v1', 'v2']);
+    const stable = server.canary!.stableCounters.snapshot();
+    const canary = server.canary!.counters.snapshot();
+    expect(canary.streamsOpened, 'streams routed to v2').toBe(2);
+    expect(canary.ordersReceived).toBeGreaterThan(4);
+    expectVersionMatchesServer(versions['v1']!.flow!, stable);
+    expectVersionMatchesServer(versions['v2']!.flow!, canary);
+    expectVersionsAddUp(report);
+    // A version's matched awaits are its responses in `versions` (a flow's counted responses are its matches).
+    for (const version of Object.values(versions)) {
+      const matched = Object.values(version.flow!.awaits).reduce((sum, step) => sum + step.matched, 0);
+      expect(version.messagesReceived).toBe(matched);
+    }
+  });
+});
+
+describe('a flow split by version: timeouts', () => {
+  it('counts a slow version’s step timeouts under it, and the runs that timed out there', async () => {
+    // v2 decides after 300 ms; the flow waits 100 ms for the decision.
+    const server = await canaryServer({}, { stageDelaysMs: { accepted: 1, reserved: 1, decided: 300 } });
+    const base = reservationScenario(server.address, 'grpc-js') as { stream: { flow: { steps: Array<Record<string, unknown>> } } };
+    const steps = base.stream.flow.steps.map((step) => (step['await'] === 'decided' ? { ...step, within: '100ms' } : step));
+
+    const report = await splitFlowRun(server, 'grpc-js', 'served_by', { stream: { ...base.stream, flow: { ...base.stream.flow, onTimeout: 'continue', steps } } });
+
+    const canary = server.canary!.counters.snapshot();
+    const v1 = report.versions!['v1']!.flow!;
+    const v2 = report.versions!['v2']!.flow!;
+    expect(v1.awaits['decided']!.timeouts).toBe(0);
+    expect(v1.runsTimedOut).toBe(0);
+    expect(canary.confirmsValid).toBeGreaterThan(0);
+    expect(v2.awaits['decided']!.matched).toBe(0);
+    expect(v2.awaits['decided']!.timeouts).toBe(canary.confirmsValid);
+    expect(v2.runsTimedOut).toBe(canary.confirmsValid);
+    expect(v2.runsStarted).toBe(canary.ordersReceived);
+    expect(v2.awaits['reserved']!.matched).toBe(canary.ordersReceived);
+    expectVersionsAddUp(report);
+  });
+});
