@@ -182,7 +182,8 @@ export function buildVersions(
       return versionInterval(Math.max(...group.map((s) => s.endMs)), durationMs, parts);
     });
     const flows = results.flatMap((r) => (r.flowVersions?.[label] ? [r.flowVersions[label]] : []));
-    versions[label] = { ...versionReport(histogram, received, totalReceived, intervals), ...(results.some((r) => r.flowVersions) ? { flow: versionFlowReport(flows) } : {}) };
+    // A label only matched responses had (not a flow run's first) has no flow figures.
+    versions[label] = { ...versionReport(histogram, received, totalReceived, intervals), ...(flows.length ? { flow: versionFlowReport(flows) } : {}) };
   }
   return versions;
 }

@@ -2,6 +2,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Report, VersionFlowReport } from '../../src/report/report.js';
+import { mergeReports } from '../../src/report/merge-reports.js';
+import { renderHtmlReport } from '../../src/reporters/html/html-reporter.js';
+import { renderConsoleSummary } from '../../src/reporters/console-reporter.js';
+import { renderMarkdown } from '../../src/reporters/markdown-reporter.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { SERVED_BY_HEADER } from '../../src/target/order-service.js';
@@ -52,26 +56,26 @@ async function splitFlowRun(server: OrderServerHandle, transport: 'grpc-js' | 'h
   return report;
 }
 
-/** Every count of the flow summed over the versions equals the whole run's, and the match histograms add up. */
+/** Every count of the flow summed over the versions equals the whole run's, and the match histograms add up (a version without flow runs counts 0). */
 function expectVersionsAddUp(report: Report): void {
   const flow = report.flow!;
   const flows = Object.values(report.versions!).flatMap((v) => (v.flow ? [v.flow] : []));
-  const total = (pick: (f: VersionFlowReport) => number): number => flows.reduce((sum, f) => sum + pick(f), 0);
+  const total = (pick: (f: VersionFlowReport) => number | undefined): number => flows.reduce((sum, f) => sum + (pick(f) ?? 0), 0);
   expect(total((f) => f.runsStarted), 'runs started').toBe(flow.runsStarted);
   expect(total((f) => f.runsCompleted), 'runs completed').toBe(flow.runsCompleted);
   expect(total((f) => f.runsTimedOut), 'runs timed out').toBe(flow.runsTimedOut);
   expect(total((f) => f.runsUnfinished), 'runs unfinished').toBe(flow.runsUnfinished);
   expect(total((f) => f.unawaited)).toBe(flow.unawaited);
   for (const [name, step] of Object.entries(flow.awaits)) {
-    expect(total((f) => f.awaits[name]!.matched), `${name} matched`).toBe(step.matched);
-    expect(total((f) => f.awaits[name]!.timeouts), `${name} timeouts`).toBe(step.timeouts);
-    expect(total((f) => f.awaits[name]!.intermediate), `${name} intermediate`).toBe(step.intermediate);
-    expect(total((f) => f.awaits[name]!.latencyMs.count), `${name} latencies`).toBe(step.latencyMs.count);
-    expect(total((f) => f.awaits[name]!.firstResponseMs.count), `${name} first responses`).toBe(step.firstResponseMs.count);
+    expect(total((f) => f.awaits[name]?.matched), `${name} matched`).toBe(step.matched);
+    expect(total((f) => f.awaits[name]?.timeouts), `${name} timeouts`).toBe(step.timeouts);
+    expect(total((f) => f.awaits[name]?.intermediate), `${name} intermediate`).toBe(step.intermediate);
+    expect(total((f) => f.awaits[name]?.latencyMs.count), `${name} latencies`).toBe(step.latencyMs.count);
+    expect(total((f) => f.awaits[name]?.firstResponseMs.count), `${name} first responses`).toBe(step.firstResponseMs.count);
   }
   for (const [name, check] of Object.entries(flow.checks)) {
-    expect(total((f) => f.checks[name]!.passes), `${name} passes`).toBe(check.passes);
-    expect(total((f) => f.checks[name]!.fails), `${name} fails`).toBe(check.fails);
+    expect(total((f) => f.checks[name]?.passes), `${name} passes`).toBe(check.passes);
+    expect(total((f) => f.checks[name]?.fails), `${name} fails`).toBe(check.fails);
   }
   const unsolicited = (tally: Record<string, number>): number => Object.values(tally).reduce((a, b) => a + b, 0);
   expect(total((f) => unsolicited(f.unsolicited))).toBe(unsolicited(flow.unsolicited));
@@ -91,6 +95,21 @@ function expectVersionMatchesServer(flow: VersionFlowReport, side: ServerCounter
   expect(flow.unsolicited).toEqual({ STOCK_UPDATE: side.pushesSent });
   expect(flow.runsMixedVersions).toBe(0);
   expect(flow.sends).toEqual({});
+}
+
+/** The console, markdown and HTML reports show each version's check counts and step rows. */
+function expectShownByVersion(report: Report): void {
+  const console = renderConsoleSummary(report);
+  const markdown = renderMarkdown(report);
+  const html = renderHtmlReport(report);
+  expect(console).toContain('Flow by version');
+  expect(markdown).toContain('### Flow by version');
+  expect(html).toContain('data-flow-version-steps');
+  for (const [version, side] of Object.entries(report.versions!)) {
+    const confirmed = side.flow!.checks['confirmed']!;
+    expect(console).toMatch(new RegExp(`confirmed +${version} +${confirmed.passes.toLocaleString('en-US')} +${confirmed.fails.toLocaleString('en-US')}`));
+    expect(markdown).toContain(`| decided | ${version} | ${side.flow!.awaits['decided']!.matched.toLocaleString('en-US')} |`);
+  }
 }
 
 describe.each([
@@ -118,6 +137,16 @@ describe.each([
       const matched = Object.values(version.flow!.awaits).reduce((sum, step) => sum + step.matched, 0);
       expect(version.messagesReceived).toBe(matched);
     }
+    expectShownByVersion(report);
+    // Reports merged one after another keep each version's flow: every count doubles, latencies merge.
+    const merged = mergeReports([report, report], 'sequential');
+    for (const [version, side] of Object.entries(versions)) {
+      const twice = merged.versions![version]!.flow!;
+      expect(twice.runsStarted).toBe(2 * side.flow!.runsStarted);
+      expect(twice.checks['confirmed']!.fails).toBe(2 * side.flow!.checks['confirmed']!.fails);
+      expect(twice.awaits['decided']!.latencyMs.count).toBe(2 * side.flow!.awaits['decided']!.latencyMs.count);
+      expect(twice.awaits['decided']!.latencyMs.p99).toBe(side.flow!.awaits['decided']!.latencyMs.p99);
+    }
   });
 });
 
@@ -141,6 +170,28 @@ describe('a flow split by version: timeouts', () => {
     expect(v2.runsTimedOut).toBe(canary.confirmsValid);
     expect(v2.runsStarted).toBe(canary.ordersReceived);
     expect(v2.awaits['reserved']!.matched).toBe(canary.ordersReceived);
+    expectVersionsAddUp(report);
+  });
+});
+
+describe('a flow split by a field whose value changes within a flow run', () => {
+  it('takes a run’s version from its first labelled response and counts the runs that saw another', async () => {
+    const server = await startOrderServer({ port: 0, knobs: { ...RESERVATION, rejectRatio: 0.2 } });
+    servers.push(server);
+    const base = reservationScenario(server.address, 'grpc-js');
+
+    // Each order is answered ACCEPTED, then RESERVED, then CONFIRMED or REJECTED: split by status, every run starts "ACCEPTED" and sees other values.
+    const scenario = loadScenario({ overrides: { ...base, load: { streams: 2, connections: 1, workers: 1, duration: '1s' }, split: { by: 'status' }, thresholds: {} } as never });
+    const { report } = await runScenario(scenario);
+
+    const counters = server.counters.snapshot();
+    const accepted = report.versions!['ACCEPTED']!.flow!;
+    expect(accepted.runsStarted).toBe(counters.ordersReceived);
+    expect(accepted.runsMixedVersions).toBe(counters.ordersReceived);
+    expect(accepted.awaits['decided']!.matched).toBe(counters.confirmsValid);
+    // Pushes count under their own label; no flow run belongs to it.
+    expect(report.versions!['STOCK_UPDATE']!.flow!.unsolicited).toEqual({ STOCK_UPDATE: counters.pushesSent });
+    expect(report.versions!['STOCK_UPDATE']!.flow!.runsStarted).toBe(0);
     expectVersionsAddUp(report);
   });
 });
