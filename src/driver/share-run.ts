@@ -362,6 +362,7 @@ export class ShareRun implements StreamOwner {
       heapUsedBytes: process.memoryUsage().heapUsed,
       eventLoopUtilization: this.monitor?.intervalUtilization() ?? 0,
       ...(this.options.flow ? { flow: this.options.flow.recorder.takeInterval() } : {}),
+      ...(this.options.flow?.program.versions ? { flowVersions: this.options.flow.program.versions.takeInterval() } : {}),
     });
     this.lastSnapshotAtMs = now;
     this.connectionEvents = [];

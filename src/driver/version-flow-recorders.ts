@@ -1,4 +1,4 @@
-import type { FlowSettings, VersionFlowFigures } from '../types/flow-settings.js';
+import type { FlowIntervalFigures, FlowSettings, VersionFlowFigures } from '../types/flow-settings.js';
 import { FlowRecorder } from './flow-recorder.js';
 
 /** Versions kept apart at most; further ones count together as OTHER_VERSION, so memory stays bounded whatever the server labels. */
@@ -40,7 +40,14 @@ export class VersionFlowRecorders {
     return recorder;
   }
 
-  /** Each version's totals (sends are not split: empty). */
+  /** Closes the interval of every version seen so far (see FlowRecorder.takeInterval). */
+  takeInterval(): Record<string, FlowIntervalFigures> {
+    const figures: Record<string, FlowIntervalFigures> = {};
+    for (const [version, recorder] of this.byVersion) figures[version] = recorder.takeInterval();
+    return figures;
+  }
+
+  /** Each version's totals (sends are not split: empty); take the last interval first. */
   result(): Record<string, VersionFlowFigures> {
     const figures: Record<string, VersionFlowFigures> = {};
     for (const [version, recorder] of this.byVersion) figures[version] = { ...recorder.result(), sends: {}, runsMixedVersions: recorder.runsMixedVersions };

@@ -179,7 +179,7 @@ export function buildVersions(
     const intervals = groups.map(([, group]) => {
       const durationMs = Math.max(...group.map((s) => s.durationMs));
       const parts = group.map((s) => s.labels?.[label]).filter((p): p is VersionPart => Boolean(p));
-      return versionInterval(Math.max(...group.map((s) => s.endMs)), durationMs, parts);
+      return versionInterval(Math.max(...group.map((s) => s.endMs)), durationMs, parts, mergedFlowInterval(group.map((s) => ({ flow: s.flowVersions?.[label] }))));
     });
     const flows = results.flatMap((r) => (r.flowVersions?.[label] ? [r.flowVersions[label]] : []));
     // A label only matched responses had (not a flow run's first) has no flow figures.

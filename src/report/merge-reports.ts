@@ -96,7 +96,7 @@ function mergeVersions(reports: Report[], mode: MergeMode, totalReceived: number
       intervals = parts.flatMap((p) => p.intervals);
     } else {
       const timed = reports.flatMap((r) => (r.versions?.[label] ? [{ startedAt: r.startedAt, intervals: r.versions[label].intervals }] : []));
-      intervals = groupByWallClock(timed).map(({ tMs, group }) => versionInterval(tMs, Math.max(...group.map((g) => g.durationMs)), group));
+      intervals = groupByWallClock(timed).map(({ tMs, group }) => versionInterval(tMs, Math.max(...group.map((g) => g.durationMs)), group, mergedFlowInterval(group)));
     }
     const flows = parts.flatMap((p) => (p.flow ? [p.flow] : []));
     versions[label] = { ...versionReport(histogram, received, totalReceived, intervals), ...(flows.length ? { flow: versionFlowReport(flows) } : {}) };

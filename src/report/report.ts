@@ -79,8 +79,8 @@ export interface VersionReport {
   /** Share of all responses, 0..1. */
   share: number;
   latencyMs: LatencySummaryMs;
-  /** Per interval, for the statistical judge. */
-  intervals: Array<{ tMs: number; durationMs: number; messagesReceived: number; messagesPerSec: number; p50Ms: number; p99Ms: number; histogram: string }>;
+  /** Per interval, for the statistical judge; `flow`: with a flow, this version's flow figures of the interval (as `intervals[].flow`). */
+  intervals: Array<{ tMs: number; durationMs: number; messagesReceived: number; messagesPerSec: number; p50Ms: number; p99Ms: number; histogram: string; flow?: FlowIntervalReport }>;
   histogram: string;
   /** With a flow: this version's flow runs, awaits and checks (docs/flows.md, "Flows in a split run"); absent without a flow or in reports from before the field. */
   flow?: VersionFlowReport;

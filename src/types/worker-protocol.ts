@@ -213,6 +213,8 @@ export interface IntervalSnapshot {
   labels?: LabelledLatencies;
   /** With a flow: what its runs, steps and checks counted in this interval. */
   flow?: FlowIntervalFigures;
+  /** With a flow in a split run: the same by version (see VersionFlowFigures); intervals add up to the result's `flowVersions`. */
+  flowVersions?: Record<string, FlowIntervalFigures>;
   /** This worker thread's V8 heap in use at the end of the interval. */
   heapUsedBytes: number;
   /** Share of the interval this worker's event loop was busy, 0..1. */

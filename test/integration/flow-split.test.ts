@@ -7,6 +7,7 @@ import { renderHtmlReport } from '../../src/reporters/html/html-reporter.js';
 import { renderConsoleSummary } from '../../src/reporters/console-reporter.js';
 import { renderMarkdown } from '../../src/reporters/markdown-reporter.js';
 import { runScenario } from '../../src/run/run-scenario.js';
+import { mergeHistograms } from '../../src/stats/latency-histogram.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { SERVED_BY_HEADER } from '../../src/target/order-service.js';
 import type { ServerCountersSnapshot } from '../../src/target/server-counters.js';
@@ -79,6 +80,22 @@ function expectVersionsAddUp(report: Report): void {
   }
   const unsolicited = (tally: Record<string, number>): number => Object.values(tally).reduce((a, b) => a + b, 0);
   expect(total((f) => unsolicited(f.unsolicited))).toBe(unsolicited(flow.unsolicited));
+  // Each version's intervals add up to its own totals.
+  for (const [version, side] of Object.entries(report.versions!)) {
+    if (!side.flow) continue;
+    const intervals = side.intervals.flatMap((i) => (i.flow ? [i.flow] : []));
+    const sum = (pick: (i: (typeof intervals)[number]) => number | undefined): number => intervals.reduce((acc, i) => acc + (pick(i) ?? 0), 0);
+    expect(sum((i) => i.runsStarted), `${version}: runs started over intervals`).toBe(side.flow.runsStarted);
+    expect(sum((i) => i.runsTimedOut)).toBe(side.flow.runsTimedOut);
+    expect(sum((i) => i.unsolicited)).toBe(unsolicited(side.flow.unsolicited));
+    for (const [name, step] of Object.entries(side.flow.awaits)) {
+      expect(sum((i) => i.awaits[name]?.matched), `${version} ${name}: matched over intervals`).toBe(step.matched);
+      expect(sum((i) => i.awaits[name]?.timeouts)).toBe(step.timeouts);
+      const histograms = intervals.flatMap((i) => (i.awaits[name]?.matchHistogram ? [i.awaits[name]!.matchHistogram] : []));
+      expect(histograms.length ? mergeHistograms(histograms).totalCount : 0, `${version} ${name}: latencies over intervals`).toBe(step.latencyMs.count);
+    }
+    for (const [name, check] of Object.entries(side.flow.checks)) expect(sum((i) => i.checks[name]?.fails), `${version} ${name}: fails over intervals`).toBe(check.fails);
+  }
 }
 
 /** One version's flow figures equal what its side of the router counted. */

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_FLOW_VERSIONS, OTHER_VERSION, VersionFlowRecorders } from '../../src/driver/version-flow-recorders.js';
 import { versionFlowReport } from '../../src/report/flow-report.js';
-import { recordLatencyUs } from '../../src/stats/latency-histogram.js';
+import { resultFromSnapshots } from '../../src/report/result-from-snapshots.js';
+import { emptyCounters } from '../../src/types/worker-protocol.js';
+import { intervalSnapshot } from '../helpers/interval-snapshot.js';
+import { createLatencyHistogram, encodeHistogram, recordLatencyUs } from '../../src/stats/latency-histogram.js';
 import type { FlowSettings } from '../../src/types/flow-settings.js';
+
+const EMPTY_HISTOGRAM = encodeHistogram(createLatencyHistogram());
 
 const FLOW: FlowSettings = {
   onTimeout: 'continue',
@@ -47,5 +52,38 @@ describe('flow figures by version', () => {
     expect(merged.awaits['decided']!.latencyMs.p50).toBeGreaterThan(66);
     expect(merged.awaits['decided']!.latencyMs.p50).toBeLessThan(68);
     expect(merged.awaits['decided']!.latencyMs.max).toBeGreaterThanOrEqual(199);
+  });
+
+  it('carries each version in the interval snapshots, so a crashed worker’s figures by version are rebuilt from them', () => {
+    const versions = new VersionFlowRecorders(FLOW);
+    const snapshots = [0, 1, 2].map((index) => {
+      for (const version of index === 0 ? ['v1'] : ['v1', 'v2']) {
+        const recorder = versions.attach(version);
+        const step = recorder.awaits.get('decided')!;
+        step.matched += 2;
+        recordLatencyUs(step.matchUs, 1000 * (index + 1));
+        recordLatencyUs(step.firstMatchUs, 2000 * (index + 1));
+        recorder.runsCompleted++;
+        recorder.checks.get('ok')!.passes += index;
+      }
+      const flowVersions = versions.takeInterval();
+      return intervalSnapshot({ workerId: 0, index, durationMs: 1000, warmup: false, counters: emptyCounters(), histogram: EMPTY_HISTOGRAM, activeStreams: 1, activeConnections: 1, inFlight: 0, flowVersions });
+    });
+    const totals = versions.result();
+    versions.dispose();
+
+    const rebuilt = resultFromSnapshots(0, snapshots).flowVersions!;
+
+    expect(Object.keys(rebuilt).sort()).toEqual(['v1', 'v2']);
+    for (const version of ['v1', 'v2']) {
+      const fromIntervals = versionFlowReport([rebuilt[version]!]);
+      const whole = versionFlowReport([totals[version]!]);
+      expect(fromIntervals.runsStarted).toBe(whole.runsStarted);
+      expect(fromIntervals.runsCompleted).toBe(whole.runsCompleted);
+      expect(fromIntervals.checks).toEqual(whole.checks);
+      expect(fromIntervals.awaits['decided']!.matched).toBe(whole.awaits['decided']!.matched);
+      expect(fromIntervals.awaits['decided']!.latencyMs).toEqual(whole.awaits['decided']!.latencyMs);
+    }
+    expect(versionFlowReport([rebuilt['v2']!]).runsStarted).toBe(2);
   });
 });
