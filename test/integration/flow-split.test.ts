@@ -164,6 +164,8 @@ describe.each([
       expect(twice.awaits['decided']!.latencyMs.count).toBe(2 * side.flow!.awaits['decided']!.latencyMs.count);
       expect(twice.awaits['decided']!.latencyMs.p99).toBe(side.flow!.awaits['decided']!.latencyMs.p99);
     }
+    // Segments of one run side by side: each version's intervals merged by wall clock still add up to its figures.
+    expectVersionsAddUp(mergeReports([report, report], 'segments'));
   });
 });
 
