@@ -122,6 +122,7 @@ function expectShownByVersion(report: Report): void {
   expect(console).toContain('Flow by version');
   expect(markdown).toContain('### Flow by version');
   expect(html).toContain('data-flow-version-steps');
+  expect(html).toContain('Flow step decided by version: P99 over time');
   for (const [version, side] of Object.entries(report.versions!)) {
     const confirmed = side.flow!.checks['confirmed']!;
     expect(console).toMatch(new RegExp(`confirmed +${version} +${confirmed.passes.toLocaleString('en-US')} +${confirmed.fails.toLocaleString('en-US')}`));

@@ -1,4 +1,4 @@
-import { flowStepSpecs } from './charts/flow-charts.js';
+import { flowStepSpecs, versionFlowStepSpecs } from './charts/flow-charts.js';
 import { createHash } from 'node:crypto';
 import type { MemoryGrowthReport, Report } from '../../report/report.js';
 import { MIN_TREND_SAMPLES, MIN_TREND_SPAN_MS, trendShortfall } from '../../stats/memory-growth.js';
@@ -276,7 +276,7 @@ export function runChartSpecs(report: Report): { throughput: ChartSpec; latency:
 /** The run as one self-contained HTML page: figures, uPlot charts (zoom by dragging, values on hover) and tables. */
 export function renderHtmlReport(report: Report): string {
   const c = runChartSpecs(report);
-  const flowCharts = flowStepSpecs(report);
+  const flowCharts = [...flowStepSpecs(report), ...versionFlowStepSpecs(report)];
   const body = html`${header(report)}${keyFigures(report)}
 ${section('throughput', 'Throughput over time', chartFigure(c.throughput))}
 ${section('latency-over-time', 'Latency percentiles over time', chartFigure(c.latency))}
