@@ -40,7 +40,7 @@ class FlowRun implements Indexed {
   deadlineAtMs = Infinity;
   /** A pause's timer. */
   timer: NodeJS.Timeout | undefined;
-  /** Split runs: the version its first labelled response named; its tallies once a measured run is attributed (see attachVersion). */
+  /** Split runs: the version its first labelled response named; its tallies once a measured run is attributed (see FlowStreamDriver.versionOf). */
   versionLabel: string | undefined = undefined;
   version: VersionFlowRecorder | undefined = undefined;
   /** Split runs: a response of another version came too (counted once). */
