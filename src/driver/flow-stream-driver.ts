@@ -268,6 +268,8 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
   }
 
   private countUnsolicited(response: ResponseObject, now: number, label: string | undefined): void {
+    // A push names its stream's version too.
+    if (label && this.versions !== undefined) this.streamVersion = label;
     if (now < this.owner.measureFromMs) return;
     const status = statusOf(response, this.program.unsolicitedStatusPath);
     this.recorder.countUnsolicited(status);

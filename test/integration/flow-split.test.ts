@@ -217,3 +217,29 @@ describe('a flow split by a field whose value changes within a flow run', () => 
     expectVersionsAddUp(report);
   });
 });
+
+describe('a flow split by version: runs with no response of their own', () => {
+  it('go to the version their stream named last, or (none) before it named one; the versions still add up', async () => {
+    // Every order is answered after 400 ms, and nothing is pushed; the flow waits 150 ms: no flow run gets a response
+    // of its own in time. The first ones time out before the stream has named a version; later ones after a late answer has.
+    const server = await startOrderServer({ port: 0, knobs: { ...RESERVATION, pushRatePerSec: 0, stageDelaysMs: { accepted: 400, reserved: 1, decided: 1 } } });
+    servers.push(server);
+    const base = reservationScenario(server.address, 'grpc-js') as { stream: { flow: { steps: Array<Record<string, unknown>> } } };
+    const steps = base.stream.flow.steps.map((step) => (step['await'] === 'reserved' ? { ...step, within: '150ms' } : step));
+    const scenario = loadScenario({
+      overrides: { ...base, load: { streams: 2, connections: 1, workers: 1, duration: '1s' }, split: { by: 'served_by' }, stream: { ...base.stream, flow: { ...base.stream.flow, onTimeout: 'continue', steps } }, thresholds: {} } as never,
+    });
+
+    const { report } = await runScenario(scenario);
+
+    const counters = server.counters.snapshot();
+    const flows = Object.entries(report.versions!).flatMap(([version, side]) => (side.flow ? [[version, side.flow] as const] : []));
+    expect(flows.map(([version]) => version).every((version) => version === 'v1' || version === '(none)')).toBe(true);
+    expect(report.flow!.awaits['reserved']!.matched).toBe(0);
+    expect(flows.reduce((sum, [, flow]) => sum + flow.awaits['reserved']!.timeouts, 0)).toBe(counters.ordersReceived);
+    expect(flows.reduce((sum, [, flow]) => sum + flow.runsTimedOut, 0)).toBe(counters.ordersReceived);
+    // The late answers came on streams that then named v1: unsolicited, under v1.
+    expect(report.versions!['v1']!.flow!.unsolicited).toEqual({ ACCEPTED: counters.ordersReceived, RESERVED: counters.ordersReceived });
+    expectVersionsAddUp(report);
+  });
+});
