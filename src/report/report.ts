@@ -5,7 +5,7 @@ import type { MemoryGrowth } from '../stats/memory-growth.js';
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
 import type { GeneratorHealth } from '../types/worker-protocol.js';
 import type { CallKind } from '../types/call-kind.js';
-import type { AwaitIntervalFigures, AwaitStepFigures, FlowFigures, FlowIntervalFigures } from '../types/flow-settings.js';
+import type { AwaitIntervalFigures, AwaitStepFigures, FlowFigures, FlowIntervalFigures, VersionFlowFigures } from '../types/flow-settings.js';
 import type { HistogramBucket, LatencySummaryMs } from '../stats/summarize-latency.js';
 import type { CallSample } from '../types/worker-protocol.js';
 
@@ -87,9 +87,7 @@ export interface VersionReport {
 }
 
 /** One version's flow figures: FlowReport's shape (`sends` empty: sends are not split) and the runs that saw another version too. */
-export interface VersionFlowReport extends FlowReport {
-  runsMixedVersions: number;
-}
+export type VersionFlowReport = FlowReport & Pick<VersionFlowFigures, 'runsMixedVersions'>;
 
 export interface GeneratorReport {
   /** True when the load generator's own queueing likely inflated the latencies. */
