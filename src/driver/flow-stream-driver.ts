@@ -281,7 +281,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     this.streamVersion = label;
     if (run.versionLabel === undefined) {
       run.versionLabel = label;
-      if (run.measured && run.version === undefined) run.version = this.versions!.attach(label);
+      if (run.measured) run.version = this.versions!.attach(label);
     } else if (run.versionLabel !== label && !run.mixedVersions) {
       run.mixedVersions = true;
       if (run.measured) this.versionOf(run).runsMixedVersions++;
@@ -289,11 +289,16 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
   }
 
   /**
-   * A measured run's version tallies; a run that got no labelled response of its own is
-   * attributed, once, to the version its stream's responses named last (NO_VERSION if none).
+   * A measured run's version tallies; a run with no labelled response of its own yet is
+   * attributed, once, to the version its stream's responses named last (NO_VERSION if none):
+   * a labelled response naming another one later marks it mixed.
    */
   private versionOf(run: FlowRun): VersionFlowRecorder {
-    return (run.version ??= this.versions!.attach(run.versionLabel ?? this.streamVersion ?? NO_VERSION));
+    if (run.version === undefined) {
+      run.versionLabel ??= this.streamVersion ?? NO_VERSION;
+      run.version = this.versions!.attach(run.versionLabel);
+    }
+    return run.version;
   }
 
   private countVersionMatch(run: FlowRun, node: AwaitNode, response: ResponseObject, first: boolean, latencyUs: number, status: string): void {
