@@ -6,6 +6,7 @@ import { convertRequestData } from './convert-request-data.js';
 import { ANY_STATUS, type AwaitTally, type CheckTally, type FlowRecorder, type SendTally } from './flow-recorder.js';
 import { compileResponseCondition, fieldValue, type ResponseCondition } from './response-condition.js';
 import type { FlowFields } from './response-field-reader.js';
+import type { VersionFlowRecorders } from './version-flow-recorders.js';
 
 export interface SendNode {
   kind: 'send';
@@ -15,12 +16,14 @@ export interface SendNode {
 
 export interface AwaitNode {
   kind: 'await';
+  /** The step's name: a split run's version tallies are found by it. */
+  name: string;
   until: ResponseCondition;
   /** The first field `until` compares with values: responses are counted by its value; undefined: not counted by value. */
   statusPath: readonly string[] | undefined;
   withinMs: number;
   captures: ReadonlyArray<{ variable: string; path: readonly string[] }>;
-  checks: ReadonlyArray<{ holds: ResponseCondition; tally: CheckTally }>;
+  checks: ReadonlyArray<{ name: string; holds: ResponseCondition; tally: CheckTally }>;
   tally: AwaitTally;
 }
 
@@ -59,6 +62,8 @@ export interface FlowProgram {
   captures: boolean;
   /** The sends' templates, for the transport to splice each send's messages (each compiled from its data marked with its index; see template-routed-framer.ts). */
   templates: CompiledMessage[];
+  /** A split run (`split.by`): the tallies by version it counts into as well; undefined otherwise. */
+  versions: VersionFlowRecorders | undefined;
   /** How often overdue awaits are looked for, ms: a quarter of the shortest `within`, 5–250 ms (a response past it counts as late at once). */
   sweepMs: number;
 }
@@ -114,8 +119,17 @@ export function flowFieldsOf(flow: FlowSettings): FlowFields | undefined {
  * Compiles the flow's steps: each send's message converted for the request type (as `data` is)
  * and compiled as a template with the variables captured anywhere in the flow (validation has
  * made sure each is captured before it is used); `data` for a send without a message.
+ * `versions`: a split run's tallies by version.
  */
-export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data: MessageFactory, correlateBy: string | undefined, recorder: FlowRecorder, dataTemplate?: CompiledMessage): FlowProgram {
+export function compileFlowProgram(
+  flow: FlowSettings,
+  method: BidiMethod,
+  data: MessageFactory,
+  correlateBy: string | undefined,
+  recorder: FlowRecorder,
+  dataTemplate?: CompiledMessage,
+  versions?: VersionFlowRecorders,
+): FlowProgram {
   const templates: CompiledMessage[] = [];
   /** Compiles a send's message marked with its template's index (see template-routed-framer.ts). */
   const tagged = (message: Record<string, unknown>, where: string, names: ReadonlySet<string>, facts?: MethodFacts): CompiledMessage => {
@@ -142,12 +156,13 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
       if ('await' in step) {
         return {
           kind: 'await',
+          name: step.await,
           // Without `until`, the flow run's next response (not an unsolicited one) matches.
           until: step.until === undefined ? anyResponse : compileResponseCondition(step.until),
           statusPath: step.until === undefined ? undefined : statusPathOf(step.until),
           withinMs: step.within,
           captures: Object.entries(step.capture ?? {}).map(([variable, field]) => ({ variable, path: field.split('.') })),
-          checks: Object.entries(step.checks ?? {}).map(([name, predicate]) => ({ holds: compileResponseCondition(predicate), tally: recorder.checks.get(name)! })),
+          checks: Object.entries(step.checks ?? {}).map(([name, predicate]) => ({ name, holds: compileResponseCondition(predicate), tally: recorder.checks.get(name)! })),
           tally: recorder.awaits.get(step.await)!,
         };
       }
@@ -180,5 +195,6 @@ export function compileFlowProgram(flow: FlowSettings, method: BidiMethod, data:
     unsolicitedStatusPath: flow.unsolicited === undefined ? undefined : statusPathOf(flow.unsolicited),
     reopenOnTimeout: flow.onTimeout === 'reopen',
     captures: variables.size > 0,
+    versions,
   };
 }

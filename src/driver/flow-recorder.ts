@@ -108,9 +108,11 @@ export class FlowRecorder {
   /**
    * Closes the interval: what was counted since the last one; its latencies are folded into the
    * totals, and every match latency is added to `run`'s interval too: the flow streams count
-   * their matches there without recording them again (StreamOwner.countResponse).
+   * their matches there without recording them again (StreamOwner.countResponse). The whole
+   * flow's recorder is given the share's; a version's (split runs) none, its matches being the
+   * whole flow's already.
    */
-  takeInterval(run: { addLatencies(histogram: LatencyHistogram): void }): FlowIntervalFigures {
+  takeInterval(run?: { addLatencies(histogram: LatencyHistogram): void }): FlowIntervalFigures {
     const { reported } = this;
     const interval: FlowIntervalFigures = {
       runsStarted: this.runsStarted - reported.runsStarted,
@@ -126,7 +128,7 @@ export class FlowRecorder {
     reported.unsolicited = this.unsolicitedCount;
     for (const [name, tally] of this.awaits) {
       foldFirstMatches(tally);
-      if (tally.matchUs.totalCount) run.addLatencies(tally.matchUs);
+      if (run !== undefined && tally.matchUs.totalCount) run.addLatencies(tally.matchUs);
       const last = reported.awaits.get(name)!;
       interval.awaits[name] = { matched: tally.matched - last.matched, timeouts: tally.timeouts - last.timeouts, matchHistogram: tally.matchUs.totalCount ? encodeHistogram(tally.matchUs) : '' };
       last.matched = tally.matched;

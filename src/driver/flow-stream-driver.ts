@@ -4,7 +4,8 @@ import { MAX_SENDS_IN_A_ROW } from '../scenario/sends-in-a-row.js';
 import type { StreamSettings } from '../types/stream-settings.js';
 import type { AwaitNode, FlowNode, FlowProgram, PauseNode, SendNode } from './flow-program.js';
 import { statusOf } from './flow-program.js';
-import { countStatus, recordLatencyUs, type FlowRecorder } from './flow-recorder.js';
+import { countStatus, recordLatencyUs, type AwaitTally, type FlowRecorder } from './flow-recorder.js';
+import { NO_VERSION, type VersionFlowRecorder, type VersionFlowRecorders } from './version-flow-recorders.js';
 import type { SendTimes } from './pending-requests.js';
 import type { ResponseObject } from './response-condition.js';
 import { reportStreamEnd, type DrivenStream, type StreamOwner } from './stream-driver.js';
@@ -44,6 +45,11 @@ class FlowRun implements Indexed {
   deadlineAtMs = Infinity;
   /** A pause's timer. */
   timer: NodeJS.Timeout | undefined;
+  /** Split runs: the version its first labelled response named; its tallies once a measured run is attributed (see FlowStreamDriver.versionOf). */
+  versionLabel: string | undefined = undefined;
+  version: VersionFlowRecorder | undefined = undefined;
+  /** Split runs: a response of another version came too (counted once). */
+  mixedVersions = false;
 
   constructor(
     private readonly steps: readonly FlowNode[],
@@ -66,6 +72,9 @@ class FlowRun implements Indexed {
     this.latestSendAtMs = 0;
     this.latestSentAtMs = 0;
     this.sawResponse = false;
+    this.versionLabel = undefined;
+    this.version = undefined;
+    this.mixedVersions = false;
   }
 
   /**
@@ -143,6 +152,9 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
   private lifetimeTimer: NodeJS.Timeout | undefined;
   private pumpScheduled = false;
   measured = false;
+  /** Split runs: the tallies by version (undefined without a split), and the version this stream's responses named last. */
+  private readonly versions: VersionFlowRecorders | undefined;
+  private streamVersion: string | undefined;
 
   constructor(
     connection: Connection,
@@ -158,6 +170,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
   ) {
     // With its variables from the start: the templates see one object shape (a property added later makes another).
     this.context = { workerId, streamId, messageIndex: 0, callIndex, variables: NO_VARIABLES };
+    this.versions = program.versions;
     this.deadlineMs = settings.durationMs === undefined ? Infinity : this.openedAtMs + settings.durationMs;
     this.stream = connection.openStream(this, metadata);
     if (settings.durationMs !== undefined) this.lifetimeTimer = setTimeout(this.stopSending, settings.durationMs);
@@ -219,17 +232,22 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
   private dispatch(key: string | undefined, response: ResponseObject, now: number, retry: boolean, label: string | undefined): void {
     const { program } = this;
     if (program.unsolicited?.(response, EMPTY)) {
-      this.countUnsolicited(response, now);
+      this.countUnsolicited(response, now, label);
       return;
     }
     const run = this.settings.correlateBy === undefined ? this.current : this.byKey.get(key ?? '');
     if (run === undefined) {
-      this.countUnsolicited(response, now);
+      this.countUnsolicited(response, now, label);
       return;
     }
+    // A response without the split field ("") names no version.
+    if (label && this.versions !== undefined) this.labelRun(run, label);
     const node = run.awaiting;
     if (node === undefined) {
-      if (run.measured) this.recorder.unawaited++;
+      if (run.measured) {
+        this.recorder.unawaited++;
+        if (this.versions !== undefined) this.versionOf(run).unawaited++;
+      }
       return;
     }
     // Past its deadline, the await has timed out even if the sweep has not come by yet.
@@ -237,32 +255,30 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       this.timeOut(run);
       // By key it belonged to the ended run (no flow run now); otherwise to whichever run is under way.
       if (retry && this.settings.correlateBy === undefined) this.dispatch(key, response, now, false, label);
-      else this.countUnsolicited(response, now);
+      else this.countUnsolicited(response, now, label);
       return;
     }
     const { tally } = node;
     const first = !run.sawResponse;
     run.sawResponse = true;
+    // Without a status field every response counts as "(any)": the recorders work that out from the counts.
+    const status = run.measured && node.statusPath !== undefined ? statusOf(response, node.statusPath) : undefined;
     if (!node.until(response, run.variables)) {
       if (run.measured) {
-        if (first) recordLatencyUs(tally.firstResponseUs, (now - run.latestSendAtMs) * 1000);
-        tally.intermediate++;
-        // Without a status field every response counts as "(any)": the recorder works that out from the counts.
-        if (node.statusPath !== undefined) countStatus(tally.byStatus, statusOf(response, node.statusPath));
+        countIntermediate(tally, first, (now - run.latestSendAtMs) * 1000, status);
+        if (this.versions !== undefined) countIntermediate(this.versionOf(run).awaits.get(node.name)!, first, (now - run.latestSendAtMs) * 1000, status);
       }
       return;
     }
     run.deadlineAtMs = Infinity;
     run.awaiting = undefined;
     if (run.measured) {
-      tally.matched++;
-      if (node.statusPath !== undefined) countStatus(tally.byStatus, statusOf(response, node.statusPath));
-      // A match that is the first response is both figures: recorded once (see AwaitTally.firstMatchUs).
-      recordLatencyUs(first ? tally.firstMatchUs : tally.matchUs, (now - run.latestSendAtMs) * 1000);
+      countMatch(tally, first, (now - run.latestSendAtMs) * 1000, status);
       for (const check of node.checks) {
         if (check.holds(response, run.variables)) check.tally.passes++;
         else check.tally.fails++;
       }
+      if (this.versions !== undefined) this.countVersionMatch(run, node, response, first, (now - run.latestSendAtMs) * 1000, status);
       times.intendedAtMs = run.latestSendAtMs;
       times.sentAtMs = run.latestSentAtMs;
       // The step's histogram holds this latency; the run's figures take it from there at each interval.
@@ -277,8 +293,48 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     this.advance(run, true);
   }
 
-  private countUnsolicited(response: ResponseObject, now: number): void {
-    if (now >= this.owner.measureFromMs) this.recorder.countUnsolicited(statusOf(response, this.program.unsolicitedStatusPath));
+  private countUnsolicited(response: ResponseObject, now: number, label: string | undefined): void {
+    // A push names its stream's version too.
+    if (label && this.versions !== undefined) this.streamVersion = label;
+    if (now < this.owner.measureFromMs) return;
+    const status = statusOf(response, this.program.unsolicitedStatusPath);
+    this.recorder.countUnsolicited(status);
+    if (this.versions !== undefined) this.versions.of(label || NO_VERSION).countUnsolicited(status);
+  }
+
+  /** Split runs: the run's version is its first labelled response's; a later one naming another version marks it mixed. */
+  private labelRun(run: FlowRun, label: string): void {
+    this.streamVersion = label;
+    if (run.versionLabel === undefined) {
+      run.versionLabel = label;
+      if (run.measured) run.version = this.versions!.attach(label);
+    } else if (run.versionLabel !== label && !run.mixedVersions) {
+      run.mixedVersions = true;
+      if (run.measured) this.versionOf(run).runsMixedVersions++;
+    }
+  }
+
+  /**
+   * A measured run's version tallies; a run with no labelled response of its own yet is
+   * attributed, once, to the version its stream's responses named last (NO_VERSION if none):
+   * a labelled response naming another one later marks it mixed.
+   */
+  private versionOf(run: FlowRun): VersionFlowRecorder {
+    if (run.version === undefined) {
+      run.versionLabel ??= this.streamVersion ?? NO_VERSION;
+      run.version = this.versions!.attach(run.versionLabel);
+    }
+    return run.version;
+  }
+
+  private countVersionMatch(run: FlowRun, node: AwaitNode, response: ResponseObject, first: boolean, latencyUs: number, status: string | undefined): void {
+    const version = this.versionOf(run);
+    countMatch(version.awaits.get(node.name)!, first, latencyUs, status);
+    for (const check of node.checks) {
+      const tally = version.checks.get(check.name)!;
+      if (check.holds(response, run.variables)) tally.passes++;
+      else tally.fails++;
+    }
   }
 
   onDrain(): void {
@@ -296,6 +352,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       clearTimeout(run.timer);
       if (!run.measured) continue;
       this.recorder.runsUnfinished++;
+      if (this.versions !== undefined) this.versionOf(run).runsUnfinished++;
       if (run.awaiting) unanswered++;
     }
     this.runs.clear();
@@ -375,7 +432,10 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
       if (this.ended) return;
       const node = run.next();
       if (node === undefined) {
-        if (run.measured) this.recorder.runsCompleted++;
+        if (run.measured) {
+          this.recorder.runsCompleted++;
+          if (this.versions !== undefined) this.versionOf(run).runsCompleted++;
+        }
         // Closed model: the next flow run starts over in this one, in place. Not a run that never
         // waited: pump defers those, so that a flow without awaits cannot spin the event loop.
         if (waited && this.mayStartOver()) {
@@ -435,6 +495,11 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     if (run.measured) {
       node.tally.timeouts++;
       this.recorder.runsTimedOut++;
+      if (this.versions !== undefined) {
+        const version = this.versionOf(run);
+        version.awaits.get(node.name)!.timeouts++;
+        version.runsTimedOut++;
+      }
     }
     this.endRun(run);
     if (this.program.reopenOnTimeout) {
@@ -492,6 +557,20 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     this.halfClosed = true;
     this.stream.halfClose();
   }
+}
+
+/** A response of the awaited run that did not match: counted (by `status` when its await has a status field), and timed if it is the await's first. */
+function countIntermediate(tally: AwaitTally, first: boolean, latencyUs: number, status: string | undefined): void {
+  if (first) recordLatencyUs(tally.firstResponseUs, latencyUs);
+  tally.intermediate++;
+  if (status !== undefined) countStatus(tally.byStatus, status);
+}
+
+function countMatch(tally: AwaitTally, first: boolean, latencyUs: number, status: string | undefined): void {
+  tally.matched++;
+  if (status !== undefined) countStatus(tally.byStatus, status);
+  // A match that is the first response is both figures: recorded once (see AwaitTally.firstMatchUs).
+  recordLatencyUs(first ? tally.firstMatchUs : tally.matchUs, latencyUs);
 }
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});

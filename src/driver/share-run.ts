@@ -368,6 +368,7 @@ export class ShareRun implements StreamOwner {
       eventLoopUtilization: this.monitor?.intervalUtilization() ?? 0,
       // Before the recorder closes its interval: the flow's match latencies are the run's latencies (recorded once, there).
       ...(this.options.flow ? { flow: this.options.flow.recorder.takeInterval(this.recorder) } : {}),
+      ...(this.options.flow?.program.versions ? { flowVersions: this.options.flow.program.versions.takeInterval() } : {}),
     });
     this.lastSnapshotAtMs = now;
     this.connectionEvents = [];
@@ -409,9 +410,11 @@ export class ShareRun implements StreamOwner {
       snapshotCount: this.snapshotIndex,
       stoppedEarly: this.stoppedEarly,
       ...(this.options.flow ? { flow: this.options.flow.recorder.result() } : {}),
+      ...(this.options.flow?.program.versions ? { flowVersions: this.options.flow.program.versions.result() } : {}),
     });
     this.recorder.dispose();
     this.options.flow?.recorder.dispose();
+    this.options.flow?.program.versions?.dispose();
   }
 }
 

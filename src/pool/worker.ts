@@ -6,6 +6,7 @@ import { methodFacts } from '../driver/bidi-method.js';
 import { ShareRun } from '../driver/share-run.js';
 import { FlowRecorder } from '../driver/flow-recorder.js';
 import { compileFlowProgram, flowFieldsOf } from '../driver/flow-program.js';
+import { VersionFlowRecorders } from '../driver/version-flow-recorders.js';
 import { callStreamSettings } from '../driver/call-stream-settings.js';
 import { requestMessages } from '../types/call-kind.js';
 import { assertSendableMetadata } from '../driver/assert-sendable-metadata.js';
@@ -39,7 +40,9 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
     assertSendableMetadata('metadata', task.call.metadata);
     if (task.call.split) assertSendableMetadata('split.routed.metadata', task.call.split.routedMetadata);
     const flowRecorder = task.flow ? new FlowRecorder(task.flow) : undefined;
-    const flow = task.flow && flowRecorder ? { program: compileFlowProgram(task.flow, method, template.build, task.stream.correlateBy, flowRecorder, template.single), recorder: flowRecorder } : undefined;
+    // A split run also counts the flow by version (docs/flows.md, "Flows in a split run").
+    const flowVersions = task.flow && task.call.split ? new VersionFlowRecorders(task.flow) : undefined;
+    const flow = task.flow && flowRecorder ? { program: compileFlowProgram(task.flow, method, template.build, task.stream.correlateBy, flowRecorder, template.single, flowVersions), recorder: flowRecorder } : undefined;
     const flowFields = task.flow ? flowFieldsOf(task.flow) : undefined;
     const transport = createTransport(task.call.transport, {
       target: task.call.target,

@@ -10,7 +10,7 @@ import { assessGenerator } from './assess-generator.js';
 import { withMemorySamples } from './interval-memory.js';
 import { reportSettings } from './report-settings.js';
 import { callsReport } from './calls-report.js';
-import { flowReport } from './flow-report.js';
+import { flowReport, versionFlowReport } from './flow-report.js';
 import { mergedFlowInterval } from './flow-interval.js';
 import { peerLimitsReport } from './peer-limits-report.js';
 import type { PeerSettings } from '../driver/peer-settings.js';
@@ -169,7 +169,8 @@ export function buildVersions(
   snapshots: ReadonlyArray<IntervalSnapshot>,
   totalReceived: number,
 ): Record<string, VersionReport> {
-  const labels = new Set(results.flatMap((r) => Object.keys(r.labels ?? {})));
+  // A flow's versions may include one no response was counted for (its runs all timed out).
+  const labels = new Set(results.flatMap((r) => [...Object.keys(r.labels ?? {}), ...Object.keys(r.flowVersions ?? {})]));
   const groups = measuredByIndex(snapshots);
   const versions: Record<string, VersionReport> = {};
   for (const label of [...labels].sort()) {
@@ -178,9 +179,11 @@ export function buildVersions(
     const intervals = groups.map(([, group]) => {
       const durationMs = Math.max(...group.map((s) => s.durationMs));
       const parts = group.map((s) => s.labels?.[label]).filter((p): p is VersionPart => Boolean(p));
-      return versionInterval(Math.max(...group.map((s) => s.endMs)), durationMs, parts);
+      return versionInterval(Math.max(...group.map((s) => s.endMs)), durationMs, parts, mergedFlowInterval(group.map((s) => ({ flow: s.flowVersions?.[label] }))));
     });
-    versions[label] = versionReport(histogram, received, totalReceived, intervals);
+    const flows = results.flatMap((r) => (r.flowVersions?.[label] ? [r.flowVersions[label]] : []));
+    // A label only matched responses had (not a flow run's first) has no flow figures.
+    versions[label] = { ...versionReport(histogram, received, totalReceived, intervals), ...(flows.length ? { flow: versionFlowReport(flows) } : {}) };
   }
   return versions;
 }

@@ -1,7 +1,7 @@
 import { encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
 import { summarizeLatency } from '../stats/summarize-latency.js';
-import type { AwaitStepFigures, FlowFigures } from '../types/flow-settings.js';
-import type { FlowReport } from './report.js';
+import type { AwaitStepFigures, FlowFigures, VersionFlowFigures } from '../types/flow-settings.js';
+import type { FlowReport, VersionFlowReport } from './report.js';
 
 function addInto(into: Record<string, number>, from: Record<string, number>): Record<string, number> {
   for (const [key, n] of Object.entries(from)) into[key] = (into[key] ?? 0) + n;
@@ -59,4 +59,9 @@ export function flowReport(parts: ReadonlyArray<FlowFigures>): FlowReport {
     unsolicited: parts.reduce((acc, p) => addInto(acc, p.unsolicited), {} as Record<string, number>),
     unawaited: sum((p) => p.unawaited),
   };
+}
+
+/** One version's flow figures from its parts (workers, or merged reports' versions), merged as flowReport merges the whole run's. */
+export function versionFlowReport(parts: ReadonlyArray<VersionFlowFigures>): VersionFlowReport {
+  return { ...flowReport(parts), sends: {}, runsMixedVersions: parts.reduce((total, part) => total + part.runsMixedVersions, 0) };
 }

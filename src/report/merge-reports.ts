@@ -6,7 +6,7 @@ import { assessTargetRate } from './assess-generator.js';
 import { groupByWallClock } from './group-by-wall-clock.js';
 import { auxFigures } from './build-report.js';
 import { callsReport } from './calls-report.js';
-import { flowReport } from './flow-report.js';
+import { flowReport, versionFlowReport } from './flow-report.js';
 import { mergedFlowInterval } from './flow-interval.js';
 import type { Report, ReportInterval, RoundSpan, VersionReport } from './report.js';
 import { versionInterval, versionReport, type VersionInterval } from './version-report.js';
@@ -96,9 +96,10 @@ function mergeVersions(reports: Report[], mode: MergeMode, totalReceived: number
       intervals = parts.flatMap((p) => p.intervals);
     } else {
       const timed = reports.flatMap((r) => (r.versions?.[label] ? [{ startedAt: r.startedAt, intervals: r.versions[label].intervals }] : []));
-      intervals = groupByWallClock(timed).map(({ tMs, group }) => versionInterval(tMs, Math.max(...group.map((g) => g.durationMs)), group));
+      intervals = groupByWallClock(timed).map(({ tMs, group }) => versionInterval(tMs, Math.max(...group.map((g) => g.durationMs)), group, mergedFlowInterval(group)));
     }
-    versions[label] = versionReport(histogram, received, totalReceived, intervals);
+    const flows = parts.flatMap((p) => (p.flow ? [p.flow] : []));
+    versions[label] = { ...versionReport(histogram, received, totalReceived, intervals), ...(flows.length ? { flow: versionFlowReport(flows) } : {}) };
   }
   return versions;
 }

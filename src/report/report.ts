@@ -5,7 +5,7 @@ import type { MemoryGrowth } from '../stats/memory-growth.js';
 import type { WorkerCountChoice } from '../plan/choose-worker-count.js';
 import type { GeneratorHealth } from '../types/worker-protocol.js';
 import type { CallKind } from '../types/call-kind.js';
-import type { AwaitIntervalFigures, AwaitStepFigures, FlowFigures, FlowIntervalFigures } from '../types/flow-settings.js';
+import type { AwaitIntervalFigures, AwaitStepFigures, FlowFigures, FlowIntervalFigures, VersionFlowFigures } from '../types/flow-settings.js';
 import type { HistogramBucket, LatencySummaryMs } from '../stats/summarize-latency.js';
 import type { CallSample } from '../types/worker-protocol.js';
 
@@ -79,10 +79,15 @@ export interface VersionReport {
   /** Share of all responses, 0..1. */
   share: number;
   latencyMs: LatencySummaryMs;
-  /** Per interval, for the statistical judge. */
-  intervals: Array<{ tMs: number; durationMs: number; messagesReceived: number; messagesPerSec: number; p50Ms: number; p99Ms: number; histogram: string }>;
+  /** Per interval, for the statistical judge; `flow`: with a flow, this version's flow figures of the interval (as `intervals[].flow`). */
+  intervals: Array<{ tMs: number; durationMs: number; messagesReceived: number; messagesPerSec: number; p50Ms: number; p99Ms: number; histogram: string; flow?: FlowIntervalReport }>;
   histogram: string;
+  /** With a flow: this version's flow runs, awaits and checks (docs/flows.md, "Flows in a split run"); absent without a flow or in reports from before the field. */
+  flow?: VersionFlowReport;
 }
+
+/** One version's flow figures: FlowReport's shape (`sends` empty: sends are not split) and the runs that saw another version too. */
+export type VersionFlowReport = FlowReport & Pick<VersionFlowFigures, 'runsMixedVersions'>;
 
 export interface GeneratorReport {
   /** True when the load generator's own queueing likely inflated the latencies. */

@@ -1,5 +1,6 @@
 import { addCounters, emptyCounters, emptyResult, type IntervalSnapshot, type LabelledLatencies, type WorkerResult } from '../types/worker-protocol.js';
 import { encodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
+import type { VersionFlowFigures } from '../types/flow-settings.js';
 import { flowFiguresOf } from './flow-interval.js';
 
 /** Split runs: each label's responses and latencies over the snapshots; undefined when none has labels. */
@@ -15,6 +16,15 @@ function labelsOf(snapshots: ReadonlyArray<IntervalSnapshot>): LabelledLatencies
   }
   if (!byLabel.size) return undefined;
   return Object.fromEntries([...byLabel].map(([label, { messagesReceived, histograms }]) => [label, { messagesReceived, histogram: encodeHistogram(mergeHistograms(histograms)) }]));
+}
+
+/** Split runs with a flow: each version's flow figures over the snapshots (as flowFiguresOf; runs seeing another version are not in intervals: 0). */
+function flowVersionsOf(snapshots: ReadonlyArray<IntervalSnapshot>): Record<string, VersionFlowFigures> | undefined {
+  const versions = new Set(snapshots.flatMap((s) => Object.keys(s.flowVersions ?? {})));
+  if (!versions.size) return undefined;
+  const figures: Record<string, VersionFlowFigures> = {};
+  for (const version of versions) figures[version] = { ...flowFiguresOf(snapshots.map((s) => ({ flow: s.flowVersions?.[version] })))!, runsMixedVersions: 0 };
+  return figures;
 }
 
 /**
@@ -40,6 +50,7 @@ export function resultFromSnapshots(workerId: number, snapshots: ReadonlyArray<I
   const durationMs = everyOwn.reduce((sum, s) => sum + s.durationMs, 0);
   const labels = labelsOf(own);
   const flow = flowFiguresOf(own);
+  const flowVersions = flowVersionsOf(own);
   return {
     ...result,
     counters,
@@ -53,5 +64,6 @@ export function resultFromSnapshots(workerId: number, snapshots: ReadonlyArray<I
     sendingMs: durationMs,
     snapshotCount: everyOwn.length,
     ...(flow ? { flow } : {}),
+    ...(flowVersions ? { flowVersions } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import type { LabelledLatencies } from '../types/worker-protocol.js';
 import { encodeHistogram, mergeHistograms, type LatencyHistogram } from '../stats/latency-histogram.js';
 import { summarizeLatency } from '../stats/summarize-latency.js';
-import type { VersionReport } from './report.js';
+import type { FlowIntervalReport, VersionReport } from './report.js';
 
 export type VersionInterval = VersionReport['intervals'][number];
 
@@ -11,11 +11,11 @@ export type VersionPart = LabelledLatencies[string];
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 /**
- * One interval of one version: its parts' responses added and their histograms merged.
+ * One interval of one version: its parts' responses added and their histograms merged; `flow`, its flow figures.
  * `durationMs` is the whole interval's (not only the parts'), so the rate is over the same time
  * as the run's own interval; times are kept in whole ms, as reports keep them.
  */
-export function versionInterval(tMs: number, durationMs: number, parts: ReadonlyArray<VersionPart>): VersionInterval {
+export function versionInterval(tMs: number, durationMs: number, parts: ReadonlyArray<VersionPart>, flow?: FlowIntervalReport): VersionInterval {
   const histogram = mergeHistograms(parts.map((p) => p.histogram));
   const summary = summarizeLatency(histogram);
   const messagesReceived = parts.reduce((sum, p) => sum + p.messagesReceived, 0);
@@ -27,6 +27,7 @@ export function versionInterval(tMs: number, durationMs: number, parts: Readonly
     p50Ms: summary.p50,
     p99Ms: summary.p99,
     histogram: encodeHistogram(histogram),
+    ...(flow ? { flow } : {}),
   };
 }
 

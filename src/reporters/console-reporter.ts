@@ -8,6 +8,7 @@ import { count, duration, ms, rate } from './format-units.js';
 import { peerLimitsLines } from './peer-limits-lines.js';
 import { callRows, messageLatencyMeaning } from './describe-calls.js';
 import { FLOW_CHECK_COLUMNS, FLOW_STEP_COLUMNS, flowCheckRows, flowStepRows, flowSummaryLine, textTable } from './describe-flow.js';
+import { VERSION_FLOW_CHECK_COLUMNS, VERSION_FLOW_RUN_COLUMNS, VERSION_FLOW_STEP_COLUMNS, versionFlowCheckRows, versionFlowRunRows, versionFlows, versionFlowStepRows } from './describe-version-flows.js';
 import type { Reporter } from './reporter.js';
 import { PROBE_MS, PROBE_WARMUP_MS } from '../plan/choose-worker-count.js';
 
@@ -125,9 +126,20 @@ function flowLines(flow: NonNullable<Report['flow']>): string[] {
   return [`  ${flowSummaryLine(flow)}`, ...textTable(FLOW_STEP_COLUMNS, flowStepRows(flow)), ...(checks.length ? textTable(FLOW_CHECK_COLUMNS, checks) : [])];
 }
 
+/** A split run's flow by version: runs, then each step and check with a row per version. */
+function versionFlowLines(flows: ReturnType<typeof versionFlows>): string[] {
+  const checks = versionFlowCheckRows(flows);
+  return [
+    ...textTable(VERSION_FLOW_RUN_COLUMNS, versionFlowRunRows(flows)),
+    ...textTable(VERSION_FLOW_STEP_COLUMNS, versionFlowStepRows(flows)),
+    ...(checks.length ? textTable(VERSION_FLOW_CHECK_COLUMNS, checks) : []),
+  ];
+}
+
 /** The ghz-style end-of-run summary, as plain text for stdout. */
 export function renderConsoleSummary(report: Report): string {
   const { counts, latencyMs } = report;
+  const flows = versionFlows(report);
   const lines = [
     `grpc-bench ${report.tool.version}: ${report.name}${report.partial ? '   ** PARTIAL: ' + (report.partialReason ?? '') + ' **' : ''}`,
     `  target:   ${report.target}`,
@@ -143,6 +155,7 @@ export function renderConsoleSummary(report: Report): string {
     ...(report.calls ? [`  Latency:      ${messageLatencyMeaning(report.calls.kind, report.flow !== undefined)}`] : []),
     ...(report.calls ? section('Calls', callRows(report).map(([label, value]) => `  ${`${label}:`.padEnd(22)}${value}`)) : []),
     ...(report.flow ? section('Flow (stream.flow; latencies from the flow run\'s latest send)', flowLines(report.flow)) : []),
+    ...(flows.length ? section(`Flow by version (split.by ${report.settings.split?.by ?? ''}; a flow run's version is its first labelled response's)`, versionFlowLines(flows)) : []),
     ...section('Response time histogram', histogramLines(report)),
     ...section('Latency distribution', distributionLines(report)),
     ...section('Streams', [

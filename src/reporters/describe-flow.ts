@@ -4,7 +4,8 @@ import { count, ms } from './format-units.js';
 export const FLOW_STEP_COLUMNS = ['step', 'matched', 'timeouts', 'intermediate', 'P50', 'P90', 'P99', 'max', 'first response P50', 'by status'] as const;
 export const FLOW_CHECK_COLUMNS = ['check', 'passed', 'failed', 'pass rate'] as const;
 
-function tallyText(tally: Record<string, number>): string {
+/** "KEY n" pairs, most first; "—" when empty. */
+export function tallyText(tally: Record<string, number>): string {
   const entries = Object.entries(tally).sort((a, b) => b[1] - a[1]);
   return entries.length ? entries.map(([key, n]) => `${key} ${count(n)}`).join(', ') : '—';
 }

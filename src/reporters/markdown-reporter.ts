@@ -4,6 +4,7 @@ import { count, ms, rate } from './format-units.js';
 import { peerLimitsLines } from './peer-limits-lines.js';
 import { callRows, messageLatencyMeaning } from './describe-calls.js';
 import { FLOW_CHECK_COLUMNS, FLOW_STEP_COLUMNS, flowCheckRows, flowStepRows, flowSummaryLine } from './describe-flow.js';
+import { VERSION_FLOW_CHECK_COLUMNS, VERSION_FLOW_RUN_COLUMNS, VERSION_FLOW_STEP_COLUMNS, versionFlowCheckRows, versionFlowRunRows, versionFlows, versionFlowStepRows } from './describe-version-flows.js';
 import type { Reporter } from './reporter.js';
 
 /**
@@ -84,6 +85,21 @@ export function renderMarkdown(report: Report): string {
     const checks = flowCheckRows(report.flow);
     lines.push('', '### Flow', '', md(flowSummaryLine(report.flow)), '', ...table([...FLOW_STEP_COLUMNS], flowStepRows(report.flow).map((row) => row.map(md))));
     if (checks.length) lines.push('', ...table([...FLOW_CHECK_COLUMNS], checks.map((row) => row.map(md))));
+  }
+  const flows = versionFlows(report);
+  if (flows.length) {
+    const checks = versionFlowCheckRows(flows);
+    lines.push(
+      '',
+      `### Flow by version (split.by ${md(report.settings.split?.by ?? '')})`,
+      '',
+      "A flow run's version is that of its first response carrying the split field or header.",
+      '',
+      ...table([...VERSION_FLOW_RUN_COLUMNS], versionFlowRunRows(flows).map((row) => row.map(md))),
+      '',
+      ...table([...VERSION_FLOW_STEP_COLUMNS], versionFlowStepRows(flows).map((row) => row.map(md))),
+    );
+    if (checks.length) lines.push('', ...table([...VERSION_FLOW_CHECK_COLUMNS], checks.map((row) => row.map(md))));
   }
   if (Object.keys(report.errorDetails).length) lines.push('', '### Errors', '', ...tallyTable(['error', 'count'], report.errorDetails));
   const thresholds = report.thresholds;

@@ -55,6 +55,17 @@ export interface FlowFigures {
   unawaited: number;
 }
 
+/**
+ * One version's flow figures in a split run (`split.by`): the flow runs whose responses that
+ * version answered (a run's version is that of its first response carrying the split field or
+ * header). Sends are not split (a run's sends go out before its version is known): `sends` is
+ * empty. Unsolicited responses count under their own version.
+ */
+export interface VersionFlowFigures extends FlowFigures {
+  /** Flow runs of this version that also got a response labelled with another version (counted once per run). */
+  runsMixedVersions: number;
+}
+
 /** One await step's figures in one interval (see FlowIntervalFigures). */
 export interface AwaitIntervalFigures {
   matched: number;

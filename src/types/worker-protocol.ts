@@ -7,7 +7,7 @@ import type { Schedule } from './schedule.js';
 import type { CallKind, RequestData } from './call-kind.js';
 import type { StreamSettings } from './stream-settings.js';
 import type { LoadBalancingPolicy } from './load-balancing.js';
-import type { FlowFigures, FlowIntervalFigures, FlowSettings } from './flow-settings.js';
+import type { FlowFigures, FlowIntervalFigures, FlowSettings, VersionFlowFigures } from './flow-settings.js';
 
 /** What every worker needs to know about the call; the same for all workers of a run. */
 export interface CallSettings {
@@ -213,6 +213,8 @@ export interface IntervalSnapshot {
   labels?: LabelledLatencies;
   /** With a flow: what its runs, steps and checks counted in this interval. */
   flow?: FlowIntervalFigures;
+  /** With a flow in a split run: the same by version (see VersionFlowFigures); intervals add up to the result's `flowVersions`. */
+  flowVersions?: Record<string, FlowIntervalFigures>;
   /** This worker thread's V8 heap in use at the end of the interval. */
   heapUsedBytes: number;
   /** Share of the interval this worker's event loop was busy, 0..1. */
@@ -309,6 +311,8 @@ export interface WorkerResult {
   stoppedEarly: boolean;
   /** With a flow: its runs, steps and checks as this worker measured them. */
   flow?: FlowFigures;
+  /** With a flow in a split run: its figures by version (see VersionFlowFigures). */
+  flowVersions?: Record<string, VersionFlowFigures>;
 }
 
 /** Streams a worker could not run at once because of the server's limits. */

@@ -1,4 +1,4 @@
-import { flowStepSpecs } from './charts/flow-charts.js';
+import { flowStepSpecs, versionFlowStepSpecs } from './charts/flow-charts.js';
 import { createHash } from 'node:crypto';
 import type { MemoryGrowthReport, Report } from '../../report/report.js';
 import { MIN_TREND_SAMPLES, MIN_TREND_SPAN_MS, trendShortfall } from '../../stats/memory-growth.js';
@@ -13,6 +13,7 @@ import { memorySpec } from './charts/memory-chart.js';
 import { describeSchedule } from '../describe-schedule.js';
 import { callRows, messageLatencyMeaning } from '../describe-calls.js';
 import { FLOW_CHECK_COLUMNS, FLOW_STEP_COLUMNS, flowCheckRows, flowStepRows, flowSummaryLine } from '../describe-flow.js';
+import { VERSION_FLOW_CHECK_COLUMNS, VERSION_FLOW_RUN_COLUMNS, VERSION_FLOW_STEP_COLUMNS, versionFlowCheckRows, versionFlowRunRows, versionFlows, versionFlowStepRows } from '../describe-version-flows.js';
 import { redactUrl, redactUrlsInText } from '../../redact/redact-url.js';
 import { looksLikeLeak, memoryProcesses, memoryVerdict } from '../memory-verdict.js';
 
@@ -159,6 +160,19 @@ function flowSection(report: Report): SafeHtml | '' {
   );
 }
 
+/** A split run's flow by version (split.by); nothing without both. */
+function versionFlowSection(report: Report): SafeHtml | '' {
+  const flows = versionFlows(report);
+  if (!flows.length) return '';
+  const numeric = (labels: readonly string[], text: number) => labels.map((label, i) => ({ label, numeric: i >= text && i < labels.length - 1 }));
+  const checks = versionFlowCheckRows(flows);
+  return section(
+    'flow-versions',
+    `Flow by version (split.by ${report.settings.split?.by ?? ''})`,
+    html`<div data-flow-version-runs>${dataTable(numeric(VERSION_FLOW_RUN_COLUMNS, 1), versionFlowRunRows(flows))}</div><div data-flow-version-steps>${dataTable(numeric(VERSION_FLOW_STEP_COLUMNS, 2), versionFlowStepRows(flows))}</div>${checks.length ? html`<div data-flow-version-checks>${dataTable(VERSION_FLOW_CHECK_COLUMNS.map((label, i) => ({ label, numeric: i > 1 })), checks)}</div>` : ''}<p class="note">A flow run's version is that of its first response carrying the split field or header; sends are not split.</p>`,
+  );
+}
+
 /** Calls: kind, count, rate and whole-call latency; nothing for a report from before calls were counted. */
 function callsSection(report: Report): SafeHtml | '' {
   const rows = callRows(report);
@@ -262,7 +276,7 @@ export function runChartSpecs(report: Report): { throughput: ChartSpec; latency:
 /** The run as one self-contained HTML page: figures, uPlot charts (zoom by dragging, values on hover) and tables. */
 export function renderHtmlReport(report: Report): string {
   const c = runChartSpecs(report);
-  const flowCharts = flowStepSpecs(report);
+  const flowCharts = [...flowStepSpecs(report), ...versionFlowStepSpecs(report)];
   const body = html`${header(report)}${keyFigures(report)}
 ${section('throughput', 'Throughput over time', chartFigure(c.throughput))}
 ${section('latency-over-time', 'Latency percentiles over time', chartFigure(c.latency))}
@@ -271,6 +285,7 @@ ${section('errors-over-time', 'Errors and status codes over time', chartFigure(c
 ${statusSection(report)}
 ${callsSection(report)}
 ${flowSection(report)}
+${versionFlowSection(report)}
 ${flowCharts.map((spec) => section(spec.id, spec.title, chartFigure(spec)))}
 ${section('activity', 'Active streams and connections over time', chartFigure(c.activity))}
 ${memorySection(report, c.memory)}${thresholdsSection(report)}${generatorSection(report)}${settingsSection(report)}${errorsSection(report)}

@@ -1,4 +1,5 @@
-import { COLORS, DASHES, type ChartSpec } from './chart-spec.js';
+import type { Report } from '../../../report/report.js';
+import { COLORS, DASHES, type ChartSeriesSpec, type ChartSpec } from './chart-spec.js';
 import { intervalSeries, timeChart, type ChartRun } from './run-charts.js';
 
 /** The awaits whose latencies the run's intervals carry, in the flow's order. */
@@ -17,4 +18,28 @@ export function flowStepSpecs(report: ChartRun): ChartSpec[] {
       intervalSeries(report, stepLatency(name, 'p50'), { label: 'P50', color: COLORS.blue, dash: DASHES[1], unit: 'ms' }),
     ], `From each flow run's latest send to the match at await ${name}, per interval; no point where nothing matched.`),
   );
+}
+
+/**
+ * A split run with a flow: one chart per await, its match P99 in each interval with a line per version
+ * (`versions.<version>.intervals[].flow`). None without per-interval flow figures by version.
+ */
+export function versionFlowStepSpecs(report: Report): ChartSpec[] {
+  const versions = Object.entries(report.versions ?? {})
+    .filter(([, side]) => side.intervals.some((i) => i.flow))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (!versions.length) return [];
+  const colors = Object.values(COLORS);
+  const names = [...new Set(versions.flatMap(([, side]) => side.intervals.flatMap((i) => Object.keys(i.flow?.awaits ?? {}))))];
+  return names.map((name, n) => {
+    const series = versions.map(([version, side], v): ChartSeriesSpec => ({
+      label: `${version} P99`,
+      color: colors[v % colors.length]!,
+      dash: DASHES[Math.floor(v / colors.length) % DASHES.length],
+      unit: 'ms',
+      x: side.intervals.map((i) => i.tMs / 1000),
+      y: side.intervals.map((i) => i.flow?.awaits[name]?.latencyMs?.p99 ?? null),
+    }));
+    return timeChart(report, `flow-version-step-${n + 1}`, `Flow step ${name} by version: P99 over time`, 'match latency (ms)', series, `Each version's flow runs (a run's version is its first labelled response's), per interval; no point where nothing matched.`);
+  });
 }
