@@ -1,3 +1,4 @@
+import { MAX_SPLIT_VERSIONS, OTHER_VERSION } from './split-versions.js';
 import { createLatencyHistogram, disposeHistograms, encodeHistogram, recordLatencyUs, type LatencyHistogram } from '../stats/latency-histogram.js';
 import { addCounters, emptyCounters, type IntervalSnapshot, type LabelledLatencies, type WorkerCounters, type WorkerResult } from '../types/worker-protocol.js';
 import { CallReservoir } from '../stats/call-reservoir.js';
@@ -123,6 +124,10 @@ export class ShareRecorder {
   private recordLabelled(label: string, latencyUs: number): void {
     let entry = this.labels.get(label);
     if (!entry) {
+      if (this.labels.size >= MAX_SPLIT_VERSIONS && label !== OTHER_VERSION) {
+        this.recordLabelled(OTHER_VERSION, latencyUs);
+        return;
+      }
       entry = { interval: this.recordingHistogram(), total: this.recordingHistogram(), received: 0, intervalReceived: 0 };
       this.labels.set(label, entry);
     }

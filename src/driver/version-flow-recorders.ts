@@ -1,9 +1,7 @@
 import type { FlowIntervalFigures, FlowSettings, VersionFlowFigures } from '../types/flow-settings.js';
 import { FlowRecorder } from './flow-recorder.js';
+import { MAX_SPLIT_VERSIONS, OTHER_VERSION } from './split-versions.js';
 
-/** Versions kept apart at most; further ones count together as OTHER_VERSION, so memory stays bounded whatever the server labels. */
-export const MAX_FLOW_VERSIONS = 16;
-export const OTHER_VERSION = '(other)';
 /** The version of a flow run with no labelled response of its own on a stream that showed none either. */
 export const NO_VERSION = '(none)';
 
@@ -23,11 +21,11 @@ export class VersionFlowRecorders {
 
   constructor(private readonly flow: FlowSettings) {}
 
-  /** The recorder of `version` (OTHER_VERSION past MAX_FLOW_VERSIONS). */
+  /** The recorder of `version` (OTHER_VERSION past MAX_SPLIT_VERSIONS). */
   of(version: string): VersionFlowRecorder {
     let recorder = this.byVersion.get(version);
     if (recorder !== undefined) return recorder;
-    if (this.byVersion.size >= MAX_FLOW_VERSIONS && version !== OTHER_VERSION) return this.of(OTHER_VERSION);
+    if (this.byVersion.size >= MAX_SPLIT_VERSIONS && version !== OTHER_VERSION) return this.of(OTHER_VERSION);
     recorder = new VersionFlowRecorder(this.flow);
     this.byVersion.set(version, recorder);
     return recorder;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REFUSED_STREAM_DETAILS } from '../../src/driver/refused-stream.js';
 import { ShareRecorder, type LiveFigures } from '../../src/driver/share-recorder.js';
+import { MAX_SPLIT_VERSIONS, OTHER_VERSION } from '../../src/driver/split-versions.js';
 import type { StreamOutcome } from '../../src/driver/stream-driver.js';
 import { decodeHistogram } from '../../src/stats/latency-histogram.js';
 
@@ -120,6 +121,18 @@ describe('ShareRecorder', () => {
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('keeps at most MAX_SPLIT_VERSIONS labels apart and the rest together as (other): a label unique per response adds no histograms', () => {
+    const recorder = new ShareRecorder({ uncorrected: false, labelled: true });
+    for (let i = 0; i < 1000; i++) recorder.recordResponse({ intendedAtMs: 0, sentAtMs: 0 }, 5, `reservation-${i % 100}`);
+    const snapshot = recorder.takeInterval(live);
+    const labels = recorder.result().labels!;
+    expect(Object.keys(labels)).toHaveLength(MAX_SPLIT_VERSIONS + 1);
+    expect(labels['reservation-0']!.messagesReceived).toBe(10);
+    expect(labels[OTHER_VERSION]!.messagesReceived).toBe(1000 - 10 * MAX_SPLIT_VERSIONS);
+    expect(countOf(snapshot.labels![OTHER_VERSION]!.histogram)).toBe(1000 - 10 * MAX_SPLIT_VERSIONS);
+    recorder.dispose();
   });
 
   it('gives the schedule lag p99 in ms, 0 when nothing was scheduled', () => {

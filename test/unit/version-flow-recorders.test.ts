@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_FLOW_VERSIONS, OTHER_VERSION, VersionFlowRecorders } from '../../src/driver/version-flow-recorders.js';
+import { MAX_SPLIT_VERSIONS, OTHER_VERSION } from '../../src/driver/split-versions.js';
+import { VersionFlowRecorders } from '../../src/driver/version-flow-recorders.js';
 import { versionFlowReport } from '../../src/report/flow-report.js';
 import { resultFromSnapshots } from '../../src/report/result-from-snapshots.js';
 import { emptyCounters } from '../../src/types/worker-protocol.js';
@@ -15,13 +16,13 @@ const FLOW: FlowSettings = {
 };
 
 describe('flow figures by version', () => {
-  it('keeps at most MAX_FLOW_VERSIONS versions apart and counts the rest together as (other): memory stays bounded whatever the server labels', () => {
+  it('keeps at most MAX_SPLIT_VERSIONS versions apart and counts the rest together as (other): memory stays bounded whatever the server labels', () => {
     const versions = new VersionFlowRecorders(FLOW);
     for (let i = 0; i < 100; i++) versions.attach(`build-${i}`).runsCompleted++;
     const figures = versions.result();
     versions.dispose();
-    expect(Object.keys(figures)).toHaveLength(MAX_FLOW_VERSIONS + 1);
-    expect(figures[OTHER_VERSION]!.runsStarted).toBe(100 - MAX_FLOW_VERSIONS);
+    expect(Object.keys(figures)).toHaveLength(MAX_SPLIT_VERSIONS + 1);
+    expect(figures[OTHER_VERSION]!.runsStarted).toBe(100 - MAX_SPLIT_VERSIONS);
     expect(Object.values(figures).reduce((sum, f) => sum + f.runsStarted, 0)).toBe(100);
     expect(Object.values(figures).reduce((sum, f) => sum + f.runsCompleted, 0)).toBe(100);
   });
