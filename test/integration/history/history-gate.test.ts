@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHistory } from '../../../src/history/read-history.js';
 import { runCli, startServeChild, type ServeChild } from '../../helpers/cli-process.js';
+import { runInProcess } from '../../helpers/in-process-cli.js';
 
 const COMPILED_CLI = fileURLToPath(new URL('../../../dist/src/cli/main.js', import.meta.url));
 const V1_RUNS = 10;
@@ -24,10 +25,14 @@ let v1: ServeChild;
 let v2: ServeChild;
 const reports: string[] = [];
 
-/** One short real run against `address`, its report kept and its record appended to `history`. */
+/**
+ * One short real run against `address` (the CLI's main in this process, real workers), its report
+ * kept and its record appended to `history`. Records sort by their start to the second, and each
+ * run lasts 1 s, so one after another they keep their order.
+ */
 async function shortRun(address: string, history: string, commit: string, index: number): Promise<void> {
   const report = join(work, `run-${String(index).padStart(2, '0')}.json`);
-  const result = await runCli(['run', address, '--insecure', '--proto', 'proto/order.proto', '--name', 'history-gate', '-c', '4', '--connections', '1', '--workers', '1', '-z', '1s', '-O', 'json', '-o', report, '--history', history, '--tag', `commit=${commit}`, '--tag', 'branch=main']);
+  const result = await runInProcess(['run', address, '--insecure', '--proto', 'proto/order.proto', '--name', 'history-gate', '-c', '4', '--connections', '1', '--workers', '1', '-z', '1s', '-O', 'json', '-o', report, '--history', history, '--tag', `commit=${commit}`, '--tag', 'branch=main'], process.cwd());
   expect(result.code, result.stderr).toBe(0);
   expect(result.stderr).toMatch(/history: recorded .*history-gate-[0-9a-f]{16}\.json/);
   reports.push(report);
