@@ -123,18 +123,15 @@ beforeAll(async () => {
   if (!existsSync(COMPILED_WORKER)) throw new Error(`${COMPILED_WORKER} is missing: run \`npm run build\` first`);
   rmSync(OUTPUT_DIR, { recursive: true, force: true });
   mkdirSync(OUTPUT_DIR, { recursive: true });
+  baseline = await shortRun(4);
+  candidate = await shortRun(8);
   userDataDir = mkdtempSync(join(tmpdir(), 'grpc-bench-chromium-'));
-  // The browser starts while the runs go; the runs stay one after the other (the comparison page is of two separate runs).
-  const launched = chromium.launchPersistentContext(userDataDir, {
+  context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 900 },
   });
-  launched.catch(() => {});
-  baseline = await shortRun(4);
-  candidate = await shortRun(8);
-  context = await launched;
 }, 120_000);
 
 afterAll(async () => {
