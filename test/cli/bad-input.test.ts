@@ -1,15 +1,19 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../src/errors/error-catalogue.js';
 import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
 import { linesOf, makeTempDir, runCli, type CliResult } from '../helpers/cli-process.js';
+import { runInProcess } from '../helpers/in-process-cli.js';
 
 /**
  * Every bad input ends the real CLI with its documented exit code and exactly one stderr line
  * that names the file, the field and the bad value, and carries no stack trace. `validate`
  * makes every check `run` makes before load, so most cases use it (no load, no connection).
+ * The table runs in this process (the CLI's `main`, whose code the process exits with, and
+ * nothing else written to the process's stdout or stderr); the cases for each exit code, and
+ * `run` beside `validate`, start the real process.
  */
 
 const NOT_BIDI_PROTO = fileURLToPath(new URL('../fixtures/not-bidi.proto', import.meta.url));
@@ -222,13 +226,44 @@ function expectOneCleanLine(result: CliResult, code: ErrorCode): string {
   return line;
 }
 
+/**
+ * proto-loader warns (on the next tick) when an import is not under the given import paths, even
+ * though it then finds it beside the importing file; a real process exits before that line.
+ */
+const LATE_IMPORT_WARNING = /^\(node:\d+\) Warning: \S+ not found in any of the include paths|^\(Use `node --trace-warnings/;
+
+/**
+ * `grpc-bench ARGS` in this process, one at a time: what it wrote through its output and, as
+ * `code`, the exit code `main` returned. Anything else written to the process's own stdout or
+ * stderr meanwhile fails the test, as a real process would print it.
+ */
+async function runInProcessAlone(args: string[]): Promise<CliResult> {
+  const stray: string[] = [];
+  const keep = (chunk: unknown): boolean => (stray.push(String(chunk)), true);
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(keep);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(keep);
+  try {
+    const { code, stdout: out, stderr: err } = await runInProcess(args, cwd);
+    return { code, signal: null, stdout: out, stderr: err };
+  } finally {
+    // Warnings are written on a later tick: they belong to this case, not the next.
+    await new Promise((resolve) => setImmediate(resolve));
+    stdout.mockRestore();
+    stderr.mockRestore();
+    expect(stray.filter((text) => !LATE_IMPORT_WARNING.test(text)), 'written beside the CLI\'s output').toEqual([]);
+  }
+}
+
+/** One case of the table for each exit code, through the real process: it exits with that code and prints the same line. */
+const BY_EXIT_CODE = CASES.filter((c, i) => CASES.findIndex((other) => other.exit === c.exit) === i);
+
 describe('bad input: one clean line and the documented exit code', () => {
   it('every case expects the exit code the catalogue (and so the README) gives its error code', () => {
     for (const { name, code, exit } of CASES) expect(ERROR_CATALOGUE[code].exitCode, name).toBe(exit);
   });
 
-  it.concurrent.each(CASES)('$name → exit $exit ($code)', async ({ args, code, exit, names, hidden }) => {
-    const result = await runCli(args, { cwd });
+  it.each(CASES)('$name → exit $exit ($code)', async ({ args, code, exit, names, hidden }) => {
+    const result = await runInProcessAlone(args);
 
     const line = expectOneCleanLine(result, code);
     expect(result.code, line).toBe(exit);
@@ -236,40 +271,59 @@ describe('bad input: one clean line and the documented exit code', () => {
     for (const secret of hidden ?? []) expect(result.stdout + result.stderr).not.toContain(secret);
   });
 
-  it.concurrent.each([
+  it.concurrent.each(BY_EXIT_CODE)('the real process: $name → exit $exit ($code)', async ({ args, code, exit, names }) => {
+    const result = await runCli(args, { cwd });
+
+    const line = expectOneCleanLine(result, code);
+    expect(result.code, line).toBe(exit);
+    for (const name of names) expect(line).toContain(name);
+  });
+
+  it.each([
     ['unary.yaml', 'shapes.ShapeService/Measure (unary)'],
     ['server-streaming.yaml', 'shapes.ShapeService/Watch (server streaming)'],
     ['client-streaming.yaml', 'shapes.ShapeService/Upload (client streaming)'],
   ])('a method of every kind is valid, its kind named (%s)', async (file, named) => {
-    const result = await runCli(['validate', file], { cwd });
+    const result = await runInProcessAlone(['validate', file]);
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`${file}: valid (${named}, proto not-bidi.proto`);
   });
 
   it('an empty file is a valid scenario: every key takes its default', async () => {
-    const result = await runCli(['validate', 'empty.yaml'], { cwd });
+    const result = await runInProcessAlone(['validate', 'empty.yaml']);
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('empty.yaml: valid (pb.OrderService/CreateOrderStream, target embedded, 10 streams over 1 connection, 1 worker, 10s)\n');
   });
 
-  it.concurrent.each([
-    ['unknown template', 'unknown-template.yaml', 'TEMPLATE_INVALID'],
-    ['data field', 'data-field.yaml', 'MESSAGE_INVALID'],
-    ['TLS file', 'tls-missing.yaml', 'TLS_FILE_UNREADABLE'],
-    ['int64 out of range', 'data-int64.yaml', 'MESSAGE_INVALID'],
-    ['Timestamp', 'data-timestamp.yaml', 'MESSAGE_INVALID'],
-    ['base64', 'data-base64.yaml', 'MESSAGE_INVALID'],
-    ['secret non-ASCII metadata', 'metadata-secret-non-ascii.yaml', 'SCENARIO_INVALID'],
-    ['100 KB secret metadata, against the embedded target that advertises no header-list limit', 'metadata-big-secret.yaml', 'SCENARIO_INVALID'],
-  ] as const)('run ends with the same line as validate (%s): the checks are shared', async (_what, file, code) => {
-    const [validated, ran] = await Promise.all([runCli(['validate', file], { cwd }), runCli(['run', file, '-O', 'console'], { cwd })]);
+  describe('run ends with the same line as validate', () => {
+    const RUN_CASES = [
+      ['unknown template', 'unknown-template.yaml', 'TEMPLATE_INVALID'],
+      ['data field', 'data-field.yaml', 'MESSAGE_INVALID'],
+      ['TLS file', 'tls-missing.yaml', 'TLS_FILE_UNREADABLE'],
+      ['int64 out of range', 'data-int64.yaml', 'MESSAGE_INVALID'],
+      ['Timestamp', 'data-timestamp.yaml', 'MESSAGE_INVALID'],
+      ['base64', 'data-base64.yaml', 'MESSAGE_INVALID'],
+      ['secret non-ASCII metadata', 'metadata-secret-non-ascii.yaml', 'SCENARIO_INVALID'],
+      ['100 KB secret metadata, against the embedded target that advertises no header-list limit', 'metadata-big-secret.yaml', 'SCENARIO_INVALID'],
+    ] as const;
+    const validated = new Map<string, CliResult>();
 
-    expect(expectOneCleanLine(ran, code)).toBe(expectOneCleanLine(validated, code));
-    expect(ran.code).toBe(validated.code);
-    for (const secret of ['séèkrit', 'TOKEN', 'kkkkkk']) expect(ran.stdout + ran.stderr).not.toContain(secret);
+    // validate in this process, one file at a time; the runs, real processes, side by side.
+    beforeAll(async () => {
+      for (const [, file] of RUN_CASES) validated.set(file, await runInProcessAlone(['validate', file]));
+    });
+
+    it.concurrent.each(RUN_CASES)('run ends with the same line as validate (%s): the checks are shared', async (_what, file, code) => {
+      const ran = await runCli(['run', file, '-O', 'console'], { cwd });
+
+      const validation = validated.get(file)!;
+      expect(expectOneCleanLine(ran, code)).toBe(expectOneCleanLine(validation, code));
+      expect(ran.code).toBe(validation.code);
+      for (const secret of ['séèkrit', 'TOKEN', 'kkkkkk']) expect(ran.stdout + ran.stderr).not.toContain(secret);
+    });
   });
 
   describe('run against a real target, stopped before any load', () => {

@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RUN_FLAG_TABLE } from '../../src/cli/run-flag-table.js';
 import { RUN_FLAG_GROUPS } from '../../src/cli/run-flag-spec.js';
-import { BIN, linesOf, makeTempDir, runCli } from '../helpers/cli-process.js';
+import { BIN, collectExit, linesOf, makeTempDir, runCli, type CliResult } from '../helpers/cli-process.js';
 
 const ORDER_PROTO = readFileSync(fileURLToPath(new URL('../../proto/order.proto', import.meta.url)), 'utf8');
 
@@ -31,6 +31,14 @@ function tempDir(): string {
 afterAll(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
+
+const helps = new Map<string, Promise<CliResult>>();
+
+/** `grpc-bench [COMMAND] --help`, started once per command however many tests read it. */
+function helpOf(command: string): Promise<CliResult> {
+  if (!helps.has(command)) helps.set(command, runCli([...(command ? [command] : []), '--help'], { cwd: tempDir() }));
+  return helps.get(command)!;
+}
 
 describe.concurrent('a CLI that helps', () => {
   it('prints the run time in the unit that reads best, latencies in ms', async () => {
@@ -127,7 +135,7 @@ describe.concurrent('a CLI that helps', () => {
   });
 
   it.each(['', 'run', 'validate', 'serve', 'compare', 'merge', 'report'])('%s --help has examples of the command', async (command) => {
-    const result = await runCli([...(command ? [command] : []), '--help'], { cwd: tempDir() });
+    const result = await helpOf(command);
 
     expect(result.code, result.stderr).toBe(0);
     const examples = result.stdout.slice(result.stdout.indexOf('\nExamples:\n'));
@@ -135,14 +143,14 @@ describe.concurrent('a CLI that helps', () => {
   });
 
   it.each(['', 'run', 'serve', 'compare', 'merge', 'report', 'ghz', 'history', 'canary-rounds'])('%s --help: no description runs into its [type]', async (command) => {
-    const result = await runCli([...(command ? [command] : []), '--help'], { cwd: tempDir() });
+    const result = await helpOf(command);
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.split('\n').filter((line) => /[^ ]\[(number|string|boolean|array|count)\]/.test(line))).toEqual([]);
   });
 
   it.each(['run', 'validate'])('%s --help lists every flag of the table under its group, with the scenario defaults', async (command) => {
-    const result = await runCli([command, '--help'], { cwd: tempDir() });
+    const result = await helpOf(command);
 
     expect(result.code, result.stderr).toBe(0);
     const headings = RUN_FLAG_GROUPS.map((group) => result.stdout.indexOf(`\n${group}:\n`));
@@ -158,12 +166,14 @@ describe.concurrent('a CLI that helps', () => {
   });
 
   // A real terminal of 60 columns: util-linux's script(1) gives the CLI a pseudo-terminal.
-  it.skipIf(!existsSync('/usr/bin/script'))('the progress line fits a 60-column terminal and ends with the summary\'s msg/s', () => {
+  it.skipIf(!existsSync('/usr/bin/script'))('the progress line fits a 60-column terminal and ends with the summary\'s msg/s', async () => {
     const cwd = tempDir();
     const command = `stty cols 60; ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} run -z 2s -c 2 --workers 1 -O console`;
-    const result = spawnSync('/usr/bin/script', ['-qfec', command, '/dev/null'], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    // Started, not run synchronously: the other tests' processes go on meanwhile.
+    const script = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1' } });
+    const result = await collectExit(script);
 
-    expect(result.status, result.stdout).toBe(0);
+    expect(result.code, result.stdout).toBe(0);
     // Each redraw starts at column 1 (ESC[1G); what it shows is the text without the control sequences.
     const frames = result.stdout
       .split('\x1b[1G')

@@ -112,8 +112,8 @@ describe('grpc-bench report', () => {
     expect(run.code, run.stderr).toBe(0);
     const saved = JSON.parse(readFileSync(join(cwd, 'run', 'report.json'), 'utf8')) as { counts: Counts };
 
-    const rendered = await runCli(['report', 'run/report.json', '-O', 'html,markdown,junit,csv,prometheus,influx'], { cwd });
-    const shown = await runCli(['report', 'run'], { cwd });
+    // Both read run/report.json; one writes the other formats beside it (each file whole, by rename).
+    const [rendered, shown] = await Promise.all([runCli(['report', 'run/report.json', '-O', 'html,markdown,junit,csv,prometheus,influx'], { cwd }), runCli(['report', 'run'], { cwd })]);
 
     expect(rendered.code, rendered.stderr).toBe(0);
     expect(readdirSync(join(cwd, 'run')).sort()).toEqual(['report.csv', 'report.html', 'report.json', 'report.lp', 'report.md', 'report.prom', 'report.xml']);
@@ -160,12 +160,16 @@ describe('grpc-bench report', () => {
     // A journal whose header line the run was killed in the middle of.
     writeFileSync(join(cwd, 'cut.jsonl'), '{"journal":"grpc-bench","journalVersion":1,"toolVersion":"0.1.0","scen');
 
-    expect(expectOneErrorLine(await runCli(['report', 'missing.json'], { cwd }), 'REPORT_INVALID', 3)).toContain('missing.json: no such file or directory');
-    expect(expectOneErrorLine(await runCli(['report', 'empty'], { cwd }), 'REPORT_INVALID', 3)).toContain('empty: no report.json and no run journal (journal.jsonl) in this directory');
-    expect(expectOneErrorLine(await runCli(['report', 'not-a-report.json'], { cwd }), 'REPORT_INVALID', 3)).toContain('not-a-report.json: not a grpc-bench report');
-    expect(expectOneErrorLine(await runCli(['report', 'scenario.yaml'], { cwd }), 'REPORT_INVALID', 3)).toContain('scenario.yaml: not valid JSON');
-    expect(expectOneErrorLine(await runCli(['report', 'cut.jsonl'], { cwd }), 'REPORT_INVALID', 3)).toContain('cut.jsonl: the journal is cut short inside its header (line 1); nothing can be rebuilt from it');
-    expect(expectOneErrorLine(await runCli(['report', 'cut.jsonl', '-O', 'pdf'], { cwd }), 'USAGE', 2)).toContain('unknown report format "pdf"');
+    // Independent processes, each reading its own file: started side by side.
+    const [missing, empty, notAReport, scenario, cut, pdf] = await Promise.all(
+      [['missing.json'], ['empty'], ['not-a-report.json'], ['scenario.yaml'], ['cut.jsonl'], ['cut.jsonl', '-O', 'pdf']].map((args) => runCli(['report', ...args], { cwd })),
+    );
+    expect(expectOneErrorLine(missing, 'REPORT_INVALID', 3)).toContain('missing.json: no such file or directory');
+    expect(expectOneErrorLine(empty, 'REPORT_INVALID', 3)).toContain('empty: no report.json and no run journal (journal.jsonl) in this directory');
+    expect(expectOneErrorLine(notAReport, 'REPORT_INVALID', 3)).toContain('not-a-report.json: not a grpc-bench report');
+    expect(expectOneErrorLine(scenario, 'REPORT_INVALID', 3)).toContain('scenario.yaml: not valid JSON');
+    expect(expectOneErrorLine(cut, 'REPORT_INVALID', 3)).toContain('cut.jsonl: the journal is cut short inside its header (line 1); nothing can be rebuilt from it');
+    expect(expectOneErrorLine(pdf, 'USAGE', 2)).toContain('unknown report format "pdf"');
   });
 
   it('--help lists the report command with its description', async () => {

@@ -31,7 +31,10 @@ export interface CallsServerCounts {
 export interface CallsServerHandle {
   address: string;
   counts(): CallsServerCounts;
-  /** Starts peakInFlight again from the calls in progress now (before a run). */
+  /**
+   * Starts peakInFlight again from zero (before a run): calls begun before no longer count, such as
+   * those a client cancelled whose RST_STREAM the server has yet to handle.
+   */
   resetPeak(): void;
   close(): void;
 }
@@ -48,18 +51,22 @@ export async function startCallsServer(): Promise<CallsServerHandle> {
   const service = (definition['calls'] as Record<string, { service: grpc.ServiceDefinition }>)['CallService']!.service;
   const counts: CallsServerCounts = { calls: {}, okCalls: 0, failedCalls: 0, cancelledCalls: 0, requests: 0, replies: 0, peakInFlight: 0, connectionsSeen: 0 };
   const peers = new Set<string>();
+  // Calls in progress that began since the last resetPeak (the peak's generation).
   let inFlight = 0;
-  const begin = (method: string, peer: string): void => {
+  let generation = 0;
+  /** Counts a call in; returns what ends it, with its status code. */
+  const begin = (method: string, peer: string): ((code: number) => void) => {
     counts.calls[method] = (counts.calls[method] ?? 0) + 1;
     peers.add(peer);
     counts.connectionsSeen = peers.size;
+    const began = generation;
     inFlight++;
     counts.peakInFlight = Math.max(counts.peakInFlight, inFlight);
-  };
-  const end = (code: number): void => {
-    inFlight--;
-    if (code === 0) counts.okCalls++;
-    else counts.failedCalls++;
+    return (code) => {
+      if (began === generation) inFlight--;
+      if (code === 0) counts.okCalls++;
+      else counts.failedCalls++;
+    };
   };
   const failure = (code: number): Partial<grpc.StatusObject> => ({ code, details: `asked to fail with ${code}` });
   /** A streamed call's requests so far and the first failure any of them asked for. */
@@ -75,7 +82,7 @@ export async function startCallsServer(): Promise<CallsServerHandle> {
   };
 
   /** Watch with `delay_ms`: one reply every `everyMs` until `total` are sent (then OK) or the client cancels. */
-  const watchPaced = (call: grpc.ServerWritableStream<CallRequest, unknown>, total: number, everyMs: number): void => {
+  const watchPaced = (call: grpc.ServerWritableStream<CallRequest, unknown>, total: number, everyMs: number, end: (code: number) => void): void => {
     let sent = 0;
     let over = false;
     const timer = setInterval(() => {
@@ -101,7 +108,7 @@ export async function startCallsServer(): Promise<CallsServerHandle> {
   const server = new grpc.Server();
   server.addService(service, {
     Unary: (call: grpc.ServerUnaryCall<CallRequest, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      begin('Unary', call.getPeer());
+      const end = begin('Unary', call.getPeer());
       counts.requests++;
       const code = call.request.fail_code;
       // A call the client gives up on while it waits is over then, and gets no reply.
@@ -122,7 +129,7 @@ export async function startCallsServer(): Promise<CallsServerHandle> {
       else answer();
     },
     Upload: (call: grpc.ServerReadableStream<CallRequest, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      begin('Upload', call.getPeer());
+      const end = begin('Upload', call.getPeer());
       const tally = tallyRequests(call);
       call.on('end', () => {
         end(tally.code);
@@ -133,11 +140,11 @@ export async function startCallsServer(): Promise<CallsServerHandle> {
       call.on('error', () => end(1));
     },
     Watch: (call: grpc.ServerWritableStream<CallRequest, unknown>) => {
-      begin('Watch', call.getPeer());
+      const end = begin('Watch', call.getPeer());
       counts.requests++;
       const { id, replies, fail_code: code, delay_ms: everyMs } = call.request;
       const total = replies || 3;
-      if (everyMs > 0) return watchPaced(call, total, everyMs);
+      if (everyMs > 0) return watchPaced(call, total, everyMs, end);
       for (let i = 0; i < total; i++) call.write({ id, received: i + 1 });
       counts.replies += total;
       end(code);
@@ -145,7 +152,7 @@ export async function startCallsServer(): Promise<CallsServerHandle> {
       else call.end();
     },
     Chat: (call: grpc.ServerDuplexStream<CallRequest, unknown>) => {
-      begin('Chat', call.getPeer());
+      const end = begin('Chat', call.getPeer());
       const tally = tallyRequests(call, (request, received) => {
         counts.replies++;
         call.write({ id: request.id, received });
@@ -165,7 +172,9 @@ export async function startCallsServer(): Promise<CallsServerHandle> {
     address: `127.0.0.1:${port}`,
     counts: () => ({ ...counts, calls: { ...counts.calls } }),
     resetPeak: () => {
-      counts.peakInFlight = inFlight;
+      generation++;
+      inFlight = 0;
+      counts.peakInFlight = 0;
     },
     close: () => server.forceShutdown(),
   };

@@ -9,6 +9,7 @@ import type { ScenarioInput } from '../../src/scenario/scenario-schema.js';
 import { SERVED_BY_HEADER } from '../../src/target/order-service.js';
 import { startOrderServer, type OrderServerHandle, type OrderServerOptions } from '../../src/target/start-order-server.js';
 import { makeTempDir, runCli, startServeChild, type ServeChild } from '../helpers/cli-process.js';
+import { runInProcess } from '../helpers/in-process-cli.js';
 
 /*
  * Canary runs end to end: one run against a service that routes some streams to a canary
@@ -110,8 +111,9 @@ describe('interleaved rounds through the CLI (grpc-bench run --baseline --candid
    * A warm-up round and `roundCount` rounds of `duration` (250 ms of each left out), 8 streams pausing 1 ms between
    * sends so the two cores are not saturated. The regression cases take 5 rounds: with 3 the round test has
    * 2 degrees of freedom, and one round disturbed by the machine left even a 4× P50 at p 0.058. Their rounds
-   * last 1 s: the +2 ms effect is about 10× at P50, and 750 ms of 8 streams still give each round thousands of
-   * latencies. The pass case keeps 2 s rounds: its verdict is about the noise, and longer rounds have less of it.
+   * last 500 ms: the +2 ms effect is about 10× at P50 (p near 1e-7 with 1 s rounds), and 250 ms of 8 streams
+   * still give each side of a round hundreds of latencies. The pass case keeps 2 s rounds: its verdict is about
+   * the noise, and longer rounds have less of it.
    */
   async function rounds(
     baseline: ServeChild,
@@ -129,7 +131,7 @@ describe('interleaved rounds through the CLI (grpc-bench run --baseline --candid
     console.log(`${name}: exit ${result.code}, ${comparison.verdict} (${comparison.design}, ${comparison.rounds} rounds): ${figures.join('; ')}`);
     // Same data, same verdict: `compare` on the run's own baseline.json and candidate.json judges exactly as the run did.
     const tolerances = extra.includes('--max-regression') ? ['--max-regression', extra[extra.indexOf('--max-regression') + 1]!] : [];
-    const again = await runCli(['compare', join(dir, 'baseline.json'), join(dir, 'candidate.json'), '-O', 'json', ...tolerances], { cwd: temp.dir, timeoutMs: 30_000 });
+    const again = await runInProcess(['compare', join(dir, 'baseline.json'), join(dir, 'candidate.json'), '-O', 'json', ...tolerances], temp.dir);
     expect(JSON.parse(again.stdout), again.stderr).toEqual(comparison);
     expect(again.code).toBe(result.code);
     return { code: result.code, stdout: result.stdout, stderr: result.stderr, comparison };
@@ -140,7 +142,7 @@ describe('interleaved rounds through the CLI (grpc-bench run --baseline --candid
     Object.keys((JSON.parse(readFileSync(join(temp.dir, name, `${side}.json`), 'utf8')) as Report).versions ?? {});
 
   it('v1 against v2 (+2 ms per request): a regression at P50, exit 99', async () => {
-    const { code, stderr, comparison } = await rounds(v1, v2, 'v1-v2', [], 5, '1s');
+    const { code, stderr, comparison } = await rounds(v1, v2, 'v1-v2', [], 5, '500ms');
 
     expect(comparison.verdict).toBe('fail');
     expect(comparison, 'the round is the unit of the test').toMatchObject({ design: 'rounds', rounds: 5 });
@@ -158,7 +160,7 @@ describe('interleaved rounds through the CLI (grpc-bench run --baseline --candid
 
   it('one address behind a header route: the candidate side carries the routing header and is found slower, exit 99', async () => {
     const header = JSON.stringify({ [ROUTE_HEADER.name]: ROUTE_HEADER.value });
-    const { code, stdout, stderr, comparison } = await rounds(routed, routed, 'header-routed', ['--candidate-metadata', header], 5, '1s');
+    const { code, stdout, stderr, comparison } = await rounds(routed, routed, 'header-routed', ['--candidate-metadata', header], 5, '500ms');
 
     expect(comparison).toMatchObject({ verdict: 'fail', design: 'rounds' });
     expect(comparison.metrics.find((m) => m.metric === 'p50')?.verdict).toBe('fail');

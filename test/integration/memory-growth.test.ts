@@ -100,10 +100,13 @@ describe.runIf(process.platform === 'linux')('target memory growth', () => {
       expect(v1.version).toBe('v1');
       expect(v2.version).toBe('v2');
 
-      await warmUp(v1);
-      const v1Report = await measure(v1);
-      await warmUp(v2);
-      const v2Report = await measure(v2);
+      // Each service is its own process, watched by its own pid: the two are warmed up and measured side by side.
+      const [v1Report, v2Report] = await Promise.all(
+        [v1, v2].map(async (served) => {
+          await warmUp(served);
+          return measure(served);
+        }),
+      );
 
       for (const [report, served] of [[v1Report, v1], [v2Report, v2]] as const) {
         expect(report.loadModel).toBe('open');

@@ -153,24 +153,29 @@ describe('segments: one run split over processes, then merged', () => {
     expect(new Set(chat.received.map((m) => m.room)).size).toBe(18);
     expect(chat.stats().connectionsSeen).toBe(3);
 
-    const merge = await runCli(['merge', 'seg-3.json', 'seg-1.json', 'seg-2.json', '-o', 'merged.json', '-O', 'json'], { cwd: dir });
+    // A segment of another run (another call), for the last merge below.
+    const orderDir = tempDir();
+    const server = await startOrderServer({ port: 0 });
+    cleanups.push(() => server.forceShutdown());
+    writeScenario(orderDir, { target: server.address, insecure: true, load: { streams: 3, connections: 3, messages: 30 }, segment: '2/3' });
+
+    // Independent processes, each writing its own file: started side by side.
+    const [merge, partial, orderRun] = await Promise.all([
+      runCli(['merge', 'seg-3.json', 'seg-1.json', 'seg-2.json', '-o', 'merged.json', '-O', 'json'], { cwd: dir }),
+      runCli(['merge', 'seg-1.json', 'seg-3.json', '-o', 'partial.json', '-O', 'json'], { cwd: dir }),
+      runCli(['run', 'scenario.yaml', '-O', 'json', '-o', join(dir, 'order-seg-2.json')], { cwd: orderDir }),
+    ]);
     expect(merge.code, merge.stderr).toBe(0);
     const merged = readReport(dir, 'merged.json');
     expect(merged.counts).toMatchObject({ messagesSent: 180, messagesReceived: 180, streamsOpened: 18, errors: 0 });
     expect(merged.thresholds?.passed).toBe(true);
 
     // Two segments of three: merged with a warning, marked partial.
-    const partial = await runCli(['merge', 'seg-1.json', 'seg-3.json', '-o', 'partial.json', '-O', 'json'], { cwd: dir });
     expect(partial.code, partial.stderr).toBe(0);
     expect(partial.stderr).toContain('merge: warning: segment 2 of 3 missing');
     expect(readReport(dir, 'partial.json')).toMatchObject({ partial: true, partialReason: 'segment 2 of 3 missing', counts: { messagesSent: 120 } });
 
     // A segment of another run (another call) is refused with one line, before anything is written.
-    const orderDir = tempDir();
-    const server = await startOrderServer({ port: 0 });
-    cleanups.push(() => server.forceShutdown());
-    writeScenario(orderDir, { target: server.address, insecure: true, load: { streams: 3, connections: 3, messages: 30 }, segment: '2/3' });
-    const orderRun = await runCli(['run', 'scenario.yaml', '-O', 'json', '-o', join(dir, 'order-seg-2.json')], { cwd: orderDir });
     expect(orderRun.code, orderRun.stderr).toBe(0);
 
     const mixed = await runCli(['merge', 'seg-1.json', 'order-seg-2.json', '-o', 'mixed.json', '-O', 'json'], { cwd: dir });
@@ -183,11 +188,13 @@ describe('segments: one run split over processes, then merged', () => {
 
   it('refuses a segment out of range and more segments than connections with one line naming segment', async () => {
     const dir = tempDir();
-    const outOfRange = await runCli(['run', '--segment', '4/3', '-c', '9', '--connections', '3', '-n', '90', '-O', 'json'], { cwd: dir });
+    const [outOfRange, tooMany] = await Promise.all([
+      runCli(['run', '--segment', '4/3', '-c', '9', '--connections', '3', '-n', '90', '-O', 'json'], { cwd: dir }),
+      runCli(['run', '--segment', '1/4', '-c', '9', '--connections', '3', '-n', '90', '-O', 'json'], { cwd: dir }),
+    ]);
     expect(outOfRange.code).toBe(3);
     expect(linesOf(outOfRange.stderr)).toEqual(['grpc-bench: flags: segment: the segment index must be within 1..3, got "4/3" [SCENARIO_INVALID]']);
 
-    const tooMany = await runCli(['run', '--segment', '1/4', '-c', '9', '--connections', '3', '-n', '90', '-O', 'json'], { cwd: dir });
     expect(tooMany.code).toBe(3);
     expect(linesOf(tooMany.stderr)).toEqual([
       'grpc-bench: flags: segment: 4 segments need at least 4 connections (one per segment), but load.connections is 3, got "1/4" [SCENARIO_INVALID]',

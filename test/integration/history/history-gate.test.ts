@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHistory } from '../../../src/history/read-history.js';
 import { runCli, startServeChild, type ServeChild } from '../../helpers/cli-process.js';
+import { runInProcess } from '../../helpers/in-process-cli.js';
 
 const COMPILED_CLI = fileURLToPath(new URL('../../../dist/src/cli/main.js', import.meta.url));
 const V1_RUNS = 10;
@@ -22,12 +23,18 @@ const GATE = ['--min-change', '50%'];
 let work: string;
 let v1: ServeChild;
 let v2: ServeChild;
+/** Routes the streams carrying x-user-group: internal-testers to a canary that answers 1 ms later. */
+let canary: ServeChild;
 const reports: string[] = [];
 
-/** One short real run against `address`, its report kept and its record appended to `history`. */
+/**
+ * One short real run against `address` (the CLI's main in this process, real workers), its report
+ * kept and its record appended to `history`. Records sort by their start to the second, and each
+ * run lasts 1 s, so one after another they keep their order.
+ */
 async function shortRun(address: string, history: string, commit: string, index: number): Promise<void> {
   const report = join(work, `run-${String(index).padStart(2, '0')}.json`);
-  const result = await runCli(['run', address, '--insecure', '--proto', 'proto/order.proto', '--name', 'history-gate', '-c', '4', '--connections', '1', '--workers', '1', '-z', '1s', '-O', 'json', '-o', report, '--history', history, '--tag', `commit=${commit}`, '--tag', 'branch=main']);
+  const result = await runInProcess(['run', address, '--insecure', '--proto', 'proto/order.proto', '--name', 'history-gate', '-c', '4', '--connections', '1', '--workers', '1', '-z', '1s', '-O', 'json', '-o', report, '--history', history, '--tag', `commit=${commit}`, '--tag', 'branch=main'], process.cwd());
   expect(result.code, result.stderr).toBe(0);
   expect(result.stderr).toMatch(/history: recorded .*history-gate-[0-9a-f]{16}\.json/);
   reports.push(report);
@@ -36,11 +43,15 @@ async function shortRun(address: string, history: string, commit: string, index:
 beforeAll(async () => {
   if (!existsSync(COMPILED_CLI)) throw new Error(`${COMPILED_CLI} is missing: run \`npm run build\` first`);
   work = mkdtempSync(join(tmpdir(), 'history-gate-'));
-  [v1, v2] = await Promise.all([startServeChild(['--service-version', 'v1', '--latency', '10ms']), startServeChild(['--service-version', 'v2', '--latency', '100ms'])]);
+  [v1, v2, canary] = await Promise.all([
+    startServeChild(['--service-version', 'v1', '--latency', '10ms']),
+    startServeChild(['--service-version', 'v2', '--latency', '100ms']),
+    startServeChild(['--canary', '--canary-header', 'x-user-group=internal-testers', '--canary-latency', '1ms']),
+  ]);
 });
 
 afterAll(async () => {
-  await Promise.all([v1?.stop(), v2?.stop()]);
+  await Promise.all([v1?.stop(), v2?.stop(), canary?.stop()]);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -95,24 +106,19 @@ describe('history gate over real runs against serve', () => {
   });
 
   it('records each version of a split run as its own series', async () => {
-    const canary = await startServeChild(['--canary', '--canary-header', 'x-user-group=internal-testers', '--canary-latency', '1ms']);
-    try {
-      const scenario = join(work, 'split.yaml');
-      writeFileSync(scenario, `name: history-split\ntarget: ${canary.address}\ninsecure: true\nproto: ${join(process.cwd(), 'proto/order.proto')}\nload: { streams: 4, connections: 1, workers: 1, duration: 1s }\nsplit:\n  by: served_by\n  routed: { share: 0.5, metadata: { x-user-group: internal-testers } }\n`);
-      const history = join(work, 'split-history');
-      const result = await runCli(['run', scenario, '-O', 'json', '-o', join(work, 'split.json'), '--history', history, '--tag', 'commit=split']);
-      expect(result.code, result.stderr).toBe(0);
-      const [record] = readHistory(history).records;
-      expect(record!.series.map((s) => s.version)).toEqual(['v1', 'v2']);
-      for (const series of record!.series) expect(series.metrics.p50).toBeGreaterThan(0);
-      // v2 answers 1 ms later.
-      expect(record!.series[1]!.metrics.p50!).toBeGreaterThan(record!.series[0]!.metrics.p50!);
-      const gate = await runCli(['history', history, '-O', 'json']);
-      expect(gate.code, gate.stderr).toBe(0);
-      expect(JSON.parse(gate.stdout).series.map((s: { key: string }) => s.key)).toEqual(['history-split · pb.OrderService/CreateOrderStream · v1', 'history-split · pb.OrderService/CreateOrderStream · v2']);
-    } finally {
-      await canary.stop();
-    }
+    const scenario = join(work, 'split.yaml');
+    writeFileSync(scenario, `name: history-split\ntarget: ${canary.address}\ninsecure: true\nproto: ${join(process.cwd(), 'proto/order.proto')}\nload: { streams: 4, connections: 1, workers: 1, duration: 1s }\nsplit:\n  by: served_by\n  routed: { share: 0.5, metadata: { x-user-group: internal-testers } }\n`);
+    const history = join(work, 'split-history');
+    const result = await runCli(['run', scenario, '-O', 'json', '-o', join(work, 'split.json'), '--history', history, '--tag', 'commit=split']);
+    expect(result.code, result.stderr).toBe(0);
+    const [record] = readHistory(history).records;
+    expect(record!.series.map((s) => s.version)).toEqual(['v1', 'v2']);
+    for (const series of record!.series) expect(series.metrics.p50).toBeGreaterThan(0);
+    // v2 answers 1 ms later.
+    expect(record!.series[1]!.metrics.p50!).toBeGreaterThan(record!.series[0]!.metrics.p50!);
+    const gate = await runCli(['history', history, '-O', 'json']);
+    expect(gate.code, gate.stderr).toBe(0);
+    expect(JSON.parse(gate.stdout).series.map((s: { key: string }) => s.key)).toEqual(['history-split · pb.OrderService/CreateOrderStream · v1', 'history-split · pb.OrderService/CreateOrderStream · v2']);
   });
 
   it('keeps both records when two processes append at once', async () => {
