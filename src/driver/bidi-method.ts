@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { CallKind } from '../types/call-kind.js';
 import type { MethodFacts } from '../scenario/compile-message-template.js';
 import type * as protoLoader from '@grpc/proto-loader';
@@ -10,6 +11,15 @@ export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
   defaults: false,
   oneofs: true,
 };
+
+/**
+ * proto-loader's options for one .proto: the import paths, then the file's own folder (as ghz
+ * does), so that an import next to the file is found without a warning on stderr (proto-loader
+ * warns when it falls back to resolving beside the importing file).
+ */
+export function protoLoaderOptions(protoPath: string, importPaths: readonly string[]): protoLoader.Options {
+  return { ...PROTO_LOADER_OPTIONS, includeDirs: [...importPaths, dirname(protoPath)] };
+}
 
 /** What templates can name of the method ({{inputName}}, {{isServerStreaming}} …). */
 export function methodFacts(method: BidiMethod): MethodFacts {

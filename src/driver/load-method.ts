@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as protoLoader from '@grpc/proto-loader';
 import { BenchError } from '../errors/bench-error.js';
-import { PROTO_LOADER_OPTIONS, type BidiMethod } from './bidi-method.js';
+import { PROTO_LOADER_OPTIONS, protoLoaderOptions, type BidiMethod } from './bidi-method.js';
 import { convertRequestData } from './convert-request-data.js';
 import { findMissingProtoImport } from './missing-proto-import.js';
 import { requestMessageType } from './request-message-type.js';
@@ -34,7 +34,7 @@ export function loadBidiMethod(protoPath: string, importPaths: string[], call: s
   if (!existsSync(protoPath)) throw new BenchError('PROTO_INVALID', `proto: ${protoPath}: no such file`);
   let pkg: protoLoader.PackageDefinition;
   try {
-    pkg = protoLoader.loadSync(protoPath, { ...PROTO_LOADER_OPTIONS, includeDirs: importPaths });
+    pkg = protoLoader.loadSync(protoPath, protoLoaderOptions(protoPath, importPaths));
   } catch (error) {
     const missing = findMissingProtoImport(protoPath, importPaths);
     if (missing) {

@@ -1,7 +1,7 @@
 import { loadProtosWithOptionsSync } from '@grpc/proto-loader/build/src/util.js';
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor/index.js';
-import { PROTO_LOADER_OPTIONS, type BidiMethod } from './bidi-method.js';
+import { protoLoaderOptions, type BidiMethod } from './bidi-method.js';
 
 /** The request message as protobufjs types, with what protobufjs keeps only in the descriptors. */
 export interface RequestMessageType {
@@ -60,7 +60,7 @@ function fromDescriptorSet(set: Uint8Array): { root: protobuf.Root; mapEntries: 
 
 /** The types parsed from the .proto the way proto-loader parses them (its descriptors lose proto2 `required`). */
 function fromProtoFile(protoPath: string, importPaths: string[]): { root: protobuf.Root; mapEntries: Set<string>; jsonNames: Map<protobuf.Field, string> } {
-  const root = loadProtosWithOptionsSync(protoPath, { ...PROTO_LOADER_OPTIONS, includeDirs: importPaths });
+  const root = loadProtosWithOptionsSync(protoPath, protoLoaderOptions(protoPath, importPaths));
   const jsonNames = new Map<protobuf.Field, string>();
   eachField(root, (_type, field) => {
     const json = (field.options as Record<string, unknown> | undefined)?.['json_name'];
