@@ -27,7 +27,7 @@ export function flowScenarioProblems(scenario: FlowScenario): FlowProblem[] {
   if (!waitsSomewhere(flow.steps)) {
     problems.push({
       path: ['stream', 'flow', 'steps'],
-      problem: 'expected at least one await or pause step: a flow run that never waits ends as it starts, so runs would follow each other as fast as the event loop turns while the transport buffers what the server has not read yet; got only sends',
+      problem: 'expected at least one await or pause step: a flow run that never waits ends as it starts, so runs would follow each other as fast as the event loop turns while the transport buffers what the server has not read yet',
     });
   }
   if (scenario.stream.interval > 0) problems.push({ path: ['stream', 'interval'], problem: 'cannot be combined with stream.flow (a pause step waits between steps)' });
