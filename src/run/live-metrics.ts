@@ -1,7 +1,8 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { serveMetrics } from '../target/serve-metrics.js';
 import type { LiveStatus } from '../report/live-status.js';
-import { liveFlowMetrics, type LiveFlowMetricsUpdate } from './live-flow-metrics.js';
+import type { Flow } from '../scenario/flow-schema.js';
+import { flowSeriesNames, liveFlowMetrics, type LiveFlowMetricsUpdate } from './live-flow-metrics.js';
 
 export interface LiveMetrics {
   /** Where the exposition is served, e.g. 'http://127.0.0.1:9464/metrics'. */
@@ -17,10 +18,10 @@ const HOST = '127.0.0.1';
  * Serves the run's live grpc_bench_* metrics, labelled run=<name>, in the Prometheus text
  * format at http://127.0.0.1:<port>/metrics (0 picks a free port), so the load shows on the
  * same dashboards as the service under test. Counters are cumulative since the run started;
- * gauges hold the latest interval. With a flow, its grpc_bench_flow_* series join from the first
- * interval that carries flow figures (see liveFlowMetrics). Rejects if the port cannot be bound.
+ * gauges hold the latest interval. With a flow, its grpc_bench_flow_* series are there from the
+ * start too (see liveFlowMetrics). Rejects if the port cannot be bound.
  */
-export async function startLiveMetrics(runName: string, port: number): Promise<LiveMetrics> {
+export async function startLiveMetrics(runName: string, port: number, flow?: Flow): Promise<LiveMetrics> {
   const registry = new Registry();
   registry.setDefaultLabels({ run: runName });
   const registers = [registry];
@@ -36,7 +37,7 @@ export async function startLiveMetrics(runName: string, port: number): Promise<L
 
   const server = await serveMetrics(registry, HOST, port);
   let last = { sent: 0, received: 0, errors: 0 };
-  let updateFlow: LiveFlowMetricsUpdate | undefined;
+  const updateFlow: LiveFlowMetricsUpdate | undefined = flow ? liveFlowMetrics(registry, flowSeriesNames(flow)) : undefined;
   return {
     url: server.url,
     update(status) {
@@ -48,7 +49,7 @@ export async function startLiveMetrics(runName: string, port: number): Promise<L
       activeStreams.set(status.activeStreams);
       activeConnections.set(status.activeConnections);
       p99.set(status.p99Ms / 1000);
-      if (status.flow) (updateFlow ??= liveFlowMetrics(registry))(status.flow);
+      if (status.flow) updateFlow?.(status.flow);
     },
     close: () => server.close(),
   };

@@ -117,7 +117,7 @@ export async function runScenario(asGiven: Scenario, options: RunOptions = {}): 
     if (options.splitByServedBy) scenario = splitByServedBy(scenario, responseFields);
     const requestData = checked.data ?? reflectedData!;
     if (scenario.monitor.metricsPort !== undefined) {
-      liveMetrics = await startLiveMetrics(scenario.name, scenario.monitor.metricsPort).catch((error: Error) => {
+      liveMetrics = await startLiveMetrics(scenario.name, scenario.monitor.metricsPort, scenario.flow).catch((error: Error) => {
         throw new BenchError('SERVER_START_FAILED', `live metrics: ${error.message}`);
       });
       options.onMetricsUrl?.(liveMetrics.url);

@@ -109,7 +109,7 @@ describe('live metrics of a flow (monitor.metricsPort)', () => {
     const scenario = loadScenario({ overrides: { ...reservationScenario(server.address, 'http2'), name: 'live', load: { streams: 2, connections: 1, workers: 1, duration: '30s' }, monitor: { metricsPort: 0 }, thresholds: {} } as never });
     // A second endpoint fed with every status the run's own gets, in the same order: it stays
     // up after the run, so it can be read after the last interval (the run's closes with the run).
-    const after = await startLiveMetrics('live', 0);
+    const after = await startLiveMetrics('live', 0, scenario.flow);
     const controller = new AbortController();
     let url: string | undefined;
     let during: Promise<Map<string, number>> | undefined;
@@ -161,6 +161,29 @@ describe('live metrics of a flow (monitor.metricsPort)', () => {
       expect(flow.awaits['decided']!.matched, 'the counts are of real traffic').toBeGreaterThan(0);
     } finally {
       await after.close();
+    }
+  });
+
+  it('show every await’s and check’s series at 0 from the start, before the first interval', async () => {
+    const scenario = loadScenario({ overrides: { ...reservationScenario('127.0.0.1:1', 'http2'), name: 'early' } as never });
+    const metrics = await startLiveMetrics('early', 0, scenario.flow);
+    try {
+      const values = await scrape(metrics.url);
+      const flowSeries = [...values].filter(([name]) => name.startsWith('grpc_bench_flow_'));
+      expect(flowSeries.map(([name]) => name).sort()).toEqual(
+        [
+          'grpc_bench_flow_runs_total{outcome=started}',
+          'grpc_bench_flow_runs_total{outcome=completed}',
+          'grpc_bench_flow_runs_total{outcome=timed_out}',
+          'grpc_bench_flow_unsolicited_total',
+          ...['reserved', 'decided'].flatMap((step) => [`grpc_bench_flow_step_matches_total{step=${step}}`, `grpc_bench_flow_step_timeouts_total{step=${step}}`, `grpc_bench_flow_step_latency_p99_seconds{step=${step}}`]),
+          'grpc_bench_flow_checks_total{check=confirmed,result=pass}',
+          'grpc_bench_flow_checks_total{check=confirmed,result=fail}',
+        ].sort(),
+      );
+      expect(flowSeries.every(([, value]) => value === 0)).toBe(true);
+    } finally {
+      await metrics.close();
     }
   });
 
