@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { compareReports } from '../compare/compare-reports.js';
 import { loadReportFile } from '../compare/load-report-file.js';
 import { parseTolerances } from '../compare/parse-tolerances.js';
+import { versionView } from '../compare/version-view.js';
+import type { Report } from '../report/report.js';
 import { BenchError } from '../errors/bench-error.js';
 import { renderComparisonConsole, type ComparisonLabels } from '../reporters/comparison-console.js';
 import { cannotWriteError } from '../reporters/cannot-write-error.js';
@@ -15,7 +17,9 @@ type ComparisonFormat = (typeof COMPARISON_FORMATS)[number];
 
 export interface CompareFlags {
   baseline: string;
-  candidate: string;
+  /** Absent with --versions: both sides are versions of the baseline report. */
+  candidate?: string;
+  versions?: string;
   'max-regression'?: string;
   alpha?: number;
   format: string;
@@ -41,8 +45,37 @@ function checkAlpha(alpha: number | undefined): number | undefined {
   return alpha;
 }
 
+/** `--versions v1,v2`: two version names, baseline first. */
+function parseVersions(value: string): [string, string] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.length !== 2 || names.some((name) => name === '')) throw new BenchError('USAGE', `--versions: expected two versions of a split run, baseline first, such as v1,v2; got "${value}"`);
+  return names as [string, string];
+}
+
+interface Sides {
+  baseline: Report;
+  candidate: Report;
+  labels: ComparisonLabels;
+}
+
+/** Two reports, or with --versions two versions of one split run's report. */
+function loadSides(flags: CompareFlags, cwd: string): Sides {
+  if (flags.versions !== undefined) {
+    if (flags.candidate !== undefined) throw new BenchError('USAGE', `--versions compares two versions of one report; got two reports (${flags.baseline}, ${flags.candidate})`);
+    const [baselineVersion, candidateVersion] = parseVersions(flags.versions);
+    const report = loadReportFile(flags.baseline, cwd);
+    return {
+      baseline: versionView(report, baselineVersion, flags.baseline),
+      candidate: versionView(report, candidateVersion, flags.baseline),
+      labels: { baseline: `${flags.baseline} ${baselineVersion}`, candidate: `${flags.baseline} ${candidateVersion}` },
+    };
+  }
+  if (flags.candidate === undefined) throw new BenchError('USAGE', `compare: expected two reports (baseline, candidate), or one split run's report with --versions v1,v2; got only ${flags.baseline}`);
+  return { baseline: loadReportFile(flags.baseline, cwd), candidate: loadReportFile(flags.candidate, cwd), labels: { baseline: flags.baseline, candidate: flags.candidate } };
+}
+
 /**
- * `grpc-bench compare <baseline> <candidate>`: exit 0 on pass or inconclusive (99 with
+ * `grpc-bench compare <baseline> <candidate>` (or `compare <report> --versions v1,v2`): exit 0 on pass or inconclusive (99 with
  * --fail-on-inconclusive), REGRESSION_DETECTED (99) when a metric is significantly worse
  * than its tolerance.
  */
@@ -50,11 +83,10 @@ export async function compareCommand(flags: CompareFlags, io: CliIo): Promise<nu
   const format = checkFormat(flags.format);
   const alpha = checkAlpha(flags.alpha);
   const maxRegression = flags['max-regression'] === undefined ? {} : parseTolerances(flags['max-regression']);
-  const baseline = loadReportFile(flags.baseline, io.cwd);
-  const candidate = loadReportFile(flags.candidate, io.cwd);
+  const { baseline, candidate, labels } = loadSides(flags, io.cwd);
 
   const comparison = describeComparison(compareReports(baseline, candidate, { maxRegression, ...(alpha === undefined ? {} : { alpha }) }));
-  const text = render(comparison, format, { baseline: flags.baseline, candidate: flags.candidate });
+  const text = render(comparison, format, labels);
   if (flags.output === undefined) {
     io.stdout(text);
   } else {

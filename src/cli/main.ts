@@ -147,18 +147,20 @@ export async function main(given: string[], io: CliIo): Promise<number> {
       },
     )
     .command(
-      'compare <baseline> <candidate>',
-      'Compare two report.json files (v1 baseline, v2 candidate): fail on a significant regression beyond tolerance',
+      'compare <baseline> [candidate]',
+      'Compare two report.json files (v1 baseline, v2 candidate), or two versions of one split run (--versions): fail on a significant regression beyond tolerance',
       (y) =>
         y
           .positional('baseline', { type: 'string', demandOption: true, describe: 'Baseline report.json (e.g. v1)' })
-          .positional('candidate', { type: 'string', demandOption: true, describe: 'Candidate report.json (e.g. v2)' })
+          .positional('candidate', { type: 'string', describe: 'Candidate report.json (e.g. v2); omitted with --versions' })
+          .option('versions', { type: 'string', describe: "Judge two versions of one split run's report (split:), baseline first, e.g. v1,v2: paired by interval" })
           .option('max-regression', { type: 'string', describe: 'Allowed worsening per metric, e.g. p99=10%,messagesPerSec=5%,errorRate=0.1pp' })
           .option('alpha', { type: 'number', describe: 'Significance level (default 0.05); the ratio CI is at 1 − alpha' })
           .option('O', { alias: 'format', type: 'string', default: 'console', describe: `Output format: ${COMPARISON_FORMATS.join(', ')}` })
           .option('o', { alias: 'output', type: 'string', describe: 'Write the comparison to this file instead of stdout' })
           .option('fail-on-inconclusive', { type: 'boolean', default: false, describe: 'Exit 99 on an inconclusive verdict too' })
-          .example('$0 compare reports/v1.json reports/v2.json --max-regression p99=10%,messagesPerSec=5%', 'Judge v2 against v1'),
+          .example('$0 compare reports/v1.json reports/v2.json --max-regression p99=10%,messagesPerSec=5%', 'Judge v2 against v1')
+          .example('$0 compare reports/split.json --versions v1,v2', "Judge a router split's v2 against its v1"),
       async (args) => {
         exitCode = await compareCommand(args as unknown as CompareFlags, io);
       },

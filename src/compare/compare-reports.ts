@@ -39,11 +39,13 @@ export function compareReports(baseline: Report, candidate: Report, options: Com
   const design = chooseDesign(b, c, { rounds: options.rounds, pairByTime: options.pairByTime, warmup: settings.warmup });
   const flows = compareFlows(design, b, c, settings);
 
+  // A version of a split run has no error counts of its own (see versionView): no error rate, no failed streams.
+  const errorsCounted = ![baseline, candidate].some((r) => r.notMeasured?.includes('errorCounts'));
   const metrics: MetricComparison[] = [
     ...SAMPLE_METRICS.map((metric) => compareSampleMetric(metric, design, b, c, settings.tolerances[metric.toleranceOf], settings)),
-    compareErrorRate(baseline, candidate, settings.tolerances.errorRate, settings.alpha),
+    ...(errorsCounted ? [compareErrorRate(baseline, candidate, settings.tolerances.errorRate, settings.alpha)] : []),
     ...flows.metrics,
-    ...infoMetrics(baseline, candidate),
+    ...(errorsCounted ? infoMetrics(baseline, candidate) : []),
   ];
   return {
     verdict: overallVerdict(metrics),

@@ -334,7 +334,8 @@ export interface Report {
   rounds?: RoundSpan[];
 }
 
-export type NotMeasured = 'streamStats' | 'clientMemory' | 'generatorHealth';
+/** `errorCounts`: one version's view of a split run (compare --versions), whose errors and failed streams are the whole run's, not the version's. */
+export type NotMeasured = 'streamStats' | 'clientMemory' | 'generatorHealth' | 'errorCounts';
 
 /**
  * Calls (RPCs): each stream is one call of the method's kind. The figures ghz reports (count,

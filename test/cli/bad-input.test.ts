@@ -6,6 +6,7 @@ import { ERROR_CATALOGUE, type ErrorCode } from '../../src/errors/error-catalogu
 import { startOrderServer, type OrderServerHandle } from '../../src/target/start-order-server.js';
 import { linesOf, makeTempDir, runCli, type CliResult } from '../helpers/cli-process.js';
 import { runInProcess } from '../helpers/in-process-cli.js';
+import { syntheticReport } from '../helpers/synthetic-report.js';
 
 /**
  * Every bad input ends the real CLI with its documented exit code and exactly one stderr line
@@ -36,8 +37,14 @@ const ORDER_STEPS = [
 const flow = (steps: string): string => `stream:\n  correlateBy: request_id\n  flow:\n    steps:\n${steps.replace(/^ {4}/gm, '      ')}`;
 
 /** Scenario files (and what they refer to), written once into the working directory. */
+/** A report of a run without split: (no versions) and one of a split run whose only version is v1. */
+const plainReport = syntheticReport([{ latenciesMs: [1, 2, 3] }]);
+const splitReport = { ...plainReport, versions: { v1: { messagesReceived: 3, share: 1, latencyMs: plainReport.latencyMs, intervals: plainReport.intervals, histogram: plainReport.histogram } } };
+
 const FILES: Record<string, string | Buffer> = {
   'ok.yaml': 'name: ok\n',
+  'plain-report.json': JSON.stringify(plainReport),
+  'split-report.json': JSON.stringify(splitReport),
   'empty.yaml': '',
   'unknown-key.yaml': 'lod:\n  streams: 4\n',
   'unknown-nested-key.yaml': 'load:\n  stream: 4\n',
@@ -195,7 +202,11 @@ const CASES: Case[] = [
   { name: 'flow: threshold on a step the flow lacks', args: ['validate', 'flow-threshold-unknown-step.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['thresholds.step.confirm.p99', 'expected an await step of the flow (reserved)', '"confirm"'] },
   { name: 'flow: threshold with an unknown check statistic', args: ['validate', 'flow-threshold-statistic.yaml'], code: 'SCENARIO_INVALID', exit: 3, names: ['thresholds.checks.reserved.ratio', 'rate, passes, fails', '"ratio"'] },
   { name: 'flow: --threshold on a step the flow lacks', args: ['validate', 'flow-ok.yaml', '--threshold', 'step.decided.p99<20ms'], code: 'SCENARIO_INVALID', exit: 3, names: ['flow-ok.yaml', 'thresholds.step.decided.p99', '"decided"'] },
-  { name: 'compare with one report (yargs stops before the handler)', args: ['compare', 'a.json'], code: 'USAGE', exit: 2, names: ['non-option arguments: got 1, need at least 2'] },
+  { name: 'compare with one report and no --versions', args: ['compare', 'a.json'], code: 'USAGE', exit: 2, names: ['expected two reports', '--versions v1,v2', 'got only a.json'] },
+  { name: 'compare --versions with two reports', args: ['compare', 'a.json', 'b.json', '--versions', 'v1,v2'], code: 'USAGE', exit: 2, names: ['--versions', 'one report', 'a.json, b.json'] },
+  { name: 'compare --versions with one version', args: ['compare', 'split-report.json', '--versions', 'v1'], code: 'USAGE', exit: 2, names: ['--versions', 'expected two versions', 'v1,v2', 'got "v1"'] },
+  { name: 'compare --versions of a report without versions', args: ['compare', 'plain-report.json', '--versions', 'v1,v2'], code: 'REPORT_INVALID', exit: 3, names: ['plain-report.json', 'has no versions', 'split:'] },
+  { name: 'compare --versions naming a version the report lacks', args: ['compare', 'split-report.json', '--versions', 'v1,v3'], code: 'REPORT_INVALID', exit: 3, names: ['split-report.json', 'no version "v3"', 'expected one of v1'] },
   { name: 'validate without a file (yargs stops before the handler)', args: ['validate'], code: 'USAGE', exit: 2, names: ['non-option arguments: got 0, need at least 1'] },
 ];
 
