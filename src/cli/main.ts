@@ -151,7 +151,7 @@ export async function main(given: string[], io: CliIo): Promise<number> {
       'Compare two report.json files (v1 baseline, v2 candidate), or two versions of one split run (--versions): fail on a significant regression beyond tolerance',
       (y) =>
         y
-          .positional('baseline', { type: 'string', demandOption: true, describe: 'Baseline report.json (e.g. v1)' })
+          .positional('baseline', { type: 'string', demandOption: true, describe: "Baseline report.json (e.g. v1); with --versions, the split run's report" })
           .positional('candidate', { type: 'string', describe: 'Candidate report.json (e.g. v2); omitted with --versions' })
           .option('versions', { type: 'string', describe: "Judge two versions of one split run's report (split:), baseline first, e.g. v1,v2: paired by interval" })
           .option('max-regression', { type: 'string', describe: 'Allowed worsening per metric, e.g. p99=10%,messagesPerSec=5%,errorRate=0.1pp' })
