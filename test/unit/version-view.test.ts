@@ -3,20 +3,24 @@ import { compareReports } from '../../src/compare/compare-reports.js';
 import { versionView } from '../../src/compare/version-view.js';
 import { BenchError } from '../../src/errors/bench-error.js';
 import type { Report } from '../../src/report/report.js';
-import { latencySpread, syntheticReport } from '../helpers/synthetic-report.js';
+import { latencySpread, syntheticReport, type SyntheticInterval } from '../helpers/synthetic-report.js';
 
 /** A split run whose versions are the intervals of two synthetic runs at the same times: v1 about 10 ms, v2 about `v2Ms`. */
-function splitRun(v2Ms: number): Report {
-  const run = (centerMs: number): Report => syntheticReport(Array.from({ length: 10 }, () => ({ latenciesMs: latencySpread(centerMs), errors: 1 })));
+function splitRun(v2Ms: number, withFlow = false): Report {
+  const flow = (centerMs: number): SyntheticInterval['flow'] => ({ awaits: { reserved: { latenciesMs: latencySpread(centerMs, 50) } }, checks: { reserved: { passes: 50, fails: 0 } } });
+  const run = (centerMs: number): Report =>
+    syntheticReport(Array.from({ length: 10 }, () => ({ latenciesMs: latencySpread(centerMs), errors: 1, ...(withFlow ? { flow: flow(centerMs) } : {}) })));
   const [v1, v2] = [run(10), run(v2Ms)];
   const version = (r: Report, share: number): NonNullable<Report['versions']>[string] => ({
     messagesReceived: r.counts.messagesReceived,
     share,
     latencyMs: r.latencyMs,
-    intervals: r.intervals.map(({ tMs, durationMs, messagesReceived, messagesPerSec, p50Ms, p99Ms, histogram }) => ({ tMs, durationMs, messagesReceived, messagesPerSec, p50Ms, p99Ms, histogram })),
+    intervals: r.intervals.map(({ tMs, durationMs, messagesReceived, messagesPerSec, p50Ms, p99Ms, histogram, flow }) => ({ tMs, durationMs, messagesReceived, messagesPerSec, p50Ms, p99Ms, histogram, ...(flow ? { flow } : {}) })),
     histogram: r.histogram,
+    ...(r.flow ? { flow: { ...r.flow, runsMixedVersions: 0 } } : {}),
   });
-  return { ...v1, name: 'split', versions: { v1: version(v1, 0.5), v2: version(v2, 0.5) } };
+  // The whole run's flow is neither version's: a view must carry its own version's.
+  return { ...v1, name: 'split', ...(withFlow ? { flow: { ...v1.flow!, runsStarted: -1 } } : {}), versions: { v1: version(v1, 0.5), v2: version(v2, 0.5) } };
 }
 
 describe('versionView: one version of a split run as a report', () => {
@@ -45,6 +49,15 @@ describe('versionView: one version of a split run as a report', () => {
     expect(comparison.metrics.map((m) => m.metric)).not.toContain('streamsFailed');
     // The whole reports, errors and all, still judge the error rate.
     expect(compareReports(report, report, { maxRegression: {} }).metrics.map((m) => m.metric)).toContain('errorRate');
+  });
+
+  it("with a flow: each version's awaits and checks judged on its own interval flow figures", () => {
+    const report = splitRun(20, true);
+    const [v1, v2] = [versionView(report, 'v1', 'split.json'), versionView(report, 'v2', 'split.json')];
+    expect(v2.flow).toEqual(report.versions!['v2']!.flow);
+    const comparison = compareReports(v1, v2, { maxRegression: {} });
+    expect(comparison.metrics.find((m) => m.metric === 'step.reserved.p50')?.verdict).toBe('fail');
+    expect(comparison.metrics.find((m) => m.metric === 'checks.reserved.rate')?.verdict).toBe('pass');
   });
 
   it('a version the report lacks, or a report without versions: REPORT_INVALID naming the file', () => {
