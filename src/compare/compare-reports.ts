@@ -40,9 +40,11 @@ export function compareReports(baseline: Report, candidate: Report, options: Com
   const flows = compareFlows(design, b, c, settings);
 
   // A version of a split run has no error counts of its own (see versionView): no error rate, no failed streams.
+  // Its throughput is its share of the streams, set by the router's weights, not its speed: shown, not judged.
   const errorsCounted = ![baseline, candidate].some((r) => r.notMeasured?.includes('errorCounts'));
+  const toleranceOf = (metric: (typeof SAMPLE_METRICS)[number]) => (metric.metric === 'messagesPerSec' && !errorsCounted ? undefined : settings.tolerances[metric.toleranceOf]);
   const metrics: MetricComparison[] = [
-    ...SAMPLE_METRICS.map((metric) => compareSampleMetric(metric, design, b, c, settings.tolerances[metric.toleranceOf], settings)),
+    ...SAMPLE_METRICS.map((metric) => compareSampleMetric(metric, design, b, c, toleranceOf(metric), settings)),
     ...(errorsCounted ? [compareErrorRate(baseline, candidate, settings.tolerances.errorRate, settings.alpha)] : []),
     ...flows.metrics,
     ...(errorsCounted ? infoMetrics(baseline, candidate) : []),

@@ -6,11 +6,11 @@ import type { Report } from '../../src/report/report.js';
 import { latencySpread, syntheticReport, type SyntheticInterval } from '../helpers/synthetic-report.js';
 
 /** A split run whose versions are the intervals of two synthetic runs at the same times: v1 about 10 ms, v2 about `v2Ms`. */
-function splitRun(v2Ms: number, withFlow = false): Report {
+function splitRun(v2Ms: number, withFlow = false, v2Responses = 200): Report {
   const flow = (centerMs: number): SyntheticInterval['flow'] => ({ awaits: { reserved: { latenciesMs: latencySpread(centerMs, 50) } }, checks: { reserved: { passes: 50, fails: 0 } } });
-  const run = (centerMs: number): Report =>
-    syntheticReport(Array.from({ length: 10 }, () => ({ latenciesMs: latencySpread(centerMs), errors: 1, ...(withFlow ? { flow: flow(centerMs) } : {}) })));
-  const [v1, v2] = [run(10), run(v2Ms)];
+  const run = (centerMs: number, responses = 200): Report =>
+    syntheticReport(Array.from({ length: 10 }, () => ({ latenciesMs: latencySpread(centerMs, responses), errors: 1, ...(withFlow ? { flow: flow(centerMs) } : {}) })));
+  const [v1, v2] = [run(10), run(v2Ms, v2Responses)];
   const version = (r: Report, share: number): NonNullable<Report['versions']>[string] => ({
     messagesReceived: r.counts.messagesReceived,
     share,
@@ -49,6 +49,20 @@ describe('versionView: one version of a split run as a report', () => {
     expect(comparison.metrics.map((m) => m.metric)).not.toContain('streamsFailed');
     // The whole reports, errors and all, still judge the error rate.
     expect(compareReports(report, report, { maxRegression: {} }).metrics.map((m) => m.metric)).toContain('errorRate');
+  });
+
+  it("a canary's smaller share of the traffic is no regression: messages/s is shown, not judged", () => {
+    const report = splitRun(10, false, 20);
+    const comparison = compareReports(versionView(report, 'v1', 'split.json'), versionView(report, 'v2', 'split.json'), { maxRegression: {} });
+    const throughput = comparison.metrics.find((m) => m.metric === 'messagesPerSec')!;
+    expect(throughput.candidate).toBeLessThan(throughput.baseline / 5);
+    expect(throughput.verdict).toBe('info');
+    expect(comparison.verdict).not.toBe('fail');
+    // Two whole runs still judge it.
+    const [v1, tenth] = [versionView(report, 'v1', 'split.json'), versionView(report, 'v2', 'split.json')];
+    const { notMeasured: _v1, ...v1Run } = v1;
+    const { notMeasured: _v2, ...v2Run } = tenth;
+    expect(compareReports(v1Run, v2Run, { maxRegression: {} }).metrics.find((m) => m.metric === 'messagesPerSec')!.verdict).toBe('fail');
   });
 
   it("with a flow: each version's awaits and checks judged on its own interval flow figures", () => {
