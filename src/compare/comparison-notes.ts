@@ -42,5 +42,6 @@ export function comparisonNotes(baseline: ComparedSide, candidate: ComparedSide,
   }
   const differences = settingDifferences(baseline, candidate);
   if (differences.length) notes.push({ kind: 'settingsDiffer', differences });
+  if ([baseline, candidate].some((side) => side.report.notMeasured?.includes('errorCounts'))) notes.push({ kind: 'versionsOfOneRun' });
   return notes;
 }

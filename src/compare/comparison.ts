@@ -114,7 +114,9 @@ export type ComparisonNote =
   /** Flow steps and checks only one run has (`await <name>`, `check <name>`): not compared. */
   | { kind: 'flowPartsNotCompared'; baselineOnly: string[]; candidateOnly: string[] }
   /** Tolerances given for flow metrics that no compared step or check has. */
-  | { kind: 'toleranceNotUsed'; metrics: string[] };
+  | { kind: 'toleranceNotUsed'; metrics: string[] }
+  /** Two versions of one split run (`compare --versions`): errors not compared, messages/s not judged. */
+  | { kind: 'versionsOfOneRun' };
 
 export interface Comparison {
   verdict: Verdict;

@@ -105,6 +105,8 @@ export function noteSentence(note: ComparisonNote): string {
       return `the runs differ in settings: ${note.differences.map(settingDifference).join(', ')}`;
     case 'toleranceNotUsed':
       return `tolerances given for metrics not compared (no such step or check in both flows): ${note.metrics.join(', ')}`;
+    case 'versionsOfOneRun':
+      return "two versions of one split run: errors and failed streams are counted for the whole run only, so they are not compared; a version's messages/s follows its share of the streams (the router's weights), so it is shown, not judged";
     case 'flowPartsNotCompared': {
       const only = (role: string, names: string[]): string[] => (names.length ? [`only the ${role}'s flow has ${names.join(', ')}`] : []);
       return `flow steps and checks compared only where both runs have them: ${[...only('baseline', note.baselineOnly), ...only('candidate', note.candidateOnly)].join('; ')}`;

@@ -47,8 +47,11 @@ describe('versionView: one version of a split run as a report', () => {
     expect(comparison.metrics.find((m) => m.metric === 'p50')?.verdict).toBe('fail');
     expect(comparison.metrics.map((m) => m.metric)).not.toContain('errorRate');
     expect(comparison.metrics.map((m) => m.metric)).not.toContain('streamsFailed');
+    // Said in the comparison, not only left out.
+    expect(comparison.notes).toContainEqual({ kind: 'versionsOfOneRun' });
     // The whole reports, errors and all, still judge the error rate.
     expect(compareReports(report, report, { maxRegression: {} }).metrics.map((m) => m.metric)).toContain('errorRate');
+    expect(compareReports(report, report, { maxRegression: {} }).notes).not.toContainEqual({ kind: 'versionsOfOneRun' });
   });
 
   it("a canary's smaller share of the traffic is no regression: messages/s is shown, not judged", () => {
