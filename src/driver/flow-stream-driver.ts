@@ -412,7 +412,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     const now = Number.isNaN(this.responseAtMs) || !Number.isNaN(intendedAtMs) ? performance.now() : this.responseAtMs;
     const dueAtMs = Number.isNaN(intendedAtMs) ? NaN : Math.min(intendedAtMs, now);
     const measured = now >= this.owner.measureFromMs;
-    const variables = this.program.captures ? {} : NO_VARIABLES;
+    const variables = this.newRunVariables();
     let run = this.spare.pop();
     if (run === undefined) run = new FlowRun(this.program.steps, this.program.repeats, dueAtMs, measured, variables);
     else run.reset(dueAtMs, measured, variables);
@@ -470,6 +470,11 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
     if (this.runs.has(run)) this.advance(run, true);
   };
 
+  /** A new flow run's variables: its own when the flow captures, else the one shared empty object. */
+  private newRunVariables(): Record<string, string> {
+    return this.program.captures ? {} : NO_VARIABLES;
+  }
+
   /** What pump asks before it starts a flow run (the room in the window aside: a run just ended). */
   private mayStartOver(): boolean {
     if (!this.selfPaced || this.stopping || this.ended || this.backpressured) return false;
@@ -480,7 +485,7 @@ export class FlowStreamDriver implements StreamEvents, DrivenStream {
   private startOver(run: FlowRun): void {
     if (run.keys.length > 0) run.forgetKeys(this.byKey);
     const now = Number.isNaN(this.responseAtMs) ? performance.now() : this.responseAtMs;
-    run.reset(NaN, now >= this.owner.measureFromMs, this.program.captures ? {} : NO_VARIABLES);
+    run.reset(NaN, now >= this.owner.measureFromMs, this.newRunVariables());
     if (run.measured) this.recorder.runsStarted++;
   }
 

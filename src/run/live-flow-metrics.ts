@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { LiveFlowStatus } from '../report/live-flow-status.js';
-import { placedSteps } from '../scenario/flow-problems.js';
+import { isAwait, placedSteps } from '../scenario/flow-problems.js';
 import type { Flow } from '../scenario/flow-schema.js';
 
 /** Updates a flow's grpc_bench_flow_* series from its running totals. */
@@ -14,11 +14,10 @@ export interface FlowSeriesNames {
 
 /** Every await step and check of a flow, repeats included. */
 export function flowSeriesNames(flow: Flow): FlowSeriesNames {
-  const steps = placedSteps(flow.steps).map(({ step }) => step);
-  return {
-    awaits: steps.flatMap((step) => ('await' in step ? [step.await] : [])),
-    checks: steps.flatMap((step) => ('await' in step ? Object.keys(step.checks ?? {}) : [])),
-  };
+  const awaits = placedSteps(flow.steps)
+    .map(({ step }) => step)
+    .filter(isAwait);
+  return { awaits: awaits.map((step) => step.await), checks: awaits.flatMap((step) => Object.keys(step.checks ?? {})) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Flow } from './flow-schema.js';
-import { flowProblems, flowThresholdProblem, type FlowProblem } from './flow-problems.js';
+import { flowProblems, flowThresholdProblem, placedSteps, type FlowProblem } from './flow-problems.js';
 import type { FlowThresholdCondition } from './parse-threshold.js';
 import { sendsInARowProblem } from './sends-in-a-row.js';
 
@@ -24,7 +24,8 @@ export function flowScenarioProblems(scenario: FlowScenario): FlowProblem[] {
   const problems = [...flowProblems(flow), ...thresholdProblems];
   const burst = sendsInARowProblem(flow.steps);
   if (burst) problems.push(burst);
-  if (!waitsSomewhere(flow.steps)) {
+  // Every step runs, a repeat's at least once: one await or pause anywhere makes every flow run wait.
+  if (!placedSteps(flow.steps).some(({ step }) => 'await' in step || 'pause' in step)) {
     problems.push({
       path: ['stream', 'flow', 'steps'],
       problem: 'expected at least one await or pause step: a flow run that never waits ends as it starts, so runs would follow each other as fast as the event loop turns while the transport buffers what the server has not read yet',
@@ -41,9 +42,4 @@ export function flowScenarioProblems(scenario: FlowScenario): FlowProblem[] {
     problems.push({ path: ['stream', 'window'], problem: `expected stream.correlateBy with stream.window above 1, so that each response finds its flow run, got window ${scenario.stream.window} and no correlateBy` });
   }
   return problems;
-}
-
-/** Whether a flow run waits at least once (an await or a pause anywhere: every step runs, a repeat at least once). */
-function waitsSomewhere(steps: Flow['steps']): boolean {
-  return steps.some((step) => 'await' in step || 'pause' in step || ('repeat' in step && waitsSomewhere(step.steps)));
 }
